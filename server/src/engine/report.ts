@@ -1,0 +1,125 @@
+// The ModelReport: the one JSON-able result of an analysis. The CLI, the language server and the
+// preview are thin layers over it (DESIGN.md, "The command line").
+
+/** A place in a source file. `line` is 1-based; `column`/`endColumn` are 0-based UTF-16 units. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface LayerReport {
+  /** Dotted module path as `named_modules()` gives it; for functional calls a path of their own
+   *  (`up1.F.pad@48`: the module whose forward made the call, the function, the line). */
+  path: string;
+  /** `Conv2d`, or for functional calls the function, e.g. `F.interpolate`, `torch.cat`. */
+  op: string;
+  kind: 'module' | 'function';
+  /** Constructor arguments in short form, e.g. `3→64, k=7, s=2, p=3`. */
+  args: string;
+  in: number[][];
+  out: number[][];
+  /** Parameters of this module (0 for functional calls and for a module called again). */
+  params: number;
+  macs: number;
+  kernel?: number[];
+  stride?: number[];
+  padding?: number[];
+  dilation?: number[];
+  /** Receptive field and jump of the (first) output, per spatial axis, as numbers. */
+  rf: number[];
+  jump: number[];
+  /** The same as exact fractions, "47/8". */
+  rfExact: string[];
+  jumpExact: string[];
+  /** Transposed convolutions: taps per output position over one period, per axis. */
+  overlap?: number[][];
+  /** Where the module object was made: innermost first (`nn.Conv2d(...)` inside `conv3x3`,
+   *  then `self.conv1 = conv3x3(...)`, ...). Empty for functional calls. */
+  defined: SourceLocation[];
+  /** Where it was called: innermost first (`x = self.conv1(x)` in Bottleneck.forward, then
+   *  `self.layer1(x)` in ResNet.forward, ...). */
+  called: SourceLocation[];
+}
+
+/** The shape of a tensor-valued expression in forward at a place, for inlay hints and hovers. */
+export interface ValueReport {
+  name: string;
+  location: SourceLocation;
+  /** Shapes as they were each time the line ran (a block used 3 times has 3 entries). */
+  shapes: number[][];
+}
+
+export interface ModelReport {
+  /** The model expression, e.g. `resnet50()` or `UNet()`. */
+  name: string;
+  /** The class of the root module and where it is defined. */
+  className: string;
+  classLocation: SourceLocation | null;
+  inputs: number[][];
+  /** How the input shape was chosen: `--input`, a `# convlens: input=` directive, the
+   *  `__main__` block, or inferred from the first layer. */
+  inputSource: 'argument' | 'directive' | 'main' | 'inferred';
+  outputs: number[][];
+  params: number;
+  macs: number;
+  layers: LayerReport[];
+  values: ValueReport[];
+  /** True when forward could not be followed to the end (see the diagnostics). */
+  incomplete: boolean;
+}
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+
+export type DiagnosticCode =
+  | 'uneven-overlap'
+  | 'gridding'
+  | 'shape-mismatch'
+  | 'channel-mismatch'
+  | 'invalid-argument'
+  | 'unknown'
+  | 'raise'
+  | 'syntax';
+
+export interface Diagnostic {
+  severity: Severity;
+  code: DiagnosticCode;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  /** The layer it concerns, when there is one. */
+  path?: string;
+  /** The model it was found in. */
+  model?: string;
+  /** Per-axis overlap pattern for uneven-overlap. */
+  pattern?: number[][];
+}
+
+export interface FileReport {
+  file: string;
+  models: ModelReport[];
+  diagnostics: Diagnostic[];
+}
+
+/** What the engine needs from its caller to follow imports: the text of a file, or null. */
+export type ReadFile = (path: string) => string | null;
+
+export interface AnalyzeOptions {
+  /** Path of the file (used for messages, locations and resolving imports). */
+  file: string;
+  text: string;
+  readFile: ReadFile;
+  /** A call expression evaluated in the file's namespace, e.g. `resnet50()`. */
+  model?: string;
+  /** Input shapes; overrides directives and inference. */
+  inputs?: number[][];
+  /** Image size used when the input is inferred from the first layer (default 224). */
+  defaultImageSize?: number;
+  /** Interpreter step budget (default 2,000,000). */
+  stepBudget?: number;
+}
