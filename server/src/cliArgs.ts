@@ -1,0 +1,165 @@
+// The `convlens` command line, read into a plain object. Every mistake becomes a UsageError whose
+// message is the one line the CLI prints.
+
+import { FORMATS, type FormatName, isFormatName } from './format/index';
+import type { Severity } from './engine/report';
+
+export class UsageError extends Error {}
+
+export type FailOn = Extract<Severity, 'warning' | 'error'>;
+
+export interface AnalyzeCommand {
+  kind: 'analyze';
+  file: string;
+  model?: string;
+  inputs?: number[][];
+  format: FormatName;
+  failOn?: FailOn;
+  imageSize?: number;
+}
+
+export type Command = { kind: 'help' } | { kind: 'version' } | AnalyzeCommand;
+
+export const USAGE = `Usage: convlens analyze FILE [options]
+
+Reads a PyTorch model file without running it and reports, per layer, the output shape,
+kernel, stride, dilation, receptive field, jump (cumulative stride), params and MACs.
+
+Options:
+  -m, --model EXPR        model to analyse, a call evaluated in the file's namespace,
+                          e.g. "resnet50()" (default: every root model in the file)
+  -i, --input SHAPE       input shape: 1,3,224,224 or (1, 3, 224, 224) or 1x3x224x224;
+                          several inputs: "1,3,64,64;1,3,64,64"
+  -f, --format FORMAT     table (default), json, markdown or sarif
+      --fail-on LEVEL     exit with status 1 when a diagnostic is at least this severe:
+                          warning or error
+      --image-size N      spatial size used when the input is inferred (default 224)
+  -h, --help              show this help
+  -V, --version           show the version
+
+Exit status: 0 analysed, 1 analysed and --fail-on met, 2 could not analyse.
+`;
+
+const SHAPE_HINT = 'expected positive integers like 1,3,224,224 (several inputs: 1,3,64,64;1,3,64,64)';
+
+/** One shape: `1,3,224,224`, `1x3x224x224`, `1 3 224 224`. A trailing comma, as in the
+ *  Python tuple `(1,)`, is allowed. */
+function parseOneShape(text: string, whole: string): number[] {
+  const tokens = text.trim().split(/\s*(?:,|x|X|×|\s)\s*/);
+  if (tokens.length > 1 && tokens[tokens.length - 1] === '') tokens.pop();
+  if (tokens.length === 0 || tokens.some((t) => !/^[1-9]\d*$/.test(t) || !Number.isSafeInteger(Number(t)))) {
+    throw new UsageError(`bad --input '${whole}': ${SHAPE_HINT}`);
+  }
+  return tokens.map(Number);
+}
+
+/** `--input` text → shapes. Accepts the forms people paste: `1,3,64,64;1,3,64,64`,
+ *  `(1, 3, 224, 224)`, `[1,3,224,224]`, `(1,3,64,64), (1,3,64,64)`, `1x3x224x224`. */
+export function parseShapes(text: string): number[][] {
+  const shapes: number[][] = [];
+  for (let part of text.split(';')) {
+    part = part.trim();
+    if (part === '') throw new UsageError(`bad --input '${text}': ${SHAPE_HINT}`);
+    // A list of tuples, `[(1,3,64,64), (1,3,64,64)]`: drop the outer brackets.
+    if (/^[([]\s*[([]/.test(part) && /[)\]]\s*[)\]]$/.test(part)) part = part.slice(1, -1).trim();
+    if (!/[()[\]]/.test(part)) {
+      shapes.push(parseOneShape(part, text));
+      continue;
+    }
+    const groups = [...part.matchAll(/[([]([^()[\]]*)[)\]]/g)];
+    const between = part.replace(/[([]([^()[\]]*)[)\]]/g, '');
+    if (groups.length === 0 || !/^[\s,]*$/.test(between)) throw new UsageError(`bad --input '${text}': ${SHAPE_HINT}`);
+    for (const g of groups) shapes.push(parseOneShape(g[1], text));
+  }
+  return shapes;
+}
+
+interface OptionSpec {
+  names: string[];
+  takesValue: boolean;
+}
+
+const OPTIONS: Record<string, OptionSpec> = {
+  model: { names: ['--model', '-m'], takesValue: true },
+  input: { names: ['--input', '-i'], takesValue: true },
+  format: { names: ['--format', '-f'], takesValue: true },
+  failOn: { names: ['--fail-on'], takesValue: true },
+  imageSize: { names: ['--image-size'], takesValue: true },
+  help: { names: ['--help', '-h'], takesValue: false },
+  version: { names: ['--version', '-V'], takesValue: false },
+};
+
+function optionNamed(name: string): string | undefined {
+  return Object.keys(OPTIONS).find((key) => OPTIONS[key].names.includes(name));
+}
+
+export function parseCommandLine(argv: readonly string[]): Command {
+  const positionals: string[] = [];
+  const values: Record<string, string[]> = {};
+  const flags = new Set<string>();
+  let optionsEnded = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (optionsEnded || !arg.startsWith('-') || arg === '-') {
+      positionals.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      optionsEnded = true;
+      continue;
+    }
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const key = optionNamed(name);
+    if (!key) throw new UsageError(`unknown option '${name}' (see convlens --help)`);
+    if (!OPTIONS[key].takesValue) {
+      if (eq >= 0) throw new UsageError(`option '${name}' takes no value`);
+      flags.add(key);
+      continue;
+    }
+    let value: string;
+    if (eq >= 0) value = arg.slice(eq + 1);
+    else if (i + 1 < argv.length) value = argv[++i];
+    else throw new UsageError(`option '${name}' needs a value`);
+    (values[key] ??= []).push(value);
+  }
+
+  if (flags.has('help')) return { kind: 'help' };
+  if (flags.has('version')) return { kind: 'version' };
+
+  const [command, ...rest] = positionals;
+  if (command === undefined) throw new UsageError('missing command: convlens analyze FILE (see convlens --help)');
+  if (command === 'help') return { kind: 'help' };
+  if (command !== 'analyze') throw new UsageError(`unknown command '${command}' (the command is: convlens analyze FILE)`);
+  if (rest.length === 0) throw new UsageError('missing FILE: convlens analyze FILE');
+  if (rest.length > 1) throw new UsageError(`one FILE at a time (got ${rest.length}: ${rest.join(' ')})`);
+
+  const last = (key: string): string | undefined => values[key]?.[values[key].length - 1];
+  const result: AnalyzeCommand = { kind: 'analyze', file: rest[0], format: 'table' };
+
+  const model = last('model');
+  if (model !== undefined) {
+    if (model.trim() === '') throw new UsageError('--model needs an expression, e.g. --model "resnet50()"');
+    result.model = model.trim();
+  }
+  if (values.input) result.inputs = values.input.flatMap(parseShapes);
+
+  const format = last('format');
+  if (format !== undefined) {
+    if (!isFormatName(format)) throw new UsageError(`unknown --format '${format}' (choose ${FORMATS.join(', ')})`);
+    result.format = format;
+  }
+  const failOn = last('failOn');
+  if (failOn !== undefined) {
+    if (failOn !== 'warning' && failOn !== 'error') throw new UsageError(`bad --fail-on '${failOn}' (choose warning or error)`);
+    result.failOn = failOn;
+  }
+  const imageSize = last('imageSize');
+  if (imageSize !== undefined) {
+    if (!/^[1-9]\d*$/.test(imageSize) || !Number.isSafeInteger(Number(imageSize))) {
+      throw new UsageError(`bad --image-size '${imageSize}' (a positive integer, e.g. 224)`);
+    }
+    result.imageSize = Number(imageSize);
+  }
+  return result;
+}

@@ -1,0 +1,33 @@
+// One entry for every output format, so the CLI (and later the editor's "copy report") pick a
+// format by name.
+
+import type { FileReport } from '../engine/report';
+import { formatJson } from './json';
+import { formatMarkdown } from './markdown';
+import { formatSarif } from './sarif';
+import { formatTable } from './table';
+
+export const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
+export type FormatName = (typeof FORMATS)[number];
+
+export interface FormatOptions {
+  color: boolean;
+  toolVersion: string;
+}
+
+export function isFormatName(name: string): name is FormatName {
+  return (FORMATS as readonly string[]).includes(name);
+}
+
+export function formatReport(report: FileReport, format: FormatName, options: FormatOptions): string {
+  switch (format) {
+    case 'table':
+      return formatTable(report, { color: options.color });
+    case 'json':
+      return formatJson(report);
+    case 'markdown':
+      return formatMarkdown(report);
+    case 'sarif':
+      return formatSarif(report, { toolVersion: options.toolVersion });
+  }
+}

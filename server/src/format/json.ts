@@ -1,0 +1,143 @@
+// The JSON format: the contract scripts and tests read (DESIGN.md, "The command line"). The
+// FileReport is already JSON-able; this picks the contract's field names and order, turns the
+// location chains into the innermost {file, line}, and leaves out what only the editor needs
+// (per-expression values for inlay hints).
+
+import type { Diagnostic, FileReport, LayerReport, ModelReport, SourceLocation } from '../engine/report';
+
+export interface JsonLocation {
+  file: string;
+  line: number;
+}
+
+export interface JsonLayer {
+  path: string;
+  op: string;
+  in: number[][];
+  out: number[][];
+  params: number;
+  macs: number;
+  kernel?: number[];
+  stride?: number[];
+  dilation?: number[];
+  rf: number[];
+  jump: number[];
+  /** Innermost place the module was made; null for functional calls. */
+  defined: JsonLocation | null;
+  /** Innermost place it was called. */
+  called: JsonLocation | null;
+  // Beyond the contract:
+  kind: LayerReport['kind'];
+  args: string;
+  padding?: number[];
+  rfExact: string[];
+  jumpExact: string[];
+  overlap?: number[][];
+}
+
+export interface JsonModel {
+  name: string;
+  inputs: number[][];
+  outputs: number[][];
+  params: number;
+  macs: number;
+  layers: JsonLayer[];
+  // Beyond the contract:
+  className: string;
+  classLocation: JsonLocation | null;
+  inputSource: ModelReport['inputSource'];
+  incomplete: boolean;
+}
+
+export interface JsonDiagnostic {
+  severity: Diagnostic['severity'];
+  code: Diagnostic['code'];
+  message: string;
+  file: string;
+  line: number;
+  path?: string;
+  // Beyond the contract:
+  column: number;
+  endLine: number;
+  endColumn: number;
+  model?: string;
+  pattern?: number[][];
+}
+
+export interface JsonFileReport {
+  file: string;
+  models: JsonModel[];
+  diagnostics: JsonDiagnostic[];
+}
+
+function location(loc: SourceLocation | null | undefined): JsonLocation | null {
+  return loc ? { file: loc.file, line: loc.line } : null;
+}
+
+function layerToJson(l: LayerReport): JsonLayer {
+  return {
+    path: l.path,
+    op: l.op,
+    in: l.in,
+    out: l.out,
+    params: l.params,
+    macs: l.macs,
+    kernel: l.kernel,
+    stride: l.stride,
+    dilation: l.dilation,
+    rf: l.rf,
+    jump: l.jump,
+    defined: location(l.defined[0]),
+    called: location(l.called[0]),
+    kind: l.kind,
+    args: l.args,
+    padding: l.padding,
+    rfExact: l.rfExact,
+    jumpExact: l.jumpExact,
+    overlap: l.overlap,
+  };
+}
+
+function modelToJson(m: ModelReport): JsonModel {
+  return {
+    name: m.name,
+    inputs: m.inputs,
+    outputs: m.outputs,
+    params: m.params,
+    macs: m.macs,
+    layers: m.layers.map(layerToJson),
+    className: m.className,
+    classLocation: location(m.classLocation),
+    inputSource: m.inputSource,
+    incomplete: m.incomplete,
+  };
+}
+
+function diagnosticToJson(d: Diagnostic): JsonDiagnostic {
+  return {
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    file: d.file,
+    line: d.line,
+    path: d.path,
+    column: d.column,
+    endLine: d.endLine,
+    endColumn: d.endColumn,
+    model: d.model,
+    pattern: d.pattern,
+  };
+}
+
+export function toJsonReport(report: FileReport): JsonFileReport {
+  return {
+    file: report.file,
+    models: report.models.map(modelToJson),
+    diagnostics: report.diagnostics.map(diagnosticToJson),
+  };
+}
+
+/** Undefined optional fields drop out; numbers stay numbers (a fractional jump is 0.125). */
+export function formatJson(report: FileReport): string {
+  return JSON.stringify(toJsonReport(report), null, 2) + '\n';
+}

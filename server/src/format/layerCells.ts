@@ -1,0 +1,107 @@
+// The text of one layer row, shared by the table and markdown formats so both say the same
+// thing about a layer.
+
+import type { Diagnostic, LayerReport, ModelReport, SourceLocation } from '../engine/report';
+import { gigaMacs, groupThousands, humanCount } from './units';
+
+export type Align = 'left' | 'right';
+
+export interface Column {
+  header: string;
+  align: Align;
+  cell: (layer: LayerReport) => string;
+}
+
+/** `[1, 64, 56, 56]` */
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+/** Several tensors: `[1, 3], [1, 5]`. */
+export function formatShapes(shapes: readonly (readonly number[])[]): string {
+  return shapes.map(formatShape).join(', ');
+}
+
+/** Per-axis values as one number when every spatial axis agrees (`3`), else `3×1`. */
+export function formatAxes(values: readonly (number | string)[] | undefined): string {
+  if (!values || values.length === 0) return '';
+  const texts = values.map(String);
+  return texts.every((t) => t === texts[0]) ? texts[0] : texts.join('×');
+}
+
+/** A count cell: "-" for zero so the rows that matter stand out. */
+function countCell(n: number): string {
+  return n === 0 ? '-' : humanCount(n);
+}
+
+export const LAYER_COLUMNS: readonly Column[] = [
+  { header: 'Layer', align: 'left', cell: (l) => l.path },
+  { header: 'Op', align: 'left', cell: (l) => l.op },
+  { header: 'Output shape', align: 'left', cell: (l) => formatShapes(l.out) },
+  { header: 'Kernel', align: 'right', cell: (l) => formatAxes(l.kernel) },
+  { header: 'Stride', align: 'right', cell: (l) => formatAxes(l.stride) },
+  { header: 'Dilation', align: 'right', cell: (l) => formatAxes(l.dilation) },
+  // The exact fractions (47/8), not the rounded numbers: that is what the jump is.
+  { header: 'RF', align: 'right', cell: (l) => formatAxes(l.rfExact.length ? l.rfExact : l.rf) },
+  { header: 'Jump', align: 'right', cell: (l) => formatAxes(l.jumpExact.length ? l.jumpExact : l.jump) },
+  { header: 'Params', align: 'right', cell: (l) => countCell(l.params) },
+  { header: 'MACs', align: 'right', cell: (l) => countCell(l.macs) },
+];
+
+/** How deep a layer sits under the root: `layer1.0.conv1` is 2. A functional call sits one
+ *  level under the module whose forward made it (`up1.F.pad@48` → under `up1`). */
+export function layerDepth(layer: LayerReport): number {
+  let path = layer.path;
+  if (layer.kind === 'function') {
+    const at = path.lastIndexOf(layer.op);
+    const owner = at > 0 ? path.slice(0, at).replace(/\.$/, '') : '';
+    return owner === '' ? 0 : owner.split('.').length;
+  }
+  if (path === '') return 0;
+  return path.split('.').length - 1;
+}
+
+/** `models/resnet.py:49:8` (column 1-based, as editors and compilers print it). */
+export function formatLocation(loc: Pick<SourceLocation, 'file' | 'line'> & { column?: number }): string {
+  return loc.column === undefined ? `${loc.file}:${loc.line}` : `${loc.file}:${loc.line}:${loc.column + 1}`;
+}
+
+/** The input → output part of a model's header line. */
+export function modelSignature(model: ModelReport): string {
+  const outputs = model.outputs.length ? formatShapes(model.outputs) : '?';
+  return `${formatShapes(model.inputs)} → ${outputs}`;
+}
+
+const INPUT_SOURCE_NOTE: Record<ModelReport['inputSource'], string> = {
+  argument: '',
+  directive: 'input from the # convlens: input= directive',
+  main: 'input from the __main__ block',
+  inferred: 'input inferred from the first layer',
+};
+
+/** Notes that qualify the numbers of a model (where the input came from, an incomplete trace). */
+export function modelNotes(model: ModelReport): string[] {
+  const notes: string[] = [];
+  if (INPUT_SOURCE_NOTE[model.inputSource]) notes.push(INPUT_SOURCE_NOTE[model.inputSource]);
+  if (model.incomplete) notes.push('forward was not followed to the end: the numbers cover what was (see the diagnostics)');
+  return notes;
+}
+
+export function totalsText(model: ModelReport): { params: string; macs: string } {
+  return {
+    params: `${groupThousands(model.params)} (${humanCount(model.params)})`,
+    macs: `${groupThousands(model.macs)} (${gigaMacs(model.macs)} G)`,
+  };
+}
+
+/** Overlap pattern of an uneven transposed convolution, per axis: `[1, 2] × [1, 2]`. */
+export function formatPattern(pattern: readonly (readonly number[])[]): string {
+  return pattern.map((axis) => `[${axis.join(', ')}]`).join(' × ');
+}
+
+/** Diagnostics in reading order: by file, then line, then column. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column,
+  );
+}
