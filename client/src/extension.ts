@@ -1,0 +1,177 @@
+// The VS Code side of ConvLens: starts the language server (dist/server.js over IPC) for Python
+// files, and owns what only the editor can do: commands that ask the user, the layer-table
+// document, and the status bar item. No analysis happens here.
+
+import * as vscode from 'vscode';
+import {
+  ExecuteCommandRequest,
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import {
+  SERVER_COMMANDS,
+  STATUS_NOTIFICATION,
+  type ApplyInputShapeArgs,
+  type InitializationOptions,
+  type StatusParams,
+} from '../../server/src/lsp/protocol';
+import { parseShapeList } from '../../server/src/lsp/settings';
+import { gigaMacs, humanCount } from '../../server/src/format/units';
+
+const SET_INPUT_SHAPE = 'convlens.setInputShape';
+const SHOW_LAYER_TABLE = 'convlens.showLayerTable';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
+  };
+  const initializationOptions: InitializationOptions = {
+    settings: vscode.workspace.getConfiguration('convlens') as unknown as InitializationOptions['settings'],
+    setInputShapeCommand: SET_INPUT_SHAPE,
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'python' },
+      { scheme: 'untitled', language: 'python' },
+    ],
+    initializationOptions,
+    // Importers of a changed file are analysed again, also when it changes on disk.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.py') },
+  };
+  client = new LanguageClient('convlens', 'ConvLens', serverOptions, clientOptions);
+  const languageClient = client;
+
+  const status = new StatusBar();
+  context.subscriptions.push(status);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand(SET_INPUT_SHAPE, (args?: Partial<ApplyInputShapeArgs> & { model?: string }) =>
+      setInputShape(languageClient, status, args),
+    ),
+    vscode.commands.registerCommand(SHOW_LAYER_TABLE, () => showLayerTable(languageClient)),
+    vscode.window.onDidChangeActiveTextEditor(() => status.render()),
+    vscode.workspace.onDidCloseTextDocument((doc) => status.forget(doc.uri.toString())),
+  );
+
+  await languageClient.start();
+  context.subscriptions.push(languageClient.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status.update(params)));
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}
+
+function activePythonUri(): string | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc && doc.languageId === 'python' ? doc.uri.toString() : undefined;
+}
+
+async function setInputShape(
+  languageClient: LanguageClient,
+  status: StatusBar,
+  args: (Partial<ApplyInputShapeArgs> & { model?: string }) | undefined,
+): Promise<void> {
+  const uri = args?.uri ?? activePythonUri();
+  if (!uri) {
+    void vscode.window.showInformationMessage('ConvLens: open a Python model file first.');
+    return;
+  }
+  const current = args?.shape ?? status.get(uri)?.models[0]?.inputs.map((s) => s.join(',')).join(';') ?? '';
+  const shape = await vscode.window.showInputBox({
+    title: args?.model ? `Input shape of ${args.model}` : 'Model input shape',
+    prompt: 'Shape of the input tensor, e.g. 1,3,224,224 (several inputs: 1,3,64,64;1,3,64,64)',
+    value: current.split(';').join('; '),
+    validateInput: (text) => (parseShapeList(text) ? null : 'Write positive integers separated by commas, e.g. 1,3,224,224'),
+  });
+  if (!shape) return;
+  const command: ApplyInputShapeArgs = { uri, shape, ...(typeof args?.line === 'number' ? { line: args.line } : {}) };
+  try {
+    await languageClient.sendRequest(ExecuteCommandRequest.type, { command: SERVER_COMMANDS.applyInputShape, arguments: [command] });
+  } catch (error) {
+    void vscode.window.showErrorMessage(`ConvLens: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function showLayerTable(languageClient: LanguageClient): Promise<void> {
+  const uri = activePythonUri();
+  if (!uri) {
+    void vscode.window.showInformationMessage('ConvLens: open a Python model file first.');
+    return;
+  }
+  const table: unknown = await languageClient.sendRequest(ExecuteCommandRequest.type, {
+    command: SERVER_COMMANDS.layerTable,
+    arguments: [{ uri }],
+  });
+  if (typeof table !== 'string') {
+    void vscode.window.showInformationMessage('ConvLens: this file has not been analysed yet.');
+    return;
+  }
+  const doc = await vscode.workspace.openTextDocument({ content: table, language: 'plaintext' });
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+}
+
+/** The active file's model summary: `resnet50(): 25.6M params · 4.09 GMACs`. */
+class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('convlens.summary', vscode.StatusBarAlignment.Right, 100);
+  private readonly byUri = new Map<string, StatusParams>();
+
+  constructor() {
+    this.item.name = 'ConvLens model summary';
+    this.item.command = SHOW_LAYER_TABLE;
+  }
+
+  get(uri: string): StatusParams | undefined {
+    return this.byUri.get(uri);
+  }
+
+  update(params: StatusParams): void {
+    this.byUri.set(params.uri, params);
+    this.render();
+  }
+
+  forget(uri: string): void {
+    this.byUri.delete(uri);
+    this.render();
+  }
+
+  render(): void {
+    const uri = activePythonUri();
+    const params = uri ? this.byUri.get(uri) : undefined;
+    if (!params || (params.models.length === 0 && params.state === 'done')) {
+      this.item.hide();
+      return;
+    }
+    const models = params.models;
+    const main =
+      models.length === 1
+        ? `${models[0].name}: ${humanCount(models[0].params)} params · ${gigaMacs(models[0].macs)} GMACs`
+        : models.length > 1
+          ? `${models.length} models`
+          : 'no model';
+    const problems = params.errors + params.warnings ? ` $(warning) ${params.errors + params.warnings}` : '';
+    this.item.text = `$(layers) ${main}${problems}${params.state === 'failed' ? ' $(error)' : ''}`;
+    const tooltip = new vscode.MarkdownString();
+    for (const m of models) {
+      const shapes = (s: number[][]) => s.map((x) => x.join('×')).join(', ') || '?';
+      tooltip.appendMarkdown(
+        `**${m.name}** — ${humanCount(m.params)} params · ${gigaMacs(m.macs)} GMACs · ${shapes(m.inputs)} → ${shapes(m.outputs)}` +
+          `${m.incomplete ? ' (incomplete)' : ''}\n\n`,
+      );
+    }
+    if (params.state === 'failed') tooltip.appendMarkdown(`Analysis failed: ${params.message ?? ''}\n\n`);
+    tooltip.appendMarkdown('Click for the layer table.');
+    this.item.tooltip = tooltip;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

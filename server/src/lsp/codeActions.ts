@@ -1,0 +1,249 @@
+// Quick fixes. For an unevenly overlapping transposed convolution: a kernel divisible by the
+// stride with padding/output_padding that keep the output shape, and resize-convolution. Each is
+// offered only after the engine has analysed the edited text and found the warning gone and
+// every output shape unchanged. And "Set input shape here" on a model class.
+
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic as LspDiagnostic, type TextEdit } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { FileReport, LayerReport, ModelReport } from '../engine/report';
+import type { AnalysisView } from './analysisView';
+import { axesLiteral, bindArguments, argumentText, CONV_TRANSPOSE_PARAMS, setArgument, type BoundArguments } from './callArguments';
+import type { DiagnosticData } from './diagnostics';
+import { isUneven } from './format';
+import { inputDirectiveEdit } from './inputDirective';
+import { spanOf, spanContains } from './reportIndex';
+import { shapeListToDirective } from './settings';
+import { calleeName } from './syntaxIndex';
+import { axisConfigs, kernelFixAxis, outputPadding, resizeConvAxis } from './transposedConvFix';
+import { samePath } from './uris';
+
+/** Runs the engine on another text of the same document; null when it failed. */
+export type Reanalyse = (text: string) => FileReport | null;
+
+interface Candidate {
+  title: string;
+  edits: TextEdit[];
+  /** Paths of the layers the edit rebuilds, and how they are named afterwards. */
+  replaced: Set<string>;
+  renamed: (path: string) => string;
+}
+
+interface FixTarget {
+  layer: LayerReport;
+  model: ModelReport;
+  bound: BoundArguments;
+  callee: string;
+  /** Every layer (in every model) made by the same call. */
+  siblings: Set<string>;
+}
+
+function findLayer(report: FileReport, data: DiagnosticData | undefined, d: LspDiagnostic): { layer: LayerReport; model: ModelReport } | null {
+  for (const model of report.models) {
+    if (data?.model && model.name !== data.model) continue;
+    for (const layer of model.layers) if (data?.path !== undefined && layer.path === data.path && layer.kind === 'module') return { layer, model };
+  }
+  // Without data (a client that drops it): the report's own diagnostic at that place.
+  for (const rd of report.diagnostics) {
+    if (rd.code !== 'uneven-overlap' || rd.line - 1 !== d.range.start.line || !rd.path) continue;
+    for (const model of report.models) {
+      if (rd.model && model.name !== rd.model) continue;
+      const layer = model.layers.find((l) => l.path === rd.path);
+      if (layer) return { layer, model };
+    }
+  }
+  return null;
+}
+
+function fixTarget(view: AnalysisView, layer: LayerReport, model: ModelReport): FixTarget | null {
+  const made = layer.defined[0];
+  if (!made || !samePath(made.file, view.result.path)) return null;
+  const doc = view.snapshot();
+  const span = spanOf(made);
+  const call = view.syntax().callStartingAt(doc.offsetAt(span.start), doc.offsetAt(span.end));
+  if (!call) return null;
+  const callee = calleeName(call);
+  if (!callee || !/(^|\.)ConvTranspose[123]d$/.test(callee)) return null;
+  const bound = bindArguments(call, CONV_TRANSPOSE_PARAMS);
+  if (!bound) return null;
+  const siblings = new Set<string>();
+  for (const m of view.report.models) {
+    for (const l of m.layers) {
+      const d0 = l.defined[0];
+      if (d0 && d0.line === made.line && d0.column === made.column && samePath(d0.file, made.file)) siblings.add(l.path);
+    }
+  }
+  return { layer, model, bound, callee, siblings };
+}
+
+function kernelCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
+  const axes = axisConfigs(t.layer);
+  if (!axes) return null;
+  const fixes = axes.map(kernelFixAxis);
+  if (fixes.some((f) => !f)) return null;
+  const fixed = fixes as NonNullable<(typeof fixes)[number]>[];
+  const doc = view.snapshot();
+  const K = fixed.map((f) => f.kernel);
+  const P = fixed.map((f) => f.padding);
+  const OP = fixed.map((f) => f.outputPadding);
+  const edits: TextEdit[] = [];
+  const push = (e: TextEdit | null) => e && edits.push(e);
+  push(setArgument(t.bound, 'kernel_size', axesLiteral(K), doc));
+  const setOrDefault = (name: string, values: number[], previous: number[]) => {
+    const has = t.bound.byName.has(name);
+    const zero = values.every((v) => v === 0);
+    if (!has && zero) return;
+    if (has && values.every((v, i) => v === previous[i])) return;
+    push(setArgument(t.bound, name, zero && t.bound.byName.get(name)?.kind === 'kw' ? null : axesLiteral(values), doc));
+  };
+  setOrDefault('padding', P, axes.map((a) => a.padding));
+  setOrDefault('output_padding', OP, axes.map(outputPadding));
+  if (!edits.length) return null;
+  const detail = `padding=${axesLiteral(P)}, output_padding=${axesLiteral(OP)}`;
+  return {
+    title: `Use kernel_size=${axesLiteral(K)} (${detail}: same output shape, even overlap)`,
+    edits,
+    replaced: t.siblings,
+    renamed: (p) => p,
+  };
+}
+
+function resizeCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
+  const axes = axisConfigs(t.layer);
+  if (!axes) return null;
+  const plans = axes.map(resizeConvAxis);
+  if (plans.some((p) => !p)) return null;
+  const plan = plans as NonNullable<(typeof plans)[number]>[];
+  const text = view.result.text;
+  const cin = argumentText(t.bound, 'in_channels', text);
+  const cout = argumentText(t.bound, 'out_channels', text);
+  if (!cin || !cout) return null;
+  const mode = argumentText(t.bound, 'padding_mode', text);
+  if (mode && !/^['"]zeros['"]$/.test(mode)) return null;
+  const prefix = t.callee.slice(0, t.callee.lastIndexOf('.') + 1);
+  const dims = /ConvTranspose([123])d$/.exec(t.callee)?.[1] ?? '2';
+  const extras = ['groups', 'bias']
+    .map((name) => [name, argumentText(t.bound, name, text)] as const)
+    .filter(([, v]) => v !== null)
+    .map(([name, v]) => `, ${name}=${v}`)
+    .join('');
+  const scale = axesLiteral(plan.map((p) => p.scale));
+  const conv = `${prefix}Conv${dims}d(${cin}, ${cout}, kernel_size=${axesLiteral(plan.map((p) => p.kernel))}, padding=${axesLiteral(plan.map((p) => p.padding))}${extras})`;
+  const replacement = `${prefix}Sequential(${prefix}Upsample(scale_factor=${scale}, mode='nearest'), ${conv})`;
+  const doc = view.snapshot();
+  const call = t.bound.call;
+  return {
+    title: `Replace with resize-convolution (nearest ×${scale} + ${prefix}Conv${dims}d)`,
+    edits: [{ range: { start: doc.positionAt(call.from), end: doc.positionAt(call.to) }, newText: replacement }],
+    replaced: t.siblings,
+    renamed: (p) => `${p}.1`,
+  };
+}
+
+/** Every model's outputs, every module's output shapes and every functional call's, in order. */
+function outputsUnchanged(before: FileReport, after: FileReport, c: Candidate): boolean {
+  for (const old of before.models) {
+    const now = after.models.find((m) => m.name === old.name);
+    if (!now || JSON.stringify(now.outputs) !== JSON.stringify(old.outputs) || JSON.stringify(now.inputs) !== JSON.stringify(old.inputs)) return false;
+    const outsByPath = (m: ModelReport) => {
+      const map = new Map<string, string[]>();
+      for (const l of m.layers) if (l.kind === 'module') map.set(l.path, [...(map.get(l.path) ?? []), JSON.stringify(l.out)]);
+      return map;
+    };
+    const was = outsByPath(old);
+    const is = outsByPath(now);
+    for (const [path, outs] of was) {
+      const newPath = c.replaced.has(path) ? c.renamed(path) : path;
+      if (JSON.stringify(is.get(newPath)) !== JSON.stringify(outs)) return false;
+    }
+    const functional = (m: ModelReport) => JSON.stringify(m.layers.filter((l) => l.kind === 'function').map((l) => l.out));
+    if (functional(old) !== functional(now)) return false;
+  }
+  return true;
+}
+
+function warningGone(after: FileReport, c: Candidate): boolean {
+  const touched = (path: string | undefined) => {
+    if (path === undefined) return false;
+    for (const p of c.replaced) {
+      const q = c.renamed(p);
+      if (path === q || path.startsWith(`${p}.`) || path === p) return true;
+    }
+    return false;
+  };
+  if (after.diagnostics.some((d) => d.code === 'uneven-overlap' && touched(d.path))) return false;
+  return !after.models.some((m) => m.layers.some((l) => touched(l.path) && isUneven(l.overlap)));
+}
+
+function verified(view: AnalysisView, c: Candidate, reanalyse: Reanalyse): boolean {
+  const cache = (view.result.derived.verified ??= new Map<string, boolean>()) as Map<string, boolean>;
+  const newText = TextDocument.applyEdits(view.snapshot(), c.edits);
+  const known = cache.get(newText);
+  if (known !== undefined) return known;
+  const after = reanalyse(newText);
+  const errorsBefore = view.report.diagnostics.filter((d) => d.severity === 'error').length;
+  const ok =
+    !!after &&
+    after.diagnostics.filter((d) => d.severity === 'error').length <= errorsBefore &&
+    outputsUnchanged(view.report, after, c) &&
+    warningGone(after, c);
+  cache.set(newText, ok);
+  return ok;
+}
+
+function inputShapeAction(view: AnalysisView, params: CodeActionParams): CodeAction[] {
+  const actions: CodeAction[] = [];
+  const doc = view.snapshot();
+  const scope = view.syntax().scopeAt(doc.offsetAt(params.range.start));
+  const cls = scope ? (scope.node.kind === 'ClassDef' ? scope.node : scope.owner) : null;
+  const classNameAt = cls ? doc.positionAt(cls.nameSpan.from) : null;
+  const seen = new Set<number>();
+  for (const model of view.report.models) {
+    const loc = model.classLocation;
+    if (!loc || !samePath(loc.file, view.result.path) || seen.has(loc.line)) continue;
+    const span = spanOf(loc);
+    const here =
+      span.start.line === params.range.start.line ||
+      (classNameAt !== null && (spanContains(span, classNameAt) || span.start.line === classNameAt.line));
+    if (!here) continue;
+    seen.add(loc.line);
+    const edit = inputDirectiveEdit(doc, span.start.line, model.inputs);
+    actions.push({
+      title: `Set input shape here: ${shapeListToDirective(model.inputs)}`,
+      kind: CodeActionKind.QuickFix,
+      edit: { changes: { [view.result.uri]: [edit] } },
+    });
+  }
+  return actions;
+}
+
+export function computeCodeActions(view: AnalysisView, params: CodeActionParams, reanalyse: Reanalyse): CodeAction[] {
+  // Edits are made against the analysed text; while it is behind the screen, offer nothing.
+  if (!view.current) return [];
+  const actions: CodeAction[] = [];
+  const done = new Set<string>();
+  for (const d of params.context.diagnostics) {
+    if (d.code !== 'uneven-overlap' || d.source !== 'convlens') continue;
+    const found = findLayer(view.report, d.data as DiagnosticData | undefined, d);
+    if (!found) continue;
+    const target = fixTarget(view, found.layer, found.model);
+    if (!target) continue;
+    for (const candidate of [kernelCandidate(view, target), resizeCandidate(view, target)]) {
+      if (!candidate) continue;
+      const key = JSON.stringify(candidate.edits);
+      if (done.has(key)) continue;
+      done.add(key);
+      if (!verified(view, candidate, reanalyse)) continue;
+      actions.push({
+        title: candidate.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [d],
+        isPreferred: candidate.renamed('x') === 'x',
+        edit: { changes: { [view.result.uri]: candidate.edits } },
+      });
+    }
+  }
+  if (!params.context.only || params.context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty)) {
+    actions.push(...inputShapeAction(view, params));
+  }
+  return actions;
+}

@@ -1,0 +1,133 @@
+// Code lenses: one line of numbers above every place a layer is made, a model summary above each
+// model class, and a warning above a transposed convolution that overlaps unevenly. Computed once
+// per report in its own coordinates, then moved to the text on screen.
+
+import type { CodeLens, Command } from 'vscode-languageserver';
+import type { LayerReport } from '../engine/report';
+import type { AnalysisView } from './analysisView';
+import { gigaMacs, humanCount, isUneven, jumpText, overlapRatio, rfText, shapeWithoutBatch, shapesText } from './format';
+import { layerSignature } from './layerGroups';
+import { spanOf, type Span0 } from './reportIndex';
+import { samePath } from './uris';
+
+export interface LensCommands {
+  /** Client command for the model lens (set the input shape); a plain label without one. */
+  setInputShape?: string;
+  /** Client command that opens the preview of a layer; without one the warning has no link. */
+  preview?: string;
+}
+
+interface LensSpec {
+  span: Span0;
+  title: string;
+  command?: string;
+  args?: unknown[];
+}
+
+function layerTitle(layers: LayerReport[]): string {
+  const distinct = new Map<string, LayerReport>();
+  for (const l of layers) distinct.set(layerSignature(l), l);
+  const unique = [...distinct.values()];
+  const first = unique[0];
+  const outText = (l: LayerReport) => (l.out.length ? l.out.map(shapeWithoutBatch).join(', ') : '?');
+  if (unique.length === 1) {
+    const parts = [`→ ${outText(first)}`];
+    if (first.rf.length) parts.push(`rf ${rfText(first)}`, `jump ${jumpText(first)}`);
+    parts.push(`${humanCount(first.params)} params`);
+    return parts.join(' · ');
+  }
+  const ordered = layers;
+  const last = ordered[ordered.length - 1];
+  const range = (a: string, b: string) => (a === b ? a : `${a} … ${b}`);
+  const parts = [`×${ordered.length}`, `→ ${range(outText(ordered[0]), outText(last))}`];
+  if (ordered[0].rf.length && last.rf.length) {
+    parts.push(`rf ${range(rfText(ordered[0]), rfText(last))}`, `jump ${range(jumpText(ordered[0]), jumpText(last))}`);
+  }
+  parts.push(`${humanCount(ordered.reduce((a, l) => a + l.params, 0))} params`);
+  return parts.join(' · ');
+}
+
+function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[] {
+  const specs: LensSpec[] = [];
+  const report = view.report;
+  const path = view.result.path;
+  const doc = view.snapshot();
+  const syntax = view.syntax();
+
+  // Model summaries: one per model, on its class line.
+  const modelsByLine = new Map<number, number>();
+  for (const m of report.models) if (m.classLocation) modelsByLine.set(m.classLocation.line, (modelsByLine.get(m.classLocation.line) ?? 0) + 1);
+  for (const model of report.models) {
+    const loc = model.classLocation;
+    if (!loc || !samePath(loc.file, path)) continue;
+    const shared = (modelsByLine.get(loc.line) ?? 0) > 1;
+    const title =
+      `${shared ? `${model.name}: ` : ''}${humanCount(model.params)} params · ${gigaMacs(model.macs)} GMACs · ` +
+      `${shapesText(model.inputs)} → ${shapesText(model.outputs)}${model.incomplete ? ' · incomplete' : ''}`;
+    const span = spanOf(loc);
+    specs.push({
+      span: { start: span.start, end: span.start },
+      title,
+      command: commands.setInputShape,
+      args: [{ uri: view.result.uri, line: span.start.line, shape: model.inputs.map((s) => s.join(',')).join(';'), model: model.name }],
+    });
+  }
+
+  // Layer lenses: at the constructor call and at every call site up to the first one inside a
+  // class method (`nn.Conv2d(…)` in conv3x3, then `self.conv1 = conv3x3(…)`).
+  const byLocation = new Map<string, { span: Span0; layers: LayerReport[] }>();
+  const inMethod = new Map<number, boolean>();
+  for (const model of report.models) {
+    for (const layer of model.layers) {
+      if (layer.kind !== 'module') continue;
+      for (const loc of layer.defined) {
+        if (!samePath(loc.file, path)) continue;
+        const span = spanOf(loc);
+        const key = `${span.start.line}:${span.start.character}-${span.end.line}:${span.end.character}`;
+        let entry = byLocation.get(key);
+        if (!entry) {
+          entry = { span, layers: [] };
+          byLocation.set(key, entry);
+        }
+        if (!entry.layers.includes(layer)) entry.layers.push(layer);
+        let stop = inMethod.get(span.start.line);
+        if (stop === undefined) {
+          stop = syntax.inClassMethod(doc.offsetAt(span.start));
+          inMethod.set(span.start.line, stop);
+        }
+        if (stop) break;
+      }
+    }
+  }
+  for (const { span, layers } of byLocation.values()) {
+    const at = { start: span.start, end: span.start };
+    specs.push({ span: at, title: layerTitle(layers) });
+    const uneven = layers.find((l) => isUneven(l.overlap));
+    if (uneven && uneven.overlap) {
+      const preview = commands.preview;
+      specs.push({
+        span: at,
+        title: `⚠ uneven overlap ${overlapRatio(uneven.overlap)} — checkerboard${preview ? ' · preview' : ''}`,
+        command: preview,
+        args: preview ? [{ uri: view.result.uri, path: uneven.path }] : undefined,
+      });
+    }
+  }
+  return specs.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
+}
+
+export function computeCodeLenses(view: AnalysisView, commands: LensCommands): CodeLens[] {
+  const d = view.result.derived;
+  const key = `lenses:${commands.setInputShape ?? ''}:${commands.preview ?? ''}`;
+  if (!Array.isArray(d[key])) d[key] = computeLensSpecs(view, commands);
+  const specs = d[key] as LensSpec[];
+  const lenses: CodeLens[] = [];
+  for (const spec of specs) {
+    const range = view.rangeToScreen(spec.span);
+    if (!range) continue;
+    const command: Command = { title: spec.title, command: spec.command ?? '' };
+    if (spec.args) command.arguments = spec.args;
+    lenses.push({ range, command });
+  }
+  return lenses;
+}

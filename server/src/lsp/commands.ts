@@ -1,0 +1,63 @@
+// Server-side commands: the layer table of a document (what `convlens analyze` prints) and the
+// edit behind "set input shape".
+
+import type { Connection } from 'vscode-languageserver';
+import { ResponseError, ErrorCodes } from 'vscode-languageserver';
+import { formatTable } from '../format/table';
+import type { AnalysisScheduler } from './analysisScheduler';
+import type { DocumentStore } from './documentStore';
+import { inputDirectiveEdit } from './inputDirective';
+import { SERVER_COMMANDS, type ApplyInputShapeArgs, type LayerTableArgs } from './protocol';
+import { spanOf } from './reportIndex';
+import { mapForward } from './positionMap';
+import { parseShapeList } from './settings';
+import { samePath } from './uris';
+
+export const COMMAND_IDS = Object.values(SERVER_COMMANDS);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null;
+}
+
+export async function executeCommand(
+  command: string,
+  args: unknown[] | undefined,
+  deps: { connection: Connection; store: DocumentStore; scheduler: AnalysisScheduler },
+): Promise<unknown> {
+  const arg = args?.[0];
+  if (command === SERVER_COMMANDS.layerTable) {
+    if (!isRecord(arg) || typeof arg.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'expected [{ uri }]');
+    const result = deps.scheduler.latest((arg as unknown as LayerTableArgs).uri);
+    return result ? formatTable(result.report) : null;
+  }
+  if (command === SERVER_COMMANDS.applyInputShape) {
+    if (!isRecord(arg) || typeof arg.uri !== 'string' || typeof arg.shape !== 'string') {
+      throw new ResponseError(ErrorCodes.InvalidParams, 'expected [{ uri, line?, shape }]');
+    }
+    const { uri, shape, line } = arg as unknown as ApplyInputShapeArgs;
+    const shapes = parseShapeList(shape);
+    if (!shapes) throw new ResponseError(ErrorCodes.InvalidParams, `not a shape: ${shape} (write e.g. 1,3,224,224)`);
+    const doc = deps.store.get(uri);
+    if (!doc) throw new ResponseError(ErrorCodes.InvalidParams, `not an open document: ${uri}`);
+    const classLine = typeof line === 'number' ? line : firstModelLine(deps, uri);
+    if (classLine === null) throw new ResponseError(ErrorCodes.InvalidParams, 'no model class in this file');
+    const edit = inputDirectiveEdit(doc.document, classLine, shapes);
+    const applied = await deps.connection.workspace.applyEdit({ label: 'Set input shape', edit: { changes: { [uri]: [edit] } } });
+    return applied.applied;
+  }
+  throw new ResponseError(ErrorCodes.MethodNotFound, `unknown command ${command}`);
+}
+
+/** The screen line of the first model class of the document. */
+function firstModelLine(deps: { store: DocumentStore; scheduler: AnalysisScheduler }, uri: string): number | null {
+  const result = deps.scheduler.latest(uri);
+  if (!result) return null;
+  const edits = deps.store.editsSince(uri, result.version);
+  for (const model of result.report.models) {
+    const loc = model.classLocation;
+    if (!loc || !samePath(loc.file, result.path)) continue;
+    const at = edits ? mapForward(spanOf(loc).start, edits) : null;
+    if (at) return at.line;
+  }
+  return null;
+}

@@ -1,0 +1,91 @@
+// The report's diagnostics as LSP diagnostics: severities, codes with a link to their section of
+// the README, and the data the quick fixes need.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import type { Diagnostic, DiagnosticCode, Severity } from '../engine/report';
+import type { AnalysisView } from './analysisView';
+import type { ConvLensSettings } from './protocol';
+import { spanOf } from './reportIndex';
+import { samePath } from './uris';
+
+/**
+ * The README's "Diagnostics" section explains every code. The README ships inside the extension
+ * (beside dist/), so the link is to that file: it opens in the editor and works offline.
+ */
+function readmeUrl(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 5; i++) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && existsSync(join(dir, 'README.md'))) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'convlens') return pathToFileURL(join(dir, 'README.md')).toString();
+      } catch {
+        // not ours; keep looking
+      }
+    }
+    dir = dirname(dir);
+  }
+  return pathToFileURL(join(process.cwd(), 'README.md')).toString();
+}
+
+let readme: string | undefined;
+
+/** The same section for every code: its table has one row per code. */
+export function docsLink(): string {
+  readme ??= readmeUrl();
+  return `${readme}#diagnostics`;
+}
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+/** What a quick fix needs to find the layer again. */
+export interface DiagnosticData {
+  code: DiagnosticCode;
+  path?: string;
+  model?: string;
+  /** The analysed version the diagnostic came from. */
+  version: number;
+}
+
+export function computeDiagnostics(view: AnalysisView, settings: ConvLensSettings): LspDiagnostic[] {
+  const out: LspDiagnostic[] = [];
+  for (const d of view.report.diagnostics) {
+    if (!samePath(d.file, view.result.path) && !samePath(d.file, view.report.file)) continue;
+    if (d.code === 'unknown' && !settings.diagnostics.unknown) continue;
+    const range = view.rangeToScreen(spanOf(d));
+    if (!range) continue;
+    const data: DiagnosticData = { code: d.code, path: d.path, model: d.model, version: view.result.version };
+    out.push({
+      range,
+      severity: d.code === 'unknown' ? DiagnosticSeverity.Hint : SEVERITY[d.severity],
+      code: d.code,
+      codeDescription: { href: docsLink() },
+      source: 'convlens',
+      message: messageOf(d),
+      data,
+    });
+  }
+  return out;
+}
+
+function messageOf(d: Diagnostic): string {
+  return d.model ? `${d.message} (${d.model})` : d.message;
+}
+
+export function countSeverities(report: { diagnostics: Diagnostic[] }): { errors: number; warnings: number } {
+  let errors = 0;
+  let warnings = 0;
+  for (const d of report.diagnostics) {
+    if (d.severity === 'error') errors++;
+    else if (d.severity === 'warning') warnings++;
+  }
+  return { errors, warnings };
+}

@@ -1,0 +1,57 @@
+// How numbers and shapes read in hovers, code lenses and inlay hints: compact, exact where it
+// matters (fractional jumps stay fractions).
+
+import type { LayerReport } from '../engine/report';
+import { formatAxes } from '../format/layerCells';
+import { gigaMacs, groupThousands, humanCount } from '../format/units';
+
+export { formatAxes, gigaMacs, groupThousands, humanCount };
+
+/** `1×64×56×56` */
+export function shapeText(shape: readonly number[]): string {
+  return shape.length ? shape.join('×') : 'scalar';
+}
+
+/** Several tensors: `1×64×56×56, 1×10`. */
+export function shapesText(shapes: readonly (readonly number[])[]): string {
+  return shapes.length ? shapes.map(shapeText).join(', ') : '?';
+}
+
+/** Without the batch dimension, as code lenses show it: `64×56×56`. */
+export function shapeWithoutBatch(shape: readonly number[]): string {
+  return shapeText(shape.length >= 2 ? shape.slice(1) : shape);
+}
+
+export function rfText(layer: LayerReport): string {
+  return formatAxes(layer.rfExact.length ? layer.rfExact : layer.rf);
+}
+
+export function jumpText(layer: LayerReport): string {
+  return formatAxes(layer.jumpExact.length ? layer.jumpExact : layer.jump);
+}
+
+/** `2:1`: the most and fewest kernel taps on an output position, per axis (one text when all axes agree). */
+export function overlapRatio(overlap: readonly (readonly number[])[]): string {
+  const axes = overlap.map((taps) => `${Math.max(...taps)}:${Math.min(...taps)}`);
+  return axes.every((a) => a === axes[0]) ? axes[0] : axes.join(' × ');
+}
+
+export function isUneven(overlap: readonly (readonly number[])[] | undefined): boolean {
+  return !!overlap && overlap.some((taps) => taps.some((t) => t !== taps[0]));
+}
+
+/** `9,408 (9.41K)`; plain below a thousand. */
+export function countText(n: number): string {
+  return n < 1000 ? String(n) : `${groupThousands(n)} (${humanCount(n)})`;
+}
+
+/** Distinct shapes of the runs of one line, at most `limit`, then `+N`. */
+export function distinctShapes(shapes: readonly (readonly number[])[], limit: number): string {
+  const seen: string[] = [];
+  for (const s of shapes) {
+    const t = shapeText(s);
+    if (!seen.includes(t)) seen.push(t);
+  }
+  if (seen.length <= limit) return seen.join(' | ');
+  return `${seen.slice(0, limit).join(' | ')} | +${seen.length - limit}`;
+}

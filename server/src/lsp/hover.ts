@@ -1,0 +1,238 @@
+// Hover: what the code under the cursor does to the tensor. A layer's definition or call shows
+// that layer; a helper, block class or container line shows every layer made through it, per
+// instance, as a table; a tensor variable in forward shows its shape at that line.
+
+import type { Hover, MarkupContent } from 'vscode-languageserver';
+import type { LayerReport, ModelReport } from '../engine/report';
+import type { AnalysisView } from './analysisView';
+import {
+  countText,
+  distinctShapes,
+  formatAxes,
+  humanCount,
+  isUneven,
+  jumpText,
+  overlapRatio,
+  rfText,
+  shapeText,
+  shapesText,
+} from './format';
+import { groupSites, layerSignature, summarize, type LayerGroup } from './layerGroups';
+import type { Pos } from './positionMap';
+import type { LayerSite, Span0, ValueSite } from './reportIndex';
+
+export interface HoverOptions {
+  /** A client command that opens the preview for a layer; no link without one. */
+  previewCommand?: string;
+  uri: string;
+}
+
+const MAX_ROWS = 12;
+
+/** The identifier at `offset`, and whether it follows a dot (an attribute, not a variable). */
+function identifierAt(text: string, offset: number): { word: string; attribute: boolean } | null {
+  const isWord = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+  let start = offset;
+  let end = offset;
+  while (start > 0 && isWord(text[start - 1])) start--;
+  while (end < text.length && isWord(text[end])) end++;
+  if (start === end || /[0-9]/.test(text[start])) return null;
+  return { word: text.slice(start, end), attribute: text[start - 1] === '.' };
+}
+
+export function findLayerSites(view: AnalysisView, p: Pos): LayerSite[] {
+  const index = view.index();
+  const direct = index.sitesAt(p);
+  if (direct.length) return direct;
+  const offset = view.snapshot().offsetAt(p);
+  const syntax = view.syntax();
+  const def = syntax.definitionNamedAt(offset);
+  if (def) return index.sitesWithin(spanOfOffsets(view, def.from, def.to));
+  const stmt = syntax.statementAt(offset, view.result.text);
+  if (stmt) return index.sitesWithin(spanOfOffsets(view, stmt.from, stmt.to));
+  return [];
+}
+
+function spanOfOffsets(view: AnalysisView, from: number, to: number): Span0 {
+  const doc = view.snapshot();
+  return { start: doc.positionAt(from), end: doc.positionAt(to) };
+}
+
+function findValues(view: AnalysisView, p: Pos): ValueSite[] {
+  const text = view.result.text;
+  const offset = view.snapshot().offsetAt(p);
+  const id = identifierAt(text, offset);
+  if (!id || id.attribute || id.word === 'self') return [];
+  const index = view.index();
+  const here = index.valuesAt(p).filter((v) => v.value.name === id.word);
+  if (here.length) return here;
+  // A use of the variable: its shape from the latest assignment above, in the same function.
+  const scope = view.syntax().scopeAt(offset);
+  if (!scope || scope.node.kind !== 'FunctionDef') return [];
+  const fromLine = view.snapshot().positionAt(scope.node.from).line;
+  return index.valuesNamed(id.word, fromLine, p.line);
+}
+
+export function computeHover(view: AnalysisView, screen: Pos, options: HoverOptions): Hover | null {
+  const p = view.toAnalysed(screen);
+  if (!p) return null;
+  const sections: string[] = [];
+  const values = findValues(view, p);
+  if (values.length) sections.push(valueSection(values));
+  const sites = findLayerSites(view, p);
+  if (sites.length) sections.push(layerSection(view, sites, options));
+  if (!sections.length) return null;
+  const contents: MarkupContent = { kind: 'markdown', value: sections.join('\n\n---\n\n') };
+  return { contents };
+}
+
+function valueSection(values: ValueSite[]): string {
+  const name = values[0].value.name;
+  const shapes = values.flatMap((v) => v.value.shapes);
+  const models = [...new Set(values.map((v) => v.model.name))];
+  const where = models.length > 1 ? ` (in ${models.map((m) => `\`${m}\``).join(', ')})` : '';
+  const distinct = distinctShapes(shapes, 8);
+  const runs = shapes.length > 1 ? ` — ${shapes.length} runs` : '';
+  return `\`${name}\`: \`${distinct.split(' | ').join('`, `')}\`${runs}${where}`;
+}
+
+function layerSection(view: AnalysisView, sites: LayerSite[], options: HoverOptions): string {
+  const groups = groupSites(view, sites);
+  const singleLayers = groups.every((g) => g.sites.length === 1 && g.path === g.sites[0].layer.path);
+  if (singleLayers) {
+    const layers = groups.map((g) => g.sites[0].layer);
+    const same = layers.every((l) => layerSignature(l) === layerSignature(layers[0]) && l.path === layers[0].path);
+    if (same) {
+      const models = [...new Set(groups.map((g) => g.model.name))];
+      return layerDetail(layers[0], groups[0].model, models, options);
+    }
+    return layerTable(groups.map((g) => ({ model: g.model, layer: g.sites[0].layer })), groups);
+  }
+  if (groups.length === 1) return instanceDetail(groups[0]);
+  return instanceTable(groups);
+}
+
+function argumentsLine(layer: LayerReport): string {
+  return layer.args ? `\`${layer.op}(${layer.args})\`` : `\`${layer.op}\``;
+}
+
+function layerDetail(layer: LayerReport, model: ModelReport, models: string[], options: HoverOptions): string {
+  const title = `**${layer.op}** \`${layer.path}\` — ${models.map((m) => `\`${m}\``).join(', ')}`;
+  const rows: [string, string][] = [['shape', `\`${shapesText(layer.in)}\` → \`${shapesText(layer.out)}\``]];
+  if (layer.kernel) {
+    rows.push([
+      'kernel · stride · padding · dilation',
+      [layer.kernel, layer.stride, layer.padding, layer.dilation].map((v) => formatAxes(v) || '–').join(' · '),
+    ]);
+  }
+  if (layer.rf.length) {
+    rows.push(['receptive field', rfText(layer)]);
+    rows.push(['jump', jumpText(layer)]);
+  }
+  rows.push(['params', countText(layer.params)]);
+  rows.push(['MACs', countText(layer.macs)]);
+  if (layer.overlap && layer.overlap.length) {
+    const pattern = layer.overlap.map((taps) => `[${taps.join(', ')}]`).join(' × ');
+    rows.push([
+      'overlap',
+      isUneven(layer.overlap)
+        ? `⚠ uneven ${overlapRatio(layer.overlap)}: taps per output position ${pattern} — checkerboard`
+        : `even: ${pattern} taps per output position`,
+    ]);
+  }
+  const lines = [title, '', argumentsLine(layer), '', '| | |', '|:--|:--|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
+  if (options.previewCommand && (layer.overlap || /interpolate|Upsample|PixelShuffle/.test(layer.op))) {
+    const args = encodeURIComponent(JSON.stringify([{ uri: options.uri, path: layer.path, model: model.name }]));
+    lines.push('', `[Preview the up-sampling](command:${options.previewCommand}?${args})`);
+  }
+  return lines.join('\n');
+}
+
+interface Row {
+  label: string;
+  cells: string[];
+}
+
+/** Consecutive rows that say the same thing fold into one: `layer1.1.conv2 … layer1.2.conv2 (×2)`. */
+function foldRows(rows: Row[]): Row[] {
+  const folded: { first: string; last: string; count: number; cells: string[] }[] = [];
+  for (const r of rows) {
+    const prev = folded[folded.length - 1];
+    if (prev && prev.cells.join('\u0000') === r.cells.join('\u0000')) {
+      prev.last = r.label;
+      prev.count++;
+    } else {
+      folded.push({ first: r.label, last: r.label, count: 1, cells: r.cells });
+    }
+  }
+  return folded.map((f) => ({ label: f.count === 1 ? f.first : `${f.first} … ${f.last} (×${f.count})`, cells: f.cells }));
+}
+
+function renderTable(headers: string[], rows: Row[], total: string): string {
+  const folded = foldRows(rows);
+  const shown = folded.slice(0, MAX_ROWS);
+  const lines = [`| ${headers.join(' | ')} |`, `|${headers.map((_, i) => (i === 0 ? ':--' : '--:')).join('|')}|`];
+  for (const r of shown) lines.push(`| ${[r.label, ...r.cells].join(' | ')} |`);
+  const more = folded.length - shown.length;
+  if (more > 0) lines.push('', `… ${more} more row${more === 1 ? '' : 's'} (the full list: *ConvLens: Show Layer Table*)`);
+  lines.push('', total);
+  return lines.join('\n');
+}
+
+function modelPrefix(groups: LayerGroup[]): (model: ModelReport) => string {
+  const several = new Set(groups.map((g) => g.model.name)).size > 1;
+  return (model) => (several ? `${model.name} ` : '');
+}
+
+function layerTable(rows: { model: ModelReport; layer: LayerReport }[], groups: LayerGroup[]): string {
+  const prefix = modelPrefix(groups);
+  const ops = [...new Set(rows.map((r) => r.layer.op))];
+  const title = `**${ops.join(', ')}** — ${rows.length} layers`;
+  const table = renderTable(
+    ['layer', 'args', 'in → out', 'rf', 'jump', 'params', 'MACs'],
+    rows.map(({ model, layer }) => ({
+      label: `\`${prefix(model)}${layer.path}\``,
+      cells: [layer.args, `${shapesText(layer.in)} → ${shapesText(layer.out)}`, rfText(layer), jumpText(layer), humanCount(layer.params), humanCount(layer.macs)],
+    })),
+    totals(rows.map((r) => r.layer)),
+  );
+  return `${title}\n\n${table}`;
+}
+
+function instanceDetail(group: LayerGroup): string {
+  const s = summarize(group);
+  const name = group.path === '' ? `\`${group.model.name}\`` : `\`${group.path}\``;
+  const title = `${name} — ${s.layers} layers · \`${shapesText(s.in)}\` → \`${shapesText(s.out)}\` · ${humanCount(s.params)} params · ${humanCount(s.macs)} MACs`;
+  const geometry = s.last.rf.length ? `\n\nat the output: rf ${rfText(s.last)} · jump ${jumpText(s.last)}` : '';
+  const table = renderTable(
+    ['layer', 'op', 'out', 'rf', 'jump', 'params', 'MACs'],
+    group.sites.map(({ layer }) => ({
+      label: `\`${layer.path}\``,
+      cells: [layer.op, shapesText(layer.out), rfText(layer), jumpText(layer), humanCount(layer.params), humanCount(layer.macs)],
+    })),
+    '',
+  );
+  return `${title}${geometry}\n\n${table}`.trimEnd();
+}
+
+function instanceTable(groups: LayerGroup[]): string {
+  const prefix = modelPrefix(groups);
+  const title = `${groups.length} instances`;
+  const rows = groups.map((g) => {
+    const s = summarize(g);
+    return {
+      label: `\`${prefix(g.model)}${g.path || '(model)'}\``,
+      cells: [String(s.layers), `${shapesText(s.in)} → ${shapesText(s.out)}`, s.last.rf.length ? rfText(s.last) : '', s.last.rf.length ? jumpText(s.last) : '', humanCount(s.params), humanCount(s.macs)],
+    };
+  });
+  const all = groups.flatMap((g) => g.sites.map((site) => site.layer));
+  return `**${title}**\n\n${renderTable(['instance', 'layers', 'in → out', 'rf', 'jump', 'params', 'MACs'], rows, totals(all))}`;
+}
+
+function totals(layers: LayerReport[]): string {
+  const params = layers.reduce((a, l) => a + l.params, 0);
+  const macs = layers.reduce((a, l) => a + l.macs, 0);
+  return `total: ${countText(params)} params · ${countText(macs)} MACs`;
+}
+
+export { shapeText };

@@ -1,0 +1,27 @@
+// The `# convlens: input=(…)` directive above a model class: the edit that writes it, or
+// rewrites the one already there.
+
+import type { TextEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { shapeListToDirective } from './settings';
+
+const DIRECTIVE = /^\s*#\s*convlens:\s*input\s*=/;
+
+function lineAt(doc: TextDocument, line: number): string {
+  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+}
+
+/** `classLine`: 0-based line of the `class` statement (or its first decorator). */
+export function inputDirectiveEdit(doc: TextDocument, classLine: number, shapes: readonly (readonly number[])[]): TextEdit {
+  const classText = lineAt(doc, classLine);
+  const indent = /^\s*/.exec(classText)?.[0] ?? '';
+  const directive = `${indent}# convlens: input=${shapeListToDirective(shapes)}`;
+  if (classLine > 0) {
+    const above = lineAt(doc, classLine - 1);
+    if (DIRECTIVE.test(above)) {
+      return { range: { start: { line: classLine - 1, character: 0 }, end: { line: classLine - 1, character: above.length } }, newText: directive };
+    }
+  }
+  const eol = doc.getText().includes('\r\n') ? '\r\n' : '\n';
+  return { range: { start: { line: classLine, character: 0 }, end: { line: classLine, character: 0 } }, newText: directive + eol };
+}

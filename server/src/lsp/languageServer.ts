@@ -1,0 +1,253 @@
+// Wires the features to a connection: document sync, the analysis scheduler, and one handler per
+// request, each wrapped so that an exception is answered with an error and logged.
+
+import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  DidChangeConfigurationNotification,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver';
+import { AnalysisScheduler, type CompletedAnalysis } from './analysisScheduler';
+import { AnalysisView } from './analysisView';
+import { computeCodeActions } from './codeActions';
+import { computeCodeLenses } from './codeLens';
+import { COMMAND_IDS, executeCommand } from './commands';
+import { computeDiagnostics } from './diagnostics';
+import { DocumentStore } from './documentStore';
+import { computeHover } from './hover';
+import { computeInlayHints } from './inlayHints';
+import { layerAt } from './layerAt';
+import {
+  LAYER_AT_REQUEST,
+  STATUS_NOTIFICATION,
+  type ConvLensSettings,
+  type InitializationOptions,
+  type LayerAtParams,
+  type LayerAtResult,
+} from './protocol';
+import { runAnalysis } from './runAnalysis';
+import { keepAlive, safeNotification, safeRequest } from './safeHandler';
+import { DEFAULT_SETTINGS, readSettings } from './settings';
+import { failedStatus, statusOf } from './status';
+import { uriToPath } from './uris';
+
+const DEFAULT_DEBOUNCE_MS = 150;
+
+export function startLanguageServer(connection: Connection): void {
+  keepAlive(connection);
+  const log = (message: string) => connection.console.error(message);
+  const store = new DocumentStore();
+  let settings: ConvLensSettings = DEFAULT_SETTINGS;
+  let options: InitializationOptions = {};
+  let canPullConfiguration = false;
+  let canRefreshLenses = false;
+  let canRefreshHints = false;
+
+  const analyse = (path: string, text: string) =>
+    runAnalysis({ file: path, text, settings, openText: (p) => store.byPath(p)?.document.getText() });
+
+  const scheduler = new AnalysisScheduler(
+    store,
+    {
+      analyze: (doc) => analyse(doc.path, doc.document.getText()),
+      settingsKey: () => JSON.stringify([settings.defaultInputShape, settings.defaultImageSize]),
+      completed: (result) => {
+        publishDiagnostics(result);
+        void connection.sendNotification(STATUS_NOTIFICATION, statusOf(result));
+        refreshViews();
+      },
+      failed: (doc, error) => {
+        log(`[analysis] ${doc.uri}: ${error instanceof Error ? `${error.message}\n${error.stack}` : String(error)}`);
+        void connection.sendNotification(STATUS_NOTIFICATION, failedStatus(doc.uri, doc.document.version, error, scheduler.latest(doc.uri)));
+      },
+    },
+    DEFAULT_DEBOUNCE_MS,
+  );
+
+  function viewOf(uri: string): AnalysisView | null {
+    const result = scheduler.latest(uri);
+    if (!result || !store.get(uri)) return null;
+    return new AnalysisView(result, store.editsSince(uri, result.version));
+  }
+
+  function publishDiagnostics(result: CompletedAnalysis): void {
+    const doc = store.get(result.uri);
+    if (!doc) return;
+    const view = new AnalysisView(result, store.editsSince(result.uri, result.version));
+    void connection.sendDiagnostics({ uri: result.uri, version: doc.document.version, diagnostics: computeDiagnostics(view, settings) });
+  }
+
+  // Several analyses finishing in a row ask the client to refresh once.
+  let refreshQueued = false;
+  function refreshViews(): void {
+    if (refreshQueued) return;
+    refreshQueued = true;
+    setImmediate(() => {
+      refreshQueued = false;
+      if (canRefreshLenses) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      if (canRefreshHints) connection.languages.inlayHint.refresh().catch(() => undefined);
+    });
+  }
+
+  function reanalyseDependents(path: string): void {
+    for (const uri of scheduler.dependentsOf(path)) {
+      scheduler.invalidate(uri);
+      scheduler.schedule(uri);
+    }
+  }
+
+  async function pullSettings(): Promise<void> {
+    if (!canPullConfiguration) return;
+    const raw: unknown = await connection.workspace.getConfiguration('convlens');
+    settings = readSettings(raw, readSettings(options.settings));
+  }
+
+  function settingsChanged(): void {
+    scheduler.invalidateAll();
+    for (const doc of store.all()) scheduler.schedule(doc.uri, 0);
+    refreshViews();
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const raw = params.initializationOptions as InitializationOptions | undefined;
+    options = raw && typeof raw === 'object' ? raw : {};
+    settings = readSettings(options.settings);
+    if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) scheduler.debounceMs = options.debounceMs;
+    const caps = params.capabilities;
+    canPullConfiguration = !!caps.workspace?.configuration;
+    canRefreshLenses = !!caps.workspace?.codeLens?.refreshSupport;
+    canRefreshHints = !!caps.workspace?.inlayHint?.refreshSupport;
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        executeCommandProvider: { commands: COMMAND_IDS },
+      },
+      serverInfo: { name: 'convlens' },
+    };
+  });
+
+  connection.onInitialized(
+    safeNotification(log, 'initialized', () => {
+      if (!canPullConfiguration) return;
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'convlens' }).catch(() => undefined);
+      pullSettings().then(settingsChanged, (e) => log(`[configuration] ${String(e)}`));
+    }),
+  );
+
+  connection.onDidChangeConfiguration(
+    safeNotification(log, 'didChangeConfiguration', (params) => {
+      if (canPullConfiguration) {
+        pullSettings().then(settingsChanged, (e) => log(`[configuration] ${String(e)}`));
+        return;
+      }
+      const section = (params.settings as { convlens?: unknown } | null)?.convlens;
+      if (section !== undefined) {
+        settings = readSettings(section, settings);
+        settingsChanged();
+      }
+    }),
+  );
+
+  connection.onDidOpenTextDocument(
+    safeNotification(log, 'didOpen', ({ textDocument: d }) => {
+      store.open(d.uri, d.languageId, d.version, d.text);
+      scheduler.invalidate(d.uri);
+      scheduler.schedule(d.uri, 0);
+      reanalyseDependents(uriToPath(d.uri));
+    }),
+  );
+
+  connection.onDidChangeTextDocument(
+    safeNotification(log, 'didChange', ({ textDocument, contentChanges }) => {
+      const doc = store.change(textDocument.uri, textDocument.version, contentChanges);
+      if (!doc) return;
+      scheduler.schedule(doc.uri);
+      reanalyseDependents(doc.path);
+    }),
+  );
+
+  connection.onDidCloseTextDocument(
+    safeNotification(log, 'didClose', ({ textDocument }) => {
+      const doc = store.get(textDocument.uri);
+      store.close(textDocument.uri);
+      scheduler.forget(textDocument.uri);
+      void connection.sendDiagnostics({ uri: textDocument.uri, diagnostics: [] });
+      // Its importers now read it from disk.
+      if (doc) reanalyseDependents(doc.path);
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    safeNotification(log, 'didChangeWatchedFiles', ({ changes }) => {
+      for (const change of changes) {
+        const path = uriToPath(change.uri);
+        // An open document's buffer wins over the disk; its own edits already re-ran its importers.
+        if (!store.byPath(path)) reanalyseDependents(path);
+      }
+    }),
+  );
+
+  connection.onHover(
+    safeRequest(log, 'hover', (params) => {
+      const view = viewOf(params.textDocument.uri);
+      return view ? computeHover(view, params.position, { uri: params.textDocument.uri, previewCommand: options.previewCommand }) : null;
+    }),
+  );
+
+  connection.onCodeLens(
+    safeRequest(log, 'codeLens', (params) => {
+      if (!settings.codeLens.enable) return [];
+      const view = viewOf(params.textDocument.uri);
+      return view ? computeCodeLenses(view, { setInputShape: options.setInputShapeCommand, preview: options.previewCommand }) : [];
+    }),
+  );
+
+  connection.languages.inlayHint.on(
+    safeRequest(log, 'inlayHint', (params) => {
+      if (!settings.inlayHints.enable) return [];
+      const view = viewOf(params.textDocument.uri);
+      return view ? computeInlayHints(view, params.range) : [];
+    }),
+  );
+
+  connection.onCodeAction(
+    safeRequest(log, 'codeAction', (params) => {
+      const view = viewOf(params.textDocument.uri);
+      if (!view) return [];
+      return computeCodeActions(view, params, (text) => {
+        try {
+          return analyse(view.result.path, text).report;
+        } catch (error) {
+          log(`[codeAction] re-analysis failed: ${String(error)}`);
+          return null;
+        }
+      });
+    }),
+  );
+
+  connection.onRequest(
+    LAYER_AT_REQUEST,
+    safeRequest(log, LAYER_AT_REQUEST, (params: LayerAtParams): LayerAtResult => {
+      const view = viewOf(params.uri);
+      return view ? layerAt(view, params.position) : null;
+    }),
+  );
+
+  connection.onExecuteCommand(async (params) => {
+    try {
+      return await executeCommand(params.command, params.arguments, { connection, store, scheduler });
+    } catch (error) {
+      log(`[executeCommand ${params.command}] ${error instanceof Error ? error.stack : String(error)}`);
+      throw error;
+    }
+  });
+
+  connection.listen();
+}

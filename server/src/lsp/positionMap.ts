@@ -1,0 +1,65 @@
+// Maps positions between two versions of a document through the incremental edits made in
+// between. Reports are computed for an older version than the one on screen while the user types;
+// this keeps every annotation away from the edit where it was, and drops those inside it.
+
+export interface Pos {
+  line: number;
+  character: number;
+}
+
+export interface RangeEdit {
+  /** The replaced range, in the coordinates of the text before this edit. */
+  start: Pos;
+  end: Pos;
+  /** Where the inserted text ends, in the coordinates after this edit. */
+  newEnd: Pos;
+}
+
+export function comparePos(a: Pos, b: Pos): number {
+  return a.line - b.line || a.character - b.character;
+}
+
+/** The end of `text` inserted at `start`. */
+export function endOfInsertion(start: Pos, text: string): Pos {
+  let line = start.line;
+  let lastBreak = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */ || (c === 13 /* \r */ && text.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lastBreak = i;
+    }
+  }
+  return lastBreak < 0 ? { line, character: start.character + text.length } : { line, character: text.length - lastBreak - 1 };
+}
+
+/** Moves `p` across one edit whose replaced range is [start, oldEnd) and whose text now ends at newEnd.
+ *  Positions inside the replaced range have no image: null. The start itself stays (insertions
+ *  at a position push what follows, not what precedes). */
+function across(p: Pos, start: Pos, oldEnd: Pos, newEnd: Pos): Pos | null {
+  if (comparePos(p, start) <= 0) return p;
+  if (comparePos(p, oldEnd) < 0) return null;
+  if (p.line === oldEnd.line) return { line: newEnd.line, character: newEnd.character + (p.character - oldEnd.character) };
+  return { line: p.line + (newEnd.line - oldEnd.line), character: p.character };
+}
+
+/** Old-version position → new-version position (null: it was inside an edited range). */
+export function mapForward(p: Pos, edits: readonly RangeEdit[]): Pos | null {
+  let q: Pos | null = p;
+  for (const e of edits) {
+    if (!q) return null;
+    q = across(q, e.start, e.end, e.newEnd);
+  }
+  return q;
+}
+
+/** New-version position → old-version position (null: it lies in text inserted since). */
+export function mapBackward(p: Pos, edits: readonly RangeEdit[]): Pos | null {
+  let q: Pos | null = p;
+  for (let i = edits.length - 1; i >= 0; i--) {
+    if (!q) return null;
+    const e = edits[i];
+    q = across(q, e.start, e.newEnd, e.end);
+  }
+  return q;
+}

@@ -1,0 +1,82 @@
+// Messages between the ConvLens client and server beyond standard LSP. Shared by both sides, so
+// this module must stay free of `vscode` and of server-only imports.
+
+import type { LayerReport } from '../engine/report';
+
+/** `convlens/layerAt`: the layer at a position (the preview panel asks for the layer under the cursor). */
+export const LAYER_AT_REQUEST = 'convlens/layerAt';
+export interface LayerAtParams {
+  uri: string;
+  position: { line: number; character: number };
+}
+export type LayerAtResult = LayerReport | null;
+
+/** `convlens/status`: sent after every analysis, for the status bar. */
+export const STATUS_NOTIFICATION = 'convlens/status';
+export interface ModelSummary {
+  name: string;
+  className: string;
+  params: number;
+  macs: number;
+  inputs: number[][];
+  outputs: number[][];
+  inputSource: 'argument' | 'directive' | 'main' | 'inferred';
+  incomplete: boolean;
+}
+export interface StatusParams {
+  uri: string;
+  /** The document version the analysis read. */
+  version: number;
+  /** `failed`: the engine threw; the previous report (if any) stays in use. */
+  state: 'done' | 'failed';
+  models: ModelSummary[];
+  errors: number;
+  warnings: number;
+  /** How long the analysis took, in milliseconds. */
+  durationMs: number;
+  message?: string;
+}
+
+/**
+ * Commands the server executes (`workspace/executeCommand`). They differ from the client's
+ * user-facing command ids because vscode-languageclient registers every server command itself.
+ */
+export const SERVER_COMMANDS = {
+  /** args: [{ uri, line?, shape }] → inserts or replaces the `# convlens: input=` directive. */
+  applyInputShape: 'convlens.server.applyInputShape',
+  /** args: [{ uri }] → the CLI table of the document's report, as text (null when not analysed). */
+  layerTable: 'convlens.server.layerTable',
+} as const;
+
+export interface ApplyInputShapeArgs {
+  uri: string;
+  /** 0-based line of the model's `class` statement; without it, the file's first model. */
+  line?: number;
+  /** `1,3,224,224` or `(1, 3, 224, 224)`; several inputs separated by `;`. */
+  shape: string;
+}
+
+export interface LayerTableArgs {
+  uri: string;
+}
+
+/** Settings the server reads from `initializationOptions.settings` and from `workspace/configuration` ("convlens"). */
+export interface ConvLensSettings {
+  defaultInputShape: string;
+  defaultImageSize: number;
+  codeLens: { enable: boolean };
+  inlayHints: { enable: boolean };
+  diagnostics: { unknown: boolean };
+}
+
+/** initializationOptions the server understands. */
+export interface InitializationOptions {
+  settings?: Partial<ConvLensSettings>;
+  /** Delay between the last edit and the analysis, ms (default 150; tests and benches use 0). */
+  debounceMs?: number;
+  /** The client's command that sets the input shape (what the model code lens runs). */
+  setInputShapeCommand?: string;
+  /** The client's command that opens the preview of a layer (args: [{ uri, path, model? }]); hovers
+   *  and the uneven-overlap lens link to it only when the client names one. */
+  previewCommand?: string;
+}
