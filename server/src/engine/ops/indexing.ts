@@ -1,0 +1,321 @@
+// Tensor indexing: x[...] (Tensor.__getitem__), x[...] = v (Tensor.__setitem__), gather,
+// index_select, and the data-dependent selections that cannot have a static shape.
+//
+// The index arrives as the interpreter's plain data (OpValue):
+//   int                          → select (the dim disappears)
+//   {start, stop, step}          → a slice object, each entry a number or null
+//   null                         → None / np.newaxis (a new size-1 dim)
+//   '...'                        → Ellipsis
+//   an array at the top level    → the index tuple, x[a, b] (the interpreter passes a Python list
+//                                  index x[[0, 2]] as a one-element tuple [[0, 2]])
+//   a nested array               → advanced indexing with a list of ints (or of bools: a mask)
+//   true / false                 → a new dim indexed by [0] / [] (torch's bool index)
+//   a tensor                     → 'unsupported': without dtypes a mask cannot be told from an
+//                                  int index, and a mask's result size depends on its values
+// Semantics follow torch's applySlicing: ints and slices apply first, left to right; advanced
+// indices then broadcast together and replace their dims in place when adjacent, or go to the
+// front otherwise (numpy's rule, applied to the dims left after integer selection).
+//
+// Geometry: a sliced spatial axis keeps its geometry, with jump × step; an int index removes its
+// axis; new and advanced-indexed axes are non-spatial (see geometryFromAxes).
+
+import { mul as mulRational, rational } from '../rational';
+import type { AxisGeometry, FunctionSpec, OpArgs, OpResult, OpValue, Tensor } from './types';
+import { OpError } from './types';
+import { broadcastShapes } from './elementwise';
+import {
+  argInt,
+  argTensor,
+  axisGeometries,
+  describe,
+  formatShape,
+  geometryFromAxes,
+  isTensor,
+  makeTensor,
+  ok,
+  specs,
+  wrapDim,
+} from './tensorOpsCommon';
+
+interface SliceValue {
+  start: number | null;
+  stop: number | null;
+  step: number | null;
+}
+
+function isSliceObject(v: OpValue): v is { [key: string]: OpValue } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v) || isTensor(v)) return false;
+  return Object.keys(v).every((k) => k === 'start' || k === 'stop' || k === 'step');
+}
+
+function sliceValue(fn: string, v: { [key: string]: OpValue }): SliceValue {
+  const part = (name: string): number | null => {
+    const x = v[name];
+    if (x === undefined || x === null) return null;
+    if (typeof x === 'boolean') return x ? 1 : 0;
+    if (typeof x === 'number' && Number.isSafeInteger(x)) return x;
+    throw new OpError('invalid-argument', `${fn}: slice indices must be integers or None, got ${describe(x)}`);
+  };
+  return { start: part('start'), stop: part('stop'), step: part('step') };
+}
+
+/** Python's slice.indices for a positive step; torch rejects steps ≤ 0. Returns [start, length]. */
+export function sliceRange(fn: string, s: SliceValue, size: number): { start: number; length: number; step: number } {
+  const step = s.step ?? 1;
+  if (step === 0) throw new OpError('invalid-argument', `${fn}: slice step cannot be zero`);
+  if (step < 0) throw new OpError('invalid-argument', `${fn}: step must be greater than zero (negative slice steps are not supported by torch)`);
+  const clampBound = (v: number | null, fallback: number): number => {
+    if (v === null) return fallback;
+    if (v < 0) return Math.max(v + size, 0);
+    return Math.min(v, size);
+  };
+  const start = clampBound(s.start, 0);
+  const stop = clampBound(s.stop, size);
+  const length = stop > start ? Math.ceil((stop - start) / step) : 0;
+  return { start, length, step };
+}
+
+/** A nested Python list used as an index: its shape, and whether it holds bools (a mask). */
+interface ListIndex {
+  shape: number[];
+  values: (number | boolean)[];
+  isMask: boolean;
+}
+
+function listIndex(fn: string, v: OpValue[]): ListIndex {
+  const shape: number[] = [];
+  const values: (number | boolean)[] = [];
+  const walk = (x: OpValue, depth: number): void => {
+    if (Array.isArray(x)) {
+      if (shape.length === depth) shape.push(x.length);
+      else if (shape[depth] !== x.length || shape.length < depth) {
+        throw new OpError('invalid-argument', `${fn}: index lists must be rectangular (expected a sequence of length ${shape[depth]} at depth ${depth}, got ${x.length})`);
+      }
+      x.forEach((e) => walk(e, depth + 1));
+      return;
+    }
+    if (shape.length !== depth) throw new OpError('invalid-argument', `${fn}: index lists must be rectangular`);
+    if (typeof x === 'boolean' || (typeof x === 'number' && Number.isSafeInteger(x))) {
+      values.push(x);
+      return;
+    }
+    if (isTensor(x)) throw new OpError('unsupported', `${fn}: a list of tensors as an index is not supported`);
+    throw new OpError('invalid-argument', `${fn}: an index list may only hold ints or bools, got ${describe(x)}`);
+  };
+  walk(v, 0);
+  const bools = values.filter((x) => typeof x === 'boolean').length;
+  if (bools > 0 && bools < values.length) {
+    throw new OpError('invalid-argument', `${fn}: an index list cannot mix bools and ints`);
+  }
+  return { shape, values, isMask: values.length > 0 && bools === values.length };
+}
+
+interface Axis {
+  size: number;
+  geometry: AxisGeometry | null;
+}
+
+interface Advanced {
+  /** Position in the axes after basic indexing. */
+  position: number;
+  /** How many of those axes it consumes (a k-dim mask consumes k). */
+  consumes: number;
+  /** Shape of the index after conversion to integer indices. */
+  shape: number[];
+}
+
+function isNoneLike(v: OpValue): boolean {
+  return v === null;
+}
+
+/** The shape (and geometry) that indexing `self` with `index` produces. */
+export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
+  const items: OpValue[] = Array.isArray(index) ? index : [index];
+  const rank = self.shape.length;
+
+  // How many existing dims the index addresses, to size the Ellipsis.
+  let consumed = 0;
+  let ellipses = 0;
+  const lists = new Map<number, ListIndex>();
+  items.forEach((item, i) => {
+    if (item === '...') ellipses++;
+    else if (isNoneLike(item) || typeof item === 'boolean') return;
+    else if (typeof item === 'number' || isSliceObject(item)) consumed++;
+    else if (Array.isArray(item)) {
+      const l = listIndex(fn, item);
+      lists.set(i, l);
+      consumed += l.isMask ? l.shape.length : 1;
+    } else if (isTensor(item)) {
+      throw new OpError(
+        'unsupported',
+        `${fn}: indexing with a tensor (shape ${formatShape(item.shape)}) is not supported: the analysis does not track ` +
+          `dtypes, and a boolean mask's result size depends on its values`,
+      );
+    } else {
+      throw new OpError('invalid-argument', `${fn}: only integers, slices, Ellipsis, None, lists and tensors are valid indices, got ${describe(item)}`);
+    }
+  });
+  if (ellipses > 1) throw new OpError('invalid-argument', `${fn}: an index can only have a single ellipsis ('...')`);
+  if (consumed > rank) {
+    throw new OpError('invalid-argument', `${fn}: too many indices for a tensor of dimension ${rank} (shape ${formatShape(self.shape)}): ${consumed} given`);
+  }
+
+  const geo = axisGeometries(self);
+  const axes: Axis[] = self.shape.map((size, i) => ({ size, geometry: geo[i] ?? null }));
+  const advanced: Advanced[] = [];
+  let dim = 0;
+  items.forEach((item, i) => {
+    if (item === '...') {
+      dim += rank - consumed;
+    } else if (item === null) {
+      axes.splice(dim, 0, { size: 1, geometry: null });
+      dim++;
+    } else if (typeof item === 'boolean') {
+      axes.splice(dim, 0, { size: 1, geometry: null });
+      advanced.push({ position: dim, consumes: 1, shape: [item ? 1 : 0] });
+      dim++;
+    } else if (typeof item === 'number') {
+      const size = axes[dim]!.size;
+      if (!Number.isSafeInteger(item)) throw new OpError('invalid-argument', `${fn}: index ${item} is not an integer`);
+      if (item < -size || item >= size) {
+        throw new OpError('invalid-argument', `${fn}: index ${item} is out of bounds for dimension ${dim} with size ${size} (shape ${formatShape(self.shape)})`);
+      }
+      axes.splice(dim, 1);
+    } else if (isSliceObject(item)) {
+      const axis = axes[dim]!;
+      const { length, step } = sliceRange(fn, sliceValue(fn, item), axis.size);
+      const g = axis.geometry;
+      axes[dim] = { size: length, geometry: g && step > 1 ? { rf: g.rf, jump: mulRational(g.jump, rational(step)) } : g };
+      dim++;
+    } else {
+      const l = lists.get(i)!;
+      if (l.isMask) {
+        l.shape.forEach((s, k) => {
+          const target = axes[dim + k]!.size;
+          if (s !== target) {
+            throw new OpError(
+              'shape-mismatch',
+              `${fn}: the shape of the mask ${formatShape(l.shape)} at index ${k} does not match the shape of the indexed tensor ${formatShape(self.shape)} at index ${dim + k}`,
+            );
+          }
+        });
+        const count = l.values.filter((v) => v === true).length;
+        advanced.push({ position: dim, consumes: l.shape.length, shape: [count] });
+        dim += l.shape.length;
+      } else {
+        const size = axes[dim]!.size;
+        for (const v of l.values as number[]) {
+          if (v < -size || v >= size) {
+            throw new OpError('invalid-argument', `${fn}: index ${v} is out of bounds for dimension ${dim} with size ${size} (shape ${formatShape(self.shape)})`);
+          }
+        }
+        advanced.push({ position: dim, consumes: 1, shape: l.shape });
+        dim++;
+      }
+    }
+  });
+
+  if (advanced.length === 0) return makeTensor(fn, axes.map((a) => a.size), geometryFromAxes(axes.map((a) => a.geometry)));
+
+  const shape = broadcastShapes(
+    fn,
+    advanced.map((a, i) => ({ label: `index ${i}`, shape: a.shape })),
+  );
+  // Adjacent advanced indices replace their dims in place; separated ones move the result to the front.
+  let adjacent = true;
+  for (let i = 1; i < advanced.length; i++) {
+    const prev = advanced[i - 1]!;
+    if (advanced[i]!.position !== prev.position + prev.consumes) adjacent = false;
+  }
+  const first = advanced[0]!.position;
+  const last = advanced[advanced.length - 1]!;
+  const indexed = new Set<number>();
+  for (const a of advanced) for (let k = 0; k < a.consumes; k++) indexed.add(a.position + k);
+  const before = adjacent ? axes.slice(0, first) : [];
+  const after = adjacent ? axes.slice(last.position + last.consumes) : axes.filter((_, i) => !indexed.has(i));
+  const middle: Axis[] = shape.map((size) => ({ size, geometry: null }));
+  const out = [...before, ...middle, ...after];
+  return makeTensor(fn, out.map((a) => a.size), geometryFromAxes(out.map((a) => a.geometry)));
+}
+
+function setItem(fn: string, args: OpArgs): OpResult {
+  const self = argTensor(fn, args, 'self');
+  const target = indexTensor(fn, self, args.index ?? null);
+  const value = args.value;
+  if (isTensor(value)) {
+    try {
+      const shape = broadcastShapes(fn, [
+        { label: 'indexing result', shape: target.shape },
+        { label: 'value', shape: value.shape },
+      ]);
+      if (shape.length !== target.shape.length || shape.some((s, i) => s !== target.shape[i])) throw new Error('grows');
+    } catch {
+      throw new OpError(
+        'shape-mismatch',
+        `${fn}: shape mismatch: value tensor of shape ${formatShape(value.shape)} cannot be broadcast to indexing result of shape ${formatShape(target.shape)}`,
+      );
+    }
+  } else if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new OpError('invalid-argument', `${fn}: can only assign a number or a tensor, not ${describe(value)}`);
+  }
+  return ok(null);
+}
+
+function gather(fn: string, args: OpArgs): OpResult {
+  const input = argTensor(fn, args, 'self' in args ? 'self' : 'input');
+  const index = argTensor(fn, args, 'index');
+  const rank = input.shape.length;
+  const dim = wrapDim(fn, argInt(fn, args, 'dim'), rank, input.shape);
+  if (index.shape.length !== rank && !(rank === 0 && index.shape.length <= 1)) {
+    throw new OpError('shape-mismatch', `${fn}: index tensor must have the same number of dimensions as input tensor (index ${formatShape(index.shape)}, input ${formatShape(input.shape)})`);
+  }
+  index.shape.forEach((s, d) => {
+    if (d !== dim && s > (input.shape[d] ?? 1)) {
+      throw new OpError(
+        'shape-mismatch',
+        `${fn}: size does not match at dimension ${d}: expected index ${formatShape(index.shape)} to be smaller than self ${formatShape(input.shape)} apart from dimension ${dim}`,
+      );
+    }
+  });
+  // Positions keep their meaning when the index has the input's extent on every other axis.
+  const sameGrid = index.shape.every((s, d) => d === dim || s === input.shape[d]);
+  const axes = axisGeometries(input);
+  if (rank > 0) axes[dim] = null;
+  return ok(makeTensor(fn, index.shape, sameGrid ? geometryFromAxes(axes) : null));
+}
+
+function indexSelect(fn: string, args: OpArgs): OpResult {
+  const input = argTensor(fn, args, 'self' in args ? 'self' : 'input');
+  const index = argTensor(fn, args, 'index');
+  const rank = input.shape.length;
+  const dim = wrapDim(fn, argInt(fn, args, 'dim'), rank, input.shape);
+  if (index.shape.length > 1) {
+    throw new OpError('invalid-argument', `${fn}: index_select(): index must be a vector (1-D), got shape ${formatShape(index.shape)}`);
+  }
+  const count = index.shape[0] ?? 1;
+  if (rank === 0) return ok(makeTensor(fn, [], null));
+  const shape = [...input.shape];
+  shape[dim] = count;
+  const axes = axisGeometries(input);
+  axes[dim] = null;
+  return ok(makeTensor(fn, shape, geometryFromAxes(axes)));
+}
+
+function dataDependent(fn: string): OpResult {
+  throw new OpError('unsupported', `${fn}: the result's shape depends on the tensor's values, which the analysis does not know`);
+}
+
+export const indexingSpecs: readonly FunctionSpec[] = [
+  ...specs(['Tensor.__getitem__'], 'self, index', (fn, args) => ok(indexTensor(fn, argTensor(fn, args, 'self'), args.index ?? null))),
+  ...specs(['Tensor.__setitem__'], 'self, index, value', setItem),
+  ...specs(['torch.gather'], 'input, dim, index, *, sparse_grad=False, out=None', gather),
+  ...specs(['Tensor.gather'], 'self, dim, index, *, sparse_grad=False', gather),
+  ...specs(['torch.index_select'], 'input, dim, index, *, out=None', indexSelect),
+  ...specs(['Tensor.index_select'], 'self, dim, index', indexSelect),
+  ...specs(['torch.nonzero', 'torch.argwhere'], 'input, *, out=None, as_tuple=False', dataDependent),
+  ...specs(['Tensor.nonzero', 'Tensor.argwhere'], 'self, *, as_tuple=False', dataDependent),
+  ...specs(['torch.masked_select'], 'input, mask, *, out=None', dataDependent),
+  ...specs(['Tensor.masked_select'], 'self, mask', dataDependent),
+  ...specs(['torch.unique'], 'input, sorted=True, return_inverse=False, return_counts=False, dim=None', dataDependent),
+  ...specs(['Tensor.unique'], 'self, sorted=True, return_inverse=False, return_counts=False, dim=None', dataDependent),
+];
