@@ -42,6 +42,8 @@ export interface LayerReport {
   /** Where it was called: innermost first (`x = self.conv1(x)` in Bottleneck.forward, then
    *  `self.layer1(x)` in ResNet.forward, ...). */
   called: SourceLocation[];
+  /** Why the output is not known, when it is not (the layer still appears, with empty shapes). */
+  unknown?: string;
 }
 
 /** The shape of a tensor-valued expression in forward at a place, for inlay hints and hovers. */

@@ -1,0 +1,541 @@
+// The engine's entry point: text of a model file → FileReport. Runs the file in the abstract
+// interpreter, picks the models and their inputs, runs forward with shapes, and turns what the
+// recorder saw into layers, totals and diagnostics. Never throws.
+
+import { freshGeometry, griddingCheck, isUneven, stackOverlapPattern, type GriddingLayer, type OverlapStackLayer } from './geometry';
+import type { Tensor } from './ops/types';
+import * as R from './rational';
+import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
+import { installBuiltins } from './python/builtins';
+import { AnalysisAborted, Interpreter, PyError } from './python/interpreter';
+import { parsePython } from './python/parse';
+import type * as ast from './python/ast';
+import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
+import { installTorch, type TorchEnvironment } from './python/torchLib';
+import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, Value } from './python/values';
+
+const DEFAULT_BUDGET = 1_000_000;
+
+interface Candidate {
+  name: string;
+  instance: InstanceValue;
+  /** Inputs seen in the `__main__` block, if the model was called there. */
+  mainInputs: number[][] | null;
+}
+
+export function analyzeFile(options: AnalyzeOptions): FileReport {
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  let currentModel: string | undefined;
+  const addDiagnostic = (severity: Severity, code: DiagnosticCode, message: string, site: Site | null, extra: Partial<Diagnostic> = {}): void => {
+    const loc = site ? locationOf(site) : { file: options.file, line: 1, column: 0, endLine: 1, endColumn: 0 };
+    const key = `${code}|${message}|${loc.file}|${loc.line}|${loc.column}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    diagnostics.push({ severity, code, message, ...loc, ...(currentModel ? { model: currentModel } : {}), ...extra });
+  };
+  const report: FileReport = { file: options.file, models: [], diagnostics };
+  try {
+    analyzeInto(options, report, addDiagnostic, (m) => {
+      currentModel = m;
+    });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    addDiagnostic('error', 'unknown', `ConvLens could not analyse this file: ${message}`, null);
+  }
+  return report;
+}
+
+type AddDiagnostic = (severity: Severity, code: DiagnosticCode, message: string, site: Site | null, extra?: Partial<Diagnostic>) => void;
+
+function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic: AddDiagnostic, setModel: (m: string | undefined) => void): void {
+  const interp = new Interpreter({
+    readFile: (p) => (p === options.file ? options.text : options.readFile(p)),
+    diagnostics: (severity, code, message, site) => addDiagnostic(severity, code as DiagnosticCode, message, site),
+    stepBudget: options.stepBudget ?? DEFAULT_BUDGET,
+  });
+  installBuiltins(interp);
+  const torch = installTorch(interp);
+
+  const tree = parsePython(options.text);
+  const file = interp.sourceFile(options.file, options.text);
+  for (const err of tree.errors.slice(0, 20)) {
+    addDiagnostic('hint', 'syntax', `Syntax: ${err.message}`, { file, from: err.from, to: err.to });
+  }
+
+  let module: ModuleObjectValue;
+  try {
+    module = interp.runFile(options.file, options.text, moduleNameOf(options.file), false, tree);
+  } catch (e) {
+    reportAbort(e, addDiagnostic);
+    return;
+  }
+  const scope = moduleScope(module, file);
+
+  const mainCalls = runMainBlocks(interp, torch, tree, scope, addDiagnostic);
+  const candidates: Candidate[] = [];
+  if (options.model) {
+    const c = evaluateModelExpression(interp, torch, options.model, scope, addDiagnostic);
+    if (c) candidates.push(c);
+  } else {
+    candidates.push(...defaultModels(interp, torch, module, options.file, mainCalls, addDiagnostic));
+  }
+
+  const directives = parseDirectives(options.text);
+  for (const candidate of candidates) {
+    setModel(candidate.name);
+    const inputChoice = chooseInputs(candidate, options, directives, file);
+    if (!inputChoice) {
+      addDiagnostic('info', 'unknown', `${candidate.name}: no input shape could be chosen; add a "# convlens: input=(1, 3, 224, 224)" comment above the class`, candidate.instance.cls.site);
+      report.models.push(emptyModel(candidate, torch));
+      continue;
+    }
+    report.models.push(runModel(interp, torch, candidate, inputChoice.shapes, inputChoice.source, addDiagnostic));
+  }
+  setModel(undefined);
+}
+
+function moduleNameOf(path: string): string {
+  const base = path.split('/').pop() ?? path;
+  return base.replace(/\.py$/, '');
+}
+
+function moduleScope(module: ModuleObjectValue, file: SourceFile): Scope {
+  const scope: Scope = { vars: module.attrs, parent: null, globals: undefined as unknown as Scope, file };
+  (scope as { globals: Scope }).globals = scope;
+  return scope;
+}
+
+function reportAbort(e: unknown, addDiagnostic: AddDiagnostic): void {
+  if (e instanceof AnalysisAborted) addDiagnostic('warning', 'unknown', e.message, e.site);
+  else if (e instanceof PyError) addDiagnostic(e.explicit ? 'error' : 'hint', e.explicit ? 'raise' : 'unknown', `${e.excType}: ${e.pyMessage}`, e.site);
+  else throw e;
+}
+
+// ---------- which models ----------
+
+/** `if __name__ == "__main__":` bodies run with module calls captured instead of executed. */
+function runMainBlocks(interp: Interpreter, torch: TorchEnvironment, tree: ast.PyModule, scope: Scope, addDiagnostic: AddDiagnostic): Map<InstanceValue, number[][] | null> {
+  const calls = new Map<InstanceValue, number[][] | null>();
+  const mains = tree.body.filter((s): s is ast.IfStmt => s.kind === 'If' && isMainTest(s.test));
+  if (!mains.length) return calls;
+  const originalCall = torch.callModule;
+  const capture = interp.lookupClassAttr(torch.moduleClass, '__call__');
+  // While the main block runs, calling a model records its inputs and yields Unknown.
+  torch.moduleClass.attrs.set('__call__', {
+    kind: 'native', id: -1, name: 'Module.__call__(main)', bindsSelf: true,
+    call: (args) => {
+      const self = args.positional[0];
+      if (self && self.kind === 'instance') {
+        const shapes = args.positional.slice(1).filter((a): a is TensorValue => a.kind === 'tensor').map((t) => [...t.shape]);
+        if (!calls.get(self)) calls.set(self, shapes.length ? shapes : null);
+      }
+      return { kind: 'unknown', reason: 'model output in __main__ is not followed', site: null };
+    },
+  });
+  try {
+    for (const m of mains) {
+      try {
+        interp.execBlock(m.body, scope);
+      } catch (e) {
+        reportAbort(e, addDiagnostic);
+      }
+    }
+    // Models built in main but not called.
+    for (const v of scope.vars.values()) {
+      if (v.kind === 'instance' && v.module && !calls.has(v) && v.cls.site?.file.path === scope.file.path) calls.set(v, null);
+    }
+  } finally {
+    if (capture) torch.moduleClass.attrs.set('__call__', capture);
+    void originalCall;
+  }
+  return calls;
+}
+
+function isMainTest(e: ast.Expr): boolean {
+  if (e.kind !== 'Compare' || e.ops.length !== 1 || e.ops[0] !== '==') return false;
+  const [a, b] = [e.left, e.comparators[0]!];
+  const isName = (x: ast.Expr) => x.kind === 'Name' && x.id === '__name__';
+  const isMain = (x: ast.Expr) => x.kind === 'String' && x.value === '__main__';
+  return (isName(a) && isMain(b)) || (isName(b) && isMain(a));
+}
+
+function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, expr: string, scope: Scope, addDiagnostic: AddDiagnostic): Candidate | null {
+  const parsed = parsePython(expr);
+  const stmt = parsed.body[0];
+  if (parsed.errors.length || parsed.body.length !== 1 || !stmt || stmt.kind !== 'Expr') {
+    addDiagnostic('error', 'invalid-argument', `model expression \`${expr}\` is not a Python expression`, null);
+    return null;
+  }
+  const exprFile = interp.sourceFile('<model>', expr);
+  const exprScope: Scope = { vars: new Map(), parent: scope, globals: scope, file: exprFile };
+  let value: Value;
+  try {
+    value = interp.eval(stmt.expr, exprScope);
+  } catch (e) {
+    const why = e instanceof PyError ? `${e.excType}: ${e.pyMessage}` : e instanceof Error ? e.message : String(e);
+    addDiagnostic('error', 'invalid-argument', `model expression \`${expr}\` did not evaluate: ${why}`, null);
+    return null;
+  }
+  if (value.kind !== 'instance' || !value.module || !value.cls.mro.includes(torch.moduleClass)) {
+    const what = value.kind === 'unknown' ? value.reason : `a ${value.kind === 'instance' ? value.cls.name : value.kind}`;
+    addDiagnostic('error', 'invalid-argument', `model expression \`${expr}\` did not give an nn.Module (got ${what})`, null);
+    return null;
+  }
+  return { name: expr, instance: value, mainInputs: null };
+}
+
+/** No-argument nn.Module classes of the file that no other such model uses, plus main-block models. */
+function defaultModels(interp: Interpreter, torch: TorchEnvironment, module: ModuleObjectValue, path: string,
+  mainCalls: Map<InstanceValue, number[][] | null>, addDiagnostic: AddDiagnostic): Candidate[] {
+  const built: Candidate[] = [];
+  const mainClasses = new Set([...mainCalls.keys()].map((i) => i.cls));
+  for (const [name, v] of module.attrs) {
+    if (v.kind !== 'class' || v.name !== name || v.site?.file.path !== path) continue;
+    if (!v.mro.includes(torch.moduleClass) || v.moduleSpec || mainClasses.has(v)) continue;
+    if (!constructibleWithoutArguments(interp, v)) continue;
+    try {
+      const instance = interp.call(v, { positional: [], keywords: new Map() }, null);
+      if (instance.kind === 'instance' && instance.module) built.push({ name: `${name}()`, instance, mainInputs: null });
+    } catch (e) {
+      reportAbort(e, addDiagnostic);
+    }
+  }
+  for (const [instance, inputs] of mainCalls) built.push({ name: `${instance.cls.name}()`, instance, mainInputs: inputs });
+  // A model used inside another analysed model is shown there, not on its own.
+  const usedInside = new Set<ClassValue>();
+  for (const c of built) for (const sub of submodules(c.instance)) if (sub !== c.instance) usedInside.add(sub.cls);
+  return built.filter((c) => !usedInside.has(c.instance.cls) || c.mainInputs !== null);
+}
+
+function constructibleWithoutArguments(interp: Interpreter, cls: ClassValue): boolean {
+  const init = interp.lookupClassAttr(cls, '__init__');
+  if (!init || init.kind !== 'function') return init?.kind === 'native';
+  return init.params.slice(1).every((p) => p.kind === 'varargs' || p.kind === 'varkw' || init.defaults.has(p.name));
+}
+
+function submodules(root: InstanceValue): InstanceValue[] {
+  const out: InstanceValue[] = [];
+  const seen = new Set<number>();
+  const visit = (m: InstanceValue): void => {
+    if (seen.has(m.id)) return;
+    seen.add(m.id);
+    out.push(m);
+    for (const c of m.module?.modules.values() ?? []) if (c.kind === 'instance') visit(c);
+  };
+  visit(root);
+  return out;
+}
+
+/** `named_modules()` paths, first occurrence wins. */
+function modulePaths(root: InstanceValue): Map<number, string> {
+  const paths = new Map<number, string>();
+  const visit = (m: InstanceValue, prefix: string): void => {
+    if (paths.has(m.id)) return;
+    paths.set(m.id, prefix);
+    for (const [name, c] of m.module?.modules ?? []) if (c.kind === 'instance') visit(c, prefix ? `${prefix}.${name}` : name);
+  };
+  visit(root, '');
+  return paths;
+}
+
+// ---------- which input ----------
+
+interface Directive {
+  line: number;
+  shapes: number[][];
+}
+
+const DIRECTIVE = /#\s*convlens:\s*input\s*=\s*(.+?)\s*$/;
+
+function parseDirectives(text: string): Directive[] {
+  const out: Directive[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    const m = DIRECTIVE.exec(line);
+    if (!m) return;
+    const shapes = parseShapes(m[1]!);
+    if (shapes) out.push({ line: i, shapes });
+  });
+  return out;
+}
+
+/** `(1, 3, 224, 224)`, `1,3,224,224`, `1x3x224x224`, several separated by `;` or as a list of tuples. */
+export function parseShapes(text: string): number[][] | null {
+  const t = text.trim();
+  const groups = t.includes('(') ? [...t.matchAll(/\(([^()]*)\)/g)].map((m) => m[1]!) : t.split(';');
+  const shapes = groups.map((g) => g.split(/[,x×\s]+/).filter(Boolean).map(Number));
+  if (!shapes.length || shapes.some((s) => !s.length || s.some((d) => !Number.isInteger(d) || d < 0 || d > 1e9))) return null;
+  return shapes;
+}
+
+function chooseInputs(c: Candidate, options: AnalyzeOptions, directives: Directive[], file: SourceFile): { shapes: number[][]; source: ModelReport['inputSource'] } | null {
+  if (options.inputs?.length) return { shapes: options.inputs, source: 'argument' };
+  const cls = c.instance.cls;
+  const lines = file.text.split(/\r?\n/);
+  const classLine = cls.site && cls.site.file.path === file.path ? file.lines.position(cls.site.from).line : -1;
+  const attached = (d: Directive): number | null => {
+    // On the class line, or in the comment/decorator block right above a class.
+    for (let l = d.line; l < lines.length; l++) {
+      const s = lines[l]!.trim();
+      if (l > d.line && (s === '' || !(s.startsWith('#') || s.startsWith('@')))) {
+        return /^class\s/.test(s) ? l : null;
+      }
+      if (l === d.line && /^class\s/.test(s)) return l;
+    }
+    return null;
+  };
+  const own = directives.find((d) => attached(d) === classLine && classLine >= 0);
+  if (own) return { shapes: own.shapes, source: 'directive' };
+  const fileWide = directives.find((d) => attached(d) === null);
+  if (fileWide) return { shapes: fileWide.shapes, source: 'directive' };
+  if (c.mainInputs?.length) return { shapes: c.mainInputs, source: 'main' };
+  const inferred = inferInput(c.instance, options.defaultImageSize ?? 224);
+  return inferred ? { shapes: inferred, source: 'inferred' } : null;
+}
+
+function inferInput(root: InstanceValue, size: number): number[][] | null {
+  for (const m of submodules(root)) {
+    const spec = m.cls.mro.find((c) => c.moduleSpec)?.moduleSpec;
+    if (!spec) continue;
+    const attr = (k: string): number | null => {
+      const v = m.attrs.get(k);
+      return v && v.kind === 'int' ? v.value : null;
+    };
+    const conv = /^(Conv|ConvTranspose|LazyConv)(\d)d$/.exec(spec.name);
+    const nForward = forwardArity(root);
+    if (conv) {
+      const c = attr('in_channels');
+      if (c === null) return null;
+      return Array.from({ length: nForward }, () => [1, c, ...Array.from({ length: Number(conv[2]) }, () => size)]);
+    }
+    if (spec.name === 'Linear') {
+      const f = attr('in_features');
+      return f === null ? null : Array.from({ length: nForward }, () => [1, f]);
+    }
+    if (/^BatchNorm(\d)d$/.test(spec.name)) {
+      const c = attr('num_features');
+      const nd = Number(/^BatchNorm(\d)d$/.exec(spec.name)![1]);
+      return c === null ? null : Array.from({ length: nForward }, () => [1, c, ...Array.from({ length: nd }, () => size)]);
+    }
+  }
+  return null;
+}
+
+function forwardArity(root: InstanceValue): number {
+  for (const c of root.cls.mro) {
+    const f = c.attrs.get('forward');
+    if (f && f.kind === 'function') {
+      const required = f.params.slice(1).filter((p) => (p.kind === 'normal' || p.kind === 'posonly') && !f.defaults.has(p.name));
+      return Math.max(1, required.length);
+    }
+  }
+  return 1;
+}
+
+// ---------- running a model ----------
+
+export function inputTensor(shape: number[]): TensorValue {
+  const spatial = shape.length >= 3 ? shape.length - 2 : 0;
+  return { kind: 'tensor', shape, geometry: spatial ? freshGeometry(spatial) : null };
+}
+
+function emptyModel(c: Candidate, torch: TorchEnvironment): ModelReport {
+  void torch;
+  return {
+    name: c.name, className: c.instance.cls.name, classLocation: c.instance.cls.site ? locationOf(c.instance.cls.site) : null,
+    inputs: [], inputSource: 'inferred', outputs: [], params: countParams(c.instance), macs: 0, layers: [], values: [], incomplete: true,
+  };
+}
+
+function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, shapes: number[][], source: ModelReport['inputSource'], addDiagnostic: AddDiagnostic): ModelReport {
+  const recorder = new Recorder();
+  const paths = modulePaths(c.instance);
+  let incomplete = false;
+  let outputs: Tensor[] = [];
+  torch.setRecorder(recorder);
+  try {
+    const result = torch.callModule(c.instance, { positional: shapes.map(inputTensor), keywords: new Map() }, null);
+    outputs = tensorsIn(result);
+    if (result.kind === 'unknown') {
+      incomplete = true;
+      addDiagnostic('info', 'unknown', `${c.name}: the output is unknown (${result.reason})`, result.site ?? c.instance.cls.site);
+    }
+  } catch (e) {
+    incomplete = true;
+    reportAbort(e, addDiagnostic);
+  } finally {
+    torch.setRecorder(null);
+  }
+  const layers = recorder.layers.map((r, i) => layerReport(r, paths, recorder.layers, i));
+  if (layers.some((l) => l.out.length === 0)) incomplete = true;
+  overlapDiagnostics(recorder.layers, layers, addDiagnostic);
+  griddingDiagnostics(recorder.layers, layers, addDiagnostic);
+  const values: ValueReport[] = [...recorder.values.values()].map((v) => ({ name: v.name, location: locationOf(v.site), shapes: v.shapes }));
+  return {
+    name: c.name,
+    className: c.instance.cls.name,
+    classLocation: c.instance.cls.site ? locationOf(c.instance.cls.site) : null,
+    inputs: shapes,
+    inputSource: source,
+    outputs: outputs.map((t) => [...t.shape]),
+    params: countParams(c.instance),
+    macs: layers.reduce((s, l) => s + l.macs, 0),
+    layers,
+    values,
+    incomplete,
+  };
+}
+
+function countParams(root: InstanceValue): number {
+  const seen = new Set<unknown>();
+  let total = 0;
+  for (const m of submodules(root)) {
+    for (const p of m.module?.parameters.values() ?? []) {
+      if (p.kind !== 'tensor' || seen.has(p)) continue;
+      seen.add(p);
+      total += p.shape.reduce((a, b) => a * b, 1);
+    }
+  }
+  return total;
+}
+
+function layerReport(r: LayerRecord, paths: Map<number, string>, all: LayerRecord[], index: number): LayerReport {
+  const out = r.outputs[0];
+  const geometry = out?.geometry ?? null;
+  let path: string;
+  let params = 0;
+  if (r.module) {
+    path = paths.get(r.module.id) ?? `(${r.module.cls.name})`;
+    const first = all.findIndex((x) => x.module === r.module);
+    if (first === index) params = [...r.module.module!.parameters.values()].reduce((s, p) => s + (p.kind === 'tensor' ? p.shape.reduce((a, b) => a * b, 1) : 0), 0);
+  } else {
+    const owner = r.owner ? paths.get(r.owner.id) ?? '' : '';
+    const line = r.called[0] ? r.called[0].file.lines.position(r.called[0].from).line + 1 : 0;
+    path = `${owner ? `${owner}.` : ''}${r.op}@${line}`;
+  }
+  const g = r.geometry;
+  const report: LayerReport = {
+    path,
+    op: r.op,
+    kind: r.kind,
+    args: r.args,
+    in: r.inputs.map((t) => [...t.shape]),
+    out: r.outputs.map((t) => [...t.shape]),
+    params,
+    macs: r.macs,
+    rf: geometry ? geometry.map((a) => R.toNumber(a.rf)) : [],
+    jump: geometry ? geometry.map((a) => R.toNumber(a.jump)) : [],
+    rfExact: geometry ? geometry.map((a) => R.format(a.rf)) : [],
+    jumpExact: geometry ? geometry.map((a) => R.format(a.jump)) : [],
+    defined: r.module ? r.module.module!.defined.map(locationOf) : [],
+    called: r.called.map(locationOf),
+  };
+  if (g?.kernel) report.kernel = g.kernel;
+  if (g?.stride) report.stride = g.stride;
+  if (g?.padding) report.padding = g.padding;
+  if (g?.dilation) report.dilation = g.dilation;
+  if (g?.overlap) report.overlap = g.overlap;
+  if (r.unknown) report.unknown = r.unknown;
+  return report;
+}
+
+export function locationOf(site: Site): SourceLocation {
+  const a = site.file.lines.position(site.from);
+  const b = site.file.lines.position(site.to);
+  return { file: site.file.path, line: a.line + 1, column: a.character, endLine: b.line + 1, endColumn: b.character };
+}
+
+// ---------- diagnostics from the layer sequence ----------
+
+const isTransposed = (op: string) => /^ConvTranspose\dd$|^F\.conv_transpose\dd$/.test(op);
+/** Layers that leave an overlap pattern as it is: same shape in and out, no window. */
+const isNeutral = (r: LayerRecord) => !r.geometry?.kernel && r.inputs[0] && r.outputs[0] && sameShape(r.inputs[0].shape, r.outputs[0].shape);
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function overlapDiagnostics(records: LayerRecord[], layers: LayerReport[], addDiagnostic: AddDiagnostic): void {
+  let stack: number[] = [];
+  const flush = (): void => {
+    if (stack.length >= 2) {
+      const last = stack[stack.length - 1]!;
+      const axes = layers[last]!.overlap?.length ?? 0;
+      const combined: number[][] = [];
+      for (let axis = 0; axis < axes; axis++) {
+        const chain: OverlapStackLayer[] = stack.map((i) => {
+          const g = records[i]!.geometry!;
+          return { kind: 'convTranspose', kernel: g.kernel![axis]!, stride: g.stride![axis]!, dilation: g.dilation?.[axis] ?? 1 };
+        });
+        try {
+          combined.push(stackOverlapPattern(chain));
+        } catch {
+          return;
+        }
+      }
+      if (combined.some(isUneven)) {
+        const r = records[last]!;
+        const site = r.module?.module?.defined[0] ?? r.called[0] ?? null;
+        addDiagnostic('warning', 'uneven-overlap',
+          `The ${stack.length} stacked transposed convolutions ending at ${layers[last]!.path} compound their uneven overlap: ` +
+          `taps per output position over one period ${describePattern(combined)} (max/min ${ratio(combined)}) — a checkerboard artifact.`,
+          site, { path: layers[last]!.path, pattern: combined });
+      }
+    }
+    stack = [];
+  };
+  records.forEach((r, i) => {
+    if (isTransposed(r.op) && r.geometry?.overlap) {
+      const pattern = r.geometry.overlap;
+      if (pattern.some(isUneven)) {
+        const g = r.geometry;
+        const k = g.kernel ?? [];
+        const s = g.stride ?? [];
+        const fix = s.map((st, a) => suggestKernel(k[a] ?? 1, st));
+        const site = r.module?.module?.defined[0] ?? r.called[0] ?? null;
+        addDiagnostic('warning', 'uneven-overlap',
+          `${r.op} ${layers[i]!.path} (kernel ${k.join('×')}, stride ${s.join('×')}) overlaps unevenly: ` +
+          `taps per output position ${describePattern(pattern)} (max/min ${ratio(pattern)}) — a checkerboard artifact. ` +
+          `Use a kernel divisible by the stride (kernel_size=${fix.join('×') === fix.map(String).join('×') && new Set(fix).size === 1 ? fix[0] : `(${fix.join(', ')})`}) or resize + convolution.`,
+          site, { path: layers[i]!.path, pattern });
+      }
+      stack.push(i);
+    } else if (!isNeutral(r)) {
+      flush();
+    }
+  });
+  flush();
+}
+
+function suggestKernel(k: number, s: number): number {
+  if (s <= 1) return k;
+  return Math.max(s, Math.ceil(k / s) * s);
+}
+
+function describePattern(pattern: number[][]): string {
+  return pattern.map((p) => `[${p.join(', ')}]`).join(' × ');
+}
+
+function ratio(pattern: number[][]): string {
+  const lo = pattern.reduce((a, p) => a * Math.min(...p), 1);
+  const hi = pattern.reduce((a, p) => a * Math.max(...p), 1);
+  if (lo === 0) return '∞';
+  const g = gcd(hi, lo);
+  return `${hi / g}:${lo / g}`;
+}
+
+function gcd(a: number, b: number): number {
+  while (b) [a, b] = [b, a % b];
+  return a;
+}
+
+function griddingDiagnostics(records: LayerRecord[], layers: LayerReport[], addDiagnostic: AddDiagnostic): void {
+  const convs: { index: number; layer: GriddingLayer }[] = [];
+  records.forEach((r, i) => {
+    const g = r.geometry;
+    if (!g?.kernel || !g.dilation || isTransposed(r.op) || !/Conv|conv/.test(r.op)) return;
+    convs.push({ index: i, layer: { kernel: g.kernel, dilation: g.dilation, stride: g.stride ?? g.kernel.map(() => 1), label: layers[i]!.path } });
+  });
+  for (const finding of griddingCheck(convs.map((c) => c.layer))) {
+    const lastIndex = convs[finding.layers[finding.layers.length - 1]!]!.index;
+    const r = records[lastIndex]!;
+    addDiagnostic('warning', 'gridding', finding.message, r.module?.module?.defined[0] ?? r.called[0] ?? null, { path: layers[lastIndex]!.path });
+  }
+}

@@ -1,0 +1,1666 @@
+// The abstract interpreter: executes Python model code over the typed AST with tensors replaced
+// by shapes. It never runs user code natively; everything it cannot know becomes Unknown with a
+// reason, and a step budget and a recursion limit bound its work.
+
+import type * as ast from './ast';
+import { parsePython } from './parse';
+import { LineIndex } from './lineIndex';
+import {
+  binaryOnValues, formatSpec, MAX_SEQUENCE, orderValues, PyTypeError, valuesEqual,
+} from './operators';
+import {
+  bool, dict, dictGet, dictSet, ELLIPSIS, FALSE, float, hashKey, int, isNumber, iterator, list, native,
+  newId, NONE, numberOf, repr, set as makeSet, str, toStr, TRUE, tuple, typeName, unknown,
+  type CallArgs, type ClassValue, type FunctionValue, type InstanceValue, type ModuleObjectValue,
+  type Scope, type Site, type SourceFile, type Value, type UnknownValue,
+} from './values';
+
+/** A Python exception travelling through the interpreter. */
+export class PyError extends Error {
+  constructor(
+    readonly excType: string,
+    readonly pyMessage: string,
+    readonly exc: Value,
+    readonly site: Site | null,
+    /** Raised by a `raise` statement in user code (as opposed to an analysis failure). */
+    readonly explicit: boolean,
+  ) {
+    super(`${excType}: ${pyMessage}`);
+  }
+}
+
+/** The analysis ran out of steps or recursion depth: ends the model as Unknown. */
+export class AnalysisAborted extends Error {
+  constructor(
+    message: string,
+    readonly site: Site | null,
+  ) {
+    super(message);
+  }
+}
+
+type Completion = undefined | { type: 'return'; value: Value } | { type: 'break' } | { type: 'continue' };
+const BREAK: Completion = { type: 'break' };
+const CONTINUE: Completion = { type: 'continue' };
+
+export interface DiagnosticSink {
+  (severity: 'error' | 'warning' | 'info' | 'hint', code: string, message: string, site: Site | null): void;
+}
+
+/** What the torch layer and builtins plug into the interpreter. */
+export interface Library {
+  /** Native modules by dotted name (`torch`, `torch.nn`, `math`, ...). */
+  nativeModule(name: string): ModuleObjectValue | null;
+  /** Attribute of a tensor (`x.shape`, `x.view`). */
+  tensorAttribute(tensor: Value & { kind: 'tensor' }, name: string, site: Site | null): Value;
+  /** Binary operator with a tensor operand. */
+  tensorBinary(op: ast.BinaryOperator, left: Value, right: Value, site: Site | null, inplace: boolean): Value;
+  tensorUnary(op: '-' | '+' | '~', operand: Value, site: Site | null): Value;
+  tensorGetItem(tensor: Value & { kind: 'tensor' }, index: Value, site: Site | null): Value;
+  /** Iterating a tensor (`for row in x`). */
+  tensorIterate(tensor: Value & { kind: 'tensor' }): Value[];
+  /** nn.Module attribute assignment (registers submodules and parameters). */
+  moduleSetAttr(self: InstanceValue, name: string, value: Value): void;
+  /** nn.Module attribute fallback (`_parameters`, `_buffers`, `_modules`). */
+  moduleGetAttr(self: InstanceValue, name: string): Value | undefined;
+  /** Called when a tensor-valued assignment runs inside forward (inlay hints). */
+  onAssign?(site: Site, name: string, value: Value): void;
+}
+
+/** Statement kinds whose failure binds their targets to Unknown and execution goes on. */
+const TOLERATED = new Set(['Assign', 'AnnAssign', 'AugAssign', 'Expr', 'Return', 'If', 'For', 'While', 'With', 'Assert']);
+
+export interface InterpreterOptions {
+  readFile: (path: string) => string | null;
+  diagnostics: DiagnosticSink;
+  stepBudget: number;
+  maxDepth?: number;
+}
+
+export class Interpreter {
+  steps = 0;
+  readonly budget: number;
+  private depth = 0;
+  private readonly maxDepth: number;
+  /** Call sites of the calls now running, outermost first. */
+  readonly callSites: (Site | null)[] = [];
+  /** Inside a try body: exceptions must propagate to the handlers. */
+  private tryDepth = 0;
+  readonly builtins = new Map<string, Value>();
+  private readonly fileModules = new Map<string, ModuleObjectValue>();
+  private readonly loading = new Set<string>();
+  private readonly parseCache = new Map<string, { text: string; module: ast.PyModule }>();
+  lib!: Library;
+  readonly exceptionClasses = new Map<string, ClassValue>();
+  /** The `object` and `type` classes, installed by builtins. */
+  objectClass!: ClassValue;
+
+  constructor(readonly options: InterpreterOptions) {
+    this.budget = options.stepBudget;
+    this.maxDepth = options.maxDepth ?? 120;
+  }
+
+  // ---------- errors ----------
+
+  /** Raise a Python exception of a builtin type. */
+  raise(excType: string, message: string, site: Site | null = null): never {
+    const cls = this.exceptionClasses.get(excType) ?? this.exceptionClasses.get('Exception');
+    const exc: Value = cls
+      ? { kind: 'instance', id: newId(), cls, attrs: new Map([['args', tuple([str(message)])]]) }
+      : str(message);
+    throw new PyError(excType, message, exc, site ?? this.currentSite(), false);
+  }
+
+  currentSite(): Site | null {
+    return this.callSites.length ? this.callSites[this.callSites.length - 1]! : null;
+  }
+
+  site(file: SourceFile, node: ast.Span): Site {
+    return { file, from: node.from, to: node.to };
+  }
+
+  tick(node: ast.Span | null, file: SourceFile | null): void {
+    if (++this.steps > this.budget) {
+      throw new AnalysisAborted(
+        `the analysis stopped after ${this.budget.toLocaleString('en-US')} steps (an endless or very long loop?)`,
+        node && file ? this.site(file, node) : this.currentSite(),
+      );
+    }
+  }
+
+  // ---------- files and imports ----------
+
+  parse(path: string, text: string): ast.PyModule {
+    const cached = this.parseCache.get(path);
+    if (cached && cached.text === text) return cached.module;
+    const module = parsePython(text);
+    this.parseCache.set(path, { text, module });
+    return module;
+  }
+
+  sourceFile(path: string, text: string): SourceFile {
+    return { path, text, lines: new LineIndex(text) };
+  }
+
+  /** Execute a file as a module. Top-level statements that fail are reported and skipped. */
+  runFile(path: string, text: string, moduleName: string, asMain: boolean, tree?: ast.PyModule): ModuleObjectValue {
+    const file = this.sourceFile(path, text);
+    const module: ModuleObjectValue = { kind: 'pymodule', id: newId(), name: moduleName, attrs: new Map(), file };
+    this.fileModules.set(path, module);
+    const scope: Scope = { vars: module.attrs, parent: null, globals: undefined as unknown as Scope, file };
+    (scope as { globals: Scope }).globals = scope;
+    module.attrs.set('__name__', str(asMain ? '__main__' : moduleName));
+    module.attrs.set('__file__', str(path));
+    const parsed = tree ?? this.parse(path, text);
+    this.execTolerant(parsed.body, scope);
+    return module;
+  }
+
+  /** Statements at module or class level: a failing one is reported, the rest still run. */
+  private execTolerant(body: ast.Stmt[], scope: Scope): void {
+    for (const stmt of body) {
+      try {
+        this.exec(stmt, scope);
+      } catch (e) {
+        if (e instanceof PyError) {
+          this.report(e, scope.file, stmt);
+          this.bindTargetsUnknown(stmt, scope, `${e.excType}: ${e.pyMessage}`);
+        } else throw e;
+      }
+    }
+  }
+
+  private report(e: PyError, file: SourceFile, stmt: ast.Span): void {
+    const site = e.site ?? this.site(file, stmt);
+    if (e.explicit) this.options.diagnostics('error', 'raise', `raise ${e.excType}: ${e.pyMessage}`, site);
+    else this.options.diagnostics('hint', 'unknown', `${e.excType}: ${e.pyMessage}`, site);
+  }
+
+  /** Resolve `import a.b` / `from ..x import y` to a module value. */
+  importModule(name: string, level: number, fromFile: SourceFile, site: Site | null): ModuleObjectValue | null {
+    if (level === 0) {
+      const nativeMod = this.options && this.lib.nativeModule(name);
+      if (nativeMod) return nativeMod;
+    }
+    const path = this.resolveModulePath(name, level, fromFile.path);
+    if (path) return this.loadFile(path, name);
+    if (level === 0) {
+      const top = name.split('.')[0]!;
+      if (this.lib.nativeModule(top)) {
+        // A submodule of a library we model but not this part of it.
+        return this.opaqueModule(name, `${name} is not modelled`);
+      }
+    }
+    void site;
+    return null;
+  }
+
+  opaqueModule(name: string, reason: string): ModuleObjectValue {
+    const mod: ModuleObjectValue = { kind: 'pymodule', id: newId(), name, attrs: new Map(), file: null };
+    mod.attrs.set('__opaque__', unknown(reason));
+    return mod;
+  }
+
+  loadFile(path: string, moduleName: string): ModuleObjectValue | null {
+    const cached = this.fileModules.get(path);
+    if (cached) return cached;
+    if (this.loading.has(path)) return this.fileModules.get(path) ?? null;
+    const text = this.options.readFile(path);
+    if (text === null) return null;
+    this.loading.add(path);
+    try {
+      return this.runFile(path, text, moduleName, false);
+    } finally {
+      this.loading.delete(path);
+    }
+  }
+
+  private resolveModulePath(name: string, level: number, fromPath: string): string | null {
+    const parts = name ? name.split('.') : [];
+    const dir = dirname(fromPath);
+    const candidates = (base: string): string[] => {
+      const stem = parts.length ? joinPath(base, ...parts) : base;
+      return parts.length ? [`${stem}.py`, joinPath(stem, '__init__.py')] : [joinPath(stem, '__init__.py')];
+    };
+    if (level > 0) {
+      let base = dir;
+      for (let i = 1; i < level; i++) base = dirname(base);
+      for (const c of candidates(base)) if (this.options.readFile(c) !== null) return c;
+      return null;
+    }
+    // Absolute: the importing file's folder, then each ancestor (a package root above it).
+    let base = dir;
+    for (let i = 0; i < 8; i++) {
+      for (const c of candidates(base)) if (this.options.readFile(c) !== null) return c;
+      const up = dirname(base);
+      if (up === base) break;
+      base = up;
+    }
+    return null;
+  }
+
+  /** A submodule of a file package (`from . import misc`), if a file for it exists. */
+  submodule(pkg: ModuleObjectValue, name: string): ModuleObjectValue | null {
+    if (!pkg.file || !pkg.file.path.endsWith('__init__.py')) return null;
+    const base = joinPath(dirname(pkg.file.path), name);
+    for (const c of [`${base}.py`, joinPath(base, '__init__.py')]) {
+      if (this.options.readFile(c) !== null) return this.loadFile(c, `${pkg.name}.${name}`);
+    }
+    return null;
+  }
+
+  // ---------- statements ----------
+
+  execBlock(body: ast.Stmt[], scope: Scope): Completion {
+    for (const stmt of body) {
+      let c: Completion;
+      if (this.tryDepth === 0 && TOLERATED.has(stmt.kind)) {
+        try {
+          c = this.exec(stmt, scope);
+        } catch (e) {
+          if (!(e instanceof PyError) || e.explicit) throw e;
+          this.report(e, scope.file, stmt);
+          this.bindTargetsUnknown(stmt, scope, `${e.excType}: ${e.pyMessage}`);
+          if (stmt.kind === 'Return') return { type: 'return', value: unknown(`${e.excType}: ${e.pyMessage}`, this.site(scope.file, stmt)) };
+          continue;
+        }
+      } else {
+        c = this.exec(stmt, scope);
+      }
+      if (c) return c;
+    }
+    return undefined;
+  }
+
+  private bindTargetsUnknown(stmt: ast.Stmt, scope: Scope, reason: string): void {
+    const value = unknown(reason, this.site(scope.file, stmt));
+    const bind = (t: ast.Expr): void => {
+      try {
+        if (t.kind === 'Name') this.setName(t.id, value, scope);
+        else if (t.kind === 'Tuple' || t.kind === 'List') t.elts.forEach(bind);
+        else if (t.kind === 'Starred') bind(t.value);
+        else if (t.kind === 'Attribute') {
+          const obj = this.eval(t.obj, scope);
+          if (obj.kind === 'instance') this.setAttr(obj, t.attr, value, null);
+        }
+      } catch {
+        // Binding an Unknown is best effort.
+      }
+    };
+    if (stmt.kind === 'Assign') stmt.targets.forEach(bind);
+    else if (stmt.kind === 'AnnAssign' || stmt.kind === 'AugAssign') bind(stmt.target);
+    else if (stmt.kind === 'FunctionDef' || stmt.kind === 'ClassDef') this.setName(stmt.name, value, scope);
+    else if (stmt.kind === 'Import') for (const n of stmt.names) this.setName(n.asname ?? n.name.split('.')[0]!, value, scope);
+    else if (stmt.kind === 'ImportFrom' && stmt.names !== '*') for (const n of stmt.names) this.setName(n.asname ?? n.name, value, scope);
+  }
+
+  exec(stmt: ast.Stmt, scope: Scope): Completion {
+    this.tick(stmt, scope.file);
+    switch (stmt.kind) {
+      case 'Expr':
+        this.eval(stmt.expr, scope);
+        return undefined;
+      case 'Assign': {
+        const value = this.eval(stmt.value, scope);
+        for (const target of stmt.targets) this.assign(target, value, scope);
+        if (this.lib.onAssign && stmt.targets.length === 1) this.noteAssign(stmt.targets[0]!, value, scope);
+        return undefined;
+      }
+      case 'AnnAssign': {
+        if (scope.isClassBody) {
+          const ann = scope.vars.get('__annotations__');
+          if (ann && ann.kind === 'dict' && stmt.target.kind === 'Name') dictSet(ann, str(stmt.target.id), NONE);
+        }
+        if (stmt.value) {
+          const value = this.eval(stmt.value, scope);
+          this.assign(stmt.target, value, scope);
+          if (this.lib.onAssign) this.noteAssign(stmt.target, value, scope);
+        }
+        return undefined;
+      }
+      case 'AugAssign': {
+        const t = stmt.target;
+        let current: Value;
+        let obj: Value | null = null;
+        let index: Value | null = null;
+        if (t.kind === 'Name') current = this.lookup(t.id, scope, t);
+        else if (t.kind === 'Attribute') {
+          obj = this.eval(t.obj, scope);
+          current = this.getAttr(obj, t.attr, this.site(scope.file, t));
+        } else if (t.kind === 'Subscript') {
+          obj = this.eval(t.obj, scope);
+          index = this.eval(t.index, scope);
+          current = this.getItem(obj, index, this.site(scope.file, t));
+        } else this.raise('SyntaxError', 'illegal expression for augmented assignment', this.site(scope.file, t));
+        const value = this.eval(stmt.value, scope);
+        const result = this.binary(stmt.op, current, value, this.site(scope.file, stmt), true);
+        if (current.kind === 'list' && result.kind === 'list' && stmt.op === '+') {
+          current.items = result.items; // list += is in place
+        }
+        const stored = current.kind === 'list' && stmt.op === '+' ? current : result;
+        if (t.kind === 'Name') this.setName(t.id, stored, scope);
+        else if (t.kind === 'Attribute') this.setAttr(obj!, t.attr, stored, this.site(scope.file, t));
+        else this.setItem(obj!, index!, stored, this.site(scope.file, t));
+        if (this.lib.onAssign) this.noteAssign(t, stored, scope);
+        return undefined;
+      }
+      case 'If': {
+        const test = this.truthy(this.eval(stmt.test, scope));
+        return this.execBlock(test ? stmt.body : stmt.orelse, scope);
+      }
+      case 'For':
+        return this.execFor(stmt, scope);
+      case 'While': {
+        for (;;) {
+          this.tick(stmt, scope.file);
+          if (!this.truthy(this.eval(stmt.test, scope))) break;
+          const c = this.execBlock(stmt.body, scope);
+          if (c === BREAK) return undefined;
+          if (c && c.type === 'return') return c;
+        }
+        return this.execBlock(stmt.orelse, scope);
+      }
+      case 'Return':
+        return { type: 'return', value: stmt.value ? this.eval(stmt.value, scope) : NONE };
+      case 'Pass':
+        return undefined;
+      case 'Break':
+        return BREAK;
+      case 'Continue':
+        return CONTINUE;
+      case 'FunctionDef': {
+        let fn: Value = this.makeFunction(stmt, scope);
+        for (let i = stmt.decorators.length - 1; i >= 0; i--) fn = this.applyDecorator(stmt.decorators[i]!, fn, scope);
+        this.setName(stmt.name, fn, scope);
+        return undefined;
+      }
+      case 'ClassDef': {
+        let cls: Value = this.makeClass(stmt, scope);
+        for (let i = stmt.decorators.length - 1; i >= 0; i--) cls = this.applyDecorator(stmt.decorators[i]!, cls, scope);
+        this.setName(stmt.name, cls, scope);
+        return undefined;
+      }
+      case 'Import': {
+        for (const alias of stmt.names) {
+          const mod = this.importModule(alias.name, 0, scope.file, this.site(scope.file, alias));
+          if (!mod) {
+            this.bindMissingModule(alias, scope);
+            continue;
+          }
+          if (alias.asname) this.setName(alias.asname, mod, scope);
+          else {
+            const top = alias.name.split('.')[0]!;
+            const topMod = top === alias.name ? mod : this.importModule(top, 0, scope.file, null) ?? mod;
+            this.setName(top, topMod, scope);
+          }
+        }
+        return undefined;
+      }
+      case 'ImportFrom':
+        this.execImportFrom(stmt, scope);
+        return undefined;
+      case 'Try':
+        return this.execTry(stmt, scope);
+      case 'With': {
+        for (const item of stmt.items) {
+          const ctx = this.eval(item.expr, scope);
+          let entered: Value = ctx;
+          if (ctx.kind === 'instance') {
+            const enter = this.lookupClassAttr(ctx.cls, '__enter__');
+            if (enter) entered = this.call(this.bindIfMethod(enter, ctx), { positional: [], keywords: new Map() }, null);
+          }
+          if (item.target) this.assign(item.target, entered, scope);
+        }
+        return this.execBlock(stmt.body, scope);
+      }
+      case 'Raise': {
+        const site = this.site(scope.file, stmt);
+        if (!stmt.exc) this.raiseValue(unknown('re-raised exception'), site, true);
+        this.raiseValue(this.eval(stmt.exc, scope), site, true);
+        return undefined;
+      }
+      case 'Assert': {
+        const test = this.eval(stmt.test, scope);
+        if (test.kind !== 'unknown' && test.kind !== 'tensor' && !this.truthy(test)) {
+          const msg = stmt.msg ? toStr(this.eval(stmt.msg, scope)) : 'assertion failed';
+          throw new PyError('AssertionError', msg, str(msg), this.site(scope.file, stmt), true);
+        }
+        return undefined;
+      }
+      case 'Global':
+        (scope.globalNames ??= new Set()).add(stmt.names[0]!);
+        for (const n of stmt.names) scope.globalNames.add(n);
+        return undefined;
+      case 'Nonlocal':
+        scope.nonlocalNames ??= new Set();
+        for (const n of stmt.names) scope.nonlocalNames.add(n);
+        return undefined;
+      case 'Del':
+        for (const t of stmt.targets) {
+          if (t.kind === 'Name') scope.vars.delete(t.id);
+          else if (t.kind === 'Subscript') {
+            const obj = this.eval(t.obj, scope);
+            const idx = this.eval(t.index, scope);
+            if (obj.kind === 'dict') obj.entries.delete(hashKey(idx));
+            else if (obj.kind === 'list' && idx.kind === 'int') obj.items.splice(idx.value < 0 ? obj.items.length + idx.value : idx.value, 1);
+            else if (obj.kind === 'instance' && obj.module && idx.kind !== 'unknown') this.callMethod(obj, '__delitem__', [idx], null);
+          } else if (t.kind === 'Attribute') {
+            const obj = this.eval(t.obj, scope);
+            if (obj.kind === 'instance') {
+              obj.attrs.delete(t.attr);
+              obj.module?.modules.delete(t.attr);
+              obj.module?.parameters.delete(t.attr);
+            }
+          }
+        }
+        return undefined;
+      case 'ErrorStmt':
+        return undefined;
+    }
+  }
+
+  private bindMissingModule(alias: ast.ImportAlias, scope: Scope): void {
+    const name = alias.asname ?? alias.name.split('.')[0]!;
+    this.setName(name, this.opaqueModule(alias.name, `module '${alias.name}' is not available to the analysis`), scope);
+  }
+
+  private execImportFrom(stmt: ast.ImportFromStmt, scope: Scope): void {
+    const site = this.site(scope.file, stmt);
+    const mod = this.importModule(stmt.module ?? '', stmt.level, scope.file, site);
+    const label = '.'.repeat(stmt.level) + (stmt.module ?? '');
+    if (stmt.names === '*') {
+      if (!mod) return;
+      const all = mod.attrs.get('__all__');
+      const names = all && (all.kind === 'list' || all.kind === 'tuple')
+        ? all.items.filter((i) => i.kind === 'str').map((i) => (i as { value: string }).value)
+        : [...mod.attrs.keys()].filter((k) => !k.startsWith('_'));
+      for (const n of names) {
+        const v = mod.attrs.get(n);
+        if (v) this.setName(n, v, scope);
+      }
+      return;
+    }
+    for (const alias of stmt.names) {
+      const target = alias.asname ?? alias.name;
+      if (!mod) {
+        this.setName(target, unknown(`module '${label}' is not available to the analysis`, site), scope);
+        continue;
+      }
+      let value = mod.attrs.get(alias.name);
+      if (value === undefined) {
+        const sub = this.submodule(mod, alias.name) ?? (mod.file === null ? this.importModule(`${mod.name}.${alias.name}`, 0, scope.file, null) : null);
+        if (sub) value = sub;
+      }
+      if (value === undefined) {
+        const opaque = mod.attrs.get('__opaque__');
+        value = opaque ? unknown(`${mod.name}.${alias.name} is not modelled`, site) : undefined;
+      }
+      if (value === undefined) {
+        this.options.diagnostics('hint', 'unknown', `cannot import name '${alias.name}' from '${label}'`, site);
+        value = unknown(`cannot import name '${alias.name}' from '${label}'`, site);
+      }
+      this.setName(target, value, scope);
+    }
+  }
+
+  private execFor(stmt: ast.ForStmt, scope: Scope): Completion {
+    const iterable = this.eval(stmt.iter, scope);
+    if (iterable.kind === 'unknown') {
+      this.assign(stmt.target, unknown(`iterating ${iterable.reason}`), scope);
+      return undefined;
+    }
+    for (const item of this.iterate(iterable, this.site(scope.file, stmt.iter))) {
+      this.tick(stmt, scope.file);
+      this.assign(stmt.target, item, scope);
+      const c = this.execBlock(stmt.body, scope);
+      if (c === BREAK) return undefined;
+      if (c && c.type === 'return') return c;
+    }
+    return this.execBlock(stmt.orelse, scope);
+  }
+
+  private execTry(stmt: ast.TryStmt, scope: Scope): Completion {
+    let completion: Completion;
+    this.tryDepth++;
+    try {
+      completion = this.execBlock(stmt.body, scope);
+    } catch (e) {
+      this.tryDepth--;
+      if (!(e instanceof PyError)) throw e;
+      const handler = stmt.handlers.find((h) => !h.type || this.exceptionMatches(e, this.eval(h.type, scope)));
+      if (!handler) {
+        if (stmt.finalbody.length) this.execBlock(stmt.finalbody, scope);
+        throw e;
+      }
+      if (handler.name) this.setName(handler.name, e.exc, scope);
+      const c = this.execBlock(handler.body, scope);
+      const f = this.execBlock(stmt.finalbody, scope);
+      return f ?? c;
+    }
+    this.tryDepth--;
+    if (!completion) completion = this.execBlock(stmt.orelse, scope);
+    const f = this.execBlock(stmt.finalbody, scope);
+    return f ?? completion;
+  }
+
+  private exceptionMatches(e: PyError, type: Value): boolean {
+    if (type.kind === 'tuple') return type.items.some((t) => this.exceptionMatches(e, t));
+    if (type.kind !== 'class') return type.kind === 'unknown';
+    if (e.exc.kind === 'instance') return e.exc.cls.mro.includes(type);
+    return type.name === e.excType || type.name === 'Exception' || type.name === 'BaseException';
+  }
+
+  raiseValue(v: Value, site: Site | null, explicit: boolean): never {
+    if (v.kind === 'class') {
+      v = this.call(v, { positional: [], keywords: new Map() }, site);
+    }
+    if (v.kind === 'instance') {
+      const args = v.attrs.get('args');
+      const msg = args && args.kind === 'tuple' && args.items.length ? args.items.map(toStr).join(', ') : '';
+      throw new PyError(v.cls.name, msg, v, site, explicit);
+    }
+    throw new PyError('Exception', v.kind === 'unknown' ? v.reason : toStr(v), v, site, explicit);
+  }
+
+  private noteAssign(target: ast.Expr, value: Value, scope: Scope): void {
+    if (target.kind === 'Name' || target.kind === 'Attribute') {
+      const name = target.kind === 'Name' ? target.id : `${exprText(target.obj)}.${target.attr}`;
+      this.lib.onAssign!(this.site(scope.file, target), name, value);
+    } else if (target.kind === 'Tuple' && value.kind === 'tuple' && value.items.length === target.elts.length) {
+      target.elts.forEach((t, i) => this.noteAssign(t, value.items[i]!, scope));
+    }
+  }
+
+  // ---------- names ----------
+
+  lookup(name: string, scope: Scope, node: ast.Span): Value {
+    let s: Scope | null = scope;
+    let first = true;
+    while (s) {
+      if (first || !s.isClassBody) {
+        const v = s.vars.get(name);
+        if (v !== undefined) return v;
+      }
+      first = false;
+      s = s.parent;
+    }
+    const g = scope.globals.vars.get(name);
+    if (g !== undefined) return g;
+    const b = this.builtins.get(name);
+    if (b !== undefined) return b;
+    this.raise('NameError', `name '${name}' is not defined`, this.site(scope.file, node));
+  }
+
+  setName(name: string, value: Value, scope: Scope): void {
+    if (scope.globalNames?.has(name)) {
+      scope.globals.vars.set(name, value);
+      return;
+    }
+    if (scope.nonlocalNames?.has(name)) {
+      let s = scope.parent;
+      while (s && s !== s.globals) {
+        if (s.vars.has(name)) {
+          s.vars.set(name, value);
+          return;
+        }
+        s = s.parent;
+      }
+    }
+    scope.vars.set(name, value);
+  }
+
+  assign(target: ast.Expr, value: Value, scope: Scope): void {
+    switch (target.kind) {
+      case 'Name':
+        this.setName(target.id, value, scope);
+        return;
+      case 'Tuple':
+      case 'List': {
+        const starIndex = target.elts.findIndex((e) => e.kind === 'Starred');
+        if (value.kind === 'unknown' || value.kind === 'tensor' && value.shape.length === 0) {
+          for (const e of target.elts) this.assign(e.kind === 'Starred' ? e.value : e, value.kind === 'unknown' ? value : unknown('unpacking a scalar tensor'), scope);
+          return;
+        }
+        const items = [...this.iterate(value, this.site(scope.file, target))];
+        if (starIndex < 0) {
+          if (items.length !== target.elts.length) {
+            this.raise('ValueError', `expected ${target.elts.length} values to unpack, got ${items.length}`, this.site(scope.file, target));
+          }
+          target.elts.forEach((e, i) => this.assign(e, items[i]!, scope));
+          return;
+        }
+        const after = target.elts.length - starIndex - 1;
+        if (items.length < target.elts.length - 1) this.raise('ValueError', `not enough values to unpack`, this.site(scope.file, target));
+        target.elts.slice(0, starIndex).forEach((e, i) => this.assign(e, items[i]!, scope));
+        this.assign((target.elts[starIndex] as ast.StarredExpr).value, list(items.slice(starIndex, items.length - after)), scope);
+        target.elts.slice(starIndex + 1).forEach((e, i) => this.assign(e, items[items.length - after + i]!, scope));
+        return;
+      }
+      case 'Attribute':
+        this.setAttr(this.eval(target.obj, scope), target.attr, value, this.site(scope.file, target));
+        return;
+      case 'Subscript':
+        this.setItem(this.eval(target.obj, scope), this.eval(target.index, scope), value, this.site(scope.file, target));
+        return;
+      case 'Starred':
+        this.assign(target.value, value, scope);
+        return;
+      default:
+        this.raise('SyntaxError', `cannot assign to ${target.kind}`, this.site(scope.file, target));
+    }
+  }
+
+  // ---------- functions and classes ----------
+
+  makeFunction(node: ast.FunctionDef | ast.LambdaExpr, scope: Scope): FunctionValue {
+    const defaults = new Map<string, Value>();
+    for (const p of node.params) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
+    let closure = scope;
+    while (closure.isClassBody && closure.parent) closure = closure.parent;
+    const name = node.kind === 'FunctionDef' ? node.name : '<lambda>';
+    const owner = scope.isClassBody ? scope.vars.get('__qualname__') : undefined;
+    return {
+      kind: 'function',
+      id: newId(),
+      name,
+      qualname: owner && owner.kind === 'str' ? `${owner.value}.${name}` : name,
+      node,
+      params: node.params,
+      defaults,
+      closure,
+      file: scope.file,
+      attrs: new Map(),
+    };
+  }
+
+  private applyDecorator(expr: ast.Expr, target: Value, scope: Scope): Value {
+    let decorator: Value;
+    try {
+      decorator = this.eval(expr, scope);
+    } catch (e) {
+      if (e instanceof PyError) return target;
+      throw e;
+    }
+    if (decorator.kind === 'unknown' || decorator.kind === 'pymodule') return target;
+    try {
+      const result = this.call(decorator, { positional: [target], keywords: new Map() }, this.site(scope.file, expr));
+      // Decorators the analysis cannot follow are transparent.
+      return result.kind === 'unknown' || result.kind === 'none' ? target : result;
+    } catch (e) {
+      if (e instanceof PyError && !e.explicit) return target;
+      throw e;
+    }
+  }
+
+  private makeClass(node: ast.ClassDef, scope: Scope): ClassValue {
+    const bases: ClassValue[] = [];
+    for (const b of node.bases) {
+      if (b.kind !== 'pos') continue;
+      const v = this.eval(b.value, scope);
+      if (v.kind === 'class') bases.push(v);
+      // Unknown bases are dropped: the class still works as far as its own body goes.
+    }
+    const outerQual = scope.isClassBody ? scope.vars.get('__qualname__') : undefined;
+    const qualname = outerQual && outerQual.kind === 'str' ? `${outerQual.value}.${node.name}` : node.name;
+    const modName = scope.globals.vars.get('__name__');
+    const classScope: Scope = {
+      vars: new Map<string, Value>([
+        ['__qualname__', str(qualname)],
+        ['__module__', modName ?? str('__main__')],
+        ['__annotations__', dict()],
+      ]),
+      parent: scope,
+      globals: scope.globals,
+      file: scope.file,
+      isClassBody: true,
+    };
+    this.execTolerant(node.body, classScope);
+    const cls: ClassValue = {
+      kind: 'class',
+      id: newId(),
+      name: node.name,
+      qualname,
+      bases: bases.length ? bases : [this.objectClass],
+      mro: [],
+      attrs: classScope.vars,
+      moduleName: modName && modName.kind === 'str' ? modName.value : '__main__',
+      site: this.site(scope.file, node),
+    };
+    cls.mro = computeMro(cls);
+    for (const v of cls.attrs.values()) {
+      const f = v.kind === 'function' ? v : (v.kind === 'staticmethod' || v.kind === 'classmethod') ? v.func
+        : v.kind === 'property' ? v.getter : null;
+      if (f && f.kind === 'function' && !f.ownerClass) f.ownerClass = cls;
+      if (v.kind === 'property' && v.setter?.kind === 'function' && !v.setter.ownerClass) v.setter.ownerClass = cls;
+    }
+    const inherited = cls.mro.find((c) => c !== cls && (c.construct || c.isException || c.instanceCheck));
+    if (inherited?.isException) cls.isException = true;
+    return cls;
+  }
+
+  lookupClassAttr(cls: ClassValue, name: string): Value | undefined {
+    for (const c of cls.mro) {
+      const v = c.attrs.get(name);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  private bindIfMethod(v: Value, self: Value): Value {
+    if (v.kind === 'function' || (v.kind === 'native' && v.bindsSelf)) return { kind: 'method', self, func: v };
+    return v;
+  }
+
+  /** Call `obj.name(*args)` if the class defines it. */
+  callMethod(obj: Value, name: string, args: Value[], site: Site | null): Value {
+    return this.call(this.getAttr(obj, name, site), { positional: args, keywords: new Map() }, site);
+  }
+
+  call(fn: Value, args: CallArgs, site: Site | null): Value {
+    switch (fn.kind) {
+      case 'function':
+        return this.callFunction(fn, args, site);
+      case 'native':
+        return fn.call(args, site);
+      case 'method':
+        return this.call(fn.func, { positional: [fn.self, ...args.positional], keywords: args.keywords }, site);
+      case 'class':
+        return this.instantiate(fn, args, site);
+      case 'instance': {
+        const callMethod = this.lookupClassAttr(fn.cls, '__call__');
+        if (!callMethod) this.raise('TypeError', `'${fn.cls.name}' object is not callable`, site);
+        return this.call(this.bindIfMethod(callMethod, fn), args, site);
+      }
+      case 'staticmethod':
+        return this.call(fn.func, args, site);
+      case 'classmethod':
+        return this.call(fn.func, args, site);
+      case 'unknown':
+        return unknown(fn.reason, fn.site ?? site);
+      default:
+        this.raise('TypeError', `'${typeName(fn)}' object is not callable`, site);
+    }
+  }
+
+  instantiate(cls: ClassValue, args: CallArgs, site: Site | null): Value {
+    const ctor = cls.mro.find((c) => c.construct);
+    const userInit = cls.mro.find((c) => c.attrs.has('__init__'));
+    const userNew = cls.mro.find((c) => c.attrs.has('__new__') && !c.construct);
+    if (ctor && (!userInit || cls.mro.indexOf(ctor) <= cls.mro.indexOf(userInit))) {
+      // Builtin types (int, list, tuple, namedtuple classes ...) build the value themselves.
+      return ctor.construct!({ positional: args.positional, keywords: args.keywords, cls } as CallArgs & { cls: ClassValue }, site);
+    }
+    if (userNew && userNew.attrs.get('__new__')!.kind !== 'native') {
+      const made = this.call(userNew.attrs.get('__new__')!, { positional: [cls, ...args.positional], keywords: args.keywords }, site);
+      if (made.kind !== 'instance' || made.cls !== cls) return made;
+    }
+    const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
+    const init = this.lookupClassAttr(cls, '__init__');
+    if (init) this.call(this.bindIfMethod(init, instance), args, site);
+    return instance;
+  }
+
+  callFunction(fn: FunctionValue, args: CallArgs, site: Site | null): Value {
+    if (this.depth >= this.maxDepth) {
+      throw new AnalysisAborted(`recursion deeper than ${this.maxDepth} calls in ${fn.qualname}`, site);
+    }
+    const vars = this.bindArguments(fn.name, fn.params, fn.defaults, args, site);
+    const scope: Scope = { vars, parent: fn.closure, globals: fn.closure.globals, file: fn.file };
+    this.depth++;
+    this.callSites.push(site);
+    this.frames.push({ fn, vars });
+    try {
+      if (fn.node.kind === 'Lambda') return this.eval(fn.node.body, scope);
+      if (isGenerator(fn.node)) return unknown(`generator function ${fn.qualname} is not analysed`, site);
+      const c = this.execBlock(fn.node.body, scope);
+      return c && c.type === 'return' ? c.value : NONE;
+    } finally {
+      this.depth--;
+      this.callSites.pop();
+      this.frames.pop();
+    }
+  }
+
+  private readonly frames: { fn: FunctionValue; vars: Map<string, Value> }[] = [];
+
+  /** For zero-argument `super()`: the defining class of the running method and its first argument. */
+  currentFrame(): { cls: ClassValue; self: Value } | null {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const f = this.frames[i]!;
+      if (!f.fn.ownerClass) continue;
+      const first = f.fn.params[0];
+      const self = first ? f.vars.get(first.name) : undefined;
+      return self ? { cls: f.fn.ownerClass, self } : null;
+    }
+    return null;
+  }
+
+  /** Python's argument binding: positional, keywords, defaults, *args, **kwargs, kw-only. */
+  bindArguments(fname: string, params: ast.Param[], defaults: Map<string, Value>, args: CallArgs, site: Site | null): Map<string, Value> {
+    const vars = new Map<string, Value>();
+    let pi = 0;
+    const positional = args.positional;
+    let varargs: ast.Param | null = null;
+    let varkw: ast.Param | null = null;
+    for (const p of params) {
+      if (p.kind === 'varargs') varargs = p;
+      else if (p.kind === 'varkw') varkw = p;
+    }
+    for (const p of params) {
+      if (p.kind !== 'posonly' && p.kind !== 'normal') continue;
+      if (pi < positional.length) vars.set(p.name, positional[pi++]!);
+    }
+    if (pi < positional.length) {
+      if (!varargs) {
+        const n = params.filter((p) => p.kind === 'posonly' || p.kind === 'normal').length;
+        this.raise('TypeError', `${fname}() takes ${n} positional argument${n === 1 ? '' : 's'} but ${positional.length} were given`, site);
+      }
+    }
+    if (varargs) vars.set(varargs.name, tuple(positional.slice(pi)));
+    let extra: [Value, Value][] | null = null;
+    for (const [k, v] of args.keywords) {
+      const p = params.find((q) => q.name === k && q.kind !== 'varargs' && q.kind !== 'varkw' && q.kind !== 'posonly');
+      if (p) {
+        if (vars.has(k)) this.raise('TypeError', `${fname}() got multiple values for argument '${k}'`, site);
+        vars.set(k, v);
+      } else if (varkw) {
+        (extra ??= []).push([str(k), v]);
+      } else {
+        this.raise('TypeError', `${fname}() got an unexpected keyword argument '${k}'`, site);
+      }
+    }
+    if (varkw) vars.set(varkw.name, dict(extra ?? []));
+    for (const p of params) {
+      if (p.kind === 'varargs' || p.kind === 'varkw' || vars.has(p.name)) continue;
+      const d = defaults.get(p.name);
+      if (d === undefined) this.raise('TypeError', `${fname}() missing required argument '${p.name}'`, site);
+      vars.set(p.name, d);
+    }
+    return vars;
+  }
+
+  // ---------- attributes ----------
+
+  getAttr(obj: Value, name: string, site: Site | null): Value {
+    switch (obj.kind) {
+      case 'instance':
+        return this.instanceAttr(obj, name, site);
+      case 'class': {
+        if (name === '__name__') return str(obj.name);
+        if (name === '__qualname__') return str(obj.qualname);
+        if (name === '__mro__') return tuple(obj.mro);
+        if (name === '__bases__') return tuple(obj.bases);
+        if (name === '__class__') return this.builtins.get('type')!;
+        const v = this.lookupClassAttr(obj, name);
+        if (v === undefined) this.raise('AttributeError', `type object '${obj.name}' has no attribute '${name}'`, site);
+        if (v.kind === 'classmethod') return { kind: 'method', self: obj, func: v.func };
+        if (v.kind === 'staticmethod') return v.func;
+        return v;
+      }
+      case 'pymodule': {
+        const v = obj.attrs.get(name);
+        if (v !== undefined) return v;
+        const sub = this.submodule(obj, name);
+        if (sub) return sub;
+        const opaque = obj.attrs.get('__opaque__');
+        if (opaque) return unknown(`${obj.name}.${name} is not modelled`, site);
+        this.raise('AttributeError', `module '${obj.name}' has no attribute '${name}'`, site);
+      }
+      // falls through never
+      case 'tensor':
+        return this.lib.tensorAttribute(obj, name, site);
+      case 'unknown':
+        return obj;
+      case 'super': {
+        const mro = obj.self.kind === 'instance' ? obj.self.cls.mro : obj.self.kind === 'class' ? obj.self.mro : [];
+        const start = mro.indexOf(obj.cls);
+        for (const c of mro.slice(start + 1)) {
+          const v = c.attrs.get(name);
+          if (v === undefined) continue;
+          if (v.kind === 'classmethod') return { kind: 'method', self: obj.self.kind === 'instance' ? obj.self.cls : obj.self, func: v.func };
+          if (v.kind === 'staticmethod') return v.func;
+          if (v.kind === 'property') return this.call(v.getter, { positional: [obj.self], keywords: new Map() }, site);
+          return obj.self.kind === 'class' ? v : this.bindIfMethod(v, obj.self);
+        }
+        this.raise('AttributeError', `'super' object has no attribute '${name}'`, site);
+      }
+      // falls through never
+      case 'function':
+        if (name === '__name__') return str(obj.name);
+        if (name === '__qualname__') return str(obj.qualname);
+        if (name === '__module__') return obj.closure.globals.vars.get('__name__') ?? str('__main__');
+        if (name === '__doc__') return NONE;
+        return obj.attrs.get(name) ?? this.raise('AttributeError', `'function' object has no attribute '${name}'`, site);
+      case 'native':
+        if (name === '__name__') return str(obj.name.split('.').pop()!);
+        return unknown(`${obj.name}.${name} is not modelled`, site);
+      case 'method':
+        if (name === '__self__') return obj.self;
+        if (name === '__func__') return obj.func;
+        return this.getAttr(obj.func, name, site);
+      default: {
+        const method = this.builtinMethod(obj, name, site);
+        if (method) return method;
+        this.raise('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`, site);
+      }
+    }
+  }
+
+  /** Methods of builtin values (str.join, list.append, dict.items ...), installed by builtins.ts. */
+  builtinMethods = new Map<string, Map<string, (self: Value, args: CallArgs, site: Site | null) => Value>>();
+
+  private builtinMethod(obj: Value, name: string, site: Site | null): Value | null {
+    if (name === '__class__') return this.typeOf(obj);
+    const key = obj.kind === 'dict' ? 'dict' : obj.kind;
+    const table = this.builtinMethods.get(key);
+    const m = table?.get(name);
+    if (m) return native(`${key}.${name}`, (args, s) => m(obj, args, s ?? site));
+    if ((obj.kind === 'int' || obj.kind === 'float' || obj.kind === 'bool') && (name === 'real' || name === 'numerator')) return obj;
+    if (obj.kind === 'tuple' && obj.cls) {
+      const fields = obj.cls.attrs.get('_fields');
+      if (fields && fields.kind === 'tuple') {
+        const i = fields.items.findIndex((f) => f.kind === 'str' && f.value === name);
+        if (i >= 0) return obj.items[i]!;
+      }
+      const v = this.lookupClassAttr(obj.cls, name);
+      if (v) return this.bindIfMethod(v, obj);
+    }
+    if (obj.kind === 'dict' && obj.cls) {
+      const v = this.lookupClassAttr(obj.cls, name);
+      if (v) return this.bindIfMethod(v, obj);
+    }
+    return null;
+  }
+
+  typeOf(v: Value): Value {
+    switch (v.kind) {
+      case 'instance': return v.cls;
+      case 'tuple': return v.cls ?? this.builtins.get('tuple')!;
+      case 'dict': return v.cls ?? this.builtins.get('dict')!;
+      case 'none': return unknown('NoneType');
+      case 'tensor': return this.lib.nativeModule('torch')!.attrs.get('Tensor') ?? unknown('Tensor');
+      default: return this.builtins.get(v.kind === 'function' || v.kind === 'native' ? 'callable' : v.kind) ?? unknown(typeName(v));
+    }
+  }
+
+  private instanceAttr(obj: InstanceValue, name: string, site: Site | null): Value {
+    const classValue = this.lookupClassAttr(obj.cls, name);
+    if (classValue && classValue.kind === 'property') {
+      return this.call(classValue.getter, { positional: [obj], keywords: new Map() }, site);
+    }
+    const own = obj.attrs.get(name);
+    if (own !== undefined) return own;
+    if (obj.module) {
+      const m = this.lib.moduleGetAttr(obj, name);
+      if (m !== undefined) return m;
+    }
+    if (classValue !== undefined) {
+      if (classValue.kind === 'classmethod') return { kind: 'method', self: obj.cls, func: classValue.func };
+      if (classValue.kind === 'staticmethod') return classValue.func;
+      return this.bindIfMethod(classValue, obj);
+    }
+    if (name === '__class__') return obj.cls;
+    if (name === '__dict__') return dict([...obj.attrs].map(([k, v]) => [str(k), v]));
+    const getattr = this.lookupClassAttr(obj.cls, '__getattr__');
+    if (getattr && getattr.kind === 'function') return this.call(this.bindIfMethod(getattr, obj), { positional: [str(name)], keywords: new Map() }, site);
+    this.raise('AttributeError', `'${obj.cls.name}' object has no attribute '${name}'`, site);
+  }
+
+  hasAttr(obj: Value, name: string): boolean {
+    try {
+      const v = this.getAttr(obj, name, null);
+      return v.kind !== 'unknown' || obj.kind === 'unknown';
+    } catch (e) {
+      if (e instanceof PyError) return false;
+      throw e;
+    }
+  }
+
+  setAttr(obj: Value, name: string, value: Value, site: Site | null): void {
+    switch (obj.kind) {
+      case 'instance': {
+        const prop = this.lookupClassAttr(obj.cls, name);
+        if (prop && prop.kind === 'property') {
+          if (prop.setter) this.call(prop.setter, { positional: [obj, value], keywords: new Map() }, site);
+          return;
+        }
+        if (obj.module) this.lib.moduleSetAttr(obj, name, value);
+        else obj.attrs.set(name, value);
+        return;
+      }
+      case 'class':
+        obj.attrs.set(name, value);
+        return;
+      case 'function':
+        obj.attrs.set(name, value);
+        return;
+      case 'pymodule':
+        obj.attrs.set(name, value);
+        return;
+      case 'unknown':
+      case 'tensor':
+        return;
+      default:
+        this.raise('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`, site);
+    }
+  }
+
+  // ---------- items ----------
+
+  getItem(obj: Value, index: Value, site: Site | null): Value {
+    if (obj.kind === 'unknown') return obj;
+    if (index.kind === 'unknown' && obj.kind !== 'dict' && obj.kind !== 'tensor') return unknown(`index ${index.reason}`, site);
+    switch (obj.kind) {
+      case 'list':
+      case 'tuple':
+      case 'str': {
+        const length = obj.kind === 'str' ? obj.value.length : obj.items.length;
+        if (index.kind === 'slice') {
+          const [start, stop, step] = this.sliceIndices(index, length, site);
+          const picked: number[] = [];
+          if (step > 0) for (let i = start; i < stop; i += step) picked.push(i);
+          else for (let i = start; i > stop; i += step) picked.push(i);
+          if (obj.kind === 'str') return str(picked.map((i) => obj.value[i]).join(''));
+          const items = picked.map((i) => obj.items[i]!);
+          return obj.kind === 'list' ? list(items) : tuple(items);
+        }
+        if (!isNumber(index)) this.raise('TypeError', `${obj.kind} indices must be integers, not ${typeName(index)}`, site);
+        let i = numberOf(index);
+        if (i < 0) i += length;
+        if (i < 0 || i >= length || !Number.isInteger(i)) this.raise('IndexError', `${obj.kind} index out of range`, site);
+        return obj.kind === 'str' ? str(obj.value[i]!) : obj.items[i]!;
+      }
+      case 'range': {
+        const n = rangeLength(obj);
+        if (index.kind === 'slice') {
+          const [start, stop, step] = this.sliceIndices(index, n, site);
+          return { kind: 'range', start: obj.start + start * obj.step, stop: obj.start + stop * obj.step, step: obj.step * step };
+        }
+        if (!isNumber(index)) this.raise('TypeError', 'range indices must be integers', site);
+        let i = numberOf(index);
+        if (i < 0) i += n;
+        if (i < 0 || i >= n) this.raise('IndexError', 'range object index out of range', site);
+        return int(obj.start + i * obj.step);
+      }
+      case 'dict': {
+        if (index.kind === 'unknown') return unknown(`key ${index.reason}`, site);
+        const v = dictGet(obj, index);
+        if (v !== undefined) return v;
+        if (obj.cls) {
+          const missing = this.lookupClassAttr(obj.cls, '__missing__');
+          if (missing) return this.call(this.bindIfMethod(missing, obj), { positional: [index], keywords: new Map() }, site);
+        }
+        this.raise('KeyError', repr(index), site);
+      }
+      // falls through never
+      case 'tensor':
+        return this.lib.tensorGetItem(obj, index, site);
+      case 'instance': {
+        const m = this.lookupClassAttr(obj.cls, '__getitem__');
+        if (!m) this.raise('TypeError', `'${obj.cls.name}' object is not subscriptable`, site);
+        return this.call(this.bindIfMethod(m, obj), { positional: [index], keywords: new Map() }, site);
+      }
+      case 'class': {
+        const m = this.lookupClassAttr(obj, '__class_getitem__');
+        if (m) return this.call(m.kind === 'classmethod' ? { kind: 'method', self: obj, func: m.func } : m, { positional: [index], keywords: new Map() }, site);
+        return obj; // typing generics: List[int] is List for the analysis
+      }
+      default:
+        this.raise('TypeError', `'${typeName(obj)}' object is not subscriptable`, site);
+    }
+  }
+
+  sliceIndices(s: Value & { kind: 'slice' }, length: number, site: Site | null): [number, number, number] {
+    const num = (v: Value, what: string): number | null => {
+      if (v.kind === 'none') return null;
+      if (!isNumber(v)) this.raise('TypeError', `slice ${what} must be an integer or None`, site);
+      return numberOf(v);
+    };
+    const step = num(s.step, 'step') ?? 1;
+    if (step === 0) this.raise('ValueError', 'slice step cannot be zero', site);
+    let start = num(s.start, 'start');
+    let stop = num(s.stop, 'stop');
+    const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+    if (step > 0) {
+      start = start === null ? 0 : clamp(start < 0 ? start + length : start, 0, length);
+      stop = stop === null ? length : clamp(stop < 0 ? stop + length : stop, 0, length);
+    } else {
+      start = start === null ? length - 1 : clamp(start < 0 ? start + length : start, -1, length - 1);
+      stop = stop === null ? -1 : clamp(stop < 0 ? stop + length : stop, -1, length - 1);
+    }
+    return [start, stop, step];
+  }
+
+  setItem(obj: Value, index: Value, value: Value, site: Site | null): void {
+    switch (obj.kind) {
+      case 'list': {
+        if (index.kind === 'slice') {
+          const [start, stop] = this.sliceIndices(index, obj.items.length, site);
+          obj.items.splice(start, Math.max(0, stop - start), ...this.iterate(value, site));
+          return;
+        }
+        if (!isNumber(index)) this.raise('TypeError', 'list indices must be integers', site);
+        let i = numberOf(index);
+        if (i < 0) i += obj.items.length;
+        if (i < 0 || i >= obj.items.length) this.raise('IndexError', 'list assignment index out of range', site);
+        obj.items[i] = value;
+        return;
+      }
+      case 'dict':
+        dictSet(obj, index, value);
+        return;
+      case 'instance': {
+        const m = this.lookupClassAttr(obj.cls, '__setitem__');
+        if (!m) this.raise('TypeError', `'${obj.cls.name}' object does not support item assignment`, site);
+        this.call(this.bindIfMethod(m, obj), { positional: [index, value], keywords: new Map() }, site);
+        return;
+      }
+      case 'tensor':
+      case 'unknown':
+        return; // in-place writes keep the shape
+      default:
+        this.raise('TypeError', `'${typeName(obj)}' object does not support item assignment`, site);
+    }
+  }
+
+  // ---------- iteration ----------
+
+  *iterate(v: Value, site: Site | null): Generator<Value> {
+    switch (v.kind) {
+      case 'list':
+        for (let i = 0; i < v.items.length; i++) yield v.items[i]!;
+        return;
+      case 'tuple':
+        yield* v.items;
+        return;
+      case 'str':
+        for (const ch of v.value) yield str(ch);
+        return;
+      case 'dict':
+        for (const e of [...v.entries.values()]) yield e.key;
+        return;
+      case 'set':
+        yield* [...v.entries.values()];
+        return;
+      case 'range':
+        if (v.step > 0) for (let i = v.start; i < v.stop; i += v.step) yield int(i);
+        else for (let i = v.start; i > v.stop; i += v.step) yield int(i);
+        return;
+      case 'iterator':
+        while (v.index < v.items.length) yield v.items[v.index++]!;
+        return;
+      case 'tensor':
+        yield* this.lib.tensorIterate(v);
+        return;
+      case 'instance': {
+        const it = this.lookupClassAttr(v.cls, '__iter__');
+        if (it) {
+          const result = this.call(this.bindIfMethod(it, v), { positional: [], keywords: new Map() }, site);
+          if (result.kind === 'instance' && result.id === v.id) this.raise('TypeError', 'iterator protocol is not modelled', site);
+          yield* this.iterate(result, site);
+          return;
+        }
+        const getitem = this.lookupClassAttr(v.cls, '__getitem__');
+        const len = this.lookupClassAttr(v.cls, '__len__');
+        if (getitem && len) {
+          const n = this.call(this.bindIfMethod(len, v), { positional: [], keywords: new Map() }, site);
+          if (n.kind === 'int') for (let i = 0; i < n.value; i++) yield this.getItem(v, int(i), site);
+          return;
+        }
+        this.raise('TypeError', `'${v.cls.name}' object is not iterable`, site);
+      }
+      // falls through never
+      case 'unknown':
+        this.raise('TypeError', `cannot iterate: ${v.reason}`, site);
+      // falls through never
+      default:
+        this.raise('TypeError', `'${typeName(v)}' object is not iterable`, site);
+    }
+  }
+
+  toArray(v: Value, site: Site | null): Value[] {
+    const out: Value[] = [];
+    for (const item of this.iterate(v, site)) {
+      if (out.length >= MAX_SEQUENCE) this.raise('MemoryError', 'sequence too long to analyse', site);
+      out.push(item);
+      this.tick(null, null);
+    }
+    return out;
+  }
+
+  // ---------- truth and comparison ----------
+
+  truthy(v: Value): boolean {
+    switch (v.kind) {
+      case 'none': return false;
+      case 'bool': return v.value;
+      case 'int':
+      case 'float': return v.value !== 0;
+      case 'str': return v.value.length > 0;
+      case 'list':
+      case 'tuple': return v.items.length > 0;
+      case 'dict': return v.entries.size > 0;
+      case 'set': return v.entries.size > 0;
+      case 'range': return rangeLength(v) > 0;
+      // An unknown condition takes the `else` path; the tensor case is a data-dependent branch.
+      case 'unknown': return false;
+      case 'tensor': return false;
+      case 'instance': {
+        const b = this.lookupClassAttr(v.cls, '__bool__') ?? this.lookupClassAttr(v.cls, '__len__');
+        if (b) {
+          const r = this.call(this.bindIfMethod(b, v), { positional: [], keywords: new Map() }, null);
+          return this.truthy(r);
+        }
+        return true;
+      }
+      default:
+        return true;
+    }
+  }
+
+  compare(op: ast.CompareOperator, a: Value, b: Value, site: Site | null): Value {
+    switch (op) {
+      case 'is':
+      case 'is not': {
+        if (a.kind === 'unknown' || b.kind === 'unknown') return unknown('identity of an unknown value', site);
+        const same = identical(a, b);
+        return bool(op === 'is' ? same : !same);
+      }
+      case 'in':
+      case 'not in': {
+        const r = this.contains(b, a, site);
+        if (r === null) return unknown('membership of an unknown value', site);
+        return bool(op === 'in' ? r : !r);
+      }
+      case '==':
+      case '!=': {
+        if (a.kind === 'tensor' || b.kind === 'tensor') return this.lib.tensorBinary(op === '==' ? '==' as never : '!=' as never, a, b, site, false);
+        if (a.kind === 'instance' || b.kind === 'instance') {
+          const inst = a.kind === 'instance' ? a : (b as InstanceValue);
+          const eq = this.lookupClassAttr(inst.cls, '__eq__');
+          if (eq && eq.kind === 'function') {
+            const r = this.call(this.bindIfMethod(eq, inst), { positional: [inst === a ? b : a], keywords: new Map() }, site);
+            return op === '==' ? r : r.kind === 'bool' ? bool(!r.value) : r;
+          }
+        }
+        const eq = valuesEqual(a, b);
+        if (eq === null) return unknown('comparison of unknown values', site);
+        return bool(op === '==' ? eq : !eq);
+      }
+      default: {
+        if (a.kind === 'tensor' || b.kind === 'tensor') return this.lib.tensorBinary(op as never, a, b, site, false);
+        if (a.kind === 'unknown' || b.kind === 'unknown') return unknown('comparison of unknown values', site);
+        const order = orderValues(a, b);
+        if (order === null) {
+          this.raise('TypeError', `'${op}' not supported between instances of '${typeName(a)}' and '${typeName(b)}'`, site);
+        }
+        switch (op) {
+          case '<': return bool(order < 0);
+          case '<=': return bool(order <= 0);
+          case '>': return bool(order > 0);
+          default: return bool(order >= 0);
+        }
+      }
+    }
+  }
+
+  contains(container: Value, item: Value, site: Site | null): boolean | null {
+    if (container.kind === 'unknown' || item.kind === 'unknown') return null;
+    switch (container.kind) {
+      case 'str':
+        return item.kind === 'str' ? container.value.includes(item.value) : null;
+      case 'dict':
+        return container.entries.has(hashKey(item));
+      case 'set':
+        return container.entries.has(hashKey(item));
+      case 'list':
+      case 'tuple':
+        for (const x of container.items) if (valuesEqual(x, item) === true) return true;
+        return false;
+      case 'range':
+        return isNumber(item) && [...this.iterate(container, site)].some((x) => valuesEqual(x, item));
+      case 'instance': {
+        const m = this.lookupClassAttr(container.cls, '__contains__');
+        if (m) return this.truthy(this.call(this.bindIfMethod(m, container), { positional: [item], keywords: new Map() }, site));
+        for (const x of this.iterate(container, site)) if (valuesEqual(x, item) === true) return true;
+        return false;
+      }
+      default:
+        return null;
+    }
+  }
+
+  binary(op: ast.BinaryOperator, a: Value, b: Value, site: Site | null, inplace = false): Value {
+    if (a.kind === 'tensor' || b.kind === 'tensor') return this.lib.tensorBinary(op, a, b, site, inplace);
+    if (a.kind === 'unknown') return a;
+    if (b.kind === 'unknown') return b;
+    if (a.kind === 'instance' || b.kind === 'instance') {
+      const names = DUNDER[op];
+      if (a.kind === 'instance') {
+        const m = (inplace && this.lookupClassAttr(a.cls, names[2])) || this.lookupClassAttr(a.cls, names[0]);
+        if (m) return this.call(this.bindIfMethod(m, a), { positional: [b], keywords: new Map() }, site);
+      }
+      if (b.kind === 'instance') {
+        const m = this.lookupClassAttr(b.cls, names[1]);
+        if (m) return this.call(this.bindIfMethod(m, b), { positional: [a], keywords: new Map() }, site);
+      }
+    }
+    try {
+      const r = binaryOnValues(op, a, b);
+      if (r) return r;
+    } catch (e) {
+      if (e instanceof PyTypeError) this.raise(e.pyType, e.message, site);
+      throw e;
+    }
+    this.raise('TypeError', `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`, site);
+  }
+
+  // ---------- expressions ----------
+
+  eval(e: ast.Expr, scope: Scope): Value {
+    switch (e.kind) {
+      case 'Name':
+        return this.lookup(e.id, scope, e);
+      case 'Number':
+        return e.isInt ? int(e.value) : float(e.value);
+      case 'String':
+        return str(e.value);
+      case 'Const':
+        return e.value === null ? NONE : e.value ? TRUE : FALSE;
+      case 'Ellipsis':
+        return ELLIPSIS;
+      case 'FString':
+        return str(this.fstring(e.parts, scope));
+      case 'Tuple':
+        return tuple(this.evalElements(e.elts, scope));
+      case 'List':
+        return list(this.evalElements(e.elts, scope));
+      case 'Set':
+        return makeSet(this.evalElements(e.elts, scope));
+      case 'Dict': {
+        const d = dict();
+        for (const item of e.items) {
+          if (item.key === null) {
+            const m = this.eval(item.value, scope);
+            if (m.kind === 'dict') for (const entry of m.entries.values()) dictSet(d, entry.key, entry.value);
+          } else dictSet(d, this.eval(item.key, scope), this.eval(item.value, scope));
+        }
+        return d;
+      }
+      case 'Attribute':
+        return this.getAttr(this.eval(e.obj, scope), e.attr, this.site(scope.file, e.attrSpan));
+      case 'Subscript':
+        return this.getItem(this.eval(e.obj, scope), this.eval(e.index, scope), this.site(scope.file, e));
+      case 'Slice':
+        return {
+          kind: 'slice',
+          start: e.lower ? this.eval(e.lower, scope) : NONE,
+          stop: e.upper ? this.eval(e.upper, scope) : NONE,
+          step: e.step ? this.eval(e.step, scope) : NONE,
+        };
+      case 'Call':
+        return this.evalCall(e, scope);
+      case 'BinOp': {
+        const left = this.eval(e.left, scope);
+        const right = this.eval(e.right, scope);
+        return this.binary(e.op, left, right, this.site(scope.file, e));
+      }
+      case 'UnaryOp': {
+        const v = this.eval(e.operand, scope);
+        if (e.op === 'not') return v.kind === 'unknown' ? v : bool(!this.truthy(v));
+        if (v.kind === 'tensor') return this.lib.tensorUnary(e.op, v, this.site(scope.file, e));
+        if (v.kind === 'unknown') return v;
+        if (isNumber(v)) {
+          const x = numberOf(v);
+          if (e.op === '-') return v.kind === 'float' ? float(-x) : int(-x);
+          if (e.op === '+') return v.kind === 'float' ? v : int(x);
+          return int(~x);
+        }
+        if (v.kind === 'instance') {
+          const m = this.lookupClassAttr(v.cls, e.op === '-' ? '__neg__' : e.op === '+' ? '__pos__' : '__invert__');
+          if (m) return this.call(this.bindIfMethod(m, v), { positional: [], keywords: new Map() }, this.site(scope.file, e));
+        }
+        this.raise('TypeError', `bad operand type for unary ${e.op}: '${typeName(v)}'`, this.site(scope.file, e));
+      }
+      // falls through never
+      case 'BoolOp': {
+        let last: Value = NONE;
+        for (const operand of e.values) {
+          last = this.eval(operand, scope);
+          if (last.kind === 'unknown') return last;
+          const t = this.truthy(last);
+          if (e.op === 'and' ? !t : t) return last;
+        }
+        return last;
+      }
+      case 'Compare': {
+        let left = this.eval(e.left, scope);
+        let result: Value = TRUE;
+        for (let i = 0; i < e.ops.length; i++) {
+          const right = this.eval(e.comparators[i]!, scope);
+          result = this.compare(e.ops[i]!, left, right, this.site(scope.file, e));
+          if (result.kind === 'unknown' || result.kind === 'tensor') return result;
+          if (!this.truthy(result)) return result;
+          left = right;
+        }
+        return result;
+      }
+      case 'IfExp': {
+        const test = this.eval(e.test, scope);
+        return this.truthy(test) ? this.eval(e.body, scope) : this.eval(e.orelse, scope);
+      }
+      case 'Lambda':
+        return this.makeFunction(e, scope);
+      case 'Comprehension':
+        return this.comprehension(e, scope);
+      case 'DictComp': {
+        const d = dict();
+        const inner: Scope = { vars: new Map(), parent: scope, globals: scope.globals, file: scope.file };
+        this.runGenerators(e.generators, 0, inner, () => dictSet(d, this.eval(e.key, inner), this.eval(e.value, inner)));
+        return d;
+      }
+      case 'Starred':
+        return this.eval(e.value, scope);
+      case 'Named': {
+        const v = this.eval(e.value, scope);
+        let s = scope;
+        while (s.isClassBody && s.parent) s = s.parent;
+        this.setName(e.target.id, v, s);
+        return v;
+      }
+      case 'ErrorExpr':
+        return unknown(e.message || 'incomplete code', this.site(scope.file, e));
+    }
+  }
+
+  private evalElements(elts: ast.Expr[], scope: Scope): Value[] {
+    const out: Value[] = [];
+    for (const el of elts) {
+      if (el.kind === 'Starred') {
+        const v = this.eval(el.value, scope);
+        if (v.kind === 'unknown') out.push(v);
+        else out.push(...this.toArray(v, this.site(scope.file, el)));
+      } else out.push(this.eval(el, scope));
+    }
+    return out;
+  }
+
+  private comprehension(e: ast.ComprehensionExpr, scope: Scope): Value {
+    const items: Value[] = [];
+    const inner: Scope = { vars: new Map(), parent: scope, globals: scope.globals, file: scope.file };
+    this.runGenerators(e.generators, 0, inner, () => {
+      if (items.length >= MAX_SEQUENCE) this.raise('MemoryError', 'comprehension too long to analyse', this.site(scope.file, e));
+      items.push(this.eval(e.elt, inner));
+    });
+    if (e.type === 'list') return list(items);
+    if (e.type === 'set') return makeSet(items);
+    return iterator(items);
+  }
+
+  private runGenerators(gens: ast.Comprehension[], i: number, scope: Scope, emit: () => void): void {
+    if (i === gens.length) {
+      emit();
+      return;
+    }
+    const g = gens[i]!;
+    // The first iterable is evaluated in the enclosing scope, as Python does.
+    const iterable = this.eval(g.iter, i === 0 && scope.parent ? scope.parent : scope);
+    if (iterable.kind === 'unknown') return;
+    for (const item of this.iterate(iterable, this.site(scope.file, g.iter))) {
+      this.tick(g.iter, scope.file);
+      this.assign(g.target, item, scope);
+      if (g.ifs.every((cond) => this.truthy(this.eval(cond, scope)))) this.runGenerators(gens, i + 1, scope, emit);
+    }
+  }
+
+  private fstring(parts: (string | ast.FStringField)[], scope: Scope): string {
+    let out = '';
+    for (const p of parts) {
+      if (typeof p === 'string') {
+        out += p;
+        continue;
+      }
+      let v = this.eval(p.expr, scope);
+      if (p.conversion === 'r') v = str(repr(v));
+      else if (p.conversion === 's' || p.conversion === 'a') v = str(toStr(v));
+      const spec = p.formatSpec ? this.fstring(p.formatSpec, scope) : '';
+      if (v.kind === 'unknown') out += '?';
+      else if (v.kind === 'instance') out += this.strOf(v);
+      else out += formatSpec(v, spec);
+    }
+    return out;
+  }
+
+  /** `str(instance)` honouring `__str__`/`__repr__`. */
+  strOf(v: Value): string {
+    if (v.kind === 'instance') {
+      const m = this.lookupClassAttr(v.cls, '__str__') ?? this.lookupClassAttr(v.cls, '__repr__');
+      if (m && m.kind === 'function') {
+        const r = this.call(this.bindIfMethod(m, v), { positional: [], keywords: new Map() }, null);
+        if (r.kind === 'str') return r.value;
+      }
+    }
+    return toStr(v);
+  }
+
+  evalCall(e: ast.CallExpr, scope: Scope): Value {
+    const fn = this.eval(e.func, scope);
+    const positional: Value[] = [];
+    const keywords = new Map<string, Value>();
+    for (const a of e.args) {
+      switch (a.kind) {
+        case 'pos':
+          positional.push(this.eval(a.value, scope));
+          break;
+        case 'star': {
+          const v = this.eval(a.value, scope);
+          if (v.kind === 'unknown') return unknown(`*args ${v.reason}`, this.site(scope.file, a));
+          positional.push(...this.toArray(v, this.site(scope.file, a)));
+          break;
+        }
+        case 'kw':
+          keywords.set(a.name!, this.eval(a.value, scope));
+          break;
+        case 'dstar': {
+          const v = this.eval(a.value, scope);
+          if (v.kind === 'dict') {
+            for (const entry of v.entries.values()) if (entry.key.kind === 'str') keywords.set(entry.key.value, entry.value);
+          } else if (v.kind === 'unknown') return unknown(`**kwargs ${v.reason}`, this.site(scope.file, a));
+          break;
+        }
+      }
+    }
+    return this.call(fn, { positional, keywords }, this.site(scope.file, e));
+  }
+}
+
+const DUNDER: Record<ast.BinaryOperator, [string, string, string]> = {
+  '+': ['__add__', '__radd__', '__iadd__'],
+  '-': ['__sub__', '__rsub__', '__isub__'],
+  '*': ['__mul__', '__rmul__', '__imul__'],
+  '/': ['__truediv__', '__rtruediv__', '__itruediv__'],
+  '//': ['__floordiv__', '__rfloordiv__', '__ifloordiv__'],
+  '%': ['__mod__', '__rmod__', '__imod__'],
+  '**': ['__pow__', '__rpow__', '__ipow__'],
+  '@': ['__matmul__', '__rmatmul__', '__imatmul__'],
+  '<<': ['__lshift__', '__rlshift__', '__ilshift__'],
+  '>>': ['__rshift__', '__rrshift__', '__irshift__'],
+  '&': ['__and__', '__rand__', '__iand__'],
+  '|': ['__or__', '__ror__', '__ior__'],
+  '^': ['__xor__', '__rxor__', '__ixor__'],
+};
+
+export function identical(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'none': case 'ellipsis': return true;
+    case 'bool': return a.value === (b as typeof a).value;
+    case 'int': case 'float': return a.value === (b as typeof a).value;
+    case 'str': return a.value === (b as typeof a).value;
+    default: return 'id' in a && 'id' in b && (a as { id: number }).id === (b as { id: number }).id;
+  }
+}
+
+export function rangeLength(r: { start: number; stop: number; step: number }): number {
+  return Math.max(0, Math.ceil((r.stop - r.start) / r.step));
+}
+
+/** C3 linearisation; falls back to depth-first order when the hierarchy is inconsistent. */
+export function computeMro(cls: ClassValue): ClassValue[] {
+  const seqs = [...cls.bases.map((b) => [...b.mro]), [...cls.bases]];
+  const out: ClassValue[] = [cls];
+  for (;;) {
+    const nonEmpty = seqs.filter((s) => s.length);
+    if (!nonEmpty.length) return out;
+    const head = nonEmpty.map((s) => s[0]!).find((c) => !nonEmpty.some((s) => s.indexOf(c) > 0));
+    if (!head) {
+      const seen = new Set(out);
+      for (const b of cls.bases) for (const c of b.mro) if (!seen.has(c)) { seen.add(c); out.push(c); }
+      return out;
+    }
+    out.push(head);
+    for (const s of nonEmpty) if (s[0] === head) s.shift();
+  }
+}
+
+const generatorCache = new WeakMap<ast.FunctionDef, boolean>();
+function isGenerator(fn: ast.FunctionDef): boolean {
+  let known = generatorCache.get(fn);
+  if (known === undefined) {
+    known = false;
+    // lezer has no Yield node in our AST; the parser maps `yield` to ErrorExpr with this message.
+    const visit = (v: unknown): void => {
+      if (known || !v || typeof v !== 'object') return;
+      const node = v as { kind?: string; message?: string };
+      if (node.kind === 'FunctionDef' && v !== fn) return;
+      if (node.kind === 'Lambda') return;
+      if (node.kind === 'ErrorExpr' && typeof node.message === 'string' && node.message.startsWith('yield')) {
+        known = true;
+        return;
+      }
+      for (const child of Object.values(v)) if (child && typeof child === 'object') visit(child);
+    };
+    visit(fn.body);
+    generatorCache.set(fn, known);
+  }
+  return known;
+}
+
+/** A compact text of simple expressions (`self.conv1`), for value names. */
+export function exprText(e: ast.Expr): string {
+  if (e.kind === 'Name') return e.id;
+  if (e.kind === 'Attribute') return `${exprText(e.obj)}.${e.attr}`;
+  return '…';
+}
+
+export function dirname(p: string): string {
+  const i = p.lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '.') : p.slice(0, i);
+}
+
+export function joinPath(...parts: string[]): string {
+  return parts.join('/').replace(/\/+/g, '/');
+}
+
+export type { UnknownValue };

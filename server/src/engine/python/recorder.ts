@@ -1,0 +1,61 @@
+// What happens during one model's forward pass: every module call and functional call with its
+// shapes, and the shapes of tensor assignments. The analysis turns this into a ModelReport.
+
+import type { LayerGeometry, Tensor } from '../ops/types';
+import type { InstanceValue, Site, Value } from './values';
+
+export interface LayerRecord {
+  /** The module called, or null for a functional call. */
+  module: InstanceValue | null;
+  op: string;
+  kind: 'module' | 'function';
+  args: string;
+  inputs: Tensor[];
+  outputs: Tensor[];
+  macs: number;
+  geometry: LayerGeometry | undefined;
+  /** For functional calls: the module whose forward made the call. */
+  owner: InstanceValue | null;
+  /** Call sites, innermost first. */
+  called: Site[];
+  /** Why the output is not known, when it is not. */
+  unknown?: string;
+}
+
+export interface ValueRecord {
+  site: Site;
+  name: string;
+  shapes: number[][];
+}
+
+export class Recorder {
+  readonly layers: LayerRecord[] = [];
+  readonly values = new Map<string, ValueRecord>();
+  /** Modules whose forward is running, outermost first. */
+  readonly moduleStack: InstanceValue[] = [];
+
+  noteValue(site: Site, name: string, value: Value): void {
+    const shapes = tensorShapes(value);
+    if (!shapes.length) return;
+    const key = `${site.file.path}:${site.from}`;
+    let rec = this.values.get(key);
+    if (!rec) {
+      rec = { site, name, shapes: [] };
+      this.values.set(key, rec);
+    }
+    if (rec.shapes.length < 64) rec.shapes.push(...shapes.slice(0, 1));
+  }
+}
+
+/** Tensors inside a value, in order (tuples, lists, dict values). */
+export function tensorsIn(v: Value, out: Tensor[] = [], depth = 0): Tensor[] {
+  if (depth > 4) return out;
+  if (v.kind === 'tensor') out.push(v);
+  else if (v.kind === 'tuple' || v.kind === 'list') for (const x of v.items) tensorsIn(x, out, depth + 1);
+  else if (v.kind === 'dict') for (const e of v.entries.values()) tensorsIn(e.value, out, depth + 1);
+  return out;
+}
+
+function tensorShapes(v: Value): number[][] {
+  return tensorsIn(v).map((t) => [...t.shape]);
+}

@@ -1,0 +1,104 @@
+// Binding a call to an op's Python signature (a string such as
+// "input, size=None, scale_factor=None, mode='nearest'") with the interpreter's own binder, and
+// converting between interpreter values and the plain data ops take.
+
+import type { FunctionDef, Param } from './ast';
+import { parsePython } from './parse';
+import type { Interpreter } from './interpreter';
+import type { OpArgs, OpValue, Tensor } from '../ops/types';
+import {
+  bool, dict, float, int, list, NONE, str, tuple,
+  type CallArgs, type Scope, type Site, type Value,
+} from './values';
+
+export interface ParsedSignature {
+  params: Param[];
+  defaults: Map<string, Value>;
+}
+
+const cache = new Map<string, ParsedSignature>();
+
+/** Parse a signature once; defaults are literals evaluated by the interpreter. */
+export function parseSignature(interp: Interpreter, signature: string): ParsedSignature {
+  const hit = cache.get(signature);
+  if (hit) return hit;
+  const module = parsePython(`def f(${signature}):\n    pass\n`);
+  const def = module.body[0] as FunctionDef | undefined;
+  if (!def || def.kind !== 'FunctionDef' || module.errors.length) throw new Error(`bad op signature: ${signature}`);
+  const file = interp.sourceFile('<signature>', signature);
+  const scope: Scope = { vars: new Map(), parent: null, globals: undefined as unknown as Scope, file };
+  (scope as { globals: Scope }).globals = scope;
+  const defaults = new Map<string, Value>();
+  for (const p of def.params) if (p.default) defaults.set(p.name, interp.eval(p.default, scope));
+  const parsed = { params: def.params, defaults };
+  cache.set(signature, parsed);
+  return parsed;
+}
+
+/** An argument that is not known, or not something an op can take. */
+export class UnknownArgument extends Error {
+  constructor(
+    readonly param: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export function bindToOpArgs(interp: Interpreter, name: string, signature: string, args: CallArgs, site: Site | null): OpArgs {
+  const sig = parseSignature(interp, signature);
+  const bound = interp.bindArguments(name, sig.params, sig.defaults, args, site);
+  const out: OpArgs = {};
+  for (const [k, v] of bound) out[k] = toOpValue(v, k);
+  return out;
+}
+
+/** Interpreter value → op data. Unknown values raise UnknownArgument naming the parameter. */
+export function toOpValue(v: Value, param: string): OpValue {
+  switch (v.kind) {
+    case 'int':
+    case 'float':
+      return v.value;
+    case 'bool':
+      return v.value;
+    case 'none':
+      return null;
+    case 'str':
+      return v.value;
+    case 'tuple':
+    case 'list':
+      return v.items.map((x) => toOpValue(x, param));
+    case 'tensor':
+      return v as Tensor;
+    case 'slice':
+      return { start: toOpValue(v.start, param), stop: toOpValue(v.stop, param), step: toOpValue(v.step, param) };
+    case 'ellipsis':
+      return '...';
+    case 'dict': {
+      const o: Record<string, OpValue> = {};
+      for (const e of v.entries.values()) if (e.key.kind === 'str') o[e.key.value] = toOpValue(e.value, param);
+      return o;
+    }
+    case 'unknown':
+      throw new UnknownArgument(param, v.reason);
+    case 'instance':
+      // dtypes and devices are instances of small marker classes; ops only need their name.
+      if (v.attrs.has('__opname__')) return toOpValue(v.attrs.get('__opname__')!, param);
+      throw new UnknownArgument(param, `${param} is a ${v.cls.name} object`);
+    default:
+      throw new UnknownArgument(param, `${param} is a ${v.kind}`);
+  }
+}
+
+/** Op data → interpreter value: arrays become tuples (torch.Size is a tuple). */
+export function fromOpValue(v: OpValue): Value {
+  if (v === null) return NONE;
+  if (typeof v === 'number') return Number.isInteger(v) ? int(v) : float(v);
+  if (typeof v === 'boolean') return bool(v);
+  if (typeof v === 'string') return str(v);
+  if (Array.isArray(v)) return tuple(v.map(fromOpValue));
+  if ((v as Tensor).kind === 'tensor') return v as Tensor;
+  return dict(Object.entries(v).map(([k, x]) => [str(k), fromOpValue(x)]));
+}
+
+export const listOf = (items: Value[]): Value => list(items);

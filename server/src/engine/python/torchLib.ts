@@ -1,0 +1,880 @@
+// PyTorch as the interpreter sees it: `torch`, `torch.nn`, `torch.nn.functional`, `nn.init`,
+// nn.Module semantics (registration order, containers, named_modules), the leaf layers of the op
+// catalogue, and tensor methods/operators — each call bound to its torch signature and handed to
+// the pure op functions, with every module and functional call recorded for the report.
+
+import type * as ast from './ast';
+import { makeClass } from './builtins';
+import { PyError, type Interpreter, type Library } from './interpreter';
+import { OpError, type FunctionSpec, type ModuleSpec, type OpResult, type Tensor } from '../ops/types';
+import { moduleSpecs } from '../ops/moduleRegistry';
+import { layerFunctionSpecs } from '../ops/layerFunctions';
+import { tensorFunctionSpecs } from '../ops/functionRegistry';
+import { Recorder, tensorsIn } from './recorder';
+import { bindToOpArgs, fromOpValue, toOpValue, UnknownArgument } from './signature';
+import { makeStdlib, nativeModuleObject } from './stdlib';
+import {
+  bool, dict, dictSet, int, iterator, list, native, newId, NONE, str, tuple, unknown,
+  type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
+  type Site, type TensorValue, type Value,
+} from './values';
+
+const BINARY_DUNDER: Record<string, string> = {
+  '+': 'add', '-': 'sub', '*': 'mul', '/': 'truediv', '//': 'floordiv', '%': 'mod', '**': 'pow', '@': 'matmul',
+  '&': 'and', '|': 'or', '^': 'xor', '<<': 'lshift', '>>': 'rshift',
+  '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge',
+};
+const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** Functions whose calls are worth a row of their own in the layer table. */
+const CREATION = /^torch\.(randn|rand|zeros|ones|empty|full|arange|linspace|eye|tensor|randint|normal|zeros_like|ones_like|randn_like|rand_like|empty_like|full_like|as_tensor|from_numpy)$/;
+
+export interface TorchEnvironment {
+  library: Library;
+  recorder: () => Recorder | null;
+  setRecorder: (r: Recorder | null) => void;
+  moduleClass: ClassValue;
+  /** Calls forward of a module instance with tensors, recording layers. */
+  callModule: (module: InstanceValue, args: CallArgs, site: Site | null) => Value;
+}
+
+export function installTorch(interp: Interpreter): TorchEnvironment {
+  let recorder: Recorder | null = null;
+  const stdlib = makeStdlib(interp);
+  const object = interp.objectClass;
+  const NO_ARGS: CallArgs = { positional: [], keywords: new Map() };
+
+  const fn = (name: string, call: NativeCall, bindsSelf = false) => native(name, call, bindsSelf);
+  const passthrough = (name: string) => fn(name, (args) => args.positional[0] ?? NONE);
+  const returnsSelf = (name: string) => fn(name, (args) => args.positional[0] ?? NONE, true);
+
+  // ---------- ops ----------
+
+  const opFailure = (e: unknown, opName: string, site: Site | null): Value => {
+    if (e instanceof OpError) {
+      const severity = e.code === 'unsupported' ? 'hint' : 'error';
+      interp.options.diagnostics(severity, e.code === 'unsupported' ? 'unknown' : e.code, e.message, site);
+      return unknown(`${opName}: ${e.message}`, site);
+    }
+    if (e instanceof UnknownArgument) return unknown(`${opName}: ${e.reason}`, site);
+    if (e instanceof PyError || (e instanceof Error && e.name === 'AnalysisAborted')) throw e;
+    const message = e instanceof Error ? e.message : String(e);
+    interp.options.diagnostics('hint', 'unknown', `${opName}: internal error: ${message}`, site);
+    return unknown(`${opName}: internal error`, site);
+  };
+
+  const calledSites = (): Site[] => {
+    const out: Site[] = [];
+    for (let i = interp.callSites.length - 1; i >= 0; i--) {
+      const s = interp.callSites[i];
+      if (s && s.file.path !== '<model>') out.push(s);
+    }
+    return out;
+  };
+
+  /** Apply a FunctionSpec to call arguments, recording a functional layer when it is one. */
+  const applyFunction = (spec: FunctionSpec, args: CallArgs, site: Site | null, record: boolean): Value => {
+    let result: OpResult;
+    let inputs: Tensor[] = [];
+    try {
+      const opArgs = bindToOpArgs(interp, spec.name, spec.signature, args, site);
+      inputs = collectTensors(opArgs);
+      result = spec.apply(opArgs);
+    } catch (e) {
+      const v = opFailure(e, spec.name, site);
+      if (record && recorder && v.kind === 'unknown' && args.positional.some((a) => a.kind === 'tensor')) {
+        recordFunction(spec.name, inputs, [], 0, undefined, site, v.reason);
+      }
+      return v;
+    }
+    const value = fromOpValue(result.value);
+    if (recorder && (record || result.macs > 0)) {
+      recordFunction(spec.name, inputs, tensorsIn(value), result.macs, result.geometry, site);
+    }
+    return value;
+  };
+
+  const recordFunction = (name: string, inputs: Tensor[], outputs: Tensor[], macs: number,
+    geometry: OpResult['geometry'], site: Site | null, unknownReason?: string): void => {
+    if (!recorder) return;
+    const called = calledSites();
+    if (site && (!called.length || called[0] !== site)) called.unshift(site);
+    recorder.layers.push({
+      module: null, op: name, kind: 'function', args: '', inputs, outputs, macs, geometry,
+      owner: recorder.moduleStack[recorder.moduleStack.length - 1] ?? null, called, unknown: unknownReason,
+    });
+  };
+
+  const functionValue = (spec: FunctionSpec, record: boolean): Value =>
+    fn(spec.name, (args, site) => applyFunction(spec, args, site, record));
+
+  const specByName = new Map<string, FunctionSpec>();
+  for (const [k, s] of tensorFunctionSpecs) specByName.set(k, s);
+  for (const [k, s] of layerFunctionSpecs) specByName.set(k, s);
+
+  // ---------- nn.Module ----------
+
+  const moduleClass = makeClass('Module', [object], {}, 'torch.nn.modules.module');
+  const newModuleState = (): ModuleState => ({
+    modules: new Map(), parameters: new Map(), buffers: new Map(), native: null, defined: calledSites(),
+  });
+  const ensureModule = (self: Value): InstanceValue | null => {
+    if (self.kind !== 'instance') return null;
+    if (!self.module) {
+      self.module = newModuleState();
+      self.attrs.set('training', bool(false));
+    }
+    return self;
+  };
+  const isModule = (v: Value): v is InstanceValue => v.kind === 'instance' && !!v.module;
+
+  const m = (name: string, call: (self: InstanceValue, args: CallArgs, site: Site | null) => Value) =>
+    fn(`Module.${name}`, (args, site) => {
+      const self = args.positional[0];
+      if (!self || self.kind !== 'instance') return unknown(`${name} on a non-module`, site);
+      ensureModule(self);
+      return call(self, { positional: args.positional.slice(1), keywords: args.keywords }, site);
+    }, true);
+
+  moduleClass.attrs.set('__init__', m('__init__', () => NONE));
+  moduleClass.attrs.set('training', bool(false));
+  moduleClass.attrs.set('dump_patches', bool(false));
+  moduleClass.attrs.set('__call__', m('__call__', (self, args, site) => callModule(self, args, site)));
+  moduleClass.attrs.set('forward', m('forward', (self, _a, site) =>
+    interp.raise('NotImplementedError', `Module [${self.cls.name}] is missing the required "forward" function`, site)));
+  const register = (self: InstanceValue, name: string, child: Value, site: Site | null): Value => {
+    if (child.kind === 'none') {
+      self.module!.modules.set(name, NONE);
+      return NONE;
+    }
+    if (!isModule(child)) {
+      if (child.kind === 'unknown') {
+        self.attrs.set(name, child);
+        return NONE;
+      }
+      return interp.raise('TypeError', `${child.kind} is not a Module subclass`, site);
+    }
+    self.attrs.delete(name);
+    self.module!.modules.set(name, child);
+    return NONE;
+  };
+  moduleClass.attrs.set('add_module', m('add_module', (self, args, site) => {
+    const [name, child] = args.positional;
+    if (name?.kind !== 'str') return unknown('add_module with an unknown name', site);
+    return register(self, name.value, child ?? NONE, site);
+  }));
+  moduleClass.attrs.set('register_module', moduleClass.attrs.get('add_module')!);
+  moduleClass.attrs.set('register_buffer', m('register_buffer', (self, args) => {
+    const [name, value] = args.positional;
+    if (name?.kind === 'str') self.module!.buffers.set(name.value, value ?? NONE);
+    return NONE;
+  }));
+  moduleClass.attrs.set('register_parameter', m('register_parameter', (self, args) => {
+    const [name, value] = args.positional;
+    if (name?.kind === 'str') {
+      if (value?.kind === 'tensor') self.module!.parameters.set(name.value, { ...value, parameter: true });
+      else self.module!.parameters.set(name.value, NONE);
+    }
+    return NONE;
+  }));
+  const namedModules = (root: InstanceValue, prefix = '', seen = new Set<number>(), out: [string, InstanceValue][] = []): [string, InstanceValue][] => {
+    if (seen.has(root.id)) return out;
+    seen.add(root.id);
+    out.push([prefix, root]);
+    for (const [name, child] of root.module?.modules ?? []) {
+      if (child.kind === 'instance') namedModules(child, prefix ? `${prefix}.${name}` : name, seen, out);
+    }
+    return out;
+  };
+  const children = (self: InstanceValue): [string, InstanceValue][] => {
+    const out: [string, InstanceValue][] = [];
+    const seen = new Set<number>();
+    for (const [name, child] of self.module!.modules) {
+      if (child.kind === 'instance' && !seen.has(child.id)) {
+        seen.add(child.id);
+        out.push([name, child]);
+      }
+    }
+    return out;
+  };
+  const namedParameters = (self: InstanceValue): [string, Value][] => {
+    const out: [string, Value][] = [];
+    for (const [prefix, mod] of namedModules(self)) {
+      for (const [name, p] of parametersOf(mod)) out.push([prefix ? `${prefix}.${name}` : name, p]);
+    }
+    return out;
+  };
+  moduleClass.attrs.set('modules', m('modules', (self) => iterator(namedModules(self).map(([, x]) => x))));
+  moduleClass.attrs.set('named_modules', m('named_modules', (self) => iterator(namedModules(self).map(([n, x]) => tuple([str(n), x])))));
+  moduleClass.attrs.set('children', m('children', (self) => iterator(children(self).map(([, x]) => x))));
+  moduleClass.attrs.set('named_children', m('named_children', (self) => iterator(children(self).map(([n, x]) => tuple([str(n), x])))));
+  moduleClass.attrs.set('parameters', m('parameters', (self) => iterator(namedParameters(self).map(([, p]) => p))));
+  moduleClass.attrs.set('named_parameters', m('named_parameters', (self) => iterator(namedParameters(self).map(([n, p]) => tuple([str(n), p])))));
+  moduleClass.attrs.set('buffers', m('buffers', (self) => iterator(namedModules(self).flatMap(([, x]) => [...x.module!.buffers.values()]))));
+  moduleClass.attrs.set('named_buffers', m('named_buffers', (self) => iterator(namedModules(self).flatMap(([p, x]) =>
+    [...x.module!.buffers].map(([n, b]) => tuple([str(p ? `${p}.${n}` : n), b]))))));
+  moduleClass.attrs.set('apply', m('apply', (self, args, site) => {
+    const f = args.positional[0];
+    if (!f) return self;
+    const visit = (mod: InstanceValue): void => {
+      for (const [, c] of children(mod)) visit(c);
+      interp.call(f, { positional: [mod], keywords: new Map() }, site);
+    };
+    visit(self);
+    return self;
+  }));
+  for (const name of ['train', 'eval', 'to', 'cuda', 'cpu', 'float', 'double', 'half', 'requires_grad_', 'share_memory', 'type', 'bfloat16', 'to_empty']) {
+    moduleClass.attrs.set(name, m(name, (self) => self));
+  }
+  for (const name of ['zero_grad', 'load_state_dict', 'register_forward_hook', 'register_forward_pre_hook', 'register_full_backward_hook', 'register_backward_hook', '_load_from_state_dict', 'extra_repr']) {
+    moduleClass.attrs.set(name, m(name, (_self, _a, site) => unknown(`Module.${name} is not analysed`, site)));
+  }
+  moduleClass.attrs.set('state_dict', m('state_dict', () => dict()));
+  moduleClass.attrs.set('get_submodule', m('get_submodule', (self, args, site) => {
+    const target = args.positional[0];
+    if (target?.kind !== 'str') return unknown('get_submodule of an unknown name', site);
+    let cur: Value = self;
+    for (const part of target.value.split('.').filter(Boolean)) {
+      const next: Value | undefined = cur.kind === 'instance' ? cur.module?.modules.get(part) : undefined;
+      if (!next) return interp.raise('AttributeError', `${self.cls.name} has no attribute \`${part}\``, site);
+      cur = next;
+    }
+    return cur;
+  }));
+  moduleClass.attrs.set('__setstate__', m('__setstate__', () => NONE));
+  moduleClass.attrs.set('__dir__', m('__dir__', (self) => list([...self.attrs.keys()].map(str))));
+
+  const parametersOf = (mod: InstanceValue): [string, Value][] => {
+    const out: [string, Value][] = [];
+    for (const [name, p] of mod.module!.parameters) if (p.kind === 'tensor') out.push([name, p]);
+    return out;
+  };
+
+  const moduleGetAttr = (self: InstanceValue, name: string): Value | undefined => {
+    const state = self.module!;
+    const p = state.parameters.get(name);
+    if (p !== undefined) return p;
+    const b = state.buffers.get(name);
+    if (b !== undefined) return b;
+    const child = state.modules.get(name);
+    if (child !== undefined) return child;
+    if (name === '_modules') return dict([...state.modules].map(([k, v]) => [str(k), v]));
+    if (name === '_parameters') return dict([...state.parameters].map(([k, v]) => [str(k), v]));
+    if (name === '_buffers') return dict([...state.buffers].map(([k, v]) => [str(k), v]));
+    return undefined;
+  };
+
+  const moduleSetAttr = (self: InstanceValue, name: string, value: Value): void => {
+    const state = self.module!;
+    if (value.kind === 'tensor' && value.parameter) {
+      self.attrs.delete(name);
+      state.parameters.set(name, value);
+      return;
+    }
+    if (isModule(value)) {
+      self.attrs.delete(name);
+      state.parameters.delete(name);
+      state.modules.set(name, value);
+      return;
+    }
+    if (state.modules.has(name)) {
+      // Python: assigning a non-module to a registered name raises unless it is None.
+      if (value.kind === 'none') {
+        state.modules.set(name, NONE);
+        return;
+      }
+      state.modules.delete(name);
+    }
+    if (state.parameters.has(name)) {
+      if (value.kind === 'none') {
+        state.parameters.set(name, NONE);
+        return;
+      }
+      state.parameters.delete(name);
+    }
+    if (state.buffers.has(name)) {
+      state.buffers.set(name, value);
+      return;
+    }
+    self.attrs.set(name, value);
+  };
+
+  /** Calling a module: leaf layers go to the op catalogue, others run their forward. */
+  const callModule = (self: InstanceValue, args: CallArgs, site: Site | null): Value => {
+    ensureModule(self);
+    const forward = interp.lookupClassAttr(self.cls, 'forward');
+    if (!forward) return interp.raise('NotImplementedError', `${self.cls.name} has no forward`, site);
+    if (recorder) recorder.moduleStack.push(self);
+    try {
+      return interp.call({ kind: 'method', self, func: forward }, args, site);
+    } finally {
+      if (recorder) recorder.moduleStack.pop();
+    }
+  };
+
+  // ---------- leaf layers from the op catalogue ----------
+
+  const leafClasses = new Map<string, ClassValue>();
+  for (const [name, spec] of moduleSpecs) {
+    const cls = makeClass(name, [moduleClass], { moduleSpec: spec as ModuleSpec }, 'torch.nn');
+    cls.attrs.set('__init__', fn(`${name}.__init__`, (args, site) => {
+      const self = args.positional[0];
+      if (!self || self.kind !== 'instance') return NONE;
+      ensureModule(self);
+      initLeaf(self, spec as ModuleSpec, { positional: args.positional.slice(1), keywords: args.keywords }, site);
+      return NONE;
+    }, true));
+    cls.attrs.set('forward', fn(`${name}.forward`, (args, site) => {
+      const self = args.positional[0];
+      if (!self || self.kind !== 'instance') return unknown('forward on a non-module', site);
+      return forwardLeaf(self, spec as ModuleSpec, { positional: args.positional.slice(1), keywords: args.keywords }, site);
+    }, true));
+    leafClasses.set(name, cls);
+  }
+
+  const initLeaf = (self: InstanceValue, spec: ModuleSpec, args: CallArgs, site: Site | null): void => {
+    const state = self.module!;
+    // Python-level attributes (`conv.in_channels`, `fc.in_features`) as the caller passed them.
+    let sig;
+    try {
+      sig = interp.bindArguments(spec.name, parseSig(spec.signature).params, parseSig(spec.signature).defaults, args, site);
+    } catch (e) {
+      if (e instanceof PyError) throw e;
+      throw e;
+    }
+    for (const [k, v] of sig) if (k !== 'device' && k !== 'dtype') self.attrs.set(k, normaliseAttr(spec.name, k, v));
+    try {
+      const opArgs: Record<string, ReturnType<typeof toOpValue>> = {};
+      for (const [k, v] of sig) opArgs[k] = toOpValue(v, k);
+      const config = spec.build(opArgs);
+      state.native = { spec, config };
+      const total = spec.params(config);
+      for (const [name, shape] of parameterShapes(spec.name, opArgs, total)) {
+        state.parameters.set(name, shape ? { kind: 'tensor', shape, geometry: null, parameter: true } : NONE);
+      }
+      if (!state.parameters.size && total > 0) {
+        state.parameters.set('weight', { kind: 'tensor', shape: [total], geometry: null, parameter: true });
+      }
+    } catch (e) {
+      if (e instanceof OpError) {
+        interp.options.diagnostics('error', e.code === 'unsupported' ? 'unknown' : e.code, e.message, site);
+        self.attrs.set('__broken__', unknown(e.message, site));
+        return;
+      }
+      if (e instanceof UnknownArgument) {
+        self.attrs.set('__broken__', unknown(`${spec.name}: ${e.reason}`, site));
+        return;
+      }
+      throw e;
+    }
+  };
+
+  const parsed = new Map<string, { params: ast.Param[]; defaults: Map<string, Value> }>();
+  const parseSig = (signature: string) => {
+    let p = parsed.get(signature);
+    if (!p) {
+      p = parseSignatureLocal(signature);
+      parsed.set(signature, p);
+    }
+    return p;
+  };
+  const parseSignatureLocal = (signature: string) => {
+    // Reuse the shared parser and binder through bindToOpArgs' cache.
+    const { params, defaults } = requireSignature(interp, signature);
+    return { params, defaults };
+  };
+
+  const forwardLeaf = (self: InstanceValue, spec: ModuleSpec, args: CallArgs, site: Site | null): Value => {
+    const state = self.module!;
+    const inputs = args.positional.filter((a): a is TensorValue => a.kind === 'tensor');
+    const record = (outputs: Tensor[], macs: number, geometry: OpResult['geometry'], why?: string): void => {
+      if (!recorder) return;
+      recorder.layers.push({
+        module: self, op: spec.name, kind: 'module', args: state.native ? spec.describe(state.native.config) : '',
+        inputs, outputs, macs, geometry, owner: null, called: calledSites(), unknown: why,
+      });
+    };
+    if (!state.native) {
+      const broken = self.attrs.get('__broken__');
+      const reason = broken && broken.kind === 'unknown' ? broken.reason : `${spec.name} could not be built`;
+      record([], 0, undefined, reason);
+      return unknown(reason, site);
+    }
+    let result: OpResult;
+    try {
+      const opArgs = bindToOpArgs(interp, `${spec.name}.forward`, spec.forwardSignature, args, site);
+      result = spec.forward(state.native.config, opArgs);
+    } catch (e) {
+      const v = opFailure(e, spec.name, site);
+      record([], 0, undefined, v.kind === 'unknown' ? v.reason : 'unknown');
+      return v;
+    }
+    const value = fromOpValue(result.value);
+    record(tensorsIn(value), result.macs, result.geometry);
+    return value;
+  };
+
+  // ---------- containers ----------
+
+  const sequential = makeClass('Sequential', [moduleClass], {}, 'torch.nn');
+  const moduleList = makeClass('ModuleList', [moduleClass], {}, 'torch.nn');
+  const moduleDict = makeClass('ModuleDict', [moduleClass], {}, 'torch.nn');
+  const childList = (self: InstanceValue): InstanceValue[] =>
+    [...self.module!.modules.values()].filter((c): c is InstanceValue => c.kind === 'instance');
+  const indexOf = (self: InstanceValue, idx: Value, site: Site | null): number => {
+    if (idx.kind !== 'int' && idx.kind !== 'bool') interp.raise('TypeError', `indices must be integers, not ${idx.kind}`, site);
+    const n = self.module!.modules.size;
+    let i = idx.kind === 'bool' ? Number(idx.value) : idx.value;
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) interp.raise('IndexError', `index ${i} is out of range`, site);
+    return i;
+  };
+  const containerNew = (cls: ClassValue, self: InstanceValue, items: [string, Value][], site: Site | null): InstanceValue => {
+    const inst: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
+    ensureModule(inst);
+    for (const [k, v] of items) register(inst, k, v, site);
+    void self;
+    return inst;
+  };
+
+  sequential.attrs.set('__init__', m('Sequential.__init__', (self, args, site) => {
+    const first = args.positional[0];
+    if (args.positional.length === 1 && first?.kind === 'dict') {
+      for (const e of first.entries.values()) register(self, e.key.kind === 'str' ? e.key.value : String(self.module!.modules.size), e.value, site);
+    } else {
+      args.positional.forEach((child, i) => register(self, String(i), child, site));
+    }
+    return NONE;
+  }));
+  sequential.attrs.set('forward', m('Sequential.forward', (self, args, site) => {
+    let x: Value = args.positional[0] ?? NONE;
+    for (const child of childList(self)) {
+      interp.tick(null, null);
+      x = interp.call(child, { positional: [x], keywords: new Map() }, site);
+    }
+    return x;
+  }));
+  const listLike = (cls: ClassValue, makeSlice: boolean) => {
+    cls.attrs.set('__len__', m(`${cls.name}.__len__`, (self) => int(self.module!.modules.size)));
+    cls.attrs.set('__iter__', m(`${cls.name}.__iter__`, (self) => iterator(childList(self))));
+    cls.attrs.set('__getitem__', m(`${cls.name}.__getitem__`, (self, args, site) => {
+      const idx = args.positional[0] ?? NONE;
+      const entries = [...self.module!.modules];
+      if (idx.kind === 'slice') {
+        const [start, stop, step] = interp.sliceIndices(idx, entries.length, site);
+        const picked: [string, Value][] = [];
+        for (let i = start; step > 0 ? i < stop : i > stop; i += step) picked.push(entries[i]!);
+        return containerNew(makeSlice ? self.cls : cls, self, picked.map(([k, v], j) => [cls === sequential ? k : String(j), v]), site);
+      }
+      if (idx.kind === 'unknown') return idx;
+      return entries[indexOf(self, idx, site)]![1];
+    }));
+    cls.attrs.set('__setitem__', m(`${cls.name}.__setitem__`, (self, args, site) => {
+      const [idx, value] = args.positional;
+      const key = [...self.module!.modules.keys()][indexOf(self, idx ?? NONE, site)]!;
+      return register(self, key, value ?? NONE, site);
+    }));
+    cls.attrs.set('__delitem__', m(`${cls.name}.__delitem__`, (self, args, site) => {
+      const key = [...self.module!.modules.keys()][indexOf(self, args.positional[0] ?? NONE, site)]!;
+      self.module!.modules.delete(key);
+      return NONE;
+    }));
+    cls.attrs.set('append', m(`${cls.name}.append`, (self, args, site) => {
+      register(self, String(self.module!.modules.size), args.positional[0] ?? NONE, site);
+      return self;
+    }));
+    cls.attrs.set('extend', m(`${cls.name}.extend`, (self, args, site) => {
+      for (const v of interp.toArray(args.positional[0] ?? NONE, site)) register(self, String(self.module!.modules.size), v, site);
+      return self;
+    }));
+    cls.attrs.set('insert', m(`${cls.name}.insert`, (self, args, site) => {
+      const [idx, value] = args.positional;
+      const items = childList(self);
+      let i = idx?.kind === 'int' ? idx.value : 0;
+      if (i < 0) i += items.length;
+      items.splice(i, 0, value as InstanceValue);
+      self.module!.modules.clear();
+      items.forEach((c, j) => register(self, String(j), c, site));
+      return NONE;
+    }));
+    cls.attrs.set('__add__', m(`${cls.name}.__add__`, (self, args, site) => {
+      const other = args.positional[0];
+      const items = [...childList(self), ...(other && other.kind === 'instance' ? childList(other) : [])];
+      return containerNew(cls, self, items.map((c, j) => [String(j), c]), site);
+    }));
+  };
+  listLike(sequential, true);
+  listLike(moduleList, false);
+  moduleList.attrs.set('__init__', m('ModuleList.__init__', (self, args, site) => {
+    const mods = args.positional[0] ?? args.keywords.get('modules');
+    if (mods && mods.kind !== 'none') {
+      if (mods.kind === 'unknown') return NONE;
+      interp.toArray(mods, site).forEach((c, i) => register(self, String(i), c, site));
+    }
+    return NONE;
+  }));
+  moduleDict.attrs.set('__init__', m('ModuleDict.__init__', (self, args, site) => {
+    const mods = args.positional[0] ?? args.keywords.get('modules');
+    if (mods && mods.kind !== 'none') updateDict(self, mods, site);
+    return NONE;
+  }));
+  const updateDict = (self: InstanceValue, mods: Value, site: Site | null): void => {
+    if (mods.kind === 'dict') {
+      for (const e of mods.entries.values()) if (e.key.kind === 'str') register(self, e.key.value, e.value, site);
+    } else if (mods.kind === 'instance' && mods.module && mods.cls.mro.includes(moduleDict)) {
+      for (const [k, v] of mods.module.modules) register(self, k, v, site);
+    } else if (mods.kind !== 'unknown') {
+      for (const pair of interp.toArray(mods, site)) {
+        const kv = interp.toArray(pair, site);
+        if (kv[0]?.kind === 'str') register(self, kv[0].value, kv[1] ?? NONE, site);
+      }
+    }
+  };
+  moduleDict.attrs.set('__getitem__', m('ModuleDict.__getitem__', (self, args, site) => {
+    const k = args.positional[0];
+    if (k?.kind === 'unknown') return k;
+    const v = k?.kind === 'str' ? self.module!.modules.get(k.value) : undefined;
+    return v ?? interp.raise('KeyError', k ? (k.kind === 'str' ? `'${k.value}'` : '?') : '?', site);
+  }));
+  moduleDict.attrs.set('__setitem__', m('ModuleDict.__setitem__', (self, args, site) => {
+    const [k, v] = args.positional;
+    if (k?.kind === 'str') register(self, k.value, v ?? NONE, site);
+    return NONE;
+  }));
+  moduleDict.attrs.set('__len__', m('ModuleDict.__len__', (self) => int(self.module!.modules.size)));
+  moduleDict.attrs.set('__iter__', m('ModuleDict.__iter__', (self) => iterator([...self.module!.modules.keys()].map(str))));
+  moduleDict.attrs.set('__contains__', m('ModuleDict.__contains__', (self, args) => bool(args.positional[0]?.kind === 'str' && self.module!.modules.has((args.positional[0] as { value: string }).value))));
+  moduleDict.attrs.set('keys', m('ModuleDict.keys', (self) => list([...self.module!.modules.keys()].map(str))));
+  moduleDict.attrs.set('values', m('ModuleDict.values', (self) => list([...self.module!.modules.values()])));
+  moduleDict.attrs.set('items', m('ModuleDict.items', (self) => list([...self.module!.modules].map(([k, v]) => tuple([str(k), v])))));
+  moduleDict.attrs.set('update', m('ModuleDict.update', (self, args, site) => {
+    updateDict(self, args.positional[0] ?? NONE, site);
+    return NONE;
+  }));
+  moduleDict.attrs.set('pop', m('ModuleDict.pop', (self, args) => {
+    const k = args.positional[0];
+    if (k?.kind !== 'str') return NONE;
+    const v = self.module!.modules.get(k.value) ?? NONE;
+    self.module!.modules.delete(k.value);
+    return v;
+  }));
+
+  // ParameterList / ParameterDict hold parameters under string indices.
+  const parameterList = makeClass('ParameterList', [moduleClass], {}, 'torch.nn');
+  parameterList.attrs.set('__init__', m('ParameterList.__init__', (self, args, site) => {
+    const values = args.positional[0];
+    if (values && values.kind !== 'none' && values.kind !== 'unknown') {
+      interp.toArray(values, site).forEach((p, i) => {
+        if (p.kind === 'tensor') self.module!.parameters.set(String(i), { ...p, parameter: true });
+      });
+    }
+    return NONE;
+  }));
+  parameterList.attrs.set('__getitem__', m('ParameterList.__getitem__', (self, args) => {
+    const i = args.positional[0];
+    return (i?.kind === 'int' ? self.module!.parameters.get(String(i.value < 0 ? self.module!.parameters.size + i.value : i.value)) : undefined) ?? unknown('parameter index');
+  }));
+  parameterList.attrs.set('__len__', m('ParameterList.__len__', (self) => int(self.module!.parameters.size)));
+  parameterList.attrs.set('__iter__', m('ParameterList.__iter__', (self) => iterator([...self.module!.parameters.values()])));
+  parameterList.attrs.set('append', m('ParameterList.append', (self, args) => {
+    const p = args.positional[0];
+    if (p?.kind === 'tensor') self.module!.parameters.set(String(self.module!.parameters.size), { ...p, parameter: true });
+    return self;
+  }));
+
+  // ---------- tensors ----------
+
+  const tensorClass = makeClass('Tensor', [object], { instanceCheck: (v) => v.kind === 'tensor' }, 'torch');
+  const parameterClass = makeClass('Parameter', [tensorClass], {
+    instanceCheck: (v) => v.kind === 'tensor' && !!v.parameter,
+    construct: (args, site) => {
+      const data = args.positional[0] ?? args.keywords.get('data');
+      if (!data || data.kind === 'none') return { kind: 'tensor', shape: [0], geometry: null, parameter: true } as TensorValue;
+      if (data.kind === 'tensor') return { ...data, geometry: null, parameter: true };
+      return unknown(data.kind === 'unknown' ? data.reason : 'nn.Parameter of a non-tensor', site);
+    },
+  }, 'torch.nn');
+  const sizeClass = makeClass('Size', [interp.builtins.get('tuple') as ClassValue], {
+    construct: (args, site) => tuple(args.positional[0] ? interp.toArray(args.positional[0], site) : []),
+  }, 'torch');
+
+  const tensorAttribute = (t: TensorValue, name: string, site: Site | null): Value => {
+    switch (name) {
+      case 'shape': return tuple(t.shape.map(int));
+      case 'ndim': return int(t.shape.length);
+      case 'T': {
+        const spec = specByName.get('Tensor.t') ?? specByName.get('Tensor.permute');
+        if (t.shape.length <= 2 && specByName.get('Tensor.t')) return applyFunction(specByName.get('Tensor.t')!, { positional: [t], keywords: new Map() }, site, false);
+        if (spec) return applyFunction(specByName.get('Tensor.permute')!, { positional: [t, ...t.shape.map((_, i) => int(t.shape.length - 1 - i))], keywords: new Map() }, site, false);
+        return unknown('Tensor.T', site);
+      }
+      case 'dtype': return dtypes.get('float32')!;
+      case 'device': return deviceValue;
+      case 'requires_grad': return bool(!!t.parameter);
+      case 'is_cuda': return bool(false);
+      case 'data': return t;
+      case 'grad': return NONE;
+      case 'is_leaf': return bool(true);
+      case 'layout': return str('torch.strided');
+      case '__class__': return tensorClass;
+    }
+    const spec = specByName.get(`Tensor.${name}`);
+    if (spec) {
+      return fn(`Tensor.${name}`, (args, s) => applyFunction(spec, { positional: [t, ...args.positional], keywords: args.keywords }, s, false));
+    }
+    return unknown(`Tensor.${name} is not modelled`, site);
+  };
+
+  const tensorBinary = (op: ast.BinaryOperator, left: Value, right: Value, site: Site | null, inplace: boolean): Value => {
+    const d = BINARY_DUNDER[op];
+    if (!d) return unknown(`operator ${op} on tensors`, site);
+    const tensorLeft = left.kind === 'tensor';
+    const self = tensorLeft ? left : right;
+    const other = tensorLeft ? right : left;
+    const candidates = tensorLeft
+      ? [inplace ? `Tensor.__i${d}__` : '', `Tensor.__${d}__`]
+      : [COMPARISONS.has(op) ? `Tensor.__${reflectComparison(d)}__` : `Tensor.__r${d}__`];
+    for (const name of candidates) {
+      const spec = name && specByName.get(name);
+      if (spec) return applyFunction(spec, { positional: [self, other], keywords: new Map() }, site, op === '@');
+    }
+    return unknown(`operator ${op} on tensors is not modelled`, site);
+  };
+  const tensorUnary = (op: '-' | '+' | '~', operand: Value, site: Site | null): Value => {
+    if (op === '+') return operand;
+    const spec = specByName.get(op === '-' ? 'Tensor.__neg__' : 'Tensor.__invert__');
+    return spec ? applyFunction(spec, { positional: [operand], keywords: new Map() }, site, false) : operand;
+  };
+  const tensorGetItem = (t: TensorValue, index: Value, site: Site | null): Value => {
+    const spec = specByName.get('Tensor.__getitem__');
+    if (!spec) return unknown('tensor indexing is not modelled', site);
+    return applyFunction(spec, { positional: [t, index], keywords: new Map() }, site, false);
+  };
+  const tensorIterate = (t: TensorValue): Value[] => {
+    if (!t.shape.length) interp.raise('TypeError', 'iteration over a 0-d tensor');
+    const n = t.shape[0]!;
+    if (n > 4096) interp.raise('MemoryError', `iterating over ${n} rows of a tensor is not analysed`);
+    const row: TensorValue = { kind: 'tensor', shape: t.shape.slice(1), geometry: t.geometry && t.geometry.length < t.shape.length ? t.geometry : null };
+    return Array.from({ length: n }, () => row);
+  };
+
+  // ---------- module objects ----------
+
+  const dtypes = new Map<string, Value>();
+  const dtypeClass = makeClass('dtype', [object], {}, 'torch');
+  for (const name of ['float32', 'float', 'float64', 'double', 'float16', 'half', 'bfloat16', 'int64', 'long', 'int32', 'int', 'int16', 'int8', 'uint8', 'bool', 'complex64']) {
+    dtypes.set(name, { kind: 'instance', id: newId(), cls: dtypeClass, attrs: new Map([['__opname__', str(name)]]) });
+  }
+  const deviceClass = makeClass('device', [object], {
+    construct: (args) => ({ kind: 'instance', id: newId(), cls: deviceClass, attrs: new Map([['type', args.positional[0] ?? str('cpu')], ['__opname__', str('cpu')]]) }),
+  }, 'torch');
+  const deviceValue: Value = { kind: 'instance', id: newId(), cls: deviceClass, attrs: new Map([['type', str('cpu')], ['__opname__', str('cpu')]]) };
+  const contextManager = makeClass('no_grad', [object], {}, 'torch');
+  contextManager.attrs.set('__enter__', returnsSelf('no_grad.__enter__'));
+  contextManager.attrs.set('__exit__', fn('no_grad.__exit__', () => bool(false), true));
+  contextManager.attrs.set('__call__', fn('no_grad.__call__', (args) => args.positional[1] ?? NONE, true));
+  contextManager.attrs.set('__init__', fn('no_grad.__init__', () => NONE, true));
+
+  const initFunctions: Record<string, Value> = {};
+  for (const name of ['kaiming_normal_', 'kaiming_uniform_', 'xavier_normal_', 'xavier_uniform_', 'normal_', 'uniform_', 'constant_',
+    'zeros_', 'ones_', 'trunc_normal_', 'orthogonal_', 'eye_', 'dirac_', 'sparse_', 'kaiming_normal', 'xavier_uniform', 'normal', 'constant']) {
+    initFunctions[name] = passthrough(`nn.init.${name}`);
+  }
+  initFunctions.calculate_gain = fn('nn.init.calculate_gain', () => ({ kind: 'float', value: 1 }));
+  initFunctions._calculate_fan_in_and_fan_out = fn('nn.init._calculate_fan_in_and_fan_out', (_a, site) => tuple([unknown('fan_in', site), unknown('fan_out', site)]));
+  const init = nativeModuleObject('torch.nn.init', initFunctions);
+
+  const functional = nativeModuleObject('torch.nn.functional', {});
+  const torchMod = nativeModuleObject('torch', {});
+  for (const [key, spec] of specByName) {
+    const dot = key.indexOf('.');
+    const ns = key.slice(0, dot);
+    const member = key.slice(dot + 1);
+    if (ns === 'F') functional.attrs.set(member, functionValue(spec, true));
+    else if (ns === 'torch') torchMod.attrs.set(member, functionValue(spec, !CREATION.test(key)));
+  }
+
+  const nn = nativeModuleObject('torch.nn', {
+    Module: moduleClass, Sequential: sequential, ModuleList: moduleList, ModuleDict: moduleDict,
+    ParameterList: parameterList, Parameter: parameterClass, init, functional,
+  });
+  for (const [name, cls] of leafClasses) nn.attrs.set(name, cls);
+  const utils = nativeModuleObject('torch.nn.modules.utils', {
+    _pair: fn('_pair', (a) => pairOf(a.positional[0] ?? NONE, 2)),
+    _single: fn('_single', (a) => pairOf(a.positional[0] ?? NONE, 1)),
+    _triple: fn('_triple', (a) => pairOf(a.positional[0] ?? NONE, 3)),
+    _quadruple: fn('_quadruple', (a) => pairOf(a.positional[0] ?? NONE, 4)),
+    _ntuple: fn('_ntuple', (a) => fn('_ntuple.parse', (b) => pairOf(b.positional[0] ?? NONE, (a.positional[0] as { value: number }).value))),
+  });
+  const modulesPkg = nativeModuleObject('torch.nn.modules', { utils, module: nativeModuleObject('torch.nn.modules.module', { Module: moduleClass }) });
+  nn.attrs.set('modules', modulesPkg);
+
+  const jit = nativeModuleObject('torch.jit', {
+    is_scripting: fn('torch.jit.is_scripting', () => bool(false)),
+    is_tracing: fn('torch.jit.is_tracing', () => bool(false)),
+    script: passthrough('torch.jit.script'), trace: passthrough('torch.jit.trace'),
+    unused: passthrough('torch.jit.unused'), ignore: passthrough('torch.jit.ignore'), export: passthrough('torch.jit.export'),
+    _overload_method: passthrough('torch.jit._overload_method'), _overload: passthrough('torch.jit._overload'),
+    script_method: passthrough('torch.jit.script_method'),
+    annotate: fn('torch.jit.annotate', (a) => a.positional[1] ?? NONE),
+    Final: makeClass('Final', [object], {}, 'torch.jit'),
+    ScriptModule: moduleClass,
+    interface: passthrough('torch.jit.interface'),
+  });
+  const fx = nativeModuleObject('torch.fx', { wrap: passthrough('torch.fx.wrap') });
+  const checkpointMod = nativeModuleObject('torch.utils.checkpoint', {
+    checkpoint: fn('checkpoint', (args, site) => {
+      const [f, ...rest] = args.positional;
+      return f ? interp.call(f, { positional: rest, keywords: new Map() }, site) : NONE;
+    }),
+  });
+  const torchUtils = nativeModuleObject('torch.utils', {
+    checkpoint: checkpointMod,
+    model_zoo: nativeModuleObject('torch.utils.model_zoo', { load_url: fn('load_url', (_a, site) => unknown('weights are not loaded', site)) }),
+  });
+  const hub = nativeModuleObject('torch.hub', {
+    load_state_dict_from_url: fn('load_state_dict_from_url', (_a, site) => unknown('weights are not loaded', site)),
+    load: fn('torch.hub.load', (_a, site) => unknown('torch.hub.load is not analysed', site)),
+  });
+  const cuda = nativeModuleObject('torch.cuda', {
+    is_available: fn('torch.cuda.is_available', () => bool(false)),
+    device_count: fn('torch.cuda.device_count', () => int(0)),
+  });
+  for (const [k, v] of Object.entries({
+    Tensor: tensorClass, Size: sizeClass, nn, jit, fx, utils: torchUtils, hub, cuda, device: deviceClass, dtype: dtypeClass,
+    no_grad: contextManager, enable_grad: contextManager, inference_mode: contextManager, set_grad_enabled: contextManager,
+    __version__: str('1.13.1'),
+    manual_seed: fn('torch.manual_seed', () => NONE),
+    is_tensor: fn('torch.is_tensor', (a) => bool(a.positional[0]?.kind === 'tensor')),
+    _assert: fn('torch._assert', () => NONE),
+    load: fn('torch.load', (_a, site) => unknown('torch.load is not analysed', site)),
+    save: fn('torch.save', () => NONE),
+    _C: unknown('torch._C is not modelled'),
+    backends: unknown('torch.backends is not modelled'),
+  })) torchMod.attrs.set(k, v);
+  for (const [k, v] of dtypes) if (!torchMod.attrs.has(k) || k === 'float' || k === 'int' || k === 'bool') torchMod.attrs.set(k, v);
+
+  const torchvisionStub = (name: string): ModuleObjectValue | null => {
+    void name;
+    return null;
+  };
+
+  const natives = new Map<string, ModuleObjectValue>([
+    ['torch', torchMod], ['torch.nn', nn], ['torch.nn.functional', functional], ['torch.nn.init', init],
+    ['torch.nn.modules', modulesPkg], ['torch.nn.modules.utils', utils], ['torch.nn.modules.module', modulesPkg.attrs.get('module') as ModuleObjectValue],
+    ['torch.jit', jit], ['torch.fx', fx], ['torch.utils', torchUtils], ['torch.utils.checkpoint', checkpointMod],
+    ['torch.utils.model_zoo', torchUtils.attrs.get('model_zoo') as ModuleObjectValue], ['torch.hub', hub], ['torch.cuda', cuda],
+    ...stdlib,
+  ]);
+
+  const library: Library = {
+    nativeModule: (name) => natives.get(name) ?? torchvisionStub(name),
+    tensorAttribute,
+    tensorBinary,
+    tensorUnary,
+    tensorGetItem,
+    tensorIterate,
+    moduleSetAttr,
+    moduleGetAttr,
+    onAssign: (site, name, value) => {
+      if (recorder) recorder.noteValue(site, name, value);
+    },
+  };
+  interp.lib = library;
+
+  // Module subclasses get their state when instantiated: wrap instantiate through __init__ lookups.
+  const originalInstantiate = interp.instantiate.bind(interp);
+  interp.instantiate = (cls: ClassValue, args: CallArgs, site: Site | null): Value => {
+    if (cls.mro.includes(moduleClass)) {
+      const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
+      ensureModule(instance);
+      const initFn = interp.lookupClassAttr(cls, '__init__');
+      if (initFn) interp.call(initFn.kind === 'function' || (initFn.kind === 'native' && initFn.bindsSelf) ? { kind: 'method', self: instance, func: initFn } : initFn, args, site);
+      return instance;
+    }
+    return originalInstantiate(cls, args, site);
+  };
+
+  void dictSet;
+  return {
+    library,
+    recorder: () => recorder,
+    setRecorder: (r) => {
+      recorder = r;
+    },
+    moduleClass,
+    callModule,
+  };
+}
+
+function reflectComparison(d: string): string {
+  return ({ lt: 'gt', gt: 'lt', le: 'ge', ge: 'le' } as Record<string, string>)[d] ?? d;
+}
+
+function pairOf(v: Value, n: number): Value {
+  if (v.kind === 'tuple' || v.kind === 'list') return tuple(v.items);
+  return tuple(Array.from({ length: n }, () => v));
+}
+
+function collectTensors(args: Record<string, unknown>): Tensor[] {
+  const out: Tensor[] = [];
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 3 || v === null || typeof v !== 'object') return;
+    if ((v as Tensor).kind === 'tensor') out.push(v as Tensor);
+    else if (Array.isArray(v)) for (const x of v) visit(x, depth + 1);
+  };
+  for (const v of Object.values(args)) visit(v, 0);
+  return out;
+}
+
+/** torch's layers store kernel_size/stride/padding/dilation as tuples. */
+function normaliseAttr(specName: string, key: string, v: Value): Value {
+  const m = /(\d)d$/.exec(specName);
+  if (!m || !/^(Conv|ConvTranspose|MaxPool|AvgPool)/.test(specName)) return v;
+  if (!['kernel_size', 'stride', 'padding', 'dilation', 'output_padding'].includes(key)) return v;
+  if (specName.startsWith('MaxPool') || specName.startsWith('AvgPool')) return v;
+  if (v.kind === 'int') return tuple(Array.from({ length: Number(m[1]) }, () => v));
+  return v;
+}
+
+/** Shapes of a leaf layer's parameters, so code can read `conv.weight.shape` or pass
+ *  `self.weight` to a functional call. Only offered when they add up to the op's count. */
+function parameterShapes(specName: string, a: Record<string, unknown>, total: number): [string, number[] | null][] {
+  const n = (k: string): number => (typeof a[k] === 'number' ? (a[k] as number) : NaN);
+  const ints = (v: unknown, nd: number): number[] => (Array.isArray(v) ? (v as number[]) : Array.from({ length: nd }, () => v as number));
+  const flag = (k: string, dflt: boolean): boolean => (typeof a[k] === 'boolean' ? (a[k] as boolean) : dflt);
+  let out: [string, number[] | null][] = [];
+  const conv = /^(Conv|ConvTranspose)(\d)d$/.exec(specName);
+  if (conv) {
+    const nd = Number(conv[2]);
+    const k = ints(a.kernel_size, nd);
+    const groups = typeof a.groups === 'number' ? (a.groups as number) : 1;
+    const weight = conv[1] === 'Conv'
+      ? [n('out_channels'), n('in_channels') / groups, ...k]
+      : [n('in_channels'), n('out_channels') / groups, ...k];
+    out = [['weight', weight], ['bias', flag('bias', true) ? [n('out_channels')] : null]];
+  } else if (specName === 'Linear' || specName === 'LazyLinear') {
+    out = [['weight', [n('out_features'), n('in_features')]], ['bias', flag('bias', true) ? [n('out_features')] : null]];
+  } else if (/^(BatchNorm\dd|SyncBatchNorm)$/.test(specName)) {
+    const affine = flag('affine', true);
+    out = [['weight', affine ? [n('num_features')] : null], ['bias', affine ? [n('num_features')] : null]];
+  } else if (/^InstanceNorm\dd$/.test(specName)) {
+    const affine = flag('affine', false);
+    out = [['weight', affine ? [n('num_features')] : null], ['bias', affine ? [n('num_features')] : null]];
+  } else if (specName === 'GroupNorm') {
+    const affine = flag('affine', true);
+    out = [['weight', affine ? [n('num_channels')] : null], ['bias', affine ? [n('num_channels')] : null]];
+  } else if (specName === 'LayerNorm') {
+    const shape = ints(a.normalized_shape, 1);
+    const affine = flag('elementwise_affine', true);
+    out = [['weight', affine ? shape : null], ['bias', affine ? shape : null]];
+  } else if (specName === 'PReLU') {
+    out = [['weight', [typeof a.num_parameters === 'number' ? (a.num_parameters as number) : 1]]];
+  } else if (specName === 'Embedding') {
+    out = [['weight', [n('num_embeddings'), n('embedding_dim')]]];
+  }
+  const sum = out.reduce((s, [, shape]) => s + (shape ? shape.reduce((p, x) => p * x, 1) : 0), 0);
+  if (!out.length || sum !== total || out.some(([, s]) => s && s.some((x) => !Number.isInteger(x)))) return [];
+  return out;
+}
+
+import { parseSignature as requireSignature } from './signature';

@@ -1,0 +1,302 @@
+// The values of the abstract interpreter: Python's objects, with tensors replaced by shapes and
+// geometry (ops/types.ts) and anything that cannot be known replaced by Unknown with a reason.
+
+import type { Tensor } from '../ops/types';
+import type { ModuleSpec } from '../ops/types';
+import type { FunctionDef, LambdaExpr, Param } from './ast';
+import type { LineIndex } from './lineIndex';
+
+/** A source file the interpreter has loaded. */
+export interface SourceFile {
+  path: string;
+  text: string;
+  lines: LineIndex;
+}
+
+/** A place in a source file, kept as offsets until a report needs line and column. */
+export interface Site {
+  file: SourceFile;
+  from: number;
+  to: number;
+}
+
+let nextId = 1;
+export const newId = (): number => nextId++;
+
+export interface NoneValue { kind: 'none' }
+export interface BoolValue { kind: 'bool'; value: boolean }
+export interface IntValue { kind: 'int'; value: number }
+export interface FloatValue { kind: 'float'; value: number }
+export interface StrValue { kind: 'str'; value: string }
+export interface EllipsisValue { kind: 'ellipsis' }
+export interface TupleValue { kind: 'tuple'; items: Value[]; /** set for namedtuple instances */ cls?: ClassValue }
+export interface ListValue { kind: 'list'; id: number; items: Value[] }
+export interface DictEntry { key: Value; value: Value }
+export interface DictValue { kind: 'dict'; id: number; entries: Map<string, DictEntry>; /** OrderedDict and friends */ cls?: ClassValue }
+export interface SetValue { kind: 'set'; id: number; entries: Map<string, Value>; frozen: boolean }
+export interface RangeValue { kind: 'range'; start: number; stop: number; step: number }
+export interface SliceValue { kind: 'slice'; start: Value; stop: Value; step: Value }
+
+/** A tensor: shape + geometry. `parameter` marks nn.Parameter. */
+export type TensorValue = Tensor & { parameter?: boolean };
+
+export interface UnknownValue {
+  kind: 'unknown';
+  reason: string;
+  site: Site | null;
+}
+
+export interface Scope {
+  vars: Map<string, Value>;
+  parent: Scope | null;
+  /** The module-level scope the code was defined in. */
+  globals: Scope;
+  globalNames?: Set<string>;
+  nonlocalNames?: Set<string>;
+  /** Module scopes remember their file. */
+  file: SourceFile;
+  /** Class bodies are skipped when functions defined inside them look names up. */
+  isClassBody?: boolean;
+}
+
+export interface FunctionValue {
+  kind: 'function';
+  id: number;
+  name: string;
+  qualname: string;
+  node: FunctionDef | LambdaExpr;
+  params: Param[];
+  defaults: Map<string, Value>;
+  closure: Scope;
+  file: SourceFile;
+  attrs: Map<string, Value>;
+  /** The class whose body defined the function: zero-argument `super()` uses it. */
+  ownerClass?: ClassValue;
+}
+
+export interface CallSite {
+  site: Site | null;
+}
+
+/** Arguments of a call, after `*args`/`**kwargs` expansion. */
+export interface CallArgs {
+  positional: Value[];
+  keywords: Map<string, Value>;
+}
+
+export type NativeCall = (args: CallArgs, site: Site | null) => Value;
+
+export interface NativeFunctionValue {
+  kind: 'native';
+  id: number;
+  name: string;
+  call: NativeCall;
+  /** Unbound natives stored on classes take `self` as their first positional argument and get
+   *  bound on attribute access, like Python functions. */
+  bindsSelf?: boolean;
+}
+
+export interface ClassValue {
+  kind: 'class';
+  id: number;
+  name: string;
+  qualname: string;
+  bases: ClassValue[];
+  mro: ClassValue[];
+  attrs: Map<string, Value>;
+  /** Module name for `__module__`. */
+  moduleName: string;
+  site: Site | null;
+  /** For builtin types: makes an instance from call arguments (int(), list(), ...). */
+  construct?: NativeCall;
+  /** For builtin types: whether a non-instance value is an instance (`isinstance(3, int)`). */
+  instanceCheck?: (value: Value) => boolean;
+  /** Leaf nn modules the op catalogue knows. */
+  moduleSpec?: ModuleSpec;
+  /** The class is a subclass of BaseException. */
+  isException?: boolean;
+}
+
+export interface ModuleState {
+  /** Registered submodules in order (`_modules`), None entries allowed. */
+  modules: Map<string, InstanceValue | NoneValue>;
+  /** Registered parameters (`_parameters`), None entries allowed. */
+  parameters: Map<string, TensorValue | NoneValue>;
+  buffers: Map<string, Value>;
+  /** Set for leaf modules of the op catalogue. */
+  native: { spec: ModuleSpec; config: unknown } | null;
+  /** Where the module object was made, innermost first. */
+  defined: Site[];
+}
+
+export interface InstanceValue {
+  kind: 'instance';
+  id: number;
+  cls: ClassValue;
+  attrs: Map<string, Value>;
+  /** Present on nn.Module instances. */
+  module?: ModuleState;
+}
+
+export interface BoundMethodValue { kind: 'method'; self: Value; func: Value }
+export interface PropertyValue { kind: 'property'; getter: Value; setter: Value | null }
+export interface StaticMethodValue { kind: 'staticmethod'; func: Value }
+export interface ClassMethodValue { kind: 'classmethod'; func: Value }
+/** `super()` bound to a class position in the MRO and an object. */
+export interface SuperValue { kind: 'super'; cls: ClassValue; self: Value }
+/** A Python module object (`torch`, `math`, or a user file). */
+export interface ModuleObjectValue { kind: 'pymodule'; id: number; name: string; attrs: Map<string, Value>; file: SourceFile | null }
+/** A one-shot iterator (`iter()`, generator expressions, `zip`, `map`). */
+export interface IteratorValue { kind: 'iterator'; id: number; items: Value[]; index: number }
+
+export type Value =
+  | NoneValue
+  | BoolValue
+  | IntValue
+  | FloatValue
+  | StrValue
+  | EllipsisValue
+  | TupleValue
+  | ListValue
+  | DictValue
+  | SetValue
+  | RangeValue
+  | SliceValue
+  | TensorValue
+  | UnknownValue
+  | FunctionValue
+  | NativeFunctionValue
+  | ClassValue
+  | InstanceValue
+  | BoundMethodValue
+  | PropertyValue
+  | StaticMethodValue
+  | ClassMethodValue
+  | SuperValue
+  | ModuleObjectValue
+  | IteratorValue;
+
+// ---------- constructors ----------
+
+export const NONE: NoneValue = { kind: 'none' };
+export const TRUE: BoolValue = { kind: 'bool', value: true };
+export const FALSE: BoolValue = { kind: 'bool', value: false };
+export const ELLIPSIS: EllipsisValue = { kind: 'ellipsis' };
+export const bool = (b: boolean): BoolValue => (b ? TRUE : FALSE);
+export const int = (value: number): IntValue => ({ kind: 'int', value });
+export const float = (value: number): FloatValue => ({ kind: 'float', value });
+export const str = (value: string): StrValue => ({ kind: 'str', value });
+export const tuple = (items: Value[]): TupleValue => ({ kind: 'tuple', items });
+export const list = (items: Value[]): ListValue => ({ kind: 'list', id: newId(), items });
+export const unknown = (reason: string, site: Site | null = null): UnknownValue => ({ kind: 'unknown', reason, site });
+export const iterator = (items: Value[]): IteratorValue => ({ kind: 'iterator', id: newId(), items, index: 0 });
+
+export function native(name: string, call: NativeCall, bindsSelf = false): NativeFunctionValue {
+  return { kind: 'native', id: newId(), name, call, bindsSelf };
+}
+
+export function dict(entries: [Value, Value][] = [], cls?: ClassValue): DictValue {
+  const d: DictValue = { kind: 'dict', id: newId(), entries: new Map(), cls };
+  for (const [k, v] of entries) dictSet(d, k, v);
+  return d;
+}
+
+export function set(items: Value[] = [], frozen = false): SetValue {
+  const s: SetValue = { kind: 'set', id: newId(), entries: new Map(), frozen };
+  for (const item of items) s.entries.set(hashKey(item), item);
+  return s;
+}
+
+/** A key under which equal Python values collide (1, 1.0 and True share one). */
+export function hashKey(v: Value): string {
+  switch (v.kind) {
+    case 'none': return 'None';
+    case 'bool': return `n:${v.value ? 1 : 0}`;
+    case 'int':
+    case 'float': return `n:${v.value}`;
+    case 'str': return `s:${v.value}`;
+    case 'tuple': return `t(${v.items.map(hashKey).join(',')})`;
+    case 'ellipsis': return '...';
+    case 'range': return `r:${v.start}:${v.stop}:${v.step}`;
+    case 'list': case 'dict': case 'set': case 'function': case 'native': case 'class':
+    case 'instance': case 'pymodule': case 'iterator':
+      return `o:${v.id}`;
+    default:
+      return `x:${newId()}`;
+  }
+}
+
+export function dictSet(d: DictValue, key: Value, value: Value): void {
+  d.entries.set(hashKey(key), { key, value });
+}
+
+export function dictGet(d: DictValue, key: Value): Value | undefined {
+  return d.entries.get(hashKey(key))?.value;
+}
+
+export function strDict(d: DictValue): Map<string, Value> {
+  const out = new Map<string, Value>();
+  for (const { key, value } of d.entries.values()) if (key.kind === 'str') out.set(key.value, value);
+  return out;
+}
+
+export const isNumber = (v: Value): v is IntValue | FloatValue | BoolValue =>
+  v.kind === 'int' || v.kind === 'float' || v.kind === 'bool';
+export const numberOf = (v: IntValue | FloatValue | BoolValue): number =>
+  v.kind === 'bool' ? (v.value ? 1 : 0) : v.value;
+export const isIntLike = (v: Value): v is IntValue | BoolValue => v.kind === 'int' || v.kind === 'bool';
+
+/** Python's name for a value's type, for messages. */
+export function typeName(v: Value): string {
+  switch (v.kind) {
+    case 'none': return 'NoneType';
+    case 'instance': return v.cls.name;
+    case 'tuple': return v.cls ? v.cls.name : 'tuple';
+    case 'dict': return v.cls ? v.cls.name : 'dict';
+    case 'native': return 'builtin_function_or_method';
+    case 'method': return 'method';
+    case 'class': return 'type';
+    case 'pymodule': return 'module';
+    case 'tensor': return 'Tensor';
+    case 'unknown': return 'unknown';
+    case 'iterator': return 'iterator';
+    default: return v.kind;
+  }
+}
+
+/** Short text for messages and `str()`. */
+export function repr(v: Value, depth = 0): string {
+  if (depth > 3) return '…';
+  switch (v.kind) {
+    case 'none': return 'None';
+    case 'bool': return v.value ? 'True' : 'False';
+    case 'int': return String(v.value);
+    case 'float': return formatFloat(v.value);
+    case 'str': return `'${v.value}'`;
+    case 'ellipsis': return 'Ellipsis';
+    case 'tuple': return v.items.length === 1 ? `(${repr(v.items[0]!, depth + 1)},)` : `(${v.items.map((i) => repr(i, depth + 1)).join(', ')})`;
+    case 'list': return `[${v.items.map((i) => repr(i, depth + 1)).join(', ')}]`;
+    case 'dict': return `{${[...v.entries.values()].map((e) => `${repr(e.key, depth + 1)}: ${repr(e.value, depth + 1)}`).join(', ')}}`;
+    case 'set': return `{${[...v.entries.values()].map((i) => repr(i, depth + 1)).join(', ')}}`;
+    case 'range': return `range(${v.start}, ${v.stop}${v.step !== 1 ? `, ${v.step}` : ''})`;
+    case 'slice': return `slice(${repr(v.start)}, ${repr(v.stop)}, ${repr(v.step)})`;
+    case 'tensor': return `Tensor[${v.shape.join(', ')}]`;
+    case 'unknown': return `<unknown: ${v.reason}>`;
+    case 'function': return `<function ${v.qualname}>`;
+    case 'native': return `<built-in function ${v.name}>`;
+    case 'class': return `<class '${v.name}'>`;
+    case 'instance': return `<${v.cls.name} object>`;
+    case 'method': return `<bound method>`;
+    case 'pymodule': return `<module '${v.name}'>`;
+    default: return `<${v.kind}>`;
+  }
+}
+
+export function formatFloat(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.0`;
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  return String(x);
+}
+
+/** `str()` of a value: strings unquoted, the rest as repr. */
+export const toStr = (v: Value): string => (v.kind === 'str' ? v.value : repr(v));
