@@ -1,0 +1,195 @@
+// Reading and validating the plain arguments layer ops receive (OpArgs), with the readable
+// messages users see. Shared by the layer families; the interpreter has already bound the call
+// to the Python signature, but a missing key still falls back to the signature's default.
+
+import { OpError, type AxisGeometry, type OpArgs, type OpValue, type Tensor } from './types';
+
+export function isTensor(v: OpValue | undefined): v is Tensor {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === 'tensor';
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}
+
+export function describeValue(v: OpValue | undefined): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'None';
+  if (isTensor(v)) return `a tensor of shape ${formatShape(v.shape)}`;
+  if (Array.isArray(v)) return `(${v.map(describeValue).join(', ')})`;
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'object') return 'a dict';
+  return String(v);
+}
+
+export function invalid(message: string): OpError {
+  return new OpError('invalid-argument', message);
+}
+
+export function makeTensor(shape: readonly number[], geometry: readonly AxisGeometry[] | null): Tensor {
+  return { kind: 'tensor', shape: [...shape], geometry: geometry && geometry.length > 0 ? [...geometry] : null };
+}
+
+/** A tensor with `input`'s geometry (shape-preserving ops: activations, norms, dropout). */
+export function sameGeometry(input: Tensor, shape: readonly number[] = input.shape): Tensor {
+  return makeTensor(shape, input.geometry);
+}
+
+export function product(values: readonly number[]): number {
+  return values.reduce((a, b) => a * b, 1);
+}
+
+export function numel(t: Tensor): number {
+  return product(t.shape);
+}
+
+/** Wraps a dim into [0, rank) as torch does, or throws torch's "Dimension out of range". */
+export function normalizeDim(dim: number, rank: number, opName: string): number {
+  const r = Math.max(rank, 1);
+  if (!Number.isInteger(dim) || dim < -r || dim >= r) {
+    throw new OpError(
+      'invalid-argument',
+      `${opName}: dimension out of range (expected to be in range of [${-r}, ${r - 1}], but got ${dim})`,
+    );
+  }
+  return dim < 0 ? dim + r : dim;
+}
+
+/** Reads arguments of one call and names the op in every message. */
+export class ArgReader {
+  constructor(
+    readonly opName: string,
+    private readonly args: OpArgs,
+  ) {}
+
+  has(name: string): boolean {
+    return this.args[name] !== undefined && this.args[name] !== null;
+  }
+
+  raw(name: string): OpValue | undefined {
+    return this.args[name];
+  }
+
+  tensor(name: string): Tensor {
+    const v = this.args[name];
+    if (!isTensor(v)) throw invalid(`${this.opName}: ${name} must be a tensor, got ${describeValue(v)}`);
+    return v;
+  }
+
+  optionalTensor(name: string): Tensor | null {
+    const v = this.args[name];
+    if (v === undefined || v === null) return null;
+    return this.tensor(name);
+  }
+
+  int(name: string, fallback?: number): number {
+    const v = this.args[name];
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v === 'boolean') return v ? 1 : 0; // Python bools are ints
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      throw invalid(`${this.opName}: ${name} must be an integer, got ${describeValue(v)}`);
+    }
+    return v;
+  }
+
+  optionalInt(name: string): number | null {
+    const v = this.args[name];
+    if (v === undefined || v === null) return null;
+    return this.int(name);
+  }
+
+  number(name: string, fallback?: number): number {
+    const v = this.args[name];
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (typeof v !== 'number') throw invalid(`${this.opName}: ${name} must be a number, got ${describeValue(v)}`);
+    return v;
+  }
+
+  optionalNumber(name: string): number | null {
+    const v = this.args[name];
+    if (v === undefined || v === null) return null;
+    return this.number(name);
+  }
+
+  /** Python truthiness of a flag (`bias=False`, `inplace=True`, `ceil_mode=0`). */
+  bool(name: string, fallback: boolean): boolean {
+    const v = this.args[name];
+    if (v === undefined) return fallback;
+    if (v === null) return false;
+    if (typeof v === 'boolean') return v;
+    if (typeof v === 'number') return v !== 0;
+    if (typeof v === 'string') return v.length > 0;
+    if (Array.isArray(v)) return v.length > 0;
+    return true;
+  }
+
+  string(name: string, fallback?: string): string {
+    const v = this.args[name];
+    if (v === undefined && fallback !== undefined) return fallback;
+    if (typeof v !== 'string') throw invalid(`${this.opName}: ${name} must be a string, got ${describeValue(v)}`);
+    return v;
+  }
+
+  /**
+   * An int or a tuple of `n` ints, as torch's `_single/_pair/_triple` accept (`3` → [3, 3]).
+   */
+  ints(name: string, n: number, fallback?: number | readonly number[], expandSingle = true): number[] {
+    let v = this.args[name];
+    if (v === undefined && fallback !== undefined) v = typeof fallback === 'number' ? fallback : [...fallback];
+    if (typeof v === 'boolean') v = v ? 1 : 0;
+    if (typeof v === 'number') {
+      if (!Number.isInteger(v)) throw invalid(`${this.opName}: ${name} must be an integer or a tuple of ${n} integers, got ${v}`);
+      return Array.from({ length: n }, () => v as number);
+    }
+    if (Array.isArray(v)) {
+      if (expandSingle && v.length === 1 && n > 1 && typeof v[0] === 'number' && Number.isInteger(v[0])) {
+        // ATen expands a one-element list of strides, paddings, dilations and pooling sizes
+        return Array.from({ length: n }, () => v[0] as number);
+      }
+      if (v.length !== n || !v.every((x) => typeof x === 'number' && Number.isInteger(x))) {
+        throw invalid(`${this.opName}: ${name} must be an integer or a tuple of ${n} integers, got ${describeValue(v)}`);
+      }
+      return v as number[];
+    }
+    throw invalid(`${this.opName}: ${name} must be an integer or a tuple of ${n} integers, got ${describeValue(v)}`);
+  }
+
+  /** Like `ints`, but None (and an empty tuple, as F.max_pool2d treats stride=[]) gives null. */
+  optionalInts(name: string, n: number): number[] | null {
+    const v = this.args[name];
+    if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) return null;
+    return this.ints(name, n);
+  }
+
+  /** A tuple/list of ints of any length (or a single int → [int]). */
+  intList(name: string): number[] {
+    const v = this.args[name];
+    if (typeof v === 'number' && Number.isInteger(v)) return [v];
+    if (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x))) return v as number[];
+    throw invalid(`${this.opName}: ${name} must be an integer or a tuple of integers, got ${describeValue(v)}`);
+  }
+}
+
+/** Checks the rank of an input: the allowed ranks, e.g. [3, 4] for 2-D ops (unbatched/batched). */
+export function expectRank(opName: string, input: Tensor, ranks: readonly number[], what = 'input'): void {
+  if (ranks.includes(input.shape.length)) return;
+  const expected =
+    ranks.length === 2 && ranks[1] === ranks[0]! + 1
+      ? `${ranks[0]}D (unbatched) or ${ranks[1]}D (batched)`
+      : ranks.map((r) => `${r}D`).join(' or ');
+  throw new OpError(
+    'shape-mismatch',
+    `${opName} expects a ${expected} ${what}, but got a ${input.shape.length}D ${what} of shape ${formatShape(input.shape)}`,
+  );
+}
+
+/** "3×3" for a tuple, or "3" when every axis agrees: for short descriptions. */
+export function compactTuple(values: readonly number[]): string {
+  return values.every((v) => v === values[0]) ? String(values[0]) : values.join('×');
+}
+
+export function pythonBool(b: boolean): string {
+  return b ? 'True' : 'False';
+}

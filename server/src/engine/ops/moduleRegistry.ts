@@ -1,0 +1,46 @@
+// Every nn.Module class the catalogue knows, keyed by its torch.nn class name.
+
+import { activationModules } from './activation';
+import { adaptivePoolModules } from './adaptivePool';
+import { convModules } from './conv';
+import { convTransposeModules } from './convTranspose';
+import { embeddingModule } from './embedding';
+import { flattenModule, unflattenModule } from './flatten';
+import { bilinearModule, identityModule, linearModule } from './linear';
+import { normModules } from './norm';
+import { paddingModules } from './padding';
+import { pixelShuffleModules } from './pixelShuffle';
+import { poolModules } from './pool';
+import { resizeModules } from './resize';
+import type { ModuleSpec } from './types';
+import { unpoolModules } from './unpool';
+
+const all: readonly ModuleSpec[] = [
+  ...convModules,
+  ...convTransposeModules,
+  linearModule,
+  bilinearModule,
+  identityModule,
+  ...normModules,
+  ...activationModules,
+  ...poolModules,
+  ...adaptivePoolModules,
+  ...unpoolModules,
+  ...resizeModules,
+  ...pixelShuffleModules,
+  flattenModule,
+  unflattenModule,
+  ...paddingModules,
+  embeddingModule,
+];
+
+function byName(specs: readonly ModuleSpec[]): Map<string, ModuleSpec> {
+  const map = new Map<string, ModuleSpec>();
+  for (const spec of specs) {
+    if (map.has(spec.name)) throw new Error(`duplicate module spec ${spec.name}`);
+    map.set(spec.name, spec);
+  }
+  return map;
+}
+
+export const moduleSpecs: ReadonlyMap<string, ModuleSpec> = byName(all);

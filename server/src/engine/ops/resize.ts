@@ -1,0 +1,227 @@
+// Upsample / UpsamplingNearest2d / UpsamplingBilinear2d and F.interpolate / F.upsample*
+// (torch 1.13 F.interpolate): size or scale_factor (output floor(in·scale)), the modes and their
+// input ranks, align_corners validity, recompute_scale_factor, and 'area' as adaptive pooling.
+
+import {
+  growAxis,
+  rationalFromNumber,
+  resizeAxis,
+  resizeCoordinateScale,
+  spatialGeometry,
+  type ResizeAxisOptions,
+  type ResizeMode,
+} from '../geometry';
+import type { Rational } from '../rational';
+import { ArgReader, compactTuple, describeValue, formatShape, invalid, makeTensor } from './layerArgs';
+import {
+  OpError,
+  type AxisGeometry,
+  type FunctionSpec,
+  type ModuleSpec,
+  type OpArgs,
+  type OpResult,
+  type OpValue,
+  type Tensor,
+} from './types';
+
+export const RESIZE_MODES: readonly ResizeMode[] = ['nearest', 'linear', 'bilinear', 'bicubic', 'trilinear', 'area', 'nearest-exact'];
+
+/** Input rank each interpolating mode needs (nearest, nearest-exact and area take 3-5D). */
+const MODE_RANK: Partial<Record<ResizeMode, number>> = { linear: 3, bilinear: 4, bicubic: 4, trilinear: 5 };
+
+export interface ResizeConfig {
+  size: number | (number | null)[] | null;
+  scaleFactor: number | number[] | null;
+  mode: ResizeMode;
+  alignCorners: boolean | null;
+  recomputeScaleFactor: boolean | null;
+  antialias: boolean;
+}
+
+function readSize(opName: string, v: OpValue | undefined): ResizeConfig['size'] {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isInteger(x))) return v as number[];
+  throw invalid(`${opName}: size must be an integer or a tuple of integers, got ${describeValue(v)}`);
+}
+
+function readScale(opName: string, v: OpValue | undefined): ResizeConfig['scaleFactor'] {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return v as number[];
+  throw invalid(`${opName}: scale_factor must be a number or a tuple of numbers, got ${describeValue(v)}`);
+}
+
+function readOptionalBool(r: ArgReader, name: string): boolean | null {
+  const v = r.raw(name);
+  return v === undefined || v === null ? null : r.bool(name, false);
+}
+
+export function readResizeConfig(opName: string, args: OpArgs, overrides: Partial<ResizeConfig> = {}): ResizeConfig {
+  const r = new ArgReader(opName, args);
+  const mode = overrides.mode ?? r.string('mode', 'nearest');
+  if (!(RESIZE_MODES as readonly string[]).includes(mode)) {
+    throw invalid(`${opName}: unsupported mode '${mode}'; the modes are ${RESIZE_MODES.join(' | ')}`);
+  }
+  return {
+    size: readSize(opName, r.raw('size')),
+    scaleFactor: readScale(opName, r.raw('scale_factor')),
+    mode: mode as ResizeMode,
+    alignCorners: overrides.alignCorners !== undefined ? overrides.alignCorners : readOptionalBool(r, 'align_corners'),
+    recomputeScaleFactor: readOptionalBool(r, 'recompute_scale_factor'),
+    antialias: r.bool('antialias', false),
+  };
+}
+
+/**
+ * The span of an antialiased (bi)linear/bicubic downscale: torch widens the filter support to
+ * (interp_size/2)·scale and reads the taps trunc(centre ± support + 0.5) around each output
+ * centre scale·(i + 0.5) (UpSampleKernel.cpp, _compute_indices_weights_aa).
+ */
+function antialiasSpan(interpSize: number, coordScale: Rational, outSize: number): number {
+  const scale = coordScale.num / coordScale.den;
+  if (scale < 1) return interpSize;
+  const support = (interpSize / 2) * scale;
+  let span = 0;
+  for (let i = 0; i < Math.min(outSize, 4096); i++) {
+    const centre = scale * (i + 0.5);
+    span = Math.max(span, Math.trunc(centre + support + 0.5) - Math.trunc(centre - support + 0.5));
+  }
+  return span;
+}
+
+/** F.interpolate's shape function; shared by the modules and the functional forms. */
+export function resizeForward(opName: string, c: ResizeConfig, input: Tensor): OpResult {
+  let alignCorners = c.alignCorners;
+  if (c.mode === 'nearest' || c.mode === 'area' || c.mode === 'nearest-exact') {
+    if (alignCorners !== null) {
+      throw invalid(`${opName}: align_corners can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear (mode is '${c.mode}')`);
+    }
+  } else if (alignCorners === null) {
+    alignCorners = false;
+  }
+  const rank = input.shape.length;
+  const needed = MODE_RANK[c.mode];
+  if (rank < 3 || rank > 5 || (needed !== undefined && rank !== needed)) {
+    throw new OpError(
+      'shape-mismatch',
+      needed !== undefined
+        ? `${opName}: mode '${c.mode}' needs a ${needed}D input (N, C, ${needed - 2} spatial dims), but got a ${rank}D input of shape ${formatShape(input.shape)}`
+        : `${opName}: only 3D, 4D and 5D inputs (N, C, spatial...) are supported, but got a ${rank}D input of shape ${formatShape(input.shape)}`,
+    );
+  }
+  const dim = rank - 2;
+  const spatial = input.shape.slice(2);
+  if (c.size !== null && c.scaleFactor !== null) throw invalid(`${opName}: only one of size or scale_factor should be defined`);
+  if (c.size === null && c.scaleFactor === null) throw invalid(`${opName}: either size or scale_factor should be defined`);
+  if (c.recomputeScaleFactor && c.size !== null) {
+    throw invalid(`${opName}: recompute_scale_factor is not meaningful with an explicit size`);
+  }
+  if (c.antialias && !((c.mode === 'bilinear' || c.mode === 'bicubic') && rank === 4)) {
+    throw invalid(`${opName}: the anti-alias option is only supported for bilinear and bicubic modes on 4D inputs`);
+  }
+  let outSpatial: number[];
+  // The scale torch's kernel maps coordinates with, when the user's factor reaches it.
+  let kernelScales: number[] | null = null;
+  if (c.size !== null) {
+    if (Array.isArray(c.size)) {
+      if (c.size.length !== dim) {
+        throw invalid(
+          `${opName}: input and output must have the same number of spatial dimensions, but got input with spatial dimensions of ` +
+            `${formatShape(spatial)} and output size of ${describeValue(c.size)}`,
+        );
+      }
+      if (c.size.some((s) => s === null)) throw invalid(`${opName}: size must not contain None`);
+      outSpatial = c.size as number[];
+    } else {
+      outSpatial = spatial.map(() => c.size as number);
+    }
+  } else {
+    const factors = Array.isArray(c.scaleFactor) ? c.scaleFactor : spatial.map(() => c.scaleFactor as number);
+    if (factors.length !== dim) {
+      throw invalid(
+        `${opName}: input and scale_factor must have the same number of spatial dimensions, but got input with spatial dimensions of ` +
+          `${formatShape(spatial)} and scale_factor of shape ${describeValue(c.scaleFactor)}`,
+      );
+    }
+    // Both the C++ kernel and the recompute path compute floor(in · scale) in double precision.
+    outSpatial = spatial.map((s, i) => Math.floor(s * factors[i]!));
+    if (!(c.recomputeScaleFactor || c.mode === 'area')) kernelScales = factors;
+  }
+  if (outSpatial.some((s) => s <= 0) || spatial.some((s) => s <= 0)) {
+    throw new OpError(
+      'shape-mismatch',
+      `${opName}: input and output sizes should be greater than 0, but got input (${spatial.join(' × ')}) and output (${outSpatial.join(' × ')})`,
+    );
+  }
+  const inGeometry = spatialGeometry(input, dim);
+  const geometry: AxisGeometry[] = inGeometry.map((g, i) => {
+    const options: ResizeAxisOptions = {
+      mode: c.mode,
+      inSize: spatial[i]!,
+      outSize: outSpatial[i]!,
+      alignCorners: alignCorners ?? false,
+      ...(kernelScales && kernelScales[i]! > 0 ? { scaleFactor: rationalFromNumber(kernelScales[i]!) } : {}),
+    };
+    const resized = resizeAxis(g, options);
+    if (!c.antialias) return resized;
+    const interpSize = c.mode === 'bicubic' ? 4 : 2;
+    return growAxis(g, antialiasSpan(interpSize, resizeCoordinateScale(options), outSpatial[i]!), resized.jump);
+  });
+  return {
+    value: makeTensor([...input.shape.slice(0, 2), ...outSpatial], geometry),
+    macs: 0,
+    geometry: { scale: outSpatial.map((o, i) => o / spatial[i]!) },
+  };
+}
+
+function describeResize(c: ResizeConfig): string {
+  const parts: string[] = [];
+  if (c.scaleFactor !== null) parts.push(`×${Array.isArray(c.scaleFactor) ? compactTuple(c.scaleFactor) : c.scaleFactor}`);
+  if (c.size !== null) parts.push(`size=${Array.isArray(c.size) ? compactTuple(c.size as number[]) : c.size}`);
+  parts.push(c.mode);
+  if (c.alignCorners) parts.push('align_corners');
+  if (c.antialias) parts.push('antialias');
+  return parts.join(', ');
+}
+
+function resizeModule(name: string, signature: string, overrides: Partial<ResizeConfig>): ModuleSpec<ResizeConfig> {
+  return {
+    name,
+    signature,
+    build: (args) => {
+      const c = readResizeConfig(name, args, overrides);
+      // nn.Upsample keeps `float(scale_factor) if scale_factor else None`: a factor of 0 is no factor.
+      if (c.scaleFactor === 0) c.scaleFactor = null;
+      return c;
+    },
+    params: () => 0,
+    forwardSignature: 'input',
+    forward: (c, args) => resizeForward(name, c, new ArgReader(name, args).tensor('input')),
+    describe: describeResize,
+  };
+}
+
+export const resizeModules: readonly ModuleSpec<ResizeConfig>[] = [
+  resizeModule('Upsample', "size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None", {}),
+  resizeModule('UpsamplingNearest2d', 'size=None, scale_factor=None', { mode: 'nearest' }),
+  resizeModule('UpsamplingBilinear2d', 'size=None, scale_factor=None', { mode: 'bilinear', alignCorners: true }),
+];
+
+function resizeFunction(name: string, signature: string, overrides: Partial<ResizeConfig> = {}): FunctionSpec {
+  return {
+    name,
+    signature,
+    apply: (args) => resizeForward(name, readResizeConfig(name, args, overrides), new ArgReader(name, args).tensor('input')),
+  };
+}
+
+export const resizeFunctions: readonly FunctionSpec[] = [
+  resizeFunction(
+    'F.interpolate',
+    "input, size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None, antialias=False",
+  ),
+  resizeFunction('F.upsample', "input, size=None, scale_factor=None, mode='nearest', align_corners=None"),
+  resizeFunction('F.upsample_nearest', 'input, size=None, scale_factor=None', { mode: 'nearest' }),
+  resizeFunction('F.upsample_bilinear', 'input, size=None, scale_factor=None', { mode: 'bilinear', alignCorners: true }),
+];
