@@ -120,8 +120,8 @@ function tensorFromData(fn: string, args: OpArgs): OpResult {
   return ok(newTensor(fn, dataShape(fn, data)));
 }
 
-const factoryKeywords = 'out=None, dtype=None, layout=torch.strided, device=None, requires_grad=False';
-const likeKeywords = '*, dtype=None, layout=None, device=None, requires_grad=False, memory_format=torch.preserve_format';
+const factoryKeywords = 'out=None, dtype=None, layout=None, device=None, requires_grad=False';
+const likeKeywords = '*, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None';
 const newKeywords = 'dtype=None, device=None, requires_grad=False';
 
 export const creationSpecs: readonly FunctionSpec[] = [

@@ -7,6 +7,9 @@
 // signature says `*size` and the op unwraps a single tuple/list/torch.Size argument. Overloads
 // that Python cannot express in one signature (torch.max(input) / (input, dim) / (input, other),
 // torch.arange(end) / (start, end, step)) share one signature and are told apart by the values.
+// Defaults that torch spells as torch attributes (memory_format=torch.preserve_format,
+// layout=torch.strided) are written `None`: the interpreter evaluates defaults as literals, and
+// no op reads them.
 
 import type { FunctionSpec } from './types';
 import { concatSpecs } from './concat';

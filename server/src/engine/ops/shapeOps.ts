@@ -611,7 +611,7 @@ export const shapeSpecs: readonly FunctionSpec[] = [
   }),
 
   // Conversions that keep shape and geometry (dtype, device, memory format, autograd).
-  ...specs(conversionNames.map((n) => `Tensor.${n}`), 'self, memory_format=torch.preserve_format', keepSelf),
+  ...specs(conversionNames.map((n) => `Tensor.${n}`), 'self, memory_format=None', keepSelf),
   ...specs(['Tensor.to'], 'self, *args, **kwargs', keepSelf),
   ...specs(['Tensor.type'], 'self, dtype=None, non_blocking=False, **kwargs', (fn, args) => {
     const self = argTensor(fn, args, 'self');
@@ -621,11 +621,11 @@ export const shapeSpecs: readonly FunctionSpec[] = [
   ...specs(['Tensor.type_as'], 'self, other', keepSelf),
   ...specs(['Tensor.detach', 'Tensor.detach_'], 'self', keepSelf),
   ...specs(['torch.detach'], 'input', keepSelf),
-  ...specs(['Tensor.clone'], 'self, *, memory_format=torch.preserve_format', keepSelf),
-  ...specs(['torch.clone'], 'input, *, memory_format=torch.preserve_format', keepSelf),
-  ...specs(['Tensor.cpu'], 'self, memory_format=torch.preserve_format', keepSelf),
-  ...specs(['Tensor.cuda'], 'self, device=None, non_blocking=False, memory_format=torch.preserve_format', keepSelf),
-  ...specs(['Tensor.contiguous'], 'self, memory_format=torch.contiguous_format', keepSelf),
+  ...specs(['Tensor.clone'], 'self, *, memory_format=None', keepSelf),
+  ...specs(['torch.clone'], 'input, *, memory_format=None', keepSelf),
+  ...specs(['Tensor.cpu'], 'self, memory_format=None', keepSelf),
+  ...specs(['Tensor.cuda'], 'self, device=None, non_blocking=False, memory_format=None', keepSelf),
+  ...specs(['Tensor.contiguous'], 'self, memory_format=None', keepSelf),
   ...specs(['Tensor.pin_memory'], 'self, device=None', keepSelf),
   ...specs(['Tensor.share_memory_'], 'self', keepSelf),
   ...specs(['Tensor.requires_grad_'], 'self, requires_grad=True', (fn, args) => {
