@@ -177,13 +177,13 @@ export class Interpreter {
   }
 
   /** Resolve `import a.b` / `from ..x import y` to a module value. */
-  importModule(name: string, level: number, fromFile: SourceFile, site: Site | null): ModuleObjectValue | null {
+  importModule(name: string, level: number, fromFile: SourceFile, site: Site | null, lazy = false): ModuleObjectValue | null {
     if (level === 0) {
       const nativeMod = this.options && this.lib.nativeModule(name);
       if (nativeMod) return nativeMod;
     }
     const path = this.resolveModulePath(name, level, fromFile.path);
-    if (path) return this.loadFile(path, name);
+    if (path) return lazy && path.endsWith('__init__.py') ? this.lazyModule(path, name) : this.loadFile(path, name);
     if (level === 0) {
       const top = name.split('.')[0]!;
       if (this.lib.nativeModule(top)) {
@@ -199,6 +199,30 @@ export class Interpreter {
     const mod: ModuleObjectValue = { kind: 'pymodule', id: newId(), name, attrs: new Map(), file: null };
     mod.attrs.set('__opaque__', unknown(reason));
     return mod;
+  }
+
+  /** `import pkg.mod` binds the module without running package `__init__` files until an
+   *  attribute is read: torchvision's `__init__` imports all of torchvision. */
+  lazyModule(path: string, moduleName: string): ModuleObjectValue {
+    const cached = this.fileModules.get(path);
+    if (cached) return cached;
+    const mod: ModuleObjectValue = { kind: 'pymodule', id: newId(), name: moduleName, attrs: new Map(), file: null };
+    this.lazy.set(mod, path);
+    return mod;
+  }
+
+  private readonly lazy = new Map<ModuleObjectValue, string>();
+
+  /** Load a lazily bound module into its own object on first use. */
+  private force(mod: ModuleObjectValue): void {
+    const path = this.lazy.get(mod);
+    if (!path) return;
+    this.lazy.delete(mod);
+    const loaded = this.loadFile(path, mod.name);
+    if (loaded) {
+      for (const [k, v] of loaded.attrs) if (!mod.attrs.has(k)) mod.attrs.set(k, v);
+      mod.file = loaded.file;
+    }
   }
 
   loadFile(path: string, moduleName: string): ModuleObjectValue | null {
@@ -382,7 +406,7 @@ export class Interpreter {
       }
       case 'Import': {
         for (const alias of stmt.names) {
-          const mod = this.importModule(alias.name, 0, scope.file, this.site(scope.file, alias));
+          const mod = this.importModule(alias.name, 0, scope.file, this.site(scope.file, alias), true);
           if (!mod) {
             this.bindMissingModule(alias, scope);
             continue;
@@ -390,7 +414,7 @@ export class Interpreter {
           if (alias.asname) this.setName(alias.asname, mod, scope);
           else {
             const top = alias.name.split('.')[0]!;
-            const topMod = top === alias.name ? mod : this.importModule(top, 0, scope.file, null) ?? mod;
+            const topMod = top === alias.name ? mod : this.importModule(top, 0, scope.file, null, true) ?? mod;
             this.setName(top, topMod, scope);
           }
         }
@@ -687,7 +711,9 @@ export class Interpreter {
       // Decorators the analysis cannot follow are transparent.
       return result.kind === 'unknown' || result.kind === 'none' ? target : result;
     } catch (e) {
-      if (e instanceof PyError && !e.explicit) return target;
+      // A decorator that fails under analysis (signature introspection, registries) is
+      // treated as transparent: the function itself is what the model code calls.
+      if (e instanceof PyError) return target;
       throw e;
     }
   }
@@ -898,8 +924,13 @@ export class Interpreter {
         return v;
       }
       case 'pymodule': {
-        const v = obj.attrs.get(name);
+        let v = obj.attrs.get(name);
         if (v !== undefined) return v;
+        if (this.lazy.has(obj)) {
+          this.force(obj);
+          v = obj.attrs.get(name);
+          if (v !== undefined) return v;
+        }
         const sub = this.submodule(obj, name);
         if (sub) return sub;
         const opaque = obj.attrs.get('__opaque__');

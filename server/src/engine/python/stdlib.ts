@@ -272,6 +272,8 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
   modules.set('enum', nativeModuleObject('enum', {
     Enum: enumClass,
     IntEnum: makeClass('IntEnum', [enumClass], {}, 'enum'),
+    EnumMeta: makeClass('EnumMeta', [interp.objectClass], {}, 'enum'),
+    EnumType: makeClass('EnumMeta', [interp.objectClass], {}, 'enum'),
     Flag: makeClass('Flag', [enumClass], {}, 'enum'),
     auto: fn('enum.auto', () => unknown('enum.auto()')),
     unique: fn('enum.unique', (args) => args.positional[0] ?? NONE),
