@@ -21,6 +21,8 @@ interface Candidate {
   instance: InstanceValue;
   /** Inputs seen in the `__main__` block, if the model was called there. */
   mainInputs: number[][] | null;
+  /** Statements that failed while the model was built: layers may be missing. */
+  constructionProblems: number;
 }
 
 export function analyzeFile(options: AnalyzeOptions): FileReport {
@@ -170,6 +172,7 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
   const exprFile = interp.sourceFile('<model>', expr);
   const exprScope: Scope = { vars: new Map(), parent: scope, globals: scope, file: exprFile };
   let value: Value;
+  const before = interp.toleratedErrors;
   try {
     value = interp.eval(stmt.expr, exprScope);
   } catch (e) {
@@ -182,7 +185,7 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
     addDiagnostic('error', 'invalid-argument', `model expression \`${expr}\` did not give an nn.Module (got ${what})`, null);
     return null;
   }
-  return { name: expr, instance: value, mainInputs: null };
+  return { name: expr, instance: value, mainInputs: null, constructionProblems: interp.toleratedErrors - before };
 }
 
 /** No-argument nn.Module classes of the file that no other such model uses, plus main-block models. */
@@ -194,14 +197,15 @@ function defaultModels(interp: Interpreter, torch: TorchEnvironment, module: Mod
     if (v.kind !== 'class' || v.name !== name || v.site?.file.path !== path) continue;
     if (!v.mro.includes(torch.moduleClass) || v.moduleSpec || mainClasses.has(v)) continue;
     if (!constructibleWithoutArguments(interp, v)) continue;
+    const before = interp.toleratedErrors;
     try {
       const instance = interp.call(v, { positional: [], keywords: new Map() }, null);
-      if (instance.kind === 'instance' && instance.module) built.push({ name: `${name}()`, instance, mainInputs: null });
+      if (instance.kind === 'instance' && instance.module) built.push({ name: `${name}()`, instance, mainInputs: null, constructionProblems: interp.toleratedErrors - before });
     } catch (e) {
       reportAbort(e, addDiagnostic);
     }
   }
-  for (const [instance, inputs] of mainCalls) built.push({ name: `${instance.cls.name}()`, instance, mainInputs: inputs });
+  for (const [instance, inputs] of mainCalls) built.push({ name: `${instance.cls.name}()`, instance, mainInputs: inputs, constructionProblems: 0 });
   // A model used inside another analysed model is shown there, not on its own.
   const usedInside = new Set<ClassValue>();
   for (const c of built) for (const sub of submodules(c.instance)) if (sub !== c.instance) usedInside.add(sub.cls);
@@ -368,6 +372,10 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   }
   const layers = recorder.layers.map((r, i) => layerReport(r, paths, recorder.layers, i));
   if (layers.some((l) => l.out.length === 0)) incomplete = true;
+  if (c.constructionProblems > 0) {
+    incomplete = true;
+    addDiagnostic('warning', 'unknown', `${c.name}: ${c.constructionProblems} statement${c.constructionProblems === 1 ? '' : 's'} could not be analysed while the model was built, so layers may be missing (see the hints)`, c.instance.cls.site);
+  }
   overlapDiagnostics(recorder.layers, layers, addDiagnostic);
   griddingDiagnostics(recorder.layers, layers, addDiagnostic);
   const values: ValueReport[] = [...recorder.values.values()].map((v) => ({ name: v.name, location: locationOf(v.site), shapes: v.shapes }));
@@ -482,7 +490,7 @@ function overlapDiagnostics(records: LayerRecord[], layers: LayerReport[], addDi
     stack = [];
   };
   records.forEach((r, i) => {
-    if (isTransposed(r.op) && r.geometry?.overlap) {
+    if (isTransposed(r.family) && r.geometry?.overlap) {
       const pattern = r.geometry.overlap;
       if (pattern.some(isUneven)) {
         const g = r.geometry;
@@ -530,7 +538,7 @@ function griddingDiagnostics(records: LayerRecord[], layers: LayerReport[], addD
   const convs: { index: number; layer: GriddingLayer }[] = [];
   records.forEach((r, i) => {
     const g = r.geometry;
-    if (!g?.kernel || !g.dilation || isTransposed(r.op) || !/Conv|conv/.test(r.op)) return;
+    if (!g?.kernel || !g.dilation || isTransposed(r.family) || !/Conv|conv/.test(r.family)) return;
     convs.push({ index: i, layer: { kernel: g.kernel, dilation: g.dilation, stride: g.stride ?? g.kernel.map(() => 1), label: layers[i]!.path } });
   });
   for (const finding of griddingCheck(convs.map((c) => c.layer))) {

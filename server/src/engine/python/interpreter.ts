@@ -170,7 +170,11 @@ export class Interpreter {
     }
   }
 
+  /** Statements that failed and were skipped so far: a model built while this grew may lack layers. */
+  toleratedErrors = 0;
+
   private report(e: PyError, file: SourceFile, stmt: ast.Span): void {
+    this.toleratedErrors++;
     const site = e.site ?? this.site(file, stmt);
     if (e.explicit) this.options.diagnostics('error', 'raise', `raise ${e.excType}: ${e.pyMessage}`, site);
     else this.options.diagnostics('hint', 'unknown', `${e.excType}: ${e.pyMessage}`, site);
@@ -252,12 +256,19 @@ export class Interpreter {
       for (const c of candidates(base)) if (this.options.readFile(c) !== null) return c;
       return null;
     }
-    // Absolute: the importing file's folder, then each ancestor (a package root above it).
+    // Absolute: a sibling of the importing file (`from resnet import resnet50`), or a module of
+    // the package the file belongs to (`from torchvision.ops import misc` inside torchvision).
+    // Other installed libraries (PIL, numpy, ...) are not followed.
+    for (const c of candidates(dir)) if (this.options.readFile(c) !== null) return c;
+    const top = parts[0];
     let base = dir;
-    for (let i = 0; i < 8; i++) {
-      for (const c of candidates(base)) if (this.options.readFile(c) !== null) return c;
+    for (let i = 0; i < 8 && top; i++) {
       const up = dirname(base);
       if (up === base) break;
+      if (base.slice(up.length + 1) === top && this.options.readFile(joinPath(base, '__init__.py')) !== null) {
+        for (const c of candidates(up)) if (this.options.readFile(c) !== null) return c;
+        return null;
+      }
       base = up;
     }
     return null;

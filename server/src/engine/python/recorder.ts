@@ -7,7 +7,10 @@ import type { InstanceValue, Site, Value } from './values';
 export interface LayerRecord {
   /** The module called, or null for a functional call. */
   module: InstanceValue | null;
+  /** The class name of the module (as torch's hooks report it), or the function. */
   op: string;
+  /** The operator family of the op catalogue (`ConvTranspose2d` for a subclass of it). */
+  family: string;
   kind: 'module' | 'function';
   args: string;
   inputs: Tensor[];

@@ -138,7 +138,21 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
     'overload', 'no_type_check', 'TYPE_CHECKING', 'Protocol', 'Deque', 'DefaultDict', 'OrderedDict', 'Hashable', 'Sized',
     'Generator', 'MutableMapping', 'AnyStr', 'NoReturn', 'Text', 'SupportsInt', 'Annotated', 'TypedDict', 'ParamSpec', 'Concatenate'];
   const typingMembers: Record<string, Value> = {};
-  for (const name of typingNames) typingMembers[name] = makeClass(name, [interp.objectClass], {}, 'typing');
+  const abc = abcMembers(interp);
+  const typingChecks: Record<string, ((v: Value) => boolean) | undefined> = {
+    List: (v) => v.kind === 'list',
+    Tuple: (v) => v.kind === 'tuple',
+    Dict: (v) => v.kind === 'dict',
+    Set: (v) => v.kind === 'set',
+    FrozenSet: (v) => v.kind === 'set' && v.frozen,
+    Sequence: (abc.Sequence as ClassValue).instanceCheck,
+    Iterable: (abc.Iterable as ClassValue).instanceCheck,
+    Mapping: (abc.Mapping as ClassValue).instanceCheck,
+    Callable: (abc.Callable as ClassValue).instanceCheck,
+    OrderedDict: (v) => v.kind === 'dict',
+    DefaultDict: (v) => v.kind === 'dict',
+  };
+  for (const name of typingNames) typingMembers[name] = makeClass(name, [interp.objectClass], { instanceCheck: typingChecks[name] }, 'typing');
   typingMembers.TYPE_CHECKING = bool(false);
   typingMembers.cast = fn('typing.cast', (args) => args.positional[1] ?? NONE);
   typingMembers.overload = fn('typing.overload', (args) => args.positional[0] ?? NONE);

@@ -99,7 +99,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const called = calledSites();
     if (site && (!called.length || called[0] !== site)) called.unshift(site);
     recorder.layers.push({
-      module: null, op: name, kind: 'function', args: '', inputs, outputs, macs, geometry,
+      module: null, op: name, family: name, kind: 'function', args: '', inputs, outputs, macs, geometry,
       owner: recorder.moduleStack[recorder.moduleStack.length - 1] ?? null, called, unknown: unknownReason,
     });
   };
@@ -303,11 +303,33 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     ensureModule(self);
     const forward = interp.lookupClassAttr(self.cls, 'forward');
     if (!forward) return interp.raise('NotImplementedError', `${self.cls.name} has no forward`, site);
+    // A module without children whose forward is Python code (LayerNorm2d, Permute,
+    // StochasticDepth) is a leaf for torch's hooks: it is one row, holding the functional calls
+    // it makes.
+    const userLeaf = recorder !== null && forward.kind === 'function' &&
+      ![...self.module!.modules.values()].some((c) => c.kind === 'instance');
+    const start = recorder ? recorder.layers.length : 0;
     if (recorder) recorder.moduleStack.push(self);
+    let result: Value | undefined;
     try {
-      return interp.call({ kind: 'method', self, func: forward }, args, site);
+      result = interp.call({ kind: 'method', self, func: forward }, args, site);
+      return result;
     } finally {
-      if (recorder) recorder.moduleStack.pop();
+      if (recorder) {
+        recorder.moduleStack.pop();
+        if (userLeaf) {
+          const nested = recorder.layers.splice(start);
+          const inputs = args.positional.flatMap((a) => tensorsIn(a));
+          const outputs = result ? tensorsIn(result) : [];
+          const windowed = nested.find((r) => r.geometry?.kernel);
+          recorder.layers.push({
+            module: self, op: self.cls.name, family: windowed?.family ?? self.cls.name, kind: 'module', args: '',
+            inputs, outputs, macs: nested.reduce((sum, r) => sum + r.macs, 0), geometry: windowed?.geometry,
+            owner: null, called: calledSites(),
+            unknown: result === undefined ? 'forward did not finish' : result.kind === 'unknown' ? result.reason : undefined,
+          });
+        }
+      }
     }
   };
 
@@ -389,7 +411,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const record = (outputs: Tensor[], macs: number, geometry: OpResult['geometry'], why?: string): void => {
       if (!recorder) return;
       recorder.layers.push({
-        module: self, op: spec.name, kind: 'module', args: state.native ? spec.describe(state.native.config) : '',
+        module: self, op: self.cls.name, family: spec.name, kind: 'module', args: state.native ? spec.describe(state.native.config) : '',
         inputs, outputs, macs, geometry, owner: null, called: calledSites(), unknown: why,
       });
     };
