@@ -4,7 +4,7 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Range } from 'vscode-languageserver';
 import type { CompletedAnalysis } from './analysisScheduler';
-import { mapBackward, mapForward, type Pos, type RangeEdit } from './positionMap';
+import { comparePos, mapBackward, mapForward, type Bias, type Pos, type RangeEdit } from './positionMap';
 import { ReportIndex, type Span0 } from './reportIndex';
 import { SyntaxIndex } from './syntaxIndex';
 
@@ -50,16 +50,17 @@ export class AnalysisView {
   }
 
   /** Position in the analysed text → screen position (null: that text was edited since). */
-  toScreen(p: Pos): Pos | null {
+  toScreen(p: Pos, bias: Bias = 'after'): Pos | null {
     if (!this.edits) return null;
-    return this.edits.length ? mapForward(p, this.edits) : p;
+    return this.edits.length ? mapForward(p, this.edits, bias) : p;
   }
 
+  /** A span's start moves with text typed in front of it; its end stays before text typed after it. */
   rangeToScreen(span: Span0): Range | null {
-    const start = this.toScreen(span.start);
-    const end = this.toScreen(span.end);
+    const start = this.toScreen(span.start, 'after');
+    const end = this.toScreen(span.end, 'before');
     if (!start || !end) return null;
-    return { start, end };
+    return { start, end: comparePos(end, start) < 0 ? start : end };
   }
 
   /** The text of one line of the analysed text, without its line break. */

@@ -40,7 +40,7 @@ export function computeInlayHints(view: AnalysisView, range: Range): InlayHint[]
   if (!Array.isArray(d.hints)) d.hints = computeHintSpecs(view);
   const hints: InlayHint[] = [];
   for (const spec of d.hints as HintSpec[]) {
-    const position = view.toScreen(spec.at);
+    const position = view.toScreen(spec.at, 'before');
     if (!position || comparePos(position, range.start) < 0 || comparePos(position, range.end) > 0) continue;
     hints.push({ position, label: spec.label, kind: InlayHintKind.Type, paddingLeft: spec.padLeft });
   }

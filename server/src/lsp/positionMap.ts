@@ -33,33 +33,46 @@ export function endOfInsertion(start: Pos, text: string): Pos {
   return lastBreak < 0 ? { line, character: start.character + text.length } : { line, character: text.length - lastBreak - 1 };
 }
 
-/** Moves `p` across one edit whose replaced range is [start, oldEnd) and whose text now ends at newEnd.
- *  Positions inside the replaced range have no image: null. The start itself stays (insertions
- *  at a position push what follows, not what precedes). */
-function across(p: Pos, start: Pos, oldEnd: Pos, newEnd: Pos): Pos | null {
-  if (comparePos(p, start) <= 0) return p;
-  if (comparePos(p, oldEnd) < 0) return null;
-  if (p.line === oldEnd.line) return { line: newEnd.line, character: newEnd.character + (p.character - oldEnd.character) };
-  return { line: p.line + (newEnd.line - oldEnd.line), character: p.character };
+/**
+ * Which side of an edit a position sticks to when it sits exactly on the edge: `after` reads a
+ * position as the character there (a span's start, the cursor), which moves with inserted text
+ * in front of it and disappears with a replaced one; `before` reads it as the boundary after the
+ * previous character (a span's end), which stays put.
+ */
+export type Bias = 'before' | 'after';
+
+/** Moves `p` across one edit that turned [start, fromEnd) into [start, toEnd). */
+function across(p: Pos, start: Pos, fromEnd: Pos, toEnd: Pos, bias: Bias): Pos | null {
+  const atStart = comparePos(p, start);
+  if (atStart < 0) return p;
+  if (atStart === 0) {
+    const pureInsertion = comparePos(fromEnd, start) === 0;
+    if (bias === 'before') return p;
+    if (!pureInsertion) return null;
+    return toEnd;
+  }
+  if (comparePos(p, fromEnd) < 0) return null;
+  if (p.line === fromEnd.line) return { line: toEnd.line, character: toEnd.character + (p.character - fromEnd.character) };
+  return { line: p.line + (toEnd.line - fromEnd.line), character: p.character };
 }
 
 /** Old-version position → new-version position (null: it was inside an edited range). */
-export function mapForward(p: Pos, edits: readonly RangeEdit[]): Pos | null {
+export function mapForward(p: Pos, edits: readonly RangeEdit[], bias: Bias = 'after'): Pos | null {
   let q: Pos | null = p;
   for (const e of edits) {
     if (!q) return null;
-    q = across(q, e.start, e.end, e.newEnd);
+    q = across(q, e.start, e.end, e.newEnd, bias);
   }
   return q;
 }
 
 /** New-version position → old-version position (null: it lies in text inserted since). */
-export function mapBackward(p: Pos, edits: readonly RangeEdit[]): Pos | null {
+export function mapBackward(p: Pos, edits: readonly RangeEdit[], bias: Bias = 'after'): Pos | null {
   let q: Pos | null = p;
   for (let i = edits.length - 1; i >= 0; i--) {
     if (!q) return null;
     const e = edits[i];
-    q = across(q, e.start, e.newEnd, e.end);
+    q = across(q, e.start, e.newEnd, e.end, bias);
   }
   return q;
 }

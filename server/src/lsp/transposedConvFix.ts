@@ -59,9 +59,12 @@ export function resizeConvAxis(a: AxisConfig): ResizeConvAxis | null {
   const op = outputPadding(a);
   const delta = a.kernel + op - a.stride - 2 * a.padding;
   if (a.out - a.in * a.stride !== delta) return null;
-  for (const K of [3, 4, 5, 2, 1, 6, 7]) {
+  // 3×3 first (the usual choice), then the nearest sizes that make the padding whole and ≥ 0.
+  const sizes = [3, 4, 5, 2, 1];
+  for (let K = 6; K <= Math.max(6, 2 - delta); K++) sizes.push(K);
+  for (const K of sizes) {
     const twice = delta + K - 1;
-    if (twice >= 0 && twice % 2 === 0 && twice / 2 < K) return { scale: a.stride, kernel: K, padding: twice / 2 };
+    if (twice >= 0 && twice % 2 === 0) return { scale: a.stride, kernel: K, padding: twice / 2 };
   }
   return null;
 }
