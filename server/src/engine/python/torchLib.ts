@@ -809,6 +809,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (cls.mro.includes(moduleClass)) {
       const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
       ensureModule(instance);
+      // Where the module was made: this call, then the calls that led to it.
+      if (site && site.file.path !== '<model>') instance.module!.defined.unshift(site);
       const initFn = interp.lookupClassAttr(cls, '__init__');
       if (initFn) interp.call(initFn.kind === 'function' || (initFn.kind === 'native' && initFn.bindsSelf) ? { kind: 'method', self: instance, func: initFn } : initFn, args, site);
       return instance;
