@@ -349,15 +349,16 @@ interface Run {
  * Consecutive dilated convolutions whose rates share a common factor g > 1 only ever combine
  * input positions that are multiples of g apart, so each output sees a sparse grid of the input
  * (Wang et al. 2018, "Understanding Convolution for Semantic Segmentation", hybrid dilated
- * convolution). A run of such layers ends at a kernel>1 layer whose rate shares no factor with
- * the run (it fills the gaps, e.g. rates 1, 2, 3) and after a strided layer (the grid changes).
- * 1×1 layers neither extend nor end a run: they do not mix positions.
+ * convolution). A group is a maximal run of dilated (kernel > 1) layers; an undilated kernel > 1
+ * layer ends it (it fills the gaps), and so does a strided layer (the grid changes after it).
+ * 1×1 layers neither extend nor end a group: they do not mix positions. A group of two or more
+ * grids when the gcd of all its rates exceeds 1 (rates such as 1, 2, 5 or 2, 4, 3 do not).
  */
 function griddingRuns(seq: readonly GriddingLayer[], axis: number): Run[] {
   const runs: Run[] = [];
   let current: Run | null = null;
   const close = (): void => {
-    if (current && current.layers.length >= 2) runs.push(current);
+    if (current && current.layers.length >= 2 && current.factor > 1) runs.push(current);
     current = null;
   };
   seq.forEach((layer, index) => {
@@ -365,13 +366,13 @@ function griddingRuns(seq: readonly GriddingLayer[], axis: number): Run[] {
     const d = layer.dilation[axis] ?? 1;
     const s = layer.stride[axis] ?? 1;
     if (k > 1) {
-      if (current && gcd(current.factor, d) > 1) {
+      if (d > 1) {
+        current ??= { layers: [], dilations: [], factor: 0 };
         current.layers.push(index);
         current.dilations.push(d);
         current.factor = gcd(current.factor, d);
       } else {
         close();
-        if (d > 1) current = { layers: [index], dilations: [d], factor: d };
       }
     }
     if (s > 1) close();

@@ -88,7 +88,10 @@ export function poolForward(opName: string, c: PoolConfig, input: Tensor, forceI
   const outSpatial = spatial.map((s, i) =>
     poolOutputLength(s, c.kernel[i]!, c.stride[i]!, c.padding[i]!, c.dilation[i]!, c.ceilMode),
   );
-  if (outSpatial.some((s) => s < 1)) {
+  // ATen's max_pool1d (without indices) has its own shape check that accepts an empty output;
+  // every other pooling path requires at least one window.
+  const smallest = c.kind === 'max' && c.nd === 1 && !(c.returnIndices || forceIndices) ? 0 : 1;
+  if (outSpatial.some((s) => s < smallest)) {
     throw new OpError(
       'shape-mismatch',
       `${opName}: given input size (${spatial.join(' × ')}), the calculated output size (${outSpatial.join(' × ')}) is too small ` +
