@@ -163,6 +163,8 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
   const geo = axisGeometries(self);
   const axes: Axis[] = self.shape.map((size, i) => ({ size, geometry: geo[i] ?? null }));
   const advanced: Advanced[] = [];
+  // torch checks list indices while gathering, so an empty result never reports a bad index.
+  let outOfBounds: string | null = null;
   let dim = 0;
   items.forEach((item, i) => {
     if (item === '...') {
@@ -204,10 +206,9 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
         dim += l.shape.length;
       } else {
         const size = axes[dim]!.size;
-        for (const v of l.values as number[]) {
-          if (v < -size || v >= size) {
-            throw new OpError('invalid-argument', `${fn}: index ${v} is out of bounds for dimension ${dim} with size ${size} (shape ${formatShape(self.shape)})`);
-          }
+        const bad = (l.values as number[]).find((v) => v < -size || v >= size);
+        if (bad !== undefined && outOfBounds === null) {
+          outOfBounds = `${fn}: index ${bad} is out of bounds for dimension ${dim} with size ${size} (shape ${formatShape(self.shape)})`;
         }
         advanced.push({ position: dim, consumes: 1, shape: l.shape });
         dim++;
@@ -235,6 +236,7 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
   const after = adjacent ? axes.slice(last.position + last.consumes) : axes.filter((_, i) => !indexed.has(i));
   const middle: Axis[] = shape.map((size) => ({ size, geometry: null }));
   const out = [...before, ...middle, ...after];
+  if (outOfBounds !== null && out.every((a) => a.size > 0)) throw new OpError('invalid-argument', outOfBounds);
   return makeTensor(fn, out.map((a) => a.size), geometryFromAxes(out.map((a) => a.geometry)));
 }
 

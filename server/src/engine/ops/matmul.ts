@@ -138,18 +138,21 @@ function tensordot(fn: string, a: Tensor, b: Tensor, dims: OpValue | undefined):
   if (dimsA.length !== dimsB.length) {
     throw new OpError('invalid-argument', `${fn}: both dimension lists should have the same length, got ${dimsA.length} and ${dimsB.length}`);
   }
-  dimsA.forEach((da, i) => {
+  // torch broadcasts a contracted dim of size 1 against the other operand's size.
+  const contractedSizes = dimsA.map((da, i) => {
     const db = dimsB[i]!;
-    if (a.shape[da] !== b.shape[db]) {
+    const [sa, sb] = [a.shape[da]!, b.shape[db]!];
+    if (sa !== sb && sa !== 1 && sb !== 1) {
       throw new OpError(
         'shape-mismatch',
-        `${fn}: contracted dimensions need to match, but first has size ${a.shape[da]} in dim ${da} and second has size ${b.shape[db]} in dim ${db} (shapes ${formatShape(a.shape)} and ${formatShape(b.shape)})`,
+        `${fn}: contracted dimensions need to match, but first has size ${sa} in dim ${da} and second has size ${sb} in dim ${db} (shapes ${formatShape(a.shape)} and ${formatShape(b.shape)})`,
       );
     }
+    return Math.max(sa, sb);
   });
   const freeA = a.shape.filter((_, i) => !dimsA.includes(i));
   const freeB = b.shape.filter((_, i) => !dimsB.includes(i));
-  const contracted = numel(dimsA.map((d) => a.shape[d]!));
+  const contracted = numel(contractedSizes);
   return { tensor: makeTensor(fn, [...freeA, ...freeB], null), macs: numel(freeA) * contracted * numel(freeB) };
 }
 

@@ -22,10 +22,18 @@ export function pad(fn: string, input: Tensor, amounts: readonly number[], mode:
     );
   }
   if (mode !== 'constant') {
-    // torch 1.13 pads 1, 2 or 3 trailing dims in these modes, of inputs with one or two leading
-    // (batch, channel) dims: pad length 2 for 2-D/3-D inputs, 4 for 3-D/4-D, 6 for 4-D/5-D.
-    const ok = (pairs === 1 && (rank === 2 || rank === 3)) || (pairs === 2 && (rank === 3 || rank === 4)) || (pairs === 3 && (rank === 4 || rank === 5));
-    if (!ok) {
+    // torch 1.13 pads 1, 2 or 3 trailing dims in these modes: reflect/replicate for inputs with
+    // one or two leading (batch, channel) dims (pad length 2 for 2-D/3-D inputs, 4 for 3-D/4-D, 6
+    // for 4-D/5-D); circular needs both leading dims.
+    const supported = (pairs >= 1 && pairs <= 3 && (rank === pairs + 1 || rank === pairs + 2));
+    if (supported && mode === 'circular' && rank !== pairs + 2) {
+      throw new OpError(
+        'invalid-argument',
+        `${fn}: circular padding of ${pairs} dims needs a ${pairs + 2}-D (batch, channel, ...) input, got shape ${formatShape(input.shape)} ` +
+          `(invalid padding size, expected ${2 * (rank - 2)} but got ${amounts.length})`,
+      );
+    }
+    if (!supported) {
       throw new OpError(
         'invalid-argument',
         `${fn}: ${mode} padding of ${pairs} dims needs a ${pairs + 1}-D or ${pairs + 2}-D input, got shape ${formatShape(input.shape)} ` +
@@ -33,6 +41,7 @@ export function pad(fn: string, input: Tensor, amounts: readonly number[], mode:
       );
     }
   }
+  if (mode === 'constant') return makeTensor(fn, constantPadShape(fn, input.shape, amounts), input.geometry);
   const shape = [...input.shape];
   for (let k = 0; k < pairs; k++) {
     const d = rank - 1 - k;
@@ -53,7 +62,8 @@ export function pad(fn: string, input: Tensor, amounts: readonly number[], mode:
       );
     }
     const out = size + before + after;
-    const minimum = mode === 'constant' ? 0 : 1;
+    // reflect/replicate refuse an empty result; circular allows it.
+    const minimum = mode === 'circular' ? 0 : 1;
     if (out < minimum) {
       throw new OpError(
         'invalid-argument',
@@ -64,6 +74,48 @@ export function pad(fn: string, input: Tensor, amounts: readonly number[], mode:
     shape[d] = out;
   }
   return makeTensor(fn, shape, input.geometry);
+}
+
+/**
+ * torch 1.13's constant_pad_nd: negative amounts first crop (narrow) the input, the before side then
+ * the after side, each of which must leave a size ≥ 0; if no amount is positive the cropped shape is
+ * the result (sizes of 0 allowed), otherwise every padded dim must come out > 0.
+ */
+function constantPadShape(fn: string, shape: readonly number[], amounts: readonly number[]): number[] {
+  const rank = shape.length;
+  const pairs = amounts.length / 2;
+  const out = [...shape];
+  let anyPositive = false;
+  for (let d = rank - pairs; d < rank; d++) {
+    const k = rank - 1 - d;
+    const before = amounts[2 * k]!;
+    const after = amounts[2 * k + 1]!;
+    for (const amount of [before, after]) {
+      if (amount > 0) anyPositive = true;
+      if (amount >= 0) continue;
+      if (out[d]! + amount < 0) {
+        throw new OpError(
+          'invalid-argument',
+          `${fn}: cropping ${-amount} from dimension ${d} of size ${out[d]} (input ${formatShape(shape)}, pad ${formatShape(amounts)}) leaves a negative size`,
+        );
+      }
+      out[d] = out[d]! + amount;
+    }
+  }
+  if (!anyPositive) return out;
+  for (let d = rank - pairs; d < rank; d++) {
+    const k = rank - 1 - d;
+    const size = shape[d]! + amounts[2 * k]! + amounts[2 * k + 1]!;
+    if (size <= 0) {
+      throw new OpError(
+        'invalid-argument',
+        `${fn}: the input size ${shape[d]}, plus negative padding ${amounts[2 * k]} and ${amounts[2 * k + 1]} resulted in an output size ${size} ≤ 0, ` +
+          `which is invalid. Check dimension ${d} of the input of shape ${formatShape(shape)}`,
+      );
+    }
+    out[d] = size;
+  }
+  return out;
 }
 
 function padSpec(fn: string, args: OpArgs): OpResult {

@@ -152,6 +152,14 @@ function kthvalue(fn: string, args: OpArgs): OpResult {
   return ok([reduced, reduced]);
 }
 
+/** cummax/cummin: torch 1.13 does not check the dim of a 0-d input. */
+function cumulativeExtreme(fn: string, args: OpArgs): OpResult {
+  const input = argTensor(fn, args, selfName(args));
+  const dim = argInt(fn, args, 'dim');
+  if (input.shape.length === 0) return ok([input, input]);
+  return ok(alongDimPair(fn, input, dim));
+}
+
 export const reduceSpecs: readonly FunctionSpec[] = [
   ...specs(['torch.sum', 'torch.nansum'], 'input, dim=None, keepdim=False, *, dtype=None', multiDimReduction),
   ...specs(['Tensor.sum', 'Tensor.nansum'], 'self, dim=None, keepdim=False, dtype=None', multiDimReduction),
@@ -203,10 +211,6 @@ export const reduceSpecs: readonly FunctionSpec[] = [
   ...specs(['Tensor.argsort'], 'self, dim=-1, descending=False', (fn, args) =>
     ok(alongDimPair(fn, argTensor(fn, args, 'self'), argInt(fn, args, 'dim', -1))[0]!),
   ),
-  ...specs(['torch.cummax', 'torch.cummin'], 'input, dim, *, out=None', (fn, args) =>
-    ok(alongDimPair(fn, argTensor(fn, args, 'input'), argInt(fn, args, 'dim'))),
-  ),
-  ...specs(['Tensor.cummax', 'Tensor.cummin'], 'self, dim', (fn, args) =>
-    ok(alongDimPair(fn, argTensor(fn, args, 'self'), argInt(fn, args, 'dim'))),
-  ),
+  ...specs(['torch.cummax', 'torch.cummin'], 'input, dim, *, out=None', cumulativeExtreme),
+  ...specs(['Tensor.cummax', 'Tensor.cummin'], 'self, dim', cumulativeExtreme),
 ];

@@ -103,9 +103,9 @@ function selfOrInput(args: OpArgs): string {
 
 export function flatten(fn: string, input: Tensor, startDim: number, endDim: number): Tensor {
   const rank = input.shape.length;
-  if (rank === 0) return makeTensor(fn, [1], null);
   const start = wrapDim(fn, startDim, rank, input.shape);
   const end = wrapDim(fn, endDim, rank, input.shape);
+  if (rank === 0) return makeTensor(fn, [1], null);
   if (start > end) {
     throw new OpError('invalid-argument', `${fn}: flatten() has invalid args: start_dim (${startDim}) cannot come after end_dim (${endDim})`);
   }
@@ -401,6 +401,7 @@ function roll(fn: string, input: Tensor, shifts: readonly number[], dims: readon
   if (shifts.length !== dims.length) {
     throw new OpError('invalid-argument', `${fn}: shifts and dimensions must align. shifts: ${shifts.length}, dims: ${dims.length}`);
   }
+  if (input.shape.length === 0) throw new OpError('invalid-argument', `${fn}: dimension specified as ${dims[0]} but tensor has no dimensions`);
   dims.forEach((d) => wrapDim(fn, d, input.shape.length, input.shape));
   return input;
 }
@@ -604,6 +605,8 @@ export const shapeSpecs: readonly FunctionSpec[] = [
   }),
   ...specs(['Tensor.mT', 'Tensor.mH'], 'self', (fn, args) => {
     const self = argTensor(fn, args, 'self');
+    // torch 1.13 lets a 0-d tensor through unchanged and refuses 1-D ones.
+    if (self.shape.length === 0) return ok(self);
     if (self.shape.length < 2) {
       throw new OpError('invalid-argument', `${fn}: tensor.mT is only supported on matrices or batches of matrices. Got ${self.shape.length}-D tensor.`);
     }

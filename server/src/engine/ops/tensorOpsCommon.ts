@@ -189,7 +189,10 @@ export function toIntList(fn: string, name: string, v: OpValue | undefined, allo
  */
 export function sizeVarargs(fn: string, args: OpArgs, name: string): number[] {
   const v = args[name];
-  if (v === undefined || v === null) return [];
+  // torch requires the sizes: x.view() and torch.zeros() are TypeErrors (a 0-d shape is `()`).
+  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) {
+    throw new OpError('invalid-argument', `${fn}: missing the required argument '${name}' (use () for a 0-d shape)`);
+  }
   if (!Array.isArray(v)) return toIntList(fn, name, v);
   if (v.length === 1 && Array.isArray(v[0])) return toIntList(fn, name, v[0], false);
   return toIntList(fn, name, v, false);
