@@ -638,16 +638,10 @@ export const shapeSpecs: readonly FunctionSpec[] = [
 
   ...specs(['torch.flip'], 'input, dims', (fn, args) => ok(flip(fn, argTensor(fn, args, 'input'), toIntList(fn, 'dims', args.dims)))),
   ...specs(['Tensor.flip'], 'self, *dims', (fn, args) => ok(flip(fn, argTensor(fn, args, 'self'), sizeVarargs(fn, args, 'dims')))),
-  ...specs(['torch.fliplr', 'Tensor.fliplr'], 'input', (fn, args) => {
-    const input = argTensor(fn, args, selfOrInput(args));
-    if (input.shape.length < 2) throw new OpError('invalid-argument', `${fn}: input must be >= 2-d, got shape ${formatShape(input.shape)}`);
-    return ok(input);
-  }),
-  ...specs(['torch.flipud', 'Tensor.flipud'], 'input', (fn, args) => {
-    const input = argTensor(fn, args, selfOrInput(args));
-    if (input.shape.length < 1) throw new OpError('invalid-argument', `${fn}: input must be >= 1-d, got shape ${formatShape(input.shape)}`);
-    return ok(input);
-  }),
+  ...specs(['torch.fliplr'], 'input', flipAxis(2)),
+  ...specs(['Tensor.fliplr'], 'self', flipAxis(2)),
+  ...specs(['torch.flipud'], 'input', flipAxis(1)),
+  ...specs(['Tensor.flipud'], 'self', flipAxis(1)),
   ...specs(['torch.roll'], 'input, shifts, dims=None', (fn, args) =>
     ok(roll(fn, argTensor(fn, args, 'input'), toIntList(fn, 'shifts', args.shifts), optionalDims(fn, args.dims))),
   ),
@@ -667,6 +661,17 @@ function chunk(fn: string, input: Tensor, chunks: number, dimArg: number): Tenso
   if (rank === 0) throw new OpError('invalid-argument', `${fn}: chunk expects at least a 1-dimensional tensor`);
   const dim = wrapDim(fn, dimArg, rank, input.shape);
   return piecesAlong(fn, input, dim, chunkSizes(fn, input.shape[dim]!, chunks));
+}
+
+/** fliplr/flipud: the shape stays; torch only checks the rank. */
+function flipAxis(minRank: number) {
+  return (fn: string, args: OpArgs): OpResult => {
+    const input = argTensor(fn, args, selfOrInput(args));
+    if (input.shape.length < minRank) {
+      throw new OpError('invalid-argument', `${fn}: input must be >= ${minRank}-d, got shape ${formatShape(input.shape)}`);
+    }
+    return ok(input);
+  };
 }
 
 function matrixTranspose(fn: string, args: OpArgs): OpResult {
