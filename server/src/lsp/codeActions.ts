@@ -161,33 +161,61 @@ function outputsUnchanged(before: FileReport, after: FileReport, c: Candidate): 
   return true;
 }
 
-function warningGone(after: FileReport, c: Candidate): boolean {
-  const touched = (path: string | undefined) => {
-    if (path === undefined) return false;
-    for (const p of c.replaced) {
-      const q = c.renamed(p);
-      if (path === q || path.startsWith(`${p}.`) || path === p) return true;
+/** The touched layers overlap evenly now (their own warnings are gone). */
+function touchedEven(after: FileReport, c: Candidate): boolean {
+  let seen = 0;
+  for (const m of after.models) {
+    for (const l of m.layers) {
+      for (const p of c.replaced) {
+        if (l.path !== c.renamed(p) && !l.path.startsWith(`${p}.`)) continue;
+        seen++;
+        if (isUneven(l.overlap)) return false;
+      }
     }
-    return false;
-  };
-  if (after.diagnostics.some((d) => d.code === 'uneven-overlap' && touched(d.path))) return false;
-  return !after.models.some((m) => m.layers.some((l) => touched(l.path) && isUneven(l.overlap)));
+  }
+  return seen > 0;
 }
 
-function verified(view: AnalysisView, c: Candidate, reanalyse: Reanalyse): boolean {
-  const cache = (view.result.derived.verified ??= new Map<string, boolean>()) as Map<string, boolean>;
+/** A diagnostic about a layer's own overlap (not the compound pattern of a stack ending there). */
+function isOwn(report: FileReport, pattern: number[][] | undefined, model: string | undefined, path: string | undefined): boolean {
+  const layer = report.models.find((m) => !model || m.name === model)?.layers.find((l) => l.path === path);
+  return !!layer && JSON.stringify(layer.overlap ?? null) === JSON.stringify(pattern ?? null);
+}
+
+/** The requested diagnostics this edit cures: gone from the new report (same code, layer, and
+ *  own-versus-stacked kind). */
+function curedDiagnostics(view: AnalysisView, after: FileReport, c: Candidate, requested: LspDiagnostic[]): LspDiagnostic[] {
+  return requested.filter((d) => {
+    const data = d.data as DiagnosticData | undefined;
+    if (!data?.path || !c.replaced.has(data.path)) return false;
+    const original = view.report.diagnostics.find((r) => r.code === d.code && r.path === data.path && r.model === data.model && typeof d.message === "string" && d.message.startsWith(r.message));
+    const own = original ? isOwn(view.report, original.pattern, original.model, original.path) : true;
+    const newPath = c.renamed(data.path);
+    return !after.diagnostics.some(
+      (r) =>
+        r.code === 'uneven-overlap' &&
+        (r.path === newPath || r.path === data.path) &&
+        (!data.model || r.model === data.model) &&
+        isOwn(after, r.pattern, r.model, r.path) === own,
+    );
+  });
+}
+
+/** The diagnostics the candidate cures, after checking the edited text with the engine; [] when
+ *  it must not be offered. */
+function verify(view: AnalysisView, c: Candidate, reanalyse: Reanalyse, requested: LspDiagnostic[]): LspDiagnostic[] {
+  const cache = (view.result.derived.verified ??= new Map<string, FileReport | null>()) as Map<string, FileReport | null>;
   const newText = TextDocument.applyEdits(view.snapshot(), c.edits);
-  const known = cache.get(newText);
-  if (known !== undefined) return known;
-  const after = reanalyse(newText);
+  let after = cache.get(newText);
+  if (after === undefined) {
+    after = reanalyse(newText);
+    cache.set(newText, after);
+  }
+  if (!after) return [];
   const errorsBefore = view.report.diagnostics.filter((d) => d.severity === 'error').length;
-  const ok =
-    !!after &&
-    after.diagnostics.filter((d) => d.severity === 'error').length <= errorsBefore &&
-    outputsUnchanged(view.report, after, c) &&
-    warningGone(after, c);
-  cache.set(newText, ok);
-  return ok;
+  if (after.diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return [];
+  if (!outputsUnchanged(view.report, after, c) || !touchedEven(after, c)) return [];
+  return curedDiagnostics(view, after, c, requested);
 }
 
 function inputShapeAction(view: AnalysisView, params: CodeActionParams): CodeAction[] {
@@ -221,8 +249,8 @@ export function computeCodeActions(view: AnalysisView, params: CodeActionParams,
   if (!view.current) return [];
   const actions: CodeAction[] = [];
   const done = new Set<string>();
-  for (const d of params.context.diagnostics) {
-    if (d.code !== 'uneven-overlap' || d.source !== 'convlens') continue;
+  const requested = params.context.diagnostics.filter((d) => d.code === 'uneven-overlap' && d.source === 'convlens');
+  for (const d of requested) {
     const found = findLayer(view.report, d.data as DiagnosticData | undefined, d);
     if (!found) continue;
     const target = fixTarget(view, found.layer, found.model);
@@ -232,11 +260,12 @@ export function computeCodeActions(view: AnalysisView, params: CodeActionParams,
       const key = JSON.stringify(candidate.edits);
       if (done.has(key)) continue;
       done.add(key);
-      if (!verified(view, candidate, reanalyse)) continue;
+      const cured = verify(view, candidate, reanalyse, requested);
+      if (!cured.length) continue;
       actions.push({
         title: candidate.title,
         kind: CodeActionKind.QuickFix,
-        diagnostics: [d],
+        diagnostics: cured,
         isPreferred: candidate.renamed('x') === 'x',
         edit: { changes: { [view.result.uri]: candidate.edits } },
       });

@@ -33,7 +33,7 @@ function layerTitle(layers: LayerReport[]): string {
   if (unique.length === 1) {
     const parts = [`→ ${outText(first)}`];
     if (first.rf.length) parts.push(`rf ${rfText(first)}`, `jump ${jumpText(first)}`);
-    parts.push(`${humanCount(first.params)} params`);
+    if (first.params) parts.push(`${humanCount(first.params)} params`);
     return parts.join(' · ');
   }
   const ordered = layers;
@@ -43,7 +43,8 @@ function layerTitle(layers: LayerReport[]): string {
   if (ordered[0].rf.length && last.rf.length) {
     parts.push(`rf ${range(rfText(ordered[0]), rfText(last))}`, `jump ${range(jumpText(ordered[0]), jumpText(last))}`);
   }
-  parts.push(`${humanCount(ordered.reduce((a, l) => a + l.params, 0))} params`);
+  const params = ordered.reduce((a, l) => a + l.params, 0);
+  if (params) parts.push(`${humanCount(params)} params`);
   return parts.join(' · ');
 }
 

@@ -17,9 +17,10 @@ import {
   shapeText,
   shapesText,
 } from './format';
-import { groupSites, layerSignature, summarize, type LayerGroup } from './layerGroups';
+import { groupSites, layerSignature, summarize, type GroupMode, type LayerGroup } from './layerGroups';
 import type { Pos } from './positionMap';
-import type { LayerSite, Span0, ValueSite } from './reportIndex';
+import { spanOf, type LayerSite, type Span0, type ValueSite } from './reportIndex';
+import { selfAttributeCalled } from './syntaxIndex';
 
 export interface HoverOptions {
   /** A client command that opens the preview for a layer; no link without one. */
@@ -40,17 +41,82 @@ function identifierAt(text: string, offset: number): { word: string; attribute: 
   return { word: text.slice(start, end), attribute: text[start - 1] === '.' };
 }
 
+/** What the code at a position stands for: sites grouped per instance, or a whole model. */
+export type HoverTarget =
+  | { kind: 'sites'; sites: LayerSite[]; mode: GroupMode }
+  | { kind: 'groups'; groups: LayerGroup[] }
+  | { kind: 'model'; model: ModelReport };
+
 export function findLayerSites(view: AnalysisView, p: Pos): LayerSite[] {
+  const target = findTarget(view, p);
+  if (!target) return [];
+  if (target.kind === 'sites') return target.sites;
+  if (target.kind === 'groups') return target.groups.flatMap((g) => g.sites);
+  return [];
+}
+
+export function findTarget(view: AnalysisView, p: Pos): HoverTarget | null {
   const index = view.index();
   const direct = index.sitesAt(p);
-  if (direct.length) return direct;
-  const offset = view.snapshot().offsetAt(p);
+  if (direct.length) return { kind: 'sites', sites: direct, mode: 'site' };
+  const doc = view.snapshot();
+  const offset = doc.offsetAt(p);
   const syntax = view.syntax();
   const def = syntax.definitionNamedAt(offset);
-  if (def) return index.sitesWithin(spanOfOffsets(view, def.from, def.to));
+  if (def) {
+    if (def.kind === 'ClassDef') {
+      const line = doc.positionAt(def.from).line;
+      const model = view.report.models.find((m) => m.className === def.name && m.classLocation && m.classLocation.line - 1 <= line + def.decorators.length && m.classLocation.endLine - 1 >= line);
+      if (model) return { kind: 'model', model };
+    }
+    const sites = index.sitesWithin(spanOfOffsets(view, def.from, def.to));
+    return sites.length ? { kind: 'sites', sites, mode: def.kind === 'ClassDef' ? 'owner' : 'site' } : null;
+  }
+  const viaSelf = selfCallTarget(view, offset);
+  if (viaSelf) return viaSelf;
   const stmt = syntax.statementAt(offset, view.result.text);
-  if (stmt) return index.sitesWithin(spanOfOffsets(view, stmt.from, stmt.to));
-  return [];
+  if (stmt) {
+    const sites = index.sitesWithin(spanOfOffsets(view, stmt.from, stmt.to));
+    if (sites.length) return { kind: 'sites', sites, mode: 'site' };
+  }
+  return null;
+}
+
+/**
+ * `self.NAME(…)` in a method of class C, when the report does not say where the call happened:
+ * the module `NAME` of every instance of C (found from the layers C's own code made).
+ */
+function selfCallTarget(view: AnalysisView, offset: number): HoverTarget | null {
+  const syntax = view.syntax();
+  const call = syntax.callsContaining(offset, offset).find((c) => selfAttributeCalled(c) !== null);
+  const name = call ? selfAttributeCalled(call) : null;
+  const scope = syntax.scopeAt(offset);
+  const cls = scope ? (scope.node.kind === 'ClassDef' ? scope.node : scope.owner) : null;
+  if (!name || !cls) return null;
+  const owners = new Map<ModelReport, Set<string>>();
+  for (const m of view.report.models) if (m.className === cls.name) owners.set(m, new Set(['']));
+  const inClass = view.index().sitesWithin(spanOfOffsets(view, cls.from, cls.to));
+  for (const g of groupSites(view, inClass, 'owner')) {
+    const set = owners.get(g.model) ?? new Set<string>();
+    set.add(g.path);
+    owners.set(g.model, set);
+  }
+  const groups: LayerGroup[] = [];
+  for (const [model, prefixes] of owners) {
+    for (const prefix of prefixes) {
+      const path = prefix ? `${prefix}.${name}` : name;
+      const layers = model.layers
+        .map((layer, order) => ({ layer, order }))
+        .filter(({ layer }) => layer.kind === 'module' && (layer.path === path || layer.path.startsWith(`${path}.`)));
+      if (!layers.length) continue;
+      groups.push({
+        model,
+        path,
+        sites: layers.map(({ layer, order }) => ({ model, layer, order, kind: 'called', depth: 0, location: layer.defined[0] ?? NO_LOCATION, span: spanOf(layer.defined[0] ?? NO_LOCATION) })),
+      });
+    }
+  }
+  return groups.length ? { kind: 'groups', groups } : null;
 }
 
 function spanOfOffsets(view: AnalysisView, from: number, to: number): Span0 {
@@ -79,8 +145,10 @@ export function computeHover(view: AnalysisView, screen: Pos, options: HoverOpti
   const sections: string[] = [];
   const values = findValues(view, p);
   if (values.length) sections.push(valueSection(values));
-  const sites = findLayerSites(view, p);
-  if (sites.length) sections.push(layerSection(view, sites, options));
+  const target = findTarget(view, p);
+  if (target?.kind === 'model') sections.push(modelSection(target.model));
+  else if (target?.kind === 'sites') sections.push(groupsSection(groupSites(view, target.sites, target.mode), options));
+  else if (target?.kind === 'groups') sections.push(groupsSection(target.groups, options));
   if (!sections.length) return null;
   const contents: MarkupContent = { kind: 'markdown', value: sections.join('\n\n---\n\n') };
   return { contents };
@@ -96,8 +164,25 @@ function valueSection(values: ValueSite[]): string {
   return `\`${name}\`: \`${distinct.split(' | ').join('`, `')}\`${runs}${where}`;
 }
 
-function layerSection(view: AnalysisView, sites: LayerSite[], options: HoverOptions): string {
-  const groups = groupSites(view, sites);
+function modelSection(model: ModelReport): string {
+  const layers = model.layers.map((layer, order) => ({ model, layer, order, kind: 'defined' as const, depth: 0, location: layer.defined[0] ?? NO_LOCATION, span: spanOf(layer.defined[0] ?? NO_LOCATION) }));
+  const header =
+    `**${model.name}** — ${countText(model.params)} params · ${countText(model.macs)} MACs · ` +
+    `\`${shapesText(model.inputs)}\` → \`${shapesText(model.outputs)}\`` +
+    `\n\ninput ${INPUT_SOURCE[model.inputSource]}${model.incomplete ? ' · forward not followed to the end (see the problems)' : ''}`;
+  return `${header}\n\n${instanceTableRows({ model, path: '', sites: layers })}`;
+}
+
+const INPUT_SOURCE: Record<ModelReport['inputSource'], string> = {
+  argument: 'given',
+  directive: 'from the `# convlens: input=` comment',
+  main: 'from the `__main__` block',
+  inferred: 'guessed from the first layer (set it with a `# convlens: input=(…)` comment)',
+};
+
+const NO_LOCATION = { file: '', line: 1, column: 0, endLine: 1, endColumn: 0 };
+
+function groupsSection(groups: LayerGroup[], options: HoverOptions): string {
   const singleLayers = groups.every((g) => g.sites.length === 1 && g.path === g.sites[0].layer.path);
   if (singleLayers) {
     const layers = groups.map((g) => g.sites[0].layer);
@@ -168,10 +253,12 @@ function foldRows(rows: Row[]): Row[] {
   return folded.map((f) => ({ label: f.count === 1 ? f.first : `${f.first} … ${f.last} (×${f.count})`, cells: f.cells }));
 }
 
+const NUMERIC_COLUMNS = new Set(['rf', 'jump', 'params', 'MACs', 'layers']);
+
 function renderTable(headers: string[], rows: Row[], total: string): string {
   const folded = foldRows(rows);
   const shown = folded.slice(0, MAX_ROWS);
-  const lines = [`| ${headers.join(' | ')} |`, `|${headers.map((_, i) => (i === 0 ? ':--' : '--:')).join('|')}|`];
+  const lines = [`| ${headers.join(' | ')} |`, `|${headers.map((h) => (NUMERIC_COLUMNS.has(h) ? '--:' : ':--')).join('|')}|`];
   for (const r of shown) lines.push(`| ${[r.label, ...r.cells].join(' | ')} |`);
   const more = folded.length - shown.length;
   if (more > 0) lines.push('', `… ${more} more row${more === 1 ? '' : 's'} (the full list: *ConvLens: Show Layer Table*)`);
@@ -204,15 +291,18 @@ function instanceDetail(group: LayerGroup): string {
   const name = group.path === '' ? `\`${group.model.name}\`` : `\`${group.path}\``;
   const title = `${name} — ${s.layers} layers · \`${shapesText(s.in)}\` → \`${shapesText(s.out)}\` · ${humanCount(s.params)} params · ${humanCount(s.macs)} MACs`;
   const geometry = s.last.rf.length ? `\n\nat the output: rf ${rfText(s.last)} · jump ${jumpText(s.last)}` : '';
-  const table = renderTable(
+  return `${title}${geometry}\n\n${instanceTableRows(group)}`.trimEnd();
+}
+
+function instanceTableRows(group: LayerGroup): string {
+  return renderTable(
     ['layer', 'op', 'out', 'rf', 'jump', 'params', 'MACs'],
     group.sites.map(({ layer }) => ({
       label: `\`${layer.path}\``,
       cells: [layer.op, shapesText(layer.out), rfText(layer), jumpText(layer), humanCount(layer.params), humanCount(layer.macs)],
     })),
     '',
-  );
-  return `${title}${geometry}\n\n${table}`.trimEnd();
+  ).trimEnd();
 }
 
 function instanceTable(groups: LayerGroup[]): string {
@@ -235,4 +325,3 @@ function totals(layers: LayerReport[]): string {
   return `total: ${countText(params)} params · ${countText(macs)} MACs`;
 }
 
-export { shapeText };

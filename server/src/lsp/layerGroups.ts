@@ -32,12 +32,25 @@ function selfNameAt(view: AnalysisView, kind: 'defined' | 'called', line: number
   return null;
 }
 
-function instancePath(view: AnalysisView, site: LayerSite): string {
+/**
+ * `site`: the instance the code at the site makes (`self.conv1 = conv3x3(…)` → `layer1.0.conv1`).
+ * `owner`: the instance of the class whose code the site is in (→ `layer1.0`).
+ */
+export type GroupMode = 'site' | 'owner';
+
+function instancePath(view: AnalysisView, site: LayerSite, mode: GroupMode): string {
   const layer = site.layer;
-  if (site.depth === 0 || layer.kind === 'function') return layer.path;
+  if (layer.kind === 'function') return layer.path;
   const segments = layer.path.split('.');
   const stack = layer[site.kind];
   const own = selfNameAt(view, site.kind, site.location.line, site.location.column);
+  if (mode === 'owner') {
+    const at = own ? segments.lastIndexOf(own) : -1;
+    return at >= 0 ? segments.slice(0, at).join('.') : UNKNOWN_OWNER;
+  }
+  // A definition at depth 0 is the constructor call itself (an argument of `nn.Sequential(…)` is
+  // its own instance even inside `self.main = …`); a call frame names what it calls.
+  if (site.depth === 0 && site.kind === 'defined') return layer.path;
   if (own) {
     const at = segments.lastIndexOf(own);
     if (at >= 0) return segments.slice(0, at + 1).join('.');
@@ -53,11 +66,31 @@ function instancePath(view: AnalysisView, site: LayerSite): string {
   return layer.path;
 }
 
+const UNKNOWN_OWNER = '\u0000';
+
+/** A layer made in a class without `self.NAME = …` (a local list turned into a Sequential later)
+ *  belongs to the deepest known instance whose path is a prefix of its own. */
+function adoptOwner(path: string, known: readonly string[]): string {
+  let best: string | null = null;
+  for (const p of known) {
+    if ((p === '' || path.startsWith(`${p}.`)) && (best === null || p.length > best.length)) best = p;
+  }
+  return best ?? path.split('.').slice(0, -1).join('.');
+}
+
 /** Groups sites by model and instance, in execution order. */
-export function groupSites(view: AnalysisView, sites: readonly LayerSite[]): LayerGroup[] {
+export function groupSites(view: AnalysisView, sites: readonly LayerSite[], mode: GroupMode = 'site'): LayerGroup[] {
+  const paths = sites.map((site) => instancePath(view, site, mode));
+  const knownByModel = new Map<string, string[]>();
+  sites.forEach((site, i) => {
+    if (paths[i] === UNKNOWN_OWNER) return;
+    const list = knownByModel.get(site.model.name) ?? [];
+    if (!list.includes(paths[i])) list.push(paths[i]);
+    knownByModel.set(site.model.name, list);
+  });
   const groups = new Map<string, LayerGroup>();
-  for (const site of sites) {
-    const path = instancePath(view, site);
+  for (const [i, site] of sites.entries()) {
+    const path = paths[i] === UNKNOWN_OWNER ? adoptOwner(site.layer.path, knownByModel.get(site.model.name) ?? []) : paths[i];
     const key = `${site.model.name}\u0000${path}`;
     let group = groups.get(key);
     if (!group) {
