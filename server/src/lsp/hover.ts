@@ -55,7 +55,7 @@ export function findLayerSites(view: AnalysisView, p: Pos): LayerSite[] {
   return [];
 }
 
-export function findTarget(view: AnalysisView, p: Pos): HoverTarget | null {
+export function findTarget(view: AnalysisView, p: Pos, wholeStatement = true): HoverTarget | null {
   const index = view.index();
   const direct = index.sitesAt(p);
   if (direct.length) return { kind: 'sites', sites: direct, mode: 'site' };
@@ -74,7 +74,7 @@ export function findTarget(view: AnalysisView, p: Pos): HoverTarget | null {
   }
   const viaSelf = selfCallTarget(view, offset);
   if (viaSelf) return viaSelf;
-  const stmt = syntax.statementAt(offset, view.result.text);
+  const stmt = wholeStatement ? syntax.statementAt(offset, view.result.text) : null;
   if (stmt) {
     const sites = index.sitesWithin(spanOfOffsets(view, stmt.from, stmt.to));
     if (sites.length) return { kind: 'sites', sites, mode: 'site' };
@@ -145,7 +145,8 @@ export function computeHover(view: AnalysisView, screen: Pos, options: HoverOpti
   const sections: string[] = [];
   const values = findValues(view, p);
   if (values.length) sections.push(valueSection(values));
-  const target = findTarget(view, p);
+  // On a variable, the statement around it is not what the cursor means.
+  const target = findTarget(view, p, values.length === 0);
   if (target?.kind === 'model') sections.push(modelSection(target.model));
   else if (target?.kind === 'sites') sections.push(groupsSection(groupSites(view, target.sites, target.mode), options));
   else if (target?.kind === 'groups') sections.push(groupsSection(target.groups, options));

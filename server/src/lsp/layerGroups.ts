@@ -40,7 +40,7 @@ export type GroupMode = 'site' | 'owner';
 
 function instancePath(view: AnalysisView, site: LayerSite, mode: GroupMode): string {
   const layer = site.layer;
-  if (layer.kind === 'function') return layer.path;
+  if (layer.kind === 'function' && site.depth === 0) return layer.path;
   const segments = layer.path.split('.');
   const stack = layer[site.kind];
   const own = selfNameAt(view, site.kind, site.location.line, site.location.column);
