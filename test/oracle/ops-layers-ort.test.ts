@@ -133,7 +133,7 @@ function convConfig(random: Random, nd: 1 | 2 | 3): Config {
         const total = kernel.map((k, i) => dilation[i]! * (k - 1));
         return [...total.map((t) => Math.floor(t / 2)), ...total.map((t) => t - Math.floor(t / 2))];
       };
-      const padAttrs =
+      const padAttrs: Record<string, string | number[]> =
         paddingKind === 'same'
           ? dilation.some((d) => d > 1)
             ? { pads: samePads() }

@@ -19,7 +19,7 @@ import { format, parse } from '../../server/src/engine/rational';
 // ---------------------------------------------------------------------------------------------
 // helpers
 
-const t = (shape: number[], geometry: AxisGeometry[] | null = null): Tensor => ({ kind: 'tensor', shape, geometry });
+const t = (shape: number[], geometry: readonly AxisGeometry[] | null = null): Tensor => ({ kind: 'tensor', shape, geometry });
 const geo = (rf: number | string, jump: number | string, n = 2): AxisGeometry[] =>
   Array.from({ length: n }, () => ({ rf: parse(rf), jump: parse(jump) }));
 
