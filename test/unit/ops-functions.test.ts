@@ -162,6 +162,17 @@ test('elementwise geometry: rf is the largest, jump the first operand’s', () =
   const w = t([8], [g(17, 1)]);
   assert.deepEqual(geo(out('Tensor.__add__', [a, w])), ['3@2', '17@2']);
   assert.deepEqual(geo(out('Tensor.__add__', [w, a])), ['3@2', '17@1']);
+  // Operands broadcast along an axis have no positions there: a layer-scale parameter [C, 1, 1]
+  // (fresh geometry from torch.ones) or an SE gate [N, C, 1, 1] leaves the feature map's geometry.
+  const layerScale = out('torch.ones', [4, 1, 1]);
+  assert.deepEqual(geo(layerScale), ['1@1']);
+  assert.deepEqual(geo(out('Tensor.__mul__', [layerScale, a])), ['3@2', '3@2']);
+  const gate = t([1, 4, 1, 1], [g(200, 8), g(200, 8)]);
+  assert.deepEqual(geo(out('Tensor.__mul__', [gate, a])), ['3@2', '3@2']);
+  assert.deepEqual(geo(out('Tensor.__mul__', [a, gate])), ['3@2', '3@2']);
+  // ...but along torch.cat's dim sizes differ without broadcasting.
+  const strip = t([1, 4, 8, 1], [g(5, 4), g(5, 4)]);
+  assert.deepEqual(geo(out('torch.cat', [[strip, a], -1])), ['5@4', '5@4']);
   // Fractions survive exactly.
   const up = t([1, 4, 8, 8], [g(rational(5, 2), rational(1, 2)), g(2, rational(1, 2))]);
   assert.deepEqual(geo(out('Tensor.__add__', [up, a])), ['3@1/2', '3@1/2']);

@@ -54,7 +54,7 @@ export function concatenate(fn: string, tensors: readonly Tensor[], dim: number)
   }
   const shape = [...first.t.shape];
   shape[d] = total;
-  return makeTensor(fn, shape, mergeGeometry(rank, kept.map(({ t }) => t)));
+  return makeTensor(fn, shape, mergeGeometry(shape, kept.map(({ t }) => t), d));
 }
 
 export function stack(fn: string, tensors: readonly Tensor[], dim: number): Tensor {
@@ -72,7 +72,7 @@ export function stack(fn: string, tensors: readonly Tensor[], dim: number): Tens
   });
   const rank = first.shape.length;
   const d = wrapDim(fn, dim, rank + 1, first.shape);
-  const merged = mergeGeometry(rank, tensors);
+  const merged = mergeGeometry(first.shape, tensors);
   const axes = axisGeometries(makeTensor(fn, first.shape, merged));
   axes.splice(d, 0, null);
   const shape = [...first.shape];

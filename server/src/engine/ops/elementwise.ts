@@ -3,8 +3,9 @@
 // torch.softmax...). The functional forms F.relu/F.softmax belong to the layer catalogue.
 //
 // Geometry (DESIGN.md, elementwise merge): per trailing axis, rf = the largest of the inputs that
-// carry geometry there, jump = the first such input's (in argument order). Scalars and tensors
-// without geometry do not change the other operand's geometry.
+// carry geometry there, jump = the first such input's (in argument order). Scalars, tensors
+// without geometry and operands broadcast along an axis do not change the other operand's
+// geometry (see mergeGeometry).
 
 import { max as maxRational } from '../rational';
 import type { AxisGeometry, FunctionSpec, OpArgs, OpResult, OpValue, Tensor } from './types';
@@ -63,18 +64,25 @@ export function broadcastShapes(fn: string, operands: readonly Labelled[]): numb
 }
 
 /**
- * Elementwise merge of geometry into a result of rank `rank`; `inputs` in priority order (the first
- * one with geometry on an axis gives that axis its jump).
+ * Elementwise merge of geometry into a result of shape `shape`; `inputs` in priority order (the
+ * first one with geometry on an axis gives that axis its jump). An operand broadcast along an axis
+ * (size 1 stretched to the result's size) has no positions there, so it does not take part on that
+ * axis: a layer-scale parameter of shape [C, 1, 1] or an SE gate of shape [N, C, 1, 1] multiplied
+ * with a feature map leaves the map's geometry as it is. `joinDim` (torch.cat's dim) may differ in
+ * size between inputs without being a broadcast.
  */
-export function mergeGeometry(rank: number, inputs: readonly Operand[]): AxisGeometry[] | null {
+export function mergeGeometry(shape: readonly number[], inputs: readonly Operand[], joinDim = -1): AxisGeometry[] | null {
+  const rank = shape.length;
   const axes: (AxisGeometry | null)[] = new Array(rank).fill(null);
   for (const input of inputs) {
     if (!isTensor(input) || !input.geometry) continue;
     const offset = rank - input.shape.length;
     axisGeometries(input).forEach((g, i) => {
+      const d = offset + i;
       if (!g) return;
-      const current = axes[offset + i];
-      axes[offset + i] = current ? { rf: maxRational(current.rf, g.rf), jump: current.jump } : g;
+      if (d !== joinDim && input.shape[i] === 1 && shape[d] !== 1) return;
+      const current = axes[d];
+      axes[d] = current ? { rf: maxRational(current.rf, g.rf), jump: current.jump } : g;
     });
   }
   return geometryFromAxes(axes);
@@ -99,7 +107,7 @@ export function broadcastOperands(fn: string, named: readonly [string, OpValue |
     fn,
     operands.map((op, i) => ({ label: named[i]![0], shape: shapeOf(op) })),
   );
-  return makeTensor(fn, shape, mergeGeometry(shape.length, operands));
+  return makeTensor(fn, shape, mergeGeometry(shape, operands));
 }
 
 /** In-place ops write into `self`: the broadcast result must have self's shape exactly. */
