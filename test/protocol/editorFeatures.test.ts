@@ -1,0 +1,191 @@
+// Code lenses, inlay hints and diagnostics over the real protocol, on the fixtures: numbers from
+// the PyTorch references in fixtures/expected, warnings where DESIGN.md's overlap rule says
+// (k mod s ≠ 0 with dilation 1) and nowhere else, and the settings that turn things off.
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { DiagnosticSeverity, type CodeLens } from 'vscode-languageserver/node';
+import { LspClient, fixtureUri, positionOf } from './lspClient';
+import { expected, expectedLayer, fixtureText, shape, withInputs } from './fixtureText';
+
+let client: LspClient;
+before(async () => {
+  client = await LspClient.start({ initializationOptions: { setInputShapeCommand: 'convlens.setInputShape' } });
+});
+after(async () => {
+  assert.equal(await client.stop(), 0);
+});
+
+const WHOLE = { start: { line: 0, character: 0 }, end: { line: 10_000, character: 0 } };
+
+function linesOf(text: string, needle: string): number[] {
+  return text.split('\n').flatMap((line, i) => (line.includes(needle) ? [i] : []));
+}
+
+function lensTitles(lenses: CodeLens[], line: number): string[] {
+  return lenses.filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
+}
+
+function human(n: number): string {
+  if (n < 1000) return String(n);
+  const [value, unit] = n >= 1e9 ? [n / 1e9, 'G'] : n >= 1e6 ? [n / 1e6, 'M'] : [n / 1e3, 'K'];
+  return `${Number(value.toPrecision(3))}${unit}`;
+}
+
+describe('VAE decoder', () => {
+  const uri = fixtureUri('vae_decoder.py');
+  const text = withInputs(fixtureText('vae_decoder.py'), { Decoder: [2, 128], ResizeConvDecoder: [2, 128] });
+  const ref = expected('vae_decoder_Decoder');
+  const resize = expected('vae_decoder_ResizeConvDecoder');
+  const resizeClass = text.indexOf('class ResizeConvDecoder');
+  const decoderLines = linesOf(text.slice(0, resizeClass), 'nn.ConvTranspose2d(');
+  before(async () => {
+    await client.open(uri, text);
+  });
+
+  test('uneven-overlap warnings on every transposed convolution of Decoder (k=3, s=2), at the call', () => {
+    const diagnostics = client.diagnostics.get(uri)?.diagnostics ?? [];
+    const uneven = diagnostics.filter((d) => d.code === 'uneven-overlap');
+    assert.equal(decoderLines.length, 2);
+    assert.deepEqual([...new Set(uneven.map((d) => d.range.start.line))], decoderLines);
+    // Three layers are built by the loop line, one by the head line (plus the stack's compound warning).
+    assert.equal(uneven.filter((d) => d.range.start.line === decoderLines[0]).length, 3);
+    for (const d of uneven) {
+      assert.equal(d.severity, DiagnosticSeverity.Warning);
+      assert.equal(d.source, 'convlens');
+      assert.equal(d.range.start.character, text.split('\n')[d.range.start.line].indexOf('nn.ConvTranspose2d('));
+      const href = d.codeDescription?.href ?? '';
+      assert.match(href, /README\.md#diagnostics$/);
+      assert.ok(existsSync(fileURLToPath(href.replace(/#.*$/, ''))), href);
+    }
+    // ResizeConvDecoder has no transposed convolution and no warning.
+    assert.ok(uneven.every((d) => d.range.start.line < text.slice(0, resizeClass).split('\n').length - 1));
+  });
+
+  test('code lenses: model summary (click: set input), per-layer numbers, the checkerboard warning', async () => {
+    const lenses = await client.codeLenses(uri);
+    const classLine = positionOf(text, 'class Decoder').line;
+    const [modelLens] = lenses.filter((l) => l.range.start.line === classLine);
+    assert.equal(modelLens.command?.title, `${human(ref.params)} params · ${(ref.macs / 1e9).toFixed(2)} GMACs · 2×128 → ${shape(ref.outputs[0])}`);
+    assert.equal(modelLens.command?.command, 'convlens.setInputShape');
+    assert.deepEqual(modelLens.command?.arguments, [{ uri, line: classLine, shape: '2,128', model: 'Decoder()' }]);
+
+    const head = expectedLayer(ref, 'head.0');
+    assert.deepEqual(lensTitles(lenses, decoderLines[1]), [
+      `→ ${shape(head.out.slice(1))} · rf ${head.rf[0]} · jump ${head.jump[0]} · ${human(32 * 32 * 3 * 3 + 32)} params`,
+      '⚠ uneven overlap 2:1 — checkerboard',
+    ]);
+    const [b0, b6] = [expectedLayer(ref, 'blocks.0'), expectedLayer(ref, 'blocks.6')];
+    const loop = lensTitles(lenses, decoderLines[0]);
+    assert.equal(loop[0], `×3 · → ${shape(b0.out.slice(1))} … ${shape(b6.out.slice(1))} · rf ${b0.rf[0]} … ${b6.rf[0]} · jump ${b0.jump[0]} … ${b6.jump[0]} · 387K params`);
+    assert.equal(loop[1], '⚠ uneven overlap 2:1 — checkerboard');
+
+    const out = expectedLayer(resize, 'out');
+    assert.deepEqual(lensTitles(lenses, positionOf(text, 'self.out = nn.Conv2d').line), [
+      `→ ${shape(out.out.slice(1))} · rf ${out.rf[0]} · jump ${out.jump[0]} · ${human(32 * 3 * 9 + 3)} params`,
+    ]);
+  });
+
+  test('inlay hints: the shape after each tensor assignment in forward', async () => {
+    const hints = await client.inlayHints(uri, WHOLE);
+    const at = (needle: string) => {
+      const p = positionOf(text, needle);
+      return hints.filter((h) => h.position.line === p.line).map((h) => ({ character: h.position.character, label: h.label }));
+    };
+    assert.deepEqual(at('x = self.fc(z).view(-1'), [{ character: 9, label: `: ${shape(expectedLayer(ref, 'blocks.0').in)}` }]);
+    assert.deepEqual(at('x = self.blocks(x)'), [{ character: 9, label: `: ${shape(expectedLayer(ref, 'blocks.8').out)}` }]);
+    const ups = ['ups.0.2', 'ups.1.2', 'ups.2.2'].map((n) => shape(expectedLayer(resize, n).out));
+    assert.deepEqual(at('x = up(x)'), [{ character: 13, label: `: ${ups.join(' | ')}` }]);
+    // Only the requested range.
+    const first = positionOf(text, 'x = self.fc(z)').line;
+    const ranged = await client.inlayHints(uri, { start: { line: first, character: 0 }, end: { line: first, character: 80 } });
+    assert.equal(ranged.length, 1);
+  });
+});
+
+describe('DCGAN: kernel 4, stride 2 overlaps evenly', () => {
+  const uri = fixtureUri('dcgan.py');
+  const text = withInputs(fixtureText('dcgan.py'), { Generator: [1, 100, 1, 1], Discriminator: [1, 3, 64, 64] });
+  const ref = expected('dcgan_Generator');
+  before(async () => {
+    await client.open(uri, text);
+  });
+
+  test('no uneven-overlap warning anywhere, and the transposed convolutions are analysed', async () => {
+    const diagnostics = client.diagnostics.get(uri)?.diagnostics ?? [];
+    assert.deepEqual(diagnostics.filter((d) => d.code === 'uneven-overlap'), []);
+    const lenses = await client.codeLenses(uri);
+    const lines = linesOf(text, 'nn.ConvTranspose2d(');
+    assert.equal(lines.length, 5);
+    const outs = ['main.0', 'main.3', 'main.6', 'main.9', 'main.12'].map((n) => shape(expectedLayer(ref, n).out.slice(1)));
+    lines.forEach((line, i) => {
+      const titles = lensTitles(lenses, line);
+      assert.equal(titles.length, 1, `one lens, no warning, on line ${line + 1}: ${titles}`);
+      assert.ok(titles[0].startsWith(`→ ${outs[i]} · `), titles[0]);
+    });
+  });
+});
+
+describe('errors, gridding, unknown code, and the settings', () => {
+  const mismatchUri = fixtureUri('scratch_mismatch.py');
+  const mismatch = [
+    'import torch',
+    'from torch import nn',
+    '',
+    '',
+    'class Merge(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.a = nn.Conv2d(3, 8, 3, stride=2, padding=1)',
+    '        self.b = nn.Conv2d(3, 8, 3, dilation=2, padding=2)',
+    '        self.c = nn.Conv2d(8, 8, 3, dilation=4, padding=4)',
+    '',
+    '    def forward(self, x):',
+    '        y = torch.cat([self.a(x), self.b(x)], dim=1)',
+    '        z = self.c(self.b(x))',
+    '        w = mystery.transform(z)',
+    '        return z',
+    '',
+  ].join('\n');
+
+  test('a torch.cat of unequal sizes is an error; stacked dilations 2, 4 a gridding warning', async () => {
+    await client.open(mismatchUri, mismatch);
+    const diagnostics = client.diagnostics.get(mismatchUri)?.diagnostics ?? [];
+    const cat = diagnostics.find((d) => d.code === 'shape-mismatch');
+    assert.ok(cat, JSON.stringify(diagnostics));
+    assert.equal(cat.severity, DiagnosticSeverity.Error);
+    assert.equal(cat.range.start.line, 12);
+    const grid = diagnostics.find((d) => d.code === 'gridding');
+    assert.ok(grid, JSON.stringify(diagnostics));
+    assert.equal(grid.severity, DiagnosticSeverity.Warning);
+    // `unknown` only when the setting asks for it.
+    assert.equal(diagnostics.filter((d) => d.code === 'unknown').length, 0);
+  });
+
+  test('convlens.diagnostics.unknown: unknown code as hints', async () => {
+    const next = client.nextDiagnostics(mismatchUri, 1);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { convlens: { diagnostics: { unknown: true } } } });
+    const { diagnostics } = await next;
+    const unknown = diagnostics.filter((d) => d.code === 'unknown');
+    assert.ok(unknown.length >= 1, JSON.stringify(diagnostics));
+    assert.ok(unknown.every((d) => d.severity === DiagnosticSeverity.Hint));
+    assert.ok(unknown.some((d) => d.range.start.line === 14), JSON.stringify(unknown));
+  });
+
+  test('convlens.codeLens.enable and convlens.inlayHints.enable turn them off', async () => {
+    const uri = fixtureUri('vae_decoder.py');
+    assert.ok((await client.codeLenses(uri)).length > 0);
+    assert.ok((await client.inlayHints(uri, WHOLE)).length > 0);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { convlens: { codeLens: { enable: false }, inlayHints: { enable: false } } },
+    });
+    assert.deepEqual(await client.codeLenses(uri), []);
+    assert.deepEqual(await client.inlayHints(uri, WHOLE), []);
+    await client.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { convlens: { codeLens: { enable: true }, inlayHints: { enable: true } } },
+    });
+    assert.ok((await client.codeLenses(uri)).length > 0);
+  });
+});
