@@ -34,7 +34,8 @@ export interface SchedulerHooks {
   failed(doc: OpenDocument, error: unknown): void;
 }
 
-const CACHE_LIMIT = 24;
+// Enough for undo/redo across a few edits; each entry holds a report and its derived indexes.
+const CACHE_LIMIT = 6;
 
 export class AnalysisScheduler {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();

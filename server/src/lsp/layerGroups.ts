@@ -18,6 +18,17 @@ export interface LayerGroup {
 
 /** The `self.NAME` a frame assigns (definitions) or calls (calls), or null. */
 function selfNameAt(view: AnalysisView, kind: 'defined' | 'called', line: number, column: number): string | null {
+  const cache = (view.result.derived.selfNames ??= new Map<string, string | null>()) as Map<string, string | null>;
+  const key = `${kind}:${line}:${column}`;
+  let name = cache.get(key);
+  if (name === undefined) {
+    name = findSelfName(view, kind, line, column);
+    cache.set(key, name);
+  }
+  return name;
+}
+
+function findSelfName(view: AnalysisView, kind: 'defined' | 'called', line: number, column: number): string | null {
   const doc = view.snapshot();
   const offset = doc.offsetAt({ line: line - 1, character: column });
   const syntax = view.syntax();

@@ -51,6 +51,8 @@ export class SyntaxIndex {
   readonly module: PyModule;
   private readonly scopes: Scope[] = [];
   private readonly calls: CallExpr[] = [];
+  /** Every statement, in source order (parents before children). */
+  private readonly statements: Stmt[] = [];
 
   constructor(text: string) {
     this.module = parsePython(text);
@@ -68,7 +70,10 @@ export class SyntaxIndex {
       }
     };
     visitBody(this.module.body, null);
-    for (const node of walk(this.module.body)) if (node.kind === 'Call') this.calls.push(node as CallExpr);
+    for (const node of walk(this.module.body)) {
+      if (node.kind === 'Call') this.calls.push(node as CallExpr);
+      else if (STATEMENT_KINDS.has(node.kind)) this.statements.push(node as Stmt);
+    }
   }
 
   /** The innermost class or function whose text contains `offset`. */
@@ -95,8 +100,8 @@ export class SyntaxIndex {
   /** The innermost statement containing `offset`; a compound statement only on its header line. */
   statementAt(offset: number, text: string): Stmt | null {
     let best: Stmt | null = null;
-    for (const node of walk(this.module.body)) {
-      if (!STATEMENT_KINDS.has(node.kind) || !contains(node, offset)) continue;
+    for (const node of this.statements) {
+      if (!contains(node, offset)) continue;
       if (COMPOUND_KINDS.has(node.kind)) {
         const headerEnd = text.indexOf('\n', node.from);
         if (headerEnd >= 0 && offset > headerEnd) continue;
