@@ -14,6 +14,7 @@ import {
   SERVER_COMMANDS,
   STATUS_NOTIFICATION,
   type ApplyInputShapeArgs,
+  type ConvLensSettings,
   type InitializationOptions,
   type StatusParams,
 } from '../../server/src/lsp/protocol';
@@ -31,10 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
-  const initializationOptions: InitializationOptions = {
-    settings: vscode.workspace.getConfiguration('convlens') as unknown as InitializationOptions['settings'],
-    setInputShapeCommand: SET_INPUT_SHAPE,
-  };
+  const initializationOptions: InitializationOptions = { settings: currentSettings(), setInputShapeCommand: SET_INPUT_SHAPE };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },
@@ -66,6 +64,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 export async function deactivate(): Promise<void> {
   await client?.stop();
   client = undefined;
+}
+
+/** The settings as plain data (the server also pulls them with workspace/configuration). */
+function currentSettings(): ConvLensSettings {
+  const c = vscode.workspace.getConfiguration('convlens');
+  return {
+    defaultInputShape: c.get<string>('defaultInputShape', ''),
+    defaultImageSize: c.get<number>('defaultImageSize', 224),
+    codeLens: { enable: c.get<boolean>('codeLens.enable', true) },
+    inlayHints: { enable: c.get<boolean>('inlayHints.enable', true) },
+    diagnostics: { unknown: c.get<boolean>('diagnostics.unknown', false) },
+  };
 }
 
 function activePythonUri(): string | undefined {

@@ -113,6 +113,11 @@ export class LspClient {
     return new Promise((resolveStatus) => this.statusWaiters.push({ test: (s) => s.uri === uri && s.version >= version, resolve: resolveStatus }));
   }
 
+  /** The next status for `uri` (not one already received) that passes `test`. */
+  futureStatus(uri: string, test: (s: StatusParams) => boolean = () => true): Promise<StatusParams> {
+    return new Promise((resolveStatus) => this.statusWaiters.push({ test: (s) => s.uri === uri && test(s), resolve: resolveStatus }));
+  }
+
   nextDiagnostics(uri: string, version: number): Promise<{ uri: string; version?: number; diagnostics: Diagnostic[] }> {
     return new Promise((resolveDiagnostics) =>
       this.diagnosticWaiters.push({ test: (d) => d.uri === uri && (d.version ?? 0) >= version, resolve: resolveDiagnostics }),
