@@ -14,7 +14,7 @@ import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
 import { installTorch, type TorchEnvironment } from './python/torchLib';
 import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, Value } from './python/values';
 
-const DEFAULT_BUDGET = 1_000_000;
+const DEFAULT_BUDGET = 400_000;
 
 interface Candidate {
   name: string;
@@ -55,6 +55,7 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     readFile: (p) => (p === options.file ? options.text : options.readFile(p)),
     diagnostics: (severity, code, message, site) => addDiagnostic(severity, code as DiagnosticCode, message, site),
     stepBudget: options.stepBudget ?? DEFAULT_BUDGET,
+    timeLimitMs: options.timeLimitMs,
   });
   installBuiltins(interp);
   const torch = installTorch(interp);
@@ -463,7 +464,8 @@ const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b
 function overlapDiagnostics(records: LayerRecord[], layers: LayerReport[], addDiagnostic: AddDiagnostic): void {
   let stack: number[] = [];
   const flush = (): void => {
-    if (stack.length >= 2) {
+    const period = stack.reduce((p, i) => p * Math.max(1, ...(records[i]!.geometry?.stride ?? [1])), 1);
+    if (stack.length >= 2 && period <= 4096) {
       const last = stack[stack.length - 1]!;
       const axes = layers[last]!.overlap?.length ?? 0;
       const combined: number[][] = [];

@@ -2,7 +2,7 @@
 // and "Overlap of a transposed convolution"). Everything here is per spatial axis and exact:
 // rf and jump are Rationals because up-sampling makes them fractional (47/8, 240/31).
 
-import type { AxisGeometry, Tensor } from './ops/types';
+import { OpError, type AxisGeometry, type Tensor } from './ops/types';
 import { ONE, add, div, max as rmax, mul, rational, sub, type Rational } from './rational';
 
 // ---------------------------------------------------------------------------------------------
@@ -129,9 +129,24 @@ export function resizeCoordinateScale(o: ResizeAxisOptions): Rational {
   return rational(o.inSize, o.outSize);
 }
 
+/**
+ * Input positions one output of a resize actually reads. Interpolating modes read 2 (linear) or 4
+ * (cubic) neighbours, except where every output lands exactly on an input sample so that the
+ * other taps get weight 0: a whole coordinate step with align_corners (o·c), or an odd whole step
+ * with half-pixel centres ((o + ½)·c − ½), e.g. a resize to the same size.
+ */
+export function resizeReadSpan(o: ResizeAxisOptions): number {
+  const span = resizeSpan(o.mode);
+  if (span === 1) return 1;
+  const c = resizeCoordinateScale(o);
+  const alignCorners = o.alignCorners === true && o.outSize > 1;
+  if (c.den === 1 && (alignCorners || c.num % 2 === 1)) return 1;
+  return span;
+}
+
 export function resizeAxis(input: AxisGeometry, o: ResizeAxisOptions): AxisGeometry {
   if (o.mode === 'area') return adaptivePoolAxis(input, o.inSize, o.outSize);
-  return growAxis(input, resizeSpan(o.mode), mul(input.jump, resizeCoordinateScale(o)));
+  return growAxis(input, resizeReadSpan(o), mul(input.jump, resizeCoordinateScale(o)));
 }
 
 /** PixelShuffle r along one axis: output o reads input floor(o/r). */
@@ -188,6 +203,9 @@ export function rationalFromNumber(x: number, maxDenominator = 1_000_000): Ratio
 // ---------------------------------------------------------------------------------------------
 // Overlap of transposed convolutions (checkerboard analysis)
 
+/** Periods longer than this are not worth a pattern (and would cost memory): absurd strides. */
+export const MAX_OVERLAP_PERIOD = 4096;
+
 /**
  * How many kernel taps land on each output position of a transposed convolution along one axis,
  * over one interior period: `pattern[m]` is #{(i, t) : i·s + t·d − p = o} for interior outputs
@@ -196,6 +214,9 @@ export function rationalFromNumber(x: number, maxDenominator = 1_000_000): Ratio
  * with p=1 → [1, 2].
  */
 export function overlapPattern(kernel: number, stride: number, dilation = 1, padding = 0): number[] {
+  if (stride > MAX_OVERLAP_PERIOD || kernel > 1 << 20) {
+    throw new OpError('invalid-argument', `stride ${stride} / kernel ${kernel} is too large to analyse`);
+  }
   const pattern: number[] = [];
   for (let m = 0; m < stride; m++) {
     let count = 0;

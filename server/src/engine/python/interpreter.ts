@@ -70,10 +70,14 @@ export interface Library {
 /** Statement kinds whose failure binds their targets to Unknown and execution goes on. */
 const TOLERATED = new Set(['Assign', 'AnnAssign', 'AugAssign', 'Expr', 'Return', 'If', 'For', 'While', 'With', 'Assert']);
 
+/** A wall-clock bound besides the step budget: the editor must never wait on an analysis. */
+export const DEFAULT_TIME_LIMIT_MS = 2000;
+
 export interface InterpreterOptions {
   readFile: (path: string) => string | null;
   diagnostics: DiagnosticSink;
   stepBudget: number;
+  timeLimitMs?: number;
   maxDepth?: number;
 }
 
@@ -95,8 +99,11 @@ export class Interpreter {
   /** The `object` and `type` classes, installed by builtins. */
   objectClass!: ClassValue;
 
+  private readonly deadline: number;
+
   constructor(readonly options: InterpreterOptions) {
     this.budget = options.stepBudget;
+    this.deadline = performance.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
     this.maxDepth = options.maxDepth ?? 120;
   }
 
@@ -120,7 +127,13 @@ export class Interpreter {
   }
 
   tick(node: ast.Span | null, file: SourceFile | null): void {
-    if (++this.steps > this.budget) {
+    if ((++this.steps & 4095) === 0 && performance.now() > this.deadline) {
+      throw new AnalysisAborted(
+        `the analysis stopped after ${this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms (an endless or very long computation?)`,
+        node && file ? this.site(file, node) : this.currentSite(),
+      );
+    }
+    if (this.steps > this.budget) {
       throw new AnalysisAborted(
         `the analysis stopped after ${this.budget.toLocaleString('en-US')} steps (an endless or very long loop?)`,
         node && file ? this.site(file, node) : this.currentSite(),
@@ -368,11 +381,16 @@ export class Interpreter {
           current = this.getItem(obj, index, this.site(scope.file, t));
         } else this.raise('SyntaxError', 'illegal expression for augmented assignment', this.site(scope.file, t));
         const value = this.eval(stmt.value, scope);
-        const result = this.binary(stmt.op, current, value, this.site(scope.file, stmt), true);
-        if (current.kind === 'list' && result.kind === 'list' && stmt.op === '+') {
-          current.items = result.items; // list += is in place
+        let stored: Value;
+        if (current.kind === 'list' && stmt.op === '+') {
+          // list += iterable extends in place (and must not copy: loops build long lists this way).
+          const extra = value.kind === 'unknown' ? [value] : this.toArray(value, this.site(scope.file, stmt));
+          if (current.items.length + extra.length > MAX_SEQUENCE) this.raise('MemoryError', 'list too long to analyse', this.site(scope.file, stmt));
+          for (const x of extra) current.items.push(x);
+          stored = current;
+        } else {
+          stored = this.binary(stmt.op, current, value, this.site(scope.file, stmt), true);
         }
-        const stored = current.kind === 'list' && stmt.op === '+' ? current : result;
         if (t.kind === 'Name') this.setName(t.id, stored, scope);
         else if (t.kind === 'Attribute') this.setAttr(obj!, t.attr, stored, this.site(scope.file, t));
         else this.setItem(obj!, index!, stored, this.site(scope.file, t));
@@ -794,6 +812,9 @@ export class Interpreter {
   }
 
   call(fn: Value, args: CallArgs, site: Site | null): Value {
+    // Calls cost more than statements (module construction, ops): they count several steps.
+    this.steps += 4;
+    this.tick(null, null);
     switch (fn.kind) {
       case 'function':
         return this.callFunction(fn, args, site);
