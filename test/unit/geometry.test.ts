@@ -15,6 +15,7 @@ import {
   pixelUnshuffleAxis,
   rationalFromNumber,
   resizeAxis,
+  resizeReadSpan,
   spatialGeometry,
   stackOverlapPattern,
   transposedConvAxis,
@@ -114,6 +115,17 @@ describe('rf / jump algebra', () => {
     assert.equal(show(resizeAxis(axis(1, 1), { mode: 'nearest', inSize: 5, outSize: 7, scaleFactor: rational(3, 2) })), 'rf 1, jump 2/3');
     // nearest ignores align_corners
     assert.equal(show(resizeAxis(axis(1, 1), { mode: 'nearest', inSize: 5, outSize: 10, alignCorners: true })), 'rf 1, jump 1/2');
+  });
+
+  test('interpolation reads one input where every output lands on a sample', () => {
+    // same size, or an odd whole step with half-pixel centres: the other taps weigh 0
+    assert.equal(resizeReadSpan({ mode: 'linear', inSize: 9, outSize: 9 }), 1);
+    assert.equal(resizeReadSpan({ mode: 'bicubic', inSize: 9, outSize: 3 }), 1);
+    assert.equal(resizeReadSpan({ mode: 'linear', inSize: 8, outSize: 4 }), 2);
+    // align_corners with a whole step (5 → 3: o·2)
+    assert.equal(resizeReadSpan({ mode: 'linear', inSize: 5, outSize: 3, alignCorners: true }), 1);
+    assert.equal(resizeReadSpan({ mode: 'bicubic', inSize: 5, outSize: 9, alignCorners: true }), 4);
+    assert.equal(resizeReadSpan({ mode: 'nearest', inSize: 5, outSize: 9 }), 1);
   });
 
   test('pixel shuffle / unshuffle', () => {
