@@ -189,3 +189,38 @@ describe('errors, gridding, unknown code, and the settings', () => {
     assert.ok((await client.codeLenses(uri)).length > 0);
   });
 });
+
+describe('settings pulled with workspace/configuration, as VS Code provides them', () => {
+  test('the server asks for "convlens" and follows what it gets, also after a change', async () => {
+    let settings: unknown = { codeLens: { enable: false }, inlayHints: { enable: true } };
+    const pulling = await LspClient.start({ configuration: () => settings });
+    try {
+      const uri = fixtureUri('dcgan.py');
+      const first = await pulling.open(uri, fixtureText('dcgan.py'));
+      const discriminator = (s: typeof first) => s.models.find((m) => m.name === 'Discriminator()')!;
+      const generator = (s: typeof first) => s.models.find((m) => m.name === 'Generator()')!;
+      assert.deepEqual(await pulling.codeLenses(uri), []);
+      // Inputs guessed from the first layer, at the default image size.
+      assert.deepEqual(discriminator(first).inputs, [[1, 3, 224, 224]]);
+
+      // VS Code sends an empty notification; the server pulls again and re-analyses.
+      settings = { codeLens: { enable: true }, defaultImageSize: 64 };
+      let next = pulling.futureStatus(uri);
+      await pulling.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      let status = await next;
+      assert.ok((await pulling.codeLenses(uri)).length > 0);
+      assert.deepEqual(discriminator(status).inputs, [[1, 3, 64, 64]]);
+      assert.deepEqual(discriminator(status).outputs, expected('dcgan_Discriminator').outputs);
+
+      // defaultInputShape replaces guessed inputs.
+      settings = { defaultInputShape: '1,100,1,1' };
+      next = pulling.futureStatus(uri);
+      await pulling.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      status = await next;
+      assert.deepEqual(generator(status).inputs, [[1, 100, 1, 1]]);
+      assert.deepEqual(generator(status).outputs, expected('dcgan_Generator').outputs);
+    } finally {
+      assert.equal(await pulling.stop(), 0);
+    }
+  });
+});

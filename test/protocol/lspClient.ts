@@ -83,18 +83,30 @@ export class LspClient {
   }
 
   static async start(
-    options: { initializationOptions?: InitializationOptions; refreshSupport?: boolean } = {},
+    options: {
+      initializationOptions?: InitializationOptions;
+      refreshSupport?: boolean;
+      /** Answer workspace/configuration with this (the client then declares the capability). */
+      configuration?: () => unknown;
+    } = {},
   ): Promise<LspClient> {
     const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stderr?.on('data', () => undefined);
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
+    const configuration = options.configuration;
+    if (configuration) {
+      connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => configuration()));
+      connection.onRequest('client/registerCapability', () => null);
+    }
     connection.listen();
     await connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: pathToFileURL(FIXTURES).toString(),
       capabilities: {
         workspace: {
+          configuration: !!options.configuration,
+          didChangeConfiguration: { dynamicRegistration: !!options.configuration },
           codeLens: { refreshSupport: options.refreshSupport ?? false },
           inlayHint: { refreshSupport: options.refreshSupport ?? false },
         },
