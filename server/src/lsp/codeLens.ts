@@ -128,6 +128,10 @@ export function computeCodeLenses(view: AnalysisView, commands: LensCommands): C
     if (!range) continue;
     const command: Command = { title: spec.title, command: spec.command ?? '' };
     if (spec.args) command.arguments = spec.args;
+    // The model lens names the class line: where it is on screen now, not where it was analysed.
+    if (spec.command && spec.command === commands.setInputShape && spec.args) {
+      command.arguments = spec.args.map((a) => (typeof a === 'object' && a !== null ? { ...a, line: range.start.line } : a));
+    }
     lenses.push({ range, command });
   }
   return lenses;
