@@ -33,11 +33,11 @@ describe('rf / jump algebra', () => {
     assert.deepEqual(freshGeometry(2).map(show), ['rf 1, jump 1', 'rf 1, jump 1']);
   });
 
-  test('spatialGeometry takes the trailing axes, or starts afresh when missing or too short', () => {
+  test('spatialGeometry takes the trailing axes; missing leading axes (or all, when null) start afresh', () => {
     const t: Tensor = { kind: 'tensor', shape: [1, 8, 4, 4, 4], geometry: [axis(3, 1), axis(5, 2), axis(7, 4)] };
     assert.deepEqual(spatialGeometry(t, 2).map(show), ['rf 5, jump 2', 'rf 7, jump 4']);
     assert.deepEqual(spatialGeometry({ ...t, geometry: null }, 2).map(show), ['rf 1, jump 1', 'rf 1, jump 1']);
-    assert.deepEqual(spatialGeometry({ ...t, geometry: [axis(9, 2)] }, 2).map(show), ['rf 1, jump 1', 'rf 1, jump 1']);
+    assert.deepEqual(spatialGeometry({ ...t, geometry: [axis(9, 2)] }, 2).map(show), ['rf 1, jump 1', 'rf 9, jump 2']);
   });
 
   test('growAxis adds (span − 1) · j_in and sets the new jump', () => {

@@ -15,12 +15,15 @@ export function freshGeometry(nAxes: number): AxisGeometry[] {
 
 /**
  * The geometry of the last `nAxes` dims of `tensor`, as an op that reads those axes needs it.
- * A tensor that lost its spatial meaning (null, or fewer axes, e.g. after a `view` of a linear
- * layer's output) starts afresh: its positions are treated as input pixels.
+ * A tensor that lost its spatial meaning (null, e.g. after a `view` of a linear layer's output)
+ * starts afresh: its positions are treated as input pixels. Geometry describes the trailing
+ * dims, so when it covers fewer axes than the op reads, the leading ones start afresh and the
+ * known trailing ones are kept (a 1-D signal unsqueezed into a 2-D convolution).
  */
 export function spatialGeometry(tensor: Tensor, nAxes: number): AxisGeometry[] {
   const g = tensor.geometry;
-  if (!g || g.length < nAxes) return freshGeometry(nAxes);
+  if (!g) return freshGeometry(nAxes);
+  if (g.length < nAxes) return [...freshGeometry(nAxes - g.length), ...g];
   return g.slice(g.length - nAxes);
 }
 
