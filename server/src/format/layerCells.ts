@@ -94,11 +94,6 @@ export function totalsText(model: ModelReport): { params: string; macs: string }
   };
 }
 
-/** Overlap pattern of an uneven transposed convolution, per axis: `[1, 2] × [1, 2]`. */
-export function formatPattern(pattern: readonly (readonly number[])[]): string {
-  return pattern.map((axis) => `[${axis.join(', ')}]`).join(' × ');
-}
-
 /** Diagnostics in reading order: by file, then line, then column. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(

@@ -2,7 +2,7 @@
 // summaries ($GITHUB_STEP_SUMMARY).
 
 import type { Diagnostic, FileReport, ModelReport } from '../engine/report';
-import { LAYER_COLUMNS, formatLocation, formatPattern, modelNotes, modelSignature, sortDiagnostics, totalsText } from './layerCells';
+import { LAYER_COLUMNS, formatLocation, modelNotes, modelSignature, sortDiagnostics, totalsText } from './layerCells';
 import { gigaMacs } from './units';
 
 /** A cell must not end the row early or start a new line (GitHub wants `\|` even inside code). */
@@ -51,7 +51,6 @@ function formatDiagnostic(d: Diagnostic): string {
   const where = [d.model && `in ${code(d.model)}`, d.path && `at ${code(d.path)}`].filter(Boolean).join(' ');
   let text = `- **${d.severity}** ${code(d.code)} ${code(formatLocation(d))}: ${escapeCell(d.message)}`;
   if (where) text += ` (${where})`;
-  if (d.pattern && d.pattern.length) text += ` — taps per output position ${code(formatPattern(d.pattern))}`;
   return text;
 }
 

@@ -6,7 +6,6 @@ import {
   type Align,
   LAYER_COLUMNS,
   formatLocation,
-  formatPattern,
   layerDepth,
   modelNotes,
   modelSignature,
@@ -80,13 +79,10 @@ function formatModel(model: ModelReport, paint: ReturnType<typeof painter>): str
   ];
 }
 
-function formatDiagnostic(d: Diagnostic, paint: ReturnType<typeof painter>): string[] {
+function formatDiagnostic(d: Diagnostic, paint: ReturnType<typeof painter>): string {
   const where = [d.model && `in ${d.model}`, d.path && `at ${d.path}`].filter(Boolean).join(' ');
-  const lines = [
-    `${formatLocation(d)}: ${paint(d.severity, d.severity)}: ${d.message} [${d.code}]${where ? ` (${where})` : ''}`,
-  ];
-  if (d.pattern && d.pattern.length) lines.push(`    taps per output position: ${formatPattern(d.pattern)}`);
-  return lines;
+  // The overlap pattern is part of the engine's message; JSON and SARIF carry it as data.
+  return `${formatLocation(d)}: ${paint(d.severity, d.severity)}: ${d.message} [${d.code}]${where ? ` (${where})` : ''}`;
 }
 
 export function formatTable(report: FileReport, options: TableOptions = {}): string {
@@ -99,7 +95,7 @@ export function formatTable(report: FileReport, options: TableOptions = {}): str
   }
   if (report.diagnostics.length) {
     lines.push('', paint('bold', `Diagnostics (${report.diagnostics.length})`));
-    for (const d of sortDiagnostics(report.diagnostics)) lines.push(...formatDiagnostic(d, paint));
+    for (const d of sortDiagnostics(report.diagnostics)) lines.push(formatDiagnostic(d, paint));
   }
   return lines.join('\n') + '\n';
 }

@@ -1,0 +1,99 @@
+// The engine's speed: bare parse (lezer + AST conversion) against full analysis, on
+// fixtures/models/resnet.py (every cases.tsv row for it) and on a generated 10,000-line file.
+// Targets: analysis of the large file within 3× its bare parse (the interpreter must not cost
+// much more than reading the file), and all of resnet.py's cases together under 20 ms.
+
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyzeFile } from '../../server/src/engine/analyze';
+import { parsePython } from '../../server/src/engine/python/parse';
+import type { AnalyzeOptions } from '../../server/src/engine/report';
+import { parseShapes } from '../../server/src/cliArgs';
+import { generateModel } from '../generateModel';
+import { DEFAULT_RUNS, DEFAULT_WARMUP, measure, ms } from '../measure';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const FIXTURES = resolve(ROOT, '../shared/fixtures');
+const RESNET_TOTAL_TARGET_MS = 20;
+const PARSE_RATIO_TARGET = 3;
+
+interface Case {
+  model: string;
+  inputs: number[][];
+}
+
+/** The cases.tsv rows for one model file: file, model expression, input shape, ... */
+function casesFor(file: string): Case[] {
+  return readFileSync(join(FIXTURES, 'cases.tsv'), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('#'))
+    .map((line) => line.split('\t'))
+    .filter(([f]) => f === file)
+    .map(([, model, input]) => ({ model, inputs: parseShapes(input) }));
+}
+
+const noImports = (): string | null => null;
+
+function summary(options: AnalyzeOptions) {
+  const report = analyzeFile(options);
+  return {
+    models: report.models.length,
+    layers: report.models.reduce((n, m) => n + m.layers.length, 0),
+    diagnostics: report.diagnostics.length,
+  };
+}
+
+function resnet() {
+  const file = join(FIXTURES, 'models/resnet.py');
+  const text = readFileSync(file, 'utf8');
+  const parse = measure(() => parsePython(text));
+  const cases = casesFor('resnet.py').map(({ model, inputs }) => {
+    const options: AnalyzeOptions = { file, text, readFile: noImports, model, inputs };
+    const analysis = measure(() => analyzeFile(options));
+    return { model, inputs, analysisMs: analysis.median, ratio: ms(analysis.median / parse.median), ...summary(options) };
+  });
+  const total = ms(cases.reduce((sum, c) => sum + c.analysisMs, 0));
+  return {
+    file: 'fixtures/models/resnet.py',
+    lines: text.split('\n').length,
+    parseMs: parse.median,
+    cases,
+    analysisTotalMs: total,
+    targetTotalMs: RESNET_TOTAL_TARGET_MS,
+    pass: total < RESNET_TOTAL_TARGET_MS,
+  };
+}
+
+function generated() {
+  const model = generateModel();
+  const parse = measure(() => parsePython(model.text));
+  const options: AnalyzeOptions = { file: 'generated.py', text: model.text, readFile: noImports, model: model.model, inputs: model.input };
+  const analysis = measure(() => analyzeFile(options));
+  // What the editor does on open: every root model, inputs inferred.
+  const editorOptions: AnalyzeOptions = { file: 'generated.py', text: model.text, readFile: noImports };
+  const editor = measure(() => analyzeFile(editorOptions));
+  const ratio = ms(analysis.median / parse.median);
+  return {
+    lines: model.lines,
+    classes: model.classes,
+    functions: model.functions,
+    stagesUsed: model.stagesUsed,
+    stagesDefined: model.stagesDefined,
+    model: model.model,
+    parseMs: parse.median,
+    analysisMs: analysis.median,
+    ratio,
+    targetRatio: PARSE_RATIO_TARGET,
+    ...summary(options),
+    allRootsAnalysisMs: editor.median,
+    allRootsRatio: ms(editor.median / parse.median),
+    allRoots: summary(editorOptions),
+    pass: ratio <= PARSE_RATIO_TARGET,
+  };
+}
+
+export default async function engine() {
+  const r = resnet();
+  const g = generated();
+  return { runs: DEFAULT_RUNS, warmup: DEFAULT_WARMUP, resnet: r, generated: g, pass: r.pass && g.pass };
+}
