@@ -69,17 +69,16 @@ export function transposedConvAxis(input: AxisGeometry, kernel: number, stride: 
   return growAxis(input, transposedConvSpan(kernel, stride, dilation), div(input.jump, rational(stride)));
 }
 
-/** Adaptive pooling in→out: the largest window ceil((i+1)·in/out) − floor(i·in/out). */
+/**
+ * Adaptive pooling in→out: the largest window ceil((i+1)·in/out) − floor(i·in/out). With
+ * a = in/g, b = out/g (g = gcd), i·a mod b runs through every residue r, and the window is
+ * ceil((r + a)/b) long: largest at r = b − 1.
+ */
 export function adaptivePoolSpan(inSize: number, outSize: number): number {
-  let span = 0;
-  // The window lengths repeat with period out/gcd(in, out), so one period is enough.
-  const period = outSize / gcd(inSize, outSize);
-  for (let i = 0; i < period; i++) {
-    const start = Math.floor((i * inSize) / outSize);
-    const end = Math.ceil(((i + 1) * inSize) / outSize);
-    span = Math.max(span, end - start);
-  }
-  return span;
+  const g = gcd(inSize, outSize);
+  const a = inSize / g;
+  const b = outSize / g;
+  return Math.ceil((a + b - 1) / b);
 }
 
 export function adaptivePoolAxis(input: AxisGeometry, inSize: number, outSize: number): AxisGeometry {

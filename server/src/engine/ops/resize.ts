@@ -144,9 +144,13 @@ export function resizeForward(opName: string, c: ResizeConfig, input: Tensor): O
           `${formatShape(spatial)} and scale_factor of shape ${describeValue(c.scaleFactor)}`,
       );
     }
+    if (factors.some((f) => !Number.isFinite(f))) throw invalid(`${opName}: scale_factor must be finite, got ${describeValue(c.scaleFactor)}`);
     // Both the C++ kernel and the recompute path compute floor(in · scale) in double precision.
     outSpatial = spatial.map((s, i) => Math.floor(s * factors[i]!));
     if (!(c.recomputeScaleFactor || c.mode === 'area')) kernelScales = factors;
+  }
+  if (outSpatial.some((s) => s > 2 ** 31)) {
+    throw invalid(`${opName}: the output size (${outSpatial.join(' × ')}) is too large`);
   }
   if (outSpatial.some((s) => s <= 0) || spatial.some((s) => s <= 0)) {
     throw new OpError(
