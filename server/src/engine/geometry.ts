@@ -65,6 +65,11 @@ export function transposedConvSpan(kernel: number, stride: number, dilation = 1)
   return (taps - 1) * (dilation / g) + 1;
 }
 
+/**
+ * The widest phase of a transposed convolution grows rf (a k mod s ≠ 0 layer reads fewer inputs
+ * at some outputs). With both stride and dilation > 1 neighbouring outputs come from
+ * non-neighbouring inputs (the taps' outputs interleave); rf/jump then describe this layer alone.
+ */
 export function transposedConvAxis(input: AxisGeometry, kernel: number, stride: number, dilation = 1): AxisGeometry {
   return growAxis(input, transposedConvSpan(kernel, stride, dilation), div(input.jump, rational(stride)));
 }
