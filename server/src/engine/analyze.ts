@@ -56,6 +56,7 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     diagnostics: (severity, code, message, site) => addDiagnostic(severity, code as DiagnosticCode, message, site),
     stepBudget: options.stepBudget ?? DEFAULT_BUDGET,
     timeLimitMs: options.timeLimitMs,
+    isCancelled: options.isCancelled,
   });
   installBuiltins(interp);
   const torch = installTorch(interp);
@@ -294,6 +295,7 @@ function chooseInputs(c: Candidate, options: AnalyzeOptions, directives: Directi
   const fileWide = directives.find((d) => attached(d) === null);
   if (fileWide) return { shapes: fileWide.shapes, source: 'directive' };
   if (c.mainInputs?.length) return { shapes: c.mainInputs, source: 'main' };
+  if (options.defaultInputs?.length) return { shapes: options.defaultInputs, source: 'argument' };
   const inferred = inferInput(c.instance, options.defaultImageSize ?? 224);
   return inferred ? { shapes: inferred, source: 'inferred' } : null;
 }
@@ -371,7 +373,15 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   } finally {
     torch.setRecorder(null);
   }
-  const layers = recorder.layers.map((r, i) => layerReport(r, paths, recorder.layers, i));
+  const firstCalls = new Set<number>();
+  const calledBefore = new Set<InstanceValue>();
+  recorder.layers.forEach((r, i) => {
+    if (r.module && !calledBefore.has(r.module)) {
+      calledBefore.add(r.module);
+      firstCalls.add(i);
+    }
+  });
+  const layers = recorder.layers.map((r, i) => layerReport(r, paths, firstCalls.has(i)));
   if (layers.some((l) => l.out.length === 0)) incomplete = true;
   if (c.constructionProblems > 0) {
     incomplete = true;
@@ -408,15 +418,14 @@ function countParams(root: InstanceValue): number {
   return total;
 }
 
-function layerReport(r: LayerRecord, paths: Map<number, string>, all: LayerRecord[], index: number): LayerReport {
+function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: boolean): LayerReport {
   const out = r.outputs[0];
   const geometry = out?.geometry ?? null;
   let path: string;
   let params = 0;
   if (r.module) {
     path = paths.get(r.module.id) ?? `(${r.module.cls.name})`;
-    const first = all.findIndex((x) => x.module === r.module);
-    if (first === index) params = [...r.module.module!.parameters.values()].reduce((s, p) => s + (p.kind === 'tensor' ? p.shape.reduce((a, b) => a * b, 1) : 0), 0);
+    if (firstCall) params = [...r.module.module!.parameters.values()].reduce((s, p) => s + (p.kind === 'tensor' ? p.shape.reduce((a, b) => a * b, 1) : 0), 0);
   } else {
     const owner = r.owner ? paths.get(r.owner.id) ?? '' : '';
     const line = r.called[0] ? r.called[0].file.lines.position(r.called[0].from).line + 1 : 0;

@@ -126,4 +126,9 @@ export interface AnalyzeOptions {
   stepBudget?: number;
   /** Wall-clock bound on the interpretation in milliseconds (default 2,000). */
   timeLimitMs?: number;
+  /** Polled during the analysis; returning true stops it (a newer version of the file arrived). */
+  isCancelled?: () => boolean;
+  /** Input shapes for models whose file says nothing (no directive, no `__main__` call); used
+   *  instead of inferring from the first layer (the editor's `convlens.defaultInputShape`). */
+  defaultInputs?: number[][];
 }

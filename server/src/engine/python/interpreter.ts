@@ -10,7 +10,7 @@ import {
 } from './operators';
 import {
   bool, dict, dictGet, dictSet, ELLIPSIS, FALSE, float, hashKey, int, isNumber, iterator, list, native,
-  newId, NONE, numberOf, repr, set as makeSet, str, toStr, TRUE, tuple, typeName, unknown,
+  moduleMember, newId, NONE, numberOf, repr, set as makeSet, str, toStr, TRUE, tuple, typeName, unknown,
   type CallArgs, type ClassValue, type FunctionValue, type InstanceValue, type ModuleObjectValue,
   type Scope, type Site, type SourceFile, type Value, type UnknownValue,
 } from './values';
@@ -78,6 +78,7 @@ export interface InterpreterOptions {
   diagnostics: DiagnosticSink;
   stepBudget: number;
   timeLimitMs?: number;
+  isCancelled?: () => boolean;
   maxDepth?: number;
 }
 
@@ -127,7 +128,10 @@ export class Interpreter {
   }
 
   tick(node: ast.Span | null, file: SourceFile | null): void {
-    if ((++this.steps & 4095) === 0 && performance.now() > this.deadline) {
+    if ((++this.steps & 4095) === 0 && this.options.isCancelled?.()) {
+      throw new AnalysisAborted('the analysis was cancelled (a newer version of the file arrived)', null);
+    }
+    if ((this.steps & 4095) === 0 && performance.now() > this.deadline) {
       throw new AnalysisAborted(
         `the analysis stopped after ${this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms (an endless or very long computation?)`,
         node && file ? this.site(file, node) : this.currentSite(),
@@ -539,7 +543,7 @@ export class Interpreter {
         this.setName(target, unknown(`module '${label}' is not available to the analysis`, site), scope);
         continue;
       }
-      let value = mod.attrs.get(alias.name);
+      let value = moduleMember(mod, alias.name);
       if (value === undefined) {
         const sub = this.submodule(mod, alias.name) ?? (mod.file === null ? this.importModule(`${mod.name}.${alias.name}`, 0, scope.file, null) : null);
         if (sub) value = sub;
@@ -869,7 +873,7 @@ export class Interpreter {
     this.frames.push({ fn, vars });
     try {
       if (fn.node.kind === 'Lambda') return this.eval(fn.node.body, scope);
-      if (isGenerator(fn.node)) return unknown(`generator function ${fn.qualname} is not analysed`, site);
+      if (fn.file.text.includes('yield', fn.node.from) && isGenerator(fn.node)) return unknown(`generator function ${fn.qualname} is not analysed`, site);
       const c = this.execBlock(fn.node.body, scope);
       return c && c.type === 'return' ? c.value : NONE;
     } finally {
@@ -956,7 +960,7 @@ export class Interpreter {
         return v;
       }
       case 'pymodule': {
-        let v = obj.attrs.get(name);
+        let v = moduleMember(obj, name);
         if (v !== undefined) return v;
         if (this.lazy.has(obj)) {
           this.force(obj);

@@ -39,7 +39,8 @@ export interface TorchEnvironment {
 
 export function installTorch(interp: Interpreter): TorchEnvironment {
   let recorder: Recorder | null = null;
-  const stdlib = makeStdlib(interp);
+  let stdlib: Map<string, ModuleObjectValue> | null = null;
+  const stdlibModule = (name: string): ModuleObjectValue | undefined => (stdlib ??= makeStdlib(interp)).get(name);
   const object = interp.objectClass;
   const NO_ARGS: CallArgs = { positional: [], keywords: new Map() };
 
@@ -107,9 +108,6 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const functionValue = (spec: FunctionSpec, record: boolean): Value =>
     fn(spec.name, (args, site) => applyFunction(spec, args, site, record));
 
-  const specByName = new Map<string, FunctionSpec>();
-  for (const [k, s] of tensorFunctionSpecs) specByName.set(k, s);
-  for (const [k, s] of layerFunctionSpecs) specByName.set(k, s);
 
   // ---------- nn.Module ----------
 
@@ -311,11 +309,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       ![...self.module!.modules.values()].some((c) => c.kind === 'instance');
     const start = recorder ? recorder.layers.length : 0;
     if (recorder) recorder.moduleStack.push(self);
+    // Python forwards push their call site themselves; native ones (leaf layers, Sequential)
+    // need it on the stack so their rows know the line that called them.
+    const pushSite = forward.kind !== 'function';
+    if (pushSite) interp.callSites.push(site);
     let result: Value | undefined;
     try {
       result = interp.call({ kind: 'method', self, func: forward }, args, site);
       return result;
     } finally {
+      if (pushSite) interp.callSites.pop();
       if (recorder) {
         recorder.moduleStack.pop();
         if (userLeaf) {
@@ -337,7 +340,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   // ---------- leaf layers from the op catalogue ----------
 
   const leafClasses = new Map<string, ClassValue>();
-  for (const [name, spec] of moduleSpecs) {
+  const leafClass = (name: string): ClassValue | undefined => {
+    const known = leafClasses.get(name);
+    if (known) return known;
+    const spec = moduleSpecs.get(name);
+    if (!spec) return undefined;
     const cls = makeClass(name, [moduleClass], { moduleSpec: spec as ModuleSpec }, 'torch.nn');
     cls.attrs.set('__init__', fn(`${name}.__init__`, (args, site) => {
       const self = args.positional[0];
@@ -352,7 +359,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       return forwardLeaf(self, spec as ModuleSpec, { positional: args.positional.slice(1), keywords: args.keywords }, site);
     }, true));
     leafClasses.set(name, cls);
-  }
+    return cls;
+  };
 
   const initLeaf = (self: InstanceValue, spec: ModuleSpec, args: CallArgs, site: Site | null): void => {
     const state = self.module!;
@@ -670,7 +678,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const tensorGetItem = (t: TensorValue, index: Value, site: Site | null): Value => {
     const spec = specByName.get('Tensor.__getitem__');
     if (!spec) return unknown('tensor indexing is not modelled', site);
-    return applyFunction(spec, { positional: [t, index], keywords: new Map() }, site, false);
+    // A list index is advanced indexing, a tuple is one index per dim: ops tell them apart by
+    // nesting, since both arrive as arrays.
+    const opIndex: Value = index.kind === 'list' ? tuple([index]) : index;
+    return applyFunction(spec, { positional: [t, opIndex], keywords: new Map() }, site, false);
   };
   const tensorIterate = (t: TensorValue): Value[] => {
     if (!t.shape.length) interp.raise('TypeError', 'iteration over a 0-d tensor');
@@ -707,20 +718,21 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const init = nativeModuleObject('torch.nn.init', initFunctions);
 
   const functional = nativeModuleObject('torch.nn.functional', {});
+  functional.resolve = (member) => {
+    const spec = specByName.get(`F.${member}`);
+    return spec ? functionValue(spec, true) : undefined;
+  };
   const torchMod = nativeModuleObject('torch', {});
-  for (const [key, spec] of specByName) {
-    const dot = key.indexOf('.');
-    const ns = key.slice(0, dot);
-    const member = key.slice(dot + 1);
-    if (ns === 'F') functional.attrs.set(member, functionValue(spec, true));
-    else if (ns === 'torch') torchMod.attrs.set(member, functionValue(spec, !CREATION.test(key)));
-  }
+  torchMod.resolve = (member) => {
+    const spec = specByName.get(`torch.${member}`);
+    return spec ? functionValue(spec, !CREATION.test(`torch.${member}`)) : undefined;
+  };
 
   const nn = nativeModuleObject('torch.nn', {
     Module: moduleClass, Sequential: sequential, ModuleList: moduleList, ModuleDict: moduleDict,
     ParameterList: parameterList, Parameter: parameterClass, init, functional,
   });
-  for (const [name, cls] of leafClasses) nn.attrs.set(name, cls);
+  nn.resolve = leafClass;
   const utils = nativeModuleObject('torch.nn.modules.utils', {
     _pair: fn('_pair', (a) => pairOf(a.positional[0] ?? NONE, 2)),
     _single: fn('_single', (a) => pairOf(a.positional[0] ?? NONE, 1)),
@@ -774,23 +786,17 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     _C: unknown('torch._C is not modelled'),
     backends: unknown('torch.backends is not modelled'),
   })) torchMod.attrs.set(k, v);
-  for (const [k, v] of dtypes) if (!torchMod.attrs.has(k) || k === 'float' || k === 'int' || k === 'bool') torchMod.attrs.set(k, v);
-
-  const torchvisionStub = (name: string): ModuleObjectValue | null => {
-    void name;
-    return null;
-  };
+  for (const [k, v] of dtypes) torchMod.attrs.set(k, v);
 
   const natives = new Map<string, ModuleObjectValue>([
     ['torch', torchMod], ['torch.nn', nn], ['torch.nn.functional', functional], ['torch.nn.init', init],
     ['torch.nn.modules', modulesPkg], ['torch.nn.modules.utils', utils], ['torch.nn.modules.module', modulesPkg.attrs.get('module') as ModuleObjectValue],
     ['torch.jit', jit], ['torch.fx', fx], ['torch.utils', torchUtils], ['torch.utils.checkpoint', checkpointMod],
     ['torch.utils.model_zoo', torchUtils.attrs.get('model_zoo') as ModuleObjectValue], ['torch.hub', hub], ['torch.cuda', cuda],
-    ...stdlib,
   ]);
 
   const library: Library = {
-    nativeModule: (name) => natives.get(name) ?? torchvisionStub(name),
+    nativeModule: (name) => natives.get(name) ?? stdlibModule(name) ?? null,
     tensorAttribute,
     tensorBinary,
     tensorUnary,
@@ -833,6 +839,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   };
 }
 
+/** Every function and method of the catalogue by canonical name (`torch.cat`, `Tensor.view`, `F.pad`). */
+const specByName: ReadonlyMap<string, FunctionSpec> = new Map([...tensorFunctionSpecs, ...layerFunctionSpecs]);
+
 function reflectComparison(d: string): string {
   return ({ lt: 'gt', gt: 'lt', le: 'ge', ge: 'le' } as Record<string, string>)[d] ?? d;
 }
@@ -854,13 +863,11 @@ function collectTensors(args: Record<string, unknown>): Tensor[] {
 }
 
 /** torch's layers store kernel_size/stride/padding/dilation as tuples. */
+const TUPLE_ATTRS = new Set(['kernel_size', 'stride', 'padding', 'dilation', 'output_padding']);
 function normaliseAttr(specName: string, key: string, v: Value): Value {
-  const m = /(\d)d$/.exec(specName);
-  if (!m || !/^(Conv|ConvTranspose|MaxPool|AvgPool)/.test(specName)) return v;
-  if (!['kernel_size', 'stride', 'padding', 'dilation', 'output_padding'].includes(key)) return v;
-  if (specName.startsWith('MaxPool') || specName.startsWith('AvgPool')) return v;
-  if (v.kind === 'int') return tuple(Array.from({ length: Number(m[1]) }, () => v));
-  return v;
+  if (v.kind !== 'int' || !TUPLE_ATTRS.has(key) || !specName.startsWith('Conv')) return v;
+  const nd = Number(specName[specName.length - 2]);
+  return Number.isInteger(nd) ? tuple(Array.from({ length: nd }, () => v)) : v;
 }
 
 /** Shapes of a leaf layer's parameters, so code can read `conv.weight.shape` or pass

@@ -145,7 +145,25 @@ export interface ClassMethodValue { kind: 'classmethod'; func: Value }
 /** `super()` bound to a class position in the MRO and an object. */
 export interface SuperValue { kind: 'super'; cls: ClassValue; self: Value }
 /** A Python module object (`torch`, `math`, or a user file). */
-export interface ModuleObjectValue { kind: 'pymodule'; id: number; name: string; attrs: Map<string, Value>; file: SourceFile | null }
+export interface ModuleObjectValue {
+  kind: 'pymodule';
+  id: number;
+  name: string;
+  attrs: Map<string, Value>;
+  file: SourceFile | null;
+  /** Native modules make members on first use (torch has hundreds; a model uses a few). */
+  resolve?: (name: string) => Value | undefined;
+}
+
+/** A module's member, made on first use for native modules. */
+export function moduleMember(mod: ModuleObjectValue, name: string): Value | undefined {
+  let v = mod.attrs.get(name);
+  if (v === undefined && mod.resolve) {
+    v = mod.resolve(name);
+    if (v !== undefined) mod.attrs.set(name, v);
+  }
+  return v;
+}
 /** A one-shot iterator (`iter()`, generator expressions, `zip`, `map`). */
 export interface IteratorValue { kind: 'iterator'; id: number; items: Value[]; index: number }
 
