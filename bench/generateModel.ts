@@ -278,7 +278,7 @@ export function generateModel(options: GenerateOptions = {}): GeneratedModel {
   const text = parts.join('');
   return {
     text,
-    lines: text.split('\n').length,
+    lines: text.split('\n').length - (text.endsWith('\n') ? 1 : 0),
     model: 'BigNet()',
     input: [[1, 3, 224, 224]],
     classes: families * 6 + 1,

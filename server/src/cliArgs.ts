@@ -3,6 +3,7 @@
 
 import { FORMATS, type FormatName, isFormatName } from './format/index';
 import type { Severity } from './engine/report';
+import { parseShapeText } from './engine/shapeText';
 
 export class UsageError extends Error {}
 
@@ -42,35 +43,10 @@ Exit status: 0 analysed, 1 analysed and --fail-on met, 2 could not analyse.
 
 const SHAPE_HINT = 'expected positive integers like 1,3,224,224 (several inputs: 1,3,64,64;1,3,64,64)';
 
-/** One shape: `1,3,224,224`, `1x3x224x224`, `1 3 224 224`. A trailing comma, as in the
- *  Python tuple `(1,)`, is allowed. */
-function parseOneShape(text: string, whole: string): number[] {
-  const tokens = text.trim().split(/\s*(?:,|x|X|×|\s)\s*/);
-  if (tokens.length > 1 && tokens[tokens.length - 1] === '') tokens.pop();
-  if (tokens.length === 0 || tokens.some((t) => !/^[1-9]\d*$/.test(t) || !Number.isSafeInteger(Number(t)))) {
-    throw new UsageError(`bad --input '${whole}': ${SHAPE_HINT}`);
-  }
-  return tokens.map(Number);
-}
-
-/** `--input` text → shapes. Accepts the forms people paste: `1,3,64,64;1,3,64,64`,
- *  `(1, 3, 224, 224)`, `[1,3,224,224]`, `(1,3,64,64), (1,3,64,64)`, `1x3x224x224`. */
+/** `--input` text → shapes, or a UsageError that says what is expected. */
 export function parseShapes(text: string): number[][] {
-  const shapes: number[][] = [];
-  for (let part of text.split(';')) {
-    part = part.trim();
-    if (part === '') throw new UsageError(`bad --input '${text}': ${SHAPE_HINT}`);
-    // A list of tuples, `[(1,3,64,64), (1,3,64,64)]`: drop the outer brackets.
-    if (/^[([]\s*[([]/.test(part) && /[)\]]\s*[)\]]$/.test(part)) part = part.slice(1, -1).trim();
-    if (!/[()[\]]/.test(part)) {
-      shapes.push(parseOneShape(part, text));
-      continue;
-    }
-    const groups = [...part.matchAll(/[([]([^()[\]]*)[)\]]/g)];
-    const between = part.replace(/[([]([^()[\]]*)[)\]]/g, '');
-    if (groups.length === 0 || !/^[\s,]*$/.test(between)) throw new UsageError(`bad --input '${text}': ${SHAPE_HINT}`);
-    for (const g of groups) shapes.push(parseOneShape(g[1], text));
-  }
+  const shapes = parseShapeText(text);
+  if (!shapes) throw new UsageError(`bad --input '${text}': ${SHAPE_HINT}`);
   return shapes;
 }
 

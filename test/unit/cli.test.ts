@@ -79,7 +79,7 @@ describe('argument parsing', () => {
   });
 
   test('bad shapes are usage errors', () => {
-    for (const bad of ['', '1,,3', '0,3', '1.5,3', '-1,3', '(1,3', '1;', 'a,b', '1,3)(2', '1e3,3', '(1,3) junk (2,3)']) {
+    for (const bad of ['', '1,,3', '1,3,2000000000,2', '0,3', '1.5,3', '-1,3', '(1,3', '1;', 'a,b', '1,3)(2', '1e3,3', '(1,3) junk (2,3)']) {
       assert.throws(() => parseShapes(bad), UsageError, bad);
     }
   });

@@ -177,6 +177,10 @@ describe('table', () => {
     const header = lines.find((l) => l.startsWith('net()'));
     assert.ok(header, text);
     assert.match(header, /\[1, 3, 224, 224\] → \[1, 1000\], \[1, 5\]/);
+    // The class is named when the expression does not already name it.
+    assert.ok(header.startsWith('net() (Net)'), header);
+    const own = formatTable({ file: FILE, models: [{ ...MODEL, name: 'Net(width=2)' }], diagnostics: [] });
+    assert.ok(own.split('\n').some((l) => l.startsWith('Net(width=2)   [1, 3, 224, 224]')), own);
     assert.ok(header.includes('25,557,032'));
     assert.ok(header.includes('4.09 G'));
     const total = lines.find((l) => l.startsWith('Total'));

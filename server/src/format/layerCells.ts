@@ -66,6 +66,11 @@ export function formatLocation(loc: Pick<SourceLocation, 'file' | 'line'> & { co
   return loc.column === undefined ? `${loc.file}:${loc.line}` : `${loc.file}:${loc.line}:${loc.column + 1}`;
 }
 
+/** Whether a header should name the class too: yes for `resnet50()` (ResNet), no for `UNet()`. */
+export function showClassName(model: ModelReport): boolean {
+  return Boolean(model.className) && !model.name.startsWith(`${model.className}(`);
+}
+
 /** The input → output part of a model's header line. */
 export function modelSignature(model: ModelReport): string {
   const outputs = model.outputs.length ? formatShapes(model.outputs) : '?';

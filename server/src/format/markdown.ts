@@ -2,7 +2,7 @@
 // summaries ($GITHUB_STEP_SUMMARY).
 
 import type { Diagnostic, FileReport, ModelReport } from '../engine/report';
-import { LAYER_COLUMNS, formatLocation, modelNotes, modelSignature, sortDiagnostics, totalsText } from './layerCells';
+import { LAYER_COLUMNS, formatLocation, modelNotes, modelSignature, showClassName, sortDiagnostics, totalsText } from './layerCells';
 import { gigaMacs } from './units';
 
 /** A cell must not end the row early or start a new line (GitHub wants `\|` even inside code). */
@@ -23,7 +23,7 @@ function tableRow(cells: readonly string[]): string {
 function formatModel(model: ModelReport): string[] {
   const totals = totalsText(model);
   const lines = [
-    `### ${code(model.name)}${model.className && model.className !== model.name ? ` (${escapeCell(model.className)})` : ''}`,
+    `### ${code(model.name)}${showClassName(model) ? ` (${escapeCell(model.className)})` : ''}`,
     '',
     `${escapeCell(modelSignature(model))} · params **${totals.params}** · MACs **${gigaMacs(model.macs)} G**`,
   ];

@@ -11,6 +11,7 @@ import {
   modelSignature,
   sortDiagnostics,
   totalsText,
+  showClassName,
 } from './layerCells';
 import { gigaMacs } from './units';
 
@@ -48,7 +49,7 @@ function layoutRows(rows: readonly (readonly string[])[], aligns: readonly Align
 function formatModel(model: ModelReport, paint: ReturnType<typeof painter>): string[] {
   const totals = totalsText(model);
   const header = [
-    `${model.name}${model.className && model.className !== model.name ? ` (${model.className})` : ''}`,
+    `${model.name}${showClassName(model) ? ` (${model.className})` : ''}`,
     modelSignature(model),
     `params ${totals.params}`,
     `MACs ${gigaMacs(model.macs)} G`,
