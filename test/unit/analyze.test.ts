@@ -249,3 +249,51 @@ class Net(Base):
     ['stem.conv0', 'stem.conv1', 'stem.bn', 'dense.denselayer1', 'dense.denselayer2', 'dense.denselayer3', 'heads.seg', 'heads.depth']);
   assert.deepEqual(m.layers.find((l) => l.path === 'dense.denselayer3')!.in, [[1, 16, 16, 16]]);
 });
+
+test('files that build models through functions: argument-free factories stand in, as few as cover the classes', () => {
+  const text = `${HEADER}
+class A(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(3, c, 3)
+    def forward(self, x):
+        return self.conv(x)
+class B(A):
+    pass
+def small(**kw):
+    return A(4)
+def wide(**kw):
+    return A(8)
+def other():
+    return B(2)
+def needs(c):
+    return A(c)
+`;
+  const r = analyze(text, { inputs: [[1, 3, 10, 10]] });
+  assert.deepEqual(r.models.map((m) => m.name), ['small()', 'other()'], 'wide() adds no class; needs() needs an argument');
+  assert.deepEqual(r.models.map((m) => m.outputs), [[[1, 4, 8, 8]], [[1, 2, 8, 8]]]);
+});
+
+test('# convlens: model=... picks the models, with their own inputs, and reports a bad one at its line', () => {
+  const text = `${HEADER}
+class A(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.conv = nn.Conv2d(3, c, 3, stride=2)
+    def forward(self, x):
+        return self.conv(x)
+
+# convlens: model=A(16) input=(2, 3, 33, 33)
+# convlens: model=A(c=4)
+# convlens: model=B(1)
+# convlens: input=1x3x9x9
+`;
+  const r = analyze(text);
+  assert.deepEqual(r.models.map((m) => [m.name, m.inputs, m.outputs]), [
+    ['A(16)', [[2, 3, 33, 33]], [[2, 16, 16, 16]]],
+    ['A(c=4)', [[1, 3, 9, 9]], [[1, 4, 4, 4]]],
+  ]);
+  const bad = r.diagnostics.find((d) => d.code === 'invalid-argument')!;
+  assert.equal(bad.line, 14);
+  assert.match(bad.message, /B\(1\).*not defined/);
+});

@@ -23,6 +23,8 @@ interface Candidate {
   mainInputs: number[][] | null;
   /** Statements that failed while the model was built: layers may be missing. */
   constructionProblems: number;
+  /** `input=` given on the `# convlens: model=...` comment that named this model. */
+  directiveInputs?: number[][] | null;
 }
 
 export function analyzeFile(options: AnalyzeOptions): FileReport {
@@ -78,14 +80,20 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
 
   const mainCalls = runMainBlocks(interp, torch, tree, scope, addDiagnostic);
   const candidates: Candidate[] = [];
+  const directives = parseDirectives(options.text);
+  const modelDirectives = directives.filter((d) => d.model);
   if (options.model) {
     const c = evaluateModelExpression(interp, torch, options.model, scope, addDiagnostic);
     if (c) candidates.push(c);
+  } else if (modelDirectives.length) {
+    for (const d of modelDirectives) {
+      const c = evaluateModelExpression(interp, torch, d.model!, scope, addDiagnostic, { file, line: d.line });
+      if (c) candidates.push({ ...c, directiveInputs: d.shapes });
+    }
   } else {
     candidates.push(...defaultModels(interp, torch, module, options.file, mainCalls, addDiagnostic));
   }
 
-  const directives = parseDirectives(options.text);
   for (const candidate of candidates) {
     setModel(candidate.name);
     const inputChoice = chooseInputs(candidate, options, directives, file);
@@ -164,12 +172,19 @@ function isMainTest(e: ast.Expr): boolean {
   return (isName(a) && isMain(b)) || (isName(b) && isMain(a));
 }
 
-function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, expr: string, scope: Scope, addDiagnostic: AddDiagnostic): Candidate | null {
+function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, expr: string, scope: Scope, addDiagnostic: AddDiagnostic,
+  directive?: { file: SourceFile; line: number }): Candidate | null {
   const parsed = parsePython(expr);
   const stmt = parsed.body[0];
-  if (parsed.errors.length || parsed.body.length !== 1 || !stmt || stmt.kind !== 'Expr') {
-    addDiagnostic('error', 'invalid-argument', `model expression \`${expr}\` is not a Python expression`, null);
+  const where: Site | null = directive
+    ? { file: directive.file, from: directive.file.lines.offset(directive.line, 0), to: directive.file.lines.offset(directive.line + 1, 0) }
+    : null;
+  const fail = (message: string): null => {
+    addDiagnostic('error', 'invalid-argument', message, where);
     return null;
+  };
+  if (parsed.errors.length || parsed.body.length !== 1 || !stmt || stmt.kind !== 'Expr') {
+    return fail(`model expression \`${expr}\` is not a Python expression`);
   }
   const exprFile = interp.sourceFile('<model>', expr);
   const exprScope: Scope = { vars: new Map(), parent: scope, globals: scope, file: exprFile };
@@ -178,14 +193,13 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
   try {
     value = interp.eval(stmt.expr, exprScope);
   } catch (e) {
+    if (e instanceof AnalysisAborted) return fail(`model expression \`${expr}\` did not evaluate: ${e.message}`);
     const why = e instanceof PyError ? `${e.excType}: ${e.pyMessage}` : e instanceof Error ? e.message : String(e);
-    addDiagnostic('error', 'invalid-argument', `model expression \`${expr}\` did not evaluate: ${why}`, null);
-    return null;
+    return fail(`model expression \`${expr}\` did not evaluate: ${why}`);
   }
   if (value.kind !== 'instance' || !value.module || !value.cls.mro.includes(torch.moduleClass)) {
     const what = value.kind === 'unknown' ? value.reason : `a ${value.kind === 'instance' ? value.cls.name : value.kind}`;
-    addDiagnostic('error', 'invalid-argument', `model expression \`${expr}\` did not give an nn.Module (got ${what})`, null);
-    return null;
+    return fail(`model expression \`${expr}\` did not give an nn.Module (got ${what})`);
   }
   return { name: expr, instance: value, mainInputs: null, constructionProblems: interp.toleratedErrors - before };
 }
@@ -211,7 +225,36 @@ function defaultModels(interp: Interpreter, torch: TorchEnvironment, module: Mod
   // A model used inside another analysed model is shown there, not on its own.
   const usedInside = new Set<ClassValue>();
   for (const c of built) for (const sub of submodules(c.instance)) if (sub !== c.instance) usedInside.add(sub.cls);
-  return built.filter((c) => !usedInside.has(c.instance.cls) || c.mainInputs !== null);
+  const chosen = built.filter((c) => !usedInside.has(c.instance.cls) || c.mainInputs !== null);
+  return chosen.length ? chosen : factoryModels(interp, torch, module, path, addDiagnostic);
+}
+
+/** Files like torchvision's resnet.py build every model through functions (`resnet50()`): with no
+ *  model class or `__main__` block, argument-free factories of the file stand in, as few as cover
+ *  all the module classes they use. */
+function factoryModels(interp: Interpreter, torch: TorchEnvironment, module: ModuleObjectValue, path: string, addDiagnostic: AddDiagnostic): Candidate[] {
+  const out: Candidate[] = [];
+  const covered = new Set<ClassValue>();
+  for (const [name, v] of module.attrs) {
+    if (out.length >= 4) break;
+    if (v.kind !== 'function' || v.name !== name || v.file.path !== path || name.startsWith('_')) continue;
+    if (!v.params.every((p) => p.kind === 'varargs' || p.kind === 'varkw' || v.defaults.has(p.name))) continue;
+    const before = interp.toleratedErrors;
+    let instance: Value;
+    try {
+      instance = interp.call(v, { positional: [], keywords: new Map() }, null);
+    } catch (e) {
+      if (e instanceof PyError) continue;
+      reportAbort(e, addDiagnostic);
+      continue;
+    }
+    if (instance.kind !== 'instance' || !instance.module || !instance.cls.mro.includes(torch.moduleClass)) continue;
+    const classes = submodules(instance).map((m) => m.cls).filter((c) => !c.moduleSpec);
+    if (classes.every((c) => covered.has(c))) continue;
+    for (const c of classes) covered.add(c);
+    out.push({ name: `${name}()`, instance, mainInputs: null, constructionProblems: interp.toleratedErrors - before });
+  }
+  return out;
 }
 
 function constructibleWithoutArguments(interp: Interpreter, cls: ClassValue): boolean {
@@ -248,19 +291,30 @@ function modulePaths(root: InstanceValue): Map<number, string> {
 // ---------- which input ----------
 
 interface Directive {
+  /** 0-based line of the comment. */
   line: number;
-  shapes: number[][];
+  shapes: number[][] | null;
+  model: string | null;
 }
 
-const DIRECTIVE = /#\s*convlens:\s*input\s*=\s*(.+?)\s*$/;
+const DIRECTIVE = /#\s*convlens:\s*(.*)$/;
 
+/** `# convlens: input=(1, 3, 224, 224)`, `# convlens: model=resnet50() input=1,3,473,473`. */
 function parseDirectives(text: string): Directive[] {
   const out: Directive[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     const m = DIRECTIVE.exec(line);
     if (!m) return;
-    const shapes = parseShapes(m[1]!);
-    if (shapes) out.push({ line: i, shapes });
+    const body = m[1]!;
+    const keys = [...body.matchAll(/\b(input|model)\s*=/g)];
+    let shapes: number[][] | null = null;
+    let model: string | null = null;
+    keys.forEach((k, j) => {
+      const value = body.slice(k.index! + k[0].length, keys[j + 1]?.index ?? body.length).trim();
+      if (k[1] === 'input') shapes = parseShapes(value);
+      else model = value || null;
+    });
+    if (shapes || model) out.push({ line: i, shapes, model });
   });
   return out;
 }
@@ -290,10 +344,12 @@ function chooseInputs(c: Candidate, options: AnalyzeOptions, directives: Directi
     }
     return null;
   };
-  const own = directives.find((d) => attached(d) === classLine && classLine >= 0);
-  if (own) return { shapes: own.shapes, source: 'directive' };
-  const fileWide = directives.find((d) => attached(d) === null);
-  if (fileWide) return { shapes: fileWide.shapes, source: 'directive' };
+  if (c.directiveInputs) return { shapes: c.directiveInputs, source: 'directive' };
+  const inputs = directives.filter((d) => d.shapes && !d.model);
+  const own = inputs.find((d) => attached(d) === classLine && classLine >= 0);
+  if (own) return { shapes: own.shapes!, source: 'directive' };
+  const fileWide = inputs.find((d) => attached(d) === null);
+  if (fileWide) return { shapes: fileWide.shapes!, source: 'directive' };
   if (c.mainInputs?.length) return { shapes: c.mainInputs, source: 'main' };
   if (options.defaultInputs?.length) return { shapes: options.defaultInputs, source: 'argument' };
   const inferred = inferInput(c.instance, options.defaultImageSize ?? 224);
