@@ -14,7 +14,7 @@ import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
 import { installTorch, type TorchEnvironment } from './python/torchLib';
 import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, Value } from './python/values';
 
-const DEFAULT_BUDGET = 400_000;
+const DEFAULT_BUDGET = 300_000;
 
 interface Candidate {
   name: string;
@@ -39,6 +39,9 @@ export function analyzeFile(options: AnalyzeOptions): FileReport {
     diagnostics.push({ severity, code, message, ...loc, ...(currentModel ? { model: currentModel } : {}), ...extra });
   };
   const report: FileReport = { file: options.file, models: [], diagnostics };
+  // Python exceptions are JS errors here and may be many; their JS stacks are never shown.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     analyzeInto(options, report, addDiagnostic, (m) => {
       currentModel = m;
@@ -46,6 +49,8 @@ export function analyzeFile(options: AnalyzeOptions): FileReport {
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     addDiagnostic('error', 'unknown', `ConvLens could not analyse this file: ${message}`, null);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   return report;
 }

@@ -122,7 +122,7 @@ export interface AnalyzeOptions {
   inputs?: number[][];
   /** Image size used when the input is inferred from the first layer (default 224). */
   defaultImageSize?: number;
-  /** Interpreter step budget (default 400,000; torchvision's largest models need about 200,000). */
+  /** Interpreter step budget (default 300,000; torchvision's largest models need about 200,000). */
   stepBudget?: number;
   /** Wall-clock bound on the interpretation in milliseconds (default 2,000). */
   timeLimitMs?: number;

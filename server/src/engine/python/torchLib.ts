@@ -815,7 +815,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   interp.instantiate = (cls: ClassValue, args: CallArgs, site: Site | null): Value => {
     if (cls.mro.includes(moduleClass)) {
       // Building a module (argument binding, validation, parameter shapes) weighs like many steps.
-      interp.steps += 40;
+      interp.steps += 100;
       const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
       ensureModule(instance);
       // Where the module was made: this call, then the calls that led to it.
