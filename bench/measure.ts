@@ -12,12 +12,16 @@ export interface Timing {
 }
 
 export interface MeasureOptions {
+  /** Warm-up runs, at least this many... */
   warmup?: number;
+  /** ...and for at least this long, so the JIT has settled before the timed runs. */
+  warmupMs?: number;
   runs?: number;
 }
 
 export const DEFAULT_RUNS = 25;
 export const DEFAULT_WARMUP = 5;
+export const DEFAULT_WARMUP_MS = 300;
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -30,7 +34,8 @@ export const ms = (value: number): number => Math.round(value * 1000) / 1000;
 
 export function measure(fn: () => unknown, options: MeasureOptions = {}): Timing {
   const runs = options.runs ?? DEFAULT_RUNS;
-  for (let i = 0; i < (options.warmup ?? DEFAULT_WARMUP); i++) fn();
+  const warmupUntil = performance.now() + (options.warmupMs ?? DEFAULT_WARMUP_MS);
+  for (let i = 0; i < (options.warmup ?? DEFAULT_WARMUP) || performance.now() < warmupUntil; i++) fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();

@@ -10,7 +10,7 @@ import { parsePython } from '../../server/src/engine/python/parse';
 import type { AnalyzeOptions } from '../../server/src/engine/report';
 import { parseShapes } from '../../server/src/cliArgs';
 import { generateModel } from '../generateModel';
-import { DEFAULT_RUNS, DEFAULT_WARMUP, measure, ms } from '../measure';
+import { DEFAULT_RUNS, DEFAULT_WARMUP, DEFAULT_WARMUP_MS, measure, ms } from '../measure';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const FIXTURES = resolve(ROOT, '../shared/fixtures');
@@ -95,5 +95,5 @@ function generated() {
 export default async function engine() {
   const r = resnet();
   const g = generated();
-  return { runs: DEFAULT_RUNS, warmup: DEFAULT_WARMUP, resnet: r, generated: g, pass: r.pass && g.pass };
+  return { runs: DEFAULT_RUNS, warmup: `${DEFAULT_WARMUP} runs and ${DEFAULT_WARMUP_MS} ms`, resnet: r, generated: g, pass: r.pass && g.pass };
 }
