@@ -1,0 +1,141 @@
+// Half-typed code often leaves a bracket open (`self.conv = nn.Conv2d(3, 64, kernel_size=`).
+// Python's grammar then lets the bracket swallow the following lines, so a parser reads the
+// next statement as more arguments. Editors see this constantly, so we close such brackets
+// where the indentation says the statement ended, and parse once more.
+
+import type { Tree } from '@lezer/common';
+import type { Conversion } from './convert';
+
+export interface Insertion {
+  /** Offset in the original text. */
+  pos: number;
+  text: string;
+}
+
+function indentOf(src: string, lineStart: number): number {
+  let depth = 0;
+  for (let i = lineStart; i < src.length; i++) {
+    const ch = src.charCodeAt(i);
+    if (ch === 32) depth++;
+    else if (ch === 9) depth += 8 - (depth % 8);
+    else break;
+  }
+  return depth;
+}
+
+function lineStartOf(src: string, pos: number): number {
+  let i = pos;
+  while (i > 0 && src.charCodeAt(i - 1) !== 10 && src.charCodeAt(i - 1) !== 13) i--;
+  return i;
+}
+
+const isSpace = (ch: number): boolean => ch === 32 || ch === 9 || ch === 10 || ch === 13 || ch === 12;
+const isCloser = (ch: number): boolean => ch === 41 || ch === 93 || ch === 125;
+
+function nodeNameAt(tree: Tree, pos: number, side: -1 | 1): { name: string; from: number } {
+  const node = tree.resolveInner(pos, side);
+  return { name: node.type.name, from: node.from };
+}
+
+/** Moves `pos` back over blank space and comments, not before `min`. */
+function backOverTrivia(src: string, tree: Tree, pos: number, min: number): number {
+  for (;;) {
+    while (pos > min && isSpace(src.charCodeAt(pos - 1))) pos--;
+    const before = nodeNameAt(tree, pos, -1);
+    if (before.name === 'Comment' && before.from >= min && before.from < pos) pos = before.from;
+    else return pos;
+  }
+}
+
+/**
+ * Where to insert the closer of each unclosed bracket: before the first later line that is
+ * indented no deeper than the line the bracket opened on (a new statement), or else at the end
+ * of what the bracket's node covered; moved back over blank space and comments. Missing ':'
+ * of compound statement headers go where the header's text ends; floats written `1.` get a 0.
+ */
+export function planInsertions(src: string, tree: Tree, found: Pick<Conversion, 'unclosed' | 'missingColons' | 'floatDots'>): Insertion[] {
+  const { unclosed, missingColons, floatDots } = found;
+  const planned: { pos: number; open: number; text: string }[] = [];
+  for (const u of unclosed) {
+    const openLine = lineStartOf(src, u.open);
+    const baseIndent = indentOf(src, openLine);
+    let limit = Math.min(u.nodeTo, src.length);
+    let i = u.open;
+    while (i < limit) {
+      const nl = src.indexOf('\n', i);
+      if (nl < 0 || nl + 1 >= limit) break;
+      const lineStart = nl + 1;
+      i = lineStart;
+      let first = lineStart;
+      while (first < src.length && (src.charCodeAt(first) === 32 || src.charCodeAt(first) === 9)) first++;
+      const ch = src.charCodeAt(first);
+      if (first >= src.length || ch === 10 || ch === 13 || ch === 35 /* # */ || isCloser(ch)) continue;
+      if (indentOf(src, lineStart) > baseIndent) continue;
+      const at = nodeNameAt(tree, first, 1).name;
+      if (at === 'String' || at === 'FormatString') continue;
+      limit = lineStart;
+      break;
+    }
+    planned.push({ pos: backOverTrivia(src, tree, limit, u.open + 1), open: u.open, text: u.closer });
+  }
+  for (const at of missingColons) {
+    const pos = backOverTrivia(src, tree, Math.min(at, src.length), lineStartOf(src, Math.min(at, src.length)));
+    // Colons come after any closers at the same place: `def f(x` needs `):`.
+    planned.push({ pos, open: -1, text: ':' });
+  }
+  for (const at of floatDots) planned.push({ pos: at, open: -1, text: '0' });
+  // The innermost bracket (opened last) closes first at a shared position.
+  planned.sort((a, b) => a.pos - b.pos || b.open - a.open);
+  const out: Insertion[] = [];
+  for (const p of planned) {
+    const last = out[out.length - 1];
+    if (last && last.pos === p.pos) {
+      if (!(p.text === ':' && last.text.endsWith(':'))) last.text += p.text;
+    } else out.push({ pos: p.pos, text: p.text });
+  }
+  return out;
+}
+
+export function applyInsertions(src: string, insertions: Insertion[]): string {
+  let out = '';
+  let pos = 0;
+  for (const ins of insertions) {
+    out += src.slice(pos, ins.pos) + ins.text;
+    pos = ins.pos;
+  }
+  return out + src.slice(pos);
+}
+
+/** Maps an offset in the repaired text back to the original; inserted text maps to its insertion point. */
+export function offsetMapper(insertions: Insertion[]): (offset: number) => number {
+  return (offset: number): number => {
+    let shift = 0;
+    for (const ins of insertions) {
+      const start = ins.pos + shift;
+      if (offset <= start) break;
+      if (offset < start + ins.text.length) return ins.pos;
+      shift += ins.text.length;
+    }
+    return offset - shift;
+  };
+}
+
+/** Rewrites every `from`/`to` in an AST (any nesting of plain objects and arrays). */
+export function remapSpans(root: unknown, map: (offset: number) => number): void {
+  const seen = new Set<object>();
+  const visit = (value: unknown): void => {
+    if (value === null || typeof value !== 'object' || seen.has(value)) return;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v);
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    if (typeof record.from === 'number' && typeof record.to === 'number') {
+      record.from = map(record.from);
+      record.to = map(record.to);
+    }
+    for (const key in record) visit(record[key]);
+  };
+  visit(root);
+}

@@ -1,0 +1,86 @@
+// Python source -> typed AST (ast.ts), via @lezer/python. Never throws: syntax problems end up
+// in `errors`, as ErrorExpr/ErrorStmt nodes where code was lost, and the rest is kept.
+
+import { parser } from '@lezer/python';
+import type { Tree } from '@lezer/common';
+import type { ParseError, PyModule } from './ast';
+import { convertTree, type Conversion } from './lezer/convert';
+import { applyInsertions, offsetMapper, planInsertions, remapSpans, type Insertion } from './lezer/repair';
+
+interface Reading {
+  text: string;
+  tree: Tree;
+  conversion: Conversion;
+  /** Maps offsets in `text` back to the original source. */
+  toSource: (offset: number) => number;
+  /** Problems found in earlier readings and repaired since, in source offsets. */
+  carried: ParseError[];
+}
+
+export function parsePython(source: string): PyModule {
+  try {
+    const tree = parser.parse(source);
+    let reading: Reading = { text: source, tree, conversion: convertTree(source, tree), toSource: (o) => o, carried: [] };
+    // Where the grammar misreads a float like `1.`, the rest of the reading is unreliable, so
+    // that is repaired alone first; half-typed code (open brackets, missing ':') after.
+    if (reading.conversion.floatDots.length > 0) reading = repair(reading, 'floats');
+    if (reading.conversion.unclosed.length > 0 || reading.conversion.missingColons.length > 0) reading = repair(reading, 'structure');
+
+    const { conversion, toSource, carried } = reading;
+    if (reading.text !== source) {
+      remapSpans(conversion.body, toSource);
+      remapSpans(conversion.errors, toSource);
+    }
+    const neverClosed = conversion.unclosed.map((u) => ({
+      from: toSource(u.open),
+      to: toSource(u.open) + 1,
+      message: `syntax error: '${reading.text[u.open]}' was never closed`,
+    }));
+    return module(conversion.body, mergeErrors([...conversion.errors, ...neverClosed, ...carried]));
+  } catch (err) {
+    // Only a bug in the converter gets here; say so rather than crash the caller.
+    const message = `internal parser error: ${err instanceof Error ? err.message : String(err)}`;
+    return module([], [{ from: 0, to: Math.min(source.length, 1), message }]);
+  }
+}
+
+/**
+ * Inserts what the reading says is missing (see lezer/repair.ts) and reads again. Keeps the
+ * new reading only if it has fewer problems: a repair that does not help was a wrong guess.
+ */
+function repair(before: Reading, what: 'floats' | 'structure'): Reading {
+  const found = before.conversion;
+  const insertions: Insertion[] = what === 'floats'
+    ? planInsertions(before.text, before.tree, { unclosed: [], missingColons: [], floatDots: found.floatDots })
+    : planInsertions(before.text, before.tree, { unclosed: found.unclosed, missingColons: found.missingColons, floatDots: [] });
+  const text = applyInsertions(before.text, insertions);
+  const tree = parser.parse(text);
+  const conversion = convertTree(text, tree);
+  const problems = (c: Conversion): number => c.errors.length + c.unclosed.length;
+  if (problems(conversion) > 0 && problems(conversion) >= problems(found)) return before;
+
+  const toBefore = offsetMapper(insertions);
+  const toSource = (offset: number): number => before.toSource(toBefore(offset));
+  const carried = [...before.carried];
+  if (what === 'structure') {
+    // The repaired problems are still problems; report them where the user made them.
+    for (const u of found.unclosed) {
+      const at = before.toSource(u.open);
+      carried.push({ from: at, to: at + 1, message: `syntax error: '${before.text[u.open]}' was never closed` });
+    }
+    const colonAt = new Set(found.missingColons);
+    for (const e of found.errors) {
+      if (colonAt.has(e.from)) carried.push({ from: before.toSource(e.from), to: before.toSource(e.to), message: e.message });
+    }
+  }
+  return { text, tree, conversion, toSource, carried };
+}
+
+function module(body: PyModule['body'], errors: ParseError[]): PyModule {
+  return { kind: 'Module', body, errors };
+}
+
+function mergeErrors(errors: ParseError[]): ParseError[] {
+  const all = errors.sort((x, y) => x.from - y.from || x.to - y.to);
+  return all.filter((e, i) => i === 0 || e.from !== all[i - 1].from || e.to !== all[i - 1].to || e.message !== all[i - 1].message);
+}
