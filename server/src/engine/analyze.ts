@@ -5,6 +5,7 @@
 import { freshGeometry, griddingCheck, isUneven, stackOverlapPattern, type GriddingLayer, type OverlapStackLayer } from './geometry';
 import type { Tensor } from './ops/types';
 import * as R from './rational';
+import { parseShapeText } from './shapeText';
 import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
 import { installBuiltins } from './python/builtins';
 import { AnalysisAborted, Interpreter, PyError } from './python/interpreter';
@@ -324,14 +325,8 @@ function parseDirectives(text: string): Directive[] {
   return out;
 }
 
-/** `(1, 3, 224, 224)`, `1,3,224,224`, `1x3x224x224`, several separated by `;` or as a list of tuples. */
-export function parseShapes(text: string): number[][] | null {
-  const t = text.trim();
-  const groups = t.includes('(') ? [...t.matchAll(/\(([^()]*)\)/g)].map((m) => m[1]!) : t.split(';');
-  const shapes = groups.map((g) => g.split(/[,x×\s]+/).filter(Boolean).map(Number));
-  if (!shapes.length || shapes.some((s) => !s.length || s.some((d) => !Number.isInteger(d) || d < 0 || d > 1e9))) return null;
-  return shapes;
-}
+/** One parser for shapes, shared with `--input` and the editor settings. */
+export const parseShapes = parseShapeText;
 
 function chooseInputs(c: Candidate, options: AnalyzeOptions, directives: Directive[], file: SourceFile): { shapes: number[][]; source: ModelReport['inputSource'] } | null {
   if (options.inputs?.length) return { shapes: options.inputs, source: 'argument' };
