@@ -8,7 +8,7 @@ import * as R from './rational';
 import { parseShapeText } from './shapeText';
 import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
 import { installBuiltins } from './python/builtins';
-import { AnalysisAborted, Interpreter, PyError } from './python/interpreter';
+import { AnalysisAborted, Interpreter, parsedFile, PyError } from './python/interpreter';
 import { parsePython } from './python/parse';
 import type * as ast from './python/ast';
 import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
@@ -69,8 +69,7 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   installBuiltins(interp);
   const torch = installTorch(interp);
 
-  const tree = parsePython(options.text);
-  const file = interp.sourceFile(options.file, options.text);
+  const { module: tree, file } = parsedFile(options.file, options.text);
   for (const err of tree.errors.slice(0, 20)) {
     addDiagnostic('hint', 'syntax', `Syntax: ${err.message}`, { file, from: err.from, to: err.to });
   }

@@ -94,7 +94,6 @@ export class Interpreter {
   readonly builtins = new Map<string, Value>();
   private readonly fileModules = new Map<string, ModuleObjectValue>();
   private readonly loading = new Set<string>();
-  private readonly parseCache = new Map<string, { text: string; module: ast.PyModule }>();
   lib!: Library;
   readonly exceptionClasses = new Map<string, ClassValue>();
   /** The `object` and `type` classes, installed by builtins. */
@@ -123,8 +122,13 @@ export class Interpreter {
     return this.callSites.length ? this.callSites[this.callSites.length - 1]! : null;
   }
 
+  /** One Site object per AST node: sites are made on every evaluation otherwise. */
   site(file: SourceFile, node: ast.Span): Site {
-    return { file, from: node.from, to: node.to };
+    const cached = (node as SiteCarrier).$site;
+    if (cached && cached.file === file) return cached;
+    const site: Site = { file, from: node.from, to: node.to };
+    (node as SiteCarrier).$site = site;
+    return site;
   }
 
   tick(node: ast.Span | null, file: SourceFile | null): void {
@@ -147,28 +151,26 @@ export class Interpreter {
 
   // ---------- files and imports ----------
 
+  /** Parsed files are shared between analyses (the editor re-analyses on every keystroke and
+   *  mostly imports files that did not change). */
   parse(path: string, text: string): ast.PyModule {
-    const cached = this.parseCache.get(path);
-    if (cached && cached.text === text) return cached.module;
-    const module = parsePython(text);
-    this.parseCache.set(path, { text, module });
-    return module;
+    return parsedFile(path, text).module;
   }
 
   sourceFile(path: string, text: string): SourceFile {
-    return { path, text, lines: new LineIndex(text) };
+    return parsedFile(path, text).file;
   }
 
   /** Execute a file as a module. Top-level statements that fail are reported and skipped. */
   runFile(path: string, text: string, moduleName: string, asMain: boolean, tree?: ast.PyModule): ModuleObjectValue {
-    const file = this.sourceFile(path, text);
+    const { file, module: parsedTree } = parsedFile(path, text);
     const module: ModuleObjectValue = { kind: 'pymodule', id: newId(), name: moduleName, attrs: new Map(), file };
     this.fileModules.set(path, module);
     const scope: Scope = { vars: module.attrs, parent: null, globals: undefined as unknown as Scope, file };
     (scope as { globals: Scope }).globals = scope;
     module.attrs.set('__name__', str(asMain ? '__main__' : moduleName));
     module.attrs.set('__file__', str(path));
-    const parsed = tree ?? this.parse(path, text);
+    const parsed = tree ?? parsedTree;
     this.execTolerant(parsed.body, scope);
     return module;
   }
@@ -464,7 +466,7 @@ export class Interpreter {
           let entered: Value = ctx;
           if (ctx.kind === 'instance') {
             const enter = this.lookupClassAttr(ctx.cls, '__enter__');
-            if (enter) entered = this.call(this.bindIfMethod(enter, ctx), { positional: [], keywords: new Map() }, null);
+            if (enter) entered = this.call(this.bindIfMethod(enter, ctx), { positional: [], keywords: NO_KEYWORDS }, null);
           }
           if (item.target) this.assign(item.target, entered, scope);
         }
@@ -609,7 +611,7 @@ export class Interpreter {
 
   raiseValue(v: Value, site: Site | null, explicit: boolean): never {
     if (v.kind === 'class') {
-      v = this.call(v, { positional: [], keywords: new Map() }, site);
+      v = this.call(v, { positional: [], keywords: NO_KEYWORDS }, site);
     }
     if (v.kind === 'instance') {
       const args = v.attrs.get('args');
@@ -740,7 +742,7 @@ export class Interpreter {
     }
     if (decorator.kind === 'unknown' || decorator.kind === 'pymodule') return target;
     try {
-      const result = this.call(decorator, { positional: [target], keywords: new Map() }, this.site(scope.file, expr));
+      const result = this.call(decorator, { positional: [target], keywords: NO_KEYWORDS }, this.site(scope.file, expr));
       // Decorators the analysis cannot follow are transparent.
       return result.kind === 'unknown' || result.kind === 'none' ? target : result;
     } catch (e) {
@@ -812,7 +814,7 @@ export class Interpreter {
 
   /** Call `obj.name(*args)` if the class defines it. */
   callMethod(obj: Value, name: string, args: Value[], site: Site | null): Value {
-    return this.call(this.getAttr(obj, name, site), { positional: args, keywords: new Map() }, site);
+    return this.call(this.getAttr(obj, name, site), { positional: args, keywords: NO_KEYWORDS }, site);
   }
 
   call(fn: Value, args: CallArgs, site: Site | null): Value {
@@ -986,7 +988,7 @@ export class Interpreter {
           if (v === undefined) continue;
           if (v.kind === 'classmethod') return { kind: 'method', self: obj.self.kind === 'instance' ? obj.self.cls : obj.self, func: v.func };
           if (v.kind === 'staticmethod') return v.func;
-          if (v.kind === 'property') return this.call(v.getter, { positional: [obj.self], keywords: new Map() }, site);
+          if (v.kind === 'property') return this.call(v.getter, { positional: [obj.self], keywords: NO_KEYWORDS }, site);
           return obj.self.kind === 'class' ? v : this.bindIfMethod(v, obj.self);
         }
         this.raise('AttributeError', `'super' object has no attribute '${name}'`, site);
@@ -1053,7 +1055,7 @@ export class Interpreter {
   private instanceAttr(obj: InstanceValue, name: string, site: Site | null): Value {
     const classValue = this.lookupClassAttr(obj.cls, name);
     if (classValue && classValue.kind === 'property') {
-      return this.call(classValue.getter, { positional: [obj], keywords: new Map() }, site);
+      return this.call(classValue.getter, { positional: [obj], keywords: NO_KEYWORDS }, site);
     }
     const own = obj.attrs.get(name);
     if (own !== undefined) return own;
@@ -1069,7 +1071,7 @@ export class Interpreter {
     if (name === '__class__') return obj.cls;
     if (name === '__dict__') return dict([...obj.attrs].map(([k, v]) => [str(k), v]));
     const getattr = this.lookupClassAttr(obj.cls, '__getattr__');
-    if (getattr && getattr.kind === 'function') return this.call(this.bindIfMethod(getattr, obj), { positional: [str(name)], keywords: new Map() }, site);
+    if (getattr && getattr.kind === 'function') return this.call(this.bindIfMethod(getattr, obj), { positional: [str(name)], keywords: NO_KEYWORDS }, site);
     this.raise('AttributeError', `'${obj.cls.name}' object has no attribute '${name}'`, site);
   }
 
@@ -1088,7 +1090,7 @@ export class Interpreter {
       case 'instance': {
         const prop = this.lookupClassAttr(obj.cls, name);
         if (prop && prop.kind === 'property') {
-          if (prop.setter) this.call(prop.setter, { positional: [obj, value], keywords: new Map() }, site);
+          if (prop.setter) this.call(prop.setter, { positional: [obj, value], keywords: NO_KEYWORDS }, site);
           return;
         }
         if (obj.module) this.lib.moduleSetAttr(obj, name, value);
@@ -1155,7 +1157,7 @@ export class Interpreter {
         if (v !== undefined) return v;
         if (obj.cls) {
           const missing = this.lookupClassAttr(obj.cls, '__missing__');
-          if (missing) return this.call(this.bindIfMethod(missing, obj), { positional: [index], keywords: new Map() }, site);
+          if (missing) return this.call(this.bindIfMethod(missing, obj), { positional: [index], keywords: NO_KEYWORDS }, site);
         }
         this.raise('KeyError', repr(index), site);
       }
@@ -1165,11 +1167,11 @@ export class Interpreter {
       case 'instance': {
         const m = this.lookupClassAttr(obj.cls, '__getitem__');
         if (!m) this.raise('TypeError', `'${obj.cls.name}' object is not subscriptable`, site);
-        return this.call(this.bindIfMethod(m, obj), { positional: [index], keywords: new Map() }, site);
+        return this.call(this.bindIfMethod(m, obj), { positional: [index], keywords: NO_KEYWORDS }, site);
       }
       case 'class': {
         const m = this.lookupClassAttr(obj, '__class_getitem__');
-        if (m) return this.call(m.kind === 'classmethod' ? { kind: 'method', self: obj, func: m.func } : m, { positional: [index], keywords: new Map() }, site);
+        if (m) return this.call(m.kind === 'classmethod' ? { kind: 'method', self: obj, func: m.func } : m, { positional: [index], keywords: NO_KEYWORDS }, site);
         return obj; // typing generics: List[int] is List for the analysis
       }
       default:
@@ -1219,7 +1221,7 @@ export class Interpreter {
       case 'instance': {
         const m = this.lookupClassAttr(obj.cls, '__setitem__');
         if (!m) this.raise('TypeError', `'${obj.cls.name}' object does not support item assignment`, site);
-        this.call(this.bindIfMethod(m, obj), { positional: [index, value], keywords: new Map() }, site);
+        this.call(this.bindIfMethod(m, obj), { positional: [index, value], keywords: NO_KEYWORDS }, site);
         return;
       }
       case 'tensor':
@@ -1262,7 +1264,7 @@ export class Interpreter {
       case 'instance': {
         const it = this.lookupClassAttr(v.cls, '__iter__');
         if (it) {
-          const result = this.call(this.bindIfMethod(it, v), { positional: [], keywords: new Map() }, site);
+          const result = this.call(this.bindIfMethod(it, v), { positional: [], keywords: NO_KEYWORDS }, site);
           if (result.kind === 'instance' && result.id === v.id) this.raise('TypeError', 'iterator protocol is not modelled', site);
           yield* this.iterate(result, site);
           return;
@@ -1270,7 +1272,7 @@ export class Interpreter {
         const getitem = this.lookupClassAttr(v.cls, '__getitem__');
         const len = this.lookupClassAttr(v.cls, '__len__');
         if (getitem && len) {
-          const n = this.call(this.bindIfMethod(len, v), { positional: [], keywords: new Map() }, site);
+          const n = this.call(this.bindIfMethod(len, v), { positional: [], keywords: NO_KEYWORDS }, site);
           if (n.kind === 'int') for (let i = 0; i < n.value; i++) yield this.getItem(v, int(i), site);
           return;
         }
@@ -1315,7 +1317,7 @@ export class Interpreter {
       case 'instance': {
         const b = this.lookupClassAttr(v.cls, '__bool__') ?? this.lookupClassAttr(v.cls, '__len__');
         if (b) {
-          const r = this.call(this.bindIfMethod(b, v), { positional: [], keywords: new Map() }, null);
+          const r = this.call(this.bindIfMethod(b, v), { positional: [], keywords: NO_KEYWORDS }, null);
           return this.truthy(r);
         }
         return true;
@@ -1346,7 +1348,7 @@ export class Interpreter {
           const inst = a.kind === 'instance' ? a : (b as InstanceValue);
           const eq = this.lookupClassAttr(inst.cls, '__eq__');
           if (eq && eq.kind === 'function') {
-            const r = this.call(this.bindIfMethod(eq, inst), { positional: [inst === a ? b : a], keywords: new Map() }, site);
+            const r = this.call(this.bindIfMethod(eq, inst), { positional: [inst === a ? b : a], keywords: NO_KEYWORDS }, site);
             return op === '==' ? r : r.kind === 'bool' ? bool(!r.value) : r;
           }
         }
@@ -1388,7 +1390,7 @@ export class Interpreter {
         return isNumber(item) && [...this.iterate(container, site)].some((x) => valuesEqual(x, item));
       case 'instance': {
         const m = this.lookupClassAttr(container.cls, '__contains__');
-        if (m) return this.truthy(this.call(this.bindIfMethod(m, container), { positional: [item], keywords: new Map() }, site));
+        if (m) return this.truthy(this.call(this.bindIfMethod(m, container), { positional: [item], keywords: NO_KEYWORDS }, site));
         for (const x of this.iterate(container, site)) if (valuesEqual(x, item) === true) return true;
         return false;
       }
@@ -1405,11 +1407,11 @@ export class Interpreter {
       const names = DUNDER[op];
       if (a.kind === 'instance') {
         const m = (inplace && this.lookupClassAttr(a.cls, names[2])) || this.lookupClassAttr(a.cls, names[0]);
-        if (m) return this.call(this.bindIfMethod(m, a), { positional: [b], keywords: new Map() }, site);
+        if (m) return this.call(this.bindIfMethod(m, a), { positional: [b], keywords: NO_KEYWORDS }, site);
       }
       if (b.kind === 'instance') {
         const m = this.lookupClassAttr(b.cls, names[1]);
-        if (m) return this.call(this.bindIfMethod(m, b), { positional: [a], keywords: new Map() }, site);
+        if (m) return this.call(this.bindIfMethod(m, b), { positional: [a], keywords: NO_KEYWORDS }, site);
       }
     }
     try {
@@ -1485,7 +1487,7 @@ export class Interpreter {
         }
         if (v.kind === 'instance') {
           const m = this.lookupClassAttr(v.cls, e.op === '-' ? '__neg__' : e.op === '+' ? '__pos__' : '__invert__');
-          if (m) return this.call(this.bindIfMethod(m, v), { positional: [], keywords: new Map() }, this.site(scope.file, e));
+          if (m) return this.call(this.bindIfMethod(m, v), { positional: [], keywords: NO_KEYWORDS }, this.site(scope.file, e));
         }
         this.raise('TypeError', `bad operand type for unary ${e.op}: '${typeName(v)}'`, this.site(scope.file, e));
       }
@@ -1603,7 +1605,7 @@ export class Interpreter {
     if (v.kind === 'instance') {
       const m = this.lookupClassAttr(v.cls, '__str__') ?? this.lookupClassAttr(v.cls, '__repr__');
       if (m && m.kind === 'function') {
-        const r = this.call(this.bindIfMethod(m, v), { positional: [], keywords: new Map() }, null);
+        const r = this.call(this.bindIfMethod(m, v), { positional: [], keywords: NO_KEYWORDS }, null);
         if (r.kind === 'str') return r.value;
       }
     }
@@ -1613,7 +1615,7 @@ export class Interpreter {
   evalCall(e: ast.CallExpr, scope: Scope): Value {
     const fn = this.eval(e.func, scope);
     const positional: Value[] = [];
-    const keywords = new Map<string, Value>();
+    const keywords = e.args.some((a) => a.kind === 'kw' || a.kind === 'dstar') ? new Map<string, Value>() : (NO_KEYWORDS as Map<string, Value>);
     for (const a of e.args) {
       switch (a.kind) {
         case 'pos':
@@ -1639,6 +1641,28 @@ export class Interpreter {
     }
     return this.call(fn, { positional, keywords }, this.site(scope.file, e));
   }
+}
+
+/** A call's keywords when it has none; never mutated. */
+export const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();
+
+type SiteCarrier = ast.Span & { $site?: Site };
+
+const PARSED_FILES_KEPT = 64;
+const parsedFiles = new Map<string, { text: string; module: ast.PyModule; file: SourceFile }>();
+
+/** The AST and line index of a file's text, from a small cache keyed by path. */
+export function parsedFile(path: string, text: string): { module: ast.PyModule; file: SourceFile } {
+  const hit = parsedFiles.get(path);
+  if (hit && hit.text === text) {
+    parsedFiles.delete(path);
+    parsedFiles.set(path, hit);
+    return hit;
+  }
+  const entry = { text, module: parsePython(text), file: { path, text, lines: new LineIndex(text) } };
+  parsedFiles.set(path, entry);
+  if (parsedFiles.size > PARSED_FILES_KEPT) parsedFiles.delete(parsedFiles.keys().next().value!);
+  return entry;
 }
 
 const DUNDER: Record<ast.BinaryOperator, [string, string, string]> = {

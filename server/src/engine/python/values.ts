@@ -81,7 +81,8 @@ export interface CallSite {
 /** Arguments of a call, after `*args`/`**kwargs` expansion. */
 export interface CallArgs {
   positional: Value[];
-  keywords: Map<string, Value>;
+  /** Read-only: calls without keywords share one empty map. */
+  keywords: ReadonlyMap<string, Value>;
 }
 
 export type NativeCall = (args: CallArgs, site: Site | null) => Value;
