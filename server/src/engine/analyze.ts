@@ -9,7 +9,6 @@ import { parseShapeText } from './shapeText';
 import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
 import { installBuiltins } from './python/builtins';
 import { AnalysisAborted, Interpreter, parsedFile, PyError } from './python/interpreter';
-import { parsePython } from './python/parse';
 import type * as ast from './python/ast';
 import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
 import { installTorch, type TorchEnvironment } from './python/torchLib';
@@ -179,7 +178,7 @@ function isMainTest(e: ast.Expr): boolean {
 
 function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, expr: string, scope: Scope, addDiagnostic: AddDiagnostic,
   directive?: { file: SourceFile; line: number }): Candidate | null {
-  const parsed = parsePython(expr);
+  const { module: parsed, file: exprFile } = parsedFile('<model>', expr);
   const stmt = parsed.body[0];
   const where: Site | null = directive
     ? { file: directive.file, from: directive.file.lines.offset(directive.line, 0), to: directive.file.lines.offset(directive.line + 1, 0) }
@@ -191,7 +190,6 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
   if (parsed.errors.length || parsed.body.length !== 1 || !stmt || stmt.kind !== 'Expr') {
     return fail(`model expression \`${expr}\` is not a Python expression`);
   }
-  const exprFile = interp.sourceFile('<model>', expr);
   const exprScope: Scope = { vars: new Map(), parent: scope, globals: scope, file: exprFile };
   let value: Value;
   const before = interp.toleratedErrors;
@@ -512,10 +510,18 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
   return report;
 }
 
+const locations = new WeakMap<Site, SourceLocation>();
+
+/** Sites are shared (one per AST node), so their locations are computed once. */
 export function locationOf(site: Site): SourceLocation {
-  const a = site.file.lines.position(site.from);
-  const b = site.file.lines.position(site.to);
-  return { file: site.file.path, line: a.line + 1, column: a.character, endLine: b.line + 1, endColumn: b.character };
+  let loc = locations.get(site);
+  if (!loc) {
+    const a = site.file.lines.position(site.from);
+    const b = site.file.lines.position(site.to);
+    loc = { file: site.file.path, line: a.line + 1, column: a.character, endLine: b.line + 1, endColumn: b.character };
+    locations.set(site, loc);
+  }
+  return loc;
 }
 
 // ---------- diagnostics from the layer sequence ----------
