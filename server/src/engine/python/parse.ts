@@ -68,9 +68,10 @@ function repair(before: Reading, what: 'floats' | 'structure'): Reading {
       const at = before.toSource(u.open);
       carried.push({ from: at, to: at + 1, message: `syntax error: '${before.text[u.open]}' was never closed` });
     }
-    const colonAt = new Set(found.missingColons);
-    for (const e of found.errors) {
-      if (colonAt.has(e.from)) carried.push({ from: before.toSource(e.from), to: before.toSource(e.to), message: e.message });
+    for (const ins of insertions) {
+      if (!ins.colon) continue;
+      const at = before.toSource(ins.pos);
+      carried.push({ from: at, to: at, message: "syntax error: expected ':' at the end of this line" });
     }
   }
   return { text, tree, conversion, toSource, carried };

@@ -173,6 +173,8 @@ class TreeConverter {
           return "syntax error: expected a name after '.'";
         case C.Comma:
           return "syntax error: expected an expression after ','";
+        case C.Colon:
+          return "syntax error: expected an expression after ':'";
       }
     }
     if (COMPOUND_HEADERS.has(parent) || (parent === C.Body && prev === undefined)) {
@@ -192,12 +194,12 @@ class TreeConverter {
   }
 
   /** Records error nodes anywhere below the current node, which is otherwise not converted. */
-  private scanErrors(): void {
+  private scanErrors(message?: string): void {
     const c = this.cur;
     if (!c.firstChild()) return;
     do {
-      if (c.type.isError) this.addError(c.from, c.to, this.errorMessage(C.Other, undefined, c.from, c.to));
-      else this.scanErrors();
+      if (c.type.isError) this.addError(c.from, c.to, message ?? this.errorMessage(C.Other, undefined, c.from, c.to));
+      else this.scanErrors(message);
     } while (c.nextSibling());
     c.parent();
   }
@@ -386,6 +388,11 @@ class TreeConverter {
     const to = c.to;
     switch (code) {
       case C.VariableName:
+        if (from === to) {
+          // The grammar's placeholder for a missing name (`@` alone, `def (x):`).
+          this.scanErrors('syntax error: expected a name here');
+          return missing(from, 'missing name');
+        }
         return { kind: 'Name', id: this.src.slice(from, to), from, to };
       case C.Number:
         return this.number(from, to);

@@ -10,6 +10,8 @@ export interface Insertion {
   /** Offset in the original text. */
   pos: number;
   text: string;
+  /** Whether a missing ':' is among the inserted text (its error is reported at `pos`). */
+  colon: boolean;
 }
 
 function indentOf(src: string, lineStart: number): number {
@@ -79,7 +81,7 @@ export function planInsertions(src: string, tree: Tree, found: Pick<Conversion, 
     planned.push({ pos: backOverTrivia(src, tree, limit, u.open + 1), open: u.open, text: u.closer });
   }
   for (const at of missingColons) {
-    const pos = backOverTrivia(src, tree, Math.min(at, src.length), lineStartOf(src, Math.min(at, src.length)));
+    const pos = backOverTrivia(src, tree, Math.min(at, src.length), 0);
     // Colons come after any closers at the same place: `def f(x` needs `):`.
     planned.push({ pos, open: -1, text: ':' });
   }
@@ -89,9 +91,11 @@ export function planInsertions(src: string, tree: Tree, found: Pick<Conversion, 
   const out: Insertion[] = [];
   for (const p of planned) {
     const last = out[out.length - 1];
+    const colon = p.text === ':';
     if (last && last.pos === p.pos) {
-      if (!(p.text === ':' && last.text.endsWith(':'))) last.text += p.text;
-    } else out.push({ pos: p.pos, text: p.text });
+      if (!(colon && last.colon)) last.text += p.text;
+      last.colon ||= colon;
+    } else out.push({ pos: p.pos, text: p.text, colon });
   }
   return out;
 }
