@@ -103,10 +103,10 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     const inputChoice = chooseInputs(candidate, options, directives, file);
     if (!inputChoice) {
       addDiagnostic('info', 'unknown', `${candidate.name}: no input shape could be chosen; add a "# convlens: input=(1, 3, 224, 224)" comment above the class`, candidate.instance.cls.site);
-      report.models.push(emptyModel(candidate, torch));
+      report.models.push(emptyModel(candidate));
       continue;
     }
-    report.models.push(runModel(interp, torch, candidate, inputChoice.shapes, inputChoice.source, addDiagnostic));
+    report.models.push(runModel(torch, candidate, inputChoice.shapes, inputChoice.source, addDiagnostic));
   }
   setModel(undefined);
 }
@@ -135,7 +135,6 @@ function runMainBlocks(interp: Interpreter, torch: TorchEnvironment, tree: ast.P
   const calls = new Map<InstanceValue, number[][] | null>();
   const mains = tree.body.filter((s): s is ast.IfStmt => s.kind === 'If' && isMainTest(s.test));
   if (!mains.length) return calls;
-  const originalCall = torch.callModule;
   const capture = interp.lookupClassAttr(torch.moduleClass, '__call__');
   // While the main block runs, calling a model records its inputs and yields Unknown.
   torch.moduleClass.attrs.set('__call__', {
@@ -163,7 +162,6 @@ function runMainBlocks(interp: Interpreter, torch: TorchEnvironment, tree: ast.P
     }
   } finally {
     if (capture) torch.moduleClass.attrs.set('__call__', capture);
-    void originalCall;
   }
   return calls;
 }
@@ -399,15 +397,14 @@ export function inputTensor(shape: number[]): TensorValue {
   return { kind: 'tensor', shape, geometry: spatial ? freshGeometry(spatial) : null };
 }
 
-function emptyModel(c: Candidate, torch: TorchEnvironment): ModelReport {
-  void torch;
+function emptyModel(c: Candidate): ModelReport {
   return {
     name: c.name, className: c.instance.cls.name, classLocation: c.instance.cls.site ? locationOf(c.instance.cls.site) : null,
     inputs: [], inputSource: 'inferred', outputs: [], params: countParams(c.instance), macs: 0, layers: [], values: [], incomplete: true,
   };
 }
 
-function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, shapes: number[][], source: ModelReport['inputSource'], addDiagnostic: AddDiagnostic): ModelReport {
+function runModel(torch: TorchEnvironment, c: Candidate, shapes: number[][], source: ModelReport['inputSource'], addDiagnostic: AddDiagnostic): ModelReport {
   const recorder = new Recorder();
   const paths = modulePaths(c.instance);
   let incomplete = false;
@@ -506,6 +503,7 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
   if (g?.padding) report.padding = g.padding;
   if (g?.dilation) report.dilation = g.dilation;
   if (g?.overlap) report.overlap = g.overlap;
+  if (g?.resize) report.resize = g.resize;
   if (r.unknown) report.unknown = r.unknown;
   return report;
 }

@@ -11,10 +11,10 @@ import { moduleSpecs } from '../ops/moduleRegistry';
 import { layerFunctionSpecs } from '../ops/layerFunctions';
 import { tensorFunctionSpecs } from '../ops/functionRegistry';
 import { Recorder, tensorsIn } from './recorder';
-import { bindToOpArgs, fromOpValue, toOpValue, UnknownArgument } from './signature';
+import { bindToOpArgs, fromOpValue, parseSignature, toOpValue, UnknownArgument } from './signature';
 import { makeStdlib, nativeModuleObject } from './stdlib';
 import {
-  bool, dict, dictSet, int, iterator, list, native, newId, NONE, str, tuple, unknown,
+  bool, dict, int, iterator, list, native, newId, NONE, str, tuple, unknown,
   type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
   type Site, type TensorValue, type Value,
 } from './values';
@@ -42,7 +42,6 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   let stdlib: Map<string, ModuleObjectValue> | null = null;
   const stdlibModule = (name: string): ModuleObjectValue | undefined => (stdlib ??= makeStdlib(interp)).get(name);
   const object = interp.objectClass;
-  const NO_ARGS: CallArgs = { positional: [], keywords: new Map() };
 
   const fn = (name: string, call: NativeCall, bindsSelf = false) => native(name, call, bindsSelf);
   const passthrough = (name: string) => fn(name, (args) => args.positional[0] ?? NONE);
@@ -365,13 +364,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const initLeaf = (self: InstanceValue, spec: ModuleSpec, args: CallArgs, site: Site | null): void => {
     const state = self.module!;
     // Python-level attributes (`conv.in_channels`, `fc.in_features`) as the caller passed them.
-    let sig;
-    try {
-      sig = interp.bindArguments(spec.name, parseSig(spec.signature).params, parseSig(spec.signature).defaults, args, site);
-    } catch (e) {
-      if (e instanceof PyError) throw e;
-      throw e;
-    }
+    const signature = parseSignature(interp, spec.signature);
+    const sig = interp.bindArguments(spec.name, signature.params, signature.defaults, args, site);
     for (const [k, v] of sig) if (k !== 'device' && k !== 'dtype') self.attrs.set(k, normaliseAttr(spec.name, k, v));
     try {
       const opArgs: Record<string, ReturnType<typeof toOpValue>> = {};
@@ -397,21 +391,6 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       }
       throw e;
     }
-  };
-
-  const parsed = new Map<string, { params: ast.Param[]; defaults: Map<string, Value> }>();
-  const parseSig = (signature: string) => {
-    let p = parsed.get(signature);
-    if (!p) {
-      p = parseSignatureLocal(signature);
-      parsed.set(signature, p);
-    }
-    return p;
-  };
-  const parseSignatureLocal = (signature: string) => {
-    // Reuse the shared parser and binder through bindToOpArgs' cache.
-    const { params, defaults } = requireSignature(interp, signature);
-    return { params, defaults };
   };
 
   const forwardLeaf = (self: InstanceValue, spec: ModuleSpec, args: CallArgs, site: Site | null): Value => {
@@ -459,11 +438,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (i < 0 || i >= n) interp.raise('IndexError', `index ${i} is out of range`, site);
     return i;
   };
-  const containerNew = (cls: ClassValue, self: InstanceValue, items: [string, Value][], site: Site | null): InstanceValue => {
+  const containerNew = (cls: ClassValue, items: [string, Value][], site: Site | null): InstanceValue => {
     const inst: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
     ensureModule(inst);
     for (const [k, v] of items) register(inst, k, v, site);
-    void self;
     return inst;
   };
 
@@ -494,7 +472,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
         const [start, stop, step] = interp.sliceIndices(idx, entries.length, site);
         const picked: [string, Value][] = [];
         for (let i = start; step > 0 ? i < stop : i > stop; i += step) picked.push(entries[i]!);
-        return containerNew(makeSlice ? self.cls : cls, self, picked.map(([k, v], j) => [cls === sequential ? k : String(j), v]), site);
+        return containerNew(makeSlice ? self.cls : cls, picked.map(([k, v], j) => [cls === sequential ? k : String(j), v]), site);
       }
       if (idx.kind === 'unknown') return idx;
       return entries[indexOf(self, idx, site)]![1];
@@ -530,7 +508,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     cls.attrs.set('__add__', m(`${cls.name}.__add__`, (self, args, site) => {
       const other = args.positional[0];
       const items = [...childList(self), ...(other && other.kind === 'instance' ? childList(other) : [])];
-      return containerNew(cls, self, items.map((c, j) => [String(j), c]), site);
+      return containerNew(cls, items.map((c, j) => [String(j), c]), site);
     }));
   };
   listLike(sequential, true);
@@ -827,7 +805,6 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     return originalInstantiate(cls, args, site);
   };
 
-  void dictSet;
   return {
     library,
     recorder: () => recorder,
@@ -911,4 +888,3 @@ function parameterShapes(specName: string, a: Record<string, unknown>, total: nu
   return out;
 }
 
-import { parseSignature as requireSignature } from './signature';
