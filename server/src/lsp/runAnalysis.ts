@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { analyzeFile } from '../engine/analyze';
-import type { Diagnostic, FileReport } from '../engine/report';
+import type { FileReport } from '../engine/report';
 import type { ConvLensSettings } from './protocol';
 import { parseShapeList } from './settings';
 
@@ -41,26 +41,14 @@ function readerFor(input: AnalysisInput, dependencies: Set<string>) {
 export function runAnalysis(input: AnalysisInput): AnalysisOutput {
   const started = performance.now();
   const dependencies = new Set<string>();
-  const readFile = readerFor(input, dependencies);
-  const common = { file: input.file, text: input.text, readFile, defaultImageSize: input.settings.defaultImageSize };
-  const report = analyzeFile(common);
-
-  const defaultInputs = input.settings.defaultInputShape ? parseShapeList(input.settings.defaultInputShape) : null;
-  if (defaultInputs) {
-    for (let i = 0; i < report.models.length; i++) {
-      const model = report.models[i];
-      if (model.inputSource !== 'inferred') continue;
-      // The setting is a better guess than the first layer, but a directive or __main__ beats it.
-      const again = analyzeFile({ ...common, model: model.name, inputs: defaultInputs });
-      const replacement = again.models[0];
-      if (!replacement) continue;
-      report.models[i] = { ...replacement, name: model.name };
-      report.diagnostics = [
-        ...report.diagnostics.filter((d: Diagnostic) => d.model !== model.name),
-        ...again.diagnostics.filter((d: Diagnostic) => d.model === model.name || d.model === replacement.name).map((d: Diagnostic) => ({ ...d, model: model.name })),
-      ];
-    }
-  }
+  const report = analyzeFile({
+    file: input.file,
+    text: input.text,
+    readFile: readerFor(input, dependencies),
+    defaultImageSize: input.settings.defaultImageSize,
+    // The setting is a better guess than the first layer, but a directive or __main__ beats it.
+    defaultInputs: (input.settings.defaultInputShape && parseShapeList(input.settings.defaultInputShape)) || undefined,
+  });
   dependencies.delete(resolve(input.file));
   return { report, dependencies, durationMs: performance.now() - started };
 }

@@ -1,5 +1,6 @@
 // The `convlens.*` settings as the server uses them: defaults, validation, and the shape syntax.
 
+import { parseShapeText } from '../engine/shapeText';
 import type { ConvLensSettings } from './protocol';
 
 export const DEFAULT_SETTINGS: ConvLensSettings = {
@@ -33,24 +34,9 @@ export function readSettings(raw: unknown, base: ConvLensSettings = DEFAULT_SETT
   };
 }
 
-/**
- * `1,3,224,224`, `(1, 3, 224, 224)`, `1x3x224x224`; several inputs separated by `;`.
- * Null when it is not a list of positive integers.
- */
-export function parseShapeList(text: string): number[][] | null {
-  const parts = text.split(';').map((p) => p.trim()).filter((p) => p !== '');
-  if (parts.length === 0) return null;
-  const shapes: number[][] = [];
-  for (const part of parts) {
-    const inner = part.replace(/^[([]\s*/, '').replace(/\s*[)\]]$/, '');
-    const dims = inner.split(/\s*[,x×]\s*/).filter((d) => d !== '');
-    if (dims.length === 0 || !dims.every((d) => /^\d+$/.test(d))) return null;
-    const shape = dims.map(Number);
-    if (shape.some((d) => d <= 0)) return null;
-    shapes.push(shape);
-  }
-  return shapes;
-}
+/** `1,3,224,224`, `(1, 3, 224, 224)`, `1x3x224x224`; several inputs separated by `;` (the
+ *  engine's one shape parser, shared with `--input` and the directives). */
+export const parseShapeList = parseShapeText;
 
 /** The directive's spelling of shapes: `(1, 3, 224, 224)`, several joined by `; `. */
 export function shapeListToDirective(shapes: readonly (readonly number[])[]): string {
