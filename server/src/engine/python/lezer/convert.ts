@@ -815,6 +815,7 @@ class TreeConverter {
     let end = -1;
     let pendingErr: ErrItem | null = null;
     let sawComma = false;
+    let trailingComma = -1;
     const flush = (): void => {
       if (start < 0) {
         if (pendingErr) elements.push({ kind: 'ErrorExpr', message: 'incomplete index', from: pendingErr.from, to: pendingErr.to });
@@ -842,6 +843,7 @@ class TreeConverter {
         } else if (it.code === C.Comma) {
           flush();
           sawComma = true;
+          trailingComma = it.to;
         } else if (it.code === C.RBracket) {
           break;
         }
@@ -853,7 +855,11 @@ class TreeConverter {
     let index: A.Expr;
     if (elements.length === 1 && !sawComma) index = elements[0];
     else if (elements.length === 0) index = missing(its[1].to, 'missing index');
-    else index = { kind: 'Tuple', elts: elements, from: this.outerFrom(elements[0]), to: this.outerTo(elements[elements.length - 1]) };
+    else {
+      // Python's span of `x[a, b,]`'s index includes the trailing comma.
+      const last = this.outerTo(elements[elements.length - 1]);
+      index = { kind: 'Tuple', elts: elements, from: this.outerFrom(elements[0]), to: Math.max(last, trailingComma) };
+    }
     return { kind: 'Subscript', obj, index, from, to };
   }
 
