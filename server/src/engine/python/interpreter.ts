@@ -547,12 +547,12 @@ export class Interpreter {
       }
       let value = moduleMember(mod, alias.name);
       if (value === undefined) {
-        const sub = this.submodule(mod, alias.name) ?? (mod.file === null ? this.importModule(`${mod.name}.${alias.name}`, 0, scope.file, null) : null);
+        const sub = this.submodule(mod, alias.name) ?? (mod.file === null ? this.lib.nativeModule(`${mod.name}.${alias.name}`) : null);
         if (sub) value = sub;
       }
-      if (value === undefined) {
-        const opaque = mod.attrs.get('__opaque__');
-        value = opaque ? unknown(`${mod.name}.${alias.name} is not modelled`, site) : undefined;
+      if (value === undefined && (mod.file === null || mod.attrs.has('__opaque__'))) {
+        // A part of torch (or another library) the analysis does not model.
+        value = unknown(`${mod.name}.${alias.name} is not modelled`, site);
       }
       if (value === undefined) {
         this.options.diagnostics('hint', 'unknown', `cannot import name '${alias.name}' from '${label}'`, site);
