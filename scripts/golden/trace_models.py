@@ -366,17 +366,19 @@ def example_models(path):
     return found
 
 
-def run_examples(only):
-    for path in sorted((REPO / "examples").glob("*.py")):
-        module = load_module(path, "example_" + path.stem)
+def run_examples(only, folder="examples", prefix="example"):
+    """Classes with a `# convlens: input=` directive in examples/ (ours, shipped) or in
+    test/fixtures/styles/ (models written in the styles of popular repositories, test-only)."""
+    for path in sorted((REPO / folder).glob("*.py")):
+        module = load_module(path, prefix + "_" + path.stem)
         for class_name, shape in example_models(path):
-            name = f"example_{path.stem}_{class_name}"
+            name = f"{prefix}_{path.stem}_{class_name}"
             if only and only not in name:
                 continue
-            golden = trace(getattr(module, class_name)(), [shape], [(REPO / "examples", "examples/")])
+            golden = trace(getattr(module, class_name)(), [shape], [(REPO / folder, f"{folder}/")])
             golden.update({
                 "generator": generator_stamp(),
-                "source": {"kind": "example", "file": f"examples/{path.name}", "expr": f"{class_name}()"},
+                "source": {"kind": "example", "file": f"{folder}/{path.name}", "expr": f"{class_name}()"},
             })
             write_golden(OUT_DIR / f"{name}.json", golden)
             print(f"{name}: input={shape} params={golden['params']} macs={golden['macs']} out={golden['outputs']}")
@@ -492,7 +494,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fixtures", type=Path, default=REPO.parent / "shared" / "fixtures")
     parser.add_argument("--only", default="", help="only goldens whose file name contains this")
-    parser.add_argument("--skip", default="", help="comma list of parts to skip: fixtures,examples,torchvision,functions")
+    parser.add_argument("--skip", default="", help="comma list of parts to skip: fixtures,examples,styles,torchvision,functions")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     torch.manual_seed(0)
@@ -510,6 +512,8 @@ def main():
             })
     if "examples" not in skip:
         run_examples(args.only)
+    if "styles" not in skip:
+        run_examples(args.only, "test/fixtures/styles", "style")
     if "torchvision" not in skip:
         run_torchvision(args.only)
     if "functions" not in skip and (not args.only or args.only in "functions"):

@@ -48,7 +48,7 @@ function sourcePath(g: Golden): string {
  *  a shape analysis. The engine must say so instead of reporting wrong totals. */
 const NEEDS_TENSOR_VALUES = new Set(['torchvision_regnet_y_400mf.json']);
 
-for (const name of readdirSync(goldenDir).filter((f) => /^(torchvision|example|fixture)_.*\.json$/.test(f))) {
+for (const name of readdirSync(goldenDir).filter((f) => /^(torchvision|example|style|fixture)_.*\.json$/.test(f))) {
   const golden = JSON.parse(readFileSync(join(goldenDir, name), 'utf8')) as Golden;
   test(`${name}: ${golden.source.expr}`, () => {
     const file = sourcePath(golden);

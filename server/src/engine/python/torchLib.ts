@@ -366,7 +366,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     // Python-level attributes (`conv.in_channels`, `fc.in_features`) as the caller passed them.
     const signature = parseSignature(interp, spec.signature);
     const sig = interp.bindArguments(spec.name, signature.params, signature.defaults, args, site);
-    for (const [k, v] of sig) if (k !== 'device' && k !== 'dtype') self.attrs.set(k, normaliseAttr(spec.name, k, v));
+    // `bias=False` is an argument, but `conv.bias` is the parameter (or None): parameters win.
+    for (const [k, v] of sig) if (k !== 'device' && k !== 'dtype' && k !== 'bias') self.attrs.set(k, normaliseAttr(spec.name, k, v));
     try {
       const opArgs: Record<string, ReturnType<typeof toOpValue>> = {};
       for (const [k, v] of sig) opArgs[k] = toOpValue(v, k);
