@@ -209,23 +209,35 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
 function defaultModels(interp: Interpreter, torch: TorchEnvironment, module: ModuleObjectValue, path: string,
   mainCalls: Map<InstanceValue, number[][] | null>, addDiagnostic: AddDiagnostic): Candidate[] {
   const built: Candidate[] = [];
+  // A model used inside another analysed model is shown there, not on its own.
+  const usedInside = new Set<ClassValue>();
+  const noteTree = (instance: InstanceValue): void => {
+    for (const sub of submodules(instance)) if (sub !== instance) usedInside.add(sub.cls);
+  };
+  for (const [instance, inputs] of mainCalls) {
+    built.push({ name: `${instance.cls.name}()`, instance, mainInputs: inputs, constructionProblems: 0 });
+    noteTree(instance);
+  }
   const mainClasses = new Set([...mainCalls.keys()].map((i) => i.cls));
-  for (const [name, v] of module.attrs) {
-    if (v.kind !== 'class' || v.name !== name || v.site?.file.path !== path) continue;
-    if (!v.mro.includes(torch.moduleClass) || v.moduleSpec || mainClasses.has(v)) continue;
-    if (!constructibleWithoutArguments(interp, v)) continue;
+  const classes = [...module.attrs].filter(([name, v]) => v.kind === 'class' && v.name === name && v.site?.file.path === path &&
+    v.mro.includes(torch.moduleClass) && !v.moduleSpec && !mainClasses.has(v)) as [string, ClassValue][];
+  // Models are usually defined after their parts: building the last classes first lets the parts
+  // they use be skipped without being built on their own.
+  const fromLast: Candidate[] = [];
+  for (const [name, cls] of classes.reverse()) {
+    if (usedInside.has(cls) || !constructibleWithoutArguments(interp, cls)) continue;
     const before = interp.toleratedErrors;
     try {
-      const instance = interp.call(v, { positional: [], keywords: new Map() }, null);
-      if (instance.kind === 'instance' && instance.module) built.push({ name: `${name}()`, instance, mainInputs: null, constructionProblems: interp.toleratedErrors - before });
+      const instance = interp.call(cls, { positional: [], keywords: new Map() }, null);
+      if (instance.kind === 'instance' && instance.module) {
+        fromLast.push({ name: `${name}()`, instance, mainInputs: null, constructionProblems: interp.toleratedErrors - before });
+        noteTree(instance);
+      }
     } catch (e) {
       reportAbort(e, addDiagnostic);
     }
   }
-  for (const [instance, inputs] of mainCalls) built.push({ name: `${instance.cls.name}()`, instance, mainInputs: inputs, constructionProblems: 0 });
-  // A model used inside another analysed model is shown there, not on its own.
-  const usedInside = new Set<ClassValue>();
-  for (const c of built) for (const sub of submodules(c.instance)) if (sub !== c.instance) usedInside.add(sub.cls);
+  built.push(...fromLast.reverse());
   const chosen = built.filter((c) => !usedInside.has(c.instance.cls) || c.mainInputs !== null);
   return chosen.length ? chosen : factoryModels(interp, torch, module, path, addDiagnostic);
 }
@@ -323,10 +335,17 @@ function parseDirectives(text: string): Directive[] {
 /** One parser for shapes, shared with `--input` and the editor settings. */
 export const parseShapes = parseShapeText;
 
+const splitLines = new WeakMap<SourceFile, string[]>();
+const linesOf = (file: SourceFile): string[] => {
+  let lines = splitLines.get(file);
+  if (!lines) splitLines.set(file, (lines = file.text.split(/\r?\n/)));
+  return lines;
+};
+
 function chooseInputs(c: Candidate, options: AnalyzeOptions, directives: Directive[], file: SourceFile): { shapes: number[][]; source: ModelReport['inputSource'] } | null {
   if (options.inputs?.length) return { shapes: options.inputs, source: 'argument' };
   const cls = c.instance.cls;
-  const lines = file.text.split(/\r?\n/);
+  const lines = linesOf(file);
   const classLine = cls.site && cls.site.file.path === file.path ? file.lines.position(cls.site.from).line : -1;
   const attached = (d: Directive): number | null => {
     // On the class line, or in the comment/decorator block right above a class.
