@@ -25,6 +25,7 @@ const BINARY_DUNDER: Record<string, string> = {
   '==': 'eq', '!=': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge',
 };
 const COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+const VALUES_INDICES = /^(torch|Tensor)\.(max|min|sort|topk|kthvalue|mode|median|nanmedian|cummax|cummin)$/;
 /** Functions whose calls are worth a row of their own in the layer table. */
 const CREATION = /^torch\.(randn|rand|zeros|ones|empty|full|arange|linspace|eye|tensor|randint|normal|zeros_like|ones_like|randn_like|rand_like|empty_like|full_like|as_tensor|from_numpy)$/;
 
@@ -86,7 +87,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       }
       return v;
     }
-    const value = fromOpValue(result.value);
+    let value = fromOpValue(result.value);
+    // torch.max(x, dim) and friends return a named (values, indices) pair.
+    if (value.kind === 'tuple' && value.items.length === 2 && VALUES_INDICES.test(spec.name)) value = { ...value, cls: valuesIndices };
     if (recorder && (record || result.macs > 0)) {
       recordFunction(spec.name, inputs, tensorsIn(value), result.macs, result.geometry, site);
     }
@@ -103,6 +106,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       owner: recorder.moduleStack[recorder.moduleStack.length - 1] ?? null, called, unknown: unknownReason,
     });
   };
+
+  const valuesIndices = makeClass('return_types', [interp.builtins.get('tuple') as ClassValue], {}, 'torch');
+  valuesIndices.attrs.set('_fields', tuple([str('values'), str('indices')]));
 
   const functionValue = (spec: FunctionSpec, record: boolean): Value =>
     fn(spec.name, (args, site) => applyFunction(spec, args, site, record));
