@@ -36,6 +36,9 @@ export interface LayerReport {
   jumpExact: string[];
   /** Transposed convolutions: taps per output position over one period, per axis. */
   overlap?: number[][];
+  /** Resizes (Upsample, F.interpolate): mode, align_corners and the scale factor torch maps
+   *  coordinates with (null when the sizes decide). */
+  resize?: { mode: string; alignCorners: boolean; scaleFactor: number[] | null };
   /** Where the module object was made: innermost first (`nn.Conv2d(...)` inside `conv3x3`,
    *  then `self.conv1 = conv3x3(...)`, ...). Empty for functional calls. */
   defined: SourceLocation[];

@@ -175,7 +175,10 @@ export function resizeForward(opName: string, c: ResizeConfig, input: Tensor): O
   return {
     value: makeTensor([...input.shape.slice(0, 2), ...outSpatial], geometry),
     macs: 0,
-    geometry: { scale: outSpatial.map((o, i) => o / spatial[i]!) },
+    geometry: {
+      scale: outSpatial.map((o, i) => o / spatial[i]!),
+      resize: { mode: c.mode, alignCorners: alignCorners ?? false, scaleFactor: kernelScales ? [...kernelScales] : null },
+    },
   };
 }
 

@@ -48,6 +48,17 @@ export interface LayerGeometry {
   overlap?: number[][];
   /** Scale factor of resizes, per axis (out/in). */
   scale?: number[];
+  /** Resizes: how torch interpolates (the preview rebuilds the exact operator from it). */
+  resize?: ResizeDetails;
+}
+
+/** A resize's interpolation: mode, align_corners as torch applies it (false when not given for
+ *  the interpolating modes), and the scale factor torch's kernel maps coordinates with when the
+ *  user's `scale_factor` reaches it (null: the coordinates follow the sizes, in/out). */
+export interface ResizeDetails {
+  mode: string;
+  alignCorners: boolean;
+  scaleFactor: number[] | null;
 }
 
 export interface OpResult {
