@@ -1129,7 +1129,8 @@ class TreeConverter {
     return { kind: 'Subscript', obj, index, from, to };
   }
 
-  private binary(its: Item[], from: number, to: number): A.Expr {
+  private binary(its: Item[], from: number, nodeTo: number): A.Expr {
+    let to = nodeTo;
     let left: A.Expr | null = null;
     let right: A.Expr | null = null;
     const ops: Tok[] = [];
@@ -1145,6 +1146,8 @@ class TreeConverter {
     if (left === null) left = missing(from, 'missing operand');
     if (op === undefined) return left;
     if (right === null) right = missing(ops[ops.length - 1].to, 'missing operand');
+    // The tree may stretch the node over space after a misread `1.`; Python ends it with its operand.
+    to = Math.min(to, this.outerTo(right));
 
     switch (op.code) {
       case C.ArithOp:
@@ -1250,10 +1253,12 @@ class TreeConverter {
     return chain('or', andChain);
   }
 
-  private unary(its: Item[], from: number, to: number): A.Expr {
+  private unary(its: Item[], from: number, nodeTo: number): A.Expr {
+    let to = nodeTo;
     const opTok = its[0];
     const operandIndex = this.nextExpr(its, 1);
     const operand: A.Expr = operandIndex >= 0 ? (its[operandIndex] as A.Expr) : missing(to, 'missing operand');
+    to = Math.min(to, this.outerTo(operand));
     if (opTok === undefined || opTok.kind !== '#') return operand;
     let op: A.UnaryOpExpr['op'];
     if (opTok.code === C.KwNot) {
