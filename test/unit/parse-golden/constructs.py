@@ -15,7 +15,8 @@ ints = [0, 7, 1_000_000, 0x_FF, 0o17, 0b1010, 0XAB, 00]
 floats = [1.5, .5, 1e3, 1E-3, 2.5e+2, 1_0.2_5, 1., 3.e2, 1.e-5, 6.0 * 1.]
 scale = 1. / 64.
 ratio = size * 1. / (size - 1.) + -1. + 2. ** 2
-picked = 1. if ints else 2.
+picked = 1. if ints else 2.  # comment after a trailing-dot float
+unit = 1.  # another
 either = floats and 0. or 1.
 imag = 2j + 1.5J
 

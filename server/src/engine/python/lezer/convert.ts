@@ -541,6 +541,18 @@ class TreeConverter {
     return out;
   }
 
+  /**
+   * Where the last real piece of a node ends: the tree may stretch a node over blank space
+   * and comments after a recovered error (`x = 1.  # c`), Python's spans never do.
+   */
+  private itemsEnd(its: Item[], nodeTo: number): number {
+    for (let i = its.length - 1; i >= 0; i--) {
+      const it = its[i];
+      if (it.kind !== '#err') return Math.min(nodeTo, this.outerTo(it));
+    }
+    return nodeTo;
+  }
+
   /** The tree drops the `/` of positional-only parameters; find it in the gap it leaves. */
   private slashIn(from: number, to: number): number {
     for (let i = from; i < to; i++) if (this.src.charCodeAt(i) === 47) return i;
@@ -674,8 +686,12 @@ class TreeConverter {
         return { kind: 'Const', value: null, from, to };
       case C.Ellipsis:
         return { kind: 'Ellipsis', from, to };
-      default:
-        return this.compoundExpr(code, from, to, this.items(code));
+      default: {
+        const its = this.items(code);
+        // String nodes end with a quote that is no item; everything else ends with its last piece.
+        const end = code === C.FormatString || code === C.ContinuedString ? to : this.itemsEnd(its, to);
+        return this.compoundExpr(code, from, end, its);
+      }
     }
   }
 
@@ -1451,10 +1467,11 @@ class TreeConverter {
 
   private stmt(code: C): A.Stmt {
     const from = this.cur.from;
-    const to = this.cur.to;
+    let to = this.cur.to;
     // Not analysed, and the grammar's patterns reject some valid ones: no errors from inside.
     if (code === C.MatchStatement) return { kind: 'ErrorStmt', message: 'match statements are not supported', from, to: this.trimEnd(from, to) };
     const its = this.items(code);
+    if (code < C.IfStatement) to = this.itemsEnd(its, to);
     switch (code) {
       case C.AssignStatement:
         return this.assign(its, from, to);
