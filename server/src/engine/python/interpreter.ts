@@ -3,7 +3,8 @@
 // reason, and a step budget and a recursion limit bound its work.
 
 import type * as ast from './ast';
-import { parsePython } from './parse';
+import { parsePythonIncremental } from './parse';
+import type { Tree } from '@lezer/common';
 import { LineIndex } from './lineIndex';
 import {
   binaryOnValues, formatSpec, MAX_SEQUENCE, orderValues, PyTypeError, valuesEqual,
@@ -1649,9 +1650,10 @@ export const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();
 type SiteCarrier = ast.Span & { $site?: Site };
 
 const PARSED_FILES_KEPT = 64;
-const parsedFiles = new Map<string, { text: string; module: ast.PyModule; file: SourceFile }>();
+const parsedFiles = new Map<string, { text: string; module: ast.PyModule; file: SourceFile; tree: Tree | null }>();
 
-/** The AST and line index of a file's text, from a small cache keyed by path. */
+/** The AST and line index of a file's text, from a small cache keyed by path; a new version of a
+ *  file is parsed incrementally from the previous one (the editor's keystroke path). */
 export function parsedFile(path: string, text: string): { module: ast.PyModule; file: SourceFile } {
   const hit = parsedFiles.get(path);
   if (hit && hit.text === text) {
@@ -1659,7 +1661,10 @@ export function parsedFile(path: string, text: string): { module: ast.PyModule; 
     parsedFiles.set(path, hit);
     return hit;
   }
-  const entry = { text, module: parsePython(text), file: { path, text, lines: new LineIndex(text) } };
+  const previous = hit?.tree ? { text: hit.text, tree: hit.tree } : null;
+  const { module, tree } = parsePythonIncremental(text, previous);
+  parsedFiles.delete(path);
+  const entry = { text, module, tree, file: { path, text, lines: new LineIndex(text) } };
   parsedFiles.set(path, entry);
   if (parsedFiles.size > PARSED_FILES_KEPT) parsedFiles.delete(parsedFiles.keys().next().value!);
   return entry;

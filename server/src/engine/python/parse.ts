@@ -2,7 +2,7 @@
 // in `errors`, as ErrorExpr/ErrorStmt nodes where code was lost, and the rest is kept.
 
 import { parser } from '@lezer/python';
-import type { Tree } from '@lezer/common';
+import { TreeFragment, type Tree } from '@lezer/common';
 import type { ParseError, PyModule } from './ast';
 import { convertTree, type Conversion } from './lezer/convert';
 import { applyInsertions, offsetMapper, planInsertions, remapSpans, type Insertion } from './lezer/repair';
@@ -17,31 +17,67 @@ interface Reading {
   carried: ParseError[];
 }
 
-export function parsePython(source: string): PyModule {
-  try {
-    const tree = parser.parse(source);
-    let reading: Reading = { text: source, tree, conversion: convertTree(source, tree), toSource: (o) => o, carried: [] };
-    // Where the grammar misreads a float like `1.`, the rest of the reading is unreliable, so
-    // that is repaired alone first; half-typed code (open brackets, missing ':') after.
-    if (reading.conversion.floatDots.length > 0) reading = repair(reading, 'floats');
-    if (reading.conversion.unclosed.length > 0 || reading.conversion.missingColons.length > 0) reading = repair(reading, 'structure');
+/** A previous parse of (another version of) the same file: lezer reuses what did not change. */
+export interface PreviousParse {
+  text: string;
+  tree: Tree;
+}
 
-    const { conversion, toSource, carried } = reading;
-    if (reading.text !== source) {
-      remapSpans(conversion.body, toSource);
-      remapSpans(conversion.errors, toSource);
-    }
-    const neverClosed = conversion.unclosed.map((u) => ({
-      from: toSource(u.open),
-      to: toSource(u.open) + 1,
-      message: `syntax error: '${reading.text[u.open]}' was never closed`,
-    }));
-    return module(conversion.body, mergeErrors([...conversion.errors, ...neverClosed, ...carried]));
+export function parsePython(source: string): PyModule {
+  return parsePythonIncremental(source, null).module;
+}
+
+/**
+ * As parsePython, reusing the unchanged parts of a previous parse of the file (the editor's
+ * keystroke path): the changed range is found by comparing the texts.
+ */
+export function parsePythonIncremental(source: string, previous: PreviousParse | null): { module: PyModule; tree: Tree | null } {
+  try {
+    const tree = parser.parse(source, previous ? fragmentsFor(previous, source) : undefined);
+    return { module: readTree(source, tree), tree };
   } catch (err) {
     // Only a bug in the converter gets here; say so rather than crash the caller.
     const message = `internal parser error: ${err instanceof Error ? err.message : String(err)}`;
-    return module([], [{ from: 0, to: Math.min(source.length, 1), message }]);
+    return { module: module([], [{ from: 0, to: Math.min(source.length, 1), message }]), tree: null };
   }
+}
+
+function fragmentsFor(previous: PreviousParse, source: string): readonly TreeFragment[] {
+  const a = previous.text;
+  const limit = Math.min(a.length, source.length);
+  let prefix = 0;
+  while (prefix < limit && a.charCodeAt(prefix) === source.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < limit - prefix && a.charCodeAt(a.length - 1 - suffix) === source.charCodeAt(source.length - 1 - suffix)) suffix++;
+  return TreeFragment.applyChanges(TreeFragment.addTree(previous.tree), [
+    { fromA: prefix, toA: a.length - suffix, fromB: prefix, toB: source.length - suffix },
+  ]);
+}
+
+function readTree(source: string, tree: Tree): PyModule {
+  let reading: Reading = { text: source, tree, conversion: convertTree(source, tree), toSource: (o) => o, carried: [] };
+  // Where the grammar misreads a float like `1.`, the rest of the reading is unreliable, so
+  // that is repaired alone first; half-typed code (open brackets, missing ':') after.
+  if (reading.conversion.floatDots.length > 0) reading = repair(reading, 'floats');
+  // Closing one bracket can reveal the next problem (a header whose ':' it had swallowed).
+  for (let round = 0; round < 3; round++) {
+    if (reading.conversion.unclosed.length === 0 && reading.conversion.missingColons.length === 0) break;
+    const repaired = repair(reading, 'structure');
+    if (repaired === reading) break;
+    reading = repaired;
+  }
+
+  const { conversion, toSource, carried } = reading;
+  if (reading.text !== source) {
+    remapSpans(conversion.body, toSource);
+    remapSpans(conversion.errors, toSource);
+  }
+  const neverClosed = conversion.unclosed.map((u) => ({
+    from: toSource(u.open),
+    to: toSource(u.open) + 1,
+    message: `syntax error: '${reading.text[u.open]}' was never closed`,
+  }));
+  return module(conversion.body, mergeErrors([...conversion.errors, ...neverClosed, ...carried]));
 }
 
 /**
