@@ -286,9 +286,6 @@ interface FieldItem { kind: '#field'; field: A.FStringField; selfDoc: string | n
 interface SpecItem { kind: '#spec'; parts: (string | A.FStringField)[]; from: number; to: number }
 interface DecoratorItem { kind: '#decorator'; expr: A.Expr; from: number; to: number }
 interface StmtItem { kind: '#stmt'; stmt: A.Stmt; from: number; to: number }
-/** An operand or operator of an and/or/not region (see reassociateBool). */
-type BoolToken = A.Expr | { op: 'and' | 'or' | 'not'; from: number };
-const exprEnd = (t: BoolToken): number => ('kind' in t ? t.to : t.from);
 
 type Item = A.Expr | Tok | ErrItem | ArgsItem | ParamsItem | BodyItem | TypeDefItem | FieldItem | SpecItem | DecoratorItem | StmtItem;
 
@@ -342,8 +339,6 @@ class TreeConverter {
   private readonly parenSpan = new WeakMap<A.Expr, A.Span>();
   /** Generator arguments written without their own parentheses: `f(x for x in y)`. */
   private readonly bareGenerators = new WeakSet<A.Expr>();
-  /** BoolOps re-associated because their operands held a `not` (see reassociateBool). */
-  private readonly notRegion = new WeakSet<A.Expr>();
 
   constructor(private readonly src: string, tree: Tree) {
     this.cur = tree.cursor();
@@ -1172,17 +1167,8 @@ class TreeConverter {
         return { kind: 'BinOp', op: text, left, right, from, to };
       }
       case C.KwAnd:
-      case C.KwOr: {
-        const boolOp = op.code === C.KwAnd ? 'and' : 'or';
-        if (this.hasBareNot(left) || this.hasBareNot(right)) {
-          return this.reassociateBool([...this.boolSequence(left), { op: boolOp, from: op.from }, ...this.boolSequence(right)]);
-        }
-        // `a and b and c` arrives left-nested; Python flattens it (unless parenthesized).
-        if (left.kind === 'BoolOp' && left.op === boolOp && !this.isParenthesized(left)) {
-          return { kind: 'BoolOp', op: boolOp, values: [...left.values, right], from, to };
-        }
-        return { kind: 'BoolOp', op: boolOp, values: [left, right], from, to };
-      }
+      case C.KwOr:
+        return this.boolOp(op.code === C.KwAnd ? 'and' : 'or', left, right, from, to);
       default: {
         let cmp: A.CompareOperator;
         if (op.code === C.CompareOp) {
@@ -1192,9 +1178,14 @@ class TreeConverter {
         else if (op.code === C.KwNot) cmp = 'not in';
         else if (op.code === C.KwIs) cmp = isTok(ops[1], C.KwNot) ? 'is not' : 'is';
         else return { kind: 'ErrorExpr', message: 'unknown operator', from, to };
-        // `a < b < c` arrives left-nested; Python keeps one chained comparison.
+        // `a < b < c` arrives left-nested; Python keeps one chained comparison. (The left
+        // node is ours and discarded otherwise, so it grows in place: long chains stay linear.)
         if (left.kind === 'Compare' && !this.isParenthesized(left)) {
-          return { kind: 'Compare', left: left.left, ops: [...left.ops, cmp], comparators: [...left.comparators, right], from, to };
+          left.ops.push(cmp);
+          left.comparators.push(right);
+          left.from = from;
+          left.to = to;
+          return left;
         }
         return { kind: 'Compare', left, ops: [cmp], comparators: [right], from, to };
       }
@@ -1207,66 +1198,46 @@ class TreeConverter {
     if (its.length === 2 && after.kind === '#err' && after.from === after.to) this.retractError(after.errIndex);
   }
 
-  private hasBareNot(e: A.Expr): boolean {
-    if (this.isParenthesized(e)) return false;
-    return (e.kind === 'UnaryOp' && e.op === 'not') || (e.kind === 'BoolOp' && this.notRegion.has(e));
+  private isBareBoolOp(e: A.Expr, op: 'and' | 'or'): e is A.BoolOpExpr {
+    return e.kind === 'BoolOp' && e.op === op && !this.isParenthesized(e);
   }
 
-  /** An unparenthesized and/or/not region as operands and operators, in source order. */
-  private boolSequence(e: A.Expr, out: BoolToken[] = []): BoolToken[] {
-    if (!this.isParenthesized(e)) {
-      if (e.kind === 'BoolOp') {
-        e.values.forEach((v, i) => {
-          if (i > 0) out.push({ op: e.op, from: v.from });
-          this.boolSequence(v, out);
-        });
-        return out;
-      }
-      if (e.kind === 'UnaryOp' && e.op === 'not') {
-        out.push({ op: 'not', from: e.from });
-        return this.boolSequence(e.operand, out);
-      }
+  /**
+   * `left and right` / `left or right`, flattened as Python does (`a and b and c` is one
+   * BoolOp unless parenthesized). Nodes of ours that are discarded grow in place, so long
+   * chains stay linear.
+   */
+  private boolOp(op: 'and' | 'or', left: A.Expr, right: A.Expr, from: number, to: number): A.Expr {
+    // Only notAbsorbingChain (below) yields an `or` as the bare right operand of `and`:
+    // `x and not a or b` is `(x and not a) or b`.
+    if (op === 'and' && this.isBareBoolOp(right, 'or')) {
+      right.values[0] = this.boolOp('and', left, right.values[0], from, this.outerTo(right.values[0]));
+      right.from = from;
+      right.to = to;
+      return right;
     }
-    out.push(e);
-    return out;
+    const rightValues = this.isBareBoolOp(right, op) ? right.values : [right];
+    if (this.isBareBoolOp(left, op)) {
+      left.values.push(...rightValues);
+      left.from = from;
+      left.to = to;
+      return left;
+    }
+    return { kind: 'BoolOp', op, values: [left, ...rightValues], from, to };
   }
 
   /**
    * The grammar lets `not` take a whole and/or chain (`not a or b` as `not (a or b)`); Python
-   * binds `not` tighter than `and`, which binds tighter than `or`. Rebuild the region with
-   * Python's precedence from its operand/operator sequence.
+   * binds `not` tighter than `and` and `or`, so it belongs to the chain's leftmost operand:
+   * `(not a) or b`. The enclosing and/or (boolOp) then regroups what precedence requires.
    */
-  private reassociateBool(seq: BoolToken[]): A.Expr {
-    let i = 0;
-    const atom = (): A.Expr => {
-      const t = seq[i];
-      if (t === undefined) return missing(seq.length > 0 ? exprEnd(seq[seq.length - 1]) : 0, 'missing operand');
-      if ('kind' in t) {
-        i++;
-        return t;
-      }
-      if (t.op === 'not') {
-        i++;
-        const operand = atom();
-        return { kind: 'UnaryOp', op: 'not', operand, from: t.from, to: this.outerTo(operand) };
-      }
-      return missing(t.from, 'missing operand');
-    };
-    const chain = (op: 'and' | 'or', next: () => A.Expr): A.Expr => {
-      const values = [next()];
-      for (;;) {
-        const t = seq[i];
-        if (t === undefined || 'kind' in t || t.op !== op) break;
-        i++;
-        values.push(next());
-      }
-      if (values.length === 1) return values[0];
-      const result: A.BoolOpExpr = { kind: 'BoolOp', op, values, from: this.outerFrom(values[0]), to: this.outerTo(values[values.length - 1]) };
-      this.notRegion.add(result);
-      return result;
-    };
-    const andChain = (): A.Expr => chain('and', atom);
-    return chain('or', andChain);
+  private notAbsorbingChain(chain: A.BoolOpExpr, notFrom: number): A.Expr {
+    const first = chain.values[0];
+    chain.values[0] = first.kind === 'BoolOp' && !this.isParenthesized(first)
+      ? this.notAbsorbingChain(first, notFrom)
+      : { kind: 'UnaryOp', op: 'not', operand: first, from: notFrom, to: this.outerTo(first) };
+    chain.from = notFrom;
+    return chain;
   }
 
   private unary(its: Item[], from: number, nodeTo: number): A.Expr {
@@ -1278,9 +1249,7 @@ class TreeConverter {
     if (opTok === undefined || opTok.kind !== '#') return operand;
     let op: A.UnaryOpExpr['op'];
     if (opTok.code === C.KwNot) {
-      if (operand.kind === 'BoolOp' && !this.isParenthesized(operand)) {
-        return this.reassociateBool([{ op: 'not', from: opTok.from }, ...this.boolSequence(operand)]);
-      }
+      if (operand.kind === 'BoolOp' && !this.isParenthesized(operand)) return this.notAbsorbingChain(operand, opTok.from);
       op = 'not';
     }
     else {

@@ -112,15 +112,31 @@ export function applyInsertions(src: string, insertions: Insertion[]): string {
 
 /** Maps an offset in the repaired text back to the original; inserted text maps to its insertion point. */
 export function offsetMapper(insertions: Insertion[]): (offset: number) => number {
+  // Where each insertion starts in the repaired text, and how much was inserted before it.
+  const starts: number[] = [];
+  const before: number[] = [];
+  let shift = 0;
+  for (const ins of insertions) {
+    starts.push(ins.pos + shift);
+    before.push(shift);
+    shift += ins.text.length;
+  }
   return (offset: number): number => {
-    let shift = 0;
-    for (const ins of insertions) {
-      const start = ins.pos + shift;
-      if (offset <= start) break;
-      if (offset < start + ins.text.length) return ins.pos;
-      shift += ins.text.length;
+    // The last insertion starting before `offset` (an offset at an insertion's start is outside it).
+    let lo = 0;
+    let hi = starts.length - 1;
+    let k = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] < offset) {
+        k = mid;
+        lo = mid + 1;
+      } else hi = mid - 1;
     }
-    return offset - shift;
+    if (k < 0) return offset;
+    const ins = insertions[k];
+    if (offset < starts[k] + ins.text.length) return ins.pos;
+    return offset - before[k] - ins.text.length;
   };
 }
 
