@@ -659,6 +659,43 @@ describe('half-typed code', () => {
     assert.ok(m.errors.every((e) => e.from >= 6 && e.to <= 10), JSON.stringify(m.errors));
   });
 
+  test('after several repairs (floats, brackets, colon) every name and number still spans its own text', () => {
+    const src = [
+      'x = 1. if a else 2.',
+      'class A:',
+      '    def f(self):',
+      '        self.c = nn.Conv2d(3, (4',
+      '        self.d = [1, 2',
+      '    def g(self)',
+      '        return self.c(x) or not y',
+      'z = 3. or w',
+      '',
+    ].join('\n');
+    const m = parsePython(src);
+    const cls = m.body[1] as A.ClassDef;
+    assert.deepEqual(m.body.map((s) => s.kind), ['Assign', 'ClassDef', 'Assign']);
+    assert.deepEqual(cls.body.map((s) => (s as A.FunctionDef).name), ['f', 'g']);
+    assert.equal((cls.body[0] as A.FunctionDef).body.length, 2);
+    let names = 0;
+    for (const n of nodes(m.body)) {
+      const text = src.slice(n.from as number, n.to as number);
+      if (n.kind === 'Name') {
+        assert.equal(text, n.id);
+        names++;
+      }
+      if (n.kind === 'Number') assert.equal(Number(text), n.value, text);
+    }
+    assert.equal(names, 10);
+    const at = (needle: string) => src.indexOf(needle);
+    assert.deepEqual(m.errors.map((e) => [e.from, e.to]), [
+      [at('(3'), at('(3') + 1], [at('(4'), at('(4') + 1], [at('[1'), at('[1') + 1], [at('(self)\n') + 6, at('(self)\n') + 6],
+    ]);
+    assert.deepEqual(m.errors.map((e) => e.message), [
+      "syntax error: '(' was never closed", "syntax error: '(' was never closed", "syntax error: '[' was never closed",
+      "syntax error: expected ':' at the end of this line",
+    ]);
+  });
+
   test('empty and blank input', () => {
     assert.deepEqual(parsePython(''), { kind: 'Module', body: [], errors: [] });
     assert.deepEqual(parsePython('\n\n   \n# only a comment\n'), { kind: 'Module', body: [], errors: [] });
