@@ -90,7 +90,14 @@ function repair(before: Reading, what: 'floats' | 'structure'): Reading {
     ? planInsertions(before.text, before.tree, { unclosed: [], missingColons: [], floatDots: found.floatDots })
     : planInsertions(before.text, before.tree, { unclosed: found.unclosed, missingColons: found.missingColons, floatDots: [] });
   const text = applyInsertions(before.text, insertions);
-  const tree = parser.parse(text);
+  // The repaired text is the reading's text with a few insertions: lezer re-reads only around them.
+  let shift = 0;
+  const changes = insertions.map((ins) => {
+    const change = { fromA: ins.pos, toA: ins.pos, fromB: ins.pos + shift, toB: ins.pos + shift + ins.text.length };
+    shift += ins.text.length;
+    return change;
+  });
+  const tree = parser.parse(text, TreeFragment.applyChanges(TreeFragment.addTree(before.tree), changes));
   const conversion = convertTree(text, tree);
   const problems = (c: Conversion): number => c.errors.length + c.unclosed.length;
   if (problems(conversion) > 0 && problems(conversion) >= problems(found)) return before;
