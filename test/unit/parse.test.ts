@@ -476,6 +476,13 @@ describe('statements', () => {
     ]);
   });
 
+  test('`print = f` is an assignment; Python 2 `print x` reads as the call', () => {
+    assert.deepEqual(shape(parseOk('print = log\nprint x\n').body), [
+      { kind: 'Assign', targets: [name('print')], value: name('log') },
+      { kind: 'Expr', expr: call(name('print'), pos(name('x'))) },
+    ]);
+  });
+
   test('yield, await and match are kept as errors of kind, not of syntax', () => {
     const m = parseOk('def g():\n    yield\n    yield 1\n    x = yield\nmatch p:\n    case 1:\n        pass\n');
     const g = m.body[0] as A.FunctionDef;

@@ -139,6 +139,7 @@ assert a, 'message'
 assert b
 a; b = 1; c
 global_value = 1
+print = log
 
 
 def scope_user():

@@ -1465,6 +1465,14 @@ class TreeConverter {
         // Python 2 `print x`: read as the call it became.
         const printTok = its[0];
         const func: A.NameExpr = { kind: 'Name', id: 'print', from, to: printTok ? printTok.to : from };
+        // The Python 2 rule also catches Python 3's `print = logger.info`; that is an assignment.
+        let eq = func.to;
+        while (this.src.charCodeAt(eq) === 32 || this.src.charCodeAt(eq) === 9) eq++;
+        if (this.src.charCodeAt(eq) === 61 /* = */ && this.src.charCodeAt(eq + 1) !== 61) {
+          for (const it of its) if (it.kind === '#err' && it.from <= eq && eq < it.to) this.retractError(it.errIndex);
+          const v = this.nextExpr(its, 1);
+          return { kind: 'Assign', targets: [func], value: v >= 0 ? (its[v] as A.Expr) : missing(eq + 1, 'missing value'), from, to };
+        }
         const args: A.CallArg[] = its.filter(isExpr).map((value) => ({ kind: 'pos', name: null, value, from: value.from, to: value.to }));
         return { kind: 'Expr', expr: { kind: 'Call', func, args, from, to }, from, to };
       }
