@@ -1,7 +1,7 @@
 // One build script: bundles the CLI (and, as they land, the language server, the client and the
 // webview) into dist/. Everything is bundled so the .vsix needs no node_modules.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
@@ -10,6 +10,31 @@ const entries = [
   { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 ].filter((e) => existsSync(e.entryPoints[0]));
+
+// The preview webview: a browser ES module. onnxruntime-web stays a separate file (the native
+// WebGPU build, ort.webgpu.min.mjs) that loads its WebAssembly glue and binary from the same
+// folder; only those three ORT files are copied (README, "Preview").
+const ORT_FILES = ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+const ortExternal = {
+  name: 'ort-external',
+  setup(build) {
+    build.onResolve({ filter: /^onnxruntime-web\/webgpu$/ }, () => ({ path: './ort.webgpu.min.mjs', external: true }));
+  },
+};
+if (existsSync('webview/src/main.ts')) {
+  entries.push({
+    entryPoints: ['webview/src/main.ts'],
+    outfile: 'dist/webview/preview.js',
+    platform: 'browser',
+    target: 'chrome120',
+    format: 'esm',
+    minify: true,
+    plugins: [ortExternal],
+  });
+  mkdirSync('dist/webview', { recursive: true });
+  for (const f of ORT_FILES) copyFileSync(`node_modules/onnxruntime-web/dist/${f}`, `dist/webview/${f}`);
+  copyFileSync('webview/src/preview.css', 'dist/webview/preview.css');
+}
 
 const contexts = await Promise.all(entries.map((e) => esbuild.context({ ...common, ...e })));
 if (watch) {

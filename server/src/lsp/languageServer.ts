@@ -23,15 +23,19 @@ import { layerAt } from './layerAt';
 import {
   LAYER_AT_REQUEST,
   STATUS_NOTIFICATION,
+  UPSAMPLING_PATH_REQUEST,
   type ConvLensSettings,
   type InitializationOptions,
   type LayerAtParams,
   type LayerAtResult,
+  type UpsamplingPathParams,
+  type UpsamplingPathResult,
 } from './protocol';
 import { runAnalysis } from './runAnalysis';
 import { keepAlive, safeNotification, safeRequest } from './safeHandler';
 import { DEFAULT_SETTINGS, readSettings } from './settings';
 import { failedStatus, statusOf } from './status';
+import { upsamplingPath } from './upsamplingPath';
 import { uriToPath } from './uris';
 
 const DEFAULT_DEBOUNCE_MS = 150;
@@ -237,6 +241,14 @@ export function startLanguageServer(connection: Connection): void {
     safeRequest(log, LAYER_AT_REQUEST, (params: LayerAtParams): LayerAtResult => {
       const view = viewOf(params.uri);
       return view ? layerAt(view, params.position) : null;
+    }),
+  );
+
+  connection.onRequest(
+    UPSAMPLING_PATH_REQUEST,
+    safeRequest(log, UPSAMPLING_PATH_REQUEST, (params: UpsamplingPathParams): UpsamplingPathResult => {
+      const view = params && typeof params.uri === 'string' ? viewOf(params.uri) : null;
+      return view ? upsamplingPath(view, params) : null;
     }),
   );
 

@@ -11,6 +11,24 @@ export interface LayerAtParams {
 }
 export type LayerAtResult = LayerReport | null;
 
+/** `convlens/upsamplingPath`: the layer to preview (at a position, or by its path in a model) and
+ *  the model's up-sampling path through it (consecutive up-sampling layers and the same-size
+ *  convolutions between them, execution order). */
+export const UPSAMPLING_PATH_REQUEST = 'convlens/upsamplingPath';
+export interface UpsamplingPathParams {
+  uri: string;
+  position?: { line: number; character: number };
+  path?: string;
+  model?: string;
+}
+export type UpsamplingPathResult = {
+  model: string;
+  layer: LayerReport;
+  path: LayerReport[];
+  /** Where `layer` is in `path`. */
+  index: number;
+} | null;
+
 /** `convlens/status`: sent after every analysis, for the status bar. */
 export const STATUS_NOTIFICATION = 'convlens/status';
 export interface ModelSummary {
@@ -20,7 +38,7 @@ export interface ModelSummary {
   macs: number;
   inputs: number[][];
   outputs: number[][];
-  inputSource: 'argument' | 'directive' | 'main' | 'inferred';
+  inputSource: 'argument' | 'directive' | 'main' | 'inferred' | 'code';
   incomplete: boolean;
 }
 export interface StatusParams {

@@ -1,0 +1,84 @@
+// The preview webview's page: a strict Content-Security-Policy (nothing by default; scripts only
+// with this page's nonce or from dist/webview; WebAssembly compilation allowed; styles, fetches
+// and fonts only from dist/webview). Pure (no `vscode` import) so the browser tests serve the very
+// same page.
+
+export interface PreviewHtmlOptions {
+  /** The webview's `cspSource` (space-separated origins such as `https://*.vscode-cdn.net`). */
+  cspSource: string;
+  /** The webview URI of dist/webview (no trailing slash). */
+  baseUri: string;
+  /** The webview URI of dist/webview/preview.js. */
+  scriptUri: string;
+  /** The webview URI of dist/webview/preview.css. */
+  styleUri: string;
+  nonce: string;
+  /** Extra inline script (the test harness's stand-in for acquireVsCodeApi); runs with the nonce. */
+  prelude?: string;
+}
+
+const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function pathOf(uri: string): string {
+  try {
+    return new URL(uri).pathname;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * CSP sources for dist/webview: each origin of `cspSource` restricted to the folder's path. Where
+ * files are not addressed under the folder's path (servers that pass the file in the query, as
+ * code-server does), the shared path of the resource endpoint is used as is.
+ */
+export function folderSources(cspSource: string, baseUri: string, fileUri: string): string {
+  const dir = pathOf(baseUri);
+  const file = pathOf(fileUri);
+  const path = dir && file.startsWith(`${dir}/`) ? `${dir}/` : file;
+  return cspSource
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((origin) => (/^[a-z][a-z0-9+.-]*:\/\/[^/]+$/i.test(origin) && path ? `${origin}${path}` : origin))
+    .join(' ');
+}
+
+export function contentSecurityPolicy(o: Pick<PreviewHtmlOptions, 'cspSource' | 'baseUri' | 'scriptUri' | 'nonce'>): string {
+  const files = folderSources(o.cspSource, o.baseUri, o.scriptUri);
+  return [
+    "default-src 'none'",
+    `script-src 'nonce-${o.nonce}' ${files} 'wasm-unsafe-eval'`,
+    `style-src ${files}`,
+    `connect-src ${files}`,
+    `font-src ${files}`,
+    `img-src ${files}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/** 128 bits from crypto, as base64url. */
+export function makeNonce(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+export function previewHtml(o: PreviewHtmlOptions): string {
+  const nonce = escapeAttr(o.nonce);
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o))}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${escapeAttr(o.styleUri)}">
+<title>ConvLens preview</title>
+</head>
+<body>
+<div id="app"></div>
+${o.prelude ? `<script nonce="${nonce}">${o.prelude}</script>\n` : ''}<script type="module" nonce="${nonce}" src="${escapeAttr(o.scriptUri)}"></script>
+</body>
+</html>
+`;
+}

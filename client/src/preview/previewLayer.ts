@@ -1,0 +1,22 @@
+// What the preview needs of a layer report: the engine's LayerReport carries locations, exact
+// fractions and more; the webview's schema accepts only these fields (strictly), so the host
+// reduces each report before posting it. Pure, shared with the browser tests.
+
+import type { LayerReport } from '../../../server/src/engine/report';
+import type { UpsamplingPathResult } from '../../../server/src/lsp/protocol';
+import type { PreviewLayer, PreviewTarget } from '../../../webview/src/protocol/messages';
+
+export function toPreviewLayer(l: LayerReport): PreviewLayer {
+  const layer: PreviewLayer = { path: l.path, op: l.op, args: l.args, in: l.in, out: l.out };
+  if (l.kernel) layer.kernel = l.kernel;
+  if (l.stride) layer.stride = l.stride;
+  if (l.padding) layer.padding = l.padding;
+  if (l.dilation) layer.dilation = l.dilation;
+  if (l.overlap) layer.overlap = l.overlap;
+  if (l.resize) layer.resize = { mode: l.resize.mode, alignCorners: l.resize.alignCorners, scaleFactor: l.resize.scaleFactor };
+  return layer;
+}
+
+export function toPreviewTarget(result: NonNullable<UpsamplingPathResult>): PreviewTarget {
+  return { model: result.model, layer: toPreviewLayer(result.layer), path: result.path.map(toPreviewLayer), index: result.index };
+}

@@ -1,0 +1,200 @@
+// The preview controller: validates what the extension sends, plans the variants of the layer,
+// runs them one after another (the layer itself first, so its pixels appear soonest), paints
+// them, ranks them by checkerboard score, and reports back. A newer request abandons an older
+// one between steps.
+
+import { UnsupportedLayer } from '../preview/fromLayer';
+import { runVariant, type VariantRun } from '../preview/compute';
+import { planPreview } from '../preview/plan';
+import { parseHostMessage, type BackendSetting, type PreviewTarget, type WebviewMessage } from '../protocol/messages';
+import { drawHeatmap, drawLegend, drawProfile, drawSpectrum, range } from '../render/plots';
+import type { Backend, PreviewRuntime } from '../runtime/ortRuntime';
+import { DEFAULT_CONTROLS, PreviewView, type Controls, type VariantView } from './view';
+
+export interface HostApi {
+  postMessage(message: WebviewMessage): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+
+const fmtMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+
+function restoreControls(state: unknown): Controls {
+  const c = { ...DEFAULT_CONTROLS };
+  if (typeof state !== 'object' || state === null) return c;
+  const s = state as Record<string, unknown>;
+  if (typeof s.input === 'string' && ['constant', 'impulse', 'checkerboard', 'ramp', 'noise', 'image'].includes(s.input)) c.input = s.input as Controls['input'];
+  if (s.weights === 'ones' || s.weights === 'default') c.weights = s.weights;
+  if (s.inputSize === 'model' || (typeof s.inputSize === 'number' && Number.isInteger(s.inputSize) && s.inputSize >= 1 && s.inputSize <= 512)) {
+    c.inputSize = s.inputSize;
+  }
+  if (typeof s.seed === 'number' && Number.isInteger(s.seed) && s.seed >= 0) c.seed = s.seed;
+  return c;
+}
+
+export class PreviewApp {
+  readonly view: PreviewView;
+  private controls: Controls;
+  private backend: BackendSetting = 'auto';
+  private target: PreviewTarget | null = null;
+  private requestId = 0;
+  private generation = 0;
+  /** Resolves when the latest render finished (tests and the bench wait on it). */
+  idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    container: HTMLElement,
+    private readonly host: HostApi,
+    private readonly runtime: PreviewRuntime,
+  ) {
+    this.controls = restoreControls(host.getState());
+    this.view = new PreviewView(container, this.controls, (change) => {
+      this.controls = { ...this.controls, ...change };
+      host.setState(this.controls);
+      this.rerender();
+    });
+  }
+
+  /** Entry point for every message from the extension. */
+  handleMessage(raw: unknown): void {
+    const parsed = parseHostMessage(raw);
+    if (!parsed.ok) {
+      this.host.postMessage({ type: 'error', message: `rejected message: ${parsed.error}`.slice(0, 1000) });
+      return;
+    }
+    const message = parsed.value;
+    switch (message.type) {
+      case 'show':
+        this.target = message.target;
+        this.requestId = message.requestId;
+        this.rerender();
+        break;
+      case 'clear':
+        this.generation++;
+        this.target = null;
+        this.view.setState('idle');
+        this.view.setStatus(message.message);
+        break;
+      case 'options':
+        if (message.backend !== this.backend) {
+          this.backend = message.backend;
+          void this.runtime.reset().then(() => this.rerender());
+        }
+        break;
+    }
+  }
+
+  private rerender(): void {
+    if (!this.target) return;
+    const requestId = this.requestId;
+    this.idle = this.render(this.target, requestId, ++this.generation).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      this.view.setStatus(`The preview failed: ${message}`);
+      this.view.setState('error');
+      this.host.postMessage({ type: 'error', requestId, message: message.slice(0, 1000) });
+    });
+  }
+
+  private async render(target: PreviewTarget, requestId: number, generation: number): Promise<void> {
+    const view = this.view;
+    const stale = () => generation !== this.generation;
+    view.setState('running');
+    view.root.dataset.requestId = String(requestId);
+    let plan;
+    try {
+      plan = planPreview(target, { inputSize: this.controls.inputSize });
+    } catch (error) {
+      if (!(error instanceof UnsupportedLayer)) throw error;
+      view.setTitle(`${target.layer.op} ${target.layer.path}`);
+      view.clearVariants();
+      view.setNotices([]);
+      view.setRanking([]);
+      view.setStatus(error.message);
+      view.setState('done');
+      return;
+    }
+    view.setTitle(`${plan.title} — ${target.model}`);
+    view.setNotices(plan.notices);
+    view.setRanking([]);
+    view.setStatus('Running…');
+    view.clearVariants();
+    const views = new Map<string, VariantView>(plan.variants.map((v) => [v.id, view.addVariant(v.id, v.label)]));
+    const runs: VariantRun[] = [];
+    let runMs = 0;
+    let sessionMs = 0;
+    let backend: Backend = 'wasm';
+    try {
+      for (const variant of plan.variants) {
+        const run = await runVariant(this.runtime, variant, { ...this.controls, backend: this.backend });
+        if (stale()) return;
+        runs.push(run);
+        runMs += run.result.runMs;
+        sessionMs += run.result.sessionMs;
+        backend = run.result.backend;
+        this.paint(views.get(variant.id)!, run);
+        view.root.dataset.backend = backend;
+      }
+    } catch (error) {
+      if (stale()) return;
+      const message = error instanceof Error ? error.message : String(error);
+      view.setStatus(`The preview failed: ${message}`);
+      view.setState('error');
+      this.host.postMessage({ type: 'error', requestId, message: message.slice(0, 1000) });
+      return;
+    }
+    const notices = [...plan.notices];
+    if (this.runtime.notice) notices.unshift(this.runtime.notice);
+    view.setNotices(notices);
+    view.setRanking(runs.map((r) => ({ id: r.variant.id, label: r.variant.label, score: r.checkerboard?.score ?? null })));
+    view.setStatus(`Backend: ${backend} · ${runs.length} runs in ${fmtMs(runMs)} ms · new sessions ${fmtMs(sessionMs)} ms`);
+    Object.assign(view.root.dataset, { backend, runMs: runMs.toFixed(3), sessionMs: sessionMs.toFixed(3) });
+    view.setState('done');
+    this.host.postMessage({
+      type: 'rendered',
+      requestId,
+      backend,
+      runMs,
+      sessionMs,
+      variants: runs.map((r) => ({ id: r.variant.id, label: r.variant.label.slice(0, 120), score: r.checkerboard?.score ?? null, ms: r.result.runMs })),
+    });
+    // Spectra last: they are the slowest pictures and the least urgent.
+    for (const run of runs) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (stale()) return;
+      const v = views.get(run.variant.id)!;
+      if (run.checkerboard) drawSpectrum(v.spectrum, run.result.data, run.variant.outSize[1], run.checkerboard.interior, run.variant.period);
+      v.spectrum.dataset.painted = 'true';
+    }
+  }
+
+  private paint(v: VariantView, run: VariantRun): void {
+    const { data } = run.result;
+    const size = run.variant.outSize;
+    const lo_hi = range(data);
+    drawHeatmap(v.heatmap, data, size, lo_hi);
+    v.heatmap.dataset.paintedAt = String(performance.now());
+    drawLegend(v.legend);
+    v.legendMax.textContent = Number(lo_hi[1].toPrecision(4)).toString();
+    v.legendMin.textContent = Number(lo_hi[0].toPrecision(4)).toString();
+    const cb = run.checkerboard;
+    const row = cb ? cb.interior.y0 + Math.floor(cb.interior.h / 2) : Math.floor(size[0] / 2);
+    drawProfile(v.profile, data, size, row, run.variant.period[1]);
+    const caption = v.profile.nextElementSibling;
+    if (caption) caption.textContent = `row ${row} profile`;
+    v.score.textContent = cb ? `checkerboard score ${cb.score.toFixed(4)}` : 'checkerboard score: output too small';
+    v.article.dataset.score = cb ? String(cb.score) : '';
+    const chain = run.variant.chain;
+    v.detail.textContent =
+      `${chain.inSize[0]}×${chain.inSize[1]} → ${size[0]}×${size[1]} · period ${run.variant.period.join('×')} · ` +
+      `${run.result.backend} ${fmtMs(run.result.runMs)} ms` +
+      (cb && cb.pattern.length <= 64 ? ` · phase means ${formatPattern(cb.pattern, run.variant.period[1])}` : '');
+  }
+}
+
+function formatPattern(pattern: Float64Array, width: number): string {
+  const rows: string[] = [];
+  for (let i = 0; i < pattern.length; i += width) {
+    rows.push(Array.from(pattern.subarray(i, i + width), (v) => Number(v.toPrecision(4))).join(' '));
+  }
+  return `[${rows.join(' / ')}]`;
+}

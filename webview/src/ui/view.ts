@@ -1,0 +1,164 @@
+// The panel's DOM. Stable ids and data attributes are part of the contract with the end-to-end
+// tests: #convlens-preview carries data-state (idle | running | done | error), data-backend
+// (webgpu | wasm), data-request-id, data-run-ms, data-session-ms; each variant is an
+// article#variant-<id> with data-score, holding canvas#heatmap-<id>, #profile-<id>, #spectrum-<id>.
+
+import '@vscode-elements/elements/dist/vscode-single-select/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-label/index.js';
+import { INPUT_KINDS, type InputKind } from '../preview/inputs';
+import type { WeightMode } from '../preview/weights';
+
+export interface Controls {
+  input: InputKind;
+  weights: WeightMode;
+  inputSize: 'model' | number;
+  seed: number;
+}
+
+export const DEFAULT_CONTROLS: Controls = { input: 'constant', weights: 'ones', inputSize: 'model', seed: 0 };
+
+const INPUT_LABELS: Record<InputKind, string> = {
+  constant: 'Constant (overlap map)',
+  impulse: 'Impulse',
+  checkerboard: 'Checkerboard',
+  ramp: 'Ramp',
+  noise: 'Seeded noise',
+  image: 'Natural-looking image',
+};
+
+const SIZE_CHOICES = ['model', '8', '16', '32', '64', '128', '256'] as const;
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function select(id: string, label: string, options: [string, string][], value: string, onChange: (v: string) => void): HTMLElement {
+  const wrap = el('div', { class: 'control' });
+  const lab = document.createElement('vscode-label');
+  lab.setAttribute('for', id);
+  lab.textContent = label;
+  const sel = document.createElement('vscode-single-select') as HTMLElement & { value: string };
+  sel.id = id;
+  for (const [v, text] of options) {
+    const opt = document.createElement('vscode-option') as HTMLElement & { value: string; selected: boolean };
+    opt.setAttribute('value', v);
+    if (v === value) opt.setAttribute('selected', '');
+    opt.textContent = text;
+    sel.appendChild(opt);
+  }
+  sel.addEventListener('change', () => onChange(sel.value));
+  wrap.append(lab, sel);
+  return wrap;
+}
+
+export interface VariantView {
+  article: HTMLElement;
+  heatmap: HTMLCanvasElement;
+  legend: HTMLCanvasElement;
+  legendMax: HTMLElement;
+  legendMin: HTMLElement;
+  profile: HTMLCanvasElement;
+  spectrum: HTMLCanvasElement;
+  score: HTMLElement;
+  detail: HTMLElement;
+}
+
+export class PreviewView {
+  readonly root: HTMLElement;
+  private readonly title: HTMLElement;
+  private readonly status: HTMLElement;
+  private readonly notices: HTMLElement;
+  private readonly ranking: HTMLElement;
+  private readonly variants: HTMLElement;
+
+  constructor(container: HTMLElement, controls: Controls, onControls: (c: Partial<Controls>) => void) {
+    this.root = el('main', { id: 'convlens-preview', 'data-state': 'idle' });
+    const header = el('header');
+    this.title = el('h2', { id: 'preview-title' }, 'Up-sampling preview');
+    const bar = el('div', { class: 'controls', id: 'preview-controls' });
+    bar.append(
+      select('input-kind', 'Input', INPUT_KINDS.map((k) => [k, INPUT_LABELS[k]]), controls.input, (v) => onControls({ input: v as InputKind })),
+      select('weights', 'Weights', [['ones', 'All ones (overlap map)'], ['default', 'PyTorch default init (seeded)']], controls.weights, (v) =>
+        onControls({ weights: v as WeightMode }),
+      ),
+      select('input-size', 'Input size', SIZE_CHOICES.map((s) => [s, s === 'model' ? 'As in the model' : `${s}×${s}`]), String(controls.inputSize), (v) =>
+        onControls({ inputSize: v === 'model' ? 'model' : Number(v) }),
+      ),
+    );
+    const reseed = document.createElement('vscode-button');
+    reseed.id = 'reseed';
+    reseed.setAttribute('secondary', '');
+    reseed.textContent = 'New seed';
+    reseed.addEventListener('click', () => onControls({ seed: (Math.random() * 2 ** 31) >>> 0 }));
+    bar.append(reseed);
+    this.status = el('p', { id: 'preview-status', class: 'status', role: 'status' }, 'Move the cursor to an up-sampling layer.');
+    this.notices = el('ul', { id: 'preview-notices', class: 'notices' });
+    this.ranking = el('ol', { id: 'preview-ranking', class: 'ranking' });
+    header.append(this.title, bar, this.status, this.notices, this.ranking);
+    this.variants = el('section', { id: 'variants' });
+    this.root.append(header, this.variants);
+    container.replaceChildren(this.root);
+  }
+
+  setState(state: 'idle' | 'running' | 'done' | 'error'): void {
+    this.root.dataset.state = state;
+  }
+
+  setTitle(text: string): void {
+    this.title.textContent = text;
+  }
+
+  setStatus(text: string): void {
+    this.status.textContent = text;
+  }
+
+  setNotices(lines: readonly string[]): void {
+    this.notices.replaceChildren(...lines.map((l) => el('li', { class: 'notice' }, l)));
+  }
+
+  setRanking(rows: readonly { id: string; label: string; score: number | null }[]): void {
+    const ranked = [...rows].sort((a, b) => (a.score ?? Infinity) - (b.score ?? Infinity));
+    this.ranking.replaceChildren(
+      ...ranked.map((r) => el('li', { 'data-variant': r.id }, `${r.label} — ${r.score === null ? 'no interior' : r.score.toFixed(4)}`)),
+    );
+  }
+
+  clearVariants(): void {
+    this.variants.replaceChildren();
+  }
+
+  addVariant(id: string, label: string): VariantView {
+    const article = el('article', { class: 'variant', id: `variant-${id}`, 'data-variant': id });
+    const head = el('div', { class: 'variant-head' });
+    head.append(el('h3', {}, label));
+    const score = el('span', { class: 'score', id: `score-${id}` });
+    head.append(score);
+    const detail = el('p', { class: 'detail', id: `detail-${id}` });
+    const row = el('div', { class: 'plots' });
+    const heatFigure = el('figure', { class: 'heat' });
+    const heatmap = el('canvas', { id: `heatmap-${id}`, class: 'heatmap' });
+    const legendBox = el('div', { class: 'legend' });
+    const legendMax = el('span', { class: 'legend-max', id: `legend-max-${id}` });
+    const legend = el('canvas', { id: `legend-${id}`, class: 'legend-bar' });
+    const legendMin = el('span', { class: 'legend-min', id: `legend-min-${id}` });
+    legendBox.append(legendMax, legend, legendMin);
+    const heatWrap = el('div', { class: 'heat-wrap' });
+    heatWrap.append(heatmap, legendBox);
+    heatFigure.append(heatWrap, el('figcaption', {}, 'output'));
+    const profileFigure = el('figure', { class: 'profile' });
+    const profile = el('canvas', { id: `profile-${id}`, class: 'profile-plot' });
+    profileFigure.append(profile, el('figcaption', { id: `profile-caption-${id}` }, 'row profile'));
+    const spectrumFigure = el('figure', { class: 'spectrum' });
+    const spectrum = el('canvas', { id: `spectrum-${id}`, class: 'spectrum-plot' });
+    spectrumFigure.append(spectrum, el('figcaption', {}, 'spectrum (log power; ○ stride frequencies)'));
+    row.append(heatFigure, profileFigure, spectrumFigure);
+    article.append(head, detail, row);
+    this.variants.append(article);
+    return { article, heatmap, legend, legendMax, legendMin, profile, spectrum, score, detail };
+  }
+}
