@@ -12,6 +12,7 @@ import { AnalysisAborted, Interpreter, parsedFile, PyError } from './python/inte
 import type * as ast from './python/ast';
 import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
 import { installTorch, type TorchEnvironment } from './python/torchLib';
+import { TYPESCRIPT_FILE, analyzeTypeScriptFile } from './typescript/analyzeTs';
 import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, Value } from './python/values';
 
 const DEFAULT_BUDGET = 300_000;
@@ -28,6 +29,8 @@ interface Candidate {
 }
 
 export function analyzeFile(options: AnalyzeOptions): FileReport {
+  // TensorFlow.js models in TypeScript/JavaScript have their own front end.
+  if (TYPESCRIPT_FILE.test(options.file)) return analyzeTypeScriptFile(options);
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   let currentModel: string | undefined;

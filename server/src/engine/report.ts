@@ -65,8 +65,9 @@ export interface ModelReport {
   classLocation: SourceLocation | null;
   inputs: number[][];
   /** How the input shape was chosen: `--input`, a `# convlens: input=` directive, the
-   *  `__main__` block, or inferred from the first layer. */
-  inputSource: 'argument' | 'directive' | 'main' | 'inferred';
+   *  `__main__` block, or inferred from the first layer; `code`: declared by the model code itself
+   *  (TensorFlow.js `inputShape` / `tf.input({shape})`). */
+  inputSource: 'argument' | 'directive' | 'main' | 'inferred' | 'code';
   outputs: number[][];
   params: number;
   macs: number;
@@ -74,6 +75,14 @@ export interface ModelReport {
   values: ValueReport[];
   /** True when forward could not be followed to the end (see the diagnostics). */
   incomplete: boolean;
+  /**
+   * TensorFlow.js models whose batch dimension is TF.js's `null` (the code gives `inputShape` or
+   * `tf.input({shape})` without a batch size): the leading dimension of every shape in this model
+   * (inputs, outputs, layers' in/out, values) is that symbolic batch. It is analysed as 1 — so
+   * MACs are per example — and text shows it as `N`. Absent for PyTorch models and for TF.js
+   * models given a concrete batch (`batchInputShape`, `--input`, a directive).
+   */
+  symbolicBatch?: boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';

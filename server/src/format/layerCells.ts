@@ -82,6 +82,7 @@ const INPUT_SOURCE_NOTE: Record<ModelReport['inputSource'], string> = {
   directive: 'input from the # convlens: input= directive',
   main: 'input from the __main__ block',
   inferred: 'input inferred from the first layer',
+  code: '',
 };
 
 /** Notes that qualify the numbers of a model (where the input came from, an incomplete trace). */

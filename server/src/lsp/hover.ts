@@ -179,6 +179,7 @@ const INPUT_SOURCE: Record<ModelReport['inputSource'], string> = {
   directive: 'from the `# convlens: input=` comment',
   main: 'from the `__main__` block',
   inferred: 'guessed from the first layer (set it with a `# convlens: input=(…)` comment)',
+  code: 'as the code declares it',
 };
 
 const NO_LOCATION = { file: '', line: 1, column: 0, endLine: 1, endColumn: 0 };

@@ -1,0 +1,91 @@
+// ConvLens against the real TensorFlow.js: every model file in models/ is analysed from its text,
+// and built by @tensorflow/tfjs (CPU backend, in Node). For every model, every layer
+// application's class, output shape and parameter count, the model's inputs, outputs and
+// countParams() must be equal.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+import { analyzeFile } from '../../server/src/engine/analyze';
+import type { FileReport, ModelReport } from '../../server/src/engine/report';
+import { describeModel, loadWithTfjs, oracleModel, tfReady } from './tfjsOracle';
+
+const MODELS = join(import.meta.dirname, 'models');
+
+/** The models ConvLens must find in each file, by the name it gives them. */
+const EXPECTED: Record<string, string[]> = {
+  'cnn_classifier.ts': ['buildClassifier()'],
+  'unet.ts': ['buildUNet()'],
+  'dcgan_generator.ts': ['makeGenerator()', 'makeEvenGenerator()'],
+  'mobilenet_like.ts': ['mobileNetLike()'],
+  // The encoder and decoder are shown inside the autoencoder, not on their own.
+  'autoencoder.ts': ['buildAutoencoder()'],
+  'conv1d_signal.ts': ['model'],
+  'resnet_blocks.ts': ['resnet()'],
+  'vgg_channels_first.ts': ['vgg'],
+  'two_inputs.ts': ['fusion()'],
+  'volumetric.ts': ['volumeNet()'],
+  'assorted_layers.ts': ['assorted()', 'tokens()'],
+  'commonjs_model.js': ['model'],
+};
+
+/** Diagnostics these files are meant to produce (all others would be analysis failures). */
+const EXPECTED_WARNINGS: Record<string, string[]> = {
+  // kernel 5, stride 2: taps per output alternate 3 and 2 along each axis.
+  'dcgan_generator.ts': ['uneven-overlap', 'uneven-overlap', 'uneven-overlap'],
+};
+
+function analyse(file: string): FileReport {
+  const path = join(MODELS, file);
+  return analyzeFile({ file: path, text: readFileSync(path, 'utf8'), readFile: () => null });
+}
+
+/** A ConvLens shape as TF.js writes it: the symbolic batch (analysed as 1) is null. */
+function asTfjs(shape: number[], model: ModelReport): (number | null)[] {
+  return shape.map((d, i) => (i === 0 && model.symbolicBatch ? null : d));
+}
+
+before(tfReady);
+
+for (const [file, names] of Object.entries(EXPECTED)) {
+  describe(file, () => {
+    const report = analyse(file);
+    const text = readFileSync(join(MODELS, file), 'utf8');
+
+    test('the models found, and no unexpected diagnostics', () => {
+      assert.deepEqual(report.models.map((m) => m.name), names);
+      const serious = report.diagnostics.filter((d) => d.severity === 'error' || d.severity === 'warning');
+      assert.deepEqual(serious.map((d) => d.code), EXPECTED_WARNINGS[file] ?? [], serious.map((d) => `${d.line}: ${d.message}`).join('\n'));
+      for (const m of report.models) {
+        assert.equal(m.incomplete, false, `${m.name} is incomplete`);
+        assert.equal(m.inputSource, 'code');
+      }
+    });
+
+    for (const name of names) {
+      test(`${name}: every layer's output shape and parameter count equal TF.js's`, async () => {
+        const model = report.models.find((m) => m.name === name);
+        assert.ok(model, `ConvLens found ${name}`);
+        const tfModel = await oracleModel(loadWithTfjs(join(MODELS, file), text), name);
+        const oracle = describeModel(tfModel);
+        try {
+          assert.equal(model.layers.length, oracle.layers.length, `layers: ${model.layers.map((l) => l.op).join(', ')} vs ${oracle.layers.map((l) => l.className).join(', ')}`);
+          model.layers.forEach((layer, i) => {
+            const expected = oracle.layers[i]!;
+            const label = `${name} layer ${i} (${layer.path})`;
+            assert.equal(layer.op, expected.className, `${label}: class`);
+            assert.equal(layer.unknown, undefined, `${label}: ${layer.unknown}`);
+            assert.deepEqual(asTfjs(layer.out[0]!, model), expected.outputShape, `${label}: output shape`);
+            assert.equal(layer.params, expected.params, `${label}: params`);
+          });
+          assert.equal(model.params, oracle.params, `${name}: countParams()`);
+          assert.deepEqual(model.outputs.map((s) => asTfjs(s, model)), oracle.outputs, `${name}: outputs`);
+          assert.deepEqual(model.inputs.map((s) => asTfjs(s, model)), oracle.inputs, `${name}: inputs`);
+        } finally {
+          tfModel.dispose();
+        }
+      });
+    }
+  });
+}

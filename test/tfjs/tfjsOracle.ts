@@ -1,0 +1,117 @@
+// The oracle for the TensorFlow.js front end: the real @tensorflow/tfjs (pure-JS CPU backend)
+// builds a model file's models. The file is transpiled with the TypeScript compiler and run as a
+// CommonJS module whose `require('@tensorflow/tfjs')` is the real library; a model is then read
+// back as TF.js knows it: every layer application (in the order the applications were made, a
+// nested model's applications in its place), its output shape and the layer's countParams().
+
+import { runInThisContext } from 'node:vm';
+import * as tf from '@tensorflow/tfjs';
+import * as ts from 'typescript';
+
+export interface OracleLayer {
+  className: string;
+  /** With TF.js's null batch dimension. */
+  outputShape: (number | null)[];
+  /** countParams() of the layer on its first application, 0 after. */
+  params: number;
+}
+
+export interface OracleModel {
+  layers: OracleLayer[];
+  params: number;
+  outputs: (number | null)[][];
+  inputs: (number | null)[][];
+}
+
+let ready: Promise<void> | null = null;
+
+/** The CPU backend, once: model building initialises weights through it. */
+export function tfReady(): Promise<void> {
+  ready ??= tf.setBackend('cpu').then(() => tf.ready());
+  return ready;
+}
+
+const TF_MODULES = new Set(['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
+
+/** Runs a model file with the real TF.js and returns its exports. */
+export function loadWithTfjs(path: string, text: string): Record<string, unknown> {
+  const js = ts.transpileModule(text, {
+    fileName: path,
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
+  const module = { exports: {} as Record<string, unknown> };
+  const requireTf = (name: string): unknown => {
+    if (TF_MODULES.has(name)) return tf;
+    throw new Error(`the oracle cannot load '${name}'`);
+  };
+  // Run in this realm (not a fresh vm context) so arrays are the arrays TF.js checks for.
+  const wrapped = runInThisContext(`(function (require, module, exports) {\n${js}\n})`, { filename: path }) as (r: typeof requireTf, m: typeof module, e: Record<string, unknown>) => void;
+  wrapped(requireTf, module, module.exports);
+  return module.exports;
+}
+
+interface TfNode {
+  id: number;
+  outputTensors: { shape: (number | null)[] }[];
+}
+
+/** The fields of TF.js's layer objects the oracle reads (some are internal but plain JS). */
+interface TfLayer {
+  name: string;
+  getClassName(): string;
+  countParams(): number;
+  inboundNodes: TfNode[];
+  layers?: TfLayer[];
+  /** Containers: `${layer.name}_ib-${nodeIndex}` of the applications inside them. */
+  containerNodes?: Set<string>;
+  /** Sequential: the functional model it keeps inside. */
+  model?: TfLayer;
+}
+
+function isContainer(l: TfLayer): boolean {
+  return Array.isArray(l.layers);
+}
+
+/** Applications of `model`'s layers in the order they were made (node ids count up globally). */
+function applications(model: TfLayer, counted: Set<TfLayer>): OracleLayer[] {
+  const entries: { node: TfNode; layer: TfLayer }[] = [];
+  // A model used as a layer has an application of its own making besides those in other graphs:
+  // only the applications inside this container count.
+  const inside = model.containerNodes?.size ? model.containerNodes : model.model?.containerNodes;
+  for (const layer of model.layers ?? []) {
+    if (layer.getClassName() === 'InputLayer') continue;
+    layer.inboundNodes.forEach((node, i) => {
+      if (!inside?.size || inside.has(`${layer.name}_ib-${i}`)) entries.push({ node, layer });
+    });
+  }
+  entries.sort((a, b) => a.node.id - b.node.id);
+  const out: OracleLayer[] = [];
+  for (const { node, layer } of entries) {
+    if (isContainer(layer)) {
+      out.push(...applications(layer, counted));
+      continue;
+    }
+    const first = !counted.has(layer);
+    counted.add(layer);
+    out.push({ className: layer.getClassName(), outputShape: [...node.outputTensors[0]!.shape], params: first ? layer.countParams() : 0 });
+  }
+  return out;
+}
+
+export function describeModel(model: tf.LayersModel): OracleModel {
+  return {
+    layers: applications(model as unknown as TfLayer, new Set()),
+    params: model.countParams(),
+    outputs: model.outputs.map((o) => [...o.shape]),
+    inputs: model.inputs.map((i) => [...i.shape]),
+  };
+}
+
+/** The model a ConvLens model name stands for: `buildX()` calls the export, `x` reads it. */
+export async function oracleModel(exports: Record<string, unknown>, name: string): Promise<tf.LayersModel> {
+  const call = /^(\w+)\(\)$/.exec(name);
+  const value = call ? (exports[call[1]!] as () => unknown)() : exports[name];
+  const model = await value;
+  if (!(model instanceof tf.LayersModel)) throw new Error(`${name} did not give a TF.js model`);
+  return model;
+}
