@@ -20,6 +20,7 @@ import {
 } from '../../server/src/lsp/protocol';
 import { parseShapeList } from '../../server/src/lsp/settings';
 import { gigaMacs, humanCount } from '../../server/src/format/units';
+import { OPEN_PREVIEW, registerPreview } from './preview/register';
 
 const SET_INPUT_SHAPE = 'convlens.setInputShape';
 const SHOW_LAYER_TABLE = 'convlens.showLayerTable';
@@ -32,13 +33,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
-  const initializationOptions: InitializationOptions = { settings: currentSettings(), setInputShapeCommand: SET_INPUT_SHAPE };
+  const initializationOptions: InitializationOptions = {
+    settings: currentSettings(),
+    setInputShapeCommand: SET_INPUT_SHAPE,
+    previewCommand: OPEN_PREVIEW,
+  };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
     ],
     initializationOptions,
+    // The hover's "Preview the up-sampling" link runs this command and no other.
+    markdown: { isTrusted: { enabledCommands: [OPEN_PREVIEW] } },
     // Importers of a changed file are analysed again, also when it changes on disk.
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.py') },
   };
@@ -56,6 +63,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.onDidChangeActiveTextEditor(() => status.render()),
     vscode.workspace.onDidCloseTextDocument((doc) => status.forget(doc.uri.toString())),
   );
+
+  registerPreview(context, languageClient);
 
   await languageClient.start();
   context.subscriptions.push(languageClient.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status.update(params)));
