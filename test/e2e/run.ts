@@ -1,0 +1,199 @@
+// The end-to-end suite: packages the extension (npm run package), installs the .vsix into a fresh
+// code-server on 127.0.0.1 for every session, opens a workspace made of copies of examples/, and
+// drives the real VS Code workbench with playwright-core and Debian chromium. Each scenario
+// asserts text read from the DOM, saves a screenshot under test/e2e/artifacts/ and is timed.
+//
+// usage: npm run test:e2e -- [--repeat N] [--only 1,2] [--vsix FILE] [--keep]
+//   --repeat N   run everything N times in a row (no retries); fails if any run fails
+//   --only ids   only these scenarios
+//   --vsix FILE  test this package instead of building one
+//   --keep       keep the temporary code-server folders (printed)
+// Needs test/e2e/setup.sh to have run once (it installs code-server, Node 24 and chromium).
+
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { startCodeServer, toolsReady, type CodeServer } from './codeServer';
+import { scenarios, screenshotName, type Scenario, type ScenarioContext } from './scenarios';
+import { vsixEntries } from './vsix';
+import { Workbench } from './workbench';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const VSIX_BUDGET = 10 * 1024 * 1024;
+
+interface Options {
+  repeat: number;
+  only: Set<number> | null;
+  vsix: string | null;
+  keep: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { repeat: 1, only: null, vsix: null, keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--repeat') o.repeat = Math.max(1, Number(argv[++i]));
+    else if (a === '--only') o.only = new Set(argv[++i].split(',').map(Number));
+    else if (a === '--vsix') o.vsix = resolve(argv[++i]);
+    else if (a === '--keep') o.keep = true;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  if (!Number.isInteger(o.repeat)) throw new Error('--repeat needs a whole number');
+  return o;
+}
+
+interface Result {
+  run: number;
+  scenario: Scenario;
+  ok: boolean;
+  ms: number;
+  error?: string;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+function packageExtension(): string {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  const started = Date.now();
+  execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const vsix = join(ROOT, `${manifest.name}-${manifest.version}.vsix`);
+  console.log(`packaged ${vsix} in ${seconds(Date.now() - started)}`);
+  return vsix;
+}
+
+/** The package is what users get: within budget, the bundles in, no sources, maps or node_modules. */
+function checkPackage(vsix: string): void {
+  const size = statSync(vsix).size;
+  const entries = vsixEntries(vsix);
+  const names = entries.map((e) => e.name);
+  const problems: string[] = [];
+  if (size > VSIX_BUDGET) problems.push(`${size} bytes, over the ${VSIX_BUDGET}-byte budget`);
+  for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/server.js', 'extension/media/icon.png']) {
+    if (!names.includes(needed)) problems.push(`${needed} missing`);
+  }
+  const stray = names.filter((n) => /\.(map|ts)$/.test(n) || n.includes('node_modules/') || /^extension\/(server|client|test|bench|examples|scripts)\//.test(n));
+  if (stray.length) problems.push(`should not ship: ${stray.join(', ')}`);
+  if (problems.length) throw new Error(`package check failed: ${problems.join('; ')}`);
+  console.log(`package: ${(size / 1024).toFixed(0)} KiB, ${entries.length} entries (budget ${VSIX_BUDGET / 1024 / 1024} MiB)`);
+}
+
+async function launchBrowser(stateDir: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    env: { ...process.env, XDG_CONFIG_HOME: join(stateDir, 'chromium/config'), XDG_CACHE_HOME: join(stateDir, 'chromium/cache') },
+  });
+}
+
+/** One workbench: a fresh code-server and browser, the session's scenarios in order. */
+async function runSession(run: number, kind: Scenario['session'], list: Scenario[], vsix: string, shots: string, keep: boolean): Promise<Result[]> {
+  const results: Result[] = [];
+  const root = mkdtempSync(join(tmpdir(), `convlens-e2e-${kind}-`));
+  const workspace = join(root, 'workspace');
+  mkdirSync(workspace);
+  for (const f of readdirSync(join(ROOT, 'examples'))) if (f.endsWith('.py')) cpSync(join(ROOT, 'examples', f), join(workspace, f));
+  let server: CodeServer | null = null;
+  let browser: Browser | null = null;
+  const started = Date.now();
+  try {
+    server = await startCodeServer({ root, workspace, vsix, trusted: kind === 'trusted', log: join(shots, `code-server-${kind}.log`) });
+    browser = await launchBrowser(root);
+    const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    const wb = new Workbench(page);
+    await wb.load(server.url, workspace);
+    console.log(`  [${kind}] code-server + workbench ready in ${seconds(Date.now() - started)} (${server.url})`);
+    const ctx: ScenarioContext = {
+      wb,
+      server,
+      file: (name) => join(workspace, name),
+      note: (text) => console.log(text.replace(/^/gm, '      ')),
+    };
+    for (const s of list) {
+      wb.shots = { dir: shots, prefix: `${s.id}` };
+      const t0 = Date.now();
+      try {
+        await s.run(ctx);
+        const ms = Date.now() - t0;
+        await wb.screenshot(join(shots, screenshotName(s)));
+        results.push({ run, scenario: s, ok: true, ms });
+        console.log(`  ✔ ${s.id} ${s.name} (${seconds(ms)})`);
+      } catch (error) {
+        const ms = Date.now() - t0;
+        await wb.screenshot(join(shots, screenshotName(s, '-FAILED'))).catch(() => undefined);
+        const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+        results.push({ run, scenario: s, ok: false, ms, error: message });
+        console.log(`  ✘ ${s.id} ${s.name} (${seconds(ms)})\n${message.replace(/^/gm, '      ')}`);
+      }
+    }
+  } catch (error) {
+    // The session could not start: every scenario of it fails.
+    const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    console.log(`  ✘ [${kind}] session failed to start: ${message}`);
+    for (const s of list) if (!results.some((r) => r.scenario === s)) results.push({ run, scenario: s, ok: false, ms: 0, error: message });
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (keep) console.log(`  kept ${root}`);
+    else rmSync(root, { recursive: true, force: true });
+  }
+  return results;
+}
+
+function summary(results: Result[], runs: number): void {
+  console.log('\nscenario timings (s): min / median / max over runs');
+  const ids = [...new Set(results.map((r) => r.scenario.id))].sort((a, b) => a - b);
+  for (const id of ids) {
+    const mine = results.filter((r) => r.scenario.id === id);
+    const ms = mine.map((r) => r.ms).sort((a, b) => a - b);
+    const ok = mine.filter((r) => r.ok).length;
+    const median = ms[Math.floor(ms.length / 2)];
+    console.log(`  ${id} ${mine[0].scenario.name.padEnd(40)} ${(ms[0] / 1000).toFixed(1)} / ${(median / 1000).toFixed(1)} / ${(ms[ms.length - 1] / 1000).toFixed(1)}   ${ok}/${mine.length} passed`);
+  }
+  const failedRuns = new Set(results.filter((r) => !r.ok).map((r) => r.run));
+  console.log(`\nruns passed: ${runs - failedRuns.size}/${runs}${failedRuns.size ? ` (failed: ${[...failedRuns].join(', ')})` : ''}`);
+}
+
+async function main(): Promise<number> {
+  const options = parseArgs(process.argv.slice(2));
+  const missing = toolsReady();
+  if (missing) {
+    console.error(`e2e: ${missing}; run test/e2e/setup.sh once first`);
+    return 1;
+  }
+  const vsix = options.vsix ?? packageExtension();
+  checkPackage(vsix);
+  const chosen = scenarios.filter((s) => !options.only || options.only.has(s.id));
+  rmSync(ARTIFACTS, { recursive: true, force: true });
+  const results: Result[] = [];
+  const suiteStarted = Date.now();
+  for (let run = 1; run <= options.repeat; run++) {
+    const shots = join(ARTIFACTS, `run-${run}`);
+    mkdirSync(shots, { recursive: true });
+    const runStarted = Date.now();
+    console.log(`\nrun ${run}/${options.repeat}`);
+    for (const kind of ['trusted', 'restricted'] as const) {
+      const list = chosen.filter((s) => s.session === kind);
+      if (list.length) results.push(...(await runSession(run, kind, list, vsix, shots, options.keep)));
+    }
+    console.log(`  run ${run}: ${seconds(Date.now() - runStarted)}`);
+  }
+  summary(results, options.repeat);
+  console.log(`total ${seconds(Date.now() - suiteStarted)}; screenshots in ${ARTIFACTS}`);
+  writeFileSync(join(ARTIFACTS, 'results.json'), JSON.stringify(results.map((r) => ({ run: r.run, scenario: r.scenario.id, name: r.scenario.name, ok: r.ok, ms: r.ms, error: r.error })), null, 2));
+  return results.every((r) => r.ok) ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,242 @@
+// The scenarios of issue 5, each what a person would check in the editor, asserted on text read
+// from the DOM. They run in order in one workbench per session and build on each other's state
+// (scenario 2 edits the file scenario 1 read), so each names the session it belongs to.
+
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import type { CodeServer } from './codeServer';
+import { languageServerPids } from './codeServer';
+import { axes, cliReport, layer, lineOf } from './expected';
+import { sleep, waitFor, type Workbench } from './workbench';
+
+export interface ScenarioContext {
+  wb: Workbench;
+  server: CodeServer;
+  /** Absolute path of a workspace file. */
+  file(name: string): string;
+  /** Lines for the log (what was read from the screen). */
+  note(text: string): void;
+}
+
+export interface Scenario {
+  id: number;
+  name: string;
+  session: 'trusted' | 'restricted';
+  run(ctx: ScenarioContext): Promise<void>;
+}
+
+const UPSCORE2 = 'self.upscore2 = nn.ConvTranspose2d';
+const UNET_UP = 'self.up = nn.ConvTranspose2d';
+const VAE_DECONV = 'nn.ConvTranspose2d(channels, channels // 2';
+
+/** The output-shape part of a lens: `→ 128×8×8 … 16×64×64`. */
+function lensShapes(lens: string): string {
+  const m = /→ ([^·|]+)/.exec(lens);
+  return m ? m[1].trim() : '';
+}
+
+async function fcnUpscore2Lens(ctx: ScenarioContext): Promise<string> {
+  const fcn = ctx.file('fcn.py');
+  const up2 = layer(cliReport(fcn), 'upscore2');
+  await ctx.wb.goTo(lineOf(fcn, UPSCORE2));
+  // Input 256×256 through five 2×2 max pools: 8×8 at jump 32; upscore2 (k4, s2) doubles it: 21
+  // classes at 16×16, jump 16. The receptive field is the CLI's.
+  const expected = `→ 21×16×16 · rf ${axes(up2.rfExact)} · jump 16 · `;
+  return ctx.wb.waitLens(UPSCORE2, (t) => t.startsWith(expected), 30_000);
+}
+
+async function fcnUpscore2Hover(ctx: ScenarioContext): Promise<string> {
+  const up2 = layer(cliReport(ctx.file('fcn.py')), 'upscore2');
+  const text = await ctx.wb.hover(UPSCORE2, 'upscore2', /receptive field/);
+  // Hand-derived: input 1×21×8×8 → 1×21×16×16, kernel 4, stride 2, jump 16.
+  assert.match(text, /1×21×8×8\s*→\s*1×21×16×16/, text);
+  assert.match(text, new RegExp(`receptive field\\s+${axes(up2.rfExact)}\\b`), text);
+  assert.match(text, /jump\s+16\b/, text);
+  return text;
+}
+
+export const scenarios: Scenario[] = [
+  {
+    id: 1,
+    name: 'lenses, hover, problems',
+    session: 'trusted',
+    async run(ctx) {
+      const { wb } = ctx;
+      // FCN-8s: the model lens and the lens of a k4 s2 transposed convolution.
+      await wb.openFile('fcn.py');
+      const lens = await fcnUpscore2Lens(ctx);
+      ctx.note(`fcn.py upscore2 lens: ${lens}`);
+      await wb.goTo(lineOf(ctx.file('fcn.py'), 'class FCN8s'));
+      const modelLens = await wb.waitLens('class FCN8s', (t) => t.includes('1×3×256×256 → 1×21×256×256'));
+      ctx.note(`fcn.py model lens: ${modelLens}`);
+      await wb.goTo(lineOf(ctx.file('fcn.py'), UPSCORE2));
+      const hover = await fcnUpscore2Hover(ctx);
+      ctx.note(`fcn.py upscore2 hover: ${hover.replace(/\s+/g, ' ').slice(0, 300)}`);
+      await wb.hideHover();
+
+      // U-Net: the up-sampling transposed convolution is made once and used by four blocks.
+      // 161×241 pooled four times (floor): 10×15; the first Up doubles it for 256 channels
+      // (Up(512, 256)), the last gives 32 channels at 160×240.
+      await wb.openFile('unet.py');
+      await wb.goTo(lineOf(ctx.file('unet.py'), UNET_UP));
+      const unetLens = await wb.waitLens(UNET_UP, (t) => t.startsWith('×4 · → 256×20×30 … 32×160×240 · '), 30_000);
+      ctx.note(`unet.py up lens: ${unetLens}`);
+
+      // The VAE decoder: every warning of the CLI is in the Problems panel, and nothing for the
+      // even k4 s2 / k2 s2 layers of the other two files (the CLI finds nothing there either).
+      await wb.openFile('vae_decoder.py');
+      const vae = cliReport(ctx.file('vae_decoder.py'));
+      const uneven = vae.diagnostics.filter((d) => d.code === 'uneven-overlap');
+      assert.equal(uneven.length, 5, 'the CLI: four 3×3 stride-2 layers and their stack');
+      assert.equal(cliReport(ctx.file('fcn.py')).diagnostics.length, 0);
+      assert.equal(cliReport(ctx.file('unet.py')).diagnostics.length, 0);
+      const rows = await waitFor(
+        'the uneven-overlap problems',
+        () => wb.problems(),
+        (r) => r.filter((p) => p.text.includes('uneven-overlap')).length === uneven.length,
+        30_000,
+      );
+      for (const d of uneven) {
+        const row = rows.find((r) => r.text.startsWith(d.message.slice(0, 60)));
+        assert.ok(row, `problem "${d.message.slice(0, 60)}…" not listed: ${JSON.stringify(rows)}`);
+        assert.equal(row.file, 'vae_decoder.py');
+        assert.ok(row.text.endsWith(`[Ln ${d.line}, Col ${d.column + 1}]`), row.text);
+      }
+      assert.deepEqual(rows.filter((r) => r.file !== 'vae_decoder.py'), [], 'problems outside the VAE decoder');
+      assert.equal(rows.length, vae.diagnostics.length, JSON.stringify(rows));
+      ctx.note(`problems: ${rows.length} rows, ${rows.filter((r) => r.text.includes('uneven-overlap')).length} uneven-overlap, all in vae_decoder.py`);
+      await wb.goTo(lineOf(ctx.file('vae_decoder.py'), VAE_DECONV));
+    },
+  },
+  {
+    id: 2,
+    name: 'quick fix Use kernel_size=4',
+    session: 'trusted',
+    async run(ctx) {
+      const { wb } = ctx;
+      const file = ctx.file('vae_decoder.py');
+      const line = lineOf(file, VAE_DECONV);
+      await wb.openFile('vae_decoder.py');
+      await wb.goTo(line);
+      const before = await wb.waitLens(VAE_DECONV, (t) => t.includes('uneven overlap'));
+      const shapes = lensShapes(before);
+      // Four ×2 steps from 4×4 with halving channels: 128×8×8 … 16×64×64.
+      assert.equal(shapes, '128×8×8 … 16×64×64', before);
+      const column = Number(/\[Ln \d+, Col (\d+)\]/.exec((await wb.problems()).find((r) => r.text.includes('uneven-overlap'))?.text ?? '')?.[1]);
+      await wb.goTo(line, column);
+      await wb.quickFix('Use kernel_size=4');
+      const applied = Date.now();
+      const rows = await waitFor('the uneven-overlap warnings to go', () => wb.problems(), (r) => !r.some((p) => p.text.includes('uneven-overlap')), 3000, 50);
+      const gone = Date.now() - applied;
+      ctx.note(`warnings gone ${gone} ms after the quick fix; problems left: ${rows.map((r) => r.text.slice(0, 40)).join(' | ')}`);
+      assert.ok(gone <= 3000);
+      const text = await wb.lineText(line);
+      assert.match(text, /kernel_size=4, stride=2, padding=1/, text);
+      const after = await wb.waitLens(VAE_DECONV, (t) => !t.includes('uneven') && t.includes('→'));
+      assert.equal(lensShapes(after), shapes, `${before}\n${after}`);
+      ctx.note(`lens before: ${before}\nlens after:  ${after}`);
+    },
+  },
+  {
+    id: 3,
+    name: 'typing a half-written line',
+    session: 'trusted',
+    async run(ctx) {
+      const { wb, page } = { wb: ctx.wb, page: ctx.wb.page };
+      const file = ctx.file('fcn.py');
+      await wb.openFile('fcn.py');
+      await wb.closePanel();
+      const neighbours = ['self.score_fr =', 'self.score_pool4 =', 'self.score_pool3 =', 'self.upscore2 =', 'self.upscore_pool4 =', 'self.upscore8 ='];
+      const anchor = lineOf(file, 'self.score_pool3 =');
+      await wb.goTo(anchor);
+      const before = await waitFor(
+        'the lenses around score_pool3',
+        async () => Promise.all(neighbours.map((n) => wb.lensAbove(n))),
+        (all) => all.every((t) => !!t && t.startsWith('→')),
+      );
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      const half = 'self.extra = nn.Conv2d(3, 64, kernel_size=';
+      await page.keyboard.type(half, { delay: 15 });
+      assert.equal((await wb.lineText(anchor + 1)).trim(), half);
+      // Every analysis of the broken file must keep the other lenses: sample for 2 s, well past the
+      // server's debounce and an analysis of this file.
+      for (const started = Date.now(); Date.now() - started < 2000; await sleep(100)) {
+        const now = await Promise.all(neighbours.map((n) => wb.lensAbove(n)));
+        assert.deepEqual(now, before, 'a lens changed or vanished while the line was half-written');
+        assert.deepEqual(await wb.errorNotifications(), []);
+      }
+      ctx.note(`half-written line: ${neighbours.length} neighbouring lenses unchanged for 2 s, no error notification`);
+      await wb.screenshotStep('half-written');
+
+      // Complete the line, and call the layer in forward: the engine reports the layers forward
+      // runs, so a layer that is built and never called has no numbers to show.
+      await wb.goTo(anchor + 1);
+      await page.keyboard.press('End');
+      await page.keyboard.type('3, padding=1)', { delay: 15 });
+      // The buffer has the new line above; the file on disk does not yet.
+      const forward = lineOf(file, 'def forward(self, x):', 'class FCN8s') + 1;
+      await wb.goTo(forward);
+      await page.keyboard.press('End');
+      await page.keyboard.press('Enter');
+      await page.keyboard.type('extra = self.extra(x)', { delay: 15 });
+      await wb.goTo(anchor + 1);
+      // Hand-derived: 3→64 channels, 3×3 with padding 1 keeps 256×256; rf 3, jump 1;
+      // 64·3·9 + 64 = 1,792 parameters.
+      const lens = await waitFor('the lens of the new layer', () => wb.lensAbove('self.extra = nn.Conv2d'), (t) => t === '→ 64×256×256 · rf 3 · jump 1 · 1.79K params', 10_000);
+      ctx.note(`completed line's lens: ${lens}`);
+      // The inlay hint of the new call, in the line's text on screen.
+      const call = await waitFor('the inlay hint of the call', async () => (await wb.lineText(forward + 1)).trim(), (t) => t === 'extra: 1×64×256×256 = self.extra(x)', 5000);
+      ctx.note(`forward line on screen: ${call}`);
+      await wb.goTo(anchor + 1);
+      const after = await Promise.all(neighbours.map((n) => wb.lensAbove(n)));
+      assert.deepEqual(after, before);
+      assert.deepEqual(await wb.errorNotifications(), []);
+    },
+  },
+  {
+    id: 5,
+    name: 'language server killed and restarted',
+    session: 'trusted',
+    async run(ctx) {
+      const { wb, server } = ctx;
+      await wb.openFile('fcn.py');
+      await wb.goTo(lineOf(ctx.file('fcn.py'), UPSCORE2));
+      await fcnUpscore2Hover(ctx);
+      await wb.hideHover();
+      const [old, ...others] = languageServerPids(server);
+      assert.ok(old !== undefined && others.length === 0, `one language server expected, found ${[old, ...others].join(', ')}`);
+      process.kill(old, 'SIGKILL');
+      const killed = Date.now();
+      const [fresh] = await waitFor('a new language server', async () => languageServerPids(server), (p) => p.length === 1 && p[0] !== old, 20_000);
+      const restarted = Date.now() - killed;
+      const hover = await fcnUpscore2Hover(ctx);
+      const hoverBack = Date.now() - killed;
+      await wb.hideHover();
+      const lens = await fcnUpscore2Lens(ctx);
+      assert.deepEqual(await wb.errorNotifications(), []);
+      ctx.note(`killed pid ${old}; new server pid ${fresh} after ${restarted} ms; hover back after ${hoverBack} ms: ${hover.replace(/\s+/g, ' ').slice(0, 120)}; lens: ${lens}`);
+    },
+  },
+  {
+    id: 6,
+    name: 'restricted mode',
+    session: 'restricted',
+    async run(ctx) {
+      const { wb } = ctx;
+      const status = await waitFor('the Restricted Mode indicator', () => wb.statusBarItems(), (items) => items.some((t) => t.includes('Restricted Mode')));
+      ctx.note(`status bar: ${status.filter((t) => t.trim()).join(' | ').replace(/\s+/g, ' ')}`);
+      await wb.openFile('fcn.py');
+      await wb.goTo(lineOf(ctx.file('fcn.py'), 'class FCN8s'));
+      const modelLens = await wb.waitLens('class FCN8s', (t) => t.includes('1×3×256×256 → 1×21×256×256'), 30_000);
+      const lens = await fcnUpscore2Lens(ctx);
+      const hover = await fcnUpscore2Hover(ctx);
+      await wb.hideHover();
+      ctx.note(`restricted: model lens "${modelLens}"; upscore2 lens "${lens}"; hover ${hover.replace(/\s+/g, ' ').slice(0, 120)}`);
+    },
+  },
+];
+
+export function screenshotName(s: Scenario, suffix = ''): string {
+  return join(`${s.id}-${s.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}${suffix}.png`);
+}
