@@ -630,6 +630,27 @@ describe('half-typed code', () => {
     assert.equal(m.errors.length, 1);
   });
 
+  test('a signature being typed (`def __init__(self, in_ch,`) keeps the body below it', () => {
+    const src = 'class N(nn.Module):\n    def __init__(self, in_ch,\n        super().__init__()\n        self.conv = nn.Conv2d(in_ch, 8, 3)\n    def forward(self, x):\n        return self.conv(x)\n';
+    const m = parsePython(src);
+    const cls = m.body[0] as A.ClassDef;
+    assert.equal(m.body.length, 1);
+    const init = cls.body[0] as A.FunctionDef;
+    assert.deepEqual(shape(init.params), [param('self', 'normal'), param('in_ch', 'normal')]);
+    assert.deepEqual(init.body.map((s) => s.kind), ['Expr', 'Assign']);
+    assert.equal((cls.body[1] as A.FunctionDef).name, 'forward');
+    assert.deepEqual(m.errors.map((e) => e.message), ["syntax error: '(' was never closed", "syntax error: expected ':' at the end of this line"]);
+  });
+
+  test('an open bracket in a loop header ends where the loop body starts', () => {
+    const m = parsePython('def f(x):\n    for i in range(\n        x = x + i\n    return x\n');
+    const f = m.body[0] as A.FunctionDef;
+    assert.deepEqual(shape(f.body), [
+      { kind: 'For', target: name('i'), iter: call(name('range')), body: [{ kind: 'Assign', targets: [name('x')], value: binop('+', name('x'), name('i')) }], orelse: [] },
+      { kind: 'Return', value: name('x') },
+    ]);
+  });
+
   test('a missing ":" after a header keeps the body under it', () => {
     const m = parsePython('class A:\n    def f(self)\n        x = 1\n    def g(self):\n        if x\n            y = 2\n');
     const cls = m.body[0] as A.ClassDef;

@@ -88,7 +88,11 @@ function repair(before: Reading, what: 'floats' | 'structure'): Reading {
   const found = before.conversion;
   const insertions: Insertion[] = what === 'floats'
     ? planInsertions(before.text, before.tree, { unclosed: [], missingColons: [], floatDots: found.floatDots })
-    : planInsertions(before.text, before.tree, { unclosed: found.unclosed, missingColons: found.missingColons, floatDots: [] });
+    // Brackets first: where a ':' is missing can only be told once they close where they should.
+    : found.unclosed.length > 0
+      ? planInsertions(before.text, before.tree, { unclosed: found.unclosed, missingColons: [], floatDots: [] })
+      : planInsertions(before.text, before.tree, { unclosed: [], missingColons: found.missingColons, floatDots: [] });
+  if (insertions.length === 0) return before;
   const text = applyInsertions(before.text, insertions);
   // The repaired text is the reading's text with a few insertions: lezer re-reads only around them.
   let shift = 0;
@@ -107,14 +111,15 @@ function repair(before: Reading, what: 'floats' | 'structure'): Reading {
   const carried = [...before.carried];
   if (what === 'structure') {
     // The repaired problems are still problems; report them where the user made them.
-    for (const u of found.unclosed) {
-      const at = before.toSource(u.open);
-      carried.push({ from: at, to: at + 1, message: `syntax error: '${before.text[u.open]}' was never closed` });
-    }
     for (const ins of insertions) {
-      if (!ins.colon) continue;
-      const at = before.toSource(ins.pos);
-      carried.push({ from: at, to: at, message: "syntax error: expected ':' at the end of this line" });
+      for (const open of ins.closes) {
+        const at = before.toSource(open);
+        carried.push({ from: at, to: at + 1, message: `syntax error: '${before.text[open]}' was never closed` });
+      }
+      if (ins.colon) {
+        const at = before.toSource(ins.pos);
+        carried.push({ from: at, to: at, message: "syntax error: expected ':' at the end of this line" });
+      }
     }
   }
   return { text, tree, conversion, toSource, carried };

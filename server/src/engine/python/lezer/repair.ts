@@ -12,6 +12,8 @@ export interface Insertion {
   text: string;
   /** Whether a missing ':' is among the inserted text (its error is reported at `pos`). */
   colon: boolean;
+  /** Offsets of the brackets this insertion closes. */
+  closes: number[];
 }
 
 function indentOf(src: string, lineStart: number): number {
@@ -30,6 +32,15 @@ function lineStartOf(src: string, pos: number): number {
   while (i > 0 && src.charCodeAt(i - 1) !== 10 && src.charCodeAt(i - 1) !== 13) i--;
   return i;
 }
+
+/** A line opening a compound statement (`def f(`, `for x in range(`, ...). */
+const COMPOUND_HEADER = /^\s*(async\s+)?(def|class|if|elif|while|for|with)\b/;
+/**
+ * The start of a line that reads as a statement rather than as more of a bracket's contents:
+ * a statement keyword, `self.`/`super(`, or `name = ` (PEP 8 writes keyword arguments and
+ * defaults without spaces around `=`).
+ */
+const STATEMENT_START = /^(?:(?:return|pass|raise|if|for|while|with|def|class|try|assert|del|import|from|yield)\b|super\(|self\.\w|[A-Za-z_][\w.]*\s+=\s)/;
 
 const isSpace = (ch: number): boolean => ch === 32 || ch === 9 || ch === 10 || ch === 13 || ch === 12;
 const isCloser = (ch: number): boolean => ch === 41 || ch === 93 || ch === 125;
@@ -51,7 +62,8 @@ function backOverTrivia(src: string, tree: Tree, pos: number, min: number): numb
 
 /**
  * Where to insert the closer of each unclosed bracket: before the first later line that is
- * indented no deeper than the line the bracket opened on (a new statement), or else at the end
+ * indented no deeper than the line the bracket opened on (a new statement) or, for a bracket
+ * in a compound statement's header, that reads as a statement (its body), or else at the end
  * of what the bracket's node covered; moved back over blank space and comments. Missing ':'
  * of compound statement headers go where the header's text ends; floats written `1.` get a 0.
  */
@@ -61,6 +73,7 @@ export function planInsertions(src: string, tree: Tree, found: Pick<Conversion, 
   for (const u of unclosed) {
     const openLine = lineStartOf(src, u.open);
     const baseIndent = indentOf(src, openLine);
+    const header = COMPOUND_HEADER.test(src.slice(openLine, u.open));
     let limit = Math.min(u.nodeTo, src.length);
     let i = u.open;
     while (i < limit) {
@@ -72,7 +85,8 @@ export function planInsertions(src: string, tree: Tree, found: Pick<Conversion, 
       while (first < src.length && (src.charCodeAt(first) === 32 || src.charCodeAt(first) === 9)) first++;
       const ch = src.charCodeAt(first);
       if (first >= src.length || ch === 10 || ch === 13 || ch === 35 /* # */ || isCloser(ch)) continue;
-      if (indentOf(src, lineStart) > baseIndent) continue;
+      // A header's body is indented deeper than the header, so there a statement-like line ends it too.
+      if (indentOf(src, lineStart) > baseIndent && !(header && STATEMENT_START.test(src.slice(first, first + 80)))) continue;
       const at = nodeNameAt(tree, first, 1).name;
       if (at === 'String' || at === 'FormatString') continue;
       limit = lineStart;
@@ -92,10 +106,12 @@ export function planInsertions(src: string, tree: Tree, found: Pick<Conversion, 
   for (const p of planned) {
     const last = out[out.length - 1];
     const colon = p.text === ':';
+    const closes = p.open >= 0 ? [p.open] : [];
     if (last && last.pos === p.pos) {
       if (!(colon && last.colon)) last.text += p.text;
       last.colon ||= colon;
-    } else out.push({ pos: p.pos, text: p.text, colon });
+      last.closes.push(...closes);
+    } else out.push({ pos: p.pos, text: p.text, colon, closes });
   }
   return out;
 }
