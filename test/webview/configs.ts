@@ -47,6 +47,9 @@ export const CONFIGS: Config[] = [
       ['ct k2 s3 d2', 'kernel_size=2, stride=3, dilation=2', [6, 6]],
       ['ct k5 s3 d3 p2', 'kernel_size=5, stride=3, dilation=3, padding=2', [6, 6]],
       ['ct k7 s1 p3', 'kernel_size=7, padding=3', [8, 8]],
+      // torch allows output_padding below the dilation too (ONNX Runtime only below the stride).
+      ['ct k3 s1 d2 p1 op1', 'kernel_size=3, dilation=2, padding=1, output_padding=1', [6, 6]],
+      ['ct k3 s2 d3 op2', 'kernel_size=3, stride=2, dilation=3, output_padding=2', [6, 6]],
       ['ct k4 s2 p1 no bias', 'kernel_size=4, stride=2, padding=1, bias=False', [5, 6]],
       ['ct k(3,4) s(2,1) p(1,0)', 'kernel_size=(3, 4), stride=(2, 1), padding=(1, 0)', [6, 7]],
       ['ct k(6,5) s(4,3) p(1,2) op(1,2)', 'kernel_size=(6, 5), stride=(4, 3), padding=(1, 2), output_padding=(1, 2)', [5, 5]],

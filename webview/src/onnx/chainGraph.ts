@@ -10,7 +10,7 @@
 //   PixelShuffle    → DepthToSpace CRD (the default DCR orders channels differently)
 
 import { encodeModel, type OnnxGraph, type OnnxInitializer, type OnnxNode, type OnnxValueInfo } from './modelProto';
-import { chainChannels, chainSizes, stepInChannels, type Chain, type ResizeStep, type Step } from '../preview/steps';
+import { chainChannels, chainSizes, stepInChannels, type Chain, type ConvTransposeStep, type ResizeStep, type Step } from '../preview/steps';
 
 export const INPUT_NAME = 'X';
 export const OUTPUT_NAME = 'Y';
@@ -64,23 +64,53 @@ function resizeAttributes(step: ResizeStep): Record<string, string | number | { 
   }
 }
 
-function stepNode(step: Step, i: number, input: string, output: string, channels: number, initializers: OnnxInitializer[]): OnnxNode {
-  switch (step.op) {
-    case 'convTranspose':
-      return {
+/**
+ * torch accepts output_padding below max(stride, dilation); ONNX Runtime only below the stride.
+ * The rest is expressed exactly: output_padding extends the end, where outputs up to `padding`
+ * past the minimal size still receive taps, so a smaller end pad covers min(op, p) of it, and what
+ * is left lies beyond every tap: zeros, then the bias.
+ */
+function convTransposeNodes(step: ConvTransposeStep, i: number, input: string, output: string, initializers: OnnxInitializer[]): OnnxNode[] {
+  const common = { kernel_shape: step.kernel, strides: step.stride, dilations: step.dilation, group: 1 };
+  if (step.outputPadding.every((op, a) => op < step.stride[a]!)) {
+    return [
+      {
         opType: 'ConvTranspose',
         name: `step${i}`,
         inputs: [input, `W${i}`, ...(step.bias ? [`B${i}`] : [])],
         outputs: [output],
-        attributes: {
-          kernel_shape: step.kernel,
-          strides: step.stride,
-          pads: [step.padding[0], step.padding[1], step.padding[0], step.padding[1]],
-          dilations: step.dilation,
-          output_padding: step.outputPadding,
-          group: 1,
-        },
-      };
+        attributes: { ...common, pads: [step.padding[0], step.padding[1], step.padding[0], step.padding[1]], output_padding: step.outputPadding },
+      },
+    ];
+  }
+  const covered = [0, 1].map((a) => Math.min(step.outputPadding[a]!, step.padding[a]!));
+  const rest = [0, 1].map((a) => step.outputPadding[a]! - covered[a]!);
+  const nodes: OnnxNode[] = [
+    {
+      opType: 'ConvTranspose',
+      name: `step${i}`,
+      inputs: [input, `W${i}`],
+      outputs: [`${output}_taps`],
+      attributes: { ...common, pads: [step.padding[0], step.padding[1], step.padding[0] - covered[0]!, step.padding[1] - covered[1]!] },
+    },
+  ];
+  initializers.push({ name: `pads${i}`, dims: [8], data: [0, 0, 0, 0, 0, 0, rest[0]!, rest[1]!], type: 'int64' });
+  const padded = step.bias ? `${output}_padded` : output;
+  nodes.push({ opType: 'Pad', name: `step${i}_pad`, inputs: [`${output}_taps`, `pads${i}`], outputs: [padded], attributes: { mode: 'constant' } });
+  if (step.bias) {
+    initializers.push({ name: `biasShape${i}`, dims: [4], data: [1, step.outChannels, 1, 1], type: 'int64' });
+    nodes.push({ opType: 'Reshape', name: `step${i}_bias`, inputs: [`B${i}`, `biasShape${i}`], outputs: [`B${i}_4d`] });
+    nodes.push({ opType: 'Add', name: `step${i}_add`, inputs: [padded, `B${i}_4d`], outputs: [output] });
+  }
+  return nodes;
+}
+
+function stepNodes(step: Step, i: number, input: string, output: string, channels: number, initializers: OnnxInitializer[]): OnnxNode[] {
+  return step.op === 'convTranspose' ? convTransposeNodes(step, i, input, output, initializers) : [stepNode(step, i, input, output, channels, initializers)];
+}
+
+function stepNode(step: Exclude<Step, ConvTransposeStep>, i: number, input: string, output: string, channels: number, initializers: OnnxInitializer[]): OnnxNode {
+  switch (step.op) {
     case 'conv':
       return {
         opType: 'Conv',
@@ -113,7 +143,7 @@ export function chainGraph(chain: Chain): OnnxGraph {
   let channels = chain.inChannels;
   chain.steps.forEach((step, i) => {
     const output = i === chain.steps.length - 1 ? OUTPUT_NAME : `t${i}`;
-    nodes.push(stepNode(step, i, current, output, channels, initializers));
+    nodes.push(...stepNodes(step, i, current, output, channels, initializers));
     current = output;
     channels = channelsAfter[i]!;
   });
