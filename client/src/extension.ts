@@ -42,12 +42,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: [
       { scheme: 'file', language: 'python' },
       { scheme: 'untitled', language: 'python' },
+      // TensorFlow.js models (the server analyses files that use @tensorflow/tfjs).
+      { scheme: 'file', language: 'typescript' },
+      { scheme: 'file', language: 'javascript' },
     ],
     initializationOptions,
     // The hover's "Preview the up-sampling" link runs this command and no other.
     markdown: { isTrusted: { enabledCommands: [OPEN_PREVIEW] } },
     // Importers of a changed file are analysed again, also when it changes on disk.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.py') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{py,ts,mts,cts,js,mjs,cjs}') },
   };
   client = new LanguageClient('convlens', 'ConvLens', serverOptions, clientOptions);
   const languageClient = client;
@@ -87,9 +90,11 @@ function currentSettings(): ConvLensSettings {
   };
 }
 
+const MODEL_LANGUAGES = new Set(['python', 'typescript', 'javascript']);
+
 function activePythonUri(): string | undefined {
   const doc = vscode.window.activeTextEditor?.document;
-  return doc && doc.languageId === 'python' ? doc.uri.toString() : undefined;
+  return doc && MODEL_LANGUAGES.has(doc.languageId) ? doc.uri.toString() : undefined;
 }
 
 async function setInputShape(

@@ -47,6 +47,8 @@ export interface JsonModel {
   classLocation: JsonLocation | null;
   inputSource: ModelReport['inputSource'];
   incomplete: boolean;
+  /** TensorFlow.js: the first dimension of every shape is the symbolic batch, analysed as 1. */
+  symbolicBatch?: boolean;
 }
 
 export interface JsonDiagnostic {
@@ -110,6 +112,7 @@ function modelToJson(m: ModelReport): JsonModel {
     classLocation: location(m.classLocation),
     inputSource: m.inputSource,
     incomplete: m.incomplete,
+    ...(m.symbolicBatch ? { symbolicBatch: true } : {}),
   };
 }
 

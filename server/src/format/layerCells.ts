@@ -89,6 +89,7 @@ const INPUT_SOURCE_NOTE: Record<ModelReport['inputSource'], string> = {
 export function modelNotes(model: ModelReport): string[] {
   const notes: string[] = [];
   if (INPUT_SOURCE_NOTE[model.inputSource]) notes.push(INPUT_SOURCE_NOTE[model.inputSource]);
+  if (model.symbolicBatch) notes.push("the first dimension is the batch, TF.js's null, analysed as 1 (MACs are per example)");
   if (model.incomplete) notes.push('forward was not followed to the end: the numbers cover what was (see the diagnostics)');
   return notes;
 }

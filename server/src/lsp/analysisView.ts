@@ -7,6 +7,7 @@ import type { CompletedAnalysis } from './analysisScheduler';
 import { comparePos, mapBackward, mapForward, type Bias, type Pos, type RangeEdit } from './positionMap';
 import { ReportIndex, type Span0 } from './reportIndex';
 import { SyntaxIndex } from './syntaxIndex';
+import { TYPESCRIPT_FILE } from '../engine/typescript/analyzeTs';
 
 export class AnalysisView {
   constructor(
@@ -32,7 +33,9 @@ export class AnalysisView {
 
   syntax(): SyntaxIndex {
     const d = this.result.derived;
-    if (!(d.syntax instanceof SyntaxIndex)) d.syntax = new SyntaxIndex(this.result.text);
+    // The index reads Python; a TensorFlow.js file gets an empty one (the report's own locations
+    // carry hovers and lenses there).
+    if (!(d.syntax instanceof SyntaxIndex)) d.syntax = new SyntaxIndex(TYPESCRIPT_FILE.test(this.result.path) ? '' : this.result.text);
     return d.syntax as SyntaxIndex;
   }
 

@@ -64,7 +64,7 @@ function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[
     const shared = (modelsByLine.get(loc.line) ?? 0) > 1;
     const title =
       `${shared ? `${model.name}: ` : ''}${humanCount(model.params)} params · ${gigaMacs(model.macs)} GMACs · ` +
-      `${shapesText(model.inputs)} → ${shapesText(model.outputs)}${model.incomplete ? ' · incomplete' : ''}`;
+      `${shapesText(model.inputs, model.symbolicBatch)} → ${shapesText(model.outputs, model.symbolicBatch)}${model.incomplete ? ' · incomplete' : ''}`;
     const span = spanOf(loc);
     specs.push({
       span: { start: span.start, end: span.start },

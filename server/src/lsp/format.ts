@@ -7,14 +7,15 @@ import { gigaMacs, groupThousands, humanCount } from '../format/units';
 
 export { formatAxes, gigaMacs, groupThousands, humanCount };
 
-/** `1×64×56×56` */
-export function shapeText(shape: readonly number[]): string {
-  return shape.length ? shape.join('×') : 'scalar';
+/** `1×64×56×56`; `N×28×28×1` when the batch is symbolic (TF.js's null, see ModelReport). */
+export function shapeText(shape: readonly number[], symbolicBatch = false): string {
+  if (!shape.length) return 'scalar';
+  return symbolicBatch ? ['N', ...shape.slice(1)].join('×') : shape.join('×');
 }
 
 /** Several tensors: `1×64×56×56, 1×10`. */
-export function shapesText(shapes: readonly (readonly number[])[]): string {
-  return shapes.length ? shapes.map(shapeText).join(', ') : '?';
+export function shapesText(shapes: readonly (readonly number[])[], symbolicBatch = false): string {
+  return shapes.length ? shapes.map((s) => shapeText(s, symbolicBatch)).join(', ') : '?';
 }
 
 /** Without the batch dimension, as code lenses show it: `64×56×56`. */
@@ -46,10 +47,10 @@ export function countText(n: number): string {
 }
 
 /** Distinct shapes of the runs of one line, at most `limit`, then `+N`. */
-export function distinctShapes(shapes: readonly (readonly number[])[], limit: number): string {
+export function distinctShapes(shapes: readonly (readonly number[])[], limit: number, symbolicBatch = false): string {
   const seen: string[] = [];
   for (const s of shapes) {
-    const t = shapeText(s);
+    const t = shapeText(s, symbolicBatch);
     if (!seen.includes(t)) seen.push(t);
   }
   if (seen.length <= limit) return seen.join(' | ');

@@ -160,7 +160,7 @@ function valueSection(values: ValueSite[]): string {
   const shapes = values.flatMap((v) => v.value.shapes);
   const models = [...new Set(values.map((v) => v.model.name))];
   const where = models.length > 1 ? ` (in ${models.map((m) => `\`${m}\``).join(', ')})` : '';
-  const distinct = distinctShapes(shapes, 8);
+  const distinct = distinctShapes(shapes, 8, values[0].model.symbolicBatch);
   const runs = shapes.length > 1 ? ` — ${shapes.length} runs` : '';
   return `\`${name}\`: \`${distinct.split(' | ').join('`, `')}\`${runs}${where}`;
 }
@@ -169,7 +169,7 @@ function modelSection(model: ModelReport): string {
   const layers = model.layers.map((layer, order) => ({ model, layer, order, kind: 'defined' as const, depth: 0, location: layer.defined[0] ?? NO_LOCATION, span: spanOf(layer.defined[0] ?? NO_LOCATION) }));
   const header =
     `**${model.name}** — ${countText(model.params)} params · ${countText(model.macs)} MACs · ` +
-    `\`${shapesText(model.inputs)}\` → \`${shapesText(model.outputs)}\`` +
+    `\`${shapesText(model.inputs, model.symbolicBatch)}\` → \`${shapesText(model.outputs, model.symbolicBatch)}\`` +
     `\n\ninput ${INPUT_SOURCE[model.inputSource]}${model.incomplete ? ' · forward not followed to the end (see the problems)' : ''}`;
   return `${header}\n\n${instanceTableRows({ model, path: '', sites: layers })}`;
 }
@@ -205,7 +205,7 @@ function argumentsLine(layer: LayerReport): string {
 
 function layerDetail(layer: LayerReport, model: ModelReport, models: string[], options: HoverOptions): string {
   const title = `**${layer.op}** \`${layer.path}\` — ${models.map((m) => `\`${m}\``).join(', ')}`;
-  const rows: [string, string][] = [['shape', `\`${shapesText(layer.in)}\` → \`${shapesText(layer.out)}\``]];
+  const rows: [string, string][] = [['shape', `\`${shapesText(layer.in, model.symbolicBatch)}\` → \`${shapesText(layer.out, model.symbolicBatch)}\``]];
   if (layer.kernel) {
     rows.push([
       'kernel · stride · padding · dilation',
@@ -281,7 +281,7 @@ function layerTable(rows: { model: ModelReport; layer: LayerReport }[], groups: 
     ['layer', 'args', 'in → out', 'rf', 'jump', 'params', 'MACs'],
     rows.map(({ model, layer }) => ({
       label: `\`${prefix(model)}${layer.path}\``,
-      cells: [layer.args, `${shapesText(layer.in)} → ${shapesText(layer.out)}`, rfText(layer), jumpText(layer), humanCount(layer.params), humanCount(layer.macs)],
+      cells: [layer.args, `${shapesText(layer.in, model.symbolicBatch)} → ${shapesText(layer.out, model.symbolicBatch)}`, rfText(layer), jumpText(layer), humanCount(layer.params), humanCount(layer.macs)],
     })),
     totals(rows.map((r) => r.layer)),
   );
@@ -291,7 +291,8 @@ function layerTable(rows: { model: ModelReport; layer: LayerReport }[], groups: 
 function instanceDetail(group: LayerGroup): string {
   const s = summarize(group);
   const name = group.path === '' ? `\`${group.model.name}\`` : `\`${group.path}\``;
-  const title = `${name} — ${s.layers} layers · \`${shapesText(s.in)}\` → \`${shapesText(s.out)}\` · ${humanCount(s.params)} params · ${humanCount(s.macs)} MACs`;
+  const n = group.model.symbolicBatch;
+  const title = `${name} — ${s.layers} layers · \`${shapesText(s.in, n)}\` → \`${shapesText(s.out, n)}\` · ${humanCount(s.params)} params · ${humanCount(s.macs)} MACs`;
   const geometry = s.last.rf.length ? `\n\nat the output: rf ${rfText(s.last)} · jump ${jumpText(s.last)}` : '';
   return `${title}${geometry}\n\n${instanceTableRows(group)}`.trimEnd();
 }
@@ -301,7 +302,7 @@ function instanceTableRows(group: LayerGroup): string {
     ['layer', 'op', 'out', 'rf', 'jump', 'params', 'MACs'],
     group.sites.map(({ layer }) => ({
       label: `\`${layer.path}\``,
-      cells: [layer.op, shapesText(layer.out), rfText(layer), jumpText(layer), humanCount(layer.params), humanCount(layer.macs)],
+      cells: [layer.op, shapesText(layer.out, group.model.symbolicBatch), rfText(layer), jumpText(layer), humanCount(layer.params), humanCount(layer.macs)],
     })),
     '',
   ).trimEnd();
@@ -314,7 +315,7 @@ function instanceTable(groups: LayerGroup[]): string {
     const s = summarize(g);
     return {
       label: `\`${prefix(g.model)}${g.path || '(model)'}\``,
-      cells: [String(s.layers), `${shapesText(s.in)} → ${shapesText(s.out)}`, s.last.rf.length ? rfText(s.last) : '', s.last.rf.length ? jumpText(s.last) : '', humanCount(s.params), humanCount(s.macs)],
+      cells: [String(s.layers), `${shapesText(s.in, g.model.symbolicBatch)} → ${shapesText(s.out, g.model.symbolicBatch)}`, s.last.rf.length ? rfText(s.last) : '', s.last.rf.length ? jumpText(s.last) : '', humanCount(s.params), humanCount(s.macs)],
     };
   });
   const all = groups.flatMap((g) => g.sites.map((site) => site.layer));

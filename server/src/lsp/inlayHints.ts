@@ -14,22 +14,22 @@ interface HintSpec {
 }
 
 function computeHintSpecs(view: AnalysisView): HintSpec[] {
-  const bySpan = new Map<string, { span: Span0; shapes: number[][] }>();
+  const bySpan = new Map<string, { span: Span0; shapes: number[][]; symbolicBatch: boolean }>();
   for (const v of view.index().values) {
     const key = `${v.value.name}@${v.span.start.line}:${v.span.start.character}-${v.span.end.line}:${v.span.end.character}`;
     let entry = bySpan.get(key);
     if (!entry) {
-      entry = { span: v.span, shapes: [] };
+      entry = { span: v.span, shapes: [], symbolicBatch: v.model.symbolicBatch === true };
       bySpan.set(key, entry);
     }
     entry.shapes.push(...v.value.shapes);
   }
   const specs: HintSpec[] = [];
-  for (const { span, shapes } of bySpan.values()) {
+  for (const { span, shapes, symbolicBatch } of bySpan.values()) {
     if (!shapes.length) continue;
     const rest = view.lineText(span.end.line).slice(span.end.character).trimStart();
     const isTarget = /^(=|,|\)|:|\+=|-=|\*=)/.test(rest) && !rest.startsWith('==');
-    const text = distinctShapes(shapes, 3);
+    const text = distinctShapes(shapes, 3, symbolicBatch);
     specs.push({ at: span.end, label: isTarget ? `: ${text}` : `→ ${text}`, padLeft: !isTarget });
   }
   return specs;

@@ -3,9 +3,10 @@
 
 import type { TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { TYPESCRIPT_FILE } from '../engine/typescript/analyzeTs';
 import { shapeListToDirective } from './settings';
 
-const DIRECTIVE = /^\s*#\s*convlens:\s*input\s*=/;
+const DIRECTIVE = /^\s*(#|\/\/)\s*convlens:\s*input\s*=/;
 
 function lineAt(doc: TextDocument, line: number): string {
   return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
@@ -15,7 +16,9 @@ function lineAt(doc: TextDocument, line: number): string {
 export function inputDirectiveEdit(doc: TextDocument, classLine: number, shapes: readonly (readonly number[])[]): TextEdit {
   const classText = lineAt(doc, classLine);
   const indent = /^\s*/.exec(classText)?.[0] ?? '';
-  const directive = `${indent}# convlens: input=${shapeListToDirective(shapes)}`;
+  // TypeScript / JavaScript (TensorFlow.js) files comment with //.
+  const comment = TYPESCRIPT_FILE.test(doc.uri) ? '//' : '#';
+  const directive = `${indent}${comment} convlens: input=${shapeListToDirective(shapes)}`;
   if (classLine > 0) {
     const above = lineAt(doc, classLine - 1);
     if (DIRECTIVE.test(above)) {

@@ -57,6 +57,8 @@ export function analyzeTypeScriptFile(options: AnalyzeOptions): FileReport {
     diagnostics.push({ severity, code, message, ...loc, ...(currentModel ? { model: currentModel } : {}), ...extra });
   };
   const report: FileReport = { file: options.file, models: [], diagnostics };
+  // The editor opens every TypeScript and JavaScript file: only model code is worth running.
+  if (!mayHoldModels(options)) return report;
   try {
     file = parseSource(options.file, options.text);
     analyzeInto(options, file, report, addDiagnostic, (m) => (currentModel = m));
@@ -65,6 +67,11 @@ export function analyzeTypeScriptFile(options: AnalyzeOptions): FileReport {
     addDiagnostic('error', 'unknown', `ConvLens could not analyse this file: ${message}`, null);
   }
   return report;
+}
+
+/** Mentions TensorFlow.js (an import, `tf.layers`, a directive) or is asked about a model. */
+function mayHoldModels(options: AnalyzeOptions): boolean {
+  return options.model !== undefined || /@tensorflow\/tfjs|\btf\.(layers|sequential|model|input)\b|convlens:/.test(options.text);
 }
 
 function analyzeInto(options: AnalyzeOptions, file: SourceInfo, report: FileReport, addDiagnostic: AddDiagnostic, setModel: (m: string | undefined) => void): void {

@@ -83,7 +83,12 @@ const reshape: TfLayerSpec<number[]> = {
     } else if (known !== size) {
       fail('shape-mismatch', `reshape: ${shapeText(x.shape, x.batchSymbolic)} has ${size} values per example, [${target.join(', ')}] holds ${known}`);
     }
-    return { outputs: [{ shape: [x.shape[0]!, ...out], geometry: null, batchSymbolic: x.batchSymbolic }], params: 0, macs: 0, geometry: null, args: `[${out.join(', ')}]` };
+    // With the batch left open, TF.js's Reshape.computeOutputShape copies targetShape as it is:
+    // the model it builds has null for that dimension, and a layer that needs it cannot build.
+    const notes = open >= 0 && x.batchSymbolic
+      ? [`TF.js builds this layer's output as [null, ${target.map((d) => (d < 0 ? 'null' : String(d))).join(', ')}] (it does not resolve -1 while the batch is null), so a layer that needs that dimension fails to build: write targetShape: [${out.join(', ')}]`]
+      : undefined;
+    return { outputs: [{ shape: [x.shape[0]!, ...out], geometry: null, batchSymbolic: x.batchSymbolic }], params: 0, macs: 0, geometry: null, args: `[${out.join(', ')}]`, notes };
   },
 };
 
