@@ -4,6 +4,8 @@
 // back as TF.js knows it: every layer application (in the order the applications were made, a
 // nested model's applications in its place), its output shape and the layer's countParams().
 
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 import * as ts from 'typescript';
@@ -33,15 +35,22 @@ export function tfReady(): Promise<void> {
 
 const TF_MODULES = new Set(['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
 
-/** Runs a model file with the real TF.js and returns its exports. */
-export function loadWithTfjs(path: string, text: string): Record<string, unknown> {
+/** Runs a model file with the real TF.js and returns its exports (relative imports load too). */
+export function loadWithTfjs(path: string, text: string, loaded = new Map<string, Record<string, unknown>>()): Record<string, unknown> {
+  const cached = loaded.get(path);
+  if (cached) return cached;
   const js = ts.transpileModule(text, {
     fileName: path,
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
   }).outputText;
   const module = { exports: {} as Record<string, unknown> };
+  loaded.set(path, module.exports);
   const requireTf = (name: string): unknown => {
     if (TF_MODULES.has(name)) return tf;
+    if (name.startsWith('.')) {
+      const file = ['.ts', '.js', ''].map((ext) => resolve(dirname(path), name) + ext).find((f) => existsSync(f));
+      if (file) return loadWithTfjs(file, readFileSync(file, 'utf8'), loaded);
+    }
     throw new Error(`the oracle cannot load '${name}'`);
   };
   // Run in this realm (not a fresh vm context) so arrays are the arrays TF.js checks for.
