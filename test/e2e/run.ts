@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { startCodeServer, toolsReady, type CodeServer } from './codeServer';
-import { scenarios, screenshotName, type Scenario, type ScenarioContext } from './scenarios';
+import { scenarios, screenshotName, type Scenario, type ScenarioContext, type SessionKind } from './scenarios';
 import { vsixEntries } from './vsix';
 import { Workbench } from './workbench';
 
@@ -29,7 +29,7 @@ const VSIX_BUDGET = 10 * 1024 * 1024;
 
 interface Options {
   repeat: number;
-  only: Set<number> | null;
+  only: Set<string> | null;
   vsix: string | null;
   keep: boolean;
 }
@@ -39,7 +39,7 @@ function parseArgs(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--repeat') o.repeat = Math.max(1, Number(argv[++i]));
-    else if (a === '--only') o.only = new Set(argv[++i].split(',').map(Number));
+    else if (a === '--only') o.only = new Set(argv[++i].split(','));
     else if (a === '--vsix') o.vsix = resolve(argv[++i]);
     else if (a === '--keep') o.keep = true;
     else throw new Error(`unknown argument ${a}`);
@@ -83,17 +83,24 @@ function checkPackage(vsix: string): void {
   console.log(`package: ${(size / 1024).toFixed(0)} KiB, ${entries.length} entries (budget ${VSIX_BUDGET / 1024 / 1024} MiB)`);
 }
 
-async function launchBrowser(stateDir: string): Promise<Browser> {
+const SESSIONS: Record<SessionKind, { trusted: boolean; chromiumArgs: string[] }> = {
+  trusted: { trusted: true, chromiumArgs: CHROMIUM_ARGS },
+  restricted: { trusted: false, chromiumArgs: CHROMIUM_ARGS },
+  // A software WebGPU adapter (SwiftShader) for the preview; without the flag there is none.
+  webgpu: { trusted: true, chromiumArgs: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },
+};
+
+async function launchBrowser(stateDir: string, args: string[]): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args,
     env: { ...process.env, XDG_CONFIG_HOME: join(stateDir, 'chromium/config'), XDG_CACHE_HOME: join(stateDir, 'chromium/cache') },
   });
 }
 
 /** One workbench: a fresh code-server and browser, the session's scenarios in order. */
-async function runSession(run: number, kind: Scenario['session'], list: Scenario[], vsix: string, shots: string, keep: boolean): Promise<Result[]> {
+async function runSession(run: number, kind: SessionKind, list: Scenario[], vsix: string, shots: string, keep: boolean): Promise<Result[]> {
   const results: Result[] = [];
   const root = mkdtempSync(join(tmpdir(), `convlens-e2e-${kind}-`));
   const workspace = join(root, 'workspace');
@@ -103,8 +110,8 @@ async function runSession(run: number, kind: Scenario['session'], list: Scenario
   let browser: Browser | null = null;
   const started = Date.now();
   try {
-    server = await startCodeServer({ root, workspace, vsix, trusted: kind === 'trusted', log: join(shots, `code-server-${kind}.log`) });
-    browser = await launchBrowser(root);
+    server = await startCodeServer({ root, workspace, vsix, trusted: SESSIONS[kind].trusted, log: join(shots, `code-server-${kind}.log`) });
+    browser = await launchBrowser(root, SESSIONS[kind].chromiumArgs);
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     const wb = new Workbench(page);
     await wb.load(server.url, workspace);
@@ -148,13 +155,13 @@ async function runSession(run: number, kind: Scenario['session'], list: Scenario
 
 function summary(results: Result[], runs: number): void {
   console.log('\nscenario timings (s): min / median / max over runs');
-  const ids = [...new Set(results.map((r) => r.scenario.id))].sort((a, b) => a - b);
+  const ids = scenarios.map((s) => s.id).filter((id) => results.some((r) => r.scenario.id === id));
   for (const id of ids) {
     const mine = results.filter((r) => r.scenario.id === id);
     const ms = mine.map((r) => r.ms).sort((a, b) => a - b);
     const ok = mine.filter((r) => r.ok).length;
     const median = ms[Math.floor(ms.length / 2)];
-    console.log(`  ${id} ${mine[0].scenario.name.padEnd(40)} ${(ms[0] / 1000).toFixed(1)} / ${(median / 1000).toFixed(1)} / ${(ms[ms.length - 1] / 1000).toFixed(1)}   ${ok}/${mine.length} passed`);
+    console.log(`  ${id.padEnd(9)}${mine[0].scenario.name.padEnd(46)} ${(ms[0] / 1000).toFixed(1)} / ${(median / 1000).toFixed(1)} / ${(ms[ms.length - 1] / 1000).toFixed(1)}   ${ok}/${mine.length} passed`);
   }
   const failedRuns = new Set(results.filter((r) => !r.ok).map((r) => r.run));
   console.log(`\nruns passed: ${runs - failedRuns.size}/${runs}${failedRuns.size ? ` (failed: ${[...failedRuns].join(', ')})` : ''}`);
@@ -178,7 +185,7 @@ async function main(): Promise<number> {
     mkdirSync(shots, { recursive: true });
     const runStarted = Date.now();
     console.log(`\nrun ${run}/${options.repeat}`);
-    for (const kind of ['trusted', 'restricted'] as const) {
+    for (const kind of Object.keys(SESSIONS) as SessionKind[]) {
       const list = chosen.filter((s) => s.session === kind);
       if (list.length) results.push(...(await runSession(run, kind, list, vsix, shots, options.keep)));
     }

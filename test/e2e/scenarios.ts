@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { CodeServer } from './codeServer';
 import { languageServerPids } from './codeServer';
 import { axes, cliReport, layer, lineOf } from './expected';
+import { readFileSync } from 'node:fs';
+import type { FrameLocator } from 'playwright-core';
 import { sleep, waitFor, type Workbench } from './workbench';
 
 export interface ScenarioContext {
@@ -18,10 +20,13 @@ export interface ScenarioContext {
   note(text: string): void;
 }
 
+/** trusted: workspace trust off; restricted: trust on, folder untrusted; webgpu: chromium with --enable-unsafe-webgpu. */
+export type SessionKind = 'trusted' | 'restricted' | 'webgpu';
+
 export interface Scenario {
-  id: number;
+  id: string;
   name: string;
-  session: 'trusted' | 'restricted';
+  session: SessionKind;
   run(ctx: ScenarioContext): Promise<void>;
 }
 
@@ -55,9 +60,97 @@ async function fcnUpscore2Hover(ctx: ScenarioContext): Promise<string> {
   return text;
 }
 
+interface HeatmapPixels {
+  width: number;
+  height: number;
+  /** Distinct RGBA colours over the whole canvas and inside a 1-pixel margin. */
+  colours: number;
+  interiorColours: number;
+}
+
+/** Reads the heatmap canvas of the preview's "layer" variant back from the webview. */
+async function heatmap(frame: FrameLocator): Promise<HeatmapPixels> {
+  // On screen for the screenshot too.
+  await frame.locator('#heatmap-layer').scrollIntoViewIfNeeded();
+  const { width, height, data } = await frame.locator('#heatmap-layer').evaluate((canvas) => {
+    const c = canvas as HTMLCanvasElement;
+    const image = c.getContext('2d')?.getImageData(0, 0, c.width, c.height);
+    return { width: c.width, height: c.height, data: image ? Array.from(image.data) : [] };
+  });
+  const all = new Set<number>();
+  const interior = new Set<number>();
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const o = (y * width + x) * 4;
+      const rgba = ((data[o] << 24) | (data[o + 1] << 16) | (data[o + 2] << 8) | data[o + 3]) >>> 0;
+      all.add(rgba);
+      if (y >= 1 && x >= 1 && y < height - 1 && x < width - 1) interior.add(rgba);
+    }
+  }
+  return { width, height, colours: all.size, interiorColours: interior.size };
+}
+
+/** Puts the cursor on `ConvTranspose2d` in the line with `lineText`; waits for the panel to finish that layer. */
+async function previewAt(ctx: ScenarioContext, frame: FrameLocator, file: string, lineText: string, title: RegExp): Promise<{ title: string; backend: string; status: string }> {
+  const line = lineOf(ctx.file(file), lineText);
+  const column = readFileSync(ctx.file(file), 'utf8').split('\n')[line - 1].indexOf('ConvTranspose2d') + 1;
+  await ctx.wb.goTo(line, column);
+  const root = frame.locator('#convlens-preview');
+  const state = await waitFor(
+    `the preview of ${title}`,
+    async () => ({
+      title: await frame.locator('#preview-title').innerText(),
+      state: await root.getAttribute('data-state'),
+      backend: (await root.getAttribute('data-backend')) ?? '',
+      status: await frame.locator('#preview-status').innerText(),
+    }),
+    (s) => title.test(s.title) && (s.state === 'done' || s.state === 'error'),
+    60_000,
+    200,
+  );
+  assert.equal(state.state, 'done', `preview failed: ${state.status}`);
+  return state;
+}
+
+/**
+ * Issue 5, scenario 4: the side panel follows the cursor to a transposed convolution and shows its
+ * overlap map (constant input, all-ones weights: the number of kernel taps per output pixel).
+ */
+async function previewScenario(ctx: ScenarioContext, backend: 'wasm' | 'webgpu'): Promise<void> {
+  const { wb } = ctx;
+  await wb.openFile('vae_decoder.py');
+  await wb.closePanel();
+  const frame = await wb.openPreviewView();
+  await frame.locator('#convlens-preview').waitFor({ timeout: 30_000 });
+
+  // k3 s2 p1 op1: per axis, interior outputs alternate 2 and 1 taps, so the interior holds 1, 2
+  // and 4 taps: three colours.
+  const vae = await previewAt(ctx, frame, 'vae_decoder.py', VAE_DECONV, /ConvTranspose2d deconvs\.\d+/);
+  const path = /deconvs\.\d+/.exec(vae.title)![0];
+  const out = layer(cliReport(ctx.file('vae_decoder.py')), path, 'DeconvDecoder()').out[0];
+  const k3 = await heatmap(frame);
+  assert.deepEqual([k3.height, k3.width], [out[2], out[3]], `heatmap size of ${path}`);
+  assert.ok(k3.interiorColours >= 3, `k3 s2 interior should be uneven: ${JSON.stringify(k3)}`);
+  assert.equal(vae.backend, backend, vae.status);
+  assert.match(vae.status, new RegExp(`Backend: ${backend}`));
+  ctx.note(`${vae.title}: ${k3.width}×${k3.height} heatmap, ${k3.colours} colours, ${k3.interiorColours} in the interior; ${vae.status}`);
+  await wb.screenshotStep('k3s2');
+
+  // FCN upscore2, k4 s2 p1 on 8×8: 16×16; every interior pixel gets 2×2 taps (one colour), the
+  // border rows and columns fewer.
+  await wb.openFile('fcn.py');
+  const fcn = await previewAt(ctx, frame, 'fcn.py', UPSCORE2, /ConvTranspose2d upscore2\b/);
+  const k4 = await heatmap(frame);
+  assert.deepEqual([k4.height, k4.width], [16, 16]);
+  assert.equal(k4.interiorColours, 1, `k4 s2 interior should be uniform: ${JSON.stringify(k4)}`);
+  assert.ok(k4.colours >= 2, `the border differs from the interior: ${JSON.stringify(k4)}`);
+  assert.equal(fcn.backend, backend, fcn.status);
+  ctx.note(`${fcn.title}: ${k4.width}×${k4.height} heatmap, ${k4.colours} colours, ${k4.interiorColours} in the interior; ${fcn.status}`);
+}
+
 export const scenarios: Scenario[] = [
   {
-    id: 1,
+    id: '1',
     name: 'lenses, hover, problems',
     session: 'trusted',
     async run(ctx) {
@@ -109,7 +202,13 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    id: 2,
+    id: '4',
+    name: 'preview side panel (wasm)',
+    session: 'trusted',
+    run: (ctx) => previewScenario(ctx, 'wasm'),
+  },
+  {
+    id: '2',
     name: 'quick fix Use kernel_size=4',
     session: 'trusted',
     async run(ctx) {
@@ -124,8 +223,7 @@ export const scenarios: Scenario[] = [
       assert.equal(shapes, '128×8×8 … 16×64×64', before);
       const column = Number(/\[Ln \d+, Col (\d+)\]/.exec((await wb.problems()).find((r) => r.text.includes('uneven-overlap'))?.text ?? '')?.[1]);
       await wb.goTo(line, column);
-      await wb.quickFix('Use kernel_size=4');
-      const applied = Date.now();
+      const applied = await wb.quickFix('Use kernel_size=4');
       const rows = await waitFor('the uneven-overlap warnings to go', () => wb.problems(), (r) => !r.some((p) => p.text.includes('uneven-overlap')), 3000, 50);
       const gone = Date.now() - applied;
       ctx.note(`warnings gone ${gone} ms after the quick fix; problems left: ${rows.map((r) => r.text.slice(0, 40)).join(' | ')}`);
@@ -138,7 +236,7 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    id: 3,
+    id: '3',
     name: 'typing a half-written line',
     session: 'trusted',
     async run(ctx) {
@@ -195,7 +293,7 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    id: 5,
+    id: '5',
     name: 'language server killed and restarted',
     session: 'trusted',
     async run(ctx) {
@@ -219,7 +317,13 @@ export const scenarios: Scenario[] = [
     },
   },
   {
-    id: 6,
+    id: '4-webgpu',
+    name: 'preview side panel (--enable-unsafe-webgpu)',
+    session: 'webgpu',
+    run: (ctx) => previewScenario(ctx, 'webgpu'),
+  },
+  {
+    id: '6',
     name: 'restricted mode',
     session: 'restricted',
     async run(ctx) {

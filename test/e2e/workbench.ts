@@ -2,7 +2,7 @@
 // line, read the code lenses on screen, hover a word, read the Problems panel, run a quick fix,
 // type. Every reader returns text taken from the DOM; the scenarios decide what it must say.
 
-import type { Locator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -43,9 +43,16 @@ export class Workbench {
     return this.page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
   }
 
-  /** Opens a workspace file from the explorer and waits until its editor shows text. */
+  /** Opens a workspace file with Quick Open (Ctrl+P) and waits until its editor shows text. */
   async openFile(name: string): Promise<void> {
-    await this.page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first().click();
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
+    await sleep(50);
+    await this.page.keyboard.press('Enter');
     await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 20_000 });
     await this.editor.locator('.view-lines .view-line').first().waitFor({ timeout: 20_000 });
   }
@@ -207,6 +214,24 @@ export class Workbench {
     }
   }
 
+  /**
+   * Expands the Explorer's "Up-sampling Preview" view (a webview view) and returns its content
+   * frame. The folder tree is collapsed so the preview gets the side bar's height.
+   */
+  async openPreviewView(): Promise<FrameLocator> {
+    const folders = this.page.locator('.pane-header', { has: this.page.locator('.title', { hasText: /^workspace$/i }) }).first();
+    if ((await folders.getAttribute('aria-expanded').catch(() => null)) === 'true') await folders.click();
+    const header = this.page.locator('.pane-header', { hasText: /Up-sampling Preview/i }).first();
+    await header.waitFor({ timeout: 20_000 });
+    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+    return this.previewFrame();
+  }
+
+  /** The preview page inside its webview: outer iframe (host page), then #active-frame (content). */
+  previewFrame(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready >> nth=0').frameLocator('#active-frame');
+  }
+
   /** Notification toasts and centre entries with the error icon. */
   async errorNotifications(): Promise<string[]> {
     return this.page
@@ -215,13 +240,15 @@ export class Workbench {
       .allInnerTexts();
   }
 
-  /** Runs a quick fix by its title at the cursor (Ctrl+. opens the code action menu). */
-  async quickFix(title: string): Promise<void> {
+  /** Runs a quick fix by its title at the cursor (Ctrl+. opens the code action menu); returns when it was clicked. */
+  async quickFix(title: string): Promise<number> {
     await this.page.keyboard.press('Control+.');
     const item = this.page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
     await item.waitFor({ timeout: 10_000 });
+    const clicked = Date.now();
     await item.click();
     await item.waitFor({ state: 'detached', timeout: 10_000 });
+    return clicked;
   }
 
   /** Text of the active editor's line (1-based) as the model holds it, read via the DOM after revealing it. */
