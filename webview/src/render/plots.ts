@@ -89,11 +89,26 @@ export function drawProfile(canvas: HTMLCanvasElement, data: ArrayLike<number>, 
   if (w <= 128) for (let x = 0; x < w; x++) ctx.fillRect(xOf(x) - 1.5, yOf(values[x]!) - 1.5, 3, 3);
 }
 
+/** Longest side of the window the spectrum is computed on: enough to see the peaks, and cheap. */
+export const SPECTRUM_MAX_SIDE = 128;
+
+/** The middle of the interior, whole periods, at most SPECTRUM_MAX_SIDE on a side. */
+export function spectrumWindow(interior: Interior, period: Pair): Interior {
+  const fit = (length: number, p: number) => (length <= SPECTRUM_MAX_SIDE ? length : Math.max(p, Math.floor(SPECTRUM_MAX_SIDE / p) * p));
+  const h = fit(interior.h, period[0]);
+  const w = fit(interior.w, period[1]);
+  // Shift by whole periods so that phases stay where they were.
+  const y0 = interior.y0 + Math.floor((interior.h - h) / 2 / period[0]) * period[0];
+  const x0 = interior.x0 + Math.floor((interior.w - w) / 2 / period[1]) * period[1];
+  return { y0, x0, h, w };
+}
+
 /**
  * log(1 + power) of the interior's 2-D DFT, zero frequency in the middle, on a square canvas;
  * circles mark the frequencies (k·N/P_h, l·N/P_w) at which a period-P pattern puts its energy.
  */
-export function drawSpectrum(canvas: HTMLCanvasElement, data: ArrayLike<number>, width: number, interior: Interior, period: Pair): void {
+export function drawSpectrum(canvas: HTMLCanvasElement, data: ArrayLike<number>, width: number, whole: Interior, period: Pair): void {
+  const interior = spectrumWindow(whole, period);
   const { h, w } = interior;
   const crop = new Float64Array(h * w);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) crop[y * w + x] = data[(interior.y0 + y) * width + interior.x0 + x]!;
