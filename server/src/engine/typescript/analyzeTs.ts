@@ -301,6 +301,7 @@ const DIRECTIVE = /\/\/\s*convlens:\s*(.*)$/;
 /** `// convlens: input=1,64,64,3`, `// convlens: model=buildModel(32) input=1,32,32,3`. */
 function parseDirectives(text: string): Directive[] {
   const out: Directive[] = [];
+  if (!text.includes('convlens:')) return out;
   text.split(/\r?\n/).forEach((line, i) => {
     const m = DIRECTIVE.exec(line);
     if (!m) return;

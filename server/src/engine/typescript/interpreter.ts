@@ -510,7 +510,8 @@ export class Interpreter {
     for (let n = 0; ; n++) {
       if (n > MAX_LOOP_ITERATIONS) throw new AnalysisAborted('a loop ran more than 100,000 times', this.site(s));
       if (s.condition && !this.condition(s.condition, scope)) break;
-      const { stop, result } = this.loopControl(this.exec(s.statement, new Scope(scope)), label);
+      // A block body makes its own scope; a single statement cannot declare anything.
+      const { stop, result } = this.loopControl(this.exec(s.statement, scope), label);
       if (stop) return result;
       if (s.incrementor) this.eval(s.incrementor, scope);
     }
@@ -548,7 +549,7 @@ export class Interpreter {
       if (n > MAX_LOOP_ITERATIONS) throw new AnalysisAborted('a loop ran more than 100,000 times', this.site(s));
       if (!first && !this.condition(s.expression, scope)) break;
       first = false;
-      const { stop, result } = this.loopControl(this.exec(s.statement, new Scope(scope)), label);
+      const { stop, result } = this.loopControl(this.exec(s.statement, scope), label);
       if (stop) return result;
     }
     return undefined;

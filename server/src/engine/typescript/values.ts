@@ -38,16 +38,22 @@ export class JsObject {
 }
 
 export class Scope {
-  readonly vars = new Map<string, { value: Value; constant: boolean }>();
+  /** Made on the first declaration: most block scopes declare nothing. */
+  private own: Map<string, { value: Value; constant: boolean }> | null = null;
   constructor(
     readonly parent: Scope | null,
     /** `this` inside a function scope (arrow functions see their parent's). */
     readonly thisValue: Value | typeof NO_THIS = NO_THIS,
   ) {}
 
+  get vars(): Map<string, { value: Value; constant: boolean }> {
+    this.own ??= new Map();
+    return this.own;
+  }
+
   lookup(name: string): { value: Value; constant: boolean } | undefined {
     for (let s: Scope | null = this; s; s = s.parent) {
-      const b = s.vars.get(name);
+      const b = s.own?.get(name);
       if (b) return b;
     }
     return undefined;
