@@ -12,13 +12,14 @@ const entries = [
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 // The preview webview: a browser ES module. onnxruntime-web stays a separate file (the native
-// WebGPU build, ort.webgpu.min.mjs) that loads its WebAssembly glue and binary from the same
-// folder; only those three ORT files are copied (README, "Preview").
+// WebGPU build, ort.webgpu.min.mjs), imported by its bare name, which the page's import map
+// resolves to the file's webview URI; it loads its WebAssembly glue and binary from URIs the page
+// also names. Only those three ORT files are copied (README, "The up-sampling preview").
 const ORT_FILES = ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 const ortExternal = {
   name: 'ort-external',
   setup(build) {
-    build.onResolve({ filter: /^onnxruntime-web\/webgpu$/ }, () => ({ path: './ort.webgpu.min.mjs', external: true }));
+    build.onResolve({ filter: /^onnxruntime-web\/webgpu$/ }, () => ({ path: 'onnxruntime-web/webgpu', external: true }));
   },
 };
 if (existsSync('webview/src/main.ts')) {

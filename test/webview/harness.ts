@@ -61,6 +61,11 @@ function serve(): Promise<Server> {
         baseUri: base,
         scriptUri: `${base}/preview.js`,
         styleUri: `${base}/preview.css`,
+        ort: {
+          module: `${base}/ort.webgpu.min.mjs`,
+          wasmGlue: `${base}/ort-wasm-simd-threaded.asyncify.mjs`,
+          wasm: `${base}/ort-wasm-simd-threaded.asyncify.wasm`,
+        },
         nonce: 'harness-nonce-0123456789',
         prelude: PRELUDE,
       });

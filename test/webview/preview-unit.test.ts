@@ -345,8 +345,19 @@ describe('the page', () => {
   });
 
   it('one nonced module script, escaped attributes, a fresh 128-bit nonce each time', () => {
-    const html = previewHtml({ cspSource: 'https://a.b', baseUri: 'https://a.b/d', scriptUri: 'https://a.b/d/preview.js?x="1"', styleUri: 'https://a.b/d/preview.css', nonce: 'n1' });
-    assert.equal(html.match(/<script/g)?.length, 1);
+    const html = previewHtml({
+      cspSource: 'https://a.b',
+      baseUri: 'https://a.b/d',
+      scriptUri: 'https://a.b/d/preview.js?x="1"',
+      styleUri: 'https://a.b/d/preview.css',
+      nonce: 'n1',
+      ort: { module: 'https://a.b/d/ort.webgpu.min.mjs?q=</script>', wasmGlue: 'https://a.b/d/g.mjs', wasm: 'https://a.b/d/w.wasm' },
+    });
+    // The import map and the app: both nonced; no way out of the JSON.
+    assert.equal(html.match(/<script/g)?.length, 2);
+    assert.equal(html.match(/<\/script>/g)?.length, 2);
+    assert.match(html, /<script type="importmap" nonce="n1">\{"imports":\{"onnxruntime-web\/webgpu":"https:\/\/a\.b\/d\/ort\.webgpu\.min\.mjs\?q=\\u003c\/script\\u003e"\}\}<\/script>/);
+    assert.match(html, /data-ort-wasm-glue="https:\/\/a\.b\/d\/g\.mjs" data-ort-wasm="https:\/\/a\.b\/d\/w\.wasm"/);
     assert.match(html, /<script type="module" nonce="n1" src="https:\/\/a\.b\/d\/preview\.js\?x=&quot;1&quot;"><\/script>/);
     const a = makeNonce();
     assert.match(a, /^[A-Za-z0-9_-]{22}$/);

@@ -20,7 +20,7 @@ declare global {
   }
 }
 
-/** Where the bundle and the ORT files are (dist/webview/). */
+/** Where the bundle is (dist/webview/); ORT's files lie beside it. */
 export const BASE_URL = new URL('./', import.meta.url).href;
 
 function boot(): void {
@@ -28,7 +28,10 @@ function boot(): void {
   if (!container || window.convlensPreview) return;
   // Outside a webview (a test page without the stub) messages go nowhere.
   const host: HostApi = window.acquireVsCodeApi?.() ?? { postMessage: () => undefined, getState: () => undefined, setState: () => undefined };
-  const app = new PreviewApp(container, host, new PreviewRuntime(BASE_URL));
+  // The page names ORT's files (their webview URIs); a page that does not gets them beside the bundle.
+  const { ortWasmGlue, ortWasm } = container.dataset;
+  const runtime = new PreviewRuntime(ortWasmGlue && ortWasm ? { glue: ortWasmGlue, binary: ortWasm } : BASE_URL);
+  const app = new PreviewApp(container, host, runtime);
   window.convlensPreview = app;
   window.addEventListener('message', (event: MessageEvent) => app.handleMessage(event.data));
   host.postMessage({ type: 'ready' });

@@ -42,6 +42,11 @@ export class PreviewHost implements vscode.Disposable {
       baseUri: webview.asWebviewUri(root).toString(),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'preview.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'preview.css')).toString(),
+      ort: {
+        module: webview.asWebviewUri(vscode.Uri.joinPath(root, 'ort.webgpu.min.mjs')).toString(),
+        wasmGlue: webview.asWebviewUri(vscode.Uri.joinPath(root, 'ort-wasm-simd-threaded.asyncify.mjs')).toString(),
+        wasm: webview.asWebviewUri(vscode.Uri.joinPath(root, 'ort-wasm-simd-threaded.asyncify.wasm')).toString(),
+      },
       nonce: makeNonce(),
     });
     this.disposables.push(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));

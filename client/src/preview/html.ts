@@ -12,6 +12,9 @@ export interface PreviewHtmlOptions {
   scriptUri: string;
   /** The webview URI of dist/webview/preview.css. */
   styleUri: string;
+  /** The webview URIs of onnxruntime-web's files in dist/webview: the module the app imports by
+   *  its bare name (through an import map), and the WebAssembly glue and binary it loads. */
+  ort: { module: string; wasmGlue: string; wasm: string };
   nonce: string;
   /** Extra inline script (the test harness's stand-in for acquireVsCodeApi); runs with the nonce. */
   prelude?: string;
@@ -64,8 +67,16 @@ export function makeNonce(): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** JSON that can sit inside a <script> element: no `</script>`, no HTML comment openers. */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+}
+
 export function previewHtml(o: PreviewHtmlOptions): string {
   const nonce = escapeAttr(o.nonce);
+  // URIs are passed exactly as the host made them: servers that put the file in the query string
+  // (code-server) break relative URLs.
+  const importMap = scriptJson({ imports: { 'onnxruntime-web/webgpu': o.ort.module } });
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -76,7 +87,8 @@ export function previewHtml(o: PreviewHtmlOptions): string {
 <title>ConvLens preview</title>
 </head>
 <body>
-<div id="app"></div>
+<div id="app" data-ort-wasm-glue="${escapeAttr(o.ort.wasmGlue)}" data-ort-wasm="${escapeAttr(o.ort.wasm)}"></div>
+<script type="importmap" nonce="${nonce}">${importMap}</script>
 ${o.prelude ? `<script nonce="${nonce}">${o.prelude}</script>\n` : ''}<script type="module" nonce="${nonce}" src="${escapeAttr(o.scriptUri)}"></script>
 </body>
 </html>

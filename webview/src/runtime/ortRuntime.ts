@@ -40,10 +40,11 @@ export class PreviewRuntime {
   /** One line for the panel when the backend is not the one asked for. */
   notice: string | null = null;
 
-  constructor(baseUrl: string) {
+  /** `wasm`: the folder of ORT's WebAssembly files, or the URLs of its glue module and binary. */
+  constructor(wasm: string | { glue: string; binary: string }) {
     ort.env.wasm.numThreads = 1;
     ort.env.wasm.proxy = false;
-    ort.env.wasm.wasmPaths = baseUrl;
+    ort.env.wasm.wasmPaths = typeof wasm === 'string' ? wasm : { mjs: wasm.glue, wasm: wasm.binary };
     ort.env.logLevel = 'error';
   }
 
