@@ -364,3 +364,26 @@ describe('the page', () => {
     assert.notEqual(a, makeNonce());
   });
 });
+
+describe('layer reports as the host sends them', () => {
+  it('every layer the engine reports for the shared fixture models passes the webview schema once reduced', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join, resolve } = await import('node:path');
+    const { analyzeFile } = await import('../../server/src/engine/analyze');
+    const { toPreviewLayer } = await import('../../client/src/preview/previewLayer');
+    const dir = resolve(import.meta.dirname, '../../../shared/fixtures/models');
+    let layers = 0;
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.py'))) {
+      const report = analyzeFile({ file: join(dir, file), text: readFileSync(join(dir, file), 'utf8'), readFile: () => null });
+      for (const model of report.models) {
+        for (const layer of model.layers) {
+          const reduced = toPreviewLayer(layer);
+          const parsed = parseHostMessage({ type: 'show', requestId: 1, target: { model: model.name, layer: reduced, path: [reduced], index: 0 } });
+          assert.ok(parsed.ok, `${file} ${layer.path}: ${parsed.ok ? '' : parsed.error}`);
+          layers++;
+        }
+      }
+    }
+    assert.ok(layers > 300, `${layers} layers`);
+  });
+});

@@ -6,8 +6,17 @@ import type { LayerReport } from '../../../server/src/engine/report';
 import type { UpsamplingPathResult } from '../../../server/src/lsp/protocol';
 import type { PreviewLayer, PreviewTarget } from '../../../webview/src/protocol/messages';
 
+/** The preview reads the first input and output; a concatenation may have hundreds. */
+const MAX_TENSORS = 4;
+
 export function toPreviewLayer(l: LayerReport): PreviewLayer {
-  const layer: PreviewLayer = { path: l.path, op: l.op, args: l.args, in: l.in, out: l.out };
+  const layer: PreviewLayer = {
+    path: l.path.slice(0, 512),
+    op: l.op.slice(0, 64),
+    args: l.args.slice(0, 512),
+    in: l.in.slice(0, MAX_TENSORS),
+    out: l.out.slice(0, MAX_TENSORS),
+  };
   if (l.kernel) layer.kernel = l.kernel;
   if (l.stride) layer.stride = l.stride;
   if (l.padding) layer.padding = l.padding;
