@@ -71,6 +71,8 @@ function analyze(command: AnalyzeCommand): { output: string; status: number } {
     model: command.model,
     inputs: command.inputs,
     defaultImageSize: command.imageSize,
+    // A command line waits for complete results; the step budget still bounds endless loops.
+    timeLimitMs: 30_000,
   });
   checkModelEvaluated(command, report);
   const output = formatReport(report, command.format, { color: useColor(), toolVersion: packageJson.version });

@@ -51,7 +51,7 @@ for (const row of rows) {
   test(`${row.file} ${row.expr} at ${row.input}`, () => {
     const path = join(fixtures, 'models', row.file);
     const expected = JSON.parse(readFileSync(join(fixtures, 'expected', expectedName(row.file, row.expr)), 'utf8')) as Expected;
-    const report = analyzeFile({ file: path, text: readFileSync(path, 'utf8'), readFile, model: row.expr, inputs: parseShapes(row.input)! });
+    const report = analyzeFile({ file: path, text: readFileSync(path, 'utf8'), readFile, model: row.expr, inputs: parseShapes(row.input)!, timeLimitMs: 60_000 });
     const errors = report.diagnostics.filter((d) => d.severity === 'error');
     assert.deepEqual(errors, [], 'no errors');
     assert.equal(report.models.length, 1);

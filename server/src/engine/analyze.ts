@@ -16,6 +16,7 @@ import { TYPESCRIPT_FILE, analyzeTypeScriptFile } from './typescript/analyzeTs';
 import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, Value } from './python/values';
 
 const DEFAULT_BUDGET = 300_000;
+const MAX_FACTORY_ATTEMPTS = 3;
 
 interface Candidate {
   name: string;
@@ -251,10 +252,14 @@ function defaultModels(interp: Interpreter, torch: TorchEnvironment, module: Mod
 function factoryModels(interp: Interpreter, torch: TorchEnvironment, module: ModuleObjectValue, path: string, addDiagnostic: AddDiagnostic): Candidate[] {
   const out: Candidate[] = [];
   const covered = new Set<ClassValue>();
+  // Building models costs: the first few factories stand in for the rest (resnet18, resnet34 and
+  // resnet50 cover every class of a ResNet file).
+  let attempts = 0;
   for (const [name, v] of module.attrs) {
-    if (out.length >= 4) break;
+    if (attempts >= MAX_FACTORY_ATTEMPTS) break;
     if (v.kind !== 'function' || v.name !== name || v.file.path !== path || name.startsWith('_')) continue;
     if (!v.params.every((p) => p.kind === 'varargs' || p.kind === 'varkw' || v.defaults.has(p.name))) continue;
+    attempts++;
     const before = interp.toleratedErrors;
     let instance: Value;
     try {

@@ -136,7 +136,7 @@ export interface AnalyzeOptions {
   defaultImageSize?: number;
   /** Interpreter step budget (default 300,000; torchvision's largest models need about 200,000). */
   stepBudget?: number;
-  /** Wall-clock bound on the interpretation in milliseconds (default 2,000). */
+  /** Wall-clock bound on the interpretation in milliseconds (default 400: the editor's bound). */
   timeLimitMs?: number;
   /** Polled during the analysis; returning true stops it (a newer version of the file arrived). */
   isCancelled?: () => boolean;

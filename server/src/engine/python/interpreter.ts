@@ -71,8 +71,9 @@ export interface Library {
 /** Statement kinds whose failure binds their targets to Unknown and execution goes on. */
 const TOLERATED = new Set(['Assign', 'AnnAssign', 'AugAssign', 'Expr', 'Return', 'If', 'For', 'While', 'With', 'Assert']);
 
-/** A wall-clock bound besides the step budget: the editor must never wait on an analysis. */
-export const DEFAULT_TIME_LIMIT_MS = 2000;
+/** A wall-clock bound besides the step budget: the editor must never wait long on an analysis.
+ *  The CLI, which wants complete results of large files, sets its own. */
+export const DEFAULT_TIME_LIMIT_MS = 400;
 
 export interface InterpreterOptions {
   readFile: (path: string) => string | null;
