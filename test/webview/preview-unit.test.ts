@@ -374,7 +374,8 @@ describe('layer reports as the host sends them', () => {
     const dir = resolve(import.meta.dirname, '../../../shared/fixtures/models');
     let layers = 0;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.py'))) {
-      const report = analyzeFile({ file: join(dir, file), text: readFileSync(join(dir, file), 'utf8'), readFile: () => null });
+      // A generous time limit: under load the default wall-clock guard would cut models short.
+      const report = analyzeFile({ file: join(dir, file), text: readFileSync(join(dir, file), 'utf8'), readFile: () => null, timeLimitMs: 60_000 });
       for (const model of report.models) {
         for (const layer of model.layers) {
           const reduced = toPreviewLayer(layer);
@@ -385,5 +386,21 @@ describe('layer reports as the host sends them', () => {
       }
     }
     assert.ok(layers > 300, `${layers} layers`);
+  });
+});
+
+describe('small model inputs', () => {
+  it("a path from a 4×4 input grows its input until two whole periods lie clear of the border, and says so", () => {
+    const t = (over: Partial<PreviewLayer>, path: string, size: number) =>
+      convT({ path, in: [[1, 8, size, size]], out: [[1, 8, 2 * size, 2 * size]], ...over });
+    const path = [t({}, 'a', 4), t({}, 'b', 8), t({}, 'c', 16)];
+    const plan = planPreview({ model: 'M()', layer: path[0]!, path, index: 0 }, { inputSize: 'model' });
+    const v = plan.variants.find((x) => x.id === 'path')!;
+    const interior = interiorOf(v.outSize, v.period, v.margin)!;
+    assert.ok(interior.h >= 2 * v.period[0], `interior ${interior.h} for period ${v.period[0]}`);
+    assert.deepEqual(v.chain.inSize, [8, 8]);
+    assert.ok(plan.notices.some((n) => /input enlarged from 4×4 to 8×8 so that its interior holds two whole periods/.test(n)), plan.notices.join(' | '));
+    // The layer itself, at 4×4 → 8×8, already has room.
+    assert.deepEqual(plan.variants[0]!.chain.inSize, [4, 4]);
   });
 });

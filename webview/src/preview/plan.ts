@@ -3,6 +3,7 @@
 // conv, conv + pixel shuffle with ICNR), each a one-channel chain with its input size, interior
 // margin and period. Outputs larger than MAX_SIDE are clamped by shrinking the input.
 
+import { interiorOf } from '../analysis/checkerboard';
 import type { PreviewLayer, PreviewTarget } from '../protocol/messages';
 import { UnsupportedLayer, isConvLayer, layerSizes, stepForLayer, stepsForLayers, upKind } from './fromLayer';
 import { chainMargin, chainOutSize, chainPeriod, chainSizes, type Chain, type Pair, type Step } from './steps';
@@ -130,7 +131,28 @@ function finish(id: VariantId, label: string, chain: Chain, notices: string[]): 
         ` (the full output would be ${before[0]}×${before[1]}).`,
     );
   }
+  if (!clamped && !scorable(fitted)) {
+    // A model's own input is often tiny (a decoder starts at 4×4): then no interior is clear of
+    // the border and nothing can be scored. Grow the input by whole factors until one is.
+    for (let k = 2; k <= 64; k++) {
+      const grown = withInputSize(chain, [chain.inSize[0] * k, chain.inSize[1] * k]);
+      const out = chainOutSize(grown);
+      if (out[0] > MAX_SIDE || out[1] > MAX_SIDE) break;
+      if (scorable(grown)) {
+        notices.push(`${label}: input enlarged from ${chain.inSize.join('×')} to ${grown.inSize.join('×')} so that its interior holds two whole periods.`);
+        fitted = grown;
+        break;
+      }
+    }
+  }
   return { id, label, chain: fitted, outSize: chainOutSize(fitted), period: chainPeriod(fitted), margin: chainMargin(fitted) };
+}
+
+/** Two whole periods per axis clear of the border: enough to score and to see the pattern. */
+function scorable(chain: Chain): boolean {
+  const period = chainPeriod(chain);
+  const interior = interiorOf(chainOutSize(chain), period, chainMargin(chain));
+  return !!interior && interior.h >= 2 * period[0] && interior.w >= 2 * period[1];
 }
 
 /**
