@@ -15,7 +15,7 @@ import { installTorch, type TorchEnvironment } from './python/torchLib';
 import { TYPESCRIPT_FILE, analyzeTypeScriptFile } from './typescript/analyzeTs';
 import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, Value } from './python/values';
 
-const DEFAULT_BUDGET = 300_000;
+const DEFAULT_BUDGET = 1_000_000;
 const MAX_FACTORY_ATTEMPTS = 3;
 
 interface Candidate {
@@ -62,6 +62,8 @@ export function analyzeFile(options: AnalyzeOptions): FileReport {
 type AddDiagnostic = (severity: Severity, code: DiagnosticCode, message: string, site: Site | null, extra?: Partial<Diagnostic>) => void;
 
 function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic: AddDiagnostic, setModel: (m: string | undefined) => void): void {
+  // Parsed first: the interpreter's clock covers interpretation, not reading the file.
+  const { module: tree, file } = parsedFile(options.file, options.text);
   const interp = new Interpreter({
     readFile: (p) => (p === options.file ? options.text : options.readFile(p)),
     diagnostics: (severity, code, message, site) => addDiagnostic(severity, code as DiagnosticCode, message, site),
@@ -72,7 +74,6 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   installBuiltins(interp);
   const torch = installTorch(interp);
 
-  const { module: tree, file } = parsedFile(options.file, options.text);
   for (const err of tree.errors.slice(0, 20)) {
     addDiagnostic('hint', 'syntax', `Syntax: ${err.message}`, { file, from: err.from, to: err.to });
   }

@@ -134,9 +134,9 @@ export interface AnalyzeOptions {
   inputs?: number[][];
   /** Image size used when the input is inferred from the first layer (default 224). */
   defaultImageSize?: number;
-  /** Interpreter step budget (default 300,000; torchvision's largest models need about 200,000). */
+  /** Interpreter step budget (default 1,000,000; a 1,500-layer model needs about 250,000). */
   stepBudget?: number;
-  /** Wall-clock bound on the interpretation in milliseconds (default 400: the editor's bound). */
+  /** Wall-clock bound on the interpretation in milliseconds (default 300: the editor's bound). */
   timeLimitMs?: number;
   /** Polled during the analysis; returning true stops it (a newer version of the file arrived). */
   isCancelled?: () => boolean;

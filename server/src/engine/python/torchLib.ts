@@ -304,7 +304,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   /** Calling a module: leaf layers go to the op catalogue, others run their forward. */
   const callModule = (self: InstanceValue, args: CallArgs, site: Site | null): Value => {
     ensureModule(self);
-    interp.steps += 20;
+    interp.steps += 5;
     const forward = interp.lookupClassAttr(self.cls, 'forward');
     if (!forward) return interp.raise('NotImplementedError', `${self.cls.name} has no forward`, site);
     // A module without children whose forward is Python code (LayerNorm2d, Permute,
@@ -800,7 +800,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   interp.instantiate = (cls: ClassValue, args: CallArgs, site: Site | null): Value => {
     if (cls.mro.includes(moduleClass)) {
       // Building a module (argument binding, validation, parameter shapes) weighs like many steps.
-      interp.steps += 100;
+      interp.steps += 30;
       const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
       ensureModule(instance);
       // Where the module was made: this call, then the calls that led to it.
