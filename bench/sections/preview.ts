@@ -1,12 +1,14 @@
 // The up-sampling preview in Debian's headless Chromium (the built dist/webview bundle in the
 // test harness page, WebAssembly backend, one thread as in a webview):
 //  - per operator, run time of the preview's own graphs on wasm in Chromium against
-//    onnxruntime-node (one thread) on the same model bytes and inputs: ratio target ≤ 1.5;
+//    onnxruntime-node (one thread) on the same model bytes and inputs: ratio target ≤ 1.5 (the
+//    Identity row, the per-run cost of each runtime, is shown for reference, not held to it);
 //  - session creation: the first (WebAssembly compile and instantiate) and later ones;
 //  - cursor move → pixels on the canvas: from posting a `show` message to the layer's heatmap
 //    written to its canvas, for 256×256 outputs, with new sessions (a layer not seen before) and
 //    with cached ones (moving back): target < 100 ms; and until every variant is painted.
 
+import { loadavg } from 'node:os';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { chainModel } from '../../webview/src/onnx/chainGraph';
 import { chainFeeds } from '../../webview/src/preview/compute';
@@ -29,8 +31,11 @@ const convT = (channels: number): Step => ({
   op: 'convTranspose', inChannels: channels, outChannels: channels, kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], outputPadding: [1, 1], bias: true, init,
 });
 
-/** One graph per operator the preview runs, at the preview's sizes (256×256 outputs). */
+/** One graph per operator the preview runs, at the preview's sizes (256×256 outputs); first a
+ *  graph with no operator (Identity), whose time is the per-run cost of each runtime. */
+const BASELINE = 'Identity (per-run cost), 256²';
 const OPERATORS: { name: string; chain: Chain }[] = [
+  { name: BASELINE, chain: { inChannels: 1, inSize: [256, 256], steps: [] } },
   { name: 'ConvTranspose k3 s2, 1 channel, 128² → 256²', chain: { inChannels: 1, inSize: [128, 128], steps: [convT(1)] } },
   { name: 'ConvTranspose k3 s2, 16 channels, 128² → 256²', chain: { inChannels: 16, inSize: [128, 128], steps: [convT(16)] } },
   {
@@ -190,11 +195,13 @@ export default async function preview(): Promise<Record<string, unknown>> {
     const sizes = new Set([...fresh, ...cached].map((x) => x.size.join('×')));
     const backends = new Set([...fresh, ...cached].map((x) => x.backend));
 
-    const ratioOk = operators.every((o) => (o.ratio as number) <= RATIO_TARGET);
+    const ratioOk = operators.every((o) => o.operator === BASELINE || (o.ratio as number) <= RATIO_TARGET);
     const freshSummary = summary(fresh);
     const cachedSummary = summary(cached);
     const latencyOk = freshSummary.firstPixelsMedianMs < LATENCY_TARGET_MS && cachedSummary.firstPixelsMedianMs < LATENCY_TARGET_MS;
     return {
+      // Other work on the machine shows here; the ratios pair each batch with one right after it.
+      loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
       backend: [...backends].join(','),
       wasmThreads: browser.threads,
       operators,
