@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DidOpenTextDocumentNotification, DiagnosticSeverity, type CodeLens, type TextEdit } from 'vscode-languageserver/node';
+import { DidOpenTextDocumentNotification, DiagnosticSeverity, type CodeAction, type CodeLens, type TextEdit } from 'vscode-languageserver/node';
+import { fileURLToPath } from 'node:url';
+import { analyzeFile } from '../../server/src/engine/analyze';
 import { SERVER_COMMANDS, type StatusParams } from '../../server/src/lsp/protocol';
 import { LspClient, positionOf } from '../protocol/lspClient';
 
@@ -142,6 +144,25 @@ describe('a DCGAN generator: uneven overlap', () => {
     const line = lineOf(text, 'filters: 64, kernelSize: [5, 5], strides: [2, 2]');
     const titles = lensTitles(lenses, line);
     assert.ok(titles.includes('⚠ uneven overlap 3:2 — checkerboard'), JSON.stringify(titles));
+  });
+
+  test('the quick fix: kernelSize [6, 6], checked by the engine — overlap even, every shape kept', async () => {
+    const raw = client.diagnostics.get(uri)!.diagnostics;
+    const line = lineOf(text, 'filters: 64, kernelSize: [5, 5], strides: [2, 2]');
+    const target = raw.filter((d) => d.code === 'uneven-overlap' && d.range.start.line === line);
+    assert.equal(target.length, 1);
+    const actions = (await client.codeActions(uri, target[0]!.range, target)).filter((a): a is CodeAction => 'edit' in a && !!a.edit);
+    const fix = actions.find((a) => a.title.startsWith('Use kernelSize'));
+    assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
+    assert.equal(fix.title, 'Use kernelSize: [6, 6] (divisible by the strides: even overlap, same output shape)');
+    const edited = TextDocument.applyEdits(TextDocument.create(uri, 'typescript', 1, text), fix.edit!.changes![uri]!);
+    assert.equal(edited.split('\n')[line], text.split('\n')[line]!.replace('kernelSize: [5, 5]', 'kernelSize: [6, 6]'));
+    const before = analyzeFile({ file: fileURLToPath(uri), text, readFile: () => null });
+    const after = analyzeFile({ file: fileURLToPath(uri), text: edited, readFile: () => null });
+    assert.deepEqual(after.models.map((m) => m.layers.map((l) => l.out)), before.models.map((m) => m.layers.map((l) => l.out)));
+    assert.ok(!after.diagnostics.some((d) => d.code === 'uneven-overlap' && d.line === line + 1));
+    // Its own warning goes; the last layer's and the stack's (still uneven through it) stay.
+    assert.equal(after.diagnostics.filter((d) => d.code === 'uneven-overlap').length, before.diagnostics.filter((d) => d.code === 'uneven-overlap').length - 1);
   });
 
   test('hover on the uneven layer shows the overlap', async () => {

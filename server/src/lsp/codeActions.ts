@@ -15,6 +15,8 @@ import { spanOf, spanContains } from './reportIndex';
 import { shapeListToDirective } from './settings';
 import { calleeName } from './syntaxIndex';
 import { axisConfigs, kernelFixAxis, outputPadding, resizeConvAxis } from './transposedConvFix';
+import { tfjsKernelCandidate } from './tfjsFixes';
+import { TYPESCRIPT_FILE } from '../engine/typescript/analyzeTs';
 import { samePath } from './uris';
 
 /** Runs the engine on another text of the same document; null when it failed. */
@@ -253,9 +255,11 @@ export function computeCodeActions(view: AnalysisView, params: CodeActionParams,
   for (const d of requested) {
     const found = findLayer(view.report, d.data as DiagnosticData | undefined, d);
     if (!found) continue;
-    const target = fixTarget(view, found.layer, found.model);
-    if (!target) continue;
-    for (const candidate of [kernelCandidate(view, target), resizeCandidate(view, target)]) {
+    // TensorFlow.js files have their own fix (a kernelSize divisible by the strides).
+    const tfjs = TYPESCRIPT_FILE.test(view.result.path);
+    const target = tfjs ? null : fixTarget(view, found.layer, found.model);
+    const candidates = tfjs ? [tfjsKernelCandidate(view, found.layer)] : target ? [kernelCandidate(view, target), resizeCandidate(view, target)] : [];
+    for (const candidate of candidates) {
       if (!candidate) continue;
       const key = JSON.stringify(candidate.edits);
       if (done.has(key)) continue;
