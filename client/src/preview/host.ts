@@ -1,6 +1,6 @@
 // One preview webview seen from the extension: sets up its options and page (strict CSP, scripts
-// and resources only from dist/webview), validates every message it sends back, and queues what
-// the extension posts until the page says it is ready.
+// and resources only from dist/webview), validates every message it sends back, and holds the
+// latest preview until the page says it is ready (again, after a hidden webview was rebuilt).
 
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type BackendSetting, type HostMessage, type PreviewTarget } from '../../../webview/src/protocol/messages';
@@ -24,7 +24,9 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 
 export class PreviewHost implements vscode.Disposable {
   private ready = false;
-  private queue: HostMessage[] = [];
+  /** The latest show or clear: sent again whenever the page (re)loads — a hidden webview is
+   *  discarded and rebuilt when shown again. */
+  private latest: HostMessage | null = null;
   private requestId = 0;
   private readonly disposables: vscode.Disposable[] = [];
   /** What the page last reported (backend, timings); the status line of the panel shows it too. */
@@ -60,14 +62,11 @@ export class PreviewHost implements vscode.Disposable {
     }
     const message = parsed.value;
     switch (message.type) {
-      case 'ready': {
+      case 'ready':
         this.ready = true;
-        const queued = this.queue;
-        this.queue = [];
         void this.webview.postMessage({ type: 'options', backend: backendSetting() } satisfies HostMessage);
-        for (const m of queued) void this.webview.postMessage(m);
+        if (this.latest) void this.webview.postMessage(this.latest);
         break;
-      }
       case 'rendered':
         this.lastRendered = { backend: message.backend, runMs: message.runMs };
         break;
@@ -78,13 +77,9 @@ export class PreviewHost implements vscode.Disposable {
   }
 
   private post(message: HostMessage): void {
-    if (this.ready) {
-      void this.webview.postMessage(message);
-      return;
-    }
-    // Only the latest preview matters; options are sent on ready anyway.
-    if (message.type === 'options') return;
-    this.queue = [message];
+    // Options are sent on every ready anyway; of the rest only the latest matters.
+    if (message.type !== 'options') this.latest = message;
+    if (this.ready) void this.webview.postMessage(message);
   }
 
   show(target: PreviewTarget): void {
