@@ -258,13 +258,23 @@ export const scenarios: Scenario[] = [
       await page.keyboard.type(half, { delay: 15 });
       assert.equal((await wb.lineText(anchor + 1)).trim(), half);
       // Every analysis of the broken file must keep the other lenses: sample for 2 s, well past the
-      // server's debounce and an analysis of this file.
+      // server's debounce and an analysis of this file. A sample read while the workbench is
+      // between two renders of its lens zones can pair a line with its neighbour's lens for one
+      // frame; what a person sees is what persists, so a difference must hold in two samples in a
+      // row (100 ms apart) to fail. Transient ones are counted in the log.
+      let transient = 0;
+      let previous: (string | null)[] | null = null;
       for (const started = Date.now(); Date.now() - started < 2000; await sleep(100)) {
         const now = await Promise.all(neighbours.map((n) => wb.lensAbove(n)));
-        assert.deepEqual(now, before, 'a lens changed or vanished while the line was half-written');
+        const differs = JSON.stringify(now) !== JSON.stringify(before);
+        if (differs && previous) assert.deepEqual(now, before, `a lens changed or vanished while the line was half-written (also 100 ms earlier: ${JSON.stringify(previous)})`);
+        if (differs) transient++;
+        previous = differs ? now : null;
         assert.deepEqual(await wb.errorNotifications(), []);
       }
-      ctx.note(`half-written line: ${neighbours.length} neighbouring lenses unchanged for 2 s, no error notification`);
+      const settled = await Promise.all(neighbours.map((n) => wb.lensAbove(n)));
+      assert.deepEqual(settled, before, 'the lenses after 2 s with the half-written line');
+      ctx.note(`half-written line: ${neighbours.length} neighbouring lenses unchanged for 2 s (${transient} single-sample differences), no error notification`);
       await wb.screenshotStep('half-written');
 
       // Complete the line, and call the layer in forward: the engine reports the layers forward

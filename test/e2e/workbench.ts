@@ -43,18 +43,28 @@ export class Workbench {
     return this.page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
   }
 
-  /** Opens a workspace file with Quick Open (Ctrl+P) and waits until its editor shows text. */
+  /**
+   * Opens a workspace file with Quick Open (Ctrl+P) and waits until its editor shows text. The row
+   * is clicked once the list shows only matches: Enter can beat the filter to the first row.
+   */
   async openFile(name: string): Promise<void> {
-    await this.page.keyboard.press('Escape');
-    await this.page.keyboard.press('Control+P');
-    const input = this.page.locator('.quick-input-widget input.input');
-    await input.waitFor({ timeout: 10_000 });
-    await input.fill(name);
-    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
-    await sleep(50);
-    await this.page.keyboard.press('Enter');
-    await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 20_000 });
-    await this.editor.locator('.view-lines .view-line').first().waitFor({ timeout: 20_000 });
+    for (let attempt = 0; ; attempt++) {
+      await this.page.keyboard.press('Escape');
+      await this.page.keyboard.press('Control+P');
+      const input = this.page.locator('.quick-input-widget input.input');
+      await input.waitFor({ timeout: 10_000 });
+      await input.fill(name);
+      const rows = this.page.locator('.quick-input-list .monaco-list-row');
+      await waitFor(`Quick Open to list ${name}`, () => rows.allInnerTexts(), (t) => t.length > 0 && t.every((r) => r.includes(name)), 10_000, 50);
+      await rows.first().click();
+      try {
+        await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 5000 });
+        await this.editor.locator('.view-lines .view-line').first().waitFor({ timeout: 20_000 });
+        return;
+      } catch (error) {
+        if (attempt === 2) throw error;
+      }
+    }
   }
 
   /**
