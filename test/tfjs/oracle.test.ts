@@ -24,7 +24,7 @@ const EXPECTED: Record<string, string[]> = {
   'conv1d_signal.ts': ['model'],
   'resnet_blocks.ts': ['resnet()'],
   'vgg_channels_first.ts': ['vgg'],
-  'two_inputs.ts': ['fusion()'],
+  'two_inputs.ts': ['fusion()', 'siamese()'],
   'volumetric.ts': ['volumeNet()'],
   'assorted_layers.ts': ['assorted()', 'tokens()'],
   'commonjs_model.js': ['model'],

@@ -22,3 +22,19 @@ export function fusion(): tf.LayersModel {
   const out = tf.layers.dense({ units: 1, activation: 'sigmoid' }).apply(flat) as tf.SymbolicTensor;
   return tf.model({ inputs: [image, meta], outputs: out });
 }
+
+/** A Siamese pair: one convolutional tower (shared layers) applied to both images. */
+export function siamese(): tf.LayersModel {
+  const left = tf.input({ shape: [28, 28, 1] });
+  const right = tf.input({ shape: [28, 28, 1] });
+  const tower = [
+    tf.layers.conv2d({ filters: 8, kernelSize: 3, activation: 'relu' }),
+    tf.layers.maxPooling2d({ poolSize: 2 }),
+    tf.layers.flatten(),
+    tf.layers.dense({ units: 16 }),
+  ];
+  const embed = (x: tf.SymbolicTensor) => tower.reduce((t, layer) => layer.apply(t) as tf.SymbolicTensor, x);
+  const distance = tf.layers.concatenate().apply([embed(left), embed(right)]) as tf.SymbolicTensor;
+  const same = tf.layers.dense({ units: 1, activation: 'sigmoid' }).apply(distance) as tf.SymbolicTensor;
+  return tf.model({ inputs: [left, right], outputs: same });
+}
