@@ -84,6 +84,7 @@ export function fcn() {
     assert.deepEqual(only(analyse(text, { inputs: [[4, 9, 9, 3]] })).outputs, [[4, 3, 3, 2]]);
     const r = analyse(text, { inputs: [[4, 9, 9, 3], [1, 2]] });
     assert.ok(r.diagnostics.some((d) => d.severity === 'error' && /has 1 input, 2 shapes were given/.test(d.message)));
+    assert.ok(!r.diagnostics.some((d) => /no input shape/.test(d.message)), 'the error says it all');
     assert.equal(r.models[0]!.layers.length, 0);
   });
 

@@ -116,6 +116,10 @@ function analyzeInto(options: AnalyzeOptions, file: SourceInfo, report: FileRepo
   for (const c of candidates) {
     setModel(c.name);
     const choice = chooseInputs(c, options, directives, anchored, runtime, file, addDiagnostic);
+    if (choice === 'invalid') {
+      report.models.push(emptyModel(c));
+      continue;
+    }
     if (!choice) {
       addDiagnostic('info', 'unknown',
         `${c.name}: no input shape — give the first layer an \`inputShape\`, or add a "// convlens: input=1,224,224,3" comment above the model`,
@@ -331,7 +335,9 @@ function attachedLine(lines: string[], line: number): number {
   return -1;
 }
 
-function chooseInputs(c: Candidate, options: AnalyzeOptions, directives: Directive[], anchored: Set<number>, runtime: TfRuntime, file: SourceInfo, addDiagnostic: AddDiagnostic): { inputs: RunTensor[]; source: ModelReport['inputSource'] } | null {
+/** The model's input and where it came from; null: there is none; 'invalid': --input does not fit
+ *  the model (an error says so). */
+function chooseInputs(c: Candidate, options: AnalyzeOptions, directives: Directive[], anchored: Set<number>, runtime: TfRuntime, file: SourceInfo, addDiagnostic: AddDiagnostic): { inputs: RunTensor[]; source: ModelReport['inputSource'] } | null | 'invalid' {
   const declared = runtime.declaredInputs(c.model);
   const arity = declared?.length ?? 1;
   const given = (shapes: number[][], source: ModelReport['inputSource'], where: Site | null): { inputs: RunTensor[]; source: ModelReport['inputSource'] } | null => {
@@ -341,7 +347,7 @@ function chooseInputs(c: Candidate, options: AnalyzeOptions, directives: Directi
     }
     return { inputs: shapes.map((s) => ({ shape: [...s], geometry: s.length >= 3 ? freshGeometry(s.length - 2) : null, batchSymbolic: false })), source };
   };
-  if (options.inputs?.length) return given(options.inputs, 'argument', null);
+  if (options.inputs?.length) return given(options.inputs, 'argument', null) ?? 'invalid';
   if (c.directiveInputs) {
     const r = given(c.directiveInputs, 'directive', c.classLocation);
     if (r) return r;

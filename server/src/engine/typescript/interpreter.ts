@@ -120,6 +120,7 @@ export class Interpreter {
   host: HostObjects | null = null;
   private file!: SourceInfo;
   private readonly deadline: number;
+  private nextCheck = 2048;
 
   constructor(readonly options: InterpreterOptions) {
     this.globals = new Scope(null);
@@ -147,7 +148,9 @@ export class Interpreter {
 
   step(node: ts.Node, cost = 1): void {
     this.steps += cost;
-    if ((this.steps & 2047) < cost) {
+    if (this.steps >= this.nextCheck) {
+      // Cancellation and the clock are polled every couple of thousand steps, not every step.
+      this.nextCheck = this.steps + 2048;
       if (this.options.isCancelled?.()) throw new AnalysisAborted('the analysis was cancelled (a newer version of the file arrived)', this.site(node));
       if (performance.now() > this.deadline) {
         throw new AnalysisAborted(`the analysis stopped after ${this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms (an endless or very long computation?)`, this.site(node));
