@@ -216,6 +216,8 @@ function defaultModels(interp: Interpreter, runtime: TfRuntime, record: ModuleRe
   const exported = record.exports.get('default');
   for (const m of topModels) {
     const bound = boundName.get(m);
+    // Models an imported file makes belong to that file (unless this one keeps them in a variable).
+    if (!bound && !m.created.some(inFile)) continue;
     const maker = m.madeIn ? functionSite.get(m.madeIn) : undefined;
     const name = bound?.name ?? (m === exported ? 'default' : m.madeIn ? `${m.madeIn.name}()` : `${m.kind === 'sequential' ? 'tf.sequential' : 'tf.model'}@${lineOf(m.created[0]!) + 1}`);
     const classLocation = bound?.site ?? maker ?? m.created.find(inFile) ?? null;
