@@ -1,7 +1,7 @@
 // One build script: bundles the CLI (and, as they land, the language server, the client and the
 // webview) into dist/. Everything is bundled so the .vsix needs no node_modules.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, logLevel: 'warning' };
@@ -33,6 +33,9 @@ if (existsSync('webview/src/main.ts')) {
     plugins: [ortExternal],
   });
   mkdirSync('dist/webview', { recursive: true });
+  // Nothing else may linger there: the folder is what the webview may load and what ships.
+  const keep = new Set([...ORT_FILES, 'preview.js', 'preview.js.map', 'preview.css']);
+  for (const f of readdirSync('dist/webview')) if (!keep.has(f)) rmSync(`dist/webview/${f}`, { recursive: true });
   for (const f of ORT_FILES) copyFileSync(`node_modules/onnxruntime-web/dist/${f}`, `dist/webview/${f}`);
   copyFileSync('webview/src/preview.css', 'dist/webview/preview.css');
 }
