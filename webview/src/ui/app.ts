@@ -78,6 +78,8 @@ export class PreviewApp {
       case 'options':
         if (message.backend !== this.backend) {
           this.backend = message.backend;
+          // Abandon a render in flight first: its sessions are about to be released.
+          this.generation++;
           void this.runtime.reset().then(() => this.rerender());
         }
         break;
