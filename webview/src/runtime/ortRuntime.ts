@@ -104,7 +104,17 @@ export class PreviewRuntime {
     return cached;
   }
 
-  async run(key: string, model: () => Uint8Array, feeds: Record<string, Feed>, setting: BackendSetting): Promise<RunResult> {
+  /** Runs one after another: a newer preview may start while an older one still awaits a run,
+   *  and onnxruntime-web does not take concurrent runs of one session. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  run(key: string, model: () => Uint8Array, feeds: Record<string, Feed>, setting: BackendSetting): Promise<RunResult> {
+    const next = this.queue.then(() => this.runNow(key, model, feeds, setting));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async runNow(key: string, model: () => Uint8Array, feeds: Record<string, Feed>, setting: BackendSetting): Promise<RunResult> {
     const backend = await this.backendFor(setting);
     try {
       return await this.runOn(backend, key, model, feeds);
