@@ -12,7 +12,7 @@ import { AnalysisAborted, Interpreter, parsedFile, PyError } from './python/inte
 import type * as ast from './python/ast';
 import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
 import { installTorch, type TorchEnvironment } from './python/torchLib';
-import { TYPESCRIPT_FILE, analyzeTypeScriptFile } from './typescript/analyzeTs';
+import { TYPESCRIPT_FILE } from './typescript/fileKinds';
 import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, Value } from './python/values';
 
 const DEFAULT_BUDGET = 1_000_000;
@@ -31,7 +31,7 @@ interface Candidate {
 
 export function analyzeFile(options: AnalyzeOptions): FileReport {
   // TensorFlow.js models in TypeScript/JavaScript have their own front end.
-  if (TYPESCRIPT_FILE.test(options.file)) return analyzeTypeScriptFile(options);
+  if (TYPESCRIPT_FILE.test(options.file)) return typeScriptFrontEnd().analyzeTypeScriptFile(options);
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   let currentModel: string | undefined;
@@ -57,6 +57,11 @@ export function analyzeFile(options: AnalyzeOptions): FileReport {
     Error.stackTraceLimit = stackTraceLimit;
   }
   return report;
+}
+
+/** The TypeScript compiler is large: it is loaded with the first TS/JS file, never for Python. */
+function typeScriptFrontEnd(): typeof import('./typescript/analyzeTs') {
+  return require('./typescript/analyzeTs') as typeof import('./typescript/analyzeTs');
 }
 
 type AddDiagnostic = (severity: Severity, code: DiagnosticCode, message: string, site: Site | null, extra?: Partial<Diagnostic>) => void;

@@ -7,7 +7,7 @@ import type { CompletedAnalysis } from './analysisScheduler';
 import { comparePos, mapBackward, mapForward, type Bias, type Pos, type RangeEdit } from './positionMap';
 import { ReportIndex, type Span0 } from './reportIndex';
 import { SyntaxIndex } from './syntaxIndex';
-import { TYPESCRIPT_FILE } from '../engine/typescript/analyzeTs';
+import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
 
 export class AnalysisView {
   constructor(

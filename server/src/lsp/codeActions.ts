@@ -16,7 +16,7 @@ import { shapeListToDirective } from './settings';
 import { calleeName } from './syntaxIndex';
 import { axisConfigs, kernelFixAxis, outputPadding, resizeConvAxis } from './transposedConvFix';
 import { tfjsKernelCandidate } from './tfjsFixes';
-import { TYPESCRIPT_FILE } from '../engine/typescript/analyzeTs';
+import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
 import { samePath } from './uris';
 
 /** Runs the engine on another text of the same document; null when it failed. */

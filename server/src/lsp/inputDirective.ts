@@ -3,7 +3,7 @@
 
 import type { TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { TYPESCRIPT_FILE } from '../engine/typescript/analyzeTs';
+import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
 import { shapeListToDirective } from './settings';
 
 const DIRECTIVE = /^\s*(#|\/\/)\s*convlens:\s*input\s*=/;

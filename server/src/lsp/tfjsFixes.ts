@@ -4,7 +4,7 @@
 // stride (in·stride + max(k − stride, 0)). The edit is then checked like the Python fixes: the
 // engine re-reads the edited text and must find the overlap even and every shape unchanged.
 
-import * as ts from 'typescript';
+import type * as TS from 'typescript';
 import type { TextEdit } from 'vscode-languageserver';
 import type { LayerReport } from '../engine/report';
 import type { AnalysisView } from './analysisView';
@@ -19,16 +19,23 @@ export interface FixCandidate {
   renamed: (path: string) => string;
 }
 
-function sourceOf(view: AnalysisView): ts.SourceFile {
+/** Loaded when a TS/JS file asks for a fix (Python users never load the compiler). */
+function typescript(): typeof TS {
+  return require('typescript') as typeof TS;
+}
+
+function sourceOf(view: AnalysisView): TS.SourceFile {
+  const ts = typescript();
   const d = view.result.derived;
   if (!(d.tsSource && typeof d.tsSource === 'object')) d.tsSource = ts.createSourceFile(view.result.path, view.result.text, ts.ScriptTarget.Latest, true);
-  return d.tsSource as ts.SourceFile;
+  return d.tsSource as TS.SourceFile;
 }
 
 /** The call expression spanning exactly [from, to). */
-function callAt(sf: ts.SourceFile, from: number, to: number): ts.CallExpression | null {
-  let found: ts.CallExpression | null = null;
-  const visit = (node: ts.Node): void => {
+function callAt(sf: TS.SourceFile, from: number, to: number): TS.CallExpression | null {
+  const ts = typescript();
+  let found: TS.CallExpression | null = null;
+  const visit = (node: TS.Node): void => {
     if (found || node.end < from || node.getStart(sf) > to) return;
     if (ts.isCallExpression(node) && node.getStart(sf) === from && node.end === to) {
       found = node;
@@ -40,7 +47,8 @@ function callAt(sf: ts.SourceFile, from: number, to: number): ts.CallExpression 
   return found;
 }
 
-function property(obj: ts.ObjectLiteralExpression, name: string): ts.PropertyAssignment | null {
+function property(obj: TS.ObjectLiteralExpression, name: string): TS.PropertyAssignment | null {
+  const ts = typescript();
   for (const p of obj.properties) {
     if (ts.isPropertyAssignment(p) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) && p.name.text === name) return p;
   }
@@ -57,6 +65,7 @@ export function tfjsKernelCandidate(view: AnalysisView, layer: LayerReport): Fix
   const sf = sourceOf(view);
   const call = callAt(sf, doc.offsetAt(span.start), doc.offsetAt(span.end));
   const config = call?.arguments[0];
+  const ts = typescript();
   if (!call || !config || !ts.isObjectLiteralExpression(config)) return null;
   const kernelProp = property(config, 'kernelSize');
   if (!kernelProp) return null;

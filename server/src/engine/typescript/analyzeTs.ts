@@ -24,8 +24,7 @@ import { JsFunction, JsObject, ModelValue, Scope, Unknown, typeName, type Site, 
 const DEFAULT_BUDGET = 300_000;
 const MAX_FACTORIES = 8;
 
-/** File names this front end reads. */
-export const TYPESCRIPT_FILE = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/i;
+export { TYPESCRIPT_FILE } from './fileKinds';
 
 interface Candidate {
   name: string;
