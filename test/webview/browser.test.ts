@@ -330,6 +330,33 @@ for (const mode of ['webgpu', 'wasm'] as const) {
         await h.page.evaluate(() => window.postMessage({ type: 'options', backend: 'auto' }, '*'));
       });
 
+      it('a newer request wins over ones still running (the cursor moved on)', async () => {
+        const first = deconv();
+        const second = cases.find((c) => c.prepared.config.name === 'PixelShuffle(3)')!.prepared.target;
+        await h.page.evaluate(
+          ({ first, second }) => {
+            window.postMessage({ type: 'show', requestId: 201, target: first }, '*');
+            window.postMessage({ type: 'show', requestId: 202, target: first }, '*');
+            window.postMessage({ type: 'show', requestId: 203, target: second }, '*');
+          },
+          { first, second },
+        );
+        await h.page.waitForFunction(() => {
+          const root = document.getElementById('convlens-preview')!;
+          return root.dataset.requestId === '203' && root.dataset.state === 'done';
+        });
+        const title = await h.page.evaluate(() => document.getElementById('preview-title')!.textContent);
+        assert.match(title ?? '', /^PixelShuffle up/);
+        // Superseded renders stop at their next step (on wasm they may have finished already, as
+        // each message is its own task): never an error, never a report after the newest one.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const reports = (await hostMessages()).filter((m) => typeof m.requestId === 'number' && (m.requestId as number) > 200);
+        assert.ok(reports.every((m) => m.type === 'rendered'), JSON.stringify(reports));
+        const ids = reports.map((m) => m.requestId as number);
+        assert.equal(ids.at(-1), 203);
+        assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
+      });
+
       it('loads under its Content-Security-Policy without a violation', async () => {
         const violations = await h.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations);
         assert.deepEqual(violations, []);
