@@ -28,6 +28,10 @@ export interface CodeServerOptions {
   /** false: workspace trust on, the folder untrusted (restricted mode). */
   trusted: boolean;
   log: string;
+  /** More code-server arguments (e.g. `--vscode-option enable-smoke-test-driver`). */
+  extraArgs?: string[];
+  /** More environment for code-server and so for its extension hosts. */
+  env?: Record<string, string>;
 }
 
 export interface CodeServer {
@@ -89,6 +93,7 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
     XDG_DATA_HOME: join(xdg, 'data'),
     XDG_CACHE_HOME: join(xdg, 'cache'),
     HOME: join(xdg, 'home'),
+    ...o.env,
   };
   mkdirSync(env.HOME, { recursive: true });
   const base = ['--config', config, '--auth', 'none', '--user-data-dir', userData, '--extensions-dir', extensionsDir,
@@ -100,7 +105,7 @@ export async function startCodeServer(o: CodeServerOptions): Promise<CodeServer>
     throw new Error(`installing ${o.vsix} failed:\n${installed.stdout}\n${installed.stderr}`);
   }
 
-  const child = spawn(CS_NODE, [CS_ENTRY, ...base, '--bind-addr', '127.0.0.1:0', o.workspace], {
+  const child = spawn(CS_NODE, [CS_ENTRY, ...base, ...(o.extraArgs ?? []), '--bind-addr', '127.0.0.1:0', o.workspace], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so stop() ends the extension host and the language server with it.

@@ -84,9 +84,17 @@ function checkPackage(vsix: string): void {
   console.log(`package: ${(size / 1e6).toFixed(2)} MB, ${entries.length} entries (budget ${VSIX_BUDGET / 1e6} MB)`);
 }
 
-const SESSIONS: Record<SessionKind, { trusted: boolean; chromiumArgs: string[] }> = {
+interface SessionSpec {
+  trusted: boolean;
+  chromiumArgs: string[];
+  codeServerArgs?: string[];
+}
+
+const SESSIONS: Record<SessionKind, SessionSpec> = {
   trusted: { trusted: true, chromiumArgs: CHROMIUM_ARGS },
   restricted: { trusted: false, chromiumArgs: CHROMIUM_ARGS },
+  // The window can load an extension under development and run its tests (URL payload).
+  api: { trusted: true, chromiumArgs: CHROMIUM_ARGS, codeServerArgs: ['--vscode-option', 'enable-smoke-test-driver'] },
   // A software WebGPU adapter (SwiftShader) for the preview; without the flag there is none.
   webgpu: { trusted: true, chromiumArgs: [...CHROMIUM_ARGS, '--enable-unsafe-webgpu'] },
 };
@@ -111,8 +119,17 @@ async function runSession(run: number, kind: SessionKind, list: Scenario[], vsix
   let browser: Browser | null = null;
   const started = Date.now();
   try {
-    server = await startCodeServer({ root, workspace, vsix, trusted: SESSIONS[kind].trusted, log: join(shots, `code-server-${kind}.log`) });
-    browser = await launchBrowser(root, SESSIONS[kind].chromiumArgs);
+    const spec = SESSIONS[kind];
+    server = await startCodeServer({
+      root,
+      workspace,
+      vsix,
+      trusted: spec.trusted,
+      log: join(shots, `code-server-${kind}.log`),
+      extraArgs: spec.codeServerArgs,
+      env: { CONVLENS_TEST_LOG: join(root, 'api-suite.log') },
+    });
+    browser = await launchBrowser(root, spec.chromiumArgs);
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     const wb = new Workbench(page);
     await wb.load(server.url, workspace);
@@ -121,6 +138,7 @@ async function runSession(run: number, kind: SessionKind, list: Scenario[], vsix
       wb,
       server,
       file: (name) => join(workspace, name),
+      stateDir: root,
       note: (text) => console.log(text.replace(/^/gm, '      ')),
     };
     for (const s of list) {

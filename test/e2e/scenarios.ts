@@ -3,12 +3,12 @@
 // (scenario 2 edits the file scenario 1 read), so each names the session it belongs to.
 
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CodeServer } from './codeServer';
-import { languageServerPids } from './codeServer';
-import { axes, cliReport, layer, lineOf } from './expected';
-import { readFileSync } from 'node:fs';
+import * as esbuild from 'esbuild';
 import type { FrameLocator } from 'playwright-core';
+import { languageServerPids, type CodeServer } from './codeServer';
+import { axes, cliReport, layer, lineOf } from './expected';
 import { sleep, waitFor, type Workbench } from './workbench';
 
 export interface ScenarioContext {
@@ -18,10 +18,15 @@ export interface ScenarioContext {
   file(name: string): string;
   /** Lines for the log (what was read from the screen). */
   note(text: string): void;
+  /** The session's temporary folder; code-server's CONVLENS_TEST_LOG is `api-suite.log` in it. */
+  stateDir: string;
 }
 
-/** trusted: workspace trust off; restricted: trust on, folder untrusted; webgpu: chromium with --enable-unsafe-webgpu. */
-export type SessionKind = 'trusted' | 'restricted' | 'webgpu';
+/**
+ * trusted: workspace trust off; restricted: trust on, folder untrusted; webgpu: chromium with
+ * --enable-unsafe-webgpu; api: a window that can run extension tests.
+ */
+export type SessionKind = 'trusted' | 'restricted' | 'webgpu' | 'api';
 
 export interface Scenario {
   id: string;
@@ -349,7 +354,46 @@ export const scenarios: Scenario[] = [
       ctx.note(`restricted: model lens "${modelLens}"; upscore2 lens "${lens}"; hover ${hover.replace(/\s+/g, ' ').slice(0, 120)}`);
     },
   },
+  {
+    id: 'api',
+    name: 'VS Code API suite (test/electron) in code-server',
+    session: 'api',
+    run: apiSuite,
+  },
 ];
+
+/**
+ * The @vscode/test-electron suite (test/electron/suite) run by this code-server's extension host:
+ * the same cases desktop contributors run in Electron, here against the installed .vsix, so they
+ * are exercised where Electron cannot be downloaded. This is not the Electron run.
+ */
+async function apiSuite(ctx: ScenarioContext): Promise<void> {
+  const suiteDir = join(ctx.stateDir, 'api-suite');
+  await esbuild.build({
+    entryPoints: [join(import.meta.dirname, '../electron/suite/index.ts')],
+    outfile: join(suiteDir, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    logLevel: 'warning',
+  });
+  const installed = join(ctx.server.extensionsDir, readdirSync(ctx.server.extensionsDir).find((d) => d.startsWith('convlens.convlens-')) ?? 'missing');
+  assert.ok(existsSync(join(installed, 'package.json')), `no installed extension in ${ctx.server.extensionsDir}`);
+  const authority = new URL(ctx.server.url).host;
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://${authority}${installed}`],
+    ['extensionTestsPath', `vscode-remote://${authority}${suiteDir}`],
+  ];
+  await ctx.wb.page.goto(`${ctx.server.url}/?folder=${encodeURIComponent(ctx.server.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  const log = join(ctx.stateDir, 'api-suite.log');
+  const text = await waitFor('the API suite to finish', async () => (existsSync(log) ? readFileSync(log, 'utf8') : ''), (t) => /^\d+\/\d+ passed$/m.test(t), 120_000, 250);
+  ctx.note(text.trim());
+  const [, passed, total] = /^(\d+)\/(\d+) passed$/m.exec(text)!;
+  assert.ok(Number(total) >= 7, `only ${total} cases ran`);
+  assert.equal(passed, total, text);
+}
 
 export function screenshotName(s: Scenario, suffix = ''): string {
   return join(`${s.id}-${s.name.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}${suffix}.png`);

@@ -4,6 +4,7 @@
 // this module and calls run(); a rejection fails the run.
 
 import assert from 'node:assert/strict';
+import { appendFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 
 const EXTENSION_ID = 'convlens.convlens';
@@ -158,19 +159,27 @@ test('Show Layer Table opens the CLI table of the active file', async () => {
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 });
 
+/** Where the report goes besides the console: CONVLENS_TEST_LOG names a file (extension hosts
+ *  whose console nobody reads, such as a remote one). */
+function report(line: string): void {
+  console.log(line);
+  const file = process.env.CONVLENS_TEST_LOG;
+  if (file) appendFileSync(file, `${line}\n`);
+}
+
 export async function run(): Promise<void> {
   const failures: string[] = [];
   for (const c of cases) {
     const started = Date.now();
     try {
       await c.fn();
-      console.log(`  ✔ ${c.name} (${Date.now() - started} ms)`);
+      report(`  ✔ ${c.name} (${Date.now() - started} ms)`);
     } catch (error) {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
-      console.log(`  ✘ ${c.name} (${Date.now() - started} ms)\n${message}`);
+      report(`  ✘ ${c.name} (${Date.now() - started} ms)\n${message}`);
       failures.push(c.name);
     }
   }
-  console.log(`${cases.length - failures.length}/${cases.length} passed`);
+  report(`${cases.length - failures.length}/${cases.length} passed`);
   if (failures.length) throw new Error(`${failures.length} failed: ${failures.join('; ')}`);
 }
