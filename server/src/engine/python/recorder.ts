@@ -33,20 +33,20 @@ export interface ValueRecord {
 
 export class Recorder {
   readonly layers: LayerRecord[] = [];
-  readonly values = new Map<string, ValueRecord>();
+  /** Keyed by site: sites are one object per AST node. */
+  readonly values = new Map<Site, ValueRecord>();
   /** Modules whose forward is running, outermost first. */
   readonly moduleStack: InstanceValue[] = [];
 
   noteValue(site: Site, name: string, value: Value): void {
-    const shapes = tensorShapes(value);
-    if (!shapes.length) return;
-    const key = `${site.file.path}:${site.from}`;
-    let rec = this.values.get(key);
+    const first = value.kind === 'tensor' ? value : tensorsIn(value)[0];
+    if (!first) return;
+    let rec = this.values.get(site);
     if (!rec) {
       rec = { site, name, shapes: [] };
-      this.values.set(key, rec);
+      this.values.set(site, rec);
     }
-    if (rec.shapes.length < 64) rec.shapes.push(...shapes.slice(0, 1));
+    if (rec.shapes.length < 64) rec.shapes.push([...first.shape]);
   }
 }
 
@@ -59,6 +59,3 @@ export function tensorsIn(v: Value, out: Tensor[] = [], depth = 0): Tensor[] {
   return out;
 }
 
-function tensorShapes(v: Value): number[][] {
-  return tensorsIn(v).map((t) => [...t.shape]);
-}

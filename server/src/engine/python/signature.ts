@@ -46,6 +46,10 @@ export class UnknownArgument extends Error {
 }
 
 export function bindToOpArgs(interp: Interpreter, name: string, signature: string, args: CallArgs, site: Site | null): OpArgs {
+  // Most layer calls are `layer(x)` against `forward(self, input)`: no binding needed.
+  if (signature === 'input' && args.positional.length === 1 && args.keywords.size === 0) {
+    return { input: toOpValue(args.positional[0]!, 'input') };
+  }
   const sig = parseSignature(interp, signature);
   const bound = interp.bindArguments(name, sig.params, sig.defaults, args, site);
   const out: OpArgs = {};
