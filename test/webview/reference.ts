@@ -88,6 +88,17 @@ function resizeTaps(s: ResizeStep, inSize: number, outSize: number, axis: 0 | 1,
         [i1, l],
       ];
     }
+    case 'bilinear-asymmetric': {
+      // TF.js's resizeBilinear without half-pixel centres: o·in/out, the right neighbour clamped.
+      const src = o * (inSize / outSize);
+      const i0 = Math.min(Math.floor(src), inSize - 1);
+      const i1 = Math.min(i0 + 1, inSize - 1);
+      const l = src - i0;
+      return [
+        [i0, 1 - l],
+        [i1, l],
+      ];
+    }
     case 'bicubic': {
       const A = -0.75;
       const src = s.alignCorners ? (outSize > 1 ? (o * (inSize - 1)) / (outSize - 1) : 0) : (o + 0.5) * scale - 0.5;

@@ -9,6 +9,7 @@ import { gigaMacs, humanCount, isUneven, jumpText, overlapRatio, rfText, shapeWi
 import { layerSignature } from './layerGroups';
 import { spanOf, type Span0 } from './reportIndex';
 import { samePath } from './uris';
+import { offersPreview } from './upsamplingPath';
 
 export interface LensCommands {
   /** Client command for the model lens (set the input shape); a plain label without one. */
@@ -105,7 +106,7 @@ function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[
     specs.push({ span: at, title: layerTitle(layers) });
     const uneven = layers.find((l) => isUneven(l.overlap));
     if (uneven && uneven.overlap) {
-      const preview = commands.preview;
+      const preview = offersPreview(uneven) ? commands.preview : undefined;
       specs.push({
         span: at,
         title: `⚠ uneven overlap ${overlapRatio(uneven.overlap)} — checkerboard${preview ? ' · preview' : ''}`,

@@ -21,6 +21,7 @@ import { groupSites, layerSignature, summarize, type GroupMode, type LayerGroup 
 import type { Pos } from './positionMap';
 import { spanOf, type LayerSite, type Span0, type ValueSite } from './reportIndex';
 import { selfAttributeCalled } from './syntaxIndex';
+import { offersPreview } from './upsamplingPath';
 
 export interface HoverOptions {
   /** A client command that opens the preview for a layer; no link without one. */
@@ -228,7 +229,7 @@ function layerDetail(layer: LayerReport, model: ModelReport, models: string[], o
     ]);
   }
   const lines = [title, '', argumentsLine(layer), '', '| | |', '|:--|:--|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)];
-  if (options.previewCommand && (layer.overlap || /interpolate|Upsample|PixelShuffle/.test(layer.op))) {
+  if (options.previewCommand && offersPreview(layer)) {
     const args = encodeURIComponent(JSON.stringify([{ uri: options.uri, path: layer.path, model: model.name }]));
     lines.push('', `[Preview the up-sampling](command:${options.previewCommand}?${args})`);
   }

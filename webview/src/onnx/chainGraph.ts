@@ -7,6 +7,7 @@
 //   nearest-exact   → Resize nearest, half_pixel, round_prefer_ceil (torch: floor((o + ½)·scale))
 //   bilinear        → Resize linear, half_pixel; align_corners=True → align_corners
 //   bicubic         → Resize cubic, cubic_coeff_a −0.75, same coordinate modes
+//   TF.js upSampling2d bilinear (bilinear-asymmetric) → Resize linear, asymmetric
 //   PixelShuffle    → DepthToSpace CRD (the default DCR orders channels differently)
 
 import { encodeModel, type OnnxGraph, type OnnxInitializer, type OnnxNode, type OnnxValueInfo } from './modelProto';
@@ -59,6 +60,8 @@ function resizeAttributes(step: ResizeStep): Record<string, string | number | { 
       return { mode: 'nearest', coordinate_transformation_mode: 'half_pixel', nearest_mode: 'round_prefer_ceil' };
     case 'bilinear':
       return { mode: 'linear', coordinate_transformation_mode: coordinates };
+    case 'bilinear-asymmetric':
+      return { mode: 'linear', coordinate_transformation_mode: 'asymmetric' };
     case 'bicubic':
       return { mode: 'cubic', coordinate_transformation_mode: coordinates, cubic_coeff_a: { type: 'float', value: -0.75 }, exclude_outside: 0 };
   }
@@ -68,11 +71,12 @@ function resizeAttributes(step: ResizeStep): Record<string, string | number | { 
  * torch accepts output_padding below max(stride, dilation); ONNX Runtime only below the stride.
  * The rest is expressed exactly: output_padding extends the end, where outputs up to `padding`
  * past the minimal size still receive taps, so a smaller end pad covers min(op, p) of it, and what
- * is left lies beyond every tap: zeros, then the bias.
+ * is left lies beyond every tap: zeros, then the bias. A negative output_padding (TF.js's 'same'
+ * with k − s odd) becomes a larger end pad, which ONNX crops.
  */
 function convTransposeNodes(step: ConvTransposeStep, i: number, input: string, output: string, initializers: OnnxInitializer[]): OnnxNode[] {
   const common = { kernel_shape: step.kernel, strides: step.stride, dilations: step.dilation, group: 1 };
-  if (step.outputPadding.every((op, a) => op < step.stride[a]!)) {
+  if (step.outputPadding.every((op, a) => op >= 0 && op < step.stride[a]!)) {
     return [
       {
         opType: 'ConvTranspose',

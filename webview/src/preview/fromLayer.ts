@@ -28,14 +28,19 @@ function groupsOf(args: string): number {
 
 export type UpKind = 'convTranspose' | 'resize' | 'pixelShuffle';
 
+// TF.js's Conv2DTranspose, UpSampling2D and Conv2D arrive channels-first, an UpSampling2D with its
+// resize (server/src/lsp/upsamplingPath.ts, tfjsPreviewForm).
 export function upKind(layer: PreviewLayer): UpKind | null {
-  if (/^ConvTranspose2d$|^F\.conv_transpose2d$/.test(layer.op)) return 'convTranspose';
+  if (/^ConvTranspose2d$|^F\.conv_transpose2d$|^Conv2DTranspose$/.test(layer.op)) return 'convTranspose';
   if (/^PixelShuffle$|^F\.pixel_shuffle$/.test(layer.op)) return 'pixelShuffle';
-  if (layer.resize) return 'resize';
+  if (layer.resize || layer.op === 'UpSampling2D') return 'resize';
   return null;
 }
 
-export const isConvLayer = (layer: PreviewLayer): boolean => /^Conv2d$|^F\.conv2d$/.test(layer.op);
+export const isConvLayer = (layer: PreviewLayer): boolean => /^Conv2d$|^F\.conv2d$|^Conv2D$/.test(layer.op);
+
+/** Modules with a bias unless the report says `no bias` (functional calls: a bias argument is not followed). */
+const hasBias = (layer: PreviewLayer): boolean => /^(?:ConvTranspose2d|Conv2d|Conv2DTranspose|Conv2D)$/.test(layer.op) && !/no bias/.test(layer.args);
 
 /** Sizes of a layer's first input and output, checked to be 4-D. */
 export function layerSizes(layer: PreviewLayer): { inSize: Pair; outSize: Pair; inChannels: number; outChannels: number } {
@@ -61,11 +66,13 @@ export function stepForLayer(layer: PreviewLayer, outChannels = 1): Step {
     if ([...kernel, ...stride, ...dilation].some((v) => v < 1 || v > MAX_KERNEL)) {
       throw new UnsupportedLayer(`${layer.path}: kernel, stride and dilation up to ${MAX_KERNEL} are previewed`);
     }
-    // output_padding is not in the report's geometry; the shapes give it exactly.
+    // output_padding is not in the report's geometry; the shapes give it exactly. TF.js's 'same'
+    // crops one more at the end than at the start when k − s is odd: −1.
     const outputPadding = [0, 1].map(
       (a) => outSize[a]! - ((inSize[a]! - 1) * stride[a]! - 2 * padding[a]! + dilation[a]! * (kernel[a]! - 1) + 1),
     ) as Pair;
-    if (outputPadding.some((p, a) => p < 0 || p >= Math.max(stride[a]!, dilation[a]!))) {
+    const lowest = layer.op === 'Conv2DTranspose' ? -1 : 0;
+    if (outputPadding.some((p, a) => p < lowest || p >= Math.max(stride[a]!, dilation[a]!))) {
       throw new UnsupportedLayer(`${layer.path}: the output size does not follow from the arguments (output_size= with an unusual size?)`);
     }
     const groups = groupsOf(layer.args);
@@ -78,7 +85,7 @@ export function stepForLayer(layer: PreviewLayer, outChannels = 1): Step {
       padding,
       dilation,
       outputPadding,
-      bias: layer.op === 'ConvTranspose2d' && !/no bias/.test(layer.args),
+      bias: hasBias(layer),
       init: { kind: 'default', fanIn: Math.max(1, Math.floor(realOut / groups)) * kernel[0] * kernel[1] },
     };
   }
@@ -90,8 +97,15 @@ export function stepForLayer(layer: PreviewLayer, outChannels = 1): Step {
     return { op: 'depthToSpace', factor };
   }
   if (kind === 'resize') {
-    const r = layer.resize!;
-    const modes: Record<string, ResizeMode> = { nearest: 'nearest', 'nearest-exact': 'nearest-exact', bilinear: 'bilinear', bicubic: 'bicubic' };
+    const r = layer.resize;
+    if (!r) throw new UnsupportedLayer(`${layer.path}: ${layer.op} came without its resize arguments`);
+    const modes: Record<string, ResizeMode> = {
+      nearest: 'nearest',
+      'nearest-exact': 'nearest-exact',
+      bilinear: 'bilinear',
+      bicubic: 'bicubic',
+      'bilinear-asymmetric': 'bilinear-asymmetric',
+    };
     const mode = modes[r.mode];
     if (!mode) throw new UnsupportedLayer(`${layer.path}: resize mode '${r.mode}' is not previewed (2-D modes: nearest, nearest-exact, bilinear, bicubic)`);
     const scales = r.scaleFactor && r.scaleFactor.length === 2 ? ([r.scaleFactor[0]!, r.scaleFactor[1]!] as Pair) : null;
@@ -118,7 +132,7 @@ export function stepForLayer(layer: PreviewLayer, outChannels = 1): Step {
       kernel,
       pads: [pads[0]![0]!, pads[1]![0]!, pads[0]![1]!, pads[1]![1]!],
       dilation,
-      bias: layer.op === 'Conv2d' && !/no bias/.test(layer.args),
+      bias: hasBias(layer),
       init: { kind: 'default', fanIn: Math.max(1, Math.floor(realIn / groups)) * kernel[0] * kernel[1] },
     };
   }

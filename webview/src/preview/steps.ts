@@ -21,6 +21,8 @@ export interface ConvTransposeStep {
   stride: Pair;
   padding: Pair;
   dilation: Pair;
+  /** Added at the end; −1 crops one more there than at the start (TF.js's 'same' when k − s is
+   *  odd: floor at the start, the rest at the end). */
   outputPadding: Pair;
   bias: boolean;
   init: InitKind;
@@ -39,7 +41,9 @@ export interface ConvStep {
   init: InitKind;
 }
 
-export type ResizeMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic';
+/** 'bilinear-asymmetric': TF.js's resizeBilinear (upSampling2d) without half-pixel centres,
+ *  output o reads input o·in/out. */
+export type ResizeMode = 'nearest' | 'nearest-exact' | 'bilinear' | 'bicubic' | 'bilinear-asymmetric';
 
 export interface ResizeStep {
   op: 'resize';
@@ -181,7 +185,8 @@ export function chainMargin(chain: Chain): Pair {
       const m = margin[a];
       switch (step.op) {
         case 'convTranspose':
-          margin[a] = Math.max(0, m * step.stride[a] + step.dilation[a] * (step.kernel[a] - 1) - step.padding[a] + step.outputPadding[a]);
+          // A negative output padding shortens the end only: the start keeps its full reach.
+          margin[a] = Math.max(0, m * step.stride[a] + step.dilation[a] * (step.kernel[a] - 1) - step.padding[a] + Math.max(0, step.outputPadding[a]));
           break;
         case 'conv':
           margin[a] = m + Math.max(step.pads[a], step.pads[a + 2]);
@@ -189,7 +194,7 @@ export function chainMargin(chain: Chain): Pair {
         case 'resize': {
           // Output o reads around input (o + ½)/scale − ½: nearest 1 tap, linear 2, cubic 4.
           const scale = Math.max(1, out[a] / Math.max(1, size[a]));
-          const reach = step.mode === 'bicubic' ? 3 : step.mode === 'bilinear' ? 1 : 0;
+          const reach = step.mode === 'bicubic' ? 3 : step.mode === 'bilinear' || step.mode === 'bilinear-asymmetric' ? 1 : 0;
           margin[a] = Math.ceil((m + reach) * scale) + 1;
           break;
         }
