@@ -90,7 +90,8 @@ function previewChain(config: Config): Chain {
   const report = analyzeFile({ file: '/virtual/tfjs_preview.ts', text, readFile: () => null });
   const model = report.models[0];
   assert.ok(model, `${config.name}: no model in ${JSON.stringify(report.diagnostics)}`);
-  const last = model.layers.findLastIndex((l) => /Conv2DTranspose|UpSampling2D/.test(l.op));
+  const ups = model.layers.flatMap((l, i) => (/Conv2DTranspose|UpSampling2D/.test(l.op) ? [i] : []));
+  const last = ups.at(-1)!;
   const run = upsamplingRun(model.layers, last);
   assert.ok(run, `${config.name}: no up-sampling path`);
   assert.equal(run.path.length, config.layers.length, `${config.name}: path ${run.path.map((l) => l.op).join(' → ')}`);
