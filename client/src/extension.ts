@@ -20,6 +20,7 @@ import {
 } from '../../server/src/lsp/protocol';
 import { parseShapeList } from '../../server/src/lsp/settings';
 import { gigaMacs, humanCount } from '../../server/src/format/units';
+import { freshCodeLenses } from './freshCodeLenses';
 import { OPEN_PREVIEW, registerPreview } from './preview/register';
 
 const SET_INPUT_SHAPE = 'convlens.setInputShape';
@@ -51,6 +52,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     markdown: { isTrusted: { enabledCommands: [OPEN_PREVIEW] } },
     // Importers of a changed file are analysed again, also when it changes on disk.
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{py,ts,mts,cts,js,mjs,cjs}') },
+    middleware: { provideCodeLenses: freshCodeLenses },
   };
   client = new LanguageClient('convlens', 'ConvLens', serverOptions, clientOptions);
   const languageClient = client;
