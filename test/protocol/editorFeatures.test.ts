@@ -205,7 +205,15 @@ describe('settings pulled with workspace/configuration, as VS Code provides them
 
       // VS Code sends an empty notification; the server pulls again and re-analyses.
       settings = { codeLens: { enable: true }, defaultImageSize: 64 };
-      let next = pulling.futureStatus(uri);
+      // A status from an analysis started before the change may still be on its way: wait for
+      // the one that reflects the new settings (bounded).
+      const statusWhere = async (ok: (s: typeof first) => boolean): Promise<typeof first> => {
+        for (let attempt = 0; ; attempt++) {
+          const s = await pulling.futureStatus(uri);
+          if (ok(s) || attempt >= 4) return s;
+        }
+      };
+      let next = statusWhere((s) => discriminator(s).inputs[0]?.[2] === 64);
       await pulling.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
       let status = await next;
       assert.ok((await pulling.codeLenses(uri)).length > 0);
@@ -214,7 +222,7 @@ describe('settings pulled with workspace/configuration, as VS Code provides them
 
       // defaultInputShape replaces guessed inputs.
       settings = { defaultInputShape: '1,100,1,1' };
-      next = pulling.futureStatus(uri);
+      next = statusWhere((s) => generator(s).inputs[0]?.[1] === 100);
       await pulling.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
       status = await next;
       assert.deepEqual(generator(status).inputs, [[1, 100, 1, 1]]);
