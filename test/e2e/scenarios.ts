@@ -151,6 +151,9 @@ async function previewScenario(ctx: ScenarioContext, backend: 'wasm' | 'webgpu')
   assert.ok(k4.colours >= 2, `the border differs from the interior: ${JSON.stringify(k4)}`);
   assert.equal(fcn.backend, backend, fcn.status);
   ctx.note(`${fcn.title}: ${k4.width}×${k4.height} heatmap, ${k4.colours} colours, ${k4.interiorColours} in the interior; ${fcn.status}`);
+  await wb.screenshotStep('k4s2');
+  // The next scenarios use the editor alone: the panel would keep following the cursor.
+  await wb.closePreviewView();
 }
 
 export const scenarios: Scenario[] = [
@@ -228,7 +231,9 @@ export const scenarios: Scenario[] = [
       assert.equal(shapes, '128×8×8 … 16×64×64', before);
       const column = Number(/\[Ln \d+, Col (\d+)\]/.exec((await wb.problems()).find((r) => r.text.includes('uneven-overlap'))?.text ?? '')?.[1]);
       await wb.goTo(line, column);
-      const applied = await wb.quickFix('Use kernel_size=4');
+      const fix = await wb.quickFix('Use kernel_size=4');
+      if (fix.attempts > 1) ctx.note(`the code action menu needed ${fix.attempts} Ctrl+. (focus before each: ${fix.focus.join(', ')})`);
+      const applied = fix.clicked;
       const rows = await waitFor('the uneven-overlap warnings to go', () => wb.problems(), (r) => !r.some((p) => p.text.includes('uneven-overlap')), 3000, 50);
       const gone = Date.now() - applied;
       ctx.note(`warnings gone ${gone} ms after the quick fix; problems left: ${rows.map((r) => r.text.slice(0, 40)).join(' | ')}`);

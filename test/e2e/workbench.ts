@@ -250,15 +250,46 @@ export class Workbench {
       .allInnerTexts();
   }
 
-  /** Runs a quick fix by its title at the cursor (Ctrl+. opens the code action menu); returns when it was clicked. */
-  async quickFix(title: string): Promise<number> {
-    await this.page.keyboard.press('Control+.');
+  /** Where the keyboard focus is: the active element's tag and classes (for failure messages). */
+  async focused(): Promise<string> {
+    return this.page.evaluate(() => {
+      const a = document.activeElement;
+      return a ? `${a.tagName.toLowerCase()}.${String(a.className).split(/\s+/).slice(0, 4).join('.')}` : 'nothing';
+    });
+  }
+
+  /**
+   * Runs a quick fix by its title at the cursor (Ctrl+. opens the code action menu); returns when
+   * it was clicked. The menu closes when the editor loses focus before it is read, so a menu that
+   * did not show is asked for once more, with the focus put back on the editor.
+   */
+  async quickFix(title: string): Promise<{ clicked: number; attempts: number; focus: string[] }> {
     const item = this.page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
-    await item.waitFor({ timeout: 10_000 });
-    const clicked = Date.now();
-    await item.click();
-    await item.waitFor({ state: 'detached', timeout: 10_000 });
-    return clicked;
+    const focus: string[] = [];
+    for (let attempt = 1; ; attempt++) {
+      focus.push(await this.focused());
+      await this.page.keyboard.press('Control+.');
+      try {
+        await item.waitFor({ timeout: 5000 });
+      } catch (error) {
+        if (attempt === 2) throw new Error(`no "${title}" in the code action menu (focus before each Ctrl+.: ${focus.join(', ')}): ${String(error)}`);
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press('Control+1');
+        continue;
+      }
+      const clicked = Date.now();
+      await item.click();
+      await item.waitFor({ state: 'detached', timeout: 10_000 });
+      return { clicked, attempts: attempt, focus };
+    }
+  }
+
+  /** Collapses the Explorer's preview view and shows the folder tree again. */
+  async closePreviewView(): Promise<void> {
+    const header = this.page.locator('.pane-header', { hasText: /Up-sampling Preview/i }).first();
+    if ((await header.getAttribute('aria-expanded').catch(() => null)) === 'true') await header.click();
+    const folders = this.page.locator('.pane-header', { has: this.page.locator('.title', { hasText: /^workspace$/i }) }).first();
+    if ((await folders.getAttribute('aria-expanded').catch(() => null)) === 'false') await folders.click();
   }
 
   /** Text of the active editor's line (1-based) as the model holds it, read via the DOM after revealing it. */
