@@ -166,6 +166,15 @@ async function runSession(run: number, kind: SessionKind, list: Scenario[], vsix
   } finally {
     await browser?.close().catch(() => undefined);
     await server?.stop();
+    // The workbench's and extension host's logs (the ConvLens output channel among them) go with
+    // the screenshots when something failed.
+    if (results.some((r) => !r.ok)) {
+      try {
+        cpSync(join(root, 'user-data', 'logs'), join(shots, `logs-${kind}`), { recursive: true });
+      } catch {
+        // no logs written
+      }
+    }
     if (keep) console.log(`  kept ${root}`);
     else rmSync(root, { recursive: true, force: true });
   }

@@ -55,9 +55,9 @@ async function fcnUpscore2Lens(ctx: ScenarioContext): Promise<string> {
   return ctx.wb.waitLens(UPSCORE2, (t) => t.startsWith(expected), 30_000);
 }
 
-async function fcnUpscore2Hover(ctx: ScenarioContext): Promise<string> {
+async function fcnUpscore2Hover(ctx: ScenarioContext, timeoutMs = 15_000): Promise<string> {
   const up2 = layer(cliReport(ctx.file('fcn.py')), 'upscore2');
-  const text = await ctx.wb.hover(UPSCORE2, 'upscore2', /receptive field/);
+  const text = await ctx.wb.hover(UPSCORE2, 'upscore2', /receptive field/, timeoutMs);
   // Hand-derived: input 1×21×8×8 → 1×21×16×16, kernel 4, stride 2, jump 16.
   assert.match(text, /1×21×8×8\s*→\s*1×21×16×16/, text);
   assert.match(text, new RegExp(`receptive field\\s+${axes(up2.rfExact)}\\b`), text);
@@ -267,24 +267,24 @@ export const scenarios: Scenario[] = [
       const half = 'self.extra = nn.Conv2d(3, 64, kernel_size=';
       await page.keyboard.type(half, { delay: 15 });
       assert.equal((await wb.lineText(anchor + 1)).trim(), half);
-      // Every analysis of the broken file must keep the other lenses: sample for 2 s, well past the
-      // server's debounce and an analysis of this file. A sample read while the workbench is
-      // between two renders of its lens zones can pair a line with its neighbour's lens for one
-      // frame; what a person sees is what persists, so a difference must hold in two samples in a
-      // row (100 ms apart) to fail. Transient ones are counted in the log.
+      // While the line stays half-written, every analysis of the broken file must keep the other
+      // layers' lenses. VS Code draws a code lens answer on the text as it is when the answer
+      // arrives, without checking the version it was asked for: an answer already on its way when
+      // Enter was pressed shows the lenses below one line off until VS Code asks again, a
+      // debounce after typing stops (the client asks again itself when it sees the change in
+      // time: client/src/freshCodeLenses.ts). So the first second after typing is observed and
+      // logged, and then every sample for 2 s must show the lenses exactly as before.
       let transient = 0;
-      let previous: (string | null)[] | null = null;
+      for (const started = Date.now(); Date.now() - started < 1000; await sleep(100)) {
+        const now = await Promise.all(neighbours.map((n) => wb.lensAbove(n)));
+        if (JSON.stringify(now) !== JSON.stringify(before)) transient++;
+      }
       for (const started = Date.now(); Date.now() - started < 2000; await sleep(100)) {
         const now = await Promise.all(neighbours.map((n) => wb.lensAbove(n)));
-        const differs = JSON.stringify(now) !== JSON.stringify(before);
-        if (differs && previous) assert.deepEqual(now, before, `a lens changed or vanished while the line was half-written (also 100 ms earlier: ${JSON.stringify(previous)})`);
-        if (differs) transient++;
-        previous = differs ? now : null;
+        assert.deepEqual(now, before, 'a lens changed or vanished while the line was half-written');
         assert.deepEqual(await wb.errorNotifications(), []);
       }
-      const settled = await Promise.all(neighbours.map((n) => wb.lensAbove(n)));
-      assert.deepEqual(settled, before, 'the lenses after 2 s with the half-written line');
-      ctx.note(`half-written line: ${neighbours.length} neighbouring lenses unchanged for 2 s (${transient} single-sample differences), no error notification`);
+      ctx.note(`half-written line: ${neighbours.length} neighbouring lenses as before for 2 s, no error notification (in the first second after typing, ${transient} of 10 samples differed)`);
       await wb.screenshotStep('half-written');
 
       // Complete the line, and call the layer in forward: the engine reports the layers forward
@@ -328,7 +328,8 @@ export const scenarios: Scenario[] = [
       const killed = Date.now();
       const [fresh] = await waitFor('a new language server', async () => languageServerPids(server), (p) => p.length === 1 && p[0] !== old, 20_000);
       const restarted = Date.now() - killed;
-      const hover = await fcnUpscore2Hover(ctx);
+      // The new server loads its bundle and analyses the three open files before it can answer.
+      const hover = await fcnUpscore2Hover(ctx, 30_000);
       const hoverBack = Date.now() - killed;
       await wb.hideHover();
       const lens = await fcnUpscore2Lens(ctx);

@@ -113,17 +113,25 @@ export class Workbench {
     );
   }
 
-  /** The code lens row directly above the first line on screen that contains `lineText`. */
+  /**
+   * The code lens row directly above the first line on screen that contains `lineText`: between
+   * the bottom of the line before it and its top (null when that gap holds no lens).
+   */
   async lensAbove(lineText: string): Promise<string | null> {
     return this.editor.evaluate((root, needle) => {
-      const line = Array.from(root.querySelectorAll('.view-line')).find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(needle));
+      const lines = Array.from(root.querySelectorAll('.view-line'));
+      const line = lines.find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(needle));
       if (!line) return null;
       const lineTop = line.getBoundingClientRect().top;
+      let previousBottom = -Infinity;
+      for (const l of lines) {
+        const r = l.getBoundingClientRect();
+        if (l !== line && r.height > 0 && r.bottom <= lineTop + 0.5 && r.bottom > previousBottom) previousBottom = r.bottom;
+      }
       let best: { bottom: number; text: string } | null = null;
       for (const e of Array.from(root.querySelectorAll('.codelens-decoration'))) {
         const r = e.getBoundingClientRect();
-        // The lens zone sits between the previous line and this one.
-        if (r.height === 0 || r.bottom > lineTop + 1 || r.bottom < lineTop - r.height - 6) continue;
+        if (r.height === 0 || r.bottom > lineTop + 1 || r.top < previousBottom - 1) continue;
         if (!best || r.bottom > best.bottom) best = { bottom: r.bottom, text: (e.textContent ?? '').replace(/\u00a0/g, ' ').trim() };
       }
       return best ? best.text : null;
