@@ -209,6 +209,7 @@ export const scenarios: Scenario[] = [
       await wb.goTo(lineOf(ctx.file('vae_decoder.py'), VAE_DECONV));
     },
   },
+  // Before 2: it needs the VAE decoder's 3×3 layers, which scenario 2 fixes.
   {
     id: '4',
     name: 'preview side panel (wasm)',
