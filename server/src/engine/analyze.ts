@@ -528,7 +528,7 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
     jump: geometry ? geometry.map((a) => R.toNumber(a.jump)) : [],
     rfExact: geometry ? geometry.map((a) => R.format(a.rf)) : [],
     jumpExact: geometry ? geometry.map((a) => R.format(a.jump)) : [],
-    defined: r.module ? r.module.module!.defined.map(locationOf) : [],
+    defined: r.module ? definedLocations(r.module) : [],
     called: r.called.map(locationOf),
   };
   if (g?.kernel) report.kernel = g.kernel;
@@ -542,6 +542,14 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
 }
 
 const locations = new WeakMap<Site, SourceLocation>();
+const definitions = new WeakMap<InstanceValue, SourceLocation[]>();
+
+/** Where a module was made: the same for each of its calls, so computed once. */
+function definedLocations(module: InstanceValue): SourceLocation[] {
+  let locs = definitions.get(module);
+  if (!locs) definitions.set(module, (locs = module.module!.defined.map(locationOf)));
+  return locs;
+}
 
 /** Sites are shared (one per AST node), so their locations are computed once. */
 export function locationOf(site: Site): SourceLocation {

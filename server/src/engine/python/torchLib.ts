@@ -378,7 +378,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       const opArgs: Record<string, ReturnType<typeof toOpValue>> = {};
       for (const [k, v] of sig) opArgs[k] = toOpValue(v, k);
       const config = spec.build(opArgs);
-      state.native = { spec, config };
+      state.native = { spec, config, description: spec.describe(config) };
       const total = spec.params(config);
       for (const [name, shape] of parameterShapes(spec.name, opArgs, total)) {
         state.parameters.set(name, shape ? { kind: 'tensor', shape, geometry: null, parameter: true } : NONE);
@@ -406,7 +406,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const record = (outputs: Tensor[], macs: number, geometry: OpResult['geometry'], why?: string): void => {
       if (!recorder) return;
       recorder.layers.push({
-        module: self, op: self.cls.name, family: spec.name, kind: 'module', args: state.native ? spec.describe(state.native.config) : '',
+        module: self, op: self.cls.name, family: spec.name, kind: 'module', args: state.native?.description ?? '',
         inputs, outputs, macs, geometry, owner: null, called: calledSites(), unknown: why,
       });
     };

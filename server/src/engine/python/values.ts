@@ -125,7 +125,8 @@ export interface ModuleState {
   parameters: Map<string, TensorValue | NoneValue>;
   buffers: Map<string, Value>;
   /** Set for leaf modules of the op catalogue. */
-  native: { spec: ModuleSpec; config: unknown } | null;
+  /** `description` is the op's short argument text, made once. */
+  native: { spec: ModuleSpec; config: unknown; description: string } | null;
   /** Where the module object was made, innermost first. */
   defined: Site[];
 }
