@@ -28,6 +28,23 @@ async function poll<T>(what: string, read: () => Thenable<T> | Promise<T> | T, a
   }
 }
 
+/**
+ * A provider command (`vscode.execute…Provider`). The editor cancels such a request when the
+ * document changes while it runs (e.g. the model's own edits settling); that is not an answer,
+ * so the request is made again, for up to 10 s.
+ */
+async function execute<T>(command: string, ...args: unknown[]): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    try {
+      return await vscode.commands.executeCommand<T>(command, ...args);
+    } catch (error) {
+      const cancelled = error instanceof Error && (error.name === 'Canceled' || error.message === 'Canceled');
+      if (!cancelled || Date.now() - started > 10_000) throw error;
+    }
+  }
+}
+
 function workspaceFile(name: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the suite needs the examples workspace open');
@@ -50,7 +67,7 @@ function lineOf(doc: vscode.TextDocument, text: string, after?: string): number 
 }
 
 async function lensTitles(doc: vscode.TextDocument, line: number): Promise<string[]> {
-  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
+  const lenses = await execute<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri, 100);
   return (lenses ?? []).filter((l) => l.range.start.line === line).map((l) => l.command?.title ?? '');
 }
 
@@ -91,7 +108,7 @@ test('hover on a layer: shape, receptive field and jump', async () => {
   const position = new vscode.Position(line, doc.lineAt(line).text.indexOf('upscore2') + 2);
   const text = await poll(
     'the upscore2 hover',
-    async () => hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, position)),
+    async () => hoverText(await execute<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, position)),
     (t) => t.includes('receptive field'),
   );
   assert.match(text, /1×21×8×8`? → `?1×21×16×16/, text);
@@ -122,7 +139,7 @@ test('quick fix "Use kernel_size=4" clears the warnings within 3 s and keeps the
   const before = (await lensTitles(doc, line)).find((t) => t.startsWith('×4 · →'));
   assert.ok(before, 'no lens on the transposed convolution');
   const warning = (await poll('the warnings', () => convlensDiagnostics(doc.uri), (d) => d.some((x) => codeOf(x) === 'uneven-overlap'))).find((x) => codeOf(x) === 'uneven-overlap')!;
-  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, warning.range, vscode.CodeActionKind.QuickFix.value);
+  const actions = await execute<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, warning.range, vscode.CodeActionKind.QuickFix.value);
   const fix = (actions ?? []).find((a) => a.title.startsWith('Use kernel_size=4'));
   assert.ok(fix?.edit, `no "Use kernel_size=4" among ${(actions ?? []).map((a) => a.title).join(' | ')}`);
   const applied = Date.now();
@@ -142,7 +159,7 @@ test('inlay hints: tensor shapes in forward', async () => {
   const line = lineOf(doc, 'score = self.score_fr(', 'class FCN8s');
   const hints = await poll(
     'the inlay hints',
-    async () => (await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, new vscode.Range(line, 0, line + 1, 0))) ?? [],
+    async () => (await execute<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, new vscode.Range(line, 0, line + 1, 0))) ?? [],
     (h) => h.length > 0,
   );
   const labels = hints.map((h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('')));
