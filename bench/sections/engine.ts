@@ -33,7 +33,7 @@ function casesFor(file: string): Case[] {
 }
 
 const noImports = (): string | null => null;
-/** The benchmark measures complete analyses, as the CLI runs them (not the editor's 250 ms cut-off). */
+/** The benchmark measures complete analyses, as the CLI runs them (not the editor's 200 ms cut-off). */
 const COMPLETE = 60_000;
 
 let fresh = 0;

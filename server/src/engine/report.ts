@@ -136,7 +136,7 @@ export interface AnalyzeOptions {
   defaultImageSize?: number;
   /** Interpreter step budget (default 1,000,000; a 1,500-layer model needs about 250,000). */
   stepBudget?: number;
-  /** Wall-clock bound on the interpretation in milliseconds (default 250: the editor's bound). */
+  /** Wall-clock bound on the interpretation in milliseconds (default 200: the editor's bound). */
   timeLimitMs?: number;
   /** Polled during the analysis; returning true stops it (a newer version of the file arrived). */
   isCancelled?: () => boolean;

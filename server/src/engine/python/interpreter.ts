@@ -73,7 +73,7 @@ const TOLERATED = new Set(['Assign', 'AnnAssign', 'AugAssign', 'Expr', 'Return',
 
 /** A wall-clock bound besides the step budget: the editor must never wait long on an analysis.
  *  The CLI, which wants complete results of large files, sets its own. */
-export const DEFAULT_TIME_LIMIT_MS = 250;
+export const DEFAULT_TIME_LIMIT_MS = 200;
 
 export interface InterpreterOptions {
   readFile: (path: string) => string | null;
