@@ -1,7 +1,7 @@
 // The engine on broken code: 1,000 deterministic mutations and truncations of the fixture
 // models (what an editor sees while someone types), each analysed the way the editor does it
 // (no --model, no --input). Nothing may escape as an exception, nothing may crash the process,
-// no analysis may take 500 ms or more, and what comes back must be well-formed enough for the
+// no analysis may take 500 ms of CPU time or more (see robustnessWorker.ts), and what comes back must be well-formed enough for the
 // CLI and the editor to print. Each fixture file's cases run in a child process
 // (test/support/robustnessWorker.ts) so that a crash names the case that caused it.
 
