@@ -124,8 +124,6 @@ export function installBuiltins(interp: Interpreter): void {
     return cls;
   });
   void typeType;
-  b.set('callable', makeClass('function', [object], { instanceCheck: (v) => v.kind === 'function' || v.kind === 'native' }));
-  b.delete('callable');
 
   // ----- exceptions -----
   const baseException = makeClass('BaseException', [object], { isException: true });
@@ -273,7 +271,7 @@ export function installBuiltins(interp: Interpreter): void {
     return list(sortValues(interp, interp.toArray(v, site), args.keywords.get('key'), args.keywords.get('reverse'), site));
   });
   const minmax = (name: 'min' | 'max') => (args: CallArgs, site: Site | null): Value => {
-    let items = args.positional.length === 1 ? interp.toArray(args.positional[0]!, site) : args.positional;
+    const items = args.positional.length === 1 ? interp.toArray(args.positional[0]!, site) : args.positional;
     if (items.some((v) => v.kind === 'unknown')) return unknown(`${name}() of unknown values`, site);
     if (items.some((v) => v.kind === 'tensor')) return unknown(`${name}() of tensor values`, site);
     if (!items.length) {
@@ -289,7 +287,6 @@ export function installBuiltins(interp: Interpreter): void {
       if (o === null) return unknown(`${name}() of incomparable values`, site);
       if (name === 'min' ? o < 0 : o > 0) best = k;
     }
-    items = [];
     return best[1];
   };
   def('min', minmax('min'));

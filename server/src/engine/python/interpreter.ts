@@ -497,7 +497,7 @@ export class Interpreter {
         return undefined;
       }
       case 'Global':
-        (scope.globalNames ??= new Set()).add(stmt.names[0]!);
+        scope.globalNames ??= new Set();
         for (const n of stmt.names) scope.globalNames.add(n);
         return undefined;
       case 'Nonlocal':

@@ -3,7 +3,7 @@
 
 import type { BinaryOperator } from './ast';
 import {
-  bool, float, int, isNumber, list, numberOf, repr, str, tuple, unknown, hashKey,
+  bool, float, int, isNumber, list, numberOf, repr, str, tuple,
   type Value, type SetValue, set as makeSet,
 } from './values';
 
@@ -267,8 +267,3 @@ export function formatSpec(v: Value, spec: string): string {
   }
   return text;
 }
-
-export const unknownOperand = (op: string, a: Value, b: Value): Value =>
-  unknown(`${op} of ${a.kind === 'unknown' ? a.reason : b.kind === 'unknown' ? (b as { reason: string }).reason : 'unknown values'}`);
-
-export { hashKey };

@@ -53,7 +53,6 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
       return acc;
     }),
     isfinite: fn('math.isfinite', (args, site) => bool(Number.isFinite(num(args.positional[0], site)))),
-    floor_div: NONE,
   }));
 
   // ----- functools -----
@@ -165,10 +164,7 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
 
   // ----- itertools -----
   modules.set('itertools', nativeModuleObject('itertools', {
-    chain: (() => {
-      const chain = fn('itertools.chain', (args, site) => iterator(args.positional.flatMap((a) => interp.toArray(a, site))));
-      return chain;
-    })(),
+    chain: fn('itertools.chain', (args, site) => iterator(args.positional.flatMap((a) => interp.toArray(a, site)))),
     product: fn('itertools.product', (args, site) => {
       const repeat = args.keywords.get('repeat');
       let pools = args.positional.map((a) => interp.toArray(a, site));
@@ -311,11 +307,7 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
 }
 
 function abcMembers(interp: Interpreter): Record<string, Value> {
-  const listCls = interp.builtins.get('list') as ClassValue;
-  const tupleCls = interp.builtins.get('tuple') as ClassValue;
-  const dictCls = interp.builtins.get('dict') as ClassValue;
   const seq = (v: Value) => v.kind === 'list' || v.kind === 'tuple' || v.kind === 'str' || v.kind === 'range';
-  void listCls; void tupleCls; void dictCls;
   return {
     Sequence: makeClass('Sequence', [interp.objectClass], { instanceCheck: seq }, 'collections.abc'),
     Iterable: makeClass('Iterable', [interp.objectClass], { instanceCheck: (v) => seq(v) || v.kind === 'dict' || v.kind === 'set' || v.kind === 'iterator' }, 'collections.abc'),
