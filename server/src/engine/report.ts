@@ -114,14 +114,37 @@ export interface Diagnostic {
   pattern?: number[][];
 }
 
+/** An installed library the analysis read (`import torchvision` resolved to its folder). */
+export interface LibraryInfo {
+  /** The top-level package name, `torchvision`. */
+  name: string;
+  /** From the package's `version.py` / `__version__`, or its `*.dist-info` / `*.egg-info`; null when neither says. */
+  version: string | null;
+  /** The package's folder (or the module file for a single-file module). */
+  path: string;
+}
+
 export interface FileReport {
   file: string;
   models: ModelReport[];
   diagnostics: Diagnostic[];
+  /** Installed libraries (modules found on `environment` or `extra` search-path entries) the analysis read. */
+  libraries?: LibraryInfo[];
 }
 
 /** What the engine needs from its caller to follow imports: the text of a file, or null. */
 export type ReadFile = (path: string) => string | null;
+
+/** One folder of the module search path (Python's `sys.path`), in search order. */
+export interface SearchPathEntry {
+  path: string;
+  /** `project`: the user's own code (workspace folders, project root, current directory);
+   *  `extra`: named by the user (`--python-path`, `PYTHONPATH`, `convlens.python.extraPaths`,
+   *  `python.analysis.extraPaths`); `environment`: an installed environment's site-packages. */
+  kind: 'project' | 'extra' | 'environment';
+  /** Why it is on the path, for messages: `--python-path`, `PYTHONPATH`, `.venv/pyvenv.cfg`, `Debian dist-packages`, … */
+  source: string;
+}
 
 export interface AnalyzeOptions {
   /** Path of the file (used for messages, locations and resolving imports). */
@@ -143,4 +166,11 @@ export interface AnalyzeOptions {
   /** Input shapes for models whose file says nothing (no directive, no `__main__` call); used
    *  instead of inferring from the first layer (the editor's `convlens.defaultInputShape`). */
   defaultInputs?: number[][];
+  /** Where absolute imports are looked for after the importing file's own folder (Python's
+   *  `sys.path`, found by the caller from files and settings: see server/src/pythonEnvironment). */
+  searchPaths?: SearchPathEntry[];
+  /** Whether a path is a folder (namespace packages, PEP 420, have no `__init__.py` to read). */
+  isDirectory?: (path: string) => boolean;
+  /** Names in a folder, or null (a library's version from its `*.dist-info` folder). */
+  listDirectory?: (path: string) => string[] | null;
 }
