@@ -1,0 +1,61 @@
+// The engine's file access (AnalyzeOptions.readFile, isDirectory, listDirectory) backed by node:fs.
+// The engine is pure and never touches the disk itself; the CLI and the language server hand it
+// these. Following imports must never hang or crash the analysis: readFile reads regular files
+// only (a FIFO or a device named like a module would block or never end), and every failure is
+// "nothing there" (null / false) rather than an exception.
+
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+
+export interface FileAccess {
+  /** The UTF-8 text of a regular file, or null (missing, a folder, a FIFO, a device, unreadable). */
+  readFile(path: string): string | null;
+  /** Whether the path is a folder (following symbolic links). */
+  isDirectory(path: string): boolean;
+  /** The names in a folder, or null when it cannot be listed. */
+  listDirectory(path: string): string[] | null;
+}
+
+/** O_NONBLOCK: opening a FIFO for reading must not wait for a writer (absent on Windows). */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+function readRegularFile(path: string): string | null {
+  let fd: number | undefined;
+  try {
+    // Checked before opening (no open at all of a device or FIFO) and again on the open file
+    // (the path may have been replaced in between).
+    if (!statSync(path, { throwIfNoEntry: false })?.isFile()) return null;
+    fd = openSync(path, OPEN_FLAGS);
+    if (!fstatSync(fd).isFile()) return null;
+    return readFileSync(fd, 'utf8');
+  } catch {
+    return null;
+  } finally {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        // Nothing to do: the text, if any, is already read.
+      }
+    }
+  }
+}
+
+export function nodeFileAccess(): FileAccess {
+  return {
+    readFile: readRegularFile,
+    isDirectory: (path) => {
+      try {
+        return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+      } catch {
+        return false;
+      }
+    },
+    listDirectory: (path) => {
+      try {
+        return readdirSync(path);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
