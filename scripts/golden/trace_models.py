@@ -489,12 +489,63 @@ def run_torchvision(only):
 
 
 # --------------------------------------------------------------------------------------------
+# (d) library: tinytimm, our own timm-style package installed in a test site-packages, and the
+#     project files that build models from it (test/fixtures/libraries/). Kept separate from the
+#     other sources on purpose.
+
+LIBRARY_ROOT = REPO / "test" / "fixtures" / "libraries"
+LIBRARY_DIRECTIVE = re.compile(r"#\s*convlens:\s*model=(?P<expr>.*?)\s+input=\(?(?P<shape>[\d,\s]+)\)?\s*$")
+
+
+def library_models(path):
+    """(expr, input shape) of every `# convlens: model=EXPR input=SHAPE` comment of a project file."""
+    found = []
+    for line in path.read_text().splitlines():
+        m = LIBRARY_DIRECTIVE.search(line)
+        if m:
+            found.append((m.group("expr"), [int(x) for x in m.group("shape").split(",") if x.strip()]))
+    return found
+
+
+def run_library(only):
+    site = LIBRARY_ROOT / "site-packages"
+    project = LIBRARY_ROOT / "project"
+    sys.path.insert(0, str(site))
+    # Loading weights changes no shape: tinytimm's `pretrained=True` reads an empty state dict
+    # (load_state_dict(..., strict=False)) instead of downloading anything.
+    download = torch.hub.load_state_dict_from_url
+    torch.hub.load_state_dict_from_url = lambda *args, **kwargs: {}
+    try:
+        import tinytimm
+        library = {"name": "tinytimm", "version": tinytimm.__version__,
+                   "path": Path(tinytimm.__file__).resolve().parent.relative_to(REPO).as_posix()}
+        for path in sorted(project.glob("*.py")):
+            module = load_module(path, "libfix_" + path.stem)
+            for expr, shape in library_models(path):
+                name = f"libfix_{path.stem}_{slug(expr)}"
+                if only and only not in name:
+                    continue
+                model = eval(expr, vars(module))
+                golden = trace(model, [shape], [(project, "test/fixtures/libraries/project/"), (site, "")])
+                golden.update({
+                    "generator": generator_stamp(),
+                    "source": {"kind": "library", "file": path.relative_to(REPO).as_posix(), "expr": expr,
+                               "library": library},
+                })
+                write_golden(OUT_DIR / f"{name}.json", golden)
+                print(f"{name}: input={shape} params={golden['params']} macs={golden['macs']} out={golden['outputs']}")
+    finally:
+        torch.hub.load_state_dict_from_url = download
+        sys.path.remove(str(site))
+
+
+# --------------------------------------------------------------------------------------------
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fixtures", type=Path, default=REPO.parent / "shared" / "fixtures")
     parser.add_argument("--only", default="", help="only goldens whose file name contains this")
-    parser.add_argument("--skip", default="", help="comma list of parts to skip: fixtures,examples,styles,torchvision,functions")
+    parser.add_argument("--skip", default="", help="comma list of parts to skip: fixtures,examples,styles,torchvision,library,functions")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     torch.manual_seed(0)
@@ -516,6 +567,8 @@ def main():
         run_examples(args.only, "test/fixtures/styles", "style")
     if "torchvision" not in skip:
         run_torchvision(args.only)
+    if "library" not in skip:
+        run_library(args.only)
     if "functions" not in skip and (not args.only or args.only in "functions"):
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         import function_cases
