@@ -2,8 +2,11 @@
 // Whatever goes wrong, the user gets one line on stderr and an exit status, never a stack trace.
 
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { analyzeFile } from './engine/analyze';
-import type { Diagnostic, FileReport } from './engine/report';
+import type { Diagnostic, FileReport, SearchPathEntry } from './engine/report';
+import { nodeFileAccess } from './pythonEnvironment/fileAccess';
+import { describeMissingFolder, discoverSearchPath } from './pythonEnvironment/searchPath';
 import { type AnalyzeCommand, type FailOn, USAGE, UsageError, parseCommandLine } from './cliArgs';
 import { formatReport } from './format/index';
 import packageJson from '../../package.json';
@@ -31,15 +34,6 @@ function readSource(file: string): string {
   }
 }
 
-/** What the engine uses to follow imports: the text, or null when there is none to read. */
-function readFileOrNull(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
 const RANK: Record<Diagnostic['severity'], number> = { hint: 0, info: 1, warning: 2, error: 3 };
 
 function meetsFailOn(diagnostics: readonly Diagnostic[], failOn: FailOn | undefined): boolean {
@@ -62,18 +56,64 @@ function useColor(): boolean {
   return Boolean(process.stdout.isTTY) && process.env.NO_COLOR === undefined;
 }
 
+function warn(message: string): void {
+  process.stderr.write(`convlens: warning: ${message}\n`);
+}
+
+/** Python's sys.path for this file, found from files (the project, --python-path, PYTHONPATH, the
+ *  environments); a --python-path that names no folder is said once on stderr, then left out. */
+function searchPathFor(command: AnalyzeCommand): SearchPathEntry[] {
+  for (const folder of command.pythonPaths) {
+    const problem = describeMissingFolder(resolve(folder));
+    if (problem) warn(`--python-path '${folder}': ${problem}; ignored`);
+  }
+  return discoverSearchPath({
+    file: resolve(command.file),
+    cwd: process.cwd(),
+    extraPaths: command.pythonPaths.map((path) => ({ path, source: '--python-path' })),
+    env: process.env,
+  });
+}
+
+function column(text: string, width: number): string {
+  return text.length >= width ? `${text} ` : text.padEnd(width);
+}
+
+function describeSearchPath(entries: readonly SearchPathEntry[]): string {
+  const lines = ['Module search path (after the file\'s own folder):'];
+  if (entries.length === 0) lines.push('  (none)');
+  const width = Math.max(0, ...entries.map((e) => e.path.length)) + 2;
+  for (const e of entries) lines.push(`  ${column(e.kind, 13)}${column(e.path, width)}${e.source}`);
+  return lines.join('\n') + '\n';
+}
+
+function describeLibraries(report: FileReport): string {
+  const libraries = report.libraries ?? [];
+  if (libraries.length === 0) return 'Libraries read: none\n';
+  const lines = ['Libraries read:'];
+  for (const l of libraries) lines.push(`  ${l.name} ${l.version ?? '(version unknown)'}  ${l.path}`);
+  return lines.join('\n') + '\n';
+}
+
 function analyze(command: AnalyzeCommand): { output: string; status: number } {
   const text = readSource(command.file);
+  const access = nodeFileAccess();
+  const searchPaths = searchPathFor(command);
+  if (command.verbose) process.stderr.write(describeSearchPath(searchPaths));
   const report = analyzeFile({
     file: command.file,
     text,
-    readFile: readFileOrNull,
+    readFile: access.readFile,
+    searchPaths,
+    isDirectory: access.isDirectory,
+    listDirectory: access.listDirectory,
     model: command.model,
     inputs: command.inputs,
     defaultImageSize: command.imageSize,
     // A command line waits for complete results; the step budget still bounds endless loops.
     timeLimitMs: 30_000,
   });
+  if (command.verbose) process.stderr.write(describeLibraries(report));
   checkModelEvaluated(command, report);
   const output = formatReport(report, command.format, { color: useColor(), toolVersion: packageJson.version });
   return { output, status: meetsFailOn(report.diagnostics, command.failOn) ? EXIT_FAIL_ON : EXIT_ANALYSED };

@@ -17,6 +17,10 @@ export interface AnalyzeCommand {
   format: FormatName;
   failOn?: FailOn;
   imageSize?: number;
+  /** `--python-path DIR`, in the order given (folders searched for imports after the project's). */
+  pythonPaths: string[];
+  /** `--verbose`: the module search path and the libraries read, on stderr. */
+  verbose: boolean;
 }
 
 export type Command = { kind: 'help' } | { kind: 'version' } | AnalyzeCommand;
@@ -35,8 +39,18 @@ Options:
       --fail-on LEVEL     exit with status 1 when a diagnostic is at least this severe:
                           warning or error
       --image-size N      spatial size used when the input is inferred (default 224)
+      --python-path DIR   also look for imported modules in DIR (repeatable; after the
+                          project root and the current directory, before PYTHONPATH and
+                          the installed environments: venv, conda, user and system site)
+  -v, --verbose           print on stderr where imports are looked for and which
+                          installed libraries (name, version, folder) the analysis read
   -h, --help              show this help
   -V, --version           show the version
+
+Imports are followed without running Python: the file's folder, the project root (nearest
+folder with pyproject.toml, setup.py, setup.cfg or .git), the current directory, --python-path,
+PYTHONPATH, then $VIRTUAL_ENV, $CONDA_PREFIX, .venv/venv/env in the project, the user site
+(~/.local/lib/python3.*/site-packages) and the system's site- and dist-packages.
 
 Exit status: 0 analysed, 1 analysed and --fail-on met, 2 could not analyse.
 `;
@@ -61,6 +75,8 @@ const OPTIONS: Record<string, OptionSpec> = {
   format: { names: ['--format', '-f'], takesValue: true },
   failOn: { names: ['--fail-on'], takesValue: true },
   imageSize: { names: ['--image-size'], takesValue: true },
+  pythonPath: { names: ['--python-path'], takesValue: true },
+  verbose: { names: ['--verbose', '-v'], takesValue: false },
   help: { names: ['--help', '-h'], takesValue: false },
   version: { names: ['--version', '-V'], takesValue: false },
 };
@@ -111,7 +127,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (rest.length > 1) throw new UsageError(`one FILE at a time (got ${rest.length}: ${rest.join(' ')})`);
 
   const last = (key: string): string | undefined => values[key]?.[values[key].length - 1];
-  const result: AnalyzeCommand = { kind: 'analyze', file: rest[0], format: 'table' };
+  const result: AnalyzeCommand = { kind: 'analyze', file: rest[0], format: 'table', pythonPaths: [], verbose: flags.has('verbose') };
 
   const model = last('model');
   if (model !== undefined) {
@@ -136,6 +152,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
       throw new UsageError(`bad --image-size '${imageSize}' (a positive integer, e.g. 224)`);
     }
     result.imageSize = Number(imageSize);
+  }
+  for (const folder of values.pythonPath ?? []) {
+    if (folder.trim() === '') throw new UsageError('--python-path needs a folder, e.g. --python-path src');
+    result.pythonPaths.push(folder);
   }
   return result;
 }

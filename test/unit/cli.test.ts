@@ -2,11 +2,12 @@
 // which `npm test` runs first), spawned as a process. Expected numbers come from the fixtures'
 // reference analyses and torchvision's published counts, not from the CLI's own output.
 
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseCommandLine, parseShapes, UsageError } from '../../server/src/cliArgs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -24,8 +25,15 @@ interface Run {
 }
 
 function cli(...args: string[]): Run {
-  const env = { ...process.env };
+  return cliWith({}, ...args);
+}
+
+/** The CLI with extra environment variables (undefined: removed). PYTHONPATH is cleared unless
+ *  given: the caller's own must not change what the tests see. */
+function cliWith(extraEnv: Record<string, string | undefined>, ...args: string[]): Run {
+  const env: Record<string, string | undefined> = { ...process.env, PYTHONPATH: undefined, ...extraEnv };
   delete env.FORCE_COLOR;
+  for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -87,11 +95,15 @@ describe('argument parsing', () => {
   test('options, with values after a space or an equals sign, and repeated inputs', () => {
     assert.deepEqual(
       parseCommandLine(['analyze', 'm.py', '--model=resnet50()', '-i', '1,3,8,8', '--input', '1,3,4,4', '-f', 'json', '--fail-on', 'error', '--image-size=64']),
-      { kind: 'analyze', file: 'm.py', model: 'resnet50()', inputs: [[1, 3, 8, 8], [1, 3, 4, 4]], format: 'json', failOn: 'error', imageSize: 64 },
+      { kind: 'analyze', file: 'm.py', model: 'resnet50()', inputs: [[1, 3, 8, 8], [1, 3, 4, 4]], format: 'json', failOn: 'error', imageSize: 64, pythonPaths: [], verbose: false },
     );
-    assert.deepEqual(parseCommandLine(['analyze', 'm.py']), { kind: 'analyze', file: 'm.py', format: 'table' });
+    assert.deepEqual(parseCommandLine(['analyze', 'm.py']), { kind: 'analyze', file: 'm.py', format: 'table', pythonPaths: [], verbose: false });
+    assert.deepEqual(
+      parseCommandLine(['analyze', 'm.py', '--python-path', 'src', '--verbose', '--python-path=/opt/libs', '-v']),
+      { kind: 'analyze', file: 'm.py', format: 'table', pythonPaths: ['src', '/opt/libs'], verbose: true },
+    );
     assert.deepEqual(parseCommandLine(['analyze', 'm.py', '--help']), { kind: 'help' });
-    for (const bad of [[], ['analyse', 'm.py'], ['analyze'], ['analyze', 'a.py', 'b.py'], ['analyze', 'm.py', '--fail-on', 'info'], ['analyze', 'm.py', '--image-size', '0'], ['analyze', 'm.py', '--model']]) {
+    for (const bad of [[], ['analyse', 'm.py'], ['analyze'], ['analyze', 'a.py', 'b.py'], ['analyze', 'm.py', '--fail-on', 'info'], ['analyze', 'm.py', '--image-size', '0'], ['analyze', 'm.py', '--model'], ['analyze', 'm.py', '--python-path'], ['analyze', 'm.py', '--python-path='], ['analyze', 'm.py', '--verbose=yes']]) {
       assert.throws(() => parseCommandLine(bad), UsageError, bad.join(' '));
     }
   });
@@ -102,7 +114,7 @@ describe('convlens command', () => {
     const help = cli('--help');
     assert.equal(help.status, 0);
     assert.match(help.stdout, /Usage: convlens analyze FILE/);
-    for (const option of ['--model', '--input', '--format', '--fail-on', '--image-size']) assert.ok(help.stdout.includes(option), option);
+    for (const option of ['--model', '--input', '--format', '--fail-on', '--image-size', '--python-path', '--verbose', 'PYTHONPATH']) assert.ok(help.stdout.includes(option), option);
     const version = cli('--version');
     assert.equal(version.status, 0);
     assert.equal(version.stdout.trim(), JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);
@@ -125,8 +137,9 @@ describe('convlens command', () => {
     const r = cli('analyze', RESNET, '--model', 'resnet18()', '--input', '1,3,224,224', '--format', 'json');
     assert.equal(r.status, 0, r.stderr);
     const report = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(report).sort(), ['diagnostics', 'file', 'models']);
+    assert.deepEqual(Object.keys(report).sort(), ['diagnostics', 'file', 'libraries', 'models']);
     assert.equal(report.file, RESNET);
+    assert.deepEqual(report.libraries, []); // torch is modelled, not read from an installation
     assert.equal(report.models.length, 1);
     const model = report.models[0];
     const want = expected('resnet_resnet18.json');
@@ -230,5 +243,148 @@ describe('convlens command', () => {
     assert.equal(r.status, 0, r.stderr);
     const names = JSON.parse(r.stdout).models.map((m: { name: string }) => m.name).sort();
     assert.deepEqual(names, ['Decoder()', 'ResizeConvDecoder()']);
+  });
+});
+
+describe('imports through the module search path', () => {
+  // A user's own package outside the model's folder, found only through --python-path or PYTHONPATH.
+  let T = '';
+  let LIB = '';
+  let MODEL = '';
+  const BLOCK_PARAMS = 3 * 16 * 3 * 3 + 16 + (16 * 16 * 3 * 3 + 16); // two 3×3 convolutions with bias
+
+  before(() => {
+    T = realpathSync(mkdtempSync(join(tmpdir(), 'convlens-cli-imports-')));
+    LIB = join(T, 'lib');
+    MODEL = join(T, 'app', 'model.py');
+    const write = (path: string, text: string) => {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, text);
+    };
+    write(
+      join(LIB, 'mypkg', '__init__.py'),
+      [
+        '__version__ = "1.2.3"',
+        'from .blocks import conv_block',
+        '',
+      ].join('\n'),
+    );
+    write(
+      join(LIB, 'mypkg', 'blocks.py'),
+      [
+        'import torch.nn as nn',
+        '',
+        'def conv_block(cin, cout, stride=1):',
+        '    return nn.Sequential(',
+        '        nn.Conv2d(cin, cout, 3, stride=stride, padding=1),',
+        '        nn.ReLU(inplace=True),',
+        '        nn.Conv2d(cout, cout, 3, padding=1),',
+        '    )',
+        '',
+      ].join('\n'),
+    );
+    write(
+      MODEL,
+      [
+        'import torch.nn as nn',
+        'from mypkg import conv_block',
+        '',
+        'class Net(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.body = conv_block(3, 16, stride=2)',
+        '',
+        '    def forward(self, x):',
+        '        return self.body(x)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  after(() => {
+    rmSync(T, { recursive: true, force: true });
+  });
+
+  const ARGS = () => ['analyze', MODEL, '--model', 'Net()', '--input', '1,3,32,32', '--format', 'json'];
+
+  function assertResolved(r: Run): void {
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    const model = report.models[0];
+    assert.equal(model.incomplete, false, JSON.stringify(report.diagnostics));
+    assert.deepEqual(
+      model.layers.filter((l: { kind: string }) => l.kind === 'module').map((l: { path: string; op: string; out: number[][] }) => [l.path, l.op, l.out[0]]),
+      [
+        ['body.0', 'Conv2d', [1, 16, 16, 16]],
+        ['body.1', 'ReLU', [1, 16, 16, 16]],
+        ['body.2', 'Conv2d', [1, 16, 16, 16]],
+      ],
+    );
+    assert.equal(model.params, BLOCK_PARAMS);
+    assert.deepEqual(report.libraries, [{ name: 'mypkg', version: '1.2.3', path: join(LIB, 'mypkg') }]);
+  }
+
+  test('--python-path DIR: a package outside the file\'s folder is followed', () => {
+    assertResolved(cli(...ARGS(), '--python-path', LIB));
+    assertResolved(cli(...ARGS(), `--python-path=${relative(ROOT, LIB)}`)); // relative to the cwd
+  });
+
+  test('PYTHONPATH is honoured like --python-path', () => {
+    assertResolved(cliWith({ PYTHONPATH: `${join(T, 'nothing-here')}:${LIB}` }, ...ARGS()));
+  });
+
+  test('without the path the import is not found, and the model says it is incomplete', () => {
+    const r = cli(...ARGS());
+    assert.equal(r.status, 0, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.deepEqual(report.models.map((m: { incomplete: boolean; params: number }) => [m.incomplete, m.params]), [[true, 0]]);
+    assert.deepEqual(report.libraries, []);
+    assert.ok(report.diagnostics.some((d: { line: number; message: string }) => d.line === 2 && d.message.includes('mypkg')), r.stdout);
+  });
+
+  test('--verbose: the search path with kinds and sources on stderr, before the analysis', () => {
+    const extra = join(T, 'pp');
+    mkdirSync(extra, { recursive: true });
+    const r = cliWith({ PYTHONPATH: extra }, 'analyze', MODEL, '--model', 'Net()', '--input', '1,3,32,32', '--python-path', LIB, '--verbose');
+    const lines = r.stderr.split('\n');
+    const header = lines.indexOf('Module search path (after the file\'s own folder):');
+    assert.ok(header >= 0, r.stderr);
+    const after = lines.slice(header + 1);
+    const end = after.findIndex((l) => !l.startsWith('  '));
+    const entries = after.slice(0, end).map((l) => l.trim().split(/\s+/));
+    assert.equal(after[end], 'Libraries read:', 'the libraries come after the search path');
+    // The temp folder has no project marker above it: the cwd is the project root, then the extras
+    // in the order given, then whatever environments this machine has.
+    assert.deepEqual(entries.slice(0, 3), [
+      ['project', ROOT, 'current', 'directory'],
+      ['extra', LIB, '--python-path'],
+      ['extra', extra, 'PYTHONPATH'],
+    ]);
+    assert.ok(entries.slice(3).every((e) => e[0] === 'environment'), r.stderr);
+    assert.ok(r.stdout.includes('Net()'), 'the report still goes to stdout');
+    assert.doesNotMatch(r.stdout, /Module search path/);
+  });
+
+  test('--verbose: the libraries the analysis read, after it; the table names them too', () => {
+    const r = cli('analyze', MODEL, '--model', 'Net()', '--input', '1,3,32,32', '--python-path', LIB, '--verbose');
+    assert.equal(r.status, 0, r.stderr);
+    const tail = r.stderr.slice(r.stderr.indexOf('Libraries read:'));
+    assert.equal(tail, `Libraries read:\n  mypkg 1.2.3  ${join(LIB, 'mypkg')}\n`, r.stderr);
+    assert.ok(r.stdout.split('\n').includes(`Libraries: mypkg 1.2.3 (${join(LIB, 'mypkg')})`), r.stdout);
+    const none = cli('analyze', RESNET, '--model', 'resnet18()', '--verbose');
+    assert.equal(none.status, 0, none.stderr);
+    assert.ok(none.stderr.endsWith('Libraries read: none\n'), none.stderr);
+    assert.doesNotMatch(none.stdout, /^Libraries:/m);
+  });
+
+  test('a --python-path that is not a folder: one warning on stderr, the analysis goes on', () => {
+    const r = cli('analyze', RESNET, '--model', 'resnet18()', '--python-path', 'no/such/dir', '--python-path', 'package.json', '--format', 'json');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(
+      r.stderr,
+      "convlens: warning: --python-path 'no/such/dir': no such folder; ignored\n" +
+        "convlens: warning: --python-path 'package.json': not a folder; ignored\n",
+    );
+    assert.equal(JSON.parse(r.stdout).models[0].params, 11689512);
   });
 });

@@ -3,7 +3,7 @@
 // location chains into the innermost {file, line}, and leaves out what only the editor needs
 // (per-expression values for inlay hints).
 
-import type { Diagnostic, FileReport, LayerReport, ModelReport, SourceLocation } from '../engine/report';
+import type { Diagnostic, FileReport, LayerReport, LibraryInfo, ModelReport, SourceLocation } from '../engine/report';
 
 export interface JsonLocation {
   file: string;
@@ -70,6 +70,8 @@ export interface JsonFileReport {
   file: string;
   models: JsonModel[];
   diagnostics: JsonDiagnostic[];
+  /** Installed libraries the analysis read: `{name, version, path}`, empty when none. */
+  libraries: LibraryInfo[];
 }
 
 function location(loc: SourceLocation | null | undefined): JsonLocation | null {
@@ -137,6 +139,7 @@ export function toJsonReport(report: FileReport): JsonFileReport {
     file: report.file,
     models: report.models.map(modelToJson),
     diagnostics: report.diagnostics.map(diagnosticToJson),
+    libraries: (report.libraries ?? []).map((l) => ({ name: l.name, version: l.version, path: l.path })),
   };
 }
 

@@ -94,6 +94,9 @@ export function formatTable(report: FileReport, options: TableOptions = {}): str
     if (lines.length) lines.push('');
     lines.push(...formatModel(model, paint));
   }
+  if (report.libraries?.length) {
+    lines.push('', `Libraries: ${report.libraries.map((l) => `${l.name}${l.version ? ` ${l.version}` : ''} (${l.path})`).join(', ')}`);
+  }
   if (report.diagnostics.length) {
     lines.push('', paint('bold', `Diagnostics (${report.diagnostics.length})`));
     for (const d of sortDiagnostics(report.diagnostics)) lines.push(formatDiagnostic(d, paint));
