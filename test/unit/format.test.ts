@@ -215,7 +215,7 @@ describe('json', () => {
   const parsed = JSON.parse(formatJson(REPORT));
 
   test('top level and model fields of the contract', () => {
-    assert.deepEqual(Object.keys(parsed), ['file', 'models', 'diagnostics']);
+    assert.deepEqual(Object.keys(parsed), ['file', 'models', 'diagnostics', 'libraries']);
     assert.equal(parsed.file, FILE);
     const m = parsed.models[0];
     assert.equal(m.name, MODEL.name);

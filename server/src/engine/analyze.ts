@@ -75,6 +75,9 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     stepBudget: options.stepBudget ?? DEFAULT_BUDGET,
     timeLimitMs: options.timeLimitMs,
     isCancelled: options.isCancelled,
+    searchPaths: options.searchPaths,
+    isDirectory: options.isDirectory,
+    listDirectory: options.listDirectory,
   });
   installBuiltins(interp);
   const torch = installTorch(interp);
@@ -116,9 +119,12 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
       report.models.push(emptyModel(candidate));
       continue;
     }
-    report.models.push(runModel(torch, candidate, inputChoice.shapes, inputChoice.source, addDiagnostic));
+    report.models.push(runModel(interp, torch, candidate, inputChoice.shapes, inputChoice.source, addDiagnostic));
   }
   setModel(undefined);
+  // An import of the user's code that found no file: whatever the model took from it is unknown.
+  if (interp.missingImports.length) for (const m of report.models) m.incomplete = true;
+  report.libraries = interp.resolver.listLibraries();
 }
 
 function moduleNameOf(path: string): string {
@@ -437,8 +443,9 @@ function emptyModel(c: Candidate): ModelReport {
   };
 }
 
-function runModel(torch: TorchEnvironment, c: Candidate, shapes: number[][], source: ModelReport['inputSource'], addDiagnostic: AddDiagnostic): ModelReport {
+function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, shapes: number[][], source: ModelReport['inputSource'], addDiagnostic: AddDiagnostic): ModelReport {
   const recorder = new Recorder();
+  const problemsBefore = interp.toleratedErrors;
   const paths = modulePaths(c.instance);
   let incomplete = false;
   let outputs: Tensor[] = [];
@@ -466,6 +473,8 @@ function runModel(torch: TorchEnvironment, c: Candidate, shapes: number[][], sou
   });
   const layers = recorder.layers.map((r, i) => layerReport(r, paths, firstCalls.has(i)));
   if (layers.some((l) => l.out.length === 0)) incomplete = true;
+  // A statement of forward that failed and was skipped (a loop over something unknown, say).
+  if (interp.toleratedErrors > problemsBefore) incomplete = true;
   if (c.constructionProblems > 0) {
     incomplete = true;
     addDiagnostic('warning', 'unknown', `${c.name}: ${c.constructionProblems} statement${c.constructionProblems === 1 ? '' : 's'} could not be analysed while the model was built, so layers may be missing (see the hints)`, c.instance.cls.site);

@@ -164,6 +164,9 @@ def bare_star(a, *, b, c=3):
 def varargs_only(*args, **kwargs):
     yield
     yield args
+    yield args, kwargs
+    sent = yield (1, 2)
+    yield from zip(args, args)
 
 
 async def coroutine(x):

@@ -8,7 +8,7 @@ for what Python code means. Regenerate after editing constructs.py:
         > test/unit/parse-golden/constructs.ast.json
 
 Offsets are UTF-16 code units from the start of the file, like JavaScript string indices.
-ConvLens keeps less than CPython in a few places, mirrored here: await/yield and complex
+ConvLens keeps less than CPython in a few places, mirrored here: await and complex
 numbers are ErrorExpr (compared by kind and span), match statements are ErrorStmt, bytes
 literals keep their text as written.
 """
@@ -80,7 +80,9 @@ class Conv:
         if k is ast.DictComp: return self.span(n, {'kind':'DictComp','key':self.e(n.key),'value':self.e(n.value),'generators':self.gens(n.generators)})
         if k is ast.Starred: return self.span(n, {'kind':'Starred','value':self.e(n.value)})
         if k is ast.NamedExpr: return self.span(n, {'kind':'Named','target':self.e(n.target),'value':self.e(n.value)})
-        if k in (ast.Await, ast.Yield, ast.YieldFrom): return self.span(n, {'kind':'ErrorExpr'})
+        if k is ast.Yield: return self.span(n, {'kind':'Yield','value':self.e(n.value),'delegates':False})
+        if k is ast.YieldFrom: return self.span(n, {'kind':'Yield','value':self.e(n.value),'delegates':True})
+        if k is ast.Await: return self.span(n, {'kind':'ErrorExpr'})
         if k is ast.FormattedValue: raise Exception('bare FormattedValue')
         raise Exception('unknown expr ' + k.__name__)
 

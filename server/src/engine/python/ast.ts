@@ -34,6 +34,7 @@ export type Expr =
   | StarredExpr
   | NamedExpr
   | EllipsisExpr
+  | YieldExpr
   | ErrorExpr;
 
 export interface NameExpr extends Span { kind: 'Name'; id: string }
@@ -88,6 +89,8 @@ export interface StarredExpr extends Span { kind: 'Starred'; value: Expr }
 /** `(name := value)` */
 export interface NamedExpr extends Span { kind: 'Named'; target: NameExpr; value: Expr }
 export interface EllipsisExpr extends Span { kind: 'Ellipsis' }
+/** `yield x`, `yield` (value null), `yield from it` (`delegates: true`). */
+export interface YieldExpr extends Span { kind: 'Yield'; value: Expr | null; delegates: boolean }
 /** Something the parser could not make sense of (half-typed code); evaluates to Unknown. */
 export interface ErrorExpr extends Span { kind: 'ErrorExpr'; message: string }
 

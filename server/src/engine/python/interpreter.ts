@@ -6,6 +6,8 @@ import type * as ast from './ast';
 import { parsePythonIncremental } from './parse';
 import type { Tree } from '@lezer/common';
 import { LineIndex } from './lineIndex';
+import { COMPILED_LIBRARIES, ModuleResolver, type ModuleLocation } from './moduleResolver';
+import type { SearchPathEntry } from '../report';
 import {
   binaryOnValues, formatSpec, MAX_SEQUENCE, orderValues, PyTypeError, valuesEqual,
 } from './operators';
@@ -82,6 +84,10 @@ export interface InterpreterOptions {
   timeLimitMs?: number;
   isCancelled?: () => boolean;
   maxDepth?: number;
+  /** Where absolute imports are looked for after the importer's folder (Python's `sys.path`). */
+  searchPaths?: SearchPathEntry[];
+  isDirectory?: (path: string) => boolean;
+  listDirectory?: (path: string) => string[] | null;
 }
 
 export class Interpreter {
@@ -102,8 +108,10 @@ export class Interpreter {
   objectClass!: ClassValue;
 
   private readonly deadline: number;
+  readonly resolver: ModuleResolver;
 
   constructor(readonly options: InterpreterOptions) {
+    this.resolver = new ModuleResolver(options, options.searchPaths ?? []);
     this.budget = options.stepBudget;
     this.deadline = performance.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
     this.maxDepth = options.maxDepth ?? 120;
@@ -172,9 +180,11 @@ export class Interpreter {
   }
 
   /** Execute a file as a module. Top-level statements that fail are reported and skipped. */
-  runFile(path: string, text: string, moduleName: string, asMain: boolean, tree?: ast.PyModule): ModuleObjectValue {
+  runFile(path: string, text: string, moduleName: string, asMain: boolean, tree?: ast.PyModule, into?: ModuleObjectValue): ModuleObjectValue {
     const { file, module: parsedTree } = parsedFile(path, text);
-    const module: ModuleObjectValue = { kind: 'pymodule', id: newId(), name: moduleName, attrs: new Map(), file };
+    const module: ModuleObjectValue = into ?? { kind: 'pymodule', id: newId(), name: moduleName, attrs: new Map(), file };
+    module.file = file;
+    if (path.endsWith('/__init__.py')) module.packagePath ??= [dirname(path)];
     this.fileModules.set(path, module);
     const scope: Scope = { vars: module.attrs, parent: null, globals: undefined as unknown as Scope, file };
     (scope as { globals: Scope }).globals = scope;
@@ -209,23 +219,83 @@ export class Interpreter {
     else this.options.diagnostics('hint', 'unknown', `${e.excType}: ${e.pyMessage}`, site);
   }
 
-  /** Resolve `import a.b` / `from ..x import y` to a module value. */
+  /** Resolve `import a.b` / `from ..x import y` to a module value; null when no file has it. */
   importModule(name: string, level: number, fromFile: SourceFile, site: Site | null, lazy = false): ModuleObjectValue | null {
     if (level === 0) {
       const nativeMod = this.options && this.lib.nativeModule(name);
       if (nativeMod) return nativeMod;
-    }
-    const path = this.resolveModulePath(name, level, fromFile.path);
-    if (path) return lazy && path.endsWith('__init__.py') ? this.lazyModule(path, name) : this.loadFile(path, name);
-    if (level === 0) {
       const top = name.split('.')[0]!;
-      if (this.lib.nativeModule(top)) {
-        // A submodule of a library we model but not this part of it.
-        return this.opaqueModule(name, `${name} is not modelled`);
-      }
+      // A submodule of a library modelled natively, but not this part of it.
+      if (this.lib.nativeModule(top)) return this.opaqueModule(name, `${name} is not modelled`);
+      if (COMPILED_LIBRARIES.has(top)) return this.opaqueModule(name, `${top} is a compiled library that ConvLens does not read`);
+      const chain = this.resolver.resolveAbsolute(name, fromFile.path);
+      if (!chain) return null;
+      this.resolver.noteLibrary(chain[0]!);
+      return this.moduleAt(chain[chain.length - 1]!, lazy);
     }
+    const location = this.resolveRelative(name, level, fromFile.path);
     void site;
-    return null;
+    return location ? this.moduleAt(location, lazy) : null;
+  }
+
+  /** `from ..x import y`: the package is found by folders, like the importer's own `__package__`. */
+  private resolveRelative(name: string, level: number, fromPath: string): ModuleLocation | null {
+    let base = dirname(fromPath);
+    for (let i = 1; i < level; i++) base = dirname(base);
+    const packageName = this.fileModules.get(fromPath)?.name ?? '';
+    let current: ModuleLocation = { name: packageName || base.split('/').pop()!, file: null, packagePath: [base], entry: null };
+    const init = joinPath(base, '__init__.py');
+    if (this.resolver.isFile(init)) current = { ...current, file: init };
+    if (!name) return current;
+    for (const part of name.split('.')) {
+      const next = this.resolver.findSub(current, part);
+      if (!next) return null;
+      current = next;
+    }
+    return current;
+  }
+
+  /** The module object for a resolved location: loaded, bound lazily (packages), or a namespace package. */
+  private moduleAt(location: ModuleLocation, lazy: boolean): ModuleObjectValue | null {
+    if (location.file === null) {
+      const key = `namespace:${location.packagePath!.join(':')}`;
+      let mod = this.fileModules.get(key);
+      if (!mod) {
+        mod = { kind: 'pymodule', id: newId(), name: location.name, attrs: new Map(), file: null, packagePath: location.packagePath! };
+        mod.attrs.set('__name__', str(location.name));
+        this.fileModules.set(key, mod);
+      }
+      return mod;
+    }
+    const mod = lazy && location.packagePath ? this.lazyModule(location.file, location.name) : this.loadFile(location.file, location.name);
+    if (mod && location.packagePath) mod.packagePath ??= location.packagePath;
+    return mod;
+  }
+
+  /** Imports that found no file, in files of the user's project: each is a warning and makes every
+   *  model of the analysis incomplete (whatever came from them is unknown). */
+  readonly missingImports: Site[] = [];
+
+  private reportMissingImport(name: string, level: number, fromFile: SourceFile, site: Site): void {
+    const label = '.'.repeat(level) + name;
+    if (this.isLibraryFile(fromFile.path) || level > 0) {
+      this.options.diagnostics('hint', 'unknown', `module '${label}' was not found`, site);
+      return;
+    }
+    this.missingImports.push(site);
+    const places = this.resolver.searchedFor(name, fromFile.path);
+    const shown = places.slice(0, 6).join(', ') + (places.length > 6 ? ` and ${places.length - 6} more` : '');
+    this.options.diagnostics(
+      'warning',
+      'unknown',
+      `module '${name}' was not found (looked in ${shown}); what comes from it is unknown. Add its folder with --python-path DIR or the setting convlens.python.extraPaths, or select the Python environment that has it installed`,
+      site,
+    );
+  }
+
+  /** Files of installed libraries: a missing import there concerns the library, not the user. */
+  private isLibraryFile(path: string): boolean {
+    return this.resolver.searchPaths.some((e) => e.kind !== 'project' && path.startsWith(`${e.path.replace(/\/+$/, '')}/`));
   }
 
   opaqueModule(name: string, reason: string): ModuleObjectValue {
@@ -241,28 +311,35 @@ export class Interpreter {
     if (cached) return cached;
     const mod: ModuleObjectValue = { kind: 'pymodule', id: newId(), name: moduleName, attrs: new Map(), file: null };
     this.lazy.set(mod, path);
+    this.fileModules.set(path, mod);
     return mod;
   }
 
   private readonly lazy = new Map<ModuleObjectValue, string>();
 
   /** Load a lazily bound module into its own object on first use. */
-  private force(mod: ModuleObjectValue): void {
+  force(mod: ModuleObjectValue): void {
     const path = this.lazy.get(mod);
     if (!path) return;
     this.lazy.delete(mod);
-    const loaded = this.loadFile(path, mod.name);
-    if (loaded) {
-      for (const [k, v] of loaded.attrs) if (!mod.attrs.has(k)) mod.attrs.set(k, v);
-      mod.file = loaded.file;
+    const text = this.resolver.read(path);
+    if (text === null) return;
+    this.loading.add(path);
+    try {
+      this.runFile(path, text, mod.name, false, undefined, mod);
+    } finally {
+      this.loading.delete(path);
     }
   }
 
   loadFile(path: string, moduleName: string): ModuleObjectValue | null {
     const cached = this.fileModules.get(path);
-    if (cached) return cached;
+    if (cached) {
+      if (this.lazy.has(cached)) this.force(cached);
+      return cached;
+    }
     if (this.loading.has(path)) return this.fileModules.get(path) ?? null;
-    const text = this.options.readFile(path);
+    const text = this.resolver.read(path);
     if (text === null) return null;
     this.loading.add(path);
     try {
@@ -272,45 +349,16 @@ export class Interpreter {
     }
   }
 
-  private resolveModulePath(name: string, level: number, fromPath: string): string | null {
-    const parts = name ? name.split('.') : [];
-    const dir = dirname(fromPath);
-    const candidates = (base: string): string[] => {
-      const stem = parts.length ? joinPath(base, ...parts) : base;
-      return parts.length ? [`${stem}.py`, joinPath(stem, '__init__.py')] : [joinPath(stem, '__init__.py')];
-    };
-    if (level > 0) {
-      let base = dir;
-      for (let i = 1; i < level; i++) base = dirname(base);
-      for (const c of candidates(base)) if (this.options.readFile(c) !== null) return c;
-      return null;
-    }
-    // Absolute: a sibling of the importing file (`from resnet import resnet50`), or a module of
-    // the package the file belongs to (`from torchvision.ops import misc` inside torchvision).
-    // Other installed libraries (PIL, numpy, ...) are not followed.
-    for (const c of candidates(dir)) if (this.options.readFile(c) !== null) return c;
-    const top = parts[0];
-    let base = dir;
-    for (let i = 0; i < 8 && top; i++) {
-      const up = dirname(base);
-      if (up === base) break;
-      if (base.slice(up.length + 1) === top && this.options.readFile(joinPath(base, '__init__.py')) !== null) {
-        for (const c of candidates(up)) if (this.options.readFile(c) !== null) return c;
-        return null;
-      }
-      base = up;
-    }
-    return null;
-  }
-
-  /** A submodule of a file package (`from . import misc`), if a file for it exists. */
-  submodule(pkg: ModuleObjectValue, name: string): ModuleObjectValue | null {
-    if (!pkg.file || !pkg.file.path.endsWith('__init__.py')) return null;
-    const base = joinPath(dirname(pkg.file.path), name);
-    for (const c of [`${base}.py`, joinPath(base, '__init__.py')]) {
-      if (this.options.readFile(c) !== null) return this.loadFile(c, `${pkg.name}.${name}`);
-    }
-    return null;
+  /** A submodule of a package (`from . import misc`, `pkg.sub` read as an attribute), if a file or folder has it. */
+  submodule(pkg: ModuleObjectValue, name: string, lazy = false): ModuleObjectValue | null {
+    const packagePath = pkg.packagePath ?? (pkg.file?.path.endsWith('__init__.py') ? [dirname(pkg.file.path)] : null);
+    if (!packagePath) return null;
+    const found = this.resolver.findSub({ name: pkg.name, file: null, packagePath, entry: null }, name);
+    if (!found) return null;
+    const sub = this.moduleAt(found, lazy);
+    // Python binds a package's submodule as its attribute once imported.
+    if (sub && !pkg.attrs.has(name)) pkg.attrs.set(name, sub);
+    return sub;
   }
 
   // ---------- statements ----------
@@ -451,8 +499,10 @@ export class Interpreter {
       }
       case 'Import': {
         for (const alias of stmt.names) {
-          const mod = this.importModule(alias.name, 0, scope.file, this.site(scope.file, alias), true);
+          const site = this.site(scope.file, alias);
+          const mod = this.importModule(alias.name, 0, scope.file, site, true);
           if (!mod) {
+            this.missingModule(alias.name, 0, scope.file, site);
             this.bindMissingModule(alias, scope);
             continue;
           }
@@ -528,6 +578,13 @@ export class Interpreter {
     }
   }
 
+  /** Inside `try`, Python's ModuleNotFoundError (an `except ImportError:` fallback handles it);
+   *  elsewhere a diagnostic, and the names it binds are unknown. */
+  private missingModule(name: string, level: number, fromFile: SourceFile, site: Site): void {
+    if (this.tryDepth > 0) this.raise('ModuleNotFoundError', `No module named '${'.'.repeat(level)}${name}'`, site);
+    this.reportMissingImport(name, level, fromFile, site);
+  }
+
   private bindMissingModule(alias: ast.ImportAlias, scope: Scope): void {
     const name = alias.asname ?? alias.name.split('.')[0]!;
     this.setName(name, this.opaqueModule(alias.name, `module '${alias.name}' is not available to the analysis`), scope);
@@ -535,10 +592,12 @@ export class Interpreter {
 
   private execImportFrom(stmt: ast.ImportFromStmt, scope: Scope): void {
     const site = this.site(scope.file, stmt);
-    const mod = this.importModule(stmt.module ?? '', stmt.level, scope.file, site);
+    const mod = this.importModule(stmt.module ?? '', stmt.level, scope.file, site, true);
     const label = '.'.repeat(stmt.level) + (stmt.module ?? '');
+    if (!mod) this.missingModule(stmt.module ?? '', stmt.level, scope.file, site);
     if (stmt.names === '*') {
       if (!mod) return;
+      this.force(mod);
       const all = mod.attrs.get('__all__');
       const names = all && (all.kind === 'list' || all.kind === 'tuple')
         ? all.items.filter((i) => i.kind === 'str').map((i) => (i as { value: string }).value)
@@ -555,12 +614,20 @@ export class Interpreter {
         this.setName(target, unknown(`module '${label}' is not available to the analysis`, site), scope);
         continue;
       }
-      let value = moduleMember(mod, alias.name);
+      // `from pkg import sub`, from outside a package not yet loaded, runs the submodule without
+      // pkg's `__init__` (which may import a whole library: torchvision's imports its datasets, io
+      // and transforms); the `__init__` runs when a name that is not a submodule is read from pkg.
+      // Submodules themselves always run: importing them fills registries (`from . import models`).
+      let value: Value | undefined = this.lazy.has(mod) ? this.submodule(mod, alias.name) ?? undefined : undefined;
+      if (value === undefined) {
+        this.force(mod);
+        value = moduleMember(mod, alias.name);
+      }
       if (value === undefined) {
         const sub = this.submodule(mod, alias.name) ?? (mod.file === null ? this.lib.nativeModule(`${mod.name}.${alias.name}`) : null);
         if (sub) value = sub;
       }
-      if (value === undefined && (mod.file === null || mod.attrs.has('__opaque__'))) {
+      if (value === undefined && ((mod.file === null && !mod.packagePath) || mod.attrs.has('__opaque__'))) {
         // A part of torch (or another library) the analysis does not model.
         value = unknown(`${mod.name}.${alias.name} is not modelled`, site);
       }
@@ -575,7 +642,10 @@ export class Interpreter {
   private execFor(stmt: ast.ForStmt, scope: Scope): Completion {
     const iterable = this.eval(stmt.iter, scope);
     if (iterable.kind === 'unknown') {
+      // The body did not run: what it would have built or computed is missing, never zero.
       this.assign(stmt.target, unknown(`iterating ${iterable.reason}`), scope);
+      this.toleratedErrors++;
+      this.options.diagnostics('hint', 'unknown', `this loop was not followed: what it iterates is unknown (${iterable.reason})`, this.site(scope.file, stmt.iter));
       return undefined;
     }
     for (const item of this.iterate(iterable, this.site(scope.file, stmt.iter))) {
@@ -765,7 +835,9 @@ export class Interpreter {
 
   private makeClass(node: ast.ClassDef, scope: Scope): ClassValue {
     const bases: ClassValue[] = [];
+    const classKeywords = new Map<string, Value>();
     for (const b of node.bases) {
+      if (b.kind === 'kw' && b.name) classKeywords.set(b.name, this.eval(b.value, scope));
       if (b.kind !== 'pos') continue;
       const v = this.eval(b.value, scope);
       if (v.kind === 'class') bases.push(v);
@@ -806,7 +878,45 @@ export class Interpreter {
     }
     const inherited = cls.mro.find((c) => c !== cls && (c.construct || c.isException || c.instanceCheck));
     if (inherited?.isException) cls.isException = true;
+    this.classCreated(cls, classKeywords, this.site(scope.file, node));
     return cls;
+  }
+
+  /** After a class statement: `metaclass=` is remembered (inherited through `__metaclass__`), the
+   *  metaclass's `__init__` runs on the new class (EnumMeta makes the members there), then the
+   *  parent's `__init_subclass__` with the class keywords. */
+  private classCreated(cls: ClassValue, keywords: Map<string, Value>, site: Site): void {
+    const meta = keywords.get('metaclass');
+    keywords.delete('metaclass');
+    if (meta?.kind === 'class') cls.attrs.set('__metaclass__', meta);
+    const metaclass = this.metaclassOf(cls);
+    const metaInit = metaclass ? this.lookupClassAttr(metaclass, '__init__') : undefined;
+    if (metaclass && metaInit && metaInit !== this.objectClass.attrs.get('__init__')) {
+      const ns = dict([...cls.attrs].map(([k, v]) => [str(k), v]));
+      this.call(this.bindIfMethod(metaInit, cls), { positional: [str(cls.name), tuple(cls.bases), ns], keywords: NO_KEYWORDS }, site);
+    }
+    const hook = cls.mro.slice(1).map((c) => c.attrs.get('__init_subclass__')).find((v) => v !== undefined);
+    if (hook) {
+      const func = hook.kind === 'classmethod' ? hook.func : hook;
+      this.call(func, { positional: [cls], keywords }, site);
+    }
+  }
+
+  /** The class's metaclass when it is not `type`. */
+  metaclassOf(cls: ClassValue): ClassValue | null {
+    const meta = this.lookupClassAttr(cls, '__metaclass__');
+    return meta?.kind === 'class' ? meta : null;
+  }
+
+  /** An attribute of a class found on its metaclass (`Enum.__getitem__`, `StrEnumMeta.from_str`), bound to the class. */
+  metaclassAttr(cls: ClassValue, name: string, site: Site | null): Value | undefined {
+    const meta = this.metaclassOf(cls);
+    const v = meta ? this.lookupClassAttr(meta, name) : undefined;
+    if (v === undefined) return undefined;
+    if (v.kind === 'property') return this.call(v.getter, { positional: [cls], keywords: NO_KEYWORDS }, site);
+    if (v.kind === 'staticmethod') return v.func;
+    if (v.kind === 'classmethod') return { kind: 'method', self: meta!, func: v.func };
+    return this.bindIfMethod(v, cls);
   }
 
   lookupClassAttr(cls: ClassValue, name: string): Value | undefined {
@@ -838,8 +948,12 @@ export class Interpreter {
         return fn.call(args, site);
       case 'method':
         return this.call(fn.func, { positional: [fn.self, ...args.positional], keywords: args.keywords }, site);
-      case 'class':
+      case 'class': {
+        // A native metaclass `__call__` (EnumMeta: `Color(1)` is a lookup, not a new object).
+        const metaCall = this.metaclassOf(fn) ? this.metaclassAttr(fn, '__call__', site) : undefined;
+        if (metaCall && metaCall.kind === 'method' && metaCall.func.kind === 'native') return this.call(metaCall, args, site);
         return this.instantiate(fn, args, site);
+      }
       case 'instance': {
         const callMethod = this.lookupClassAttr(fn.cls, '__call__');
         if (!callMethod) this.raise('TypeError', `'${fn.cls.name}' object is not callable`, site);
@@ -885,7 +999,7 @@ export class Interpreter {
     this.frames.push({ fn, vars });
     try {
       if (fn.node.kind === 'Lambda') return this.eval(fn.node.body, scope);
-      if (fn.file.text.includes('yield', fn.node.from) && isGenerator(fn.node)) return unknown(`generator function ${fn.qualname} is not analysed`, site);
+      if (fn.file.text.includes('yield', fn.node.from) && isGenerator(fn.node)) return this.runGenerator(fn, scope);
       const c = this.execBlock(fn.node.body, scope);
       return c && c.type === 'return' ? c.value : NONE;
     } finally {
@@ -896,6 +1010,39 @@ export class Interpreter {
   }
 
   private readonly frames: { fn: FunctionValue; vars: Map<string, Value> }[] = [];
+
+  /** What the generators now running have yielded, innermost last. */
+  private readonly yielded: Value[][] = [];
+
+  /** A generator runs to its end when called, its yields collected: the iterator over them is what
+   *  the caller gets. Model code consumes its generators whole (`for w in widths(n)`, `list(...)`);
+   *  a value sent back into `yield` is None, and one that never ends meets the step budget. */
+  private runGenerator(fn: FunctionValue, scope: Scope): Value {
+    const items: Value[] = [];
+    this.yielded.push(items);
+    try {
+      this.execBlock(fn.node.kind === 'Lambda' ? [] : fn.node.body, scope);
+    } finally {
+      this.yielded.pop();
+    }
+    return iterator(items);
+  }
+
+  private evalYield(e: ast.YieldExpr, scope: Scope): Value {
+    const into = this.yielded[this.yielded.length - 1];
+    const site = this.site(scope.file, e);
+    if (!into) this.raise('SyntaxError', "'yield' outside function", site);
+    const value = e.value ? this.eval(e.value, scope) : NONE;
+    if (!e.delegates) {
+      into.push(value);
+    } else if (value.kind === 'unknown') {
+      this.raise('TypeError', `yield from ${value.reason}`, site);
+    } else {
+      for (const item of this.iterate(value, site)) into.push(item);
+    }
+    if (into.length > MAX_SEQUENCE) this.raise('MemoryError', `a generator yielded more than ${MAX_SEQUENCE.toLocaleString('en-US')} values`, site);
+    return NONE;
+  }
 
   /** For zero-argument `super()`: the defining class of the running method and its first argument. */
   currentFrame(): { cls: ClassValue; self: Value } | null {
@@ -966,7 +1113,11 @@ export class Interpreter {
         if (name === '__bases__') return tuple(obj.bases);
         if (name === '__class__') return this.builtins.get('type')!;
         const v = this.lookupClassAttr(obj, name);
-        if (v === undefined) this.raise('AttributeError', `type object '${obj.name}' has no attribute '${name}'`, site);
+        if (v === undefined) {
+          const meta = this.metaclassAttr(obj, name, site);
+          if (meta !== undefined) return meta;
+          this.raise('AttributeError', `type object '${obj.name}' has no attribute '${name}'`, site);
+        }
         if (v.kind === 'classmethod') return { kind: 'method', self: obj, func: v.func };
         if (v.kind === 'staticmethod') return v.func;
         return v;
@@ -1009,6 +1160,11 @@ export class Interpreter {
         if (name === '__qualname__') return str(obj.qualname);
         if (name === '__module__') return obj.closure.globals.vars.get('__name__') ?? str('__main__');
         if (name === '__doc__') return NONE;
+        if (name === '__class__') {
+          const types = this.lib.nativeModule('types');
+          const functionType = types && moduleMember(types, 'FunctionType');
+          if (functionType) return functionType;
+        }
         return obj.attrs.get(name) ?? this.raise('AttributeError', `'function' object has no attribute '${name}'`, site);
       case 'native':
         if (name === '__name__') return str(obj.name.split('.').pop()!);
@@ -1054,6 +1210,7 @@ export class Interpreter {
   typeOf(v: Value): Value {
     switch (v.kind) {
       case 'instance': return v.cls;
+      case 'class': return this.metaclassOf(v) ?? this.builtins.get('type')!;
       case 'tuple': return v.cls ?? this.builtins.get('tuple')!;
       case 'dict': return v.cls ?? this.builtins.get('dict')!;
       case 'none': return unknown('NoneType');
@@ -1180,6 +1337,8 @@ export class Interpreter {
         return this.call(this.bindIfMethod(m, obj), { positional: [index], keywords: NO_KEYWORDS }, site);
       }
       case 'class': {
+        const getitem = this.metaclassAttr(obj, '__getitem__', site);
+        if (getitem) return this.call(getitem, { positional: [index], keywords: NO_KEYWORDS }, site);
         const m = this.lookupClassAttr(obj, '__class_getitem__');
         if (m) return this.call(m.kind === 'classmethod' ? { kind: 'method', self: obj, func: m.func } : m, { positional: [index], keywords: NO_KEYWORDS }, site);
         return obj; // typing generics: List[int] is List for the analysis
@@ -1289,6 +1448,12 @@ export class Interpreter {
         this.raise('TypeError', `'${v.cls.name}' object is not iterable`, site);
       }
       // falls through never
+      case 'class': {
+        const it = this.metaclassAttr(v, '__iter__', site);
+        if (!it) this.raise('TypeError', `'type' object is not iterable`, site);
+        yield* this.iterate(this.call(it, { positional: [], keywords: NO_KEYWORDS }, site), site);
+        return;
+      }
       case 'unknown':
         this.raise('TypeError', `cannot iterate: ${v.reason}`, site);
       // falls through never
@@ -1357,7 +1522,7 @@ export class Interpreter {
         if (a.kind === 'instance' || b.kind === 'instance') {
           const inst = a.kind === 'instance' ? a : (b as InstanceValue);
           const eq = this.lookupClassAttr(inst.cls, '__eq__');
-          if (eq && eq.kind === 'function') {
+          if (eq && (eq.kind === 'function' || (eq.kind === 'native' && eq.bindsSelf))) {
             const r = this.call(this.bindIfMethod(eq, inst), { positional: [inst === a ? b : a], keywords: NO_KEYWORDS }, site);
             return op === '==' ? r : r.kind === 'bool' ? bool(!r.value) : r;
           }
@@ -1403,6 +1568,10 @@ export class Interpreter {
         if (m) return this.truthy(this.call(this.bindIfMethod(m, container), { positional: [item], keywords: NO_KEYWORDS }, site));
         for (const x of this.iterate(container, site)) if (valuesEqual(x, item) === true) return true;
         return false;
+      }
+      case 'class': {
+        const m = this.metaclassAttr(container, '__contains__', site);
+        return m ? this.truthy(this.call(m, { positional: [item], keywords: NO_KEYWORDS }, site)) : null;
       }
       default:
         return null;
@@ -1547,6 +1716,8 @@ export class Interpreter {
         this.setName(e.target.id, v, s);
         return v;
       }
+      case 'Yield':
+        return this.evalYield(e, scope);
       case 'ErrorExpr':
         return unknown(e.message || 'incomplete code', this.site(scope.file, e));
     }
@@ -1658,7 +1829,7 @@ export const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();
 
 type SiteCarrier = ast.Span & { $site?: Site };
 
-const PARSED_FILES_KEPT = 64;
+const PARSED_FILES_KEPT = 1024;
 const parsedFiles = new Map<string, { text: string; module: ast.PyModule; file: SourceFile; tree: Tree | null }>();
 
 /** The AST and line index of a file's text, from a small cache keyed by path; a new version of a
@@ -1740,7 +1911,7 @@ function isGenerator(fn: ast.FunctionDef): boolean {
       const node = v as { kind?: string; message?: string };
       if (node.kind === 'FunctionDef' && v !== fn) return;
       if (node.kind === 'Lambda') return;
-      if (node.kind === 'ErrorExpr' && typeof node.message === 'string' && node.message.startsWith('yield')) {
+      if (node.kind === 'Yield') {
         known = true;
         return;
       }

@@ -155,6 +155,8 @@ export interface ModuleObjectValue {
   file: SourceFile | null;
   /** Native modules make members on first use (torch has hundreds; a model uses a few). */
   resolve?: (name: string) => Value | undefined;
+  /** A package's `__path__`: the folders its submodules are found in (several for a namespace package). */
+  packagePath?: string[];
 }
 
 /** A module's member, made on first use for native modules. */

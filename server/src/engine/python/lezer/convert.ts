@@ -765,8 +765,7 @@ class TreeConverter {
       case C.AwaitExpression:
         return { kind: 'ErrorExpr', message: 'await expressions are not supported', from, to };
       case C.YieldExpression:
-        this.allowBareYield(its);
-        return { kind: 'ErrorExpr', message: 'yield expressions are not supported', from, to };
+        return this.yieldExpr(its, from, to);
       default:
         return { kind: 'ErrorExpr', message: 'unsupported expression', from, to };
     }
@@ -1192,6 +1191,15 @@ class TreeConverter {
     }
   }
 
+  /** `yield`, `yield a, b` (a tuple), `yield from it`. */
+  private yieldExpr(its: Item[], from: number, to: number): A.YieldExpr {
+    this.allowBareYield(its);
+    const isFrom = its.some((it) => isTok(it, C.KwFrom));
+    const first = this.nextExpr(its, 1);
+    const value = first < 0 ? null : this.exprList(its, first, its.length);
+    return { kind: 'Yield', value, delegates: isFrom, from, to };
+  }
+
   /** `yield` alone is valid Python, though the grammar wants a value after it. */
   private allowBareYield(its: Item[]): void {
     const after = its[1];
@@ -1459,8 +1467,7 @@ class TreeConverter {
       case C.ReturnStatement:
         return { kind: 'Return', value: this.exprList(its, 1, its.length), from, to };
       case C.YieldStatement:
-        this.allowBareYield(its);
-        return { kind: 'Expr', expr: { kind: 'ErrorExpr', message: 'yield expressions are not supported', from, to }, from, to };
+        return { kind: 'Expr', expr: this.yieldExpr(its, from, to), from, to };
       case C.PrintStatement: {
         // Python 2 `print x`: read as the call it became.
         const printTok = its[0];
