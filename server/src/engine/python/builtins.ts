@@ -32,6 +32,12 @@ export function installBuiltins(interp: Interpreter): void {
   const object = makeClass('object', []);
   object.mro = [object];
   object.attrs.set('__init__', native('object.__init__', () => NONE, true));
+  // `object.__getattribute__(obj, name)`: ordinary attribute lookup without the class's `__getattr__`.
+  object.attrs.set('__getattribute__', native('object.__getattribute__', (args, site) => {
+    const [self, name] = args.positional;
+    if (!self || name?.kind !== 'str') return unknown('object.__getattribute__ with an unknown name', site);
+    return interp.getAttr(self, name.value, site);
+  }));
   interp.objectClass = object;
   b.set('object', object);
 
@@ -413,6 +419,12 @@ export function lengthOf(interp: Interpreter, v: Value, site: Site | null): Valu
       if (!v.shape.length) return interp.raise('TypeError', 'len() of a 0-d tensor', site);
       return int(v.shape[0]!);
     case 'unknown': return v;
+    case 'class': {
+      // An Enum class has a length: its metaclass's `__len__`.
+      const m = interp.metaclassAttr(v, '__len__', site);
+      if (m) return interp.call(m, { positional: [], keywords: new Map() }, site);
+      return interp.raise('TypeError', `object of type 'type' has no len()`, site);
+    }
     case 'instance': {
       const m = interp.lookupClassAttr(v.cls, '__len__');
       if (m) return interp.callMethod(v, '__len__', [], site);

@@ -107,6 +107,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     });
   };
 
+  /** What loading weights returns (`torch.load`, `load_state_dict_from_url`, `model_zoo.load_url`,
+   *  `weights.get_state_dict()`): nothing is read or fetched, so it holds nothing, and reading a
+   *  key gives Unknown instead of a KeyError. */
+  const stateDictClass = makeClass('OrderedDict', [interp.builtins.get('dict') as ClassValue], {}, 'collections');
+  stateDictClass.attrs.set('__missing__', native('state_dict.__missing__', (args, site) => {
+    const key = args.positional[1];
+    return unknown(`weights are not loaded by the analysis${key?.kind === 'str' ? ` (${key.value})` : ''}`, site);
+  }, true));
+  const loadedWeights = (name: string) => fn(name, () => dict([], stateDictClass));
+
   const valuesIndices = makeClass('return_types', [interp.builtins.get('tuple') as ClassValue], {}, 'torch');
   valuesIndices.attrs.set('_fields', tuple([str('values'), str('indices')]));
 
@@ -206,15 +216,45 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
     return out;
   };
+  // Keyword or positional options of the iteration methods, as torch names them.
+  const option = (args: CallArgs, i: number, name: string, dflt: Value): Value => args.positional[i] ?? args.keywords.get(name) ?? dflt;
+  const prefixed = (prefix: Value, name: string): string => {
+    const p = prefix.kind === 'str' ? prefix.value : '';
+    return p && name ? `${p}.${name}` : p || name;
+  };
+  const recursing = (self: InstanceValue, recurse: Value): [string, InstanceValue][] =>
+    interp.truthy(recurse) ? namedModules(self) : [['', self]];
   moduleClass.attrs.set('modules', m('modules', (self) => iterator(namedModules(self).map(([, x]) => x))));
-  moduleClass.attrs.set('named_modules', m('named_modules', (self) => iterator(namedModules(self).map(([n, x]) => tuple([str(n), x])))));
+  moduleClass.attrs.set('named_modules', m('named_modules', (self, args) => {
+    const prefix = option(args, 1, 'prefix', str(''));
+    return iterator(namedModules(self).map(([n, x]) => tuple([str(prefixed(prefix, n)), x])));
+  }));
   moduleClass.attrs.set('children', m('children', (self) => iterator(children(self).map(([, x]) => x))));
   moduleClass.attrs.set('named_children', m('named_children', (self) => iterator(children(self).map(([n, x]) => tuple([str(n), x])))));
-  moduleClass.attrs.set('parameters', m('parameters', (self) => iterator(namedParameters(self).map(([, p]) => p))));
-  moduleClass.attrs.set('named_parameters', m('named_parameters', (self) => iterator(namedParameters(self).map(([n, p]) => tuple([str(n), p])))));
-  moduleClass.attrs.set('buffers', m('buffers', (self) => iterator(namedModules(self).flatMap(([, x]) => [...x.module!.buffers.values()]))));
-  moduleClass.attrs.set('named_buffers', m('named_buffers', (self) => iterator(namedModules(self).flatMap(([p, x]) =>
-    [...x.module!.buffers].map(([n, b]) => tuple([str(p ? `${p}.${n}` : n), b]))))));
+  const namedParametersOf = (self: InstanceValue, recurse: Value): [string, Value][] => {
+    const out: [string, Value][] = [];
+    const seen = new Set<Value>();
+    for (const [prefix, mod] of recursing(self, recurse)) {
+      for (const [name, p] of parametersOf(mod)) {
+        if (seen.has(p)) continue;
+        seen.add(p);
+        out.push([prefix ? `${prefix}.${name}` : name, p]);
+      }
+    }
+    return out;
+  };
+  moduleClass.attrs.set('parameters', m('parameters', (self, args) => iterator(namedParametersOf(self, option(args, 0, 'recurse', bool(true))).map(([, p]) => p))));
+  moduleClass.attrs.set('named_parameters', m('named_parameters', (self, args) => {
+    const prefix = option(args, 0, 'prefix', str(''));
+    return iterator(namedParametersOf(self, option(args, 1, 'recurse', bool(true))).map(([n, p]) => tuple([str(prefixed(prefix, n)), p])));
+  }));
+  const namedBuffersOf = (self: InstanceValue, recurse: Value): [string, Value][] =>
+    recursing(self, recurse).flatMap(([p, x]) => [...x.module!.buffers].filter(([, b]) => b.kind !== 'none').map(([n, b]): [string, Value] => [p ? `${p}.${n}` : n, b]));
+  moduleClass.attrs.set('buffers', m('buffers', (self, args) => iterator(namedBuffersOf(self, option(args, 0, 'recurse', bool(true))).map(([, b]) => b))));
+  moduleClass.attrs.set('named_buffers', m('named_buffers', (self, args) => {
+    const prefix = option(args, 0, 'prefix', str(''));
+    return iterator(namedBuffersOf(self, option(args, 1, 'recurse', bool(true))).map(([n, b]) => tuple([str(prefixed(prefix, n)), b])));
+  }));
   moduleClass.attrs.set('apply', m('apply', (self, args, site) => {
     const f = args.positional[0];
     if (!f) return self;
@@ -228,10 +268,20 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   for (const name of ['train', 'eval', 'to', 'cuda', 'cpu', 'float', 'double', 'half', 'requires_grad_', 'share_memory', 'type', 'bfloat16', 'to_empty']) {
     moduleClass.attrs.set(name, m(name, (self) => self));
   }
-  for (const name of ['zero_grad', 'load_state_dict', 'register_forward_hook', 'register_forward_pre_hook', 'register_full_backward_hook', 'register_backward_hook', '_load_from_state_dict', 'extra_repr']) {
+  // Hooks would run code the analysis does not follow: their handles are Unknown.
+  for (const name of ['register_forward_hook', 'register_forward_pre_hook', 'register_full_backward_hook', 'register_backward_hook', '_load_from_state_dict']) {
     moduleClass.attrs.set(name, m(name, (_self, _a, site) => unknown(`Module.${name} is not analysed`, site)));
   }
-  moduleClass.attrs.set('state_dict', m('state_dict', () => dict()));
+  moduleClass.attrs.set('zero_grad', m('zero_grad', () => NONE));
+  moduleClass.attrs.set('extra_repr', m('extra_repr', () => str('')));
+  // Loading weights changes no shape: `load_state_dict` does nothing and reports no missing keys.
+  const incompatibleKeys = makeClass('_IncompatibleKeys', [interp.builtins.get('tuple') as ClassValue], {}, 'torch.nn.modules.module');
+  incompatibleKeys.attrs.set('_fields', tuple([str('missing_keys'), str('unexpected_keys')]));
+  moduleClass.attrs.set('load_state_dict', m('load_state_dict', () => ({ kind: 'tuple', items: [list([]), list([])], cls: incompatibleKeys })));
+  // A model's state dict holds its parameters and buffers by dotted name; names it does not hold
+  // (buffers of leaf layers such as BatchNorm's running statistics) are Unknown, not KeyError.
+  moduleClass.attrs.set('state_dict', m('state_dict', (self) =>
+    dict([...namedParametersOf(self, bool(true)), ...namedBuffersOf(self, bool(true))].map(([k, v]) => [str(k), v]), stateDictClass)));
   moduleClass.attrs.set('get_submodule', m('get_submodule', (self, args, site) => {
     const target = args.positional[0];
     if (target?.kind !== 'str') return unknown('get_submodule of an unknown name', site);
@@ -749,11 +799,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   });
   const torchUtils = nativeModuleObject('torch.utils', {
     checkpoint: checkpointMod,
-    model_zoo: nativeModuleObject('torch.utils.model_zoo', { load_url: fn('load_url', (_a, site) => unknown('weights are not loaded', site)) }),
+    model_zoo: nativeModuleObject('torch.utils.model_zoo', { load_url: loadedWeights('torch.utils.model_zoo.load_url') }),
   });
   const hub = nativeModuleObject('torch.hub', {
-    load_state_dict_from_url: fn('load_state_dict_from_url', (_a, site) => unknown('weights are not loaded', site)),
-    load: fn('torch.hub.load', (_a, site) => unknown('torch.hub.load is not analysed', site)),
+    load_state_dict_from_url: loadedWeights('torch.hub.load_state_dict_from_url'),
+    // torch.hub.load fetches and runs a repository's code: that is not analysed.
+    load: fn('torch.hub.load', (_a, site) => unknown('torch.hub.load runs code fetched from a repository; it is not analysed', site)),
+    download_url_to_file: fn('torch.hub.download_url_to_file', () => NONE),
+    get_dir: fn('torch.hub.get_dir', (_a, site) => unknown('the torch hub folder is not read by the analysis', site)),
+    _get_torch_home: fn('torch.hub._get_torch_home', (_a, site) => unknown('the torch hub folder is not read by the analysis', site)),
+    set_dir: fn('torch.hub.set_dir', () => NONE),
   });
   const cuda = nativeModuleObject('torch.cuda', {
     is_available: fn('torch.cuda.is_available', () => bool(false)),
@@ -766,7 +821,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     manual_seed: fn('torch.manual_seed', () => NONE),
     is_tensor: fn('torch.is_tensor', (a) => bool(a.positional[0]?.kind === 'tensor')),
     _assert: fn('torch._assert', () => NONE),
-    load: fn('torch.load', (_a, site) => unknown('torch.load is not analysed', site)),
+    load: loadedWeights('torch.load'),
     save: fn('torch.save', () => NONE),
     _C: unknown('torch._C is not modelled'),
     backends: unknown('torch.backends is not modelled'),
