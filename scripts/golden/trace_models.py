@@ -540,12 +540,59 @@ def run_library(only):
 
 
 # --------------------------------------------------------------------------------------------
+# (e) user files built on the installed torchvision
+
+LIBRARY_USERS = REPO / "test" / "fixtures" / "library_users"
+
+
+def run_library_users(only):
+    """User-style files in test/fixtures/library_users/ that build models from the installed
+    torchvision with pretrained weights and change them through the nn.Module API. Loading weights
+    changes no shape: while they are traced nothing is downloaded or read — every loader returns an
+    empty state dict and load_state_dict does nothing."""
+    import torchvision.models._api as tv_api
+    import torch.utils.model_zoo as model_zoo
+    patches = [
+        (torch.hub, "load_state_dict_from_url", lambda *args, **kwargs: {}),
+        (tv_api, "load_state_dict_from_url", lambda *args, **kwargs: {}),
+        (model_zoo, "load_url", lambda *args, **kwargs: {}),
+        (torch, "load", lambda *args, **kwargs: {}),
+        (nn.Module, "load_state_dict", lambda self, state_dict, strict=True: None),
+    ]
+    saved = [(obj, attr, getattr(obj, attr)) for obj, attr, _ in patches]
+    for obj, attr, value in patches:
+        setattr(obj, attr, value)
+    try:
+        for path in sorted(LIBRARY_USERS.glob("*.py")):
+            module = load_module(path, "library_" + path.stem)
+            for expr, shape in library_models(path):
+                name = f"library_{path.stem}_{slug(expr)}"
+                if only and only not in name:
+                    continue
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # pretrained=True is deprecated
+                    model = eval(expr, vars(module))
+                golden = trace(model, [shape], [(LIBRARY_USERS, "test/fixtures/library_users/"),
+                                                (TORCHVISION_DIR, "torchvision/")])
+                golden.update({
+                    "generator": generator_stamp(),
+                    "source": {"kind": "library_user", "file": path.relative_to(REPO).as_posix(), "expr": expr,
+                               "torchvision": torchvision.__version__},
+                })
+                write_golden(OUT_DIR / f"{name}.json", golden)
+                print(f"{name}: input={shape} params={golden['params']} macs={golden['macs']} out={golden['outputs']}")
+    finally:
+        for obj, attr, value in saved:
+            setattr(obj, attr, value)
+
+
+# --------------------------------------------------------------------------------------------
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--fixtures", type=Path, default=REPO.parent / "shared" / "fixtures")
     parser.add_argument("--only", default="", help="only goldens whose file name contains this")
-    parser.add_argument("--skip", default="", help="comma list of parts to skip: fixtures,examples,styles,torchvision,library,functions")
+    parser.add_argument("--skip", default="", help="comma list of parts to skip: fixtures,examples,styles,torchvision,library,library_users,functions")
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     torch.manual_seed(0)
@@ -569,6 +616,8 @@ def main():
         run_torchvision(args.only)
     if "library" not in skip:
         run_library(args.only)
+    if "library_users" not in skip:
+        run_library_users(args.only)
     if "functions" not in skip and (not args.only or args.only in "functions"):
         sys.path.insert(0, str(Path(__file__).resolve().parent))
         import function_cases
