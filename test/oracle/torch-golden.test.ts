@@ -66,7 +66,7 @@ for (const name of readdirSync(goldenDir).filter((f) => /^(torchvision|example|s
   test(`${name}: ${golden.source.expr}`, () => {
     const file = sourcePath(golden);
     const text = readFileSync(file, 'utf8');
-    const report = analyzeFile({ file, text, readFile, model: golden.source.expr, inputs: golden.input, timeLimitMs: 60_000, searchPaths, ...files });
+    const report = analyzeFile({ file, text, model: golden.source.expr, inputs: golden.input, timeLimitMs: 60_000, searchPaths, ...files });
     assert.equal(report.models.length, 1, JSON.stringify(report.diagnostics.filter((d) => d.severity === 'error')));
     const model = report.models[0]!;
     if (NEEDS_TENSOR_VALUES.has(name)) {

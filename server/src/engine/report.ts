@@ -95,7 +95,9 @@ export type DiagnosticCode =
   | 'invalid-argument'
   | 'unknown'
   | 'raise'
-  | 'syntax';
+  | 'syntax'
+  /** An import of the user's code that no folder of the search path has. */
+  | 'unresolved-import';
 
 export interface Diagnostic {
   severity: Severity;

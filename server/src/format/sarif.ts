@@ -66,6 +66,12 @@ const RULES: Record<DiagnosticCode, RuleText> = {
     full: 'The file does not parse as Python; the analysis covers the parts around the error.',
     level: 'error',
   },
+  'unresolved-import': {
+    name: 'UnresolvedImport',
+    short: 'An imported module was not found on the search path.',
+    full: 'No folder of the module search path (the file\'s folder, the project roots, --python-path / PYTHONPATH / convlens.python.extraPaths, the Python environments found from files) has this module; what the model takes from it is unknown and the model is marked incomplete.',
+    level: 'warning',
+  },
 };
 
 const LEVEL: Record<Severity, SarifLevel> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };

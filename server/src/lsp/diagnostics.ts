@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
-import type { Diagnostic, DiagnosticCode, Severity } from '../engine/report';
+import type { Diagnostic, DiagnosticCode, FileReport, Severity, SourceLocation } from '../engine/report';
 import type { AnalysisView } from './analysisView';
 import type { ConvLensSettings } from './protocol';
 import { spanOf } from './reportIndex';
@@ -57,10 +57,12 @@ export interface DiagnosticData {
 
 export function computeDiagnostics(view: AnalysisView, settings: ConvLensSettings): LspDiagnostic[] {
   const out: LspDiagnostic[] = [];
+  const inDocument = (file: string): boolean => samePath(file, view.result.path) || samePath(file, view.report.file);
   for (const d of view.report.diagnostics) {
-    if (!samePath(d.file, view.result.path) && !samePath(d.file, view.report.file)) continue;
     if (d.code === 'unknown' && !settings.diagnostics.unknown) continue;
-    const range = view.rangeToScreen(spanOf(d));
+    const where = inDocument(d.file) ? d : placeInDocument(d, view.report, inDocument);
+    if (!where) continue;
+    const range = view.rangeToScreen(spanOf(where));
     if (!range) continue;
     const data: DiagnosticData = { code: d.code, path: d.path, model: d.model, version: view.result.version };
     out.push({
@@ -69,11 +71,21 @@ export function computeDiagnostics(view: AnalysisView, settings: ConvLensSetting
       code: d.code,
       codeDescription: { href: docsLink() },
       source: 'convlens',
-      message: messageOf(d),
+      message: where === d ? messageOf(d) : `${messageOf(d)} [${d.file.split('/').slice(-2).join('/')}:${d.line}]`,
       data,
     });
   }
   return out;
+}
+
+/** A diagnostic of a layer defined in another file (a library's): shown where the document makes
+ *  or calls that layer — the innermost place of its `called`, then `defined`, chain in the document. */
+function placeInDocument(d: Diagnostic, report: FileReport, inDocument: (file: string) => boolean): SourceLocation | null {
+  if (!d.path) return null;
+  const model = report.models.find((m) => m.name === d.model) ?? report.models[0];
+  const layer = model?.layers.find((l) => l.path === d.path);
+  if (!layer) return null;
+  return layer.called.find((l) => inDocument(l.file)) ?? layer.defined.find((l) => inDocument(l.file)) ?? null;
 }
 
 function messageOf(d: Diagnostic): string {

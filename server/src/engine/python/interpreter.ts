@@ -287,7 +287,7 @@ export class Interpreter {
     const shown = places.slice(0, 6).join(', ') + (places.length > 6 ? ` and ${places.length - 6} more` : '');
     this.options.diagnostics(
       'warning',
-      'unknown',
+      'unresolved-import',
       `module '${name}' was not found (looked in ${shown}); what comes from it is unknown. Add its folder with --python-path DIR or the setting convlens.python.extraPaths, or select the Python environment that has it installed`,
       site,
     );
