@@ -11,6 +11,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import {
+  PYTHON_ENVIRONMENT_NOTIFICATION,
   SERVER_COMMANDS,
   STATUS_NOTIFICATION,
   type ApplyInputShapeArgs,
@@ -21,10 +22,14 @@ import {
 import { parseShapeList } from '../../server/src/lsp/settings';
 import { gigaMacs, humanCount } from '../../server/src/format/units';
 import { freshCodeLenses } from './freshCodeLenses';
+import { LibraryWatchers } from './libraryWatchers';
+import { PythonEnvironmentTracker } from './pythonEnvironment';
 import { OPEN_PREVIEW, registerPreview } from './preview/register';
 
 const SET_INPUT_SHAPE = 'convlens.setInputShape';
 const SHOW_LAYER_TABLE = 'convlens.showLayerTable';
+/** How long the start waits for the Python extension's selected interpreter (it follows later otherwise). */
+const PYTHON_EXTENSION_WAIT_MS = 1500;
 
 let client: LanguageClient | undefined;
 
@@ -34,10 +39,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     run: { module: serverModule, transport: TransportKind.ipc },
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
+  const output = vscode.window.createOutputChannel('ConvLens Python environment', { log: true });
+  context.subscriptions.push(output);
+  // Where Python would look for modules: workspace folders, python.analysis.extraPaths and the
+  // Python extension's interpreter (convlens.python.extraPaths travels with the settings).
+  const pythonEnvironment = new PythonEnvironmentTracker((message) => output.warn(message));
+  context.subscriptions.push(pythonEnvironment);
   const initializationOptions: InitializationOptions = {
     settings: currentSettings(),
     setInputShapeCommand: SET_INPUT_SHAPE,
     previewCommand: OPEN_PREVIEW,
+    pythonEnvironment: await pythonEnvironment.initial(PYTHON_EXTENSION_WAIT_MS),
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -51,7 +63,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     // The hover's "Preview the up-sampling" link runs this command and no other.
     markdown: { isTrusted: { enabledCommands: [OPEN_PREVIEW] } },
     // Importers of a changed file are analysed again, also when it changes on disk.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{py,ts,mts,cts,js,mjs,cjs}') },
+    // A virtual environment created or removed (pyvenv.cfg) changes the module search path.
+    synchronize: {
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/*.{py,ts,mts,cts,js,mjs,cjs}'),
+        vscode.workspace.createFileSystemWatcher('**/pyvenv.cfg'),
+      ],
+    },
     middleware: { provideCodeLenses: freshCodeLenses },
   };
   client = new LanguageClient('convlens', 'ConvLens', serverOptions, clientOptions);
@@ -71,8 +89,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   registerPreview(context, languageClient);
 
-  await languageClient.start();
-  context.subscriptions.push(languageClient.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status.update(params)));
+  // Installed libraries live outside the workspace: watched one by one as analyses read them.
+  const libraryWatchers = new LibraryWatchers(languageClient);
+  context.subscriptions.push(libraryWatchers);
+
+  const started = languageClient.start();
+  context.subscriptions.push(
+    pythonEnvironment.onDidChange((params) => {
+      started
+        .then(() => languageClient.sendNotification(PYTHON_ENVIRONMENT_NOTIFICATION, params))
+        .catch((error: unknown) => output.warn(`[python] could not send the environment: ${String(error)}`));
+    }),
+  );
+  await started;
+  context.subscriptions.push(
+    languageClient.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
+      status.update(params);
+      libraryWatchers.watch(params.libraries);
+    }),
+  );
 }
 
 export async function deactivate(): Promise<void> {
@@ -89,6 +124,7 @@ function currentSettings(): ConvLensSettings {
     codeLens: { enable: c.get<boolean>('codeLens.enable', true) },
     inlayHints: { enable: c.get<boolean>('inlayHints.enable', true) },
     diagnostics: { unknown: c.get<boolean>('diagnostics.unknown', false) },
+    python: { extraPaths: c.get<unknown[]>('python.extraPaths', []).filter((p): p is string => typeof p === 'string') },
   };
 }
 
@@ -143,6 +179,28 @@ async function showLayerTable(languageClient: LanguageClient): Promise<void> {
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
 }
 
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+
+/** The libraries the file's analysis read, and where the module search path came from. */
+function librariesMarkdown(params: StatusParams): string {
+  const lines: string[] = [];
+  const libraries = params.libraries ?? [];
+  if (libraries.length) {
+    lines.push('**Libraries read**', '');
+    for (const l of libraries) lines.push(`- ${l.name} ${l.version ?? '(version unknown)'} · ${code(l.path)}`);
+    lines.push('');
+  }
+  const searchPath = params.searchPath ?? [];
+  if (searchPath.length) {
+    lines.push('**Module search path** (after the file\'s folder)', '');
+    for (const e of searchPath) lines.push(`- ${code(e.path)} — ${e.source}`);
+    lines.push('');
+  } else if (params.searchPath) {
+    lines.push("Modules are looked for in the file's folder only (no workspace folder, environment or `convlens.python.extraPaths` found).", '');
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
 /** The active file's model summary: `resnet50(): 25.6M params · 4.09 GMACs`. */
 class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('convlens.summary', vscode.StatusBarAlignment.Right, 100);
@@ -192,6 +250,7 @@ class StatusBar implements vscode.Disposable {
       );
     }
     if (params.state === 'failed') tooltip.appendMarkdown(`Analysis failed: ${params.message ?? ''}\n\n`);
+    tooltip.appendMarkdown(librariesMarkdown(params));
     tooltip.appendMarkdown('Click for the layer table.');
     this.item.tooltip = tooltip;
     this.item.show();

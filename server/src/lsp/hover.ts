@@ -3,7 +3,7 @@
 // instance, as a table; a tensor variable in forward shows its shape at that line.
 
 import type { Hover, MarkupContent } from 'vscode-languageserver';
-import type { LayerReport, ModelReport } from '../engine/report';
+import type { LayerReport, LibraryInfo, ModelReport } from '../engine/report';
 import type { AnalysisView } from './analysisView';
 import {
   countText,
@@ -152,8 +152,39 @@ export function computeHover(view: AnalysisView, screen: Pos, options: HoverOpti
   else if (target?.kind === 'sites') sections.push(groupsSection(groupSites(view, target.sites, target.mode), options));
   else if (target?.kind === 'groups') sections.push(groupsSection(target.groups, options));
   if (!sections.length) return null;
+  const libraries = target ? librarySection(view, targetLayers(target)) : '';
+  if (libraries) sections[sections.length - 1] += `\n\n${libraries}`;
   const contents: MarkupContent = { kind: 'markdown', value: sections.join('\n\n---\n\n') };
   return { contents };
+}
+
+function targetLayers(target: HoverTarget): LayerReport[] {
+  if (target.kind === 'model') return target.model.layers;
+  if (target.kind === 'sites') return target.sites.map((s) => s.layer);
+  return target.groups.flatMap((g) => g.sites.map((s) => s.layer));
+}
+
+function isWithin(file: string, library: LibraryInfo): boolean {
+  const root = library.path.replace(/[\\/]+$/, '');
+  return file === root || file.startsWith(`${root}/`) || file.startsWith(`${root}\\`);
+}
+
+/** The installed libraries whose code made these layers (a `defined` location inside the library's
+ *  folder): `from torchvision 0.14.1a0 · /usr/lib/python3/dist-packages/torchvision`. */
+function librarySection(view: AnalysisView, layers: readonly LayerReport[]): string {
+  const libraries = view.report.libraries ?? [];
+  if (!libraries.length) return '';
+  const used = new Set<LibraryInfo>();
+  for (const layer of layers) {
+    for (const loc of layer.defined) {
+      const lib = libraries.find((l) => isWithin(loc.file, l));
+      if (lib) used.add(lib);
+    }
+    if (used.size === libraries.length) break;
+  }
+  return [...used]
+    .map((l) => `from **${l.name}${l.version ? ` ${l.version}` : ''}** · \`${l.path}\``)
+    .join('  \n');
 }
 
 function valueSection(values: ValueSite[]): string {

@@ -22,6 +22,7 @@ import { computeInlayHints } from './inlayHints';
 import { layerAt } from './layerAt';
 import {
   LAYER_AT_REQUEST,
+  PYTHON_ENVIRONMENT_NOTIFICATION,
   STATUS_NOTIFICATION,
   UPSAMPLING_PATH_REQUEST,
   type ConvLensSettings,
@@ -31,9 +32,9 @@ import {
   type UpsamplingPathParams,
   type UpsamplingPathResult,
 } from './protocol';
-import { runAnalysis } from './runAnalysis';
+import { runAnalysis, SearchPathProvider } from './runAnalysis';
 import { keepAlive, safeNotification, safeRequest } from './safeHandler';
-import { DEFAULT_SETTINGS, readSettings } from './settings';
+import { DEFAULT_SETTINGS, readPythonEnvironment, readSettings } from './settings';
 import { failedStatus, statusOf } from './status';
 import { upsamplingPath } from './upsamplingPath';
 import { uriToPath } from './uris';
@@ -50,17 +51,20 @@ export function startLanguageServer(connection: Connection): void {
   let canRefreshLenses = false;
   let canRefreshHints = false;
 
+  // Python's module search path per file folder, from the settings and the editor's environment.
+  const searchPaths = new SearchPathProvider();
+
   const analyse = (path: string, text: string) =>
-    runAnalysis({ file: path, text, settings, openText: (p) => store.byPath(p)?.document.getText() });
+    runAnalysis({ file: path, text, settings, openText: (p) => store.byPath(p)?.document.getText(), searchPaths: searchPaths.searchPathFor(path) });
 
   const scheduler = new AnalysisScheduler(
     store,
     {
       analyze: (doc) => analyse(doc.path, doc.document.getText()),
-      settingsKey: () => JSON.stringify([settings.defaultInputShape, settings.defaultImageSize]),
+      settingsKey: () => JSON.stringify([settings.defaultInputShape, settings.defaultImageSize, searchPaths.generation]),
       completed: (result) => {
         publishDiagnostics(result);
-        void connection.sendNotification(STATUS_NOTIFICATION, statusOf(result));
+        void connection.sendNotification(STATUS_NOTIFICATION, statusOf(result, searchPaths.searchPathFor(result.path)));
         refreshViews();
       },
       failed: (doc, error) => {
@@ -110,6 +114,7 @@ export function startLanguageServer(connection: Connection): void {
   }
 
   function settingsChanged(): void {
+    searchPaths.setExtraPaths(settings.python.extraPaths);
     scheduler.invalidateAll();
     for (const doc of store.all()) scheduler.schedule(doc.uri, 0);
     refreshViews();
@@ -119,6 +124,12 @@ export function startLanguageServer(connection: Connection): void {
     const raw = params.initializationOptions as InitializationOptions | undefined;
     options = raw && typeof raw === 'object' ? raw : {};
     settings = readSettings(options.settings);
+    searchPaths.setExtraPaths(settings.python.extraPaths);
+    // The workspace folders: from the client's own message when it sends one, else from LSP's.
+    const lspFolders = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri));
+    if (lspFolders.length === 0 && params.rootUri) lspFolders.push(uriToPath(params.rootUri));
+    const environment = readPythonEnvironment(options.pythonEnvironment);
+    searchPaths.setEnvironment(environment ?? { workspaceFolders: lspFolders.filter((f) => !f.includes('://')), scopes: [] });
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) scheduler.debounceMs = options.debounceMs;
     const caps = params.capabilities;
     canPullConfiguration = !!caps.workspace?.configuration;
@@ -159,6 +170,14 @@ export function startLanguageServer(connection: Connection): void {
     }),
   );
 
+  connection.onNotification(
+    PYTHON_ENVIRONMENT_NOTIFICATION,
+    safeNotification(log, PYTHON_ENVIRONMENT_NOTIFICATION, (params: unknown) => {
+      const environment = readPythonEnvironment(params);
+      if (environment && searchPaths.setEnvironment(environment)) settingsChanged();
+    }),
+  );
+
   connection.onDidOpenTextDocument(
     safeNotification(log, 'didOpen', ({ textDocument: d }) => {
       store.open(d.uri, d.languageId, d.version, d.text);
@@ -190,6 +209,12 @@ export function startLanguageServer(connection: Connection): void {
 
   connection.onDidChangeWatchedFiles(
     safeNotification(log, 'didChangeWatchedFiles', ({ changes }) => {
+      // A virtual environment created or removed in the workspace: the search path is found again.
+      if (changes.some((c) => /[\\/]pyvenv\.cfg$/.test(uriToPath(c.uri)))) {
+        searchPaths.clear();
+        settingsChanged();
+        return;
+      }
       for (const change of changes) {
         const path = uriToPath(change.uri);
         // An open document's buffer wins over the disk; its own edits already re-ran its importers.

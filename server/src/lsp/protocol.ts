@@ -1,7 +1,7 @@
 // Messages between the ConvLens client and server beyond standard LSP. Shared by both sides, so
 // this module must stay free of `vscode` and of server-only imports.
 
-import type { LayerReport } from '../engine/report';
+import type { LayerReport, LibraryInfo, SearchPathEntry } from '../engine/report';
 
 /** `convlens/layerAt`: the layer at a position (the preview panel asks for the layer under the cursor). */
 export const LAYER_AT_REQUEST = 'convlens/layerAt';
@@ -53,6 +53,10 @@ export interface StatusParams {
   /** How long the analysis took, in milliseconds. */
   durationMs: number;
   message?: string;
+  /** Installed libraries (and the user's own packages on extra paths) the analysis read. */
+  libraries?: LibraryInfo[];
+  /** The module search path the file was analysed with (after its own folder), with where each entry came from. */
+  searchPath?: SearchPathEntry[];
 }
 
 /**
@@ -85,6 +89,30 @@ export interface ConvLensSettings {
   codeLens: { enable: boolean };
   inlayHints: { enable: boolean };
   diagnostics: { unknown: boolean };
+  /** `convlens.python.extraPaths`: folders searched for imported modules after the workspace folders. */
+  python: { extraPaths: string[] };
+}
+
+/**
+ * `convlens/pythonEnvironment` (client → server, also `initializationOptions.pythonEnvironment`):
+ * what the editor knows about where Python would look for modules. Each message replaces the
+ * previous one. Found from the editor's state and the Python extension's API — never by running
+ * an interpreter.
+ */
+export const PYTHON_ENVIRONMENT_NOTIFICATION = 'convlens/pythonEnvironment';
+export interface PythonEnvironmentParams {
+  /** Absolute paths of the workspace folders (each is a project root on the search path). */
+  workspaceFolders: string[];
+  /** Per workspace folder (and one without `folder` for files outside every folder). */
+  scopes: PythonScope[];
+}
+export interface PythonScope {
+  /** The workspace folder this applies to; absent: the window (files outside every folder). */
+  folder?: string;
+  /** The interpreter (or environment folder) the Python extension selected. */
+  interpreterPath?: string;
+  /** Pylance's `python.analysis.extraPaths`, absolute (`${workspaceFolder}` already substituted). */
+  analysisExtraPaths: string[];
 }
 
 /** initializationOptions the server understands. */
@@ -97,4 +125,6 @@ export interface InitializationOptions {
   /** The client's command that opens the preview of a layer (args: [{ uri, path, model? }]); hovers
    *  and the uneven-overlap lens link to it only when the client names one. */
   previewCommand?: string;
+  /** The editor's Python environment as known at start (later changes: PYTHON_ENVIRONMENT_NOTIFICATION). */
+  pythonEnvironment?: PythonEnvironmentParams;
 }

@@ -1,7 +1,7 @@
 // The `convlens.*` settings as the server uses them: defaults, validation, and the shape syntax.
 
 import { parseShapeText } from '../engine/shapeText';
-import type { ConvLensSettings } from './protocol';
+import type { ConvLensSettings, PythonEnvironmentParams, PythonScope } from './protocol';
 
 export const DEFAULT_SETTINGS: ConvLensSettings = {
   defaultInputShape: '',
@@ -9,6 +9,7 @@ export const DEFAULT_SETTINGS: ConvLensSettings = {
   codeLens: { enable: true },
   inlayHints: { enable: true },
   diagnostics: { unknown: false },
+  python: { extraPaths: [] },
 };
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -21,6 +22,14 @@ function flag(source: unknown, key: string, fallback: boolean): boolean {
   return typeof v === 'boolean' ? v : fallback;
 }
 
+/** `convlens.python.extraPaths` as sent: an array of strings (other entries dropped), or the base. */
+function stringList(source: unknown, key: string, fallback: string[]): string[] {
+  if (!isRecord(source)) return fallback;
+  const v = source[key];
+  if (!Array.isArray(v)) return fallback;
+  return v.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+}
+
 /** Settings from whatever the client sent (a partial object, possibly with wrong types). */
 export function readSettings(raw: unknown, base: ConvLensSettings = DEFAULT_SETTINGS): ConvLensSettings {
   if (!isRecord(raw)) return base;
@@ -31,7 +40,25 @@ export function readSettings(raw: unknown, base: ConvLensSettings = DEFAULT_SETT
     codeLens: { enable: flag(raw.codeLens, 'enable', base.codeLens.enable) },
     inlayHints: { enable: flag(raw.inlayHints, 'enable', base.inlayHints.enable) },
     diagnostics: { unknown: flag(raw.diagnostics, 'unknown', base.diagnostics.unknown) },
+    python: { extraPaths: stringList(raw.python, 'extraPaths', base.python.extraPaths) },
   };
+}
+
+/** The client's `convlens/pythonEnvironment` message, checked (wrong types dropped); null when it
+ *  is not one at all. */
+export function readPythonEnvironment(raw: unknown): PythonEnvironmentParams | null {
+  if (!isRecord(raw)) return null;
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : []);
+  const scopes: PythonScope[] = [];
+  for (const s of Array.isArray(raw.scopes) ? raw.scopes : []) {
+    if (!isRecord(s)) continue;
+    scopes.push({
+      ...(typeof s.folder === 'string' && s.folder !== '' ? { folder: s.folder } : {}),
+      ...(typeof s.interpreterPath === 'string' && s.interpreterPath !== '' ? { interpreterPath: s.interpreterPath } : {}),
+      analysisExtraPaths: strings(s.analysisExtraPaths),
+    });
+  }
+  return { workspaceFolders: strings(raw.workspaceFolders), scopes };
 }
 
 /** `1,3,224,224`, `(1, 3, 224, 224)`, `1x3x224x224`; several inputs separated by `;` (the

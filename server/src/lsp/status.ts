@@ -2,9 +2,10 @@
 
 import type { CompletedAnalysis } from './analysisScheduler';
 import { countSeverities } from './diagnostics';
+import type { SearchPathEntry } from '../engine/report';
 import type { StatusParams } from './protocol';
 
-export function statusOf(result: CompletedAnalysis): StatusParams {
+export function statusOf(result: CompletedAnalysis, searchPath?: SearchPathEntry[]): StatusParams {
   const { errors, warnings } = countSeverities(result.report);
   return {
     uri: result.uri,
@@ -23,6 +24,8 @@ export function statusOf(result: CompletedAnalysis): StatusParams {
     errors,
     warnings,
     durationMs: Math.round(result.durationMs * 10) / 10,
+    libraries: result.report.libraries ?? [],
+    ...(searchPath ? { searchPath } : {}),
   };
 }
 
