@@ -32,6 +32,12 @@ export function installBuiltins(interp: Interpreter): void {
   const object = makeClass('object', []);
   object.mro = [object];
   object.attrs.set('__init__', native('object.__init__', () => NONE, true));
+  // `super().__new__(cls)` in a user `__new__`: a new, uninitialised instance.
+  object.attrs.set('__new__', native('object.__new__', (args, site) => {
+    const cls = args.positional[0];
+    if (cls?.kind !== 'class') return unknown('object.__new__ of an unknown class', site);
+    return interp.instantiateBare(cls, site);
+  }));
   // `object.__getattribute__(obj, name)`: ordinary attribute lookup without the class's `__getattr__`.
   object.attrs.set('__getattribute__', native('object.__getattribute__', (args, site) => {
     const [self, name] = args.positional;
@@ -89,17 +95,50 @@ export function installBuiltins(interp: Interpreter): void {
     const v = args.positional[0];
     return str(v ? interp.strOf(v) : '');
   });
-  builtinType('list', (v) => v.kind === 'list', (args, site) => {
+  // `cls` is passed by instantiate: a subclass (`class Path(list): pass`) keeps its class.
+  const subclassOf = (args: CallArgs, base: ClassValue): ClassValue | undefined => {
+    const cls = (args as CallArgs & { cls?: ClassValue }).cls;
+    return cls && cls !== base ? cls : undefined;
+  };
+  const listType: ClassValue = builtinType('list', (v) => v.kind === 'list', (args, site) => {
     const v = args.positional[0];
     if (v && v.kind === 'unknown') return v;
-    return list(v ? interp.toArray(v, site) : []);
+    const made = list(v ? interp.toArray(v, site) : []);
+    const cls = subclassOf(args, listType);
+    if (cls) made.cls = cls;
+    return made;
   });
-  builtinType('tuple', (v) => v.kind === 'tuple', (args, site) => {
+  // `super().__init__(iterable)` in a list subclass fills the list.
+  listType.attrs.set('__init__', native('list.__init__', (args, site) => {
+    const [self, v] = args.positional;
+    if (self?.kind !== 'list') return NONE;
+    if (v?.kind === 'unknown') return interp.raise('TypeError', `list() of ${v.reason}`, site);
+    self.items = v ? interp.toArray(v, site) : [];
+    return NONE;
+  }, true));
+  const tupleType: ClassValue = builtinType('tuple', (v) => v.kind === 'tuple', (args, site) => {
     const v = args.positional[0];
     if (v && v.kind === 'unknown') return v;
-    return tuple(v ? interp.toArray(v, site) : []);
+    const cls = subclassOf(args, tupleType);
+    return { kind: 'tuple', items: v ? interp.toArray(v, site) : [], ...(cls ? { cls } : {}) };
   });
+  // `super().__new__(cls, items)` in a tuple subclass's `__new__` (implicitly a staticmethod).
+  tupleType.attrs.set('__new__', native('tuple.__new__', (args, site) => {
+    const [cls, v] = args.positional;
+    if (v?.kind === 'unknown') return v;
+    const items = v ? interp.toArray(v, site) : [];
+    return { kind: 'tuple', items, ...(cls?.kind === 'class' && cls !== tupleType ? { cls } : {}) };
+  }));
   const dictType = builtinType('dict', (v) => v.kind === 'dict', (args, site) => makeDict(interp, args, site));
+  // `super().__init__(...)` in a dict subclass fills the dict.
+  dictType.attrs.set('__init__', native('dict.__init__', (args, site) => {
+    const [self, ...rest] = args.positional;
+    if (self?.kind !== 'dict') return NONE;
+    const made = makeDict(interp, { positional: rest, keywords: args.keywords }, site);
+    if (made.kind === 'unknown') return interp.raise('TypeError', `dict() of ${made.reason}`, site);
+    if (made.kind === 'dict') for (const [k, e] of made.entries) self.entries.set(k, e);
+    return NONE;
+  }, true));
   builtinType('set', (v) => v.kind === 'set' && !v.frozen, (args, site) => makeSet(args.positional[0] ? interp.toArray(args.positional[0], site) : []));
   builtinType('frozenset', (v) => v.kind === 'set' && v.frozen, (args, site) => makeSet(args.positional[0] ? interp.toArray(args.positional[0], site) : [], true));
   builtinType('range', (v) => v.kind === 'range', (args, site) => {
@@ -448,7 +487,7 @@ export function isInstance(interp: Interpreter, v: Value, types: Value): Value {
   }
   if (types.kind !== 'class') return types.kind === 'unknown' ? types : bool(false);
   if (v.kind === 'instance') return bool(v.cls.mro.includes(types));
-  if (v.kind === 'tuple' && v.cls && v.cls.mro.includes(types)) return bool(true);
+  if ((v.kind === 'tuple' || v.kind === 'list') && v.cls && v.cls.mro.includes(types)) return bool(true);
   if (v.kind === 'dict' && v.cls && v.cls.mro.includes(types)) return bool(true);
   if (types.name === 'object' && !types.instanceCheck) return bool(true);
   for (const c of types.mro.length ? [types] : []) if (c.instanceCheck) return bool(c.instanceCheck(v));

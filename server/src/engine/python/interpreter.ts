@@ -520,18 +520,8 @@ export class Interpreter {
         return undefined;
       case 'Try':
         return this.execTry(stmt, scope);
-      case 'With': {
-        for (const item of stmt.items) {
-          const ctx = this.eval(item.expr, scope);
-          let entered: Value = ctx;
-          if (ctx.kind === 'instance') {
-            const enter = this.lookupClassAttr(ctx.cls, '__enter__');
-            if (enter) entered = this.call(this.bindIfMethod(enter, ctx), { positional: [], keywords: NO_KEYWORDS }, null);
-          }
-          if (item.target) this.assign(item.target, entered, scope);
-        }
-        return this.execBlock(stmt.body, scope);
-      }
+      case 'With':
+        return this.execWith(stmt, 0, scope);
       case 'Raise': {
         const site = this.site(scope.file, stmt);
         if (!stmt.exc) this.raiseValue(unknown('re-raised exception'), site, true);
@@ -576,6 +566,27 @@ export class Interpreter {
       case 'ErrorStmt':
         return undefined;
     }
+  }
+
+  /** `with a as x, b as y:` is `with a as x: with b as y:`. */
+  private execWith(stmt: ast.WithStmt, i: number, scope: Scope): Completion {
+    if (i === stmt.items.length) return this.execBlock(stmt.body, scope);
+    const item = stmt.items[i]!;
+    const ctx = this.eval(item.expr, scope);
+    const gen = ctx.kind === 'instance' ? this.generatorContexts.get(ctx) : undefined;
+    if (gen) {
+      return this.withGenerator(gen, (v) => {
+        if (item.target) this.assign(item.target, v, scope);
+        return this.execWith(stmt, i + 1, scope);
+      }, this.site(scope.file, item.expr));
+    }
+    let entered: Value = ctx;
+    if (ctx.kind === 'instance') {
+      const enter = this.lookupClassAttr(ctx.cls, '__enter__');
+      if (enter) entered = this.call(this.bindIfMethod(enter, ctx), { positional: [], keywords: NO_KEYWORDS }, null);
+    }
+    if (item.target) this.assign(item.target, entered, scope);
+    return this.execWith(stmt, i + 1, scope);
   }
 
   /** Inside `try`, Python's ModuleNotFoundError (an `except ImportError:` fallback handles it);
@@ -974,13 +985,28 @@ export class Interpreter {
     const ctor = cls.mro.find((c) => c.construct);
     const userInit = cls.mro.find((c) => c.attrs.has('__init__'));
     const userNew = cls.mro.find((c) => c.attrs.has('__new__') && !c.construct);
-    if (ctor && (!userInit || cls.mro.indexOf(ctor) <= cls.mro.indexOf(userInit))) {
+    const ownNew = userNew && userNew.attrs.get('__new__')!.kind !== 'native' && (!ctor || cls.mro.indexOf(userNew) < cls.mro.indexOf(ctor));
+    if (ctor && !ownNew && (!userInit || cls.mro.indexOf(ctor) <= cls.mro.indexOf(userInit))) {
       // Builtin types (int, list, tuple, namedtuple classes ...) build the value themselves.
       return ctor.construct!({ positional: args.positional, keywords: args.keywords, cls } as CallArgs & { cls: ClassValue }, site);
     }
-    if (userNew && userNew.attrs.get('__new__')!.kind !== 'native') {
+    if (ownNew) {
       const made = this.call(userNew.attrs.get('__new__')!, { positional: [cls, ...args.positional], keywords: args.keywords }, site);
       if (made.kind !== 'instance' || made.cls !== cls) return made;
+      // `__new__` made the object (`super().__new__(cls)`): `__init__` runs on that one.
+      const init = this.lookupClassAttr(cls, '__init__');
+      if (init) this.call(this.bindIfMethod(init, made), args, site);
+      return made;
+    }
+    if (ctor && userInit) {
+      // A subclass of list or dict with its own `__init__` (`class Info(list)`): the object is a
+      // list/dict carrying the class; `super().__init__(...)` fills it (list.__init__, dict.__init__).
+      const container = this.builtinContainerOf(ctor);
+      if (container) {
+        const self: Value = container === 'list' ? { kind: 'list', id: newId(), items: [], cls } : dict([], cls);
+        this.call(this.bindIfMethod(userInit.attrs.get('__init__')!, self), args, site);
+        return self;
+      }
     }
     const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
     const init = this.lookupClassAttr(cls, '__init__');
@@ -988,7 +1014,29 @@ export class Interpreter {
     return instance;
   }
 
-  callFunction(fn: FunctionValue, args: CallArgs, site: Site | null): Value {
+  /** `object.__new__(cls)`: an instance whose `__init__` has not run. */
+  instantiateBare(cls: ClassValue, site: Site | null): Value {
+    const ctor = cls.mro.find((c) => c.construct);
+    if (ctor) return ctor.construct!({ positional: [], keywords: NO_KEYWORDS, cls } as CallArgs & { cls: ClassValue }, site);
+    return { kind: 'instance', id: newId(), cls, attrs: new Map() };
+  }
+
+  /** Which builtin container a builtin class makes ('list' for list, 'dict' for dict, OrderedDict ...). */
+  private builtinContainerOf(ctor: ClassValue): 'list' | 'dict' | null {
+    if (ctor.mro.includes(this.builtins.get('list') as ClassValue)) return 'list';
+    if (ctor.mro.includes(this.builtins.get('dict') as ClassValue)) return 'dict';
+    return null;
+  }
+
+  /** An attribute found on the class of a value of a builtin-subclass type, bound to the value. */
+  private classAttrFor(v: Value, obj: Value, site: Site | null): Value {
+    if (v.kind === 'classmethod') return { kind: 'method', self: this.typeOf(obj), func: v.func };
+    if (v.kind === 'staticmethod') return v.func;
+    if (v.kind === 'property') return this.call(v.getter, { positional: [obj], keywords: NO_KEYWORDS }, site);
+    return this.bindIfMethod(v, obj);
+  }
+
+  callFunction(fn: FunctionValue, args: CallArgs, site: Site | null, yieldHook?: (v: Value) => Value): Value {
     if (this.depth >= this.maxDepth) {
       throw new AnalysisAborted(`recursion deeper than ${this.maxDepth} calls in ${fn.qualname}`, site);
     }
@@ -999,7 +1047,7 @@ export class Interpreter {
     this.frames.push({ fn, vars });
     try {
       if (fn.node.kind === 'Lambda') return this.eval(fn.node.body, scope);
-      if (fn.file.text.includes('yield', fn.node.from) && isGenerator(fn.node)) return this.runGenerator(fn, scope);
+      if (fn.file.text.includes('yield', fn.node.from) && isGenerator(fn.node)) return this.runGenerator(fn, scope, yieldHook);
       const c = this.execBlock(fn.node.body, scope);
       return c && c.type === 'return' ? c.value : NONE;
     } finally {
@@ -1011,15 +1059,18 @@ export class Interpreter {
 
   private readonly frames: { fn: FunctionValue; vars: Map<string, Value> }[] = [];
 
-  /** What the generators now running have yielded, innermost last. */
-  private readonly yielded: Value[][] = [];
+  /** What the generators now running have yielded, innermost last; `hook` is set for a
+   *  generator that a `with` statement drives (@contextmanager). */
+  private readonly yielded: { items: Value[]; hook?: (v: Value) => Value }[] = [];
 
   /** A generator runs to its end when called, its yields collected: the iterator over them is what
    *  the caller gets. Model code consumes its generators whole (`for w in widths(n)`, `list(...)`);
-   *  a value sent back into `yield` is None, and one that never ends meets the step budget. */
-  private runGenerator(fn: FunctionValue, scope: Scope): Value {
+   *  a value sent back into `yield` is None, and one that never ends meets the step budget.
+   *  With a hook (a @contextmanager in a `with`), each `yield` calls it: the `with` body runs at
+   *  the yield, and the code after the yield runs after the body, as in Python. */
+  private runGenerator(fn: FunctionValue, scope: Scope, hook?: (v: Value) => Value): Value {
     const items: Value[] = [];
-    this.yielded.push(items);
+    this.yielded.push({ items, hook });
     try {
       this.execBlock(fn.node.kind === 'Lambda' ? [] : fn.node.body, scope);
     } finally {
@@ -1029,19 +1080,68 @@ export class Interpreter {
   }
 
   private evalYield(e: ast.YieldExpr, scope: Scope): Value {
-    const into = this.yielded[this.yielded.length - 1];
+    const top = this.yielded[this.yielded.length - 1];
     const site = this.site(scope.file, e);
-    if (!into) this.raise('SyntaxError', "'yield' outside function", site);
+    if (!top) this.raise('SyntaxError', "'yield' outside function", site);
+    const into = top.items;
     const value = e.value ? this.eval(e.value, scope) : NONE;
     if (!e.delegates) {
+      if (top.hook) return top.hook(value);
       into.push(value);
     } else if (value.kind === 'unknown') {
       this.raise('TypeError', `yield from ${value.reason}`, site);
     } else {
-      for (const item of this.iterate(value, site)) into.push(item);
+      for (const item of this.iterate(value, site)) {
+        if (top.hook) top.hook(item);
+        else into.push(item);
+      }
     }
     if (into.length > MAX_SEQUENCE) this.raise('MemoryError', `a generator yielded more than ${MAX_SEQUENCE.toLocaleString('en-US')} values`, site);
     return NONE;
+  }
+
+  /** The generator functions behind the objects `@contextmanager` functions return. */
+  readonly generatorContexts = new WeakMap<Value, { fn: Value; args: CallArgs }>();
+
+  /** `with cm(...) as x:` for a @contextmanager `cm`: the generator runs until its first yield, the
+   *  body runs there with the yielded value, then the rest of the generator (its `finally`). The
+   *  body runs with the caller's frames, as if the generator were suspended. */
+  private withGenerator(gen: { fn: Value; args: CallArgs }, body: (v: Value) => Completion, site: Site | null): Completion {
+    const base = { frames: this.frames.length, yielded: this.yielded.length, callSites: this.callSites.length, tryDepth: this.tryDepth };
+    let entered = false;
+    let completion: Completion;
+    const hook = (v: Value): Value => {
+      if (entered) this.raise('RuntimeError', "generator didn't stop", site);
+      entered = true;
+      const frames = this.frames.splice(base.frames);
+      const yielded = this.yielded.splice(base.yielded);
+      const callSites = this.callSites.splice(base.callSites);
+      const tryDepth = this.tryDepth;
+      this.tryDepth = base.tryDepth;
+      try {
+        completion = body(v);
+      } finally {
+        this.frames.push(...frames);
+        this.yielded.push(...yielded);
+        this.callSites.push(...callSites);
+        this.tryDepth = tryDepth;
+      }
+      return NONE;
+    };
+    let fn = gen.fn;
+    let positional = gen.args.positional;
+    if (fn.kind === 'method') {
+      positional = [fn.self, ...positional];
+      fn = fn.func;
+    }
+    if (fn.kind === 'function' && fn.node.kind === 'FunctionDef' && isGenerator(fn.node)) {
+      this.callFunction(fn, { positional, keywords: gen.args.keywords }, site, hook);
+    } else {
+      const first = this.toArray(this.call(fn, { positional, keywords: gen.args.keywords }, site), site)[0];
+      if (first) hook(first);
+    }
+    if (!entered) this.raise('RuntimeError', "generator didn't yield", site);
+    return completion;
   }
 
   /** For zero-argument `super()`: the defining class of the running method and its first argument. */
@@ -1142,7 +1242,9 @@ export class Interpreter {
       case 'unknown':
         return obj;
       case 'super': {
-        const mro = obj.self.kind === 'instance' ? obj.self.cls.mro : obj.self.kind === 'class' ? obj.self.mro : [];
+        const self = obj.self;
+        const mro = self.kind === 'instance' ? self.cls.mro : self.kind === 'class' ? self.mro
+          : (self.kind === 'list' || self.kind === 'dict' || self.kind === 'tuple') && self.cls ? self.cls.mro : [];
         const start = mro.indexOf(obj.cls);
         for (const c of mro.slice(start + 1)) {
           const v = c.attrs.get(name);
@@ -1186,6 +1288,17 @@ export class Interpreter {
 
   private builtinMethod(obj: Value, name: string, site: Site | null): Value | null {
     if (name === '__class__') return this.typeOf(obj);
+    if ((obj.kind === 'list' || obj.kind === 'dict' || obj.kind === 'tuple') && obj.cls) {
+      // Instances of subclasses of builtin types: their own attributes, then what the user-written
+      // classes of the MRO define, before the builtin methods.
+      const own = obj.attrs?.get(name);
+      if (own !== undefined) return own;
+      for (const c of obj.cls.mro) {
+        if (c.construct || c.instanceCheck) break;
+        const v = c.attrs.get(name);
+        if (v !== undefined) return this.classAttrFor(v, obj, site);
+      }
+    }
     const key = obj.kind === 'dict' ? 'dict' : obj.kind;
     const table = this.builtinMethods.get(key);
     const m = table?.get(name);
@@ -1212,6 +1325,7 @@ export class Interpreter {
       case 'instance': return v.cls;
       case 'class': return this.metaclassOf(v) ?? this.builtins.get('type')!;
       case 'tuple': return v.cls ?? this.builtins.get('tuple')!;
+      case 'list': return v.cls ?? this.builtins.get('list')!;
       case 'dict': return v.cls ?? this.builtins.get('dict')!;
       case 'none': return unknown('NoneType');
       case 'tensor': return this.lib.nativeModule('torch')!.attrs.get('Tensor') ?? unknown('Tensor');
@@ -1276,6 +1390,15 @@ export class Interpreter {
       case 'unknown':
       case 'tensor':
         return;
+      case 'list':
+      case 'dict':
+      case 'tuple':
+        if (obj.cls && (obj.kind !== 'tuple' || !obj.cls.attrs.has('_fields'))) {
+          (obj.attrs ??= new Map()).set(name, value);
+          return;
+        }
+        this.raise('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`, site);
+      // falls through never
       default:
         this.raise('AttributeError', `'${typeName(obj)}' object has no attribute '${name}'`, site);
     }

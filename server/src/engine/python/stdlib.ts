@@ -415,6 +415,7 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
   modules.set('inspect', makeInspect(interp));
   modules.set('contextlib', makeContextlib(interp));
   modules.set('re', makeRe(interp));
+  modules.set('fnmatch', makeFnmatch(interp));
   // Modules whose values never decide a shape: importing them works, and every member is Unknown
   // with the reason (random numbers, paths, files, processes, C types).
   const opaque = (name: string, reason: string, members: Record<string, Value> = {}): void => {
@@ -444,7 +445,6 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
   opaque('argparse', 'command lines are not parsed by the analysis');
   opaque('textwrap', 'textwrap is not modelled');
   opaque('string', 'the string module is not modelled');
-  opaque('fnmatch', 'fnmatch is not modelled');
   opaque('struct', 'struct is not modelled');
   opaque('weakref', 'weakref is not modelled');
   opaque('types.ModuleType', 'types.ModuleType is not modelled');
@@ -915,10 +915,16 @@ function makeContextlib(interp: Interpreter): ModuleObjectValue {
     cls.attrs.set('__call__', native(`${name}.__call__`, (args) => args.positional[1] ?? NONE, true));
     return cls;
   };
-  // The interpreter has no generators: a @contextmanager's `with` body runs, but the value it
-  // yields and the code around the yield are not followed — the target is Unknown, saying so.
-  const generatorManager = manager('_GeneratorContextManager', (self, site) =>
-    unknown(`the value yielded by @contextmanager ${toStr(self.attrs.get('name') ?? str('?'))} is not analysed (generators are not followed)`, site));
+  // A @contextmanager function returns this object. In a `with` statement the interpreter drives
+  // the generator itself (the body runs at the yield); `__enter__` called directly (ExitStack)
+  // runs the generator whole and gives its first yielded value.
+  const generatorManager = manager('_GeneratorContextManager', (self, site) => {
+    const gen = interp.generatorContexts.get(self);
+    if (!gen) return unknown('a @contextmanager object the analysis did not make', site);
+    const result = interp.call(gen.fn, gen.args, site);
+    if (result.kind === 'unknown') return result;
+    return interp.toArray(result, site)[0] ?? interp.raise('RuntimeError', "generator didn't yield", site);
+  });
   const nullcontext = manager('nullcontext', (self) => self.attrs.get('enter_result') ?? NONE);
   nullcontext.construct = (args) => newInstance(nullcontext, [['enter_result', args.positional[0] ?? args.keywords.get('enter_result') ?? NONE]]);
   const suppress = manager('suppress', () => NONE);
@@ -927,9 +933,69 @@ function makeContextlib(interp: Interpreter): ModuleObjectValue {
     contextmanager: fn('contextlib.contextmanager', (args) => {
       const f = args.positional[0] ?? NONE;
       const name = f.kind === 'function' ? f.qualname : '?';
-      return fn(`${name}`, () => newInstance(generatorManager, [['name', str(name)]]));
+      // Binds `self` when stored on a class (`@contextmanager def frozen(self): ...`).
+      return native(`${name}`, (callArgs) => {
+        const made = newInstance(generatorManager, [['name', str(name)]]);
+        interp.generatorContexts.set(made, { fn: f, args: { positional: [...callArgs.positional], keywords: new Map(callArgs.keywords) } });
+        return made;
+      }, true);
     }),
     nullcontext, suppress,
+  });
+}
+
+// ---------- fnmatch ----------
+
+/** A shell pattern (`*`, `?`, `[seq]`, `[!seq]`) as a JavaScript regular expression matching the whole name. */
+export function fnmatchRegex(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '*') out += '[\\s\\S]*';
+    else if (c === '?') out += '[\\s\\S]';
+    else if (c === '[') {
+      let j = i + 1;
+      if (pattern[j] === '!') j++;
+      if (pattern[j] === ']') j++;
+      while (j < pattern.length && pattern[j] !== ']') j++;
+      if (j >= pattern.length) out += '\\[';
+      else {
+        let body = pattern.slice(i + 1, j).replace(/\\/g, '\\\\');
+        if (body.startsWith('!')) body = '^' + body.slice(1);
+        else if (body.startsWith('^')) body = '\\' + body;
+        out += `[${body}]`;
+        i = j;
+      }
+    } else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^(?:${out})$`);
+}
+
+/** fnmatch on POSIX: `os.path.normcase` changes nothing, so fnmatch is fnmatchcase. */
+function makeFnmatch(interp: Interpreter): ModuleObjectValue {
+  const text = (v: Value | undefined, what: string, site: Site | null): string | null => {
+    if (v?.kind === 'str') return v.value;
+    if (v?.kind === 'unknown') return null;
+    return interp.raise('TypeError', `fnmatch: ${what} must be a string`, site);
+  };
+  const match = (args: CallArgs, site: Site | null): Value => {
+    const name = text(args.positional[0] ?? args.keywords.get('name'), 'name', site);
+    const pat = text(args.positional[1] ?? args.keywords.get('pat'), 'pattern', site);
+    if (name === null || pat === null) return unknown('fnmatch of an unknown string', site);
+    return bool(fnmatchRegex(pat).test(name));
+  };
+  return nativeModuleObject('fnmatch', {
+    fnmatch: fn('fnmatch.fnmatch', match),
+    fnmatchcase: fn('fnmatch.fnmatchcase', match),
+    filter: fn('fnmatch.filter', (args, site) => {
+      const names = args.positional[0] ?? args.keywords.get('names') ?? NONE;
+      const pat = text(args.positional[1] ?? args.keywords.get('pat'), 'pattern', site);
+      if (names.kind === 'unknown' || pat === null) return unknown('fnmatch.filter of unknown strings', site);
+      const re = fnmatchRegex(pat);
+      const items = interp.toArray(names, site);
+      if (items.some((x) => x.kind !== 'str')) return unknown('fnmatch.filter of unknown names', site);
+      return list(items.filter((x) => re.test((x as { value: string }).value)));
+    }),
   });
 }
 

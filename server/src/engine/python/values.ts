@@ -29,10 +29,12 @@ export interface IntValue { kind: 'int'; value: number }
 export interface FloatValue { kind: 'float'; value: number }
 export interface StrValue { kind: 'str'; value: string }
 export interface EllipsisValue { kind: 'ellipsis' }
-export interface TupleValue { kind: 'tuple'; items: Value[]; /** set for namedtuple instances */ cls?: ClassValue }
-export interface ListValue { kind: 'list'; id: number; items: Value[] }
+/** `cls` and `attrs` are set on instances of subclasses of the builtin types (`class Info(list)`,
+ *  namedtuple classes, OrderedDict): the value is the builtin one, its class the subclass. */
+export interface TupleValue { kind: 'tuple'; items: Value[]; /** set for namedtuple and tuple-subclass instances */ cls?: ClassValue; attrs?: Map<string, Value> }
+export interface ListValue { kind: 'list'; id: number; items: Value[]; /** set for list-subclass instances */ cls?: ClassValue; attrs?: Map<string, Value> }
 export interface DictEntry { key: Value; value: Value }
-export interface DictValue { kind: 'dict'; id: number; entries: Map<string, DictEntry>; /** OrderedDict and friends */ cls?: ClassValue }
+export interface DictValue { kind: 'dict'; id: number; entries: Map<string, DictEntry>; /** OrderedDict and friends */ cls?: ClassValue; attrs?: Map<string, Value> }
 export interface SetValue { kind: 'set'; id: number; entries: Map<string, Value>; frozen: boolean }
 export interface RangeValue { kind: 'range'; start: number; stop: number; step: number }
 export interface SliceValue { kind: 'slice'; start: Value; stop: Value; step: Value }
@@ -274,6 +276,7 @@ export function typeName(v: Value): string {
     case 'none': return 'NoneType';
     case 'instance': return v.cls.name;
     case 'tuple': return v.cls ? v.cls.name : 'tuple';
+    case 'list': return v.cls ? v.cls.name : 'list';
     case 'dict': return v.cls ? v.cls.name : 'dict';
     case 'native': return 'builtin_function_or_method';
     case 'method': return 'method';
