@@ -91,6 +91,7 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     module = interp.runFile(options.file, options.text, moduleNameOf(options.file), false, tree);
   } catch (e) {
     reportAbort(e, addDiagnostic);
+    report.libraries = interp.resolver.listLibraries();
     return;
   }
   const scope = moduleScope(module, file);

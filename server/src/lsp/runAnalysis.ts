@@ -5,7 +5,6 @@
 // never by running Python) tells the engine where `import torchvision` and the user's own packages
 // are.
 
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { analyzeFile } from '../engine/analyze';
 import type { FileReport, SearchPathEntry } from '../engine/report';
@@ -37,11 +36,8 @@ function readerFor(input: AnalysisInput, dependencies: Set<string>) {
     dependencies.add(full);
     const open = input.openText(full);
     if (open !== undefined) return open;
-    try {
-      return readFileSync(full, 'utf8');
-    } catch {
-      return null;
-    }
+    // Regular files only (never a FIFO or a device), texts reused while the file is unchanged.
+    return fileAccess.readFile(full);
   };
 }
 

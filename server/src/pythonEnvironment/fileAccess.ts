@@ -18,15 +18,42 @@ export interface FileAccess {
 /** O_NONBLOCK: opening a FIFO for reading must not wait for a writer (absent on Windows). */
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
+/** Texts read before, by path, with the identity of the file they came from: every analysis
+ *  follows the same imports (a torchvision model reads about a hundred library files), and a
+ *  `stat` is far cheaper than reading and decoding the file again. Bounded by total size. */
+interface CachedText { mtimeMs: number; size: number; ino: number; text: string }
+const textCache = new Map<string, CachedText>();
+const TEXT_CACHE_CHARS = 48 * 1024 * 1024;
+let cachedChars = 0;
+
+function remember(path: string, entry: CachedText): void {
+  const old = textCache.get(path);
+  if (old) cachedChars -= old.text.length;
+  textCache.delete(path);
+  textCache.set(path, entry);
+  cachedChars += entry.text.length;
+  for (const [key, value] of textCache) {
+    if (cachedChars <= TEXT_CACHE_CHARS) break;
+    textCache.delete(key);
+    cachedChars -= value.text.length;
+  }
+}
+
 function readRegularFile(path: string): string | null {
   let fd: number | undefined;
   try {
     // Checked before opening (no open at all of a device or FIFO) and again on the open file
     // (the path may have been replaced in between).
-    if (!statSync(path, { throwIfNoEntry: false })?.isFile()) return null;
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat?.isFile()) return null;
+    const hit = textCache.get(path);
+    if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size && hit.ino === stat.ino) return hit.text;
     fd = openSync(path, OPEN_FLAGS);
-    if (!fstatSync(fd).isFile()) return null;
-    return readFileSync(fd, 'utf8');
+    const opened = fstatSync(fd);
+    if (!opened.isFile()) return null;
+    const text = readFileSync(fd, 'utf8');
+    remember(path, { mtimeMs: opened.mtimeMs, size: opened.size, ino: opened.ino, text });
+    return text;
   } catch {
     return null;
   } finally {

@@ -107,7 +107,7 @@ export class Interpreter {
   /** The `object` and `type` classes, installed by builtins. */
   objectClass!: ClassValue;
 
-  private readonly deadline: number;
+  private deadline: number;
   readonly resolver: ModuleResolver;
 
   constructor(readonly options: InterpreterOptions) {
@@ -152,7 +152,7 @@ export class Interpreter {
       if (this.options.isCancelled?.()) {
         throw new AnalysisAborted('the analysis was cancelled (a newer version of the file arrived)', null);
       }
-      if (performance.now() > this.deadline) {
+      if (this.libraryLoadDepth === 0 && performance.now() > this.deadline) {
         throw new AnalysisAborted(
           `the analysis stopped after ${this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms (an endless or very long computation?)`,
           node && file ? this.site(file, node) : this.currentSite(),
@@ -322,13 +322,32 @@ export class Interpreter {
     const path = this.lazy.get(mod);
     if (!path) return;
     this.lazy.delete(mod);
-    const text = this.resolver.read(path);
-    if (text === null) return;
-    this.loading.add(path);
+    this.outsideTheClock(path, () => {
+      const text = this.resolver.read(path);
+      if (text === null) return;
+      this.loading.add(path);
+      try {
+        this.runFile(path, text, mod.name, false, undefined, mod);
+      } finally {
+        this.loading.delete(path);
+      }
+    });
+  }
+
+  private libraryLoadDepth = 0;
+
+  /** Reading an installed library (parsing its files, running their top level) does not count
+   *  against the wall-clock bound, which is for the user's model: the first analysis that imports
+   *  torchvision reads a hundred files. The step budget still bounds it. */
+  private outsideTheClock<T>(path: string, load: () => T): T {
+    if (this.libraryLoadDepth > 0 || !this.isLibraryFile(path)) return load();
+    const started = performance.now();
+    this.libraryLoadDepth++;
     try {
-      this.runFile(path, text, mod.name, false, undefined, mod);
+      return load();
     } finally {
-      this.loading.delete(path);
+      this.libraryLoadDepth--;
+      this.deadline += performance.now() - started;
     }
   }
 
@@ -339,14 +358,16 @@ export class Interpreter {
       return cached;
     }
     if (this.loading.has(path)) return this.fileModules.get(path) ?? null;
-    const text = this.resolver.read(path);
-    if (text === null) return null;
-    this.loading.add(path);
-    try {
-      return this.runFile(path, text, moduleName, false);
-    } finally {
-      this.loading.delete(path);
-    }
+    return this.outsideTheClock(path, () => {
+      const text = this.resolver.read(path);
+      if (text === null) return null;
+      this.loading.add(path);
+      try {
+        return this.runFile(path, text, moduleName, false);
+      } finally {
+        this.loading.delete(path);
+      }
+    });
   }
 
   /** A submodule of a package (`from . import misc`, `pkg.sub` read as an attribute), if a file or folder has it. */
@@ -1313,10 +1334,18 @@ export class Interpreter {
       const v = this.lookupClassAttr(obj.cls, name);
       if (v) return this.bindIfMethod(v, obj);
     }
-    if (obj.kind === 'dict' && obj.cls) {
+    if ((obj.kind === 'dict' || obj.kind === 'list') && obj.cls) {
       const v = this.lookupClassAttr(obj.cls, name);
       if (v) return this.bindIfMethod(v, obj);
     }
+    return null;
+  }
+
+  /** `sys.modules[name]`: a module this analysis has loaded, or a native one. */
+  moduleNamed(name: string): ModuleObjectValue | null {
+    const nativeMod = this.lib.nativeModule(name);
+    if (nativeMod) return nativeMod;
+    for (const m of this.fileModules.values()) if (m.name === name) return m;
     return null;
   }
 
