@@ -8,7 +8,7 @@ import * as R from './rational';
 import { parseShapeText } from './shapeText';
 import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
 import { installBuiltins } from './python/builtins';
-import { AnalysisAborted, Interpreter, parsedFile, PyError } from './python/interpreter';
+import { AnalysisAborted, Interpreter, parsedFile, PyError, type InterpreterOptions } from './python/interpreter';
 import type * as ast from './python/ast';
 import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
 import { installTorch, type TorchEnvironment } from './python/torchLib';
@@ -69,7 +69,7 @@ type AddDiagnostic = (severity: Severity, code: DiagnosticCode, message: string,
 function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic: AddDiagnostic, setModel: (m: string | undefined) => void): void {
   // Parsed first: the interpreter's clock covers interpretation, not reading the file.
   const { module: tree, file } = parsedFile(options.file, options.text);
-  const interp = new Interpreter({
+  const { interp, torch } = interpreterFor(options, {
     readFile: (p) => (p === options.file ? options.text : options.readFile(p)),
     diagnostics: (severity, code, message, site) => addDiagnostic(severity, code as DiagnosticCode, message, site),
     stepBudget: options.stepBudget ?? DEFAULT_BUDGET,
@@ -78,9 +78,8 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     searchPaths: options.searchPaths,
     isDirectory: options.isDirectory,
     listDirectory: options.listDirectory,
+    analysedFile: options.file,
   });
-  installBuiltins(interp);
-  const torch = installTorch(interp);
 
   for (const err of tree.errors.slice(0, 20)) {
     addDiagnostic('hint', 'syntax', `Syntax: ${err.message}`, { file, from: err.from, to: err.to });
@@ -126,6 +125,57 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   // An import of the user's code that found no file: whatever the model took from it is unknown.
   if (interp.missingImports.length) for (const m of report.models) m.incomplete = true;
   report.libraries = interp.resolver.listLibraries();
+  keepLibraryWorld(options, interp, torch);
+}
+
+// ---------- the library world shared between analyses ----------
+
+/**
+ * The interpreter of the last analysis, with the library modules it loaded (torchvision's hundred
+ * files, parsed and run): the next analysis with the same search path starts from it instead of
+ * running them again. It is used only while every library file it read is unchanged (read again
+ * through the caller, which also learns them as dependencies) and while no model code has written
+ * into a library's values; the user's own modules are always run afresh.
+ */
+interface LibraryWorld {
+  key: string;
+  interp: Interpreter;
+  torch: TorchEnvironment;
+}
+
+let libraryWorld: LibraryWorld | null = null;
+
+function worldKey(options: AnalyzeOptions): string {
+  return JSON.stringify(options.searchPaths ?? []);
+}
+
+function interpreterFor(options: AnalyzeOptions, interpreterOptions: InterpreterOptions): { interp: Interpreter; torch: TorchEnvironment } {
+  const world = libraryWorld;
+  // Taken, not borrowed: an analysis that fails half-way never hands a half-used world on.
+  libraryWorld = null;
+  if (world && world.key === worldKey(options) && !world.interp.sharedStateChanged && libraryFilesUnchanged(world.interp, interpreterOptions.readFile)) {
+    world.interp.beginAnalysis(interpreterOptions);
+    return world;
+  }
+  const interp = new Interpreter(interpreterOptions);
+  installBuiltins(interp);
+  return { interp, torch: installTorch(interp) };
+}
+
+function libraryFilesUnchanged(interp: Interpreter, readFile: (path: string) => string | null): boolean {
+  for (const [path, text] of interp.loadedLibraryFiles()) if (readFile(path) !== text) return false;
+  return true;
+}
+
+function keepLibraryWorld(options: AnalyzeOptions, interp: Interpreter, torch: TorchEnvironment): void {
+  if (!interp.sharedStateChanged && options.searchPaths?.some((e) => e.kind !== 'project')) {
+    libraryWorld = { key: worldKey(options), interp, torch };
+  }
+}
+
+/** Drops the shared library world (tests; a server told that a library changed). */
+export function forgetLibraryWorld(): void {
+  libraryWorld = null;
 }
 
 function moduleNameOf(path: string): string {

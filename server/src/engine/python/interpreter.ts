@@ -7,13 +7,13 @@ import { parsePythonIncremental } from './parse';
 import type { Tree } from '@lezer/common';
 import { LineIndex } from './lineIndex';
 import { COMPILED_LIBRARIES, ModuleResolver, type ModuleLocation } from './moduleResolver';
-import type { SearchPathEntry } from '../report';
+import type { LibraryInfo, SearchPathEntry } from '../report';
 import {
   binaryOnValues, formatSpec, MAX_SEQUENCE, orderValues, PyTypeError, valuesEqual,
 } from './operators';
 import {
   bool, dict, dictGet, dictSet, ELLIPSIS, FALSE, float, hashKey, int, isNumber, iterator, list, native,
-  moduleMember, newId, NONE, numberOf, repr, set as makeSet, str, toStr, TRUE, tuple, typeName, unknown,
+  moduleMember, newId, peekId, NONE, numberOf, repr, set as makeSet, str, toStr, TRUE, tuple, typeName, unknown,
   type CallArgs, type ClassValue, type FunctionValue, type InstanceValue, type ModuleObjectValue,
   type Scope, type Site, type SourceFile, type Value, type UnknownValue,
 } from './values';
@@ -88,11 +88,13 @@ export interface InterpreterOptions {
   searchPaths?: SearchPathEntry[];
   isDirectory?: (path: string) => boolean;
   listDirectory?: (path: string) => string[] | null;
+  /** The file analysed: never taken from a shared library world (its text is the editor's). */
+  analysedFile?: string;
 }
 
 export class Interpreter {
   steps = 0;
-  readonly budget: number;
+  budget: number;
   private depth = 0;
   private readonly maxDepth: number;
   /** Call sites of the calls now running, outermost first. */
@@ -108,9 +110,9 @@ export class Interpreter {
   objectClass!: ClassValue;
 
   private deadline: number;
-  readonly resolver: ModuleResolver;
+  resolver: ModuleResolver;
 
-  constructor(readonly options: InterpreterOptions) {
+  constructor(public options: InterpreterOptions) {
     this.resolver = new ModuleResolver(options, options.searchPaths ?? []);
     this.budget = options.stepBudget;
     this.deadline = performance.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
@@ -231,6 +233,9 @@ export class Interpreter {
       const chain = this.resolver.resolveAbsolute(name, fromFile.path);
       if (!chain) return null;
       this.resolver.noteLibrary(chain[0]!);
+      for (const location of chain) {
+        for (const library of (location.file && this.librariesLoadedWith.get(location.file)) || []) this.resolver.addLibrary(library);
+      }
       return this.moduleAt(chain[chain.length - 1]!, lazy);
     }
     const location = this.resolveRelative(name, level, fromFile.path);
@@ -274,7 +279,7 @@ export class Interpreter {
 
   /** Imports that found no file, in files of the user's project: each is a warning and makes every
    *  model of the analysis incomplete (whatever came from them is unknown). */
-  readonly missingImports: Site[] = [];
+  missingImports: Site[] = [];
 
   private reportMissingImport(name: string, level: number, fromFile: SourceFile, site: Site): void {
     const label = '.'.repeat(level) + name;
@@ -342,12 +347,78 @@ export class Interpreter {
   private outsideTheClock<T>(path: string, load: () => T): T {
     if (this.libraryLoadDepth > 0 || !this.isLibraryFile(path)) return load();
     const started = performance.now();
+    const firstId = peekId();
+    const librariesBefore = this.resolver.listLibraries().length;
     this.libraryLoadDepth++;
     try {
       return load();
+    } catch (e) {
+      // Stopped half-way (budget, cancellation): the module is incomplete and cannot be shared.
+      this.sharedStateChanged = true;
+      throw e;
     } finally {
       this.libraryLoadDepth--;
       this.deadline += performance.now() - started;
+      this.sharedIds.push([firstId, peekId()]);
+      this.librariesLoadedWith.set(path, this.resolver.listLibraries().slice(librariesBefore));
+    }
+  }
+
+  /** The libraries a library file's loading went on to read: a later analysis that imports the
+   *  already loaded module reads them too, for its report. */
+  private readonly librariesLoadedWith = new Map<string, LibraryInfo[]>();
+
+  // ---------- a library world shared between analyses ----------
+
+  /** Ids of the values made while library modules ran their top level: with the modules, they
+   *  are what a later analysis reuses (see analyze.ts, `libraryWorld`). */
+  private readonly sharedIds: [number, number][] = [];
+  /** The model code wrote into a value of a library (a registry, a patched class): the library
+   *  state is no longer what its files say, and must not serve another analysis. */
+  sharedStateChanged = false;
+
+  noteWrite(obj: Value): void {
+    if (this.libraryLoadDepth > 0 || this.sharedStateChanged || !('id' in obj)) return;
+    const id = obj.id;
+    for (const [from, to] of this.sharedIds) {
+      if (id >= from && id < to) {
+        this.sharedStateChanged = true;
+        return;
+      }
+    }
+  }
+
+  /** The library files whose modules are loaded, with the text each was run from. */
+  loadedLibraryFiles(): [string, string][] {
+    const out: [string, string][] = [];
+    for (const [key, mod] of this.fileModules) {
+      if (mod.file && key === mod.file.path && this.isLibraryFile(key)) out.push([key, mod.file.text]);
+    }
+    return out;
+  }
+
+  /** Ready for another analysis with the library modules already loaded: the modules of the
+   *  user's own files go (they may have changed), as does every per-analysis count. */
+  beginAnalysis(options: InterpreterOptions): void {
+    this.options = options;
+    this.budget = options.stepBudget;
+    this.steps = 0;
+    this.nextCheck = 4096;
+    this.depth = 0;
+    this.tryDepth = 0;
+    this.callSites.length = 0;
+    this.frames.length = 0;
+    this.yielded.length = 0;
+    this.toleratedErrors = 0;
+    this.missingImports = [];
+    this.deadline = performance.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
+    this.resolver = new ModuleResolver(options, options.searchPaths ?? []);
+    for (const [key, mod] of [...this.fileModules]) {
+      const path = key.startsWith('namespace:') ? key.slice('namespace:'.length).split(':')[0]! : key;
+      if (!this.isLibraryFile(path) || key === options.analysedFile) {
+        this.fileModules.delete(key);
+        this.lazy.delete(mod);
+      }
     }
   }
 
@@ -468,6 +539,7 @@ export class Interpreter {
         const value = this.eval(stmt.value, scope);
         let stored: Value;
         if (current.kind === 'list' && stmt.op === '+') {
+          this.noteWrite(current);
           // list += iterable extends in place (and must not copy: loops build long lists this way).
           const extra = value.kind === 'unknown' ? [value] : this.toArray(value, this.site(scope.file, stmt));
           if (current.items.length + extra.length > MAX_SEQUENCE) this.raise('MemoryError', 'list too long to analyse', this.site(scope.file, stmt));
@@ -571,11 +643,13 @@ export class Interpreter {
           else if (t.kind === 'Subscript') {
             const obj = this.eval(t.obj, scope);
             const idx = this.eval(t.index, scope);
+            this.noteWrite(obj);
             if (obj.kind === 'dict') obj.entries.delete(hashKey(idx));
             else if (obj.kind === 'list' && idx.kind === 'int') obj.items.splice(idx.value < 0 ? obj.items.length + idx.value : idx.value, 1);
             else if (obj.kind === 'instance' && obj.module && idx.kind !== 'unknown') this.callMethod(obj, '__delitem__', [idx], null);
           } else if (t.kind === 'Attribute') {
             const obj = this.eval(t.obj, scope);
+            this.noteWrite(obj);
             if (obj.kind === 'instance') {
               obj.attrs.delete(t.attr);
               obj.module?.modules.delete(t.attr);
@@ -764,10 +838,12 @@ export class Interpreter {
 
   setName(name: string, value: Value, scope: Scope): void {
     if (scope.globalNames?.has(name)) {
+      if (this.libraryLoadDepth === 0 && this.isLibraryFile(scope.file.path)) this.sharedStateChanged = true;
       scope.globals.vars.set(name, value);
       return;
     }
     if (scope.nonlocalNames?.has(name)) {
+      if (this.libraryLoadDepth === 0 && this.isLibraryFile(scope.file.path)) this.sharedStateChanged = true;
       let s = scope.parent;
       while (s && s !== s.globals) {
         if (s.vars.has(name)) {
@@ -1309,6 +1385,7 @@ export class Interpreter {
 
   private builtinMethod(obj: Value, name: string, site: Site | null): Value | null {
     if (name === '__class__') return this.typeOf(obj);
+    if (MUTATING_METHODS.has(name)) this.noteWrite(obj);
     if ((obj.kind === 'list' || obj.kind === 'dict' || obj.kind === 'tuple') && obj.cls) {
       // Instances of subclasses of builtin types: their own attributes, then what the user-written
       // classes of the MRO define, before the builtin methods.
@@ -1396,6 +1473,7 @@ export class Interpreter {
   }
 
   setAttr(obj: Value, name: string, value: Value, site: Site | null): void {
+    this.noteWrite(obj);
     switch (obj.kind) {
       case 'instance': {
         const prop = this.lookupClassAttr(obj.cls, name);
@@ -1522,6 +1600,7 @@ export class Interpreter {
   }
 
   setItem(obj: Value, index: Value, value: Value, site: Site | null): void {
+    this.noteWrite(obj);
     switch (obj.kind) {
       case 'list': {
         if (index.kind === 'slice') {
@@ -1975,6 +2054,14 @@ export class Interpreter {
     return this.call(fn, { positional, keywords }, this.site(scope.file, e));
   }
 }
+
+/** Methods of builtin containers that change them (a shared library value read for one of these
+ *  may be written: see Interpreter.noteWrite). */
+const MUTATING_METHODS = new Set([
+  'append', 'extend', 'insert', 'pop', 'remove', 'clear', 'sort', 'reverse', 'add', 'discard', 'update',
+  'setdefault', 'popitem', 'difference_update', 'intersection_update', 'symmetric_difference_update',
+  'appendleft', 'extendleft', 'popleft', 'move_to_end', '__setitem__', '__delitem__', '__iadd__', '__ior__',
+]);
 
 /** A call's keywords when it has none; never mutated. */
 export const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();

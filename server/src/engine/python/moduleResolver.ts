@@ -170,6 +170,10 @@ export class ModuleResolver {
     this.libraries.set(top, { name: top, version: this.versionOf(entry.path, top, isPackage), path: isPackage ? folder : `${folder}.py` });
   }
 
+  addLibrary(info: LibraryInfo): void {
+    if (!this.libraries.has(info.name)) this.libraries.set(info.name, info);
+  }
+
   listLibraries(): LibraryInfo[] {
     return [...this.libraries.values()];
   }

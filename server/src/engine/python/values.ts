@@ -22,6 +22,8 @@ export interface Site {
 
 let nextId = 1;
 export const newId = (): number => nextId++;
+/** The id the next value will get: values made between two readings are known by their ids. */
+export const peekId = (): number => nextId;
 
 export interface NoneValue { kind: 'none' }
 export interface BoolValue { kind: 'bool'; value: boolean }
@@ -157,6 +159,8 @@ export interface ModuleObjectValue {
   file: SourceFile | null;
   /** Native modules make members on first use (torch has hundreds; a model uses a few). */
   resolve?: (name: string) => Value | undefined;
+  /** The names `resolve` knows, for `dir()`. */
+  names?: () => string[];
   /** A package's `__path__`: the folders its submodules are found in (several for a namespace package). */
   packagePath?: string[];
 }

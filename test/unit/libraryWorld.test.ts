@@ -1,0 +1,145 @@
+// The library world shared between analyses (analyze.ts): a later analysis reuses the library
+// modules an earlier one loaded, and must give exactly what a fresh analysis gives — also after
+// model code wrote into a library's values, after a library file changed, and for a library file
+// analysed in place with unsaved text. Parameter counts are worked out by hand: a Conv2d(3, w, 3)
+// has 27·w + w parameters.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeFile, forgetLibraryWorld } from '../../server/src/engine/analyze';
+import type { AnalyzeOptions, FileReport } from '../../server/src/engine/report';
+
+const SITE = '/env/site-packages';
+const searchPaths: AnalyzeOptions['searchPaths'] = [{ path: SITE, kind: 'environment', source: 'test site-packages' }];
+
+const LIBRARY: Record<string, string> = {
+  [`${SITE}/libx/__init__.py`]: `from .blocks import Stem, make_stem, REGISTRY, register\n__version__ = '2.0.1'\n`,
+  [`${SITE}/libx/blocks.py`]: `import torch.nn as nn
+
+REGISTRY = {}
+
+def register(fn):
+    REGISTRY[fn.__name__] = fn
+    return fn
+
+class Stem(nn.Module):
+    width = 8
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, self.width, 3)
+    def forward(self, x):
+        return self.conv(x)
+
+@register
+def make_stem():
+    return Stem()
+`,
+};
+
+function analyze(text: string, files: Record<string, string> = LIBRARY, file = '/proj/model.py'): FileReport {
+  const all: Record<string, string> = { ...files, [file]: text };
+  return analyzeFile({
+    file,
+    text,
+    readFile: (p) => all[p] ?? null,
+    isDirectory: (p) => Object.keys(all).some((k) => k.startsWith(`${p}/`)),
+    searchPaths,
+    model: 'Net()',
+    inputs: [[1, 3, 16, 16]],
+  });
+}
+
+const params = (r: FileReport): number => {
+  assert.equal(r.models.length, 1, JSON.stringify(r.diagnostics));
+  assert.equal(r.models[0]!.incomplete, false, JSON.stringify(r.diagnostics));
+  return r.models[0]!.params;
+};
+
+const PLAIN = `import torch.nn as nn
+import libx
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = libx.make_stem()
+    def forward(self, x):
+        return self.stem(x)
+`;
+
+const PATCHING = `import torch.nn as nn
+import libx
+from libx import blocks
+
+blocks.Stem.width = 32
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = libx.Stem()
+    def forward(self, x):
+        return self.stem(x)
+`;
+
+const REGISTERING = `import torch.nn as nn
+import libx
+
+@libx.register
+def make_stem():
+    return nn.Conv2d(3, 64, 3)
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = libx.REGISTRY['make_stem']()
+    def forward(self, x):
+        return self.stem(x)
+`;
+
+test('a warm analysis gives exactly the report of a fresh one, libraries included', () => {
+  forgetLibraryWorld();
+  const cold = analyze(PLAIN);
+  const warm = analyze(PLAIN);
+  assert.equal(params(cold), 27 * 8 + 8);
+  assert.deepEqual(warm, cold);
+  assert.deepEqual(warm.libraries, [{ name: 'libx', version: '2.0.1', path: `${SITE}/libx` }]);
+});
+
+test('model code that patches a library class does not leak into the next analysis', () => {
+  forgetLibraryWorld();
+  analyze(PLAIN);
+  assert.equal(params(analyze(PATCHING)), 27 * 32 + 32);
+  assert.equal(params(analyze(PLAIN)), 27 * 8 + 8, 'the class attribute is the library file\'s again');
+});
+
+const FROM_REGISTRY = PLAIN.replace('libx.make_stem()', "libx.REGISTRY['make_stem']()");
+
+test('model code that fills a library registry does not leak into the next analysis', () => {
+  forgetLibraryWorld();
+  assert.equal(params(analyze(FROM_REGISTRY)), 27 * 8 + 8);
+  assert.equal(params(analyze(REGISTERING)), 27 * 64 + 64);
+  assert.equal(params(analyze(FROM_REGISTRY)), 27 * 8 + 8, 'the registry holds the library\'s own make_stem again');
+});
+
+test('a library file changed on disk is read again', () => {
+  forgetLibraryWorld();
+  assert.equal(params(analyze(PLAIN)), 27 * 8 + 8);
+  const changed = { ...LIBRARY, [`${SITE}/libx/blocks.py`]: LIBRARY[`${SITE}/libx/blocks.py`]!.replace('width = 8', 'width = 12') };
+  assert.equal(params(analyze(PLAIN, changed)), 27 * 12 + 12);
+  assert.equal(params(analyze(PLAIN)), 27 * 8 + 8);
+});
+
+test('a library file analysed in place uses its unsaved text, not the loaded module', () => {
+  forgetLibraryWorld();
+  assert.equal(params(analyze(PLAIN)), 27 * 8 + 8);
+  const blocksPath = `${SITE}/libx/blocks.py`;
+  const edited = `${LIBRARY[blocksPath]!.replace('width = 8', 'width = 4')}
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = make_stem()
+    def forward(self, x):
+        return self.stem(x)
+`;
+  assert.equal(params(analyze(edited, LIBRARY, blocksPath)), 27 * 4 + 4);
+  assert.equal(params(analyze(PLAIN)), 27 * 8 + 8);
+});
