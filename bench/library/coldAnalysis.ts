@@ -1,0 +1,15 @@
+// One analysis in a fresh process (nothing parsed, nothing loaded, nothing compiled by the JIT):
+// prints {"ms": …} for the analyzeFile call alone. Run by bench/sections/libraries.ts.
+
+import { readFileSync } from 'node:fs';
+import { analyzeFile } from '../../server/src/engine/analyze';
+import { nodeFileAccess } from '../../server/src/pythonEnvironment/fileAccess';
+import { discoverSearchPath } from '../../server/src/pythonEnvironment/searchPath';
+
+const [file, model, input] = process.argv.slice(2) as [string, string, string];
+const text = readFileSync(file, 'utf8');
+const searchPaths = discoverSearchPath({ file, cwd: process.cwd(), env: { HOME: process.env.HOME } });
+const started = performance.now();
+const report = analyzeFile({ file, text, ...nodeFileAccess(), searchPaths, model, inputs: [input.split(',').map(Number)], timeLimitMs: 60_000 });
+const ms = performance.now() - started;
+process.stdout.write(JSON.stringify({ ms, params: report.models[0]?.params ?? null }) + '\n');
