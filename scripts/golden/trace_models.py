@@ -14,6 +14,7 @@ linear layers and matrix products only. See scripts/golden/README.md for the fil
 This script is the oracle: it must not share code or assumptions with the TypeScript engine.
 """
 import argparse
+import contextlib
 import datetime
 import importlib.util
 import json
@@ -550,19 +551,7 @@ def run_library_users(only):
     torchvision with pretrained weights and change them through the nn.Module API. Loading weights
     changes no shape: while they are traced nothing is downloaded or read — every loader returns an
     empty state dict and load_state_dict does nothing."""
-    import torchvision.models._api as tv_api
-    import torch.utils.model_zoo as model_zoo
-    patches = [
-        (torch.hub, "load_state_dict_from_url", lambda *args, **kwargs: {}),
-        (tv_api, "load_state_dict_from_url", lambda *args, **kwargs: {}),
-        (model_zoo, "load_url", lambda *args, **kwargs: {}),
-        (torch, "load", lambda *args, **kwargs: {}),
-        (nn.Module, "load_state_dict", lambda self, state_dict, strict=True: None),
-    ]
-    saved = [(obj, attr, getattr(obj, attr)) for obj, attr, _ in patches]
-    for obj, attr, value in patches:
-        setattr(obj, attr, value)
-    try:
+    with no_weight_loading():
         for path in sorted(LIBRARY_USERS.glob("*.py")):
             module = load_module(path, "library_" + path.stem)
             for expr, shape in library_models(path):
@@ -581,6 +570,26 @@ def run_library_users(only):
                 })
                 write_golden(OUT_DIR / f"{name}.json", golden)
                 print(f"{name}: input={shape} params={golden['params']} macs={golden['macs']} out={golden['outputs']}")
+
+
+@contextlib.contextmanager
+def no_weight_loading():
+    """Loading weights changes no shape: while models are traced nothing is downloaded or read —
+    every loader returns an empty state dict and load_state_dict does nothing."""
+    import torchvision.models._api as tv_api
+    import torch.utils.model_zoo as model_zoo
+    patches = [
+        (torch.hub, "load_state_dict_from_url", lambda *args, **kwargs: {}),
+        (tv_api, "load_state_dict_from_url", lambda *args, **kwargs: {}),
+        (model_zoo, "load_url", lambda *args, **kwargs: {}),
+        (torch, "load", lambda *args, **kwargs: {}),
+        (nn.Module, "load_state_dict", lambda self, state_dict, strict=True: None),
+    ]
+    saved = [(obj, attr, getattr(obj, attr)) for obj, attr, _ in patches]
+    for obj, attr, value in patches:
+        setattr(obj, attr, value)
+    try:
+        yield
     finally:
         for obj, attr, value in saved:
             setattr(obj, attr, value)
@@ -609,7 +618,8 @@ def main():
                 "cases": report,
             })
     if "examples" not in skip:
-        run_examples(args.only)
+        with no_weight_loading():  # examples/pspnet.py builds torchvision's resnet50 with weights=
+            run_examples(args.only)
     if "styles" not in skip:
         run_examples(args.only, "test/fixtures/styles", "style")
     if "torchvision" not in skip:
