@@ -339,6 +339,48 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    id: '9',
+    name: 'a model on an installed library (torchvision)',
+    session: 'trusted',
+    async run(ctx) {
+      const { wb } = ctx;
+      // examples/pspnet.py builds torchvision's dilated ResNet-50 from Debian's python3-torchvision,
+      // found by the server's search-path discovery. Expected numbers: the real-PyTorch golden.
+      const golden = JSON.parse(readFileSync(join(__dirname, '../golden/torch/example_pspnet_PSPNet.json'), 'utf8')) as {
+        params: number;
+        layers: { name: string | null; out: number[][] }[];
+      };
+      await wb.openFile('pspnet.py');
+      await wb.goTo(lineOf(ctx.file('pspnet.py'), 'class PSPNet'));
+      const millions = (golden.params / 1e6).toFixed(1);
+      const modelLens = await wb.waitLens('class PSPNet', (t) => t.includes(`${millions}M params`) && t.includes('1×3×473×473 → 1×21×473×473'), 60_000);
+      ctx.note(`pspnet.py model lens: ${modelLens}`);
+      // The line that builds the backbone made every one of its layers: their count, first and last
+      // shapes (2048×60×60: output stride 8) and jumps, as real PyTorch's trace has them.
+      const backbone = golden.layers.filter((l) => l.name?.startsWith('backbone.'));
+      const resnetLine = 'resnet = models.resnet50(weights=models.ResNet50_Weights.DEFAULT,';
+      await wb.goTo(lineOf(ctx.file('pspnet.py'), resnetLine));
+      const first = backbone[0]!.out[0]!.slice(1).join('×');
+      const last = backbone[backbone.length - 1]!.out[0]!.slice(1).join('×');
+      assert.equal(last, '2048×60×60');
+      const resnetLens = await wb.waitLens(resnetLine, (t) => t.startsWith(`×${backbone.length} · → ${first} … ${last} · `) && t.includes('jump 2 … 8'), 30_000);
+      ctx.note(`pspnet.py resnet50 lens: ${resnetLens}`);
+      // After the pyramid pooling: 4096 channels in, 512×60×60 out at jump 8.
+      const headLine = 'nn.Conv2d(4096, 512, 3, padding=1, bias=False),';
+      const headOut = golden.layers.find((l) => l.name === 'head.0')!.out[0]!.slice(1).join('×');
+      await wb.goTo(lineOf(ctx.file('pspnet.py'), headLine));
+      const headLens = await wb.waitLens(headLine, (t) => t.startsWith(`→ ${headOut} · `) && t.includes('jump 8'), 30_000);
+      ctx.note(`pspnet.py head.0 lens: ${headLens}`);
+      // The hover of the call that made them says which library, version and folder.
+      await wb.goTo(lineOf(ctx.file('pspnet.py'), resnetLine));
+      const hover = await wb.hover(resnetLine, 'resnet50', /torchvision 0\.14\.1/, 30_000);
+      assert.match(hover, /\/usr\/lib\/python3\/dist-packages\/torchvision/, hover);
+      await wb.hideHover();
+      ctx.note(`pspnet.py resnet50 hover: ${hover.replace(/\s+/g, ' ').slice(0, 300)}`);
+      assert.deepEqual(await wb.errorNotifications(), []);
+    },
+  },
+  {
     id: '4-webgpu',
     name: 'preview side panel (--enable-unsafe-webgpu)',
     session: 'webgpu',
