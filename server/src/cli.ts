@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { analyzeFile } from './engine/analyze';
 import type { Diagnostic, FileReport, SearchPathEntry } from './engine/report';
 import { nodeFileAccess } from './pythonEnvironment/fileAccess';
+import { astDiskCacheFromEnv } from './pythonEnvironment/astDiskCache';
 import { describeMissingFolder, discoverSearchPath } from './pythonEnvironment/searchPath';
 import { type AnalyzeCommand, type FailOn, USAGE, UsageError, parseCommandLine } from './cliArgs';
 import { formatReport } from './format/index';
@@ -110,6 +111,8 @@ function analyze(command: AnalyzeCommand): { output: string; status: number } {
     model: command.model,
     inputs: command.inputs,
     defaultImageSize: command.imageSize,
+    // Parsed library files kept between runs (CONVLENS_CACHE_DIR, --no-cache: USAGE).
+    astCache: command.noCache ? undefined : astDiskCacheFromEnv(process.env),
     // A command line waits for complete results; the step budget still bounds endless loops.
     timeLimitMs: 30_000,
   });

@@ -21,6 +21,8 @@ export interface AnalyzeCommand {
   pythonPaths: string[];
   /** `--verbose`: the module search path and the libraries read, on stderr. */
   verbose: boolean;
+  /** `--no-cache`: library files are parsed afresh and nothing is written to the AST cache. */
+  noCache?: boolean;
 }
 
 export type Command = { kind: 'help' } | { kind: 'version' } | AnalyzeCommand;
@@ -44,6 +46,7 @@ Options:
                           the installed environments: venv, conda, user and system site)
   -v, --verbose           print on stderr where imports are looked for and which
                           installed libraries (name, version, folder) the analysis read
+      --no-cache          neither read nor write the cache of parsed library files
   -h, --help              show this help
   -V, --version           show the version
 
@@ -51,6 +54,10 @@ Imports are followed without running Python: the file's folder, the project root
 folder with pyproject.toml, setup.py, setup.cfg or .git), the current directory, --python-path,
 PYTHONPATH, then $VIRTUAL_ENV, $CONDA_PREFIX, .venv/venv/env in the project, the user site
 (~/.local/lib/python3.*/site-packages) and the system's site- and dist-packages.
+
+Installed library files, once parsed, are kept in $XDG_CACHE_HOME/convlens/ast (by default
+~/.cache/convlens/ast, at most 256 MB) so that later runs skip parsing them. CONVLENS_CACHE_DIR=DIR
+keeps them in DIR/ast instead; CONVLENS_CACHE_DIR= (empty) or --no-cache turns the cache off.
 
 Exit status: 0 analysed, 1 analysed and --fail-on met, 2 could not analyse.
 `;
@@ -77,6 +84,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   imageSize: { names: ['--image-size'], takesValue: true },
   pythonPath: { names: ['--python-path'], takesValue: true },
   verbose: { names: ['--verbose', '-v'], takesValue: false },
+  noCache: { names: ['--no-cache'], takesValue: false },
   help: { names: ['--help', '-h'], takesValue: false },
   version: { names: ['--version', '-V'], takesValue: false },
 };
@@ -128,6 +136,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
 
   const last = (key: string): string | undefined => values[key]?.[values[key].length - 1];
   const result: AnalyzeCommand = { kind: 'analyze', file: rest[0], format: 'table', pythonPaths: [], verbose: flags.has('verbose') };
+  if (flags.has('noCache')) result.noCache = true;
 
   const model = last('model');
   if (model !== undefined) {

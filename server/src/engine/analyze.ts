@@ -79,6 +79,7 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     isDirectory: options.isDirectory,
     listDirectory: options.listDirectory,
     analysedFile: options.file,
+    astCache: options.astCache,
   });
 
   for (const err of tree.errors.slice(0, 20)) {

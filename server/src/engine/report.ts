@@ -1,6 +1,8 @@
 // The ModelReport: the one JSON-able result of an analysis. The CLI, the language server and the
 // preview are thin layers over it (DESIGN.md, "The command line").
 
+import type { PyModule } from './python/ast';
+
 /** A place in a source file. `line` is 1-based; `column`/`endColumn` are 0-based UTF-16 units. */
 export interface SourceLocation {
   file: string;
@@ -175,4 +177,15 @@ export interface AnalyzeOptions {
   isDirectory?: (path: string) => boolean;
   /** Names in a folder, or null (a library's version from its `*.dist-info` folder). */
   listDirectory?: (path: string) => string[] | null;
+  /** Typed ASTs of installed library files kept between processes (the CLI's and the server's
+   *  disk cache, server/src/pythonEnvironment/astDiskCache.ts); never asked about the user's files. */
+  astCache?: AstCache;
+}
+
+/** A store of parsed library files. `get` returns null when it has no AST for exactly this path
+ *  and text; `set` is given a freshly parsed module (nothing added to its nodes yet). Neither
+ *  may throw; the modules `get` returns are the caller's to keep. */
+export interface AstCache {
+  get(path: string, text: string): PyModule | null;
+  set(path: string, text: string, module: PyModule): void;
 }

@@ -9,6 +9,7 @@ import { dirname, resolve } from 'node:path';
 import { analyzeFile } from '../engine/analyze';
 import type { FileReport, SearchPathEntry } from '../engine/report';
 import { nodeFileAccess } from '../pythonEnvironment/fileAccess';
+import { astDiskCacheFromEnv } from '../pythonEnvironment/astDiskCache';
 import { discoverSearchPath, type DiscoveryInput } from '../pythonEnvironment/searchPath';
 import type { ConvLensSettings, PythonEnvironmentParams, PythonScope } from './protocol';
 import { parseShapeList } from './settings';
@@ -42,6 +43,9 @@ function readerFor(input: AnalysisInput, dependencies: Set<string>) {
 }
 
 const fileAccess = nodeFileAccess();
+/** Parsed library files kept between server runs: the first analysis after the editor starts
+ *  reads torchvision's ASTs instead of parsing them (the CLI's folder; CONVLENS_CACHE_DIR). */
+const astCache = astDiskCacheFromEnv(process.env);
 
 export function runAnalysis(input: AnalysisInput): AnalysisOutput {
   const started = performance.now();
@@ -56,6 +60,7 @@ export function runAnalysis(input: AnalysisInput): AnalysisOutput {
     searchPaths: input.searchPaths,
     isDirectory: fileAccess.isDirectory,
     listDirectory: fileAccess.listDirectory,
+    astCache,
   });
   dependencies.delete(resolve(input.file));
   return { report, dependencies, durationMs: performance.now() - started };

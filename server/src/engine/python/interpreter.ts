@@ -7,7 +7,7 @@ import { parsePythonIncremental } from './parse';
 import type { Tree } from '@lezer/common';
 import { LineIndex } from './lineIndex';
 import { COMPILED_LIBRARIES, ModuleResolver, type ModuleLocation } from './moduleResolver';
-import type { LibraryInfo, SearchPathEntry } from '../report';
+import type { AstCache, LibraryInfo, SearchPathEntry } from '../report';
 import {
   binaryOnValues, formatSpec, MAX_SEQUENCE, orderValues, PyTypeError, valuesEqual,
 } from './operators';
@@ -90,6 +90,8 @@ export interface InterpreterOptions {
   listDirectory?: (path: string) => string[] | null;
   /** The file analysed: never taken from a shared library world (its text is the editor's). */
   analysedFile?: string;
+  /** ASTs of library files kept between processes (AnalyzeOptions.astCache). */
+  astCache?: AstCache;
 }
 
 export class Interpreter {
@@ -183,7 +185,7 @@ export class Interpreter {
 
   /** Execute a file as a module. Top-level statements that fail are reported and skipped. */
   runFile(path: string, text: string, moduleName: string, asMain: boolean, tree?: ast.PyModule, into?: ModuleObjectValue): ModuleObjectValue {
-    const { file, module: parsedTree } = parsedFile(path, text);
+    const { file, module: parsedTree } = parsedFile(path, text, this.options.astCache && this.isLibraryFile(path) ? this.options.astCache : undefined);
     const module: ModuleObjectValue = into ?? { kind: 'pymodule', id: newId(), name: moduleName, attrs: new Map(), file };
     module.file = file;
     if (path.endsWith('/__init__.py')) module.packagePath ??= [dirname(path)];
@@ -2072,8 +2074,9 @@ const PARSED_FILES_KEPT = 1024;
 const parsedFiles = new Map<string, { text: string; module: ast.PyModule; file: SourceFile; tree: Tree | null }>();
 
 /** The AST and line index of a file's text, from a small cache keyed by path; a new version of a
- *  file is parsed incrementally from the previous one (the editor's keystroke path). */
-export function parsedFile(path: string, text: string): { module: ast.PyModule; file: SourceFile } {
+ *  file is parsed incrementally from the previous one (the editor's keystroke path). A library
+ *  file not in that cache is looked for in `astCache` (kept between processes) before parsing. */
+export function parsedFile(path: string, text: string, astCache?: AstCache): { module: ast.PyModule; file: SourceFile } {
   const hit = parsedFiles.get(path);
   if (hit && hit.text === text) {
     parsedFiles.delete(path);
@@ -2081,7 +2084,20 @@ export function parsedFile(path: string, text: string): { module: ast.PyModule; 
     return hit;
   }
   const previous = hit?.tree ? { text: hit.text, tree: hit.tree } : null;
-  const { module, tree } = parsePythonIncremental(text, previous);
+  let stored: ast.PyModule | null = null;
+  try {
+    stored = astCache?.get(path, text) ?? null;
+  } catch {
+    // a failing cache is a miss
+  }
+  const { module, tree } = stored ? { module: stored, tree: null } : parsePythonIncremental(text, previous);
+  if (astCache && !stored) {
+    try {
+      astCache.set(path, text, module);
+    } catch {
+      // a failing cache stores nothing
+    }
+  }
   parsedFiles.delete(path);
   const entry = { text, module, tree, file: { path, text, lines: new LineIndex(text) } };
   parsedFiles.set(path, entry);
