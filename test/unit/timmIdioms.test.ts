@@ -52,3 +52,47 @@ RESULT = [fnmatch.fnmatch('resnet50', 'resnet*'), fnmatch.fnmatchcase('resnet50'
   // /usr/bin/python3: print(RESULT)
   assert.equal(evalPython(text).result, "[True, True, ['resnet50', 'resnet101'], ['efficientnet_b0'], True, True, True]");
 });
+
+test('str-mixed enums, deque, sys.modules, os.path, urlsplit, dir(), string, autograd.Function.apply, meshgrid, integer tensor indices, BatchNorm buffers', () => {
+  const text = `
+import sys, os, string
+from enum import Enum
+from collections import deque
+from urllib.parse import urlsplit
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class Format(str, Enum):
+    NCHW = 'NCHW'
+    NHWC = 'NHWC'
+def spatial(fmt):
+    fmt = Format(fmt)
+    return (1, 2) if fmt is Format.NHWC else (2, 3)
+d = deque([''])
+d.appendleft('a')
+d.append('b')
+class Swish(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * torch.sigmoid(x)
+t = torch.zeros(169, 3)
+idx = torch.zeros(49, 49, dtype=torch.long)
+bn = nn.BatchNorm2d(8)
+gx, gy = torch.meshgrid(torch.zeros(3), torch.zeros(5), indexing='xy')
+RESULT = [spatial('NHWC'), spatial(Format.NCHW), Format.NHWC == 'NHWC', Format.NHWC.value, Format('NHWC').name,
+          isinstance(Format.NCHW, str), isinstance(Format.NCHW, Format), [f.value for f in Format], Format.NHWC in ('NHWC',),
+          list(d), d.popleft(), len(d), isinstance(d, deque),
+          type(sys.modules[__name__]).__name__, os.path.split('a/b/c.pth'), os.path.splitext('w/x.tar.gz'), os.path.basename('/a/b'),
+          os.path.join('a', 'b', 'c'), os.path.dirname('a/b/c'), os.name,
+          tuple(urlsplit('hf-hub:timm/resnet50.a1_in1k')), urlsplit('resnet50').path,
+          'silu' in dir(F), 'Conv2d' in dir(nn), string.digits,
+          tuple(Swish.apply(torch.zeros(2, 4)).shape), tuple(t[idx.view(-1)].shape), tuple(t[idx].shape),
+          tuple(bn.running_mean.shape), tuple(bn.num_batches_tracked.shape), tuple(gx.shape), tuple(gy.shape)]
+`;
+  // /usr/bin/python3 (torch 1.13): print(RESULT)
+  assert.equal(evalPython(text).result,
+    "[(1, 2), (2, 3), True, 'NHWC', 'NHWC', True, True, ['NCHW', 'NHWC'], True, ['a', '', 'b'], 'a', 2, True, 'module', ('a/b', 'c.pth'), " +
+    "('w/x.tar', '.gz'), 'b', 'a/b/c', 'a/b', 'posix', ('hf-hub', '', 'timm/resnet50.a1_in1k', '', ''), 'resnet50', True, True, '0123456789', " +
+    "(2, 4), (2401, 3), (49, 49, 3), (8,), (), (5, 3), (5, 3)]");
+});

@@ -10,8 +10,10 @@
 //                                  index x[[0, 2]] as a one-element tuple [[0, 2]])
 //   a nested array               → advanced indexing with a list of ints (or of bools: a mask)
 //   true / false                 → a new dim indexed by [0] / [] (torch's bool index)
-//   a tensor                     → 'unsupported': without dtypes a mask cannot be told from an
-//                                  int index, and a mask's result size depends on its values
+//   a tensor                     → an integer index where its shape rules out a mask (a mask must
+//                                  match the dims it indexes); 'unsupported' where it could be
+//                                  one: without dtypes the two cannot be told apart, and a mask's
+//                                  result size depends on its values
 // Semantics follow torch's applySlicing: ints and slices apply first, left to right; advanced
 // indices then broadcast together and replace their dims in place when adjacent, or go to the
 // front otherwise (numpy's rule, applied to the dims left after integer selection).
@@ -128,6 +130,14 @@ function isNoneLike(v: OpValue): boolean {
   return v === null;
 }
 
+function unsupportedTensorIndex(fn: string, item: Tensor): OpError {
+  return new OpError(
+    'unsupported',
+    `${fn}: indexing with a tensor (shape ${formatShape(item.shape)}) is not supported where it could be a boolean mask: ` +
+      `the analysis does not track dtypes, and a mask's result size depends on its values`,
+  );
+}
+
 /** The shape (and geometry) that indexing `self` with `index` produces. */
 export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
   const items: OpValue[] = Array.isArray(index) ? index : [index];
@@ -146,11 +156,9 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
       lists.set(i, l);
       consumed += l.isMask ? l.shape.length : 1;
     } else if (isTensor(item)) {
-      throw new OpError(
-        'unsupported',
-        `${fn}: indexing with a tensor (shape ${formatShape(item.shape)}) is not supported: the analysis does not track ` +
-          `dtypes, and a boolean mask's result size depends on its values`,
-      );
+      // Taken as an integer index (one dim); the second pass refuses it where it could be a mask.
+      if (item.shape.length === 0) throw unsupportedTensorIndex(fn, item);
+      consumed++;
     } else {
       throw new OpError('invalid-argument', `${fn}: only integers, slices, Ellipsis, None, lists and tensors are valid indices, got ${describe(item)}`);
     }
@@ -188,6 +196,18 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
       const { length, step } = sliceRange(fn, sliceValue(fn, item), axis.size);
       const g = axis.geometry;
       axes[dim] = { size: length, geometry: g && step > 1 ? { rf: g.rf, jump: mulRational(g.jump, rational(step)) } : g };
+      dim++;
+    } else if (isTensor(item)) {
+      // Without dtypes a tensor index is an integer index only where it cannot be a mask: a mask
+      // must match the shape of the dims it indexes (torch raises IndexError otherwise). Under mask
+      // semantics an Ellipsis before it would cover k - 1 fewer dims.
+      const k = item.shape.length;
+      const ellipsisBefore = items.slice(0, i).includes('...');
+      const starts = ellipsisBefore ? [dim, dim - (k - 1)] : [dim];
+      const couldBeMask = starts.some((start) => start >= 0 && start + k <= axes.length && item.shape.every((sz, j) => axes[start + j]!.size === sz));
+      if (couldBeMask) throw unsupportedTensorIndex(fn, item);
+      if (dim >= axes.length) throw new OpError('invalid-argument', `${fn}: too many indices for a tensor of dimension ${rank} (shape ${formatShape(self.shape)})`);
+      advanced.push({ position: dim, consumes: 1, shape: [...item.shape] });
       dim++;
     } else {
       const l = lists.get(i)!;

@@ -543,6 +543,20 @@ export const shapeSpecs: readonly FunctionSpec[] = [
     const shape = broadcastShapes(fn, list.map((t, i) => ({ label: `tensor ${i}`, shape: t.shape })));
     return ok(list.map((t) => expand(fn, t, shape)));
   }),
+  // meshgrid: 0-d or 1-d inputs of sizes n1..nk give k tensors of shape [n1, ..., nk]; indexing='xy'
+  // swaps the first two dimensions. (The default, 'ij', warns in torch 1.13.)
+  ...specs(['torch.meshgrid'], '*tensors, indexing=None', (fn, args) => {
+    const given = args.tensors;
+    const list = tensorList(fn, 'tensors', Array.isArray(given) && given.length === 1 && Array.isArray(given[0]) ? given[0] : given);
+    const sizes = list.map((t) => {
+      if (t.shape.length > 1) throw new OpError('invalid-argument', `${fn}: Expected 0D or 1D tensor in the tensor list but got: a tensor of ${t.shape.length} dimensions`);
+      return t.shape.length ? t.shape[0]! : 1;
+    });
+    const indexing = args.indexing ?? 'ij';
+    if (indexing !== 'ij' && indexing !== 'xy') throw new OpError('invalid-argument', `${fn}: indexing must be one of "xy" or "ij", but received: ${String(indexing)}`);
+    const shape = indexing === 'xy' && sizes.length >= 2 ? [sizes[1]!, sizes[0]!, ...sizes.slice(2)] : sizes;
+    return ok(list.map(() => makeTensor(fn, shape, null)));
+  }),
   ...specs(['torch.broadcast_shapes'], '*shapes', (fn, args) => {
     const given = Array.isArray(args.shapes) ? args.shapes : [];
     const shapes = given.map((s, i) => ({ label: `shape ${i}`, shape: toIntList(fn, 'shapes', s) }));

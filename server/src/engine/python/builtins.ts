@@ -5,7 +5,7 @@ import { computeMro, identical, PyError, rangeLength, type Interpreter } from '.
 import { formatSpec, orderValues, valuesEqual } from './operators';
 import {
   bool, dict, dictGet, dictSet, float, hashKey, int, isNumber, iterator, list, native, newId, NONE,
-  numberOf, repr, set as makeSet, str, toStr, tuple, typeName, unknown,
+  numberOf, repr, set as makeSet, str, subclassOf, toStr, tuple, typeName, unknown,
   type CallArgs, type ClassValue, type NativeCall, type Site, type Value,
 } from './values';
 
@@ -140,6 +140,9 @@ export function installBuiltins(interp: Interpreter): void {
     return NONE;
   }, true));
   builtinType('set', (v) => v.kind === 'set' && !v.frozen, (args, site) => makeSet(args.positional[0] ? interp.toArray(args.positional[0], site) : []));
+  // bytes values are not modelled: the type exists for isinstance and annotations.
+  builtinType('bytes', () => false, (_args, site) => unknown('bytes values are not modelled', site));
+  builtinType('bytearray', () => false, (_args, site) => unknown('bytearray values are not modelled', site));
   builtinType('frozenset', (v) => v.kind === 'set' && v.frozen, (args, site) => makeSet(args.positional[0] ? interp.toArray(args.positional[0], site) : [], true));
   builtinType('range', (v) => v.kind === 'range', (args, site) => {
     noKw(interp, 'range', args, site);
@@ -390,6 +393,34 @@ export function installBuiltins(interp: Interpreter): void {
     const v = args.positional[0];
     return v?.kind === 'instance' ? dict([...v.attrs].map(([k, x]) => [str(k), x])) : dict();
   });
+  def('dir', (args, site) => {
+    const v = args.positional[0];
+    if (!v) return unknown('dir() of the current scope is not modelled', site);
+    const names = new Set<string>();
+    const classNames = (c: ClassValue) => { for (const k of c.attrs.keys()) names.add(k); };
+    switch (v.kind) {
+      case 'pymodule':
+        for (const k of v.attrs.keys()) names.add(k);
+        for (const k of v.names?.() ?? []) names.add(k);
+        break;
+      case 'instance':
+        for (const k of v.attrs.keys()) names.add(k);
+        for (const k of v.module?.modules.keys() ?? []) names.add(k);
+        for (const k of v.module?.parameters.keys() ?? []) names.add(k);
+        for (const k of v.module?.buffers.keys() ?? []) names.add(k);
+        v.cls.mro.forEach(classNames);
+        break;
+      case 'class':
+        v.mro.forEach(classNames);
+        break;
+      case 'unknown':
+      case 'tensor':
+        return unknown(`dir() of ${v.kind === 'unknown' ? v.reason : 'a tensor'}`, site);
+      default:
+        for (const k of interp.builtinMethods.get(v.kind)?.keys() ?? []) names.add(k);
+    }
+    return list([...names].sort().map(str));
+  });
   def('globals', () => dict());
   def('locals', () => dict());
   def('exec', (_a, site) => unknown('exec() is not analysed', site));
@@ -487,8 +518,8 @@ export function isInstance(interp: Interpreter, v: Value, types: Value): Value {
   }
   if (types.kind !== 'class') return types.kind === 'unknown' ? types : bool(false);
   if (v.kind === 'instance') return bool(v.cls.mro.includes(types));
-  if ((v.kind === 'tuple' || v.kind === 'list') && v.cls && v.cls.mro.includes(types)) return bool(true);
-  if (v.kind === 'dict' && v.cls && v.cls.mro.includes(types)) return bool(true);
+  const sub = subclassOf(v);
+  if (sub && sub.mro.includes(types)) return bool(true);
   if (types.name === 'object' && !types.instanceCheck) return bool(true);
   for (const c of types.mro.length ? [types] : []) if (c.instanceCheck) return bool(c.instanceCheck(v));
   // Subclasses of builtin types (`class Foo(int)`) do not match plain values.

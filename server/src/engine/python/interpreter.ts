@@ -13,7 +13,7 @@ import {
 } from './operators';
 import {
   bool, dict, dictGet, dictSet, ELLIPSIS, FALSE, float, hashKey, int, isNumber, iterator, list, native,
-  moduleMember, newId, peekId, NONE, numberOf, repr, set as makeSet, str, toStr, TRUE, tuple, typeName, unknown,
+  moduleMember, newId, peekId, NONE, numberOf, repr, set as makeSet, str, subclassOf, toStr, TRUE, tuple, typeName, unknown,
   type CallArgs, type ClassValue, type FunctionValue, type InstanceValue, type ModuleObjectValue,
   type Scope, type Site, type SourceFile, type Value, type UnknownValue,
 } from './values';
@@ -1388,12 +1388,13 @@ export class Interpreter {
   private builtinMethod(obj: Value, name: string, site: Site | null): Value | null {
     if (name === '__class__') return this.typeOf(obj);
     if (MUTATING_METHODS.has(name)) this.noteWrite(obj);
-    if ((obj.kind === 'list' || obj.kind === 'dict' || obj.kind === 'tuple') && obj.cls) {
+    const subclass = subclassOf(obj);
+    if (subclass) {
       // Instances of subclasses of builtin types: their own attributes, then what the user-written
       // classes of the MRO define, before the builtin methods.
-      const own = obj.attrs?.get(name);
+      const own = (obj as { attrs?: Map<string, Value> }).attrs?.get(name);
       if (own !== undefined) return own;
-      for (const c of obj.cls.mro) {
+      for (const c of subclass.mro) {
         if (c.construct || c.instanceCheck) break;
         const v = c.attrs.get(name);
         if (v !== undefined) return this.classAttrFor(v, obj, site);
@@ -1413,9 +1414,9 @@ export class Interpreter {
       const v = this.lookupClassAttr(obj.cls, name);
       if (v) return this.bindIfMethod(v, obj);
     }
-    if ((obj.kind === 'dict' || obj.kind === 'list') && obj.cls) {
+    if ((obj.kind === 'dict' || obj.kind === 'list' || obj.kind === 'str' || obj.kind === 'int') && obj.cls) {
       const v = this.lookupClassAttr(obj.cls, name);
-      if (v) return this.bindIfMethod(v, obj);
+      if (v) return this.classAttrFor(v, obj, site);
     }
     return null;
   }
@@ -1434,6 +1435,11 @@ export class Interpreter {
       case 'class': return this.metaclassOf(v) ?? this.builtins.get('type')!;
       case 'tuple': return v.cls ?? this.builtins.get('tuple')!;
       case 'list': return v.cls ?? this.builtins.get('list')!;
+      case 'str': case 'int': return v.cls ?? this.builtins.get(v.kind)!;
+      case 'pymodule': {
+        const types = this.lib.nativeModule('types');
+        return (types && moduleMember(types, 'ModuleType')) ?? unknown('module');
+      }
       case 'dict': return v.cls ?? this.builtins.get('dict')!;
       case 'none': return unknown('NoneType');
       case 'tensor': return this.lib.nativeModule('torch')!.attrs.get('Tensor') ?? unknown('Tensor');
@@ -1502,6 +1508,8 @@ export class Interpreter {
       case 'list':
       case 'dict':
       case 'tuple':
+      case 'str':
+      case 'int':
         if (obj.cls && (obj.kind !== 'tuple' || !obj.cls.attrs.has('_fields'))) {
           (obj.attrs ??= new Map()).set(name, value);
           return;

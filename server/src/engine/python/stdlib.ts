@@ -6,7 +6,7 @@ import type { Param } from './ast';
 import { identical, type Interpreter } from './interpreter';
 import { valuesEqual } from './operators';
 import {
-  bool, dict, dictSet, float, hashKey as hashKeyOf, int, isNumber, iterator, list, native, newId, NONE, numberOf, repr, str, toStr, tuple, typeName, unknown,
+  bool, dict, dictSet, float, hashKey as hashKeyOf, int, isNumber, iterator, list, native, newId, NONE, numberOf, repr, str, subclassOf, toStr, tuple, typeName, unknown,
   type CallArgs, type ClassValue, type FunctionValue, type InstanceValue, type ModuleObjectValue, type NativeCall, type Site,
   type UnknownValue, type Value,
 } from './values';
@@ -208,7 +208,7 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
     defaultdict: defaultDict,
     namedtuple: fn('collections.namedtuple', (args, site) => namedTuple(interp, args, site)),
     Counter: counter,
-    deque: interp.builtins.get('list')!,
+    deque: makeDeque(interp),
     abc: nativeModuleObject('collections.abc', abcMembers(interp)),
   }));
   modules.set('collections.abc', nativeModuleObject('collections.abc', abcMembers(interp)));
@@ -368,23 +368,71 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
     maxsize: int(Number.MAX_SAFE_INTEGER),
     platform: str('linux'),
     argv: list([]),
-    modules: dict(),
+    modules: makeSysModules(interp),
   }));
+  // os.path on POSIX: the functions that only work on the string; the ones that read the file
+  // system give Unknown.
+  const pathText = (args: CallArgs, i = 0): string | null => {
+    const v = args.positional[i];
+    return v?.kind === 'str' ? v.value : null;
+  };
+  const onPath = (name: string, f: (p: string, args: CallArgs) => Value) => fn(`os.path.${name}`, (args, site) => {
+    const p = pathText(args);
+    return p === null ? unknown(`os.path.${name} of an unknown path`, site) : f(p, args);
+  });
+  const splitPath = (p: string): [string, string] => {
+    const i = p.lastIndexOf('/') + 1;
+    let head = p.slice(0, i);
+    if (head && !/^\/+$/.test(head)) head = head.replace(/\/+$/, '');
+    return [head, p.slice(i)];
+  };
+  const splitExt = (p: string): [string, string] => {
+    const base = p.slice(p.lastIndexOf('/') + 1);
+    const dot = base.lastIndexOf('.');
+    if (dot <= 0 || /^\.+$/.test(base.slice(0, dot + 1))) return [p, ''];
+    const cut = p.length - base.length + dot;
+    return [p.slice(0, cut), p.slice(cut)];
+  };
   const osPath = nativeModuleObject('os.path', {
-    join: fn('os.path.join', (args) => str(args.positional.map((a) => (a.kind === 'str' ? a.value : '?')).join('/'))),
-    exists: fn('os.path.exists', () => unknown('the file system is not read')),
-    dirname: fn('os.path.dirname', () => unknown('the file system is not read')),
+    join: fn('os.path.join', (args, site) => {
+      if (args.positional.some((a) => a.kind !== 'str')) return unknown('os.path.join of an unknown path', site);
+      let out = '';
+      for (const a of args.positional as { value: string }[]) {
+        if (a.value.startsWith('/')) out = a.value;
+        else if (!out || out.endsWith('/')) out += a.value;
+        else out += `/${a.value}`;
+      }
+      return str(out);
+    }),
+    split: onPath('split', (p) => tuple(splitPath(p).map(str))),
+    basename: onPath('basename', (p) => str(splitPath(p)[1])),
+    dirname: onPath('dirname', (p) => str(splitPath(p)[0])),
+    splitext: onPath('splitext', (p) => tuple(splitExt(p).map(str))),
+    isabs: onPath('isabs', (p) => bool(p.startsWith('/'))),
+    normcase: onPath('normcase', (p) => str(p)),
+    sep: str('/'),
+    exists: fn('os.path.exists', (_a, site) => unknown('the file system is not read', site)),
+    isfile: fn('os.path.isfile', (_a, site) => unknown('the file system is not read', site)),
+    isdir: fn('os.path.isdir', (_a, site) => unknown('the file system is not read', site)),
+    abspath: fn('os.path.abspath', (_a, site) => unknown('the file system is not read', site)),
+    realpath: fn('os.path.realpath', (_a, site) => unknown('the file system is not read', site)),
     expanduser: fn('os.path.expanduser', (args) => args.positional[0] ?? NONE),
   });
   modules.set('os.path', osPath);
   modules.set('os', nativeModuleObject('os', {
     path: osPath,
+    name: str('posix'),
+    sep: str('/'),
+    pathsep: str(':'),
+    linesep: str('\n'),
+    fspath: fn('os.fspath', (args) => args.positional[0] ?? NONE),
     environ: dict(),
     getenv: fn('os.getenv', (args) => args.positional[1] ?? NONE),
   }));
   modules.set('types', nativeModuleObject('types', {
     FunctionType: makeClass('function', [interp.objectClass], { instanceCheck: (v) => v.kind === 'function' }, 'types'),
     MethodType: makeClass('method', [interp.objectClass], { instanceCheck: (v) => v.kind === 'method' }, 'types'),
+    ModuleType: makeClass('module', [interp.objectClass], { instanceCheck: (v) => v.kind === 'pymodule' }, 'types'),
     SimpleNamespace: makeClass('SimpleNamespace', [interp.objectClass], {
       construct: (args) => {
         const inst: InstanceValue = { kind: 'instance', id: newId(), cls: interp.objectClass, attrs: new Map(args.keywords) };
@@ -435,7 +483,7 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
   opaque('json', 'files are not read by the analysis');
   opaque('hashlib', 'hashes are not analysed');
   opaque('urllib', 'nothing is downloaded by the analysis');
-  opaque('urllib.parse', 'nothing is downloaded by the analysis');
+  modules.set('urllib.parse', makeUrllibParse(interp));
   opaque('urllib.request', 'nothing is downloaded by the analysis');
   opaque('time', 'time is not analysed');
   opaque('datetime', 'time is not analysed');
@@ -444,7 +492,12 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
   opaque('io', 'files are not read by the analysis');
   opaque('argparse', 'command lines are not parsed by the analysis');
   opaque('textwrap', 'textwrap is not modelled');
-  opaque('string', 'the string module is not modelled');
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  opaque('string', 'this part of the string module is not modelled', {
+    ascii_lowercase: str(letters), ascii_uppercase: str(letters.toUpperCase()), ascii_letters: str(letters + letters.toUpperCase()),
+    digits: str('0123456789'), hexdigits: str('0123456789abcdefABCDEF'), octdigits: str('01234567'),
+    punctuation: str('!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~'), whitespace: str(' \t\n\r\x0b\x0c'),
+  });
   opaque('struct', 'struct is not modelled');
   opaque('weakref', 'weakref is not modelled');
   opaque('types.ModuleType', 'types.ModuleType is not modelled');
@@ -687,16 +740,21 @@ function makeEnum(interp: Interpreter): ModuleObjectValue {
   const autoClass = makeClass('auto', [object], {}, 'enum');
   autoClass.construct = () => newInstance(autoClass);
 
-  const membersOf = (cls: ClassValue): Map<string, InstanceValue> => {
+  // Members are instances of the enum class; members of an enum mixed with str or int
+  // (`class Format(str, Enum)`) are str/int values carrying the class, as in Python.
+  type Member = Value & { attrs: Map<string, Value> };
+  const isMember = (v: Value): v is Member => v.kind === 'instance' || ((v.kind === 'str' || v.kind === 'int') && !!v.cls && !!v.attrs);
+  const memberClass = (v: Value): ClassValue | undefined => (v.kind === 'instance' ? v.cls : subclassOf(v));
+  const membersOf = (cls: ClassValue): Map<string, Member> => {
     const map = cls.attrs.get('_member_map_');
-    const out = new Map<string, InstanceValue>();
-    if (map?.kind === 'dict') for (const e of map.entries.values()) if (e.key.kind === 'str' && e.value.kind === 'instance') out.set(e.key.value, e.value);
+    const out = new Map<string, Member>();
+    if (map?.kind === 'dict') for (const e of map.entries.values()) if (e.key.kind === 'str' && isMember(e.value)) out.set(e.key.value, e.value);
     return out;
   };
   /** Canonical members in definition order (aliases left out), as iteration gives them. */
-  const canonical = (cls: ClassValue): InstanceValue[] => {
-    const seen = new Set<number>();
-    return [...membersOf(cls).values()].filter((m) => !seen.has(m.id) && !!seen.add(m.id));
+  const canonical = (cls: ClassValue): Member[] => {
+    const seen = new Set<Value>();
+    return [...membersOf(cls).values()].filter((m) => !seen.has(m) && !!seen.add(m));
   };
   const isDescriptor = (v: Value): boolean =>
     ['function', 'native', 'classmethod', 'staticmethod', 'property', 'class'].includes(v.kind);
@@ -716,7 +774,8 @@ function makeEnum(interp: Interpreter): ModuleObjectValue {
     const baseWithMembers = cls.mro.slice(1).find((c) => membersOf(c).size > 0);
     if (baseWithMembers) interp.raise('TypeError', `${cls.name}: cannot extend ${baseWithMembers.name}`, site);
     const memberMap = dict();
-    const values: [Value, InstanceValue][] = [];
+    const values: [Value, Member][] = [];
+    const mixin = cls.mro.find((c) => c.construct && c !== autoClass);
     const init = interp.lookupClassAttr(cls, '__init__');
     const generate = interp.lookupClassAttr(cls, '_generate_next_value_');
     for (const [name, raw] of candidates) {
@@ -737,7 +796,21 @@ function makeEnum(interp: Interpreter): ModuleObjectValue {
         dictSet(memberMap, str(name), alias[1]);
         continue;
       }
-      const member = newInstance(cls, [['_name_', str(name)], ['_value_', value]]);
+      let member: Member;
+      if (mixin && (mixin.name === 'str' || mixin.name === 'int')) {
+        // `class Format(str, Enum)`: the member is the str (or int) itself, of the enum's class.
+        const raw = value.kind === 'tuple' && value.items.length === 1 ? value.items[0]! : value;
+        if (mixin.name === 'str' ? raw.kind !== 'str' : raw.kind !== 'int') {
+          cls.attrs.set(name, unknown(`${cls.name}.${name}: a ${mixin.name} enum member made from ${typeName(raw)} is not modelled`, site));
+          continue;
+        }
+        member = { kind: raw.kind, value: (raw as { value: unknown }).value, cls, attrs: new Map([['_name_', str(name)], ['_value_', raw]]) } as Member;
+        values.push([raw, member]);
+        cls.attrs.set(name, member);
+        dictSet(memberMap, str(name), member);
+        continue;
+      }
+      member = newInstance(cls, [['_name_', str(name)], ['_value_', value]]);
       if (init && init.kind === 'function') {
         const initArgs = value.kind === 'tuple' ? value.items : [value];
         interp.call({ kind: 'method', self: member, func: init }, { positional: initArgs, keywords: noKeywords }, site);
@@ -746,10 +819,9 @@ function makeEnum(interp: Interpreter): ModuleObjectValue {
       cls.attrs.set(name, member);
       dictSet(memberMap, str(name), member);
     }
-    // Members of an enum mixed with a builtin type (`class Mode(str, Enum)`) are values of that
-    // type too (`Mode.A == "a"`): plain instances would compare wrong, so they are Unknown.
-    const mixin = cls.mro.find((c) => c.construct && c !== autoClass);
-    if (mixin) {
+    // Members of an enum mixed with another builtin type (float, tuple ...) are values of that
+    // type too: plain instances would compare wrong, so they are Unknown.
+    if (mixin && mixin.name !== 'str' && mixin.name !== 'int') {
       for (const e of memberMap.entries.values()) {
         const name = toStr(e.key);
         cls.attrs.set(name, unknown(`${cls.name}.${name}: members of an enum mixed with ${mixin.name} are not modelled`, site));
@@ -783,7 +855,7 @@ function makeEnum(interp: Interpreter): ModuleObjectValue {
   enumMeta.attrs.set('__contains__', native('EnumMeta.__contains__', (args) => {
     const cls = classArg(args);
     const v = args.positional[1];
-    return bool(!!cls && v?.kind === 'instance' && canonical(cls).some((m) => m.id === v.id));
+    return bool(!!cls && !!v && canonical(cls).some((m) => m === v));
   }, true));
   enumMeta.attrs.set('__members__', {
     kind: 'property', setter: null,
@@ -799,7 +871,7 @@ function makeEnum(interp: Interpreter): ModuleObjectValue {
     if (!cls) return unknown('Enum call on a non-class', site);
     if (!value || args.positional.length > 2 || args.keywords.size) return unknown(`the functional Enum API (${cls.name}(...)) is not modelled`, site);
     if (value.kind === 'unknown') return unknown(`${cls.name}(${value.reason})`, site);
-    if (value.kind === 'instance' && value.cls === cls) return value;
+    if (isMember(value) && memberClass(value) === cls) return value;
     const hit = canonical(cls).find((m) => {
       const v = m.attrs.get('_value_') ?? NONE;
       return identical(v, value) || valuesEqual(v, value) === true;
@@ -810,14 +882,14 @@ function makeEnum(interp: Interpreter): ModuleObjectValue {
     kind: 'property' as const, setter: null,
     getter: native(`Enum.${name}`, (args, site) => {
       const self = args.positional[0];
-      return self?.kind === 'instance' ? self.attrs.get(`_${name}_`) ?? unknown(`Enum.${name} of a non-member`, site) : unknown(`Enum.${name}`, site);
+      return self && isMember(self) ? self.attrs.get(`_${name}_`) ?? unknown(`Enum.${name} of a non-member`, site) : unknown(`Enum.${name}`, site);
     }),
   });
   enumClass.attrs.set('name', memberAttr('name'));
   enumClass.attrs.set('value', memberAttr('value'));
   enumClass.attrs.set('__str__', native('Enum.__str__', (args) => {
     const self = args.positional[0];
-    return str(self?.kind === 'instance' ? `${self.cls.name}.${toStr(self.attrs.get('_name_') ?? NONE)}` : '?');
+    return str(self && isMember(self) ? `${memberClass(self)!.name}.${toStr(self.attrs.get('_name_') ?? NONE)}` : '?');
   }, true));
   enumClass.attrs.set('__hash__', native('Enum.__hash__', (args) => int(args.positional[0]?.kind === 'instance' ? args.positional[0].id : 0), true));
   const intEnum = makeClass('IntEnum', [interp.builtins.get('int') as ClassValue, enumClass], {}, 'enum');
@@ -941,6 +1013,111 @@ function makeContextlib(interp: Interpreter): ModuleObjectValue {
       }, true);
     }),
     nullcontext, suppress,
+  });
+}
+
+// ---------- collections.deque, sys.modules, urllib.parse ----------
+
+/** `collections.deque`: a list whose class is deque, with the methods at the left end. */
+function makeDeque(interp: Interpreter): ClassValue {
+  const listType = interp.builtins.get('list') as ClassValue;
+  const deque: ClassValue = makeClass('deque', [listType], {}, 'collections');
+  deque.construct = (args, site) => {
+    const src = args.positional[0] ?? args.keywords.get('iterable');
+    if (src?.kind === 'unknown') return src;
+    const made = list(src && src.kind !== 'none' ? interp.toArray(src, site) : []);
+    made.cls = deque;
+    const maxlen = args.positional[1] ?? args.keywords.get('maxlen');
+    if (maxlen?.kind === 'int') made.items.splice(0, Math.max(0, made.items.length - maxlen.value));
+    return made;
+  };
+  const items = (self: Value | undefined): Value[] => (self?.kind === 'list' ? self.items : []);
+  const method = (name: string, f: (self: Value[], args: Value[], site: Site | null) => Value) =>
+    deque.attrs.set(name, native(`deque.${name}`, (args, site) => f(items(args.positional[0]), args.positional.slice(1), site), true));
+  method('appendleft', (self, [v]) => { self.unshift(v ?? NONE); return NONE; });
+  method('popleft', (self, _a, site) => (self.length ? self.shift()! : interp.raise('IndexError', 'pop from an empty deque', site)));
+  method('extendleft', (self, [v], site) => { for (const x of interp.toArray(v ?? NONE, site)) self.unshift(x); return NONE; });
+  method('rotate', (self, [n]) => {
+    const k = n && isNumber(n) ? numberOf(n) : 1;
+    if (self.length) for (let i = 0; i < ((k % self.length) + self.length) % self.length; i++) self.unshift(self.pop()!);
+    return NONE;
+  });
+  return deque;
+}
+
+/** `sys.modules`: reading a name gives the module the analysis loaded under it. */
+function makeSysModules(interp: Interpreter): Value {
+  const cls = makeClass('_SysModules', [interp.objectClass], {}, 'sys');
+  const name = (args: CallArgs): string | null => (args.positional[1]?.kind === 'str' ? (args.positional[1] as { value: string }).value : null);
+  cls.attrs.set('__getitem__', native('sys.modules.__getitem__', (args, site) => {
+    const n = name(args);
+    if (n === null) return unknown('sys.modules of an unknown name', site);
+    return interp.moduleNamed(n) ?? interp.raise('KeyError', `'${n}'`, site);
+  }, true));
+  cls.attrs.set('get', native('sys.modules.get', (args) => {
+    const n = name(args);
+    return (n !== null && interp.moduleNamed(n)) || (args.positional[2] ?? NONE);
+  }, true));
+  cls.attrs.set('__contains__', native('sys.modules.__contains__', (args, site) => {
+    const n = name(args);
+    return n === null ? unknown('sys.modules of an unknown name', site) : bool(interp.moduleNamed(n) !== null);
+  }, true));
+  cls.attrs.set('__setitem__', native('sys.modules.__setitem__', () => NONE, true));
+  return { kind: 'instance', id: newId(), cls, attrs: new Map() };
+}
+
+/** `urllib.parse.urlsplit` / `urlparse` on a string, as `SplitResult(scheme, netloc, path, query, fragment)`. */
+function makeUrllibParse(interp: Interpreter): ModuleObjectValue {
+  const tupleType = interp.builtins.get('tuple') as ClassValue;
+  const result = (clsName: string, fields: string[]): ClassValue => {
+    const cls = makeClass(clsName, [tupleType], {}, 'urllib.parse');
+    cls.attrs.set('_fields', tuple(fields.map(str)));
+    return cls;
+  };
+  const splitResult = result('SplitResult', ['scheme', 'netloc', 'path', 'query', 'fragment']);
+  const parseResult = result('ParseResult', ['scheme', 'netloc', 'path', 'params', 'query', 'fragment']);
+  const split = (url: string): { scheme: string; netloc: string; path: string; query: string; fragment: string } => {
+    let rest = url;
+    let scheme = '';
+    const m = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(rest);
+    if (m) {
+      scheme = m[1]!.toLowerCase();
+      rest = rest.slice(m[0].length);
+    }
+    let netloc = '';
+    if (rest.startsWith('//')) {
+      const end = rest.slice(2).search(/[/?#]/);
+      netloc = end < 0 ? rest.slice(2) : rest.slice(2, 2 + end);
+      rest = end < 0 ? '' : rest.slice(2 + end);
+    }
+    let fragment = '';
+    const hash = rest.indexOf('#');
+    if (hash >= 0) { fragment = rest.slice(hash + 1); rest = rest.slice(0, hash); }
+    let query = '';
+    const q = rest.indexOf('?');
+    if (q >= 0) { query = rest.slice(q + 1); rest = rest.slice(0, q); }
+    return { scheme, netloc, path: rest, query, fragment };
+  };
+  const urlOf = (args: CallArgs): string | null => {
+    const v = args.positional[0] ?? args.keywords.get('url');
+    return v?.kind === 'str' ? v.value : null;
+  };
+  return nativeModuleObject('urllib.parse', {
+    urlsplit: fn('urllib.parse.urlsplit', (args, site) => {
+      const u = urlOf(args);
+      if (u === null) return unknown('urlsplit of an unknown string', site);
+      const p = split(u);
+      return { kind: 'tuple', items: [p.scheme, p.netloc, p.path, p.query, p.fragment].map(str), cls: splitResult };
+    }),
+    urlparse: fn('urllib.parse.urlparse', (args, site) => {
+      const u = urlOf(args);
+      if (u === null) return unknown('urlparse of an unknown string', site);
+      const p = split(u);
+      const semi = p.path.lastIndexOf(';');
+      const [path, params] = semi >= 0 && !p.path.slice(semi).includes('/') ? [p.path.slice(0, semi), p.path.slice(semi + 1)] : [p.path, ''];
+      return { kind: 'tuple', items: [p.scheme, p.netloc, path, params, p.query, p.fragment].map(str), cls: parseResult };
+    }),
+    quote: fn('urllib.parse.quote', (args, site) => unknown('urllib.parse.quote is not modelled', site)),
   });
 }
 

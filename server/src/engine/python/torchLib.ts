@@ -436,6 +436,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       if (!state.parameters.size && total > 0) {
         state.parameters.set('weight', { kind: 'tensor', shape: [total], geometry: null, parameter: true });
       }
+      // Norm layers' running statistics are buffers (code that re-implements their forward reads them).
+      for (const [name, shape] of bufferShapes(spec.name, opArgs)) {
+        state.buffers.set(name, shape ? { kind: 'tensor', shape, geometry: null } : NONE);
+      }
     } catch (e) {
       if (e instanceof OpError) {
         interp.options.diagnostics('error', e.code === 'unsupported' ? 'unknown' : e.code, e.message, site);
@@ -762,12 +766,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const spec = specByName.get(`torch.${member}`);
     return spec ? functionValue(spec, !CREATION.test(`torch.${member}`)) : undefined;
   };
+  const namesWith = (prefix: string) => () => [...specByName.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  functional.names = namesWith('F.');
+  torchMod.names = namesWith('torch.');
 
   const nn = nativeModuleObject('torch.nn', {
     Module: moduleClass, Sequential: sequential, ModuleList: moduleList, ModuleDict: moduleDict,
     ParameterList: parameterList, Parameter: parameterClass, init, functional,
   });
   nn.resolve = leafClass;
+  nn.names = () => [...moduleSpecs.keys()];
   const utils = nativeModuleObject('torch.nn.modules.utils', {
     _pair: fn('_pair', (a) => pairOf(a.positional[0] ?? NONE, 2)),
     _single: fn('_single', (a) => pairOf(a.positional[0] ?? NONE, 1)),
@@ -790,14 +798,49 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     ScriptModule: moduleClass,
     interface: passthrough('torch.jit.interface'),
   });
-  const fx = nativeModuleObject('torch.fx', { wrap: passthrough('torch.fx.wrap') });
+  // torch.fx: classes libraries subclass or name at import time (tracing itself is not analysed).
+  const fxClass = (name: string, base = object) => makeClass(name, [base], {}, 'torch.fx');
+  const fxTracer = fxClass('Tracer');
+  const fx = nativeModuleObject('torch.fx', {
+    wrap: passthrough('torch.fx.wrap'),
+    Tracer: fxTracer, GraphModule: makeClass('GraphModule', [moduleClass], {}, 'torch.fx'), Graph: fxClass('Graph'),
+    Node: fxClass('Node'), Proxy: fxClass('Proxy'), Interpreter: fxClass('Interpreter'), Transformer: fxClass('Transformer'),
+    symbolic_trace: fn('torch.fx.symbolic_trace', (_a, site) => unknown('torch.fx tracing is not analysed', site)),
+  });
+  fx.attrs.set('_symbolic_trace', nativeModuleObject('torch.fx._symbolic_trace', { Tracer: fxTracer, _assert_is_none: fn('_assert_is_none', () => NONE) }));
+  fx.attrs.set('graph_module', nativeModuleObject('torch.fx.graph_module', { GraphModule: fx.attrs.get('GraphModule')! }));
+  // A custom autograd Function: `Fn.apply(x)` runs its `forward(ctx, x)`; saving for backward does nothing.
+  const functionCtx = makeClass('FunctionCtx', [object], {}, 'torch.autograd.function');
+  for (const name of ['save_for_backward', 'mark_dirty', 'mark_non_differentiable', 'set_materialize_grads']) {
+    functionCtx.attrs.set(name, fn(`FunctionCtx.${name}`, () => NONE, true));
+  }
+  const autogradFunction = makeClass('Function', [object], {}, 'torch.autograd');
+  autogradFunction.attrs.set('apply', { kind: 'classmethod', func: fn('Function.apply', (args, site) => {
+    const [cls, ...rest] = args.positional;
+    if (cls?.kind !== 'class') return unknown('Function.apply on an unknown class', site);
+    const forward = interp.getAttr(cls, 'forward', site);
+    const ctx: InstanceValue = { kind: 'instance', id: newId(), cls: functionCtx, attrs: new Map() };
+    return interp.call(forward, { positional: [ctx, ...rest], keywords: args.keywords }, site);
+  }) });
+  const autograd = nativeModuleObject('torch.autograd', {
+    Function: autogradFunction,
+    function: nativeModuleObject('torch.autograd.function', { Function: autogradFunction, FunctionCtx: functionCtx }),
+  });
   const checkpointMod = nativeModuleObject('torch.utils.checkpoint', {
     checkpoint: fn('checkpoint', (args, site) => {
       const [f, ...rest] = args.positional;
       return f ? interp.call(f, { positional: rest, keywords: new Map() }, site) : NONE;
     }),
   });
+  // torch.utils.data: classes data code subclasses at import time; loading data is not analysed.
+  const dataMod = interp.opaqueModule('torch.utils.data', 'data loading is not analysed');
+  for (const name of ['Dataset', 'IterableDataset', 'DataLoader', 'Sampler', 'SequentialSampler', 'RandomSampler', 'BatchSampler',
+    'Subset', 'ConcatDataset', 'TensorDataset', 'DistributedSampler', 'WeightedRandomSampler', 'SubsetRandomSampler']) {
+    dataMod.attrs.set(name, makeClass(name, [object], {}, 'torch.utils.data'));
+  }
+  dataMod.attrs.set('distributed', dataMod);
   const torchUtils = nativeModuleObject('torch.utils', {
+    data: dataMod,
     checkpoint: checkpointMod,
     model_zoo: nativeModuleObject('torch.utils.model_zoo', { load_url: loadedWeights('torch.utils.model_zoo.load_url') }),
   });
@@ -815,7 +858,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     device_count: fn('torch.cuda.device_count', () => int(0)),
   });
   for (const [k, v] of Object.entries({
-    Tensor: tensorClass, Size: sizeClass, nn, jit, fx, utils: torchUtils, hub, cuda, device: deviceClass, dtype: dtypeClass,
+    Tensor: tensorClass, Size: sizeClass, nn, jit, fx, autograd, utils: torchUtils, hub, cuda, device: deviceClass, dtype: dtypeClass,
     no_grad: contextManager, enable_grad: contextManager, inference_mode: contextManager, set_grad_enabled: contextManager,
     __version__: str('1.13.1'),
     manual_seed: fn('torch.manual_seed', () => NONE),
@@ -824,6 +867,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     load: loadedWeights('torch.load'),
     save: fn('torch.save', () => NONE),
     _C: unknown('torch._C is not modelled'),
+    ops: interp.opaqueModule('torch.ops', 'custom C++ operators (torch.ops) are not analysed'),
     backends: unknown('torch.backends is not modelled'),
   })) torchMod.attrs.set(k, v);
   for (const [k, v] of dtypes) torchMod.attrs.set(k, v);
@@ -831,7 +875,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const natives = new Map<string, ModuleObjectValue>([
     ['torch', torchMod], ['torch.nn', nn], ['torch.nn.functional', functional], ['torch.nn.init', init],
     ['torch.nn.modules', modulesPkg], ['torch.nn.modules.utils', utils], ['torch.nn.modules.module', modulesPkg.attrs.get('module') as ModuleObjectValue],
-    ['torch.jit', jit], ['torch.fx', fx], ['torch.utils', torchUtils], ['torch.utils.checkpoint', checkpointMod],
+    ['torch.jit', jit], ['torch.fx', fx], ['torch.autograd', autograd], ['torch.utils.data', dataMod], ['torch.utils.data.distributed', dataMod], ['torch.fx._symbolic_trace', fx.attrs.get('_symbolic_trace') as ModuleObjectValue], ['torch.fx.graph_module', fx.attrs.get('graph_module') as ModuleObjectValue], ['torch.autograd.function', autograd.attrs.get('function') as ModuleObjectValue], ['torch.utils', torchUtils], ['torch.utils.checkpoint', checkpointMod],
     ['torch.utils.model_zoo', torchUtils.attrs.get('model_zoo') as ModuleObjectValue], ['torch.hub', hub], ['torch.cuda', cuda],
   ]);
 
@@ -907,6 +951,17 @@ function normaliseAttr(specName: string, key: string, v: Value): Value {
   if (v.kind !== 'int' || !TUPLE_ATTRS.has(key) || !specName.startsWith('Conv')) return v;
   const nd = Number(specName[specName.length - 2]);
   return Number.isInteger(nd) ? tuple(Array.from({ length: nd }, () => v)) : v;
+}
+
+/** Buffers of a leaf layer: BatchNorm's (and a tracking InstanceNorm's) running statistics. */
+function bufferShapes(specName: string, a: Record<string, unknown>): [string, number[] | null][] {
+  const norm = /^(BatchNorm\dd|SyncBatchNorm)$/.test(specName) ? true : /^InstanceNorm\dd$/.test(specName) ? false : null;
+  if (norm === null) return [];
+  const tracking = typeof a.track_running_stats === 'boolean' ? a.track_running_stats : norm;
+  const c = a.num_features;
+  if (typeof c !== 'number') return [];
+  if (!tracking) return [['running_mean', null], ['running_var', null], ['num_batches_tracked', null]];
+  return [['running_mean', [c]], ['running_var', [c]], ['num_batches_tracked', []]];
 }
 
 /** Shapes of a leaf layer's parameters, so code can read `conv.weight.shape` or pass

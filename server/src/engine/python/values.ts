@@ -27,9 +27,10 @@ export const peekId = (): number => nextId;
 
 export interface NoneValue { kind: 'none' }
 export interface BoolValue { kind: 'bool'; value: boolean }
-export interface IntValue { kind: 'int'; value: number }
+/** `cls`/`attrs` on an int or str: a member of an enum mixed with int or str (`class Format(str, Enum)`). */
+export interface IntValue { kind: 'int'; value: number; cls?: ClassValue; attrs?: Map<string, Value> }
 export interface FloatValue { kind: 'float'; value: number }
-export interface StrValue { kind: 'str'; value: string }
+export interface StrValue { kind: 'str'; value: string; cls?: ClassValue; attrs?: Map<string, Value> }
 export interface EllipsisValue { kind: 'ellipsis' }
 /** `cls` and `attrs` are set on instances of subclasses of the builtin types (`class Info(list)`,
  *  namedtuple classes, OrderedDict): the value is the builtin one, its class the subclass. */
@@ -273,6 +274,14 @@ export const isNumber = (v: Value): v is IntValue | FloatValue | BoolValue =>
 export const numberOf = (v: IntValue | FloatValue | BoolValue): number =>
   v.kind === 'bool' ? (v.value ? 1 : 0) : v.value;
 export const isIntLike = (v: Value): v is IntValue | BoolValue => v.kind === 'int' || v.kind === 'bool';
+
+/** The class of a value of a builtin type made by a subclass (list subclass, namedtuple, mixed-in enum member). */
+export function subclassOf(v: Value): ClassValue | undefined {
+  switch (v.kind) {
+    case 'list': case 'dict': case 'tuple': case 'str': case 'int': return v.cls;
+    default: return undefined;
+  }
+}
 
 /** Python's name for a value's type, for messages. */
 export function typeName(v: Value): string {
