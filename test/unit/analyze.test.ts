@@ -298,3 +298,34 @@ class A(nn.Module):
   assert.equal(bad.line, 14);
   assert.match(bad.message, /B\(1\).*not defined/);
 });
+
+test('attributes assigned after a layer is built: what forward reads is followed, what decided the parameters is unknown', () => {
+  // Hand-worked: 32×32 input; conv k3 with stride set to 1 and padding 1 keeps 32×32; the pool's
+  // kernel set to 4 with stride 4 gives 8×8.
+  const followed = analyze(`${HEADER}
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3, stride=2)
+        self.pool = nn.MaxPool2d(2)
+        self.conv.stride, self.conv.padding = (1, 1), 1
+        self.pool.kernel_size, self.pool.stride = 4, 4
+    def forward(self, x):
+        return self.pool(self.conv(x))
+`, { model: 'Net()', inputs: [[1, 3, 32, 32]] });
+  const m = followed.models[0]!;
+  assert.equal(m.incomplete, false, JSON.stringify(followed.diagnostics));
+  assert.deepEqual(m.layers.map((l) => l.out[0]), [[1, 8, 32, 32], [1, 8, 8, 8]]);
+  assert.deepEqual(m.layers[0]!.stride, [1, 1]);
+  const structural = analyze(`${HEADER}
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.conv.out_channels = 16
+    def forward(self, x):
+        return self.conv(x)
+`, { model: 'Net()', inputs: [[1, 3, 32, 32]] });
+  assert.equal(structural.models[0]!.incomplete, true);
+  assert.match(structural.models[0]!.layers[0]!.unknown ?? '', /out_channels was assigned after the layer was built/);
+});

@@ -6,15 +6,16 @@
 import type * as ast from './ast';
 import { makeClass } from './builtins';
 import { PyError, type Interpreter, type Library } from './interpreter';
-import { OpError, type FunctionSpec, type ModuleSpec, type OpResult, type Tensor } from '../ops/types';
+import { OpError, type FunctionSpec, type ModuleSpec, type OpResult, type OpValue, type Tensor } from '../ops/types';
 import { moduleSpecs } from '../ops/moduleRegistry';
 import { layerFunctionSpecs } from '../ops/layerFunctions';
 import { tensorFunctionSpecs } from '../ops/functionRegistry';
+import { computeValues, uniqueValues, type ValuedTensor } from '../ops/smallValues';
 import { Recorder, tensorsIn } from './recorder';
 import { bindToOpArgs, fromOpValue, parseSignature, toOpValue, UnknownArgument } from './signature';
 import { makeStdlib, nativeModuleObject } from './stdlib';
 import {
-  bool, dict, int, iterator, list, native, newId, NONE, str, tuple, unknown,
+  bool, dict, float, int, iterator, list, native, newId, NONE, str, tuple, unknown,
   type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
   type Site, type TensorValue, type Value,
 } from './values';
@@ -76,10 +77,17 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const applyFunction = (spec: FunctionSpec, args: CallArgs, site: Site | null, record: boolean): Value => {
     let result: OpResult;
     let inputs: Tensor[] = [];
+    let opArgs: Record<string, OpValue>;
     try {
-      const opArgs = bindToOpArgs(interp, spec.name, spec.signature, args, site);
+      opArgs = bindToOpArgs(interp, spec.name, spec.signature, args, site) as Record<string, OpValue>;
       inputs = collectTensors(opArgs);
-      result = spec.apply(opArgs);
+      // In-place ops change their input's numbers: the analysis forgets them.
+      if (/[^_]_$|^Tensor\.__i/.test(spec.name)) for (const t of inputs) delete (t as ValuedTensor).values;
+      const unique = spec.name === 'torch.unique' && !opArgs.return_inverse && !opArgs.return_counts && (opArgs.dim === undefined || opArgs.dim === null)
+        ? uniqueValues(opArgs.input) : null;
+      result = unique
+        ? { value: { kind: 'tensor', shape: [unique.values.length], geometry: null, ...unique } as ValuedTensor, macs: 0 }
+        : spec.apply(opArgs);
     } catch (e) {
       const v = opFailure(e, spec.name, site);
       if (record && recorder && v.kind === 'unknown' && args.positional.some((a) => a.kind === 'tensor')) {
@@ -88,12 +96,25 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       return v;
     }
     let value = fromOpValue(result.value);
+    if (value.kind === 'tensor') value = withValues(spec.name, opArgs, value);
     // torch.max(x, dim) and friends return a named (values, indices) pair.
     if (value.kind === 'tuple' && value.items.length === 2 && VALUES_INDICES.test(spec.name)) value = { ...value, cls: valuesIndices };
     if (recorder && (record || result.macs > 0)) {
       recordFunction(spec.name, inputs, tensorsIn(value), result.macs, result.geometry, site);
     }
     return value;
+  };
+
+  /** The op's result with the numbers it holds when they are known (ops/smallValues.ts), and
+   *  without numbers carried over from an input otherwise. */
+  const withValues = (name: string, opArgs: Record<string, OpValue>, t: ValuedTensor): Value => {
+    if (name === 'torch.unique' && t.values) return t;
+    const known = computeValues(name, opArgs, t.shape);
+    if (known) return { ...t, values: known.values, integral: known.integral } as ValuedTensor;
+    if (t.values === undefined) return t;
+    const { values: _v, integral: _i, ...rest } = t;
+    void _v; void _i;
+    return rest as Tensor;
   };
 
   const recordFunction = (name: string, inputs: Tensor[], outputs: Tensor[], macs: number,
@@ -428,7 +449,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       const opArgs: Record<string, ReturnType<typeof toOpValue>> = {};
       for (const [k, v] of sig) opArgs[k] = toOpValue(v, k);
       const config = spec.build(opArgs);
-      state.native = { spec, config, description: spec.describe(config) };
+      const builtFrom = new Map([...sig.keys()].map((k) => [k, self.attrs.get(k)] as [string, Value | undefined]));
+      state.native = { spec, config, description: spec.describe(config), builtFrom, opArgs };
       const total = spec.params(config);
       for (const [name, shape] of parameterShapes(spec.name, opArgs, total)) {
         state.parameters.set(name, shape ? { kind: 'tensor', shape, geometry: null, parameter: true } : NONE);
@@ -472,8 +494,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
     let result: OpResult;
     try {
+      const config = configNow(self, state.native, site);
       const opArgs = bindToOpArgs(interp, `${spec.name}.forward`, spec.forwardSignature, args, site);
-      result = spec.forward(state.native.config, opArgs);
+      result = spec.forward(config, opArgs);
     } catch (e) {
       const v = opFailure(e, spec.name, site);
       record([], 0, undefined, v.kind === 'unknown' ? v.reason : 'unknown');
@@ -482,6 +505,33 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const value = fromOpValue(result.value);
     record(tensorsIn(value), result.macs, result.geometry);
     return value;
+  };
+
+  /** The config forward uses: PyTorch's forward reads the module's attributes when it runs, so
+   *  `conv.stride = (1, 1)` or `m.dilation, m.padding = (2, 2), (2, 2)` after construction
+   *  (dilating a torchvision backbone) changes the layer. An attribute that also decided the
+   *  parameters' shapes (channels, kernel size, groups) cannot be followed that way: unknown. */
+  const configNow = (self: InstanceValue, native: NonNullable<NonNullable<InstanceValue['module']>['native']>, site: Site | null): unknown => {
+    if (!native.builtFrom || !native.opArgs) return native.config;
+    const changed: string[] = [];
+    for (const [k, before] of native.builtFrom) if (self.attrs.get(k) !== before) changed.push(k);
+    if (!changed.length) return native.config;
+    const hasState = self.module!.parameters.size > 0 || self.module!.buffers.size > 0;
+    const structural = hasState ? changed.find((k) => SHAPE_DECIDING_ATTRIBUTES.has(k)) : undefined;
+    if (structural) throw new UnknownArgument(structural, `${self.cls.name}.${structural} was assigned after the layer was built (its parameters keep their shapes; ConvLens does not follow that)`);
+    const opArgs: Record<string, ReturnType<typeof toOpValue>> = { ...(native.opArgs as Record<string, ReturnType<typeof toOpValue>>) };
+    for (const k of changed) {
+      const now = self.attrs.get(k);
+      if (now === undefined) throw new UnknownArgument(k, `${self.cls.name}.${k} was deleted after the layer was built`);
+      opArgs[k] = toOpValue(now, k);
+    }
+    const config = native.spec.build(opArgs);
+    native.config = config;
+    native.opArgs = opArgs;
+    native.description = native.spec.describe(config);
+    for (const k of changed) native.builtFrom.set(k, self.attrs.get(k));
+    void site;
+    return config;
   };
 
   // ---------- containers ----------
@@ -686,6 +736,17 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       case 'is_leaf': return bool(true);
       case 'layout': return str('torch.strided');
       case '__class__': return tensorClass;
+      case 'item': return fn('Tensor.item', (_a, s) => {
+        const v = (t as ValuedTensor).values;
+        if (v && v.length === 1) return numberValue(v[0]!, !!(t as ValuedTensor).integral);
+        return unknown('Tensor.item() of a tensor whose values the analysis does not know', s ?? site);
+      });
+      case 'tolist': return fn('Tensor.tolist', (_a, s) => {
+        const v = (t as ValuedTensor).values;
+        if (!v || t.shape.length > 1) return unknown('Tensor.tolist() of a tensor whose values the analysis does not know', s ?? site);
+        const nums = v.map((x) => numberValue(x, !!(t as ValuedTensor).integral));
+        return t.shape.length === 0 ? nums[0]! : list(nums);
+      });
     }
     const spec = specByName.get(`Tensor.${name}`);
     if (spec) {
@@ -715,6 +776,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     return spec ? applyFunction(spec, { positional: [operand], keywords: new Map() }, site, false) : operand;
   };
   const tensorGetItem = (t: TensorValue, index: Value, site: Site | null): Value => {
+    const known = (t as ValuedTensor).values;
+    if (known && t.shape.length === 1 && index.kind === 'int' && index.value >= -known.length && index.value < known.length) {
+      const x = known[index.value < 0 ? index.value + known.length : index.value]!;
+      return { kind: 'tensor', shape: [], geometry: null, values: [x], integral: (t as ValuedTensor).integral } as ValuedTensor;
+    }
     const spec = specByName.get('Tensor.__getitem__');
     if (!spec) return unknown('tensor indexing is not modelled', site);
     // A list index is advanced indexing, a tuple is one index per dim: ops tell them apart by
@@ -727,6 +793,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const n = t.shape[0]!;
     if (n > 4096) interp.raise('MemoryError', `iterating over ${n} rows of a tensor is not analysed`);
     const row: TensorValue = { kind: 'tensor', shape: t.shape.slice(1), geometry: t.geometry && t.geometry.length < t.shape.length ? t.geometry : null };
+    const known = (t as ValuedTensor).values;
+    if (known && t.shape.length === 1) return known.map((x) => ({ ...row, values: [x], integral: (t as ValuedTensor).integral }) as ValuedTensor);
     return Array.from({ length: n }, () => row);
   };
 
@@ -922,6 +990,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   };
 }
 
+/** A tensor element as Python gives it from `.item()` / `.tolist()`. */
+function numberValue(x: number, integral: boolean): Value {
+  return integral ? int(x) : float(x);
+}
+
 /** Every function and method of the catalogue by canonical name (`torch.cat`, `Tensor.view`, `F.pad`). */
 const specByName: ReadonlyMap<string, FunctionSpec> = new Map([...tensorFunctionSpecs, ...layerFunctionSpecs]);
 
@@ -947,6 +1020,15 @@ function collectTensors(args: Record<string, unknown>): Tensor[] {
 
 /** torch's layers store kernel_size/stride/padding/dilation as tuples. */
 const TUPLE_ATTRS = new Set(['kernel_size', 'stride', 'padding', 'dilation', 'output_padding']);
+/** Constructor arguments that decide parameter shapes: assigning them later leaves the
+ *  parameters as they were, which PyTorch's forward then uses. */
+const SHAPE_DECIDING_ATTRIBUTES = new Set([
+  'in_channels', 'out_channels', 'kernel_size', 'groups', 'in_features', 'out_features', 'in1_features', 'in2_features',
+  'num_features', 'affine', 'track_running_stats', 'num_embeddings', 'embedding_dim', 'normalized_shape',
+  'elementwise_affine', 'num_groups', 'num_channels', 'num_parameters', 'bias', 'input_size', 'hidden_size', 'num_layers',
+  'bidirectional', 'embed_dim', 'num_heads',
+]);
+
 function normaliseAttr(specName: string, key: string, v: Value): Value {
   if (v.kind !== 'int' || !TUPLE_ATTRS.has(key) || !specName.startsWith('Conv')) return v;
   const nd = Number(specName[specName.length - 2]);

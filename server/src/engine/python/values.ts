@@ -131,7 +131,16 @@ export interface ModuleState {
   buffers: Map<string, Value>;
   /** Set for leaf modules of the op catalogue. */
   /** `description` is the op's short argument text, made once. */
-  native: { spec: ModuleSpec; config: unknown; description: string } | null;
+  native: {
+    spec: ModuleSpec;
+    config: unknown;
+    description: string;
+    /** The attribute values the config was built from (`conv.stride`, …): code may assign new
+     *  ones after construction, which PyTorch's forward reads. */
+    builtFrom?: Map<string, Value | undefined>;
+    /** The operator arguments the config was built from. */
+    opArgs?: Record<string, unknown>;
+  } | null;
   /** Where the module object was made, innermost first. */
   defined: Site[];
 }
