@@ -28,10 +28,14 @@ function cli(...args: string[]): Run {
   return cliWith({}, ...args);
 }
 
+/** The syntax-tree cache of library files goes to a folder of the test run, not the user's home. */
+const CACHE_DIR = mkdtempSync(join(tmpdir(), 'convlens-cli-cache-'));
+after(() => rmSync(CACHE_DIR, { recursive: true, force: true }));
+
 /** The CLI with extra environment variables (undefined: removed). PYTHONPATH is cleared unless
  *  given: the caller's own must not change what the tests see. */
 function cliWith(extraEnv: Record<string, string | undefined>, ...args: string[]): Run {
-  const env: Record<string, string | undefined> = { ...process.env, PYTHONPATH: undefined, ...extraEnv };
+  const env: Record<string, string | undefined> = { ...process.env, PYTHONPATH: undefined, CONVLENS_CACHE_DIR: CACHE_DIR, ...extraEnv };
   delete env.FORCE_COLOR;
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8', env });
