@@ -2,7 +2,8 @@
 // --stdio` and speaks JSON-RPC over its pipes with vscode-jsonrpc's node reader and writer.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   CodeActionRequest,
@@ -90,7 +91,8 @@ export class LspClient {
       configuration?: () => unknown;
     } = {},
   ): Promise<LspClient> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // The syntax-tree cache of library files in a folder of the test run, not the user's home.
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CONVLENS_CACHE_DIR: join(tmpdir(), 'convlens-protocol-tests-cache') } });
     child.stderr?.on('data', () => undefined);
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
