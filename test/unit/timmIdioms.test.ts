@@ -96,3 +96,52 @@ RESULT = [spatial('NHWC'), spatial(Format.NCHW), Format.NHWC == 'NHWC', Format.N
     "('w/x.tar', '.gz'), 'b', 'a/b/c', 'a/b', 'posix', ('hf-hub', '', 'timm/resnet50.a1_in1k', '', ''), 'resnet50', True, True, '0123456789', " +
     "(2, 4), (2401, 3), (49, 49, 3), (8,), (), (5, 3), (5, 3)]");
 });
+
+test('values of small tensors: RegNet widths from arange/log/round/pow/unique/max().item()/int().tolist(), linspace drop-path rates; in-place ops forget them', () => {
+  const text = `
+import math
+import torch
+def generate_regnet(width_slope, width_initial, width_mult, depth, group_size, quant=8):
+    widths_cont = torch.arange(depth, dtype=torch.float32) * width_slope + width_initial
+    width_exps = torch.round(torch.log(widths_cont / width_initial) / math.log(width_mult))
+    widths = torch.round((width_initial * torch.pow(width_mult, width_exps)) / quant) * quant
+    num_stages, max_stage = len(torch.unique(widths)), int(width_exps.max().item()) + 1
+    groups = torch.tensor([group_size for _ in range(num_stages)], dtype=torch.int32)
+    return widths.int().tolist(), num_stages, groups.tolist()
+dpr = [x.item() for x in torch.linspace(0, 0.1, 5)]
+t = torch.arange(6)
+t2 = torch.arange(4)
+t2.add_(1)
+RESULT = [generate_regnet(36.44, 24, 2.49, 13, 8), generate_regnet(27.89, 48, 2.09, 16, 8), dpr, t.tolist(), (t * 2 + 1).tolist(), int(t.sum()),
+          (t / 4).tolist(), float(t[3])]
+AFTER_INPLACE = t2.tolist()
+`;
+  const run = evalPython(text);
+  // /usr/bin/python3 (torch 1.13): print(RESULT)
+  assert.equal(run.result,
+    '[([24, 56, 152, 152, 152, 152, 368, 368, 368, 368, 368, 368, 368], 4, [8, 8, 8, 8]), ' +
+    '([48, 104, 104, 104, 208, 208, 208, 208, 208, 208, 440, 440, 440, 440, 440, 440], 4, [8, 8, 8, 8]), ' +
+    '[0.0, 0.02500000037252903, 0.05000000074505806, 0.07500000298023224, 0.10000000149011612], [0, 1, 2, 3, 4, 5], [1, 3, 5, 7, 9, 11], 15, ' +
+    '[0.0, 0.25, 0.5, 0.75, 1.0, 1.25], 3.0]');
+  // Python gives [1, 2, 3, 4]; after add_ the analysis no longer knows the numbers: Unknown, never stale.
+  const after = evalPython(`${text}\nRESULT = AFTER_INPLACE\n`).value;
+  assert.equal(after?.kind, 'unknown');
+});
+
+test('functools.partial of a partial is flattened (func, args, keywords merged), as CPython does', () => {
+  const text = `
+import functools, types
+from functools import partial
+class BN:
+    def __init__(self, c, eps=1e-5, act=None):
+        self.c, self.eps, self.act = c, eps, act
+p = partial(BN, eps=1e-3)
+q = partial(p, act='relu')
+r = q(8)
+RESULT = [isinstance(p, functools.partial), p.func is BN, p.keywords, p.args, isinstance(q, partial), q.func is BN, q.keywords, (r.c, r.eps, r.act),
+          isinstance(BN, type), isinstance(lambda x: x, types.FunctionType), isinstance(p, types.FunctionType)]
+`;
+  // /usr/bin/python3: print(RESULT)
+  assert.equal(evalPython(text).result,
+    "[True, True, {'eps': 0.001}, (), True, True, {'eps': 0.001, 'act': 'relu'}, (8, 0.001, 'relu'), True, True, False]");
+});

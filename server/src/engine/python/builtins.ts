@@ -53,7 +53,13 @@ export function installBuiltins(interp: Interpreter): void {
     return cls;
   };
 
+  /** The number a one-element tensor holds, when the analysis knows it (ops/smallValues.ts). */
+  const tensorNumber = (v: Value): number | null => {
+    const values = (v as { values?: number[] }).values;
+    return v.kind === 'tensor' && values && values.length === 1 ? values[0]! : null;
+  };
   const toInt = (v: Value, site: Site | null): Value => {
+    if (tensorNumber(v) !== null) return int(Math.trunc(tensorNumber(v)!));
     if (v.kind === 'unknown' || v.kind === 'tensor') return v.kind === 'tensor' ? unknown('int() of a tensor value', site) : v;
     if (isNumber(v)) return int(Math.trunc(numberOf(v)));
     if (v.kind === 'str') {
@@ -80,6 +86,7 @@ export function installBuiltins(interp: Interpreter): void {
       if (Number.isNaN(n) && t !== 'nan') interp.raise('ValueError', `could not convert string to float: ${repr(v)}`, site);
       return float(n);
     }
+    if (tensorNumber(v) !== null) return float(tensorNumber(v)!);
     if (v.kind === 'tensor') return unknown('float() of a tensor value', site);
     return interp.raise('TypeError', `float() argument must be a string or a number`, site);
   });

@@ -1635,6 +1635,9 @@ export class Interpreter {
         return;
       }
       case 'tensor':
+        // In-place writes keep the shape; the numbers the analysis knew (ops/smallValues.ts) are gone.
+        delete (obj as { values?: number[] }).values;
+        return;
       case 'unknown':
         return; // in-place writes keep the shape
       default:

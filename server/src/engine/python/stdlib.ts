@@ -94,12 +94,23 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
   // ----- functools -----
   const partialClass = makeClass('partial', [interp.objectClass], {}, 'functools');
   partialClass.construct = (args, site) => {
-    const [f, ...rest] = args.positional;
+    let [f, ...rest] = args.positional;
     if (!f) return interp.raise('TypeError', 'partial needs a callable', site);
+    let keywords: [Value, Value][] = [...args.keywords].map(([k, v]) => [str(k), v]);
+    // A partial of a partial is flattened, as CPython does: one func, the args and keywords merged.
+    if (f.kind === 'instance' && f.cls === partialClass) {
+      const innerArgs = f.attrs.get('args');
+      const innerKw = f.attrs.get('keywords');
+      rest = [...(innerArgs?.kind === 'tuple' ? innerArgs.items : []), ...rest];
+      const merged = dict(innerKw?.kind === 'dict' ? [...innerKw.entries.values()].map((e) => [e.key, e.value] as [Value, Value]) : []);
+      for (const [k, v] of keywords) dictSet(merged, k, v);
+      keywords = [...merged.entries.values()].map((e) => [e.key, e.value]);
+      f = f.attrs.get('func')!;
+    }
     const inst: InstanceValue = { kind: 'instance', id: newId(), cls: partialClass, attrs: new Map() };
     inst.attrs.set('func', f);
     inst.attrs.set('args', tuple(rest));
-    inst.attrs.set('keywords', dict([...args.keywords].map(([k, v]) => [str(k), v])));
+    inst.attrs.set('keywords', dict(keywords));
     return inst;
   };
   partialClass.attrs.set('__call__', native('partial.__call__', (args, site) => {

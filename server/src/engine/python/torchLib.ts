@@ -83,11 +83,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       inputs = collectTensors(opArgs);
       // In-place ops change their input's numbers: the analysis forgets them.
       if (/[^_]_$|^Tensor\.__i/.test(spec.name)) for (const t of inputs) delete (t as ValuedTensor).values;
-      const unique = spec.name === 'torch.unique' && !opArgs.return_inverse && !opArgs.return_counts && (opArgs.dim === undefined || opArgs.dim === null)
+      const unique = spec.name === 'torch.unique' && !opArgs.return_inverse && (opArgs.dim === undefined || opArgs.dim === null)
         ? uniqueValues(opArgs.input) : null;
-      result = unique
-        ? { value: { kind: 'tensor', shape: [unique.values.length], geometry: null, ...unique } as ValuedTensor, macs: 0 }
-        : spec.apply(opArgs);
+      if (unique) {
+        const n = unique.values.length;
+        const distinct = { kind: 'tensor', shape: [n], geometry: null, values: unique.values, integral: unique.integral } as ValuedTensor;
+        const counts = { kind: 'tensor', shape: [n], geometry: null, values: unique.counts, integral: true } as ValuedTensor;
+        result = { value: opArgs.return_counts ? [distinct, counts] : distinct, macs: 0 };
+      } else result = spec.apply(opArgs);
     } catch (e) {
       const v = opFailure(e, spec.name, site);
       if (record && recorder && v.kind === 'unknown' && args.positional.some((a) => a.kind === 'tensor')) {
@@ -108,7 +111,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   /** The op's result with the numbers it holds when they are known (ops/smallValues.ts), and
    *  without numbers carried over from an input otherwise. */
   const withValues = (name: string, opArgs: Record<string, OpValue>, t: ValuedTensor): Value => {
-    if (name === 'torch.unique' && t.values) return t;
+    if (name === 'torch.unique') return t;
     const known = computeValues(name, opArgs, t.shape);
     if (known) return { ...t, values: known.values, integral: known.integral } as ValuedTensor;
     if (t.values === undefined) return t;
