@@ -164,3 +164,19 @@ test('a module found nowhere: one unresolved-import warning on its line, naming 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+test('the standard library is never "not found", modelled or not', () => {
+  const root = mkdtempSync(join(tmpdir(), 'convlens-imports-'));
+  try {
+    const file = join(root, 'proj/train.py');
+    // Module names CPython lists in sys.stdlib_module_names, as training scripts import them.
+    const text = 'from __future__ import annotations\nimport argparse, csv, time, datetime, glob, shutil, pickle, ast, bisect, gc, codecs\nimport multiprocessing, socket, queue, heapq, traceback, uuid, pprint, decimal, statistics\nimport xml.etree.ElementTree as ET\nfrom concurrent.futures import ThreadPoolExecutor\nimport torch.nn as nn\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(3, 4, 1)\n    def forward(self, x):\n        return self.conv(x)\n';
+    write(root, { 'proj/train.py': text });
+    const report = analyzeFile({ file, text, ...nodeFileAccess(), searchPaths: [], model: 'Net()', inputs: [[1, 3, 8, 8]] });
+    assert.deepEqual(report.diagnostics.filter((d) => d.severity !== 'hint'), []);
+    assert.equal(report.models[0]?.incomplete, false);
+    assert.equal(report.models[0]?.params, 3 * 4 + 4);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -6,7 +6,7 @@ import type * as ast from './ast';
 import { parsePythonIncremental } from './parse';
 import type { Tree } from '@lezer/common';
 import { LineIndex } from './lineIndex';
-import { COMPILED_LIBRARIES, ModuleResolver, type ModuleLocation } from './moduleResolver';
+import { COMPILED_LIBRARIES, ModuleResolver, STANDARD_LIBRARY, type ModuleLocation } from './moduleResolver';
 import type { AstCache, LibraryInfo, SearchPathEntry } from '../report';
 import {
   binaryOnValues, formatSpec, MAX_SEQUENCE, orderValues, PyTypeError, valuesEqual,
@@ -232,6 +232,7 @@ export class Interpreter {
       // A submodule of a library modelled natively, but not this part of it.
       if (this.lib.nativeModule(top)) return this.opaqueModule(name, `${name} is not modelled`);
       if (COMPILED_LIBRARIES.has(top)) return this.opaqueModule(name, `${top} is a compiled library that ConvLens does not read`);
+      if (STANDARD_LIBRARY.has(top)) return this.opaqueModule(name, `${name} (Python's standard library) is not modelled`);
       const chain = this.resolver.resolveAbsolute(name, fromFile.path);
       if (!chain) return null;
       this.resolver.noteLibrary(chain[0]!);
