@@ -101,7 +101,10 @@ function repair(before: Reading, what: 'floats' | 'structure'): Reading {
     shift += ins.text.length;
     return change;
   });
-  const tree = parser.parse(text, TreeFragment.applyChanges(TreeFragment.addTree(before.tree), changes));
+  // Floats are repaired in a reading that is wrong from the misread `1.` on: lezer must read the
+  // repaired text afresh (reusing that reading's fragments nested later classes into earlier ones
+  // in a file without a final newline — timm's swiftformer.py).
+  const tree = what === 'floats' ? parser.parse(text) : parser.parse(text, TreeFragment.applyChanges(TreeFragment.addTree(before.tree), changes));
   const conversion = convertTree(text, tree);
   const problems = (c: Conversion): number => c.errors.length + c.unclosed.length;
   if (problems(conversion) > 0 && problems(conversion) >= problems(found)) return before;
