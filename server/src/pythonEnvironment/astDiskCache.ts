@@ -30,7 +30,7 @@ import { parsePython } from '../engine/python/parse';
 import type { AstCache } from '../engine/report';
 
 /** Bump whenever ast.ts, parse.ts or lezer/*.ts change what a parse produces. */
-export const AST_FORMAT_VERSION = 1;
+export const AST_FORMAT_VERSION = 2;
 export const DEFAULT_AST_CACHE_BYTES = 256 * 1024 * 1024;
 const MAGIC = 'convlens-ast';
 const ENTRY_SUFFIX = '.ast';
