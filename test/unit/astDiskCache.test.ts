@@ -15,7 +15,7 @@ import { analyzeFile, forgetLibraryWorld } from '../../server/src/engine/analyze
 import { parsedFile } from '../../server/src/engine/python/interpreter';
 import type { PyModule } from '../../server/src/engine/python/ast';
 import type { AstCache, FileReport } from '../../server/src/engine/report';
-import { AstDiskCache, astCacheDirFor, astDiskCacheFromEnv, decode, encode } from '../../server/src/pythonEnvironment/astDiskCache';
+import { AST_FORMAT_VERSION, AstDiskCache, astCacheDirFor, astDiskCacheFromEnv, decode, encode } from '../../server/src/pythonEnvironment/astDiskCache';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const TORCHVISION = '/usr/lib/python3/dist-packages/torchvision';
@@ -101,7 +101,7 @@ test('a damaged entry is a miss (never an exception, never a wrong tree) and is 
     ['empty', Buffer.alloc(0)],
     ['truncated', good.subarray(0, Math.floor(good.length / 2))],
     ['one byte changed inside a function body', Buffer.from(good.toString('latin1').replace('"inner"', '"innex"'), 'latin1')],
-    ['one byte changed in the header', Buffer.from(good.toString('latin1').replace('convlens-ast 1', 'convlens-ast 9'), 'latin1')],
+    ['one byte changed in the header', Buffer.from(good.toString('latin1').replace(`convlens-ast ${AST_FORMAT_VERSION}`, 'convlens-ast 999'), 'latin1')],
   ];
   for (const [what, bytes] of damage) {
     assert.notDeepEqual(bytes, good, what);
