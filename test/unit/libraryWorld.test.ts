@@ -143,3 +143,36 @@ class Net(nn.Module):
   assert.equal(params(analyze(edited, LIBRARY, blocksPath)), 27 * 4 + 4);
   assert.equal(params(analyze(PLAIN)), 27 * 8 + 8);
 });
+
+test('a library top-level statement that fails: unused names it binds do not matter; a failed effect makes the model incomplete', () => {
+  forgetLibraryWorld();
+  const unusedClassFails = {
+    ...LIBRARY,
+    [`${SITE}/libx/extra.py`]: 'import logging\nclass Fancy(logging.NoSuchBase):\n    pass\nLEVEL = logging.NO_SUCH_LEVEL\n',
+    [`${SITE}/libx/__init__.py`]: `from . import extra\n${LIBRARY[`${SITE}/libx/__init__.py`]!}`,
+  };
+  assert.equal(params(analyze(PLAIN, unusedClassFails)), 27 * 8 + 8);
+  forgetLibraryWorld();
+  const effectFails = {
+    ...LIBRARY,
+    [`${SITE}/libx/__init__.py`]: `${LIBRARY[`${SITE}/libx/__init__.py`]!}import logging\nREGISTRY.update(logging.NO_SUCH_TABLE)\n`,
+  };
+  const r = analyze(PLAIN, effectFails);
+  assert.equal(r.models[0]?.incomplete, true, 'a registry update that failed may have changed what the model gets');
+});
+
+test('a failed library effect is reported the same whether the library was loaded in this analysis or an earlier one', () => {
+  forgetLibraryWorld();
+  const effectFails = {
+    ...LIBRARY,
+    [`${SITE}/libx/__init__.py`]: `${LIBRARY[`${SITE}/libx/__init__.py`]!}import logging\nREGISTRY.update(logging.NO_SUCH_TABLE)\n`,
+  };
+  const eager = PLAIN.replace('import libx\n', 'import libx\nfrom libx import make_stem\n');
+  const cold = analyze(eager, effectFails);
+  const warm = analyze(eager, effectFails);
+  assert.equal(cold.models[0]?.incomplete, true);
+  // Hints about a library's own lines come with the analysis that ran them; the rest is the same.
+  const notHints = (r: FileReport) => ({ ...r, diagnostics: r.diagnostics.filter((d) => d.severity !== 'hint') });
+  assert.deepEqual(notHints(warm), notHints(cold));
+  assert.ok(cold.diagnostics.some((d) => d.severity === 'warning' && /could not be analysed \(first in \/env\/site-packages\/libx\/__init__\.py\)/.test(d.message)));
+});

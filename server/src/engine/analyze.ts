@@ -126,7 +126,19 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   // An import of the user's code that found no file: whatever the model took from it is unknown.
   if (interp.missingImports.length) for (const m of report.models) m.incomplete = true;
   report.libraries = interp.resolver.listLibraries();
+  libraryEffectsNotFollowed(interp, report, addDiagnostic);
   keepLibraryWorld(options, interp, torch);
+}
+
+/** A library the analysis read has a top-level statement that failed and did more than bind names
+ *  (a registry it fills, a setting it changes): what the models got from it may differ. */
+function libraryEffectsNotFollowed(interp: Interpreter, report: FileReport, addDiagnostic: AddDiagnostic): void {
+  const libraries = report.libraries ?? [];
+  const failed = [...interp.libraryEffectFailures].filter(([path]) => libraries.some((l) => path === l.path || path.startsWith(`${l.path}/`)));
+  if (!failed.length || !report.models.length) return;
+  for (const m of report.models) m.incomplete = true;
+  const [path, site] = failed[0]!;
+  addDiagnostic('warning', 'unknown', `${failed.length} statement${failed.length === 1 ? '' : 's'} of installed libraries that do more than define names could not be analysed (first in ${path}), so the models may differ from what the library builds`, site);
 }
 
 // ---------- the library world shared between analyses ----------

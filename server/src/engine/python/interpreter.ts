@@ -70,6 +70,25 @@ export interface Library {
   onAssign?(site: Site, name: string, value: Value): void;
 }
 
+/** Statements whose only effect is binding names (their failure binds them to Unknown): classes,
+ *  functions, imports, and assignments to plain names (not to items or attributes). */
+function bindsNamesOnly(stmt: ast.Stmt): boolean {
+  const isName = (t: ast.Expr): boolean => t.kind === 'Name' || ((t.kind === 'Tuple' || t.kind === 'List') && t.elts.every(isName)) || (t.kind === 'Starred' && isName(t.value));
+  switch (stmt.kind) {
+    case 'FunctionDef':
+    case 'ClassDef':
+    case 'Import':
+    case 'ImportFrom':
+      return true;
+    case 'Assign':
+      return stmt.targets.every(isName);
+    case 'AnnAssign':
+      return isName(stmt.target);
+    default:
+      return false;
+  }
+}
+
 /** Statement kinds whose failure binds their targets to Unknown and execution goes on. */
 const TOLERATED = new Set(['Assign', 'AnnAssign', 'AugAssign', 'Expr', 'Return', 'If', 'For', 'While', 'With', 'Assert']);
 
@@ -206,18 +225,29 @@ export class Interpreter {
         this.exec(stmt, scope);
       } catch (e) {
         if (e instanceof PyError) {
-          this.report(e, scope.file, stmt);
+          // In a library's top level, a statement that only binds names (a class, a function, an
+          // assignment, an import) binds them to Unknown, which counts wherever a model uses it; one
+          // run for its effects (a call, a registry update) cannot be followed that way and counts now.
+          const inLibrary = this.isLibraryFile(scope.file.path);
+          if (inLibrary && !bindsNamesOnly(stmt) && !this.libraryEffectFailures.has(scope.file.path)) {
+            this.libraryEffectFailures.set(scope.file.path, this.site(scope.file, stmt));
+          }
+          this.report(e, scope.file, stmt, !inLibrary);
           this.bindTargetsUnknown(stmt, scope, `${e.excType}: ${e.pyMessage}`);
         } else throw e;
       }
     }
   }
 
+  /** Library files whose top level has a failed statement that does more than bind names (a
+   *  call, a registry update): kept with the loaded modules, for every analysis that uses them. */
+  readonly libraryEffectFailures = new Map<string, Site>();
+
   /** Statements that failed and were skipped so far: a model built while this grew may lack layers. */
   toleratedErrors = 0;
 
-  private report(e: PyError, file: SourceFile, stmt: ast.Span): void {
-    this.toleratedErrors++;
+  private report(e: PyError, file: SourceFile, stmt: ast.Span, counts = true): void {
+    if (counts) this.toleratedErrors++;
     const site = e.site ?? this.site(file, stmt);
     if (e.explicit) this.options.diagnostics('error', 'raise', `raise ${e.excType}: ${e.pyMessage}`, site);
     else this.options.diagnostics('hint', 'unknown', `${e.excType}: ${e.pyMessage}`, site);
@@ -239,18 +269,41 @@ export class Interpreter {
       for (const location of chain) {
         for (const library of (location.file && this.librariesLoadedWith.get(location.file)) || []) this.resolver.addLibrary(library);
       }
-      return this.moduleAt(chain[chain.length - 1]!, lazy);
+      return this.moduleAt(chain[chain.length - 1]!, lazy, chain.slice(0, -1));
     }
+    this.loadImportersPackage(level, fromFile);
     const location = this.resolveRelative(name, level, fromFile.path);
     void site;
     return location ? this.moduleAt(location, lazy) : null;
+  }
+
+  /** A relative import runs in a package that Python has imported before (its `__init__` and
+   *  theirs, outermost first). The analysed file itself was not imported: its package is, here,
+   *  found by the folders that hold an `__init__.py`, and imported like any other. */
+  private loadImportersPackage(level: number, fromFile: SourceFile): void {
+    let dir = dirname(fromFile.path);
+    for (let i = 1; i < level; i++) dir = dirname(dir);
+    if (this.fileModules.has(joinPath(dir, '__init__.py'))) return;
+    const parts: string[] = [];
+    for (let d = dir; parts.length < 16 && this.resolver.isFile(joinPath(d, '__init__.py')); d = dirname(d)) {
+      parts.unshift(d.slice(dirname(d).length + 1));
+      if (dirname(d) === d) break;
+    }
+    if (!parts.length) return;
+    const chain = this.resolver.resolveAbsolute(parts.join('.'), fromFile.path);
+    // Only when the name leads back to these very folders (not a package of the same name elsewhere).
+    if (!chain || chain[chain.length - 1]!.file !== joinPath(dir, '__init__.py')) return;
+    this.moduleAt(chain[chain.length - 1]!, false, chain.slice(0, -1));
   }
 
   /** `from ..x import y`: the package is found by folders, like the importer's own `__package__`. */
   private resolveRelative(name: string, level: number, fromPath: string): ModuleLocation | null {
     let base = dirname(fromPath);
     for (let i = 1; i < level; i++) base = dirname(base);
-    const packageName = this.fileModules.get(fromPath)?.name ?? '';
+    // The importer's package: its own name for a package `__init__`, else the name without its last part.
+    const importerName = this.fileModules.get(fromPath)?.name ?? '';
+    let packageName = fromPath.endsWith('/__init__.py') ? importerName : importerName.split('.').slice(0, -1).join('.');
+    for (let i = 1; i < level; i++) packageName = packageName.split('.').slice(0, -1).join('.');
     let current: ModuleLocation = { name: packageName || base.split('/').pop()!, file: null, packagePath: [base], entry: null };
     const init = joinPath(base, '__init__.py');
     if (this.resolver.isFile(init)) current = { ...current, file: init };
@@ -264,7 +317,7 @@ export class Interpreter {
   }
 
   /** The module object for a resolved location: loaded, bound lazily (packages), or a namespace package. */
-  private moduleAt(location: ModuleLocation, lazy: boolean): ModuleObjectValue | null {
+  private moduleAt(location: ModuleLocation, lazy: boolean, parents: ModuleLocation[] = []): ModuleObjectValue | null {
     if (location.file === null) {
       const key = `namespace:${location.packagePath!.join(':')}`;
       let mod = this.fileModules.get(key);
@@ -275,10 +328,22 @@ export class Interpreter {
       }
       return mod;
     }
-    const mod = lazy && location.packagePath ? this.lazyModule(location.file, location.name) : this.loadFile(location.file, location.name);
+    if (lazy && location.packagePath) {
+      const mod = this.lazyModule(location.file, location.name);
+      mod.packagePath ??= location.packagePath;
+      if (parents.length && this.lazy.has(mod)) this.parentsOf.set(mod, parents);
+      return mod;
+    }
+    // Python runs a module's packages before the module (`import a.b.c` runs a, then a.b): their
+    // `__init__` may import what the module's own imports need (circular imports resolve in that order).
+    for (const parent of parents) this.moduleAt(parent, false);
+    const mod = this.loadFile(location.file, location.name);
     if (mod && location.packagePath) mod.packagePath ??= location.packagePath;
     return mod;
   }
+
+  /** The packages of a lazily bound module, run before it when it is first used. */
+  private readonly parentsOf = new Map<ModuleObjectValue, ModuleLocation[]>();
 
   /** Imports that found no file, in files of the user's project: each is a warning and makes every
    *  model of the analysis incomplete (whatever came from them is unknown). */
@@ -330,6 +395,11 @@ export class Interpreter {
     const path = this.lazy.get(mod);
     if (!path) return;
     this.lazy.delete(mod);
+    const parents = this.parentsOf.get(mod);
+    if (parents) {
+      this.parentsOf.delete(mod);
+      for (const parent of parents) this.moduleAt(parent, false);
+    }
     this.outsideTheClock(path, () => {
       const text = this.resolver.read(path);
       if (text === null) return;
@@ -723,15 +793,9 @@ export class Interpreter {
         this.setName(target, unknown(`module '${label}' is not available to the analysis`, site), scope);
         continue;
       }
-      // `from pkg import sub`, from outside a package not yet loaded, runs the submodule without
-      // pkg's `__init__` (which may import a whole library: torchvision's imports its datasets, io
-      // and transforms); the `__init__` runs when a name that is not a submodule is read from pkg.
-      // Submodules themselves always run: importing them fills registries (`from . import models`).
-      let value: Value | undefined = this.lazy.has(mod) ? this.submodule(mod, alias.name) ?? undefined : undefined;
-      if (value === undefined) {
-        this.force(mod);
-        value = moduleMember(mod, alias.name);
-      }
+      // Python runs the package's `__init__`, then takes the name, else the submodule of that name.
+      this.force(mod);
+      let value: Value | undefined = moduleMember(mod, alias.name);
       if (value === undefined) {
         const sub = this.submodule(mod, alias.name) ?? (mod.file === null ? this.lib.nativeModule(`${mod.name}.${alias.name}`) : null);
         if (sub) value = sub;
