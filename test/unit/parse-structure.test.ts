@@ -10,21 +10,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { parsePython } from '../../server/src/engine/python/parse';
 import type { PyModule } from '../../server/src/engine/python/ast';
-
-/** A small deterministic PRNG (mulberry32), so every run checks the same files. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng';
 
 function generateFile(seed: number): string {
-  const r = random(seed);
+  const r = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const floats = ['0.', '1.', '0.5', '1e-5', '.02', '2.'];
   const out: string[] = ['import torch', 'import torch.nn as nn', ''];

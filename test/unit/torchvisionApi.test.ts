@@ -8,9 +8,11 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeFile } from '../../server/src/engine/analyze';
+import { nodeFileAccess } from '../../server/src/pythonEnvironment/fileAccess';
+import { assertMatchesGolden, readGolden } from '../support/torchGolden';
 import type { SearchPathEntry } from '../../server/src/engine/report';
 
 const root = resolve(__dirname, '../..');
@@ -20,30 +22,10 @@ const torchvision = join(distPackages, 'torchvision');
 const installed = existsSync(join(torchvision, 'models/resnet.py'));
 const searchPaths: SearchPathEntry[] = [{ path: distPackages, kind: 'environment', source: 'Debian dist-packages' }];
 
-const readFile = (p: string): string | null => {
-  try {
-    return readFileSync(p, 'utf8');
-  } catch {
-    return null;
-  }
-};
-const isDirectory = (p: string): boolean => {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-};
-const listDirectory = (p: string): string[] | null => {
-  try {
-    return readdirSync(p);
-  } catch {
-    return null;
-  }
-};
+const files = nodeFileAccess();
 
 const analyse = (file: string, model: string, inputs: number[][]) =>
-  analyzeFile({ file, text: readFileSync(file, 'utf8'), readFile, model, inputs, searchPaths, isDirectory, listDirectory, timeLimitMs: 60_000 });
+  analyzeFile({ file, text: readFileSync(file, 'utf8'), ...files, model, inputs, searchPaths, timeLimitMs: 60_000 });
 
 // ---------- expressions evaluated in the namespace of torchvision's own files ----------
 
@@ -61,7 +43,8 @@ const IN_PLACE: { file: string; expr: string; input: number[]; params: number; o
 ];
 
 for (const c of IN_PLACE) {
-  test(`torchvision/${c.file}: ${c.expr}`, { skip: !installed && 'python3-torchvision is not installed' }, () => {
+  test(`torchvision/${c.file}: ${c.expr}`, () => {
+    assert.ok(installed, 'torchvision is not installed: apt-get install python3-torchvision');
     const report = analyse(join(torchvision, c.file), c.expr, [c.input]);
     assert.equal(report.models.length, 1, JSON.stringify(report.diagnostics.filter((d) => d.severity !== 'hint')));
     const model = report.models[0]!;
@@ -72,13 +55,15 @@ for (const c of IN_PLACE) {
   });
 }
 
-test('a weights name that does not exist is the ValueError torchvision raises', { skip: !installed && 'python3-torchvision is not installed' }, () => {
+test('a weights name that does not exist is the ValueError torchvision raises', () => {
+    assert.ok(installed, 'torchvision is not installed: apt-get install python3-torchvision');
   const report = analyse(join(torchvision, 'models/resnet.py'), 'resnet34(weights="IMAGENET1K_V9")', [[1, 3, 224, 224]]);
   assert.equal(report.models.length, 0);
   assert.ok(report.diagnostics.some((d) => /ValueError: Unknown value 'IMAGENET1K_V9' for ResNet34_Weights/.test(d.message)), JSON.stringify(report.diagnostics));
 });
 
-test('num_classes that contradicts the weights is the ValueError torchvision raises', { skip: !installed && 'python3-torchvision is not installed' }, () => {
+test('num_classes that contradicts the weights is the ValueError torchvision raises', () => {
+    assert.ok(installed, 'torchvision is not installed: apt-get install python3-torchvision');
   const report = analyse(join(torchvision, 'models/resnet.py'), 'resnet18(weights=ResNet18_Weights.DEFAULT, num_classes=10)', [[1, 3, 224, 224]]);
   assert.equal(report.models.length, 0);
   assert.ok(report.diagnostics.some((d) => /ValueError: The parameter 'num_classes' expected value 1000 but got 10 instead/.test(d.message)), JSON.stringify(report.diagnostics));
@@ -86,38 +71,12 @@ test('num_classes that contradicts the weights is the ValueError torchvision rai
 
 // ---------- user files: goldens from real PyTorch ----------
 
-interface GoldenLayer { name: string | null; type: string; in: number[][]; out: number[][]; params: number; macs: number }
-interface Golden {
-  source: { kind: 'library_user'; file: string; expr: string };
-  input: number[][];
-  params: number;
-  macs: number;
-  outputs: number[][];
-  layers: GoldenLayer[];
-}
+type Source = { kind: 'library_user'; file: string; expr: string };
 
 for (const name of readdirSync(goldenDir).filter((f) => /^library_.*\.json$/.test(f))) {
-  const golden = JSON.parse(readFileSync(join(goldenDir, name), 'utf8')) as Golden;
-  test(`${name}: ${golden.source.expr}`, { skip: !installed && 'python3-torchvision is not installed' }, () => {
-    const report = analyse(join(root, golden.source.file), golden.source.expr, golden.input);
-    assert.equal(report.models.length, 1, JSON.stringify(report.diagnostics.filter((d) => d.severity !== 'hint')));
-    const model = report.models[0]!;
-    assert.deepEqual(report.diagnostics.filter((d) => d.severity === 'error'), []);
-    assert.equal(model.incomplete, false, JSON.stringify(report.diagnostics.filter((d) => d.severity !== 'hint' && d.code !== 'gridding')));
-    assert.equal(model.params, golden.params, 'params');
-    assert.equal(model.macs, golden.macs, 'macs');
-    assert.deepEqual(model.outputs, golden.outputs, 'outputs');
-    const modules = model.layers.filter((l) => l.kind === 'module');
-    const expected = golden.layers.filter((l) => l.name !== null);
-    assert.equal(modules.length, expected.length, 'module calls');
-    expected.forEach((e, i) => {
-      const got = modules[i]!;
-      const where = `#${i} ${e.name}`;
-      assert.equal(got.path, e.name, `${where} path`);
-      assert.equal(got.op, e.type, `${where} type`);
-      assert.deepEqual(got.in.slice(0, e.in.length), e.in, `${where} in`);
-      assert.deepEqual(got.out, e.out, `${where} out`);
-      assert.equal(got.macs, e.macs, `${where} macs`);
-    });
+  const golden = readGolden<Source>(join(goldenDir, name));
+  test(`${name}: ${golden.source.expr}`, () => {
+    assert.ok(installed, 'torchvision is not installed: apt-get install python3-torchvision');
+    assertMatchesGolden(analyse(join(root, golden.source.file), golden.source.expr, golden.input), golden);
   });
 }
