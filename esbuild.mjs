@@ -19,10 +19,15 @@ const typescriptApart = {
 mkdirSync('dist', { recursive: true });
 copyFileSync('node_modules/typescript/lib/typescript.js', 'dist/typescript.js');
 
+// The Node bundles are minified: about half the size, so a smaller .vsix and less to read on each
+// start (the start-up CPU time measured the same; `npm run bench -- startup`). Stack traces map
+// back through the external .map files, which the .vsix leaves out (.vscodeignore). keepNames:
+// functions and classes keep their `name`, which messages and runtime checks may read.
+const node = { minify: true, keepNames: true };
 const entries = [
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [typescriptApart] },
-  { entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [typescriptApart] },
-  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...node, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, plugins: [typescriptApart] },
+  { ...node, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [typescriptApart] },
+  { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
 // The preview webview: a browser ES module. onnxruntime-web stays a separate file (the native
