@@ -39,6 +39,9 @@ export class AnalysisAborted extends Error {
     readonly site: Site | null,
   ) {
     super(message);
+    // Code that cannot import this class (the torch layer) tells it by its name: an abort must
+    // end the analysis, never become an operator's "internal error".
+    this.name = 'AnalysisAborted';
   }
 }
 
