@@ -513,30 +513,28 @@ def run_library(only):
     project = LIBRARY_ROOT / "project"
     sys.path.insert(0, str(site))
     # Loading weights changes no shape: tinytimm's `pretrained=True` reads an empty state dict
-    # (load_state_dict(..., strict=False)) instead of downloading anything.
-    download = torch.hub.load_state_dict_from_url
-    torch.hub.load_state_dict_from_url = lambda *args, **kwargs: {}
+    # instead of downloading anything.
     try:
-        import tinytimm
-        library = {"name": "tinytimm", "version": tinytimm.__version__,
-                   "path": Path(tinytimm.__file__).resolve().parent.relative_to(REPO).as_posix()}
-        for path in sorted(project.glob("*.py")):
-            module = load_module(path, "libfix_" + path.stem)
-            for expr, shape in library_models(path):
-                name = f"libfix_{path.stem}_{slug(expr)}"
-                if only and only not in name:
-                    continue
-                model = eval(expr, vars(module))
-                golden = trace(model, [shape], [(project, "test/fixtures/libraries/project/"), (site, "")])
-                golden.update({
-                    "generator": generator_stamp(),
-                    "source": {"kind": "library", "file": path.relative_to(REPO).as_posix(), "expr": expr,
-                               "library": library},
-                })
-                write_golden(OUT_DIR / f"{name}.json", golden)
-                print(f"{name}: input={shape} params={golden['params']} macs={golden['macs']} out={golden['outputs']}")
+        with no_weight_loading():
+            import tinytimm
+            library = {"name": "tinytimm", "version": tinytimm.__version__,
+                       "path": Path(tinytimm.__file__).resolve().parent.relative_to(REPO).as_posix()}
+            for path in sorted(project.glob("*.py")):
+                module = load_module(path, "libfix_" + path.stem)
+                for expr, shape in library_models(path):
+                    name = f"libfix_{path.stem}_{slug(expr)}"
+                    if only and only not in name:
+                        continue
+                    model = eval(expr, vars(module))
+                    golden = trace(model, [shape], [(project, "test/fixtures/libraries/project/"), (site, "")])
+                    golden.update({
+                        "generator": generator_stamp(),
+                        "source": {"kind": "library", "file": path.relative_to(REPO).as_posix(), "expr": expr,
+                                   "library": library},
+                    })
+                    write_golden(OUT_DIR / f"{name}.json", golden)
+                    print(f"{name}: input={shape} params={golden['params']} macs={golden['macs']} out={golden['outputs']}")
     finally:
-        torch.hub.load_state_dict_from_url = download
         sys.path.remove(str(site))
 
 

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { LspClient, positionOf } from './lspClient';
 import { PYTHON_ENVIRONMENT_NOTIFICATION, type PythonEnvironmentParams, type StatusParams } from '../../server/src/lsp/protocol';
-import { SearchPathProvider } from '../../server/src/lsp/runAnalysis';
+import { SearchPathProvider } from '../../server/src/lsp/searchPathProvider';
 import { readPythonEnvironment } from '../../server/src/lsp/settings';
 import type { DiscoveryInput } from '../../server/src/pythonEnvironment/searchPath';
 

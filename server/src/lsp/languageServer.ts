@@ -32,7 +32,8 @@ import {
   type UpsamplingPathParams,
   type UpsamplingPathResult,
 } from './protocol';
-import { runAnalysis, SearchPathProvider } from './runAnalysis';
+import { runAnalysis } from './runAnalysis';
+import { SearchPathProvider } from './searchPathProvider';
 import { keepAlive, safeNotification, safeRequest } from './safeHandler';
 import { DEFAULT_SETTINGS, readPythonEnvironment, readSettings } from './settings';
 import { failedStatus, statusOf } from './status';

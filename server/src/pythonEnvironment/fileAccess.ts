@@ -4,7 +4,8 @@
 // only (a FIFO or a device named like a module would block or never end), and every failure is
 // "nothing there" (null / false) rather than an exception.
 
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
+import { nodeDirectoryView } from './searchPath';
 
 export interface FileAccess {
   /** The UTF-8 text of a regular file, or null (missing, a folder, a FIFO, a device, unreadable). */
@@ -68,21 +69,6 @@ function readRegularFile(path: string): string | null {
 }
 
 export function nodeFileAccess(): FileAccess {
-  return {
-    readFile: readRegularFile,
-    isDirectory: (path) => {
-      try {
-        return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
-      } catch {
-        return false;
-      }
-    },
-    listDirectory: (path) => {
-      try {
-        return readdirSync(path);
-      } catch {
-        return null;
-      }
-    },
-  };
+  const folders = nodeDirectoryView();
+  return { readFile: readRegularFile, isDirectory: folders.isDirectory, listDirectory: folders.list };
 }

@@ -371,7 +371,7 @@ export class Interpreter {
 
   /** Files of installed libraries: a missing import there concerns the library, not the user. */
   private isLibraryFile(path: string): boolean {
-    return this.resolver.searchPaths.some((e) => e.kind !== 'project' && path.startsWith(`${e.path.replace(/\/+$/, '')}/`));
+    return this.resolver.isLibraryPath(path);
   }
 
   opaqueModule(name: string, reason: string): ModuleObjectValue {
@@ -403,12 +403,17 @@ export class Interpreter {
       this.parentsOf.delete(mod);
       for (const parent of parents) this.moduleAt(parent, false);
     }
-    this.outsideTheClock(path, () => {
+    this.runModuleFile(path, mod.name, mod);
+  }
+
+  /** Runs a module's file (outside the clock for a library's), guarded against re-entry by circular imports. */
+  private runModuleFile(path: string, moduleName: string, into?: ModuleObjectValue): ModuleObjectValue | null {
+    return this.outsideTheClock(path, () => {
       const text = this.resolver.read(path);
-      if (text === null) return;
+      if (text === null) return null;
       this.loading.add(path);
       try {
-        this.runFile(path, text, mod.name, false, undefined, mod);
+        return this.runFile(path, text, moduleName, false, undefined, into);
       } finally {
         this.loading.delete(path);
       }
@@ -455,13 +460,16 @@ export class Interpreter {
 
   noteWrite(obj: Value): void {
     if (this.libraryLoadDepth > 0 || this.sharedStateChanged || !('id' in obj)) return;
+    // Ranges are recorded in the order ids are handed out: the last one starting at or before `id` decides.
     const id = obj.id;
-    for (const [from, to] of this.sharedIds) {
-      if (id >= from && id < to) {
-        this.sharedStateChanged = true;
-        return;
-      }
+    let lo = 0;
+    let hi = this.sharedIds.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.sharedIds[mid]![0] <= id) lo = mid + 1;
+      else hi = mid - 1;
     }
+    if (hi >= 0 && id < this.sharedIds[hi]![1]) this.sharedStateChanged = true;
   }
 
   /** The library files whose modules are loaded, with the text each was run from. */
@@ -505,16 +513,7 @@ export class Interpreter {
       return cached;
     }
     if (this.loading.has(path)) return this.fileModules.get(path) ?? null;
-    return this.outsideTheClock(path, () => {
-      const text = this.resolver.read(path);
-      if (text === null) return null;
-      this.loading.add(path);
-      try {
-        return this.runFile(path, text, moduleName, false);
-      } finally {
-        this.loading.delete(path);
-      }
-    });
+    return this.runModuleFile(path, moduleName);
   }
 
   /** A submodule of a package (`from . import misc`, `pkg.sub` read as an attribute), if a file or folder has it. */

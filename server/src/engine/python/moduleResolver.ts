@@ -70,10 +70,25 @@ export class ModuleResolver {
   private readonly dirs = new Map<string, boolean>();
   private readonly libraries = new Map<string, LibraryInfo>();
 
+  /** The search path with each folder written once, without a trailing slash. */
+  readonly searchPaths: readonly SearchPathEntry[];
+  /** Folders of installed or extra entries: files below them belong to libraries, not the user. */
+  private readonly libraryRoots: string[];
+
   constructor(
     private readonly fs: ResolverFileAccess,
-    readonly searchPaths: readonly SearchPathEntry[],
-  ) {}
+    searchPaths: readonly SearchPathEntry[],
+  ) {
+    const seen = new Set<string>();
+    this.searchPaths = searchPaths
+      .map((entry) => ({ ...entry, path: entry.path.replace(/\/+$/, '') || '/' }))
+      .filter((entry) => !seen.has(entry.path) && seen.add(entry.path));
+    this.libraryRoots = this.searchPaths.filter((e) => e.kind !== 'project').map((e) => (e.path === '/' ? '/' : `${e.path}/`));
+  }
+
+  isLibraryPath(path: string): boolean {
+    return this.libraryRoots.some((root) => path.startsWith(root));
+  }
 
   /** A file's text, read once per analysis (existence checks and loading share the read). */
   read(path: string): string | null {
@@ -108,12 +123,7 @@ export class ModuleResolver {
     const packageRoot = this.enclosingPackageRoot(own, topName);
     if (packageRoot !== null) roots.push({ path: packageRoot, kind: 'project', source: `the folder holding package '${topName}'` });
     const seen = new Set(roots.map((r) => r.path));
-    for (const entry of this.searchPaths) {
-      const path = entry.path.replace(/\/+$/, '') || '/';
-      if (seen.has(path)) continue;
-      seen.add(path);
-      roots.push({ ...entry, path });
-    }
+    for (const entry of this.searchPaths) if (!seen.has(entry.path)) roots.push(entry);
     return roots;
   }
 
