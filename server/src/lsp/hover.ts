@@ -22,6 +22,7 @@ import type { Pos } from './positionMap';
 import { spanOf, type LayerSite, type Span0, type ValueSite } from './reportIndex';
 import { selfAttributeCalled } from './syntaxIndex';
 import { offersPreview } from './upsamplingPath';
+import { isInsideFolder } from './uris';
 
 export interface HoverOptions {
   /** A client command that opens the preview for a layer; no link without one. */
@@ -164,11 +165,6 @@ function targetLayers(target: HoverTarget): LayerReport[] {
   return target.groups.flatMap((g) => g.sites.map((s) => s.layer));
 }
 
-function isWithin(file: string, library: LibraryInfo): boolean {
-  const root = library.path.replace(/[\\/]+$/, '');
-  return file === root || file.startsWith(`${root}/`) || file.startsWith(`${root}\\`);
-}
-
 /** The installed libraries whose code made these layers (a `defined` location inside the library's
  *  folder): `from torchvision 0.14.1a0 · /usr/lib/python3/dist-packages/torchvision`. */
 function librarySection(view: AnalysisView, layers: readonly LayerReport[]): string {
@@ -177,7 +173,7 @@ function librarySection(view: AnalysisView, layers: readonly LayerReport[]): str
   const used = new Set<LibraryInfo>();
   for (const layer of layers) {
     for (const loc of layer.defined) {
-      const lib = libraries.find((l) => isWithin(loc.file, l));
+      const lib = libraries.find((l) => isInsideFolder(loc.file, l.path));
       if (lib) used.add(lib);
     }
     if (used.size === libraries.length) break;

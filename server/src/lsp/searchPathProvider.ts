@@ -7,6 +7,7 @@ import type { SearchPathEntry } from '../engine/report';
 import { nodeFileAccess } from '../pythonEnvironment/fileAccess';
 import { discoverSearchPath, type DiscoveryInput } from '../pythonEnvironment/searchPath';
 import type { PythonEnvironmentParams, PythonScope } from './protocol';
+import { isInsideFolder } from './uris';
 
 const fileAccess = nodeFileAccess();
 
@@ -17,11 +18,6 @@ function substituteVariables(path: string, workspaceFolders: readonly string[], 
     const folder = folderName === undefined ? workspaceFolders[0] : workspaceFolders.find((f) => f.split(/[\\/]/).pop() === folderName);
     return folder ?? whole;
   });
-}
-
-function isInside(path: string, folder: string): boolean {
-  const f = folder.replace(/[\\/]+$/, '');
-  return path === f || path.startsWith(`${f}/`) || path.startsWith(`${f}\\`);
 }
 
 /**
@@ -75,7 +71,7 @@ export class SearchPathProvider {
         if (!best) best = scope;
         continue;
       }
-      if (isInside(file, scope.folder) && (best?.folder === undefined || scope.folder.length > best.folder.length)) best = scope;
+      if (isInsideFolder(file, scope.folder) && (best?.folder === undefined || scope.folder.length > best.folder.length)) best = scope;
     }
     return best;
   }

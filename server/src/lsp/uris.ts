@@ -26,3 +26,9 @@ export function samePath(a: string, b: string): boolean {
   if (a.includes(':') && !/^[A-Za-z]:[\\/]/.test(a)) return false;
   return resolve(a) === resolve(b);
 }
+
+/** Whether a path is a folder or lies below it (either separator). */
+export function isInsideFolder(path: string, folder: string): boolean {
+  const f = folder.replace(/[\\/]+$/, '');
+  return path === f || path.startsWith(`${f}/`) || path.startsWith(`${f}\\`);
+}
