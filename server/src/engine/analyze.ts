@@ -186,7 +186,7 @@ function keepLibraryWorld(options: AnalyzeOptions, interp: Interpreter, torch: T
   }
 }
 
-/** Drops the shared library world (tests; a server told that a library changed). */
+/** Drops the shared library world (tests that need a first, cold analysis). */
 export function forgetLibraryWorld(): void {
   libraryWorld = null;
 }

@@ -497,7 +497,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
     let result: OpResult;
     try {
-      const config = configNow(self, state.native, site);
+      const config = configNow(self, state.native);
       const opArgs = bindToOpArgs(interp, `${spec.name}.forward`, spec.forwardSignature, args, site);
       result = spec.forward(config, opArgs);
     } catch (e) {
@@ -514,7 +514,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
    *  `conv.stride = (1, 1)` or `m.dilation, m.padding = (2, 2), (2, 2)` after construction
    *  (dilating a torchvision backbone) changes the layer. An attribute that also decided the
    *  parameters' shapes (channels, kernel size, groups) cannot be followed that way: unknown. */
-  const configNow = (self: InstanceValue, native: NonNullable<NonNullable<InstanceValue['module']>['native']>, site: Site | null): unknown => {
+  const configNow = (self: InstanceValue, native: NonNullable<NonNullable<InstanceValue['module']>['native']>): unknown => {
     if (!native.builtFrom || !native.opArgs) return native.config;
     const changed: string[] = [];
     for (const [k, before] of native.builtFrom) if (self.attrs.get(k) !== before) changed.push(k);
@@ -533,7 +533,6 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     native.opArgs = opArgs;
     native.description = native.spec.describe(config);
     for (const k of changed) native.builtFrom.set(k, self.attrs.get(k));
-    void site;
     return config;
   };
 
