@@ -1,7 +1,7 @@
 // The `convlens` command line, read into a plain object. Every mistake becomes a UsageError whose
 // message is the one line the CLI prints.
 
-import { FORMATS, type FormatName, isFormatName } from './format/index';
+import { FORMATS, type FormatName, isFormatName } from './format/names';
 import type { Severity } from './engine/report';
 import { parseShapeText } from './engine/shapeText';
 

@@ -1,7 +1,15 @@
-// The ConvLens language server. `node dist/server.js --stdio` (or --node-ipc, as the VS Code
-// client starts it): vscode-languageserver picks the transport from the command line.
+// The ConvLens language server's entry: `node dist/server.js --stdio` (or --node-ipc, as the VS
+// Code client starts it). It loads the server itself (serverMain.ts, dist/server-main.js) with V8's
+// code cache, so that each editor window's server does not compile the whole bundle again.
 
-import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
-import { startLanguageServer } from './lsp/languageServer';
+import { join } from 'node:path';
+import { loadBundle } from './startup/bundleLoader';
+import { convlensCacheDir } from './startup/cacheDir';
 
-startLanguageServer(createConnection(ProposedFeatures.all));
+/** Long enough for the first analyses to have compiled what they use, so the cache holds it. */
+const SAVE_CODE_CACHE_AFTER_MS = 20_000;
+
+const cacheDir = convlensCacheDir(process.env);
+const bundle = loadBundle<unknown>(join(__dirname, 'server-main.js'), cacheDir === null ? null : join(cacheDir, 'code'));
+setTimeout(() => bundle.saveCodeCache(), SAVE_CODE_CACHE_AFTER_MS).unref();
+process.once('exit', () => bundle.saveCodeCache());

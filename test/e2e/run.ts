@@ -75,7 +75,7 @@ function checkPackage(vsix: string): void {
   const names = entries.map((e) => e.name);
   const problems: string[] = [];
   if (size > VSIX_BUDGET) problems.push(`${size} bytes, over the ${VSIX_BUDGET}-byte budget`);
-  for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/server.js', 'extension/media/icon.png']) {
+  for (const needed of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/server.js', 'extension/dist/server-main.js', 'extension/media/icon.png']) {
     if (!names.includes(needed)) problems.push(`${needed} missing`);
   }
   const stray = names.filter((n) => /\.(map|ts)$/.test(n) || n.includes('node_modules/') || /^extension\/(server|client|test|bench|examples|scripts)\//.test(n));

@@ -5,18 +5,14 @@ import type { FileReport } from '../engine/report';
 import { formatJson } from './json';
 import { formatMarkdown } from './markdown';
 import { formatSarif } from './sarif';
+import type { FormatName } from './names';
 import { formatTable } from './table';
 
-export const FORMATS = ['table', 'json', 'markdown', 'sarif'] as const;
-export type FormatName = (typeof FORMATS)[number];
+export { FORMATS, type FormatName, isFormatName } from './names';
 
 export interface FormatOptions {
   color: boolean;
   toolVersion: string;
-}
-
-export function isFormatName(name: string): name is FormatName {
-  return (FORMATS as readonly string[]).includes(name);
 }
 
 export function formatReport(report: FileReport, format: FormatName, options: FormatOptions): string {

@@ -22,12 +22,12 @@
 
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import type * as ast from '../engine/python/ast';
 import { parsePython } from '../engine/python/parse';
 import type { AstCache } from '../engine/report';
+import { convlensCacheDir } from '../startup/cacheDir';
 
 /** Bump whenever ast.ts, parse.ts or lezer/*.ts change what a parse produces. */
 export const AST_FORMAT_VERSION = 2;
@@ -44,28 +44,11 @@ export interface AstDiskCacheOptions {
   maxBytes?: number;
 }
 
-/**
- * The cache folder for the CLI and the language server: `$CONVLENS_CACHE_DIR/ast` when that is
- * set (set to the empty string, `0`, `off`, `false` or `none`, the cache is off: null), else
- * `$XDG_CACHE_HOME/convlens/ast`, else `~/.cache/convlens/ast`. Null when no folder can be named.
- */
+/** The AST cache's folder: `ast` in ConvLens's cache folder (startup/cacheDir.ts), or null when
+ *  caching is off or no folder can be named. */
 export function astCacheDirFor(env: Record<string, string | undefined>): string | null {
-  const override = env.CONVLENS_CACHE_DIR;
-  if (override !== undefined) {
-    if (/^(|0|off|false|none)$/i.test(override.trim())) return null;
-    return join(override, 'ast');
-  }
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg && isAbsolute(xdg)) return join(xdg, 'convlens', 'ast');
-  let home = env.HOME ?? env.USERPROFILE;
-  if (!home) {
-    try {
-      home = homedir();
-    } catch {
-      return null;
-    }
-  }
-  return home ? join(home, '.cache', 'convlens', 'ast') : null;
+  const dir = convlensCacheDir(env);
+  return dir === null ? null : join(dir, 'ast');
 }
 
 /** The cache as the environment asks for it (see astCacheDirFor), or undefined when it is off. */
