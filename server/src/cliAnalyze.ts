@@ -2,11 +2,11 @@
 // report. Its own bundle (dist/cli-analyze.js), loaded by the command's entry (cli.ts) only when
 // there is something to analyse, through the code cache (startup/bundleLoader.ts).
 
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { analyzeFile } from './engine/analyze';
 import type { Diagnostic, FileReport, SearchPathEntry } from './engine/report';
-import { nodeFileAccess } from './pythonEnvironment/fileAccess';
+import { nodeFileAccess, readSourceFile } from './pythonEnvironment/fileAccess';
 import { astDiskCacheFromEnv } from './pythonEnvironment/astDiskCache';
 import { describeMissingFolder, discoverSearchPath } from './pythonEnvironment/searchPath';
 import type { AnalyzeCommand, FailOn } from './cliArgs';
@@ -21,20 +21,15 @@ export class CannotAnalyse extends Error {
   override name = 'CannotAnalyse';
 }
 
-const READ_ERRORS: Record<string, string> = {
-  ENOENT: 'no such file',
-  EISDIR: 'is a directory',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-};
-
+/** The analysed file under the same rules as what it imports (fileAccess.ts): a regular source
+ *  file of at most MAX_SOURCE_BYTES; anything else is a clear error, never a hang. */
 function readSource(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new CannotAnalyse(`cannot read '${file}': ${READ_ERRORS[code] ?? (error as Error).message}`);
+  const read = readSourceFile(resolve(file));
+  if ('text' in read) return read.text;
+  if ('missing' in read) {
+    throw new CannotAnalyse(existsSync(file) ? `cannot read '${file}': is a directory` : `cannot read '${file}': no such file`);
   }
+  throw new CannotAnalyse(`cannot read '${file}': ${read.refused}`);
 }
 
 const RANK: Record<Diagnostic['severity'], number> = { hint: 0, info: 1, warning: 2, error: 3 };
@@ -100,13 +95,15 @@ function describeLibraries(report: FileReport): string {
 
 export function analyze(command: AnalyzeCommand, toolVersion: string): { output: string; status: number } {
   const text = readSource(command.file);
-  const access = nodeFileAccess();
   const searchPaths = searchPathFor(command);
+  // Imports are read from the file's folder and the search path's folders only (symbolic links resolved).
+  const access = nodeFileAccess({ roots: [dirname(resolve(command.file)), ...searchPaths.map((e) => e.path)] });
   if (command.verbose) process.stderr.write(describeSearchPath(searchPaths));
   const report = analyzeFile({
     file: command.file,
     text,
     readFile: access.readFile,
+    whyNotRead: access.whyNotRead,
     searchPaths,
     isDirectory: access.isDirectory,
     listDirectory: access.listDirectory,

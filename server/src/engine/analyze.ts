@@ -71,6 +71,7 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   const { module: tree, file } = parsedFile(options.file, options.text);
   const { interp, torch } = interpreterFor(options, {
     readFile: (p) => (p === options.file ? options.text : options.readFile(p)),
+    whyNotRead: options.whyNotRead,
     diagnostics: (severity, code, message, site) => addDiagnostic(severity, code as DiagnosticCode, message, site),
     stepBudget: options.stepBudget ?? DEFAULT_BUDGET,
     timeLimitMs: options.timeLimitMs,

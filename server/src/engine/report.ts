@@ -155,6 +155,9 @@ export interface AnalyzeOptions {
   file: string;
   text: string;
   readFile: ReadFile;
+  /** Why `readFile` gave null for a path that exists (the caller's rules on what may be read: a
+   *  FIFO, a link out of the project, a file too large); the import says so. Never the file's text. */
+  whyNotRead?: (path: string) => string | null;
   /** A call expression evaluated in the file's namespace, e.g. `resnet50()`. */
   model?: string;
   /** Input shapes; overrides directives and inference. */

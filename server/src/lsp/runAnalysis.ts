@@ -4,10 +4,10 @@
 // layer; the module search path (searchPathProvider.ts) tells the engine where `import torchvision`
 // and the user's own packages are.
 
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { analyzeFile } from '../engine/analyze';
 import type { FileReport, SearchPathEntry } from '../engine/report';
-import { nodeFileAccess } from '../pythonEnvironment/fileAccess';
+import { type FileAccess, nodeFileAccess } from '../pythonEnvironment/fileAccess';
 import { astDiskCacheFromEnv } from '../pythonEnvironment/astDiskCache';
 import type { ConvLensSettings } from './protocol';
 import { parseShapeList } from './settings';
@@ -29,18 +29,17 @@ export interface AnalysisOutput {
   durationMs: number;
 }
 
-function readerFor(input: AnalysisInput, dependencies: Set<string>) {
+function readerFor(input: AnalysisInput, dependencies: Set<string>, fileAccess: FileAccess) {
   return (path: string): string | null => {
     const full = path.includes('://') ? path : resolve(path);
     dependencies.add(full);
     const open = input.openText(full);
     if (open !== undefined) return open;
-    // Regular files only (never a FIFO or a device), texts reused while the file is unchanged.
+    // Regular source files in the allowed folders only (fileAccess.ts), texts reused while unchanged.
     return fileAccess.readFile(full);
   };
 }
 
-const fileAccess = nodeFileAccess();
 /** Parsed library files kept between server runs: the first analysis after the editor starts
  *  reads torchvision's ASTs instead of parsing them (the CLI's folder; CONVLENS_CACHE_DIR). */
 const astCache = astDiskCacheFromEnv(process.env);
@@ -48,10 +47,13 @@ const astCache = astDiskCacheFromEnv(process.env);
 export function runAnalysis(input: AnalysisInput): AnalysisOutput {
   const started = performance.now();
   const dependencies = new Set<string>();
+  // What imports may read: the file's folder and the search path (the workspace folders among it).
+  const fileAccess = nodeFileAccess({ roots: [dirname(resolve(input.file)), ...(input.searchPaths ?? []).map((e) => e.path)] });
   const report = analyzeFile({
     file: input.file,
     text: input.text,
-    readFile: readerFor(input, dependencies),
+    readFile: readerFor(input, dependencies, fileAccess),
+    whyNotRead: fileAccess.whyNotRead,
     defaultImageSize: input.settings.defaultImageSize,
     // The setting is a better guess than the first layer, but a directive or __main__ beats it.
     defaultInputs: (input.settings.defaultInputShape && parseShapeList(input.settings.defaultInputShape)) || undefined,

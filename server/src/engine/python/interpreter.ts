@@ -101,6 +101,8 @@ export const DEFAULT_TIME_LIMIT_MS = 200;
 
 export interface InterpreterOptions {
   readFile: (path: string) => string | null;
+  /** Why an existing file was not read (AnalyzeOptions.whyNotRead). */
+  whyNotRead?: (path: string) => string | null;
   diagnostics: DiagnosticSink;
   stepBudget: number;
   timeLimitMs?: number;
@@ -354,6 +356,18 @@ export class Interpreter {
 
   private reportMissingImport(name: string, level: number, fromFile: SourceFile, site: Site): void {
     const label = '.'.repeat(level) + name;
+    const refused = this.resolver.refusalFor(name);
+    if (refused) {
+      // Found where Python would import it, but not read (only the reason is said, never any of its text).
+      const message = `module '${label}' is ${refused.path}, which ConvLens does not read: ${refused.reason}; what comes from it is unknown`;
+      if (this.isLibraryFile(fromFile.path)) {
+        this.options.diagnostics('hint', 'unknown', message, site);
+        return;
+      }
+      this.missingImports.push(site);
+      this.options.diagnostics('warning', 'unknown', message, site);
+      return;
+    }
     if (this.isLibraryFile(fromFile.path) || level > 0) {
       this.options.diagnostics('hint', 'unknown', `module '${label}' was not found`, site);
       return;

@@ -9,6 +9,8 @@ import type { LibraryInfo, SearchPathEntry } from '../report';
 
 export interface ResolverFileAccess {
   readFile: (path: string) => string | null;
+  /** Why a path that exists was not read (a FIFO, a link out of the project, too large); null otherwise. */
+  whyNotRead?: (path: string) => string | null;
   isDirectory?: (path: string) => boolean;
   listDirectory?: (path: string) => string[] | null;
 }
@@ -67,6 +69,8 @@ const IMPLICIT_ENTRY: SearchPathEntry = { path: '', kind: 'project', source: "th
 
 export class ModuleResolver {
   private readonly texts = new Map<string, string | null>();
+  /** Files that exist where Python would import them but that the caller would not read, with why. */
+  private readonly refused = new Map<string, string>();
   private readonly dirs = new Map<string, boolean>();
   private readonly libraries = new Map<string, LibraryInfo>();
 
@@ -96,12 +100,25 @@ export class ModuleResolver {
     if (text === undefined) {
       text = this.fs.readFile(path);
       this.texts.set(path, text);
+      const why = text === null ? this.fs.whyNotRead?.(path) : null;
+      if (why) this.refused.set(path, why);
     }
     return text;
   }
 
+  /** A file is there (Python would import it) even when the caller refused to read it: the
+   *  search stops at it, and the import says why nothing came of it. */
   isFile(path: string): boolean {
-    return this.read(path) !== null;
+    return this.read(path) !== null || this.refused.has(path);
+  }
+
+  /** The refused file that the module `dotted` (relative: its last parts) resolved to, if any. */
+  refusalFor(dotted: string): { path: string; reason: string } | null {
+    const tail = dotted.split('.').filter(Boolean).join('/');
+    for (const [path, reason] of this.refused) {
+      if (!tail || path.endsWith(`/${tail}.py`) || path.endsWith(`/${tail}.pyi`) || path.endsWith(`/${tail}/__init__.py`)) return { path, reason };
+    }
+    return null;
   }
 
   private isDir(path: string): boolean {

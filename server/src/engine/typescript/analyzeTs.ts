@@ -82,6 +82,7 @@ function analyzeInto(options: AnalyzeOptions, file: SourceInfo, report: FileRepo
     timeLimitMs: options.timeLimitMs,
     isCancelled: options.isCancelled,
     readFile: (p) => (p === options.file ? options.text : options.readFile(p)),
+    whyNotRead: options.whyNotRead,
     diagnostic: (severity: Severity, code: DiagnosticCode, message: string, site: Site | null) => addDiagnostic(severity, code, message, site),
     importPackage: (spec) => (TF_PACKAGES.has(spec) ? runtime!.namespace : spec === '@tensorflow/tfjs-core' ? new JsObject('tf') : null),
   });

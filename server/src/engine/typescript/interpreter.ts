@@ -62,6 +62,8 @@ export interface InterpreterOptions {
   timeLimitMs?: number;
   isCancelled?: () => boolean;
   readFile: (path: string) => string | null;
+  /** Why an existing file was not read (AnalyzeOptions.whyNotRead). */
+  whyNotRead?: (path: string) => string | null;
   diagnostic: (severity: Severity, code: DiagnosticCode, message: string, site: Site | null) => void;
   /** The namespace of a package import (`@tensorflow/tfjs`), or null for one it does not know. */
   importPackage: (specifier: string) => Value | null;
@@ -238,7 +240,7 @@ export class Interpreter {
   }
 
   /** The exports of a relative import, as a namespace object; null when the file is not found. */
-  private importRelative(specifier: string, from: SourceInfo): JsObject | null {
+  private importRelative(specifier: string, from: SourceInfo): JsObject | { refused: string } | null {
     const base = resolvePath(dirname(from.path), specifier);
     const candidates = [base, ...['.ts', '.tsx', '.mts', '.js', '.mjs', '.cjs', '.jsx'].map((e) => base + e), `${base}/index.ts`, `${base}/index.js`];
     if (/\.(m|c)?js$/.test(base)) candidates.splice(1, 0, base.replace(/\.(m|c)?js$/, '.ts'), base.replace(/\.(m|c)?js$/, '.tsx'));
@@ -247,7 +249,13 @@ export class Interpreter {
       let record = cached;
       if (!record) {
         const text = this.options.readFile(path);
-        if (text === null) continue;
+        if (text === null) {
+          // Found but not read (a FIFO, a link out of the project, not source): the first such
+          // candidate is where Node would have looked, so the import stops there.
+          const why = this.options.whyNotRead?.(path);
+          if (why) return { refused: `${path}, which ConvLens does not read: ${why}` };
+          continue;
+        }
         record = this.runModule(parseSource(path, text));
       }
       const ns = new JsObject();
@@ -261,6 +269,7 @@ export class Interpreter {
   importModule(specifier: string, site: Site): Value {
     if (specifier.startsWith('.') || specifier.startsWith('/')) {
       const ns = this.importRelative(specifier, site.file);
+      if (ns && 'refused' in ns) return this.problem(`the module '${specifier}' is ${ns.refused}`, site);
       if (ns) return ns;
       return this.problem(`cannot find the module '${specifier}'`, site);
     }
