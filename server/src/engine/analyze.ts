@@ -10,6 +10,7 @@ import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FileReport, LayerRepor
 import { installBuiltins } from './python/builtins';
 import { AnalysisAborted, Interpreter, parsedFile, PyError, type InterpreterOptions } from './python/interpreter';
 import type * as ast from './python/ast';
+import { splitLines } from './python/lineIndex';
 import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
 import { installTorch, type TorchEnvironment } from './python/torchLib';
 import { TYPESCRIPT_FILE } from './typescript/fileKinds';
@@ -400,7 +401,7 @@ const DIRECTIVE = /#\s*convlens:\s*(.*)$/;
 /** `# convlens: input=(1, 3, 224, 224)`, `# convlens: model=resnet50() input=1,3,473,473`. */
 function parseDirectives(text: string): Directive[] {
   const out: Directive[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
+  splitLines(text).forEach((line, i) => {
     const m = DIRECTIVE.exec(line);
     if (!m) return;
     const body = m[1]!;
@@ -420,10 +421,10 @@ function parseDirectives(text: string): Directive[] {
 /** One parser for shapes, shared with `--input` and the editor settings. */
 export const parseShapes = parseShapeText;
 
-const splitLines = new WeakMap<SourceFile, string[]>();
+const linesByFile = new WeakMap<SourceFile, string[]>();
 const linesOf = (file: SourceFile): string[] => {
-  let lines = splitLines.get(file);
-  if (!lines) splitLines.set(file, (lines = file.text.split(/\r?\n/)));
+  let lines = linesByFile.get(file);
+  if (!lines) linesByFile.set(file, (lines = splitLines(file.text)));
   return lines;
 };
 

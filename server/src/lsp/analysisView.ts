@@ -70,6 +70,6 @@ export class AnalysisView {
   lineText(line: number): string {
     const doc = this.snapshot();
     const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
-    return text.replace(/\r?\n$/, '');
+    return text.replace(/(?:\r\n|\r|\n)$/, '');
   }
 }

@@ -9,7 +9,7 @@ import { shapeListToDirective } from './settings';
 const DIRECTIVE = /^\s*(#|\/\/)\s*convlens:\s*input\s*=/;
 
 function lineAt(doc: TextDocument, line: number): string {
-  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/(?:\r\n|\r|\n)$/, '');
 }
 
 /** `classLine`: 0-based line of the `class` statement (or its first decorator). */
@@ -25,6 +25,7 @@ export function inputDirectiveEdit(doc: TextDocument, classLine: number, shapes:
       return { range: { start: { line: classLine - 1, character: 0 }, end: { line: classLine - 1, character: above.length } }, newText: directive };
     }
   }
-  const eol = doc.getText().includes('\r\n') ? '\r\n' : '\n';
+  // The file's own line break (CRLF, a lone CR, or LF), so the edit does not mix them.
+  const eol = /\r\n|\r|\n/.exec(doc.getText())?.[0] ?? '\n';
   return { range: { start: { line: classLine, character: 0 }, end: { line: classLine, character: 0 } }, newText: directive + eol };
 }

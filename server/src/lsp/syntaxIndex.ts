@@ -103,8 +103,9 @@ export class SyntaxIndex {
     for (const node of this.statements) {
       if (!contains(node, offset)) continue;
       if (COMPOUND_KINDS.has(node.kind)) {
-        const headerEnd = text.indexOf('\n', node.from);
-        if (headerEnd >= 0 && offset > headerEnd) continue;
+        // The header ends at the first line break of any kind (\n, \r\n, a lone \r).
+        const found = text.slice(node.from).search(/[\r\n]/);
+        if (found >= 0 && offset > node.from + found) continue;
       }
       if (!best || node.from >= best.from) best = node as Stmt;
     }

@@ -1,6 +1,14 @@
 // Offsets <-> LSP positions (0-based line, UTF-16 character). Offsets are JavaScript string
 // indices, which are UTF-16 code units already, so no re-encoding is needed.
 
+/** Python's and the editor's line breaks: \n, \r\n, or a lone \r (old Mac files). */
+export const LINE_BREAK = /\r\n|\r|\n/;
+
+/** The lines of a text, without their line breaks, whichever kind each one is. */
+export function splitLines(text: string): string[] {
+  return text.split(LINE_BREAK);
+}
+
 export interface LinePosition {
   line: number;
   character: number;

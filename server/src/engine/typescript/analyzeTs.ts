@@ -14,6 +14,7 @@
 
 import { freshGeometry } from '../geometry';
 import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FileReport, ModelReport, Severity } from '../report';
+import { splitLines } from '../python/lineIndex';
 import { parseShapeText } from '../shapeText';
 import { AnalysisAborted, Interpreter, ThrowSignal, clip, parseSource, skipOuter, syntaxErrors, type ModuleRecord } from './interpreter';
 import { locationOf, runModelReport, type AddDiagnostic, type ModelRun } from './modelReport';
@@ -308,7 +309,7 @@ const DIRECTIVE = /\/\/\s*convlens:\s*(.*)$/;
 function parseDirectives(text: string): Directive[] {
   const out: Directive[] = [];
   if (!text.includes('convlens:')) return out;
-  text.split(/\r?\n/).forEach((line, i) => {
+  splitLines(text).forEach((line, i) => {
     const m = DIRECTIVE.exec(line);
     if (!m) return;
     const body = m[1]!;
@@ -354,7 +355,7 @@ function chooseInputs(c: Candidate, options: AnalyzeOptions, directives: Directi
     const r = given(c.directiveInputs, 'directive', c.classLocation);
     if (r) return r;
   }
-  const lines = file.text.split(/\r?\n/);
+  const lines = splitLines(file.text);
   const inputDirectives = directives.filter((d) => d.shapes && !d.model);
   const own = inputDirectives.find((d) => c.anchorLines.includes(attachedLine(lines, d.line)));
   if (own) {

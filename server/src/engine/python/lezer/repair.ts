@@ -42,6 +42,7 @@ const COMPOUND_HEADER = /^\s*(async\s+)?(def|class|if|elif|while|for|with)\b/;
  */
 const STATEMENT_START = /^(?:(?:return|pass|raise|if|for|while|with|def|class|try|assert|del|import|from|yield)\b|super\(|self\.\w|[A-Za-z_][\w.]*\s+=\s)/;
 
+const LINE_BREAKS = /\r\n?|\n/g;
 const isSpace = (ch: number): boolean => ch === 32 || ch === 9 || ch === 10 || ch === 13 || ch === 12;
 const isCloser = (ch: number): boolean => ch === 41 || ch === 93 || ch === 125;
 
@@ -77,8 +78,12 @@ export function planInsertions(src: string, tree: Tree, found: Pick<Conversion, 
     let limit = Math.min(u.nodeTo, src.length);
     let i = u.open;
     while (i < limit) {
-      const nl = src.indexOf('\n', i);
-      if (nl < 0 || nl + 1 >= limit) break;
+      // The next line break of any kind (\n, \r\n or a lone \r); nl is its last character.
+      LINE_BREAKS.lastIndex = i;
+      const found = LINE_BREAKS.exec(src);
+      if (!found) break;
+      const nl = found.index + found[0].length - 1;
+      if (nl + 1 >= limit) break;
       const lineStart = nl + 1;
       i = lineStart;
       let first = lineStart;
