@@ -109,6 +109,22 @@ describe('human units', () => {
     assert.equal(gigaMacs(1234567), '0.00123');
     assert.equal(gigaMacs(0), '0');
   });
+  test('readable at any size: scientific past the units, never a comma inside a mantissa (issue 11)', () => {
+    assert.equal(humanCount(1.5341557526921839e24), '1.53e24');
+    assert.equal(humanCount(-2e30), '-2e30');
+    assert.equal(humanCount(999e18), '999E');
+    assert.equal(humanCount(999.6e18), '1e21');
+    assert.equal(humanCount(123456789012345678901234567890n), '1.23e29');
+    // A bigint is exact: every digit, grouped.
+    assert.equal(groupThousands(1534155752692183912345678n), '1,534,155,752,692,183,912,345,678');
+    assert.equal(groupThousands(-1000n), '-1,000');
+    // A number past 2^53 is no longer an exact count: not shown as one.
+    assert.equal(groupThousands(2 ** 53), '9.01e15');
+    assert.equal(groupThousands(Number.MAX_SAFE_INTEGER), '9,007,199,254,740,991');
+    assert.equal(groupThousands(1.5341557526921839e24), '1.53e24');
+    assert.equal(gigaMacs(1.5341557526921839e24), '1.53e15');
+    assert.equal(gigaMacs(10000004400000259n), '10000004.40');
+  });
   test('per-axis values collapse only when all axes agree', () => {
     assert.equal(formatAxes(['47/8', '47/8']), '47/8');
     assert.equal(formatAxes([3, 1]), '3×1');
