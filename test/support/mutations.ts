@@ -16,6 +16,15 @@ const TOKENS = [
   '\nimport nonexistent_module\n', '\nfrom . import sibling\n', 'del self.', 'yield ', 'async ', 'await ',
 ];
 
+/** The same for TypeScript / JavaScript (TensorFlow.js) files. */
+const SCRIPT_TOKENS = [
+  '(', ')', '[', ']', '{', '}', ':', ',', '.', ';', '=>', '`', '"', "'", '/*', '//', '\n',
+  'tf.layers.conv2d({filters: 0, kernelSize: 3})', 'tf.layers.dense({units: 1e12})', 'model.add(',
+  '\nwhile (true) {}\n', '\nfor (;;) { x = x + 1; }\n', '\nfunction f() { return f(); }\nf();\n',
+  '\nconst a = new Array(1e9).fill(0);\n', "\nconst z = require('/dev/zero');\n", "\nimport env from '/proc/self/environ';\n",
+  "\nimport missing from './missing';\n", '\nclass C extends C {}\n', '2**64', '1e308 * 10', 'NaN', 'undefined', 'null',
+];
+
 export interface Mutation {
   text: string;
   steps: string[];
@@ -25,7 +34,7 @@ function lines(text: string): string[] {
   return text.split('\n');
 }
 
-function mutateOnce(text: string, random: Random): { text: string; step: string } {
+function mutateOnce(text: string, random: Random, tokens: readonly string[]): { text: string; step: string } {
   const kind = int(random, 7);
   switch (kind) {
     case 0: {
@@ -41,7 +50,7 @@ function mutateOnce(text: string, random: Random): { text: string; step: string 
     }
     case 2: {
       const at = int(random, text.length + 1);
-      const token = pick(random, TOKENS);
+      const token = pick(random, tokens);
       return { text: text.slice(0, at) + token + text.slice(at), step: `insert ${JSON.stringify(token)} at ${at}` };
     }
     case 3: {
@@ -74,12 +83,14 @@ function mutateOnce(text: string, random: Random): { text: string; step: string 
   }
 }
 
-export function mutate(source: string, random: Random): Mutation {
+/** `script`: the source is TypeScript or JavaScript (its own hostile tokens). */
+export function mutate(source: string, random: Random, script = false): Mutation {
+  const tokens = script ? SCRIPT_TOKENS : TOKENS;
   let text = source;
   const steps: string[] = [];
   const count = 1 + int(random, 3);
   for (let i = 0; i < count; i++) {
-    const next = mutateOnce(text, random);
+    const next = mutateOnce(text, random, tokens);
     text = next.text;
     steps.push(next.step);
   }

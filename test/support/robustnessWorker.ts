@@ -18,6 +18,12 @@ export interface WorkerResult {
   cases: number;
   failures: string[];
   slowestMs: number;
+  /** Cases over the CPU-time limit (also among the failures). */
+  timeouts?: number;
+  /** Cases where analyzeFile threw (also among the failures). */
+  exceptions?: number;
+  /** The worker's peak resident memory (maxRSS) in MiB. */
+  peakRssMb?: number;
 }
 
 const [path, seedText, countText, limitText] = process.argv.slice(2);
@@ -31,9 +37,9 @@ const say = (line: string) => writeSync(1, line + '\n');
 // Warm up once, so the first timed case does not pay for compilation.
 analyzeFile({ file: name, text: source, readFile: () => null });
 
-const result: WorkerResult = { cases: 0, failures: [], slowestMs: 0 };
+const result: WorkerResult = { cases: 0, failures: [], slowestMs: 0, timeouts: 0, exceptions: 0 };
 for (let i = 0; i < Number(countText); i++) {
-  const { text, steps } = mutate(source, random);
+  const { text, steps } = mutate(source, random, /\.(ts|js|mts|cts|mjs|cjs|tsx|jsx)$/.test(name));
   const label = `${name} case ${i} (${steps.join('; ')})`;
   say(`case ${label}`);
   result.cases++;
@@ -47,13 +53,18 @@ for (let i = 0; i < Number(countText); i++) {
     report = analyzeFile({ file: name, text, readFile: () => null });
   } catch (error) {
     result.failures.push(`${label}: threw ${(error as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(error)}`);
+    result.exceptions!++;
     continue;
   }
   const cpu = process.cpuUsage(start);
   const elapsed = (cpu.user + cpu.system) / 1000;
   const wall = performance.now() - wallStart;
   result.slowestMs = Math.max(result.slowestMs, Math.round(elapsed));
-  if (elapsed >= limitMs) result.failures.push(`${label}: took ${elapsed.toFixed(0)} ms of CPU (${wall.toFixed(0)} ms wall)`);
+  if (elapsed >= limitMs) {
+    result.failures.push(`${label}: took ${elapsed.toFixed(0)} ms of CPU (${wall.toFixed(0)} ms wall)`);
+    result.timeouts!++;
+  }
   for (const problem of problemsOf(report, name, text)) result.failures.push(`${label}: ${problem}`);
 }
+result.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 say(`result ${JSON.stringify(result)}`);
