@@ -91,6 +91,12 @@ test('activates on a Python file and registers its commands', async () => {
   // ConvLens never runs user code, so it declares itself fit for restricted mode.
   const manifest = extension.packageJSON as { capabilities?: { untrustedWorkspaces?: { supported?: unknown } } };
   assert.equal(manifest.capabilities?.untrustedWorkspaces?.supported, true);
+  // Start-up, measured by the extension itself (its API): reported with the results.
+  const api = extension.exports as { startupTimes?: () => { activateMs?: number; serverReadyMs?: number; firstAnalysisMs?: number } };
+  const times = await poll('the first analysis', () => api.startupTimes?.() ?? {}, (t) => t.firstAnalysisMs !== undefined);
+  for (const [name, ms] of Object.entries(times)) assert.ok(Number.isFinite(ms) && ms >= 0, `${name}: ${ms}`);
+  assert.ok(times.serverReadyMs! <= times.activateMs!, JSON.stringify(times));
+  report(`startup: activate ${times.activateMs} ms, language server ready ${times.serverReadyMs} ms, first analysis ${times.firstAnalysisMs} ms (from activation)`);
 });
 
 test('code lenses: FCN-8s upscore2 and the model summary', async () => {
