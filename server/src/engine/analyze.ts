@@ -4,6 +4,7 @@
 
 import { freshGeometry, griddingCheck, isUneven, stackOverlapPattern, type GriddingLayer, type OverlapStackLayer } from './geometry';
 import type { Tensor } from './ops/types';
+import { flagInexactCounts } from './exactRange';
 import * as R from './rational';
 import { parseShapeText } from './shapeText';
 import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
@@ -548,6 +549,9 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   overlapDiagnostics(recorder.layers, layers, addDiagnostic);
   griddingDiagnostics(recorder.layers, layers, addDiagnostic);
   const values: ValueReport[] = [...recorder.values.values()].map((v) => ({ name: v.name, location: locationOf(v.site), shapes: v.shapes }));
+  const totals = { params: countParams(c.instance), macs: layers.reduce((s, l) => s + l.macs, 0) };
+  const warnAt = (message: string, layer: number | null) => addDiagnostic('warning', 'unknown', message, (layer === null ? null : recorder.layers[layer]?.called[0]) ?? c.instance.cls.site ?? null);
+  if (flagInexactCounts(c.name, layers, totals, warnAt)) incomplete = true;
   return {
     name: c.name,
     className: c.instance.cls.name,
@@ -555,8 +559,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     inputs: shapes,
     inputSource: source,
     outputs: outputs.map((t) => [...t.shape]),
-    params: countParams(c.instance),
-    macs: layers.reduce((s, l) => s + l.macs, 0),
+    ...totals,
     layers,
     values,
     incomplete,

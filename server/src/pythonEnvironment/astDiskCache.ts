@@ -30,7 +30,7 @@ import type { AstCache } from '../engine/report';
 import { convlensCacheDir } from '../startup/cacheDir';
 
 /** Bump whenever ast.ts, parse.ts or lezer/*.ts change what a parse produces. */
-export const AST_FORMAT_VERSION = 2;
+export const AST_FORMAT_VERSION = 3;
 export const DEFAULT_AST_CACHE_BYTES = 256 * 1024 * 1024;
 const MAGIC = 'convlens-ast';
 const ENTRY_SUFFIX = '.ast';

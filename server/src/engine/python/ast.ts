@@ -39,7 +39,13 @@ export type Expr =
 
 export interface NameExpr extends Span { kind: 'Name'; id: string }
 /** `isInt` distinguishes `2` from `2.0`: Python's int/float semantics decide shapes. */
-export interface NumberExpr extends Span { kind: 'Number'; value: number; isInt: boolean }
+export interface NumberExpr extends Span {
+  kind: 'Number';
+  value: number;
+  isInt: boolean;
+  /** An int past 2^53: its exact decimal digits (`value` is then the nearest double). */
+  digits?: string;
+}
 /** Adjacent literals are concatenated; bytes literals are kept as their text. */
 export interface StringExpr extends Span { kind: 'String'; value: string }
 export interface FStringExpr extends Span {

@@ -4,7 +4,7 @@
 import { computeMro, identical, PyError, rangeLength, type Interpreter } from './interpreter';
 import { formatSpec, orderValues, valuesEqual } from './operators';
 import {
-  bool, dict, dictGet, dictSet, float, hashKey, int, isNumber, iterator, list, native, newId, NONE,
+  bool, dict, dictGet, dictSet, float, hashKey, int, intFromBig, isNumber, iterator, list, native, newId, NONE,
   numberOf, repr, set as makeSet, str, subclassOf, toStr, tuple, typeName, unknown,
   type CallArgs, type ClassValue, type NativeCall, type Site, type Value,
 } from './values';
@@ -61,11 +61,17 @@ export function installBuiltins(interp: Interpreter): void {
   const toInt = (v: Value, site: Site | null): Value => {
     if (tensorNumber(v) !== null) return int(Math.trunc(tensorNumber(v)!));
     if (v.kind === 'unknown' || v.kind === 'tensor') return v.kind === 'tensor' ? unknown('int() of a tensor value', site) : v;
-    if (isNumber(v)) return int(Math.trunc(numberOf(v)));
+    if (v.kind === 'int') return v.big === undefined ? int(v.value) : intFromBig(v.big);
+    if (isNumber(v)) {
+      const t = Math.trunc(numberOf(v));
+      if (!Number.isFinite(t)) return interp.raise(Number.isNaN(t) ? 'ValueError' : 'OverflowError', Number.isNaN(t) ? 'cannot convert float NaN to integer' : 'cannot convert float infinity to integer', site);
+      // A float past 2^53 is an exact integer in binary: its bigint is exact too.
+      return Number.isSafeInteger(t) ? int(t) : intFromBig(BigInt(t));
+    }
     if (v.kind === 'str') {
-      const n = Number(v.value.trim().replace(/_/g, ''));
-      if (!Number.isInteger(n)) interp.raise('ValueError', `invalid literal for int() with base 10: ${repr(v)}`, site);
-      return int(n);
+      const text = v.value.trim().replace(/_/g, '');
+      if (!/^[-+]?\d+$/.test(text)) interp.raise('ValueError', `invalid literal for int() with base 10: ${repr(v)}`, site);
+      return intFromBig(BigInt(text));
     }
     return interp.raise('TypeError', `int() argument must be a string or a number, not '${typeName(v)}'`, site);
   };
@@ -354,6 +360,7 @@ export function installBuiltins(interp: Interpreter): void {
   });
   def('abs', (args, site) => {
     const v = args.positional[0] ?? NONE;
+    if (v.kind === 'int' && v.big !== undefined) return intFromBig(v.big < 0n ? -v.big : v.big);
     if (isNumber(v)) return v.kind === 'float' ? float(Math.abs(v.value)) : int(Math.abs(numberOf(v)));
     if (v.kind === 'tensor' || v.kind === 'unknown') return v;
     return interp.raise('TypeError', `bad operand type for abs(): '${typeName(v)}'`, site);

@@ -12,7 +12,7 @@ import {
   binaryOnValues, formatSpec, MAX_SEQUENCE, orderValues, PyTypeError, valuesEqual,
 } from './operators';
 import {
-  bool, dict, dictGet, dictSet, ELLIPSIS, FALSE, float, hashKey, int, isNumber, iterator, list, native,
+  bigOf, bool, dict, dictGet, dictSet, ELLIPSIS, FALSE, float, hashKey, int, intFromBig, isNumber, iterator, list, native,
   moduleMember, newId, peekId, NONE, numberOf, repr, set as makeSet, str, subclassOf, toStr, TRUE, tuple, typeName, unknown,
   type CallArgs, type ClassValue, type FunctionValue, type InstanceValue, type ModuleObjectValue,
   type Scope, type Site, type SourceFile, type Value, type UnknownValue,
@@ -1935,7 +1935,7 @@ export class Interpreter {
       case 'Name':
         return this.lookup(e.id, scope, e);
       case 'Number':
-        return e.isInt ? int(e.value) : float(e.value);
+        return e.isInt ? (e.digits === undefined ? int(e.value) : intFromBig(BigInt(e.digits))) : float(e.value);
       case 'String':
         return str(e.value);
       case 'Const':
@@ -1984,6 +1984,8 @@ export class Interpreter {
         if (v.kind === 'tensor') return this.lib.tensorUnary(e.op, v, this.site(scope.file, e));
         if (v.kind === 'unknown') return v;
         if (isNumber(v)) {
+          // Past 2^53 (and for ~ past 32 bits) the exact bigint path.
+          if (v.kind === 'int' && (v.big !== undefined || (e.op === '~' && Math.abs(v.value) >= 2 ** 31))) return intFromBig(e.op === '-' ? -bigOf(v) : e.op === '+' ? bigOf(v) : ~bigOf(v));
           const x = numberOf(v);
           if (e.op === '-') return v.kind === 'float' ? float(-x) : int(-x);
           if (e.op === '+') return v.kind === 'float' ? v : int(x);

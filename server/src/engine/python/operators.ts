@@ -3,8 +3,8 @@
 
 import type { BinaryOperator } from './ast';
 import {
-  bool, float, int, isNumber, list, numberOf, repr, str, tuple,
-  type Value, type SetValue, set as makeSet,
+  bigOf, bool, float, int, intFromBig, isNumber, list, numberOf, repr, str, tuple,
+  type BoolValue, type IntValue, type Value, type SetValue, set as makeSet,
 } from './values';
 
 export class PyTypeError extends Error {
@@ -26,15 +26,59 @@ const pyMod = (a: number, b: number): number => {
 };
 
 function numberResult(x: number, asInt: boolean): Value {
-  if (asInt) {
-    if (!Number.isSafeInteger(x)) {
-      if (!Number.isFinite(x)) throw new PyTypeError('OverflowError', 'integer result too large');
-      return int(x); // beyond 2^53: keep the float approximation; shapes never get there
-    }
-    return int(x);
-  }
-  return float(x);
+  return asInt ? int(x) : float(x);
 }
+
+/** Python ints have no bound, but the analysis needs none this large: past it, MemoryError. */
+export const MAX_INT_BITS = 65_536;
+
+const bitLength = (n: bigint): number => (n === 0n ? 0 : (n < 0n ? -n : n).toString(2).length);
+
+function tooLarge(bits: number): void {
+  if (bits > MAX_INT_BITS) throw new PyTypeError('MemoryError', `an integer of about ${bits} bits is too large to analyse`);
+}
+
+/** Integer arithmetic done exactly (BigInt): when an operand or the double result is past 2^53. */
+function exactIntBinary(op: BinaryOperator, a: IntValue | BoolValue, b: IntValue | BoolValue): Value | null {
+  const x = bigOf(a);
+  const y = bigOf(b);
+  switch (op) {
+    case '+': return intFromBig(x + y);
+    case '-': return intFromBig(x - y);
+    case '*':
+      tooLarge(bitLength(x) + bitLength(y));
+      return intFromBig(x * y);
+    case '//': {
+      if (y === 0n) throw new PyTypeError('ZeroDivisionError', 'integer division or modulo by zero');
+      const q = x / y;
+      // BigInt division truncates; Python floors.
+      return intFromBig(q * y !== x && (x < 0n) !== (y < 0n) ? q - 1n : q);
+    }
+    case '%': {
+      if (y === 0n) throw new PyTypeError('ZeroDivisionError', 'integer division or modulo by zero');
+      const m = x % y;
+      return intFromBig(m !== 0n && (m < 0n) !== (y < 0n) ? m + y : m);
+    }
+    case '**': {
+      if (y < 0n) return float(Number(x) ** Number(y));
+      tooLarge(Number(y) * Math.max(1, bitLength(x)));
+      return intFromBig(x ** y);
+    }
+    case '<<':
+      if (y < 0n) throw new PyTypeError('ValueError', 'negative shift count');
+      tooLarge(bitLength(x) + Number(y));
+      return intFromBig(x << y);
+    case '>>':
+      if (y < 0n) throw new PyTypeError('ValueError', 'negative shift count');
+      return intFromBig(x >> y);
+    case '&': return intFromBig(x & y);
+    case '|': return intFromBig(x | y);
+    case '^': return intFromBig(x ^ y);
+    default: return null;
+  }
+}
+
+const EXACT_OPS = new Set<BinaryOperator>(['+', '-', '*', '//', '%', '**', '<<', '>>', '&', '|', '^']);
 
 function repeat(items: Value[], times: number): Value[] {
   if (times <= 0) return [];
@@ -47,9 +91,25 @@ function repeat(items: Value[], times: number): Value[] {
 /** `a op b` on non-tensor, non-instance values. Returns null when the types do not support it. */
 export function binaryOnValues(op: BinaryOperator, a: Value, b: Value): Value | null {
   if (isNumber(a) && isNumber(b)) {
-    const x = numberOf(a);
-    const y = numberOf(b);
     const ints = a.kind !== 'float' && b.kind !== 'float';
+    if (ints && EXACT_OPS.has(op)) {
+      // Exact whenever the doubles might not be: an operand past 2^53, or a result past it.
+      if ((a.kind === 'int' && a.big !== undefined) || (b.kind === 'int' && b.big !== undefined)) return exactIntBinary(op, a as IntValue | BoolValue, b as IntValue | BoolValue);
+      const approx = binaryOnNumbers(op, numberOf(a), numberOf(b), true, a, b);
+      if (approx && approx.kind === 'int' && !Number.isSafeInteger(approx.value)) return exactIntBinary(op, a as IntValue | BoolValue, b as IntValue | BoolValue);
+      // Bitwise operators on doubles are 32-bit: past that, the exact path.
+      if ((op === '&' || op === '|' || op === '^' || op === '<<' || op === '>>') && (Math.abs(numberOf(a)) >= 2 ** 31 || Math.abs(numberOf(b)) >= 2 ** 31 || (approx?.kind === 'int' && Math.abs(approx.value) >= 2 ** 31))) {
+        return exactIntBinary(op, a as IntValue | BoolValue, b as IntValue | BoolValue);
+      }
+      return approx;
+    }
+    return binaryOnNumbers(op, numberOf(a), numberOf(b), ints, a, b);
+  }
+  return binaryOnOthers(op, a, b);
+}
+
+function binaryOnNumbers(op: BinaryOperator, x: number, y: number, ints: boolean, a: Value, b: Value): Value | null {
+  {
     switch (op) {
       case '+': return numberResult(x + y, ints);
       case '-': return numberResult(x - y, ints);
@@ -66,9 +126,7 @@ export function binaryOnValues(op: BinaryOperator, a: Value, b: Value): Value | 
       case '**': {
         if (ints && y < 0) return float(x ** y);
         const r = x ** y;
-        if (ints && !Number.isSafeInteger(r)) {
-          if (!Number.isFinite(r)) throw new PyTypeError('OverflowError', 'integer power too large');
-        }
+        if (!ints && !Number.isFinite(r) && Number.isFinite(x) && Number.isFinite(y)) throw new PyTypeError('OverflowError', '(34, \'Numerical result out of range\')');
         return numberResult(r, ints);
       }
       case '<<': return ints ? int(x * 2 ** y) : null;
@@ -79,6 +137,9 @@ export function binaryOnValues(op: BinaryOperator, a: Value, b: Value): Value | 
       case '@': return null;
     }
   }
+}
+
+function binaryOnOthers(op: BinaryOperator, a: Value, b: Value): Value | null {
   if (a.kind === 'str') {
     if (op === '+' && b.kind === 'str') return str(a.value + b.value);
     if (op === '*' && (b.kind === 'int' || b.kind === 'bool')) {
@@ -122,7 +183,10 @@ export function binaryOnValues(op: BinaryOperator, a: Value, b: Value): Value | 
 export function valuesEqual(a: Value, b: Value): boolean | null {
   if (a.kind === 'unknown' || b.kind === 'unknown') return null;
   if (a.kind === 'tensor' || b.kind === 'tensor') return null;
-  if (isNumber(a) && isNumber(b)) return numberOf(a) === numberOf(b);
+  if (isNumber(a) && isNumber(b)) {
+    if ((a.kind === 'int' && a.big !== undefined) || (b.kind === 'int' && b.big !== undefined)) return exactOrder(a, b) === 0;
+    return numberOf(a) === numberOf(b);
+  }
   if (a.kind !== b.kind) {
     if ((a.kind === 'list' && b.kind === 'tuple') || (a.kind === 'tuple' && b.kind === 'list')) return false;
     return false;
@@ -170,7 +234,10 @@ export function valuesEqual(a: Value, b: Value): boolean | null {
 
 /** `<`, `<=`, `>`, `>=` on numbers, strings and sequences; null when undecidable. */
 export function orderValues(a: Value, b: Value): number | null {
-  if (isNumber(a) && isNumber(b)) return numberOf(a) - numberOf(b);
+  if (isNumber(a) && isNumber(b)) {
+    if ((a.kind === 'int' && a.big !== undefined) || (b.kind === 'int' && b.big !== undefined)) return exactOrder(a, b);
+    return numberOf(a) - numberOf(b);
+  }
   if (a.kind === 'str' && b.kind === 'str') return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
   if ((a.kind === 'tuple' || a.kind === 'list') && b.kind === a.kind) {
     const n = Math.min(a.items.length, b.items.length);
@@ -182,6 +249,19 @@ export function orderValues(a: Value, b: Value): number | null {
     return a.items.length - b.items.length;
   }
   return null;
+}
+
+/** Sign of a - b where one side is an int past 2^53 (a float compared by its exact value, as Python does). */
+function exactOrder(a: IntValue | BoolValue | { kind: 'float'; value: number }, b: IntValue | BoolValue | { kind: 'float'; value: number }): number {
+  const exact = (v: typeof a): bigint | null => (v.kind === 'float' ? (Number.isInteger(v.value) ? BigInt(v.value) : null) : bigOf(v));
+  const x = exact(a);
+  const y = exact(b);
+  if (x === null || y === null) {
+    // A float with a fraction, or an infinity: the doubles order them correctly (an int past 2^53 is far from any fraction).
+    const d = numberOf(a as IntValue) - numberOf(b as IntValue);
+    return Number.isNaN(d) ? NaN : Math.sign(d);
+  }
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** `%`-formatting: `"denselayer%d" % (i + 1)`, `"%s_%02d" % (a, b)`, `"%(name)s" % d`. */

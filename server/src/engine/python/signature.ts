@@ -57,10 +57,21 @@ export function bindToOpArgs(interp: Interpreter, name: string, signature: strin
   return out;
 }
 
+const INT64_LIMIT = 2n ** 63n;
+
+/** Why an int past 2^53 cannot be an op's argument: PyTorch's own limit, or the analysis's. */
+function bigArgumentReason(param: string, value: bigint): string {
+  return value >= INT64_LIMIT || value < -INT64_LIMIT
+    ? `${param} = ${value} does not fit PyTorch's 64-bit integers (PyTorch raises "Overflow when unpacking long")`
+    : `${param} = ${value} is past 2^53, beyond the sizes ConvLens computes exactly`;
+}
+
 /** Interpreter value → op data. Unknown values raise UnknownArgument naming the parameter. */
 export function toOpValue(v: Value, param: string): OpValue {
   switch (v.kind) {
     case 'int':
+      if (v.big !== undefined) throw new UnknownArgument(param, bigArgumentReason(param, v.big));
+      return v.value;
     case 'float':
       return v.value;
     case 'bool':

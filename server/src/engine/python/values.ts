@@ -28,7 +28,9 @@ export const peekId = (): number => nextId;
 export interface NoneValue { kind: 'none' }
 export interface BoolValue { kind: 'bool'; value: boolean }
 /** `cls`/`attrs` on an int or str: a member of an enum mixed with int or str (`class Format(str, Enum)`). */
-export interface IntValue { kind: 'int'; value: number; cls?: ClassValue; attrs?: Map<string, Value> }
+/** A Python int. `value` is exact up to 2^53; beyond, `big` holds the exact value (Python ints have
+ *  no bound) and `value` only the nearest double, for the places that accept an approximation. */
+export interface IntValue { kind: 'int'; value: number; big?: bigint; cls?: ClassValue; attrs?: Map<string, Value> }
 export interface FloatValue { kind: 'float'; value: number }
 export interface StrValue { kind: 'str'; value: string; cls?: ClassValue; attrs?: Map<string, Value> }
 export interface EllipsisValue { kind: 'ellipsis' }
@@ -222,6 +224,18 @@ export const FALSE: BoolValue = { kind: 'bool', value: false };
 export const ELLIPSIS: EllipsisValue = { kind: 'ellipsis' };
 export const bool = (b: boolean): BoolValue => (b ? TRUE : FALSE);
 export const int = (value: number): IntValue => ({ kind: 'int', value });
+
+/** The int of an exact value: a plain int within 2^53, else one that keeps the bigint. */
+export function intFromBig(exact: bigint): IntValue {
+  const approx = Number(exact);
+  return Number.isSafeInteger(approx) && BigInt(approx) === exact ? int(approx) : { kind: 'int', value: approx, big: exact };
+}
+
+/** The exact value of an int or bool. */
+export const bigOf = (v: IntValue | BoolValue): bigint => (v.kind === 'bool' ? (v.value ? 1n : 0n) : v.big ?? BigInt(v.value));
+
+/** An int beyond 2^53, which only the bigint holds exactly. */
+export const isBigInt = (v: Value): v is IntValue & { big: bigint } => v.kind === 'int' && v.big !== undefined;
 export const float = (value: number): FloatValue => ({ kind: 'float', value });
 export const str = (value: string): StrValue => ({ kind: 'str', value });
 export const tuple = (items: Value[]): TupleValue => ({ kind: 'tuple', items });
@@ -250,7 +264,7 @@ export function hashKey(v: Value): string {
   switch (v.kind) {
     case 'none': return 'None';
     case 'bool': return `n:${v.value ? 1 : 0}`;
-    case 'int':
+    case 'int': return v.big === undefined ? `n:${v.value}` : `n:${v.big}`;
     case 'float': return `n:${v.value}`;
     case 'str': return `s:${v.value}`;
     case 'tuple': return `t(${v.items.map(hashKey).join(',')})`;
@@ -317,7 +331,7 @@ export function repr(v: Value, depth = 0): string {
   switch (v.kind) {
     case 'none': return 'None';
     case 'bool': return v.value ? 'True' : 'False';
-    case 'int': return String(v.value);
+    case 'int': return String(v.big ?? v.value);
     case 'float': return formatFloat(v.value);
     case 'str': return `'${v.value}'`;
     case 'ellipsis': return 'Ellipsis';

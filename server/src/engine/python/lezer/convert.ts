@@ -693,7 +693,7 @@ class TreeConverter {
   private number(from: number, to: number): A.Expr {
     const n = parseNumberText(this.src.slice(from, to));
     if (n.isComplex) return { kind: 'ErrorExpr', message: 'complex numbers are not supported', from, to };
-    return { kind: 'Number', value: n.value, isInt: n.isInt, from, to };
+    return n.digits === undefined ? { kind: 'Number', value: n.value, isInt: n.isInt, from, to } : { kind: 'Number', value: n.value, isInt: true, digits: n.digits, from, to };
   }
 
   private string(from: number, to: number): A.Expr {

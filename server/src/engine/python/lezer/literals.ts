@@ -3,6 +3,8 @@
 export interface ParsedNumber {
   value: number;
   isInt: boolean;
+  /** An int past 2^53, exactly: its decimal digits (the AST stays plain JSON for the disk cache). */
+  digits?: string;
   /** `2j`: Python's complex numbers have no place in shape arithmetic. */
   isComplex: boolean;
 }
@@ -17,7 +19,7 @@ export function parseNumberText(text: string): ParsedNumber {
   if (clean.length > 1 && clean.charCodeAt(0) === 48 /* 0 */) {
     const radixChar = clean.charCodeAt(1) | 0x20;
     const radix = radixChar === 120 /* x */ ? 16 : radixChar === 111 /* o */ ? 8 : radixChar === 98 /* b */ ? 2 : 0;
-    if (radix !== 0) return { value: parseInt(clean.slice(2), radix), isInt: true, isComplex: false };
+    if (radix !== 0) return exactInt(parseInt(clean.slice(2), radix), clean);
   }
   for (let i = 0; i < clean.length; i++) {
     const ch = clean.charCodeAt(i);
@@ -26,7 +28,17 @@ export function parseNumberText(text: string): ParsedNumber {
     }
   }
   // Python 3 rejects `0123` but `int('0123') == 123`; reading it as decimal is the useful guess.
-  return { value: parseInt(clean, 10), isInt: true, isComplex: false };
+  return exactInt(parseInt(clean, 10), /^0+\d/.test(clean) ? clean.replace(/^0+/, '') : clean);
+}
+
+/** `text`: a Python int literal without underscores (decimal, or 0x / 0o / 0b). */
+function exactInt(value: number, text: string): ParsedNumber {
+  if (Number.isSafeInteger(value)) return { value, isInt: true, isComplex: false };
+  try {
+    return { value, isInt: true, isComplex: false, digits: BigInt(text).toString() };
+  } catch {
+    return { value, isInt: true, isComplex: false };
+  }
 }
 
 export interface StringDelimiters {
