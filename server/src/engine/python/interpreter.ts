@@ -9,7 +9,7 @@ import { LineIndex } from './lineIndex';
 import { COMPILED_LIBRARIES, ModuleResolver, STANDARD_LIBRARY, type ModuleLocation } from './moduleResolver';
 import type { AstCache, LibraryInfo, SearchPathEntry } from '../report';
 import {
-  binaryOnValues, formatSpec, MAX_SEQUENCE, orderValues, PyTypeError, valuesEqual,
+  binaryOnValues, builtSize, formatSpec, MAX_SEQUENCE, orderValues, PyTypeError, valuesEqual,
 } from './operators';
 import {
   bigOf, bool, dict, dictGet, dictSet, ELLIPSIS, FALSE, float, hashKey, int, intFromBig, isNumber, iterator, list, native,
@@ -99,6 +99,14 @@ const TOLERATED = new Set(['Assign', 'AnnAssign', 'AugAssign', 'Expr', 'Return',
  *  The CLI, which wants complete results of large files, sets its own. */
 export const DEFAULT_TIME_LIMIT_MS = 200;
 
+/** Elements of lists, tuples, dicts and sets and characters of strings that the code may build in
+ *  one analysis (about 80 MB of references): past it the analysis stops where it happened, long
+ *  before V8 would run out of memory. */
+export const ALLOCATION_BUDGET = 10_000_000;
+/** Elements built per step charged: copying a few hundred references costs about one step's time. */
+const ELEMENTS_PER_STEP = 256;
+const LARGE_BUILD = 65_536;
+
 export interface InterpreterOptions {
   readFile: (path: string) => string | null;
   /** Why an existing file was not read (AnalyzeOptions.whyNotRead). */
@@ -171,8 +179,42 @@ export class Interpreter {
 
   /** The step count at which the clock and the cancellation hook are looked at next. */
   private nextCheck = 4096;
+  /** Elements built so far in this analysis (ALLOCATION_BUDGET). */
+  private allocated = 0;
 
-  tick(node: ast.Span | null, file: SourceFile | null): void {
+  /**
+   * Charges what a builtin or an operator built: steps in proportion to its size (so the clock is
+   * read soon after a large copy) and the allocation budget. Small values are not counted.
+   */
+  noteBuilt(v: Value, site: Site | null): void {
+    this.noteBuilding(v.kind === 'list' || v.kind === 'tuple' ? v.items.length : v.kind === 'str' ? v.value.length : v.kind === 'dict' || v.kind === 'set' ? v.entries.size : 0, site);
+  }
+
+  /** As noteBuilt, for `n` elements about to be built. */
+  noteBuilding(n: number, site: Site | null): void {
+    if (n < ELEMENTS_PER_STEP) return;
+    this.allocated += n;
+    if (this.allocated > ALLOCATION_BUDGET) {
+      throw new AnalysisAborted(
+        `the analysis stopped here: the code built more than ${ALLOCATION_BUDGET.toLocaleString('en-US')} list, tuple, dict and string elements (ConvLens's memory budget)`,
+        site ?? this.currentSite(),
+      );
+    }
+    this.steps += Math.floor(n / ELEMENTS_PER_STEP);
+    // The budgets are looked at now, and an abort names this line.
+    const where = site ?? this.currentSite();
+    if (this.steps > this.budget) throw new AnalysisAborted(`the analysis stopped after ${this.budget.toLocaleString('en-US')} steps (an endless or very long loop?)`, where);
+    // Building this much takes long enough that the clock is worth reading every time.
+    if (this.steps >= this.nextCheck || n >= LARGE_BUILD) {
+      this.nextCheck = this.steps + 4096;
+      if (this.libraryLoadDepth === 0 && performance.now() > this.deadline) {
+        throw new AnalysisAborted(`the analysis stopped after ${this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms (an endless or very long computation?)`, where);
+      }
+    }
+  }
+
+  /** `at`: where an abort is reported when there is no node (a call, a builtin's loop). */
+  tick(node: ast.Span | null, file: SourceFile | null, at: Site | null = null): void {
     // Calls and module construction add several steps at once, so the periodic check goes by a
     // threshold, not by exact multiples.
     if (++this.steps >= this.nextCheck) {
@@ -183,14 +225,14 @@ export class Interpreter {
       if (this.libraryLoadDepth === 0 && performance.now() > this.deadline) {
         throw new AnalysisAborted(
           `the analysis stopped after ${this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms (an endless or very long computation?)`,
-          node && file ? this.site(file, node) : this.currentSite(),
+          node && file ? this.site(file, node) : at ?? this.currentSite(),
         );
       }
     }
     if (this.steps > this.budget) {
       throw new AnalysisAborted(
         `the analysis stopped after ${this.budget.toLocaleString('en-US')} steps (an endless or very long loop?)`,
-        node && file ? this.site(file, node) : this.currentSite(),
+        node && file ? this.site(file, node) : at ?? this.currentSite(),
       );
     }
   }
@@ -501,6 +543,7 @@ export class Interpreter {
     this.options = options;
     this.budget = options.stepBudget;
     this.steps = 0;
+    this.allocated = 0;
     this.nextCheck = 4096;
     this.depth = 0;
     this.tryDepth = 0;
@@ -1131,12 +1174,15 @@ export class Interpreter {
   call(fn: Value, args: CallArgs, site: Site | null): Value {
     // Calls cost more than statements (module construction, ops): they count several steps.
     this.steps += 4;
-    this.tick(null, null);
+    this.tick(null, null, site);
     switch (fn.kind) {
       case 'function':
         return this.callFunction(fn, args, site);
-      case 'native':
-        return fn.call(args, site);
+      case 'native': {
+        const built = fn.call(args, site);
+        this.noteBuilt(built, site);
+        return built;
+      }
       case 'method':
         return this.call(fn.func, { positional: [fn.self, ...args.positional], keywords: args.keywords }, site);
       case 'class': {
@@ -1168,7 +1214,9 @@ export class Interpreter {
     const ownNew = userNew && userNew.attrs.get('__new__')!.kind !== 'native' && (!ctor || cls.mro.indexOf(userNew) < cls.mro.indexOf(ctor));
     if (ctor && !ownNew && (!userInit || cls.mro.indexOf(ctor) <= cls.mro.indexOf(userInit))) {
       // Builtin types (int, list, tuple, namedtuple classes ...) build the value themselves.
-      return ctor.construct!({ positional: args.positional, keywords: args.keywords, cls } as CallArgs & { cls: ClassValue }, site);
+      const built = ctor.construct!({ positional: args.positional, keywords: args.keywords, cls } as CallArgs & { cls: ClassValue }, site);
+      this.noteBuilt(built, site);
+      return built;
     }
     if (ownNew) {
       const made = this.call(userNew.attrs.get('__new__')!, { positional: [cls, ...args.positional], keywords: args.keywords }, site);
@@ -1617,9 +1665,9 @@ export class Interpreter {
           const picked: number[] = [];
           if (step > 0) for (let i = start; i < stop; i += step) picked.push(i);
           else for (let i = start; i > stop; i += step) picked.push(i);
-          if (obj.kind === 'str') return str(picked.map((i) => obj.value[i]).join(''));
-          const items = picked.map((i) => obj.items[i]!);
-          return obj.kind === 'list' ? list(items) : tuple(items);
+          const sliced = obj.kind === 'str' ? str(picked.map((i) => obj.value[i]).join('')) : obj.kind === 'list' ? list(picked.map((i) => obj.items[i]!)) : tuple(picked.map((i) => obj.items[i]!));
+          this.noteBuilt(sliced, site);
+          return sliced;
         }
         if (!isNumber(index)) this.raise('TypeError', `${obj.kind} indices must be integers, not ${typeName(index)}`, site);
         let i = numberOf(index);
@@ -1792,7 +1840,7 @@ export class Interpreter {
     for (const item of this.iterate(v, site)) {
       if (out.length >= MAX_SEQUENCE) this.raise('MemoryError', 'sequence too long to analyse', site);
       out.push(item);
-      this.tick(null, null);
+      this.tick(null, null, site);
     }
     return out;
   }
@@ -1919,6 +1967,8 @@ export class Interpreter {
       }
     }
     try {
+      // Charged before it is built: one repetition can be a million elements.
+      this.noteBuilding(builtSize(op, a, b), site);
       const r = binaryOnValues(op, a, b);
       if (r) return r;
     } catch (e) {

@@ -82,10 +82,28 @@ const EXACT_OPS = new Set<BinaryOperator>(['+', '-', '*', '//', '%', '**', '<<',
 
 function repeat(items: Value[], times: number): Value[] {
   if (times <= 0) return [];
-  if (items.length * times > MAX_SEQUENCE) throw new PyTypeError('MemoryError', `sequence of ${items.length * times} items is too long to analyse`);
-  const out: Value[] = [];
-  for (let i = 0; i < times; i++) out.push(...items);
+  const n = items.length * times;
+  if (n > MAX_SEQUENCE) throw new PyTypeError('MemoryError', `sequence of ${n} items is too long to analyse`);
+  if (items.length === 1) return new Array<Value>(n).fill(items[0]!);
+  const out = new Array<Value>(n);
+  for (let i = 0; i < n; i++) out[i] = items[i % items.length]!;
   return out;
+}
+
+/** How many elements `a op b` will build (sequence repetition and concatenation), known before
+ *  building them, so the budgets are charged first; 0 for anything else. */
+export function builtSize(op: BinaryOperator, a: Value, b: Value): number {
+  const length = (v: Value): number => (v.kind === 'list' || v.kind === 'tuple' ? v.items.length : v.kind === 'str' ? v.value.length : -1);
+  if (op === '+') {
+    const x = length(a);
+    const y = length(b);
+    return x >= 0 && y >= 0 ? x + y : 0;
+  }
+  if (op === '*') {
+    const [seq, times] = length(a) >= 0 ? [a, b] : [b, a];
+    return length(seq) >= 0 && (times.kind === 'int' || times.kind === 'bool') ? Math.max(0, length(seq) * numberOf(times)) : 0;
+  }
+  return 0;
 }
 
 /** `a op b` on non-tensor, non-instance values. Returns null when the types do not support it. */
