@@ -59,3 +59,25 @@ for (const c of CASES) {
     assert.ok(peak > 0 && peak < PEAK_RSS_LIMIT_KIB, `peak RSS ${Math.round(peak / 1024)} MB`);
   });
 }
+
+function analyseTs(name: string, text: string) {
+  const file = join(work, name);
+  writeFileSync(file, text);
+  const r = spawnSync(process.execPath, ['-r', join(ROOT, 'test/support/reportMaxRss.cjs'), CLI, 'analyze', file, '--format', 'json'], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.signal, null, 'it did not end within 30 s');
+  const peak = Number(/convlens-test-maxrss (\d+)/.exec(r.stderr)?.[1]);
+  assert.ok(peak > 0 && peak < PEAK_RSS_LIMIT_KIB, `peak RSS ${Math.round(peak / 1024)} MB`);
+  return JSON.parse(r.stdout) as { models: { incomplete?: boolean }[]; diagnostics: { line: number; message: string }[] };
+}
+
+test('TypeScript: arrays kept in a loop stop on their line under the memory budget', () => {
+  const report = analyseTs('keep.ts', `import * as tf from '@tensorflow/tfjs';\nconst keep: number[][] = [];\nfor (let i = 0; i < 100000; i++) keep.push(new Array(999999).fill(0));\nconst model = tf.sequential();\n`);
+  const stop = report.diagnostics.find((d) => /memory budget/.test(d.message));
+  assert.equal(stop?.line, 3, JSON.stringify(report.diagnostics));
+});
+
+test('TypeScript: new Array(1e9) is unknown, never a shorter array whose length would be wrong', () => {
+  const report = analyseTs('long.ts', `import * as tf from '@tensorflow/tfjs';\nconst big = new Array(1e9);\nconst model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 4, inputShape: [big.length] }));\n`);
+  assert.ok(report.diagnostics.some((d) => /new Array\(1000000000\)` is longer than the 1,000,000 elements/.test(d.message)), JSON.stringify(report.diagnostics));
+  assert.notEqual(report.models[0]?.incomplete, false);
+});

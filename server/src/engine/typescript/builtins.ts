@@ -6,6 +6,9 @@ import type { Interpreter } from './interpreter';
 import { isPrimitive, keyOf, toText } from './jsOps';
 import { JsArray, JsObject, NativeFunction, Unknown, type Value } from './values';
 
+/** The longest array `new Array(n)` builds (an analysis has no use for more). */
+const MAX_ARRAY_LENGTH = 1_000_000;
+
 function native(name: string, impl: (args: Value[]) => Value, constructible = false): NativeFunction {
   return new NativeFunction(name, impl, constructible);
 }
@@ -78,9 +81,14 @@ export function installGlobals(interp: Interpreter): void {
     }),
     true,
   );
-  const arrayCtor = native(
+  const arrayCtor = new NativeFunction(
     'Array',
-    (args) => (args.length === 1 && typeof args[0] === 'number' ? new JsArray(Array.from({ length: Math.min(args[0], 1_000_000) }, () => undefined)) : new JsArray([...args])),
+    (args, { site }) => {
+      if (args.length !== 1 || typeof args[0] !== 'number') return new JsArray([...args]);
+      // Never a shorter array than asked for: its length would be wrong without a word.
+      if (args[0] > MAX_ARRAY_LENGTH) return new Unknown(`\`new Array(${args[0]})\` is longer than the ${MAX_ARRAY_LENGTH.toLocaleString('en-US')} elements ConvLens builds`, site);
+      return new JsArray(new Array<Value>(args[0]).fill(undefined));
+    },
     true,
   );
   g.declare('Array', arrayCtor, true);

@@ -91,6 +91,10 @@ const MAX_DEPTH = 200;
 /** Steps between two readings of the clock: a step can be a whole layer built, and a budget may
  *  be overrun by at most about 10% (performance.now() costs tens of nanoseconds). */
 const CLOCK_CHECK_STEPS = 128;
+/** As the Python interpreter's: elements built in one analysis, and the steps they cost. */
+const ALLOCATION_BUDGET = 10_000_000;
+const ELEMENTS_PER_STEP = 256;
+const LARGE_BUILD = 65_536;
 const MAX_LOOP_ITERATIONS = 100_000;
 
 export function scriptKindOf(path: string): ts.ScriptKind {
@@ -149,6 +153,30 @@ export class Interpreter {
   /** The user function whose code is running (null at the top level of a module). */
   currentFunction(): JsFunction | null {
     return this.callStack.length ? this.callStack[this.callStack.length - 1]!.fn : null;
+  }
+
+  /** Elements of arrays and characters of strings built so far (ALLOCATION_BUDGET). */
+  private allocated = 0;
+
+  /**
+   * Charges what a builtin built (an array, a string): steps in proportion to its size and the
+   * allocation budget, with the clock read at once after a large one; the abort names `site`.
+   */
+  private noteBuilt(v: Value, site: Site): Value {
+    const n = v instanceof JsArray ? v.items.length : typeof v === 'string' ? v.length : 0;
+    if (n < ELEMENTS_PER_STEP) return v;
+    this.allocated += n;
+    if (this.allocated > ALLOCATION_BUDGET) {
+      throw new AnalysisAborted(`the analysis stopped here: the code built more than ${ALLOCATION_BUDGET.toLocaleString('en-US')} array and string elements (ConvLens's memory budget)`, site);
+    }
+    this.steps += Math.floor(n / ELEMENTS_PER_STEP);
+    if (this.steps > this.options.stepBudget) {
+      throw new AnalysisAborted(`the analysis stopped after ${this.options.stepBudget.toLocaleString('en-US')} steps (an endless or very long loop?)`, site);
+    }
+    if (n >= LARGE_BUILD && performance.now() > this.deadline) {
+      throw new AnalysisAborted(`the analysis stopped after ${this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms (an endless or very long computation?)`, site);
+    }
+    return v;
   }
 
   step(node: ts.Node, cost = 1): void {
@@ -857,7 +885,7 @@ export class Interpreter {
     const ctor = this.eval(n.expression, scope);
     const args = this.evalArgs(n.arguments ?? [], scope);
     if (args instanceof Unknown) return args;
-    if (ctor instanceof NativeFunction && ctor.constructible) return ctor.impl(args, { site: this.site(n), thisValue: undefined });
+    if (ctor instanceof NativeFunction && ctor.constructible) return this.noteBuilt(ctor.impl(args, { site: this.site(n), thisValue: undefined }), this.site(n));
     if (ctor instanceof Unknown) return ctor;
     if (ctor instanceof Stub) return new Unknown(`\`new ${ctor.path}(…)\` is not modelled`, this.site(n));
     return new Unknown(`\`new ${clip(n.expression.getText(this.file.sf))}(…)\` is not modelled`, this.site(n));
@@ -868,7 +896,7 @@ export class Interpreter {
     if (fn instanceof JsFunction) return this.invoke(fn, args, thisValue, site);
     if (fn instanceof NativeFunction) {
       this.steps += 2;
-      return fn.impl(args, { site, thisValue });
+      return this.noteBuilt(fn.impl(args, { site, thisValue }), site);
     }
     if (fn instanceof Stub) return new Unknown(`\`${fn.path}(…)\` is not modelled`, site);
     if (fn instanceof Unknown) return fn;
