@@ -15,28 +15,31 @@ import { samePath } from './uris';
  * The README's "Diagnostics" section explains every code. The README ships inside the extension
  * (beside dist/), so the link is to that file: it opens in the editor and works offline.
  */
-function readmeUrl(): string {
+function readmeUrl(): string | null {
   let dir = __dirname;
   for (let i = 0; i < 5; i++) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && existsSync(join(dir, 'README.md'))) {
+    // vsce ships the README as `readme.md`; a clone has `README.md`.
+    const readme = ['README.md', 'readme.md'].map((name) => join(dir, name)).find((path) => existsSync(path));
+    if (existsSync(pkg) && readme) {
       try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'convlens') return pathToFileURL(join(dir, 'README.md')).toString();
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'convlens') return pathToFileURL(readme).toString();
       } catch {
         // not ours; keep looking
       }
     }
     dir = dirname(dir);
   }
-  return pathToFileURL(join(process.cwd(), 'README.md')).toString();
+  // Never the user's own README (the working directory is their project): no link rather than a wrong one.
+  return null;
 }
 
-let readme: string | undefined;
+let readme: string | null | undefined;
 
-/** The same section for every code: its table has one row per code. */
-export function docsLink(): string {
-  readme ??= readmeUrl();
-  return `${readme}#diagnostics`;
+/** The same section for every code: its table has one row per code; null when the README is not found. */
+export function docsLink(): string | null {
+  if (readme === undefined) readme = readmeUrl();
+  return readme === null ? null : `${readme}#diagnostics`;
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -57,6 +60,7 @@ export interface DiagnosticData {
 
 export function computeDiagnostics(view: AnalysisView, settings: ConvLensSettings): LspDiagnostic[] {
   const out: LspDiagnostic[] = [];
+  const link = docsLink();
   const inDocument = (file: string): boolean => samePath(file, view.result.path) || samePath(file, view.report.file);
   for (const d of view.report.diagnostics) {
     if (d.code === 'unknown' && !settings.diagnostics.unknown) continue;
@@ -69,7 +73,7 @@ export function computeDiagnostics(view: AnalysisView, settings: ConvLensSetting
       range,
       severity: d.code === 'unknown' ? DiagnosticSeverity.Hint : SEVERITY[d.severity],
       code: d.code,
-      codeDescription: { href: docsLink() },
+      ...(link ? { codeDescription: { href: link } } : {}),
       source: 'convlens',
       message: where === d ? messageOf(d) : `${messageOf(d)} [${d.file.split('/').slice(-2).join('/')}:${d.line}]`,
       data,
