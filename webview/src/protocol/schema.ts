@@ -60,6 +60,8 @@ export function nullable<T>(inner: Schema<T>): Schema<T | null> {
 }
 
 type Fields = Record<string, Schema<unknown>>;
+
+const hasOwn = (o: object, key: string): boolean => Object.prototype.hasOwnProperty.call(o, key);
 type Out<F extends Fields> = { [K in keyof F]: F[K] extends Schema<infer T> ? T : never };
 
 /** An object with exactly these required keys and, optionally, these optional ones. */
@@ -68,15 +70,16 @@ export function obj<R extends Fields, O extends Fields = Record<never, never>>(r
     if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new SchemaError(where, 'expected an object');
     const record = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
+    // Own properties only: `key in object` also finds `constructor`, `toString`, `__proto__`, …
     for (const key of Object.keys(record)) {
-      if (!(key in required) && !(optional && key in optional)) throw new SchemaError(where, `unknown key '${key}'`);
+      if (!hasOwn(required, key) && !(optional && hasOwn(optional, key))) throw new SchemaError(where, `unknown key '${key.slice(0, 40)}'`);
     }
     for (const [key, schema] of Object.entries(required)) {
-      if (!(key in record)) throw new SchemaError(where, `missing key '${key}'`);
+      if (!hasOwn(record, key)) throw new SchemaError(where, `missing key '${key}'`);
       out[key] = schema(record[key], where ? `${where}.${key}` : key);
     }
     for (const [key, schema] of Object.entries(optional ?? {})) {
-      if (key in record && record[key] !== undefined) out[key] = schema(record[key], where ? `${where}.${key}` : key);
+      if (hasOwn(record, key) && record[key] !== undefined) out[key] = schema(record[key], where ? `${where}.${key}` : key);
     }
     return out as Out<R> & Partial<Out<O>>;
   };
