@@ -2184,6 +2184,11 @@ export function parsedFile(path: string, text: string, astCache?: AstCache): { m
   return entry;
 }
 
+/** Drops a file's parse from the cache: its next reading starts afresh (tests compare the two). */
+export function forgetParsedFile(path: string): void {
+  parsedFiles.delete(path);
+}
+
 const DUNDER: Record<ast.BinaryOperator, [string, string, string]> = {
   '+': ['__add__', '__radd__', '__iadd__'],
   '-': ['__sub__', '__rsub__', '__isub__'],

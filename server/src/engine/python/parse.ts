@@ -19,7 +19,7 @@ interface Reading {
 }
 
 /** The first reading's statements: a repaired reading takes the unchanged ones from them. */
-type Reuse = { statements: StatementTable };
+type Reuse = { statements: StatementTable | null };
 
 /** A previous parse of (another version of) the same file: lezer reuses what did not change. */
 export interface PreviousParse {
@@ -40,7 +40,9 @@ export function parsePython(source: string): PyModule {
 export function parsePythonIncremental(source: string, previous: PreviousParse | null): { module: PyModule; tree: Tree | null; statements: StatementTable | null } {
   try {
     const tree = parser.parse(source, previous ? fragmentsFor(previous, source) : undefined);
-    const statements = new StatementTable();
+    // Only a file read again (being edited) keeps its statements for the next reading: a library
+    // file read once would hold them for nothing.
+    const statements = previous ? new StatementTable() : null;
     return { module: readTree(source, tree, previous?.statements ?? null, statements), tree, statements };
   } catch (err) {
     // Only a bug in the converter gets here; say so rather than crash the caller.
@@ -61,7 +63,7 @@ function fragmentsFor(previous: PreviousParse, source: string): readonly TreeFra
   ]);
 }
 
-function readTree(source: string, tree: Tree, previous: StatementTable | null, statements: StatementTable): PyModule {
+function readTree(source: string, tree: Tree, previous: StatementTable | null, statements: StatementTable | null): PyModule {
   let reading: Reading = { text: source, tree, conversion: convertTree(source, tree, { from: previous, into: statements }), toSource: (o) => o, carried: [] };
   const reuse: Reuse = { statements };
   // Where the grammar misreads a float like `1.`, the rest of the reading is unreliable, so

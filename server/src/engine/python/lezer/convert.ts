@@ -350,8 +350,11 @@ class TreeConverter {
   /** Generator arguments written without their own parentheses: `f(x for x in y)`. */
   private readonly bareGenerators = new WeakSet<A.Expr>();
 
-  constructor(private readonly src: string, tree: Tree, private readonly reuse?: StatementReuse) {
+  private readonly reuse: StatementReuse | undefined;
+
+  constructor(private readonly src: string, tree: Tree, reuse?: StatementReuse) {
     this.cur = tree.cursor();
+    this.reuse = reuse && (reuse.from || reuse.into) ? reuse : undefined;
   }
 
   module(): A.Stmt[] {
