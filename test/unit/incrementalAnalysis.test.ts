@@ -18,7 +18,8 @@ const FRESH = '/fresh/generated.py';
 function analyse(file: string, text: string, files: Record<string, string>): FileReport {
   const folder = file.slice(0, file.lastIndexOf('/') + 1);
   const read = (p: string): string | null => (p === file ? text : p.startsWith(folder) ? files[p.slice(folder.length)] ?? null : null);
-  return analyzeFile({ file, text, readFile: read, defaultImageSize: 64 });
+  // The wall-clock bound off: a loaded machine must not cut one of the two analyses short.
+  return analyzeFile({ file, text, readFile: read, defaultImageSize: 64, timeLimitMs: 600_000 });
 }
 
 /** Analyses every version in turn (each parse reusing the previous one) and compares each report
