@@ -74,6 +74,44 @@ test('a half-typed call above reused statements: the repaired reading maps them 
   assert.equal(second.module.body[0], first.module.body[0], 'the import is shared');
 });
 
+/** The largest offset anywhere in an AST node. */
+function lastOffset(node: object): number {
+  let last = -1;
+  const visit = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach(visit);
+    for (const [key, child] of Object.entries(v)) {
+      if ((key === 'from' || key === 'to') && typeof child === 'number') last = Math.max(last, child);
+      else visit(child);
+    }
+  };
+  visit(node);
+  return last;
+}
+
+test('every top-level statement lies before the next one starts, in broken code too (what a repaired reading relies on)', () => {
+  // A repaired reading keeps a statement as it is when nothing was inserted before the next
+  // statement's start; its own end is not enough (a half-typed child can reach past it).
+  const random = prng(5);
+  const snippets = ['(', ')', ':', '\n', '    ', 'nn.Conv2d(3,', 'x = ', '"', '#', 'def f(', '1.', ']', 'print x\n', '[', '{', 'if x\n'];
+  let statements = 0;
+  for (const name of readdirSync(MODELS).filter((f) => f.endsWith('.py'))) {
+    let text = readFileSync(join(MODELS, name), 'utf8');
+    for (let step = 0; step < 150; step++) {
+      const pos = randomInt(random, text.length + 1);
+      text = random() < 0.6
+        ? text.slice(0, pos) + pick(random, snippets) + text.slice(pos)
+        : text.slice(0, pos) + text.slice(Math.min(text.length, pos + 1 + randomInt(random, 30)));
+      const body = parsePython(text).body;
+      body.slice(0, -1).forEach((stmt, i) => {
+        statements++;
+        assert.ok(lastOffset(stmt) <= body[i + 1]!.from, `${name}: ${stmt.kind} at ${stmt.from} reaches past the next statement`);
+      });
+    }
+  }
+  assert.ok(statements > 1000);
+});
+
 test('random edits of every fixture: reuse equals converting everything', () => {
   const random = prng(20261206);
   const snippets = ['(', ')', ':', '\n', '    ', 'nn.Conv2d(3,', 'x = ', '"', '#', 'def f(', '1.', ']', '\nclass C:\n    pass\n', 'print x\n'];

@@ -144,9 +144,13 @@ function repair(before: Reading, what: 'floats' | 'structure', reuse: Reuse): Re
  * statements before the first insertion are shared with other readings (and do not move).
  */
 function backToSource(body: PyModule['body'], toSource: (offset: number) => number): PyModule['body'] {
-  // toSource subtracts what was inserted before an offset, so a statement whose end maps to itself
-  // has no insertion before any of its offsets.
-  return body.map((stmt) => (toSource(stmt.to) === stmt.to ? stmt : mapSpansCopy(stmt, toSource)));
+  // A statement's offsets all lie before the next statement's start (not always before its own
+  // end: in half-typed code a child can reach past it). toSource subtracts what was inserted before
+  // an offset, so when that start maps to itself, nothing was inserted before any of them.
+  return body.map((stmt, i) => {
+    const bound = body[i + 1]?.from;
+    return bound !== undefined && toSource(bound) === bound ? stmt : mapSpansCopy(stmt, toSource);
+  });
 }
 
 function module(body: PyModule['body'], errors: ParseError[]): PyModule {
