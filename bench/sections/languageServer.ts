@@ -1,8 +1,10 @@
 // The language server over the real protocol (`node dist/server.js --stdio`, as the editor runs
 // it): hover latency on the fixtures after warm-up, keystroke → publishDiagnostics latency while
 // typing a layer into a generated 2,000-line model file (debounce set to 0 so only the server's
-// own work is timed), and the server's resident memory with everything open.
-// Targets (issue 3): hover p99 < 10 ms, keystroke → diagnostics p95 < 50 ms, RSS < 150 MB.
+// own work is timed), and the server's resident memory: once everything is open, and after the
+// typing (the keystroke path must not leave the server bigger: bounded caches).
+// Targets: hover p99 < 10 ms (issue 3); keystroke → diagnostics p95 < 30 ms, RSS < 100 MB with
+// everything open and < 150 MB after typing (issue 10).
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +14,9 @@ import { generateModel } from '../generateModel';
 import { ms } from '../measure';
 
 const HOVER_P99_TARGET_MS = 10;
-const KEYSTROKE_P95_TARGET_MS = 50;
-const RSS_TARGET_MB = 150;
+const KEYSTROKE_P95_TARGET_MS = 30;
+const RSS_OPEN_TARGET_MB = 100;
+const RSS_AFTER_TYPING_TARGET_MB = 150;
 const HOVER_WARMUP = 200;
 const HOVER_SAMPLES = 2000;
 
@@ -86,9 +89,11 @@ export default async function languageServer() {
     };
     await type({ start: anchor, end: anchor }, '\n        ');
     const keystrokeTimes: number[] = [];
+    let cpuBefore = 0;
     const typed = 'self.extra = nn.Conv2d(3, 16, kernel_size=3, padding=1)';
     for (let round = 0; round < 2; round++) {
       let cursor = { line: init + 1, character: 8 };
+      if (round > 0) cpuBefore = await client.serverCpuMs();
       for (const ch of typed) {
         const t = await type({ start: cursor, end: cursor }, ch);
         if (round > 0) keystrokeTimes.push(t); // the first round warms up
@@ -97,6 +102,7 @@ export default async function languageServer() {
       // Delete the line's text again for the next round.
       await type({ start: { line: init + 1, character: 8 }, end: cursor }, '');
     }
+    const cpuPerKeystroke = (await client.serverCpuMs() - cpuBefore) / (keystrokeTimes.length + 1);
 
     // The engine's share: how long each analysis of the big file took, from the status notifications.
     const analysisTimes = client.statuses.filter((st) => st.uri === bigUri && st.version > 1).map((st) => st.durationMs);
@@ -110,6 +116,9 @@ export default async function languageServer() {
       targetP95Ms: KEYSTROKE_P95_TARGET_MS,
       analysisP50Ms: percentile(analysisTimes, 50),
       analysisP95Ms: percentile(analysisTimes, 95),
+      // The server's CPU time per keystroke of the measured round (10 ms ticks): less sensitive
+      // to other load on the machine than the latencies, so before/after comparisons use it too.
+      serverCpuMsPerKeystroke: Math.round(cpuPerKeystroke * 10) / 10,
     };
     return {
       hover: hoverResult,
@@ -118,11 +127,13 @@ export default async function languageServer() {
         // Every fixture and the 2,000-line file open and analysed.
         mb: rssOpenMb,
         openFiles: readdirSync(dir).filter((f) => f.endsWith('.py')).length + 1,
+        targetMb: RSS_OPEN_TARGET_MB,
         // After the keystroke run (V8 keeps garbage until it needs the room).
         afterTypingMb: rssAfterTypingMb,
-        targetMb: RSS_TARGET_MB,
+        afterTypingTargetMb: RSS_AFTER_TYPING_TARGET_MB,
       },
-      pass: hoverResult.p99Ms < HOVER_P99_TARGET_MS && keystrokeResult.p95Ms < KEYSTROKE_P95_TARGET_MS && rssOpenMb < RSS_TARGET_MB,
+      pass: hoverResult.p99Ms < HOVER_P99_TARGET_MS && keystrokeResult.p95Ms < KEYSTROKE_P95_TARGET_MS && rssOpenMb < RSS_OPEN_TARGET_MB &&
+        rssAfterTypingMb < RSS_AFTER_TYPING_TARGET_MB,
     };
   } finally {
     await client.stop();

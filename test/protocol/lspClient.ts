@@ -193,6 +193,18 @@ export class LspClient {
     return kb * 1024;
   }
 
+  /** CPU time the server process has used so far (user + system, every thread, GC helpers
+   *  included), in milliseconds: a measure of its work that other load on the machine does not
+   *  inflate the way it inflates wall-clock latency. */
+  async serverCpuMs(): Promise<number> {
+    const { readFile } = await import('node:fs/promises');
+    const stat = await readFile(`/proc/${this.process.pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) are space-separated; utime and stime
+    // are the 14th and 15th fields of the line, in clock ticks (100 per second on Linux).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  }
+
   get alive(): boolean {
     return this.process.exitCode === null && this.process.signalCode === null;
   }

@@ -402,6 +402,8 @@ const DIRECTIVE = /#\s*convlens:\s*(.*)$/;
 /** `# convlens: input=(1, 3, 224, 224)`, `# convlens: model=resnet50() input=1,3,473,473`. */
 function parseDirectives(text: string): Directive[] {
   const out: Directive[] = [];
+  // Most files have none: no need to split a big file into lines on every keystroke.
+  if (!text.includes('convlens:')) return out;
   splitLines(text).forEach((line, i) => {
     const m = DIRECTIVE.exec(line);
     if (!m) return;
@@ -432,9 +434,9 @@ const linesOf = (file: SourceFile): string[] => {
 function chooseInputs(c: Candidate, options: AnalyzeOptions, directives: Directive[], file: SourceFile): { shapes: number[][]; source: ModelReport['inputSource'] } | null {
   if (options.inputs?.length) return { shapes: options.inputs, source: 'argument' };
   const cls = c.instance.cls;
-  const lines = linesOf(file);
   const classLine = cls.site && cls.site.file.path === file.path ? file.lines.position(cls.site.from).line : -1;
   const attached = (d: Directive): number | null => {
+    const lines = linesOf(file);
     // On the class line, or in the comment/decorator block right above a class.
     for (let l = d.line; l < lines.length; l++) {
       const s = lines[l]!.trim();

@@ -6,6 +6,7 @@
 // import a changed file are analysed again.
 
 import type { FileReport } from '../engine/report';
+import type { PyModule } from '../engine/python/ast';
 import type { OpenDocument, DocumentStore } from './documentStore';
 import type { AnalysisOutput } from './runAnalysis';
 
@@ -23,6 +24,8 @@ export interface CompletedAnalysis {
   report: FileReport;
   dependencies: Set<string>;
   durationMs: number;
+  /** The AST the analysis read (Python), shared with the engine's parse cache. */
+  syntaxTree: PyModule | null;
   derived: Derived;
 }
 
@@ -153,6 +156,7 @@ export class AnalysisScheduler {
       report: output.report,
       dependencies: output.dependencies,
       durationMs: output.durationMs,
+      syntaxTree: output.syntaxTree,
       derived: {},
     };
     this.cache.set(key, result);

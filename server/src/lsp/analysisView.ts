@@ -8,6 +8,7 @@ import { comparePos, mapBackward, mapForward, type Bias, type Pos, type RangeEdi
 import { ReportIndex, type Span0 } from './reportIndex';
 import { SyntaxIndex } from './syntaxIndex';
 import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
+import { parsePython } from '../engine/python/parse';
 
 export class AnalysisView {
   constructor(
@@ -35,7 +36,9 @@ export class AnalysisView {
     const d = this.result.derived;
     // The index reads Python; a TensorFlow.js file gets an empty one (the report's own locations
     // carry hovers and lenses there).
-    if (!(d.syntax instanceof SyntaxIndex)) d.syntax = new SyntaxIndex(TYPESCRIPT_FILE.test(this.result.path) ? '' : this.result.text);
+    if (!(d.syntax instanceof SyntaxIndex)) {
+      d.syntax = new SyntaxIndex(this.result.syntaxTree ?? parsePython(TYPESCRIPT_FILE.test(this.result.path) ? '' : this.result.text));
+    }
     return d.syntax as SyntaxIndex;
   }
 

@@ -6,6 +6,9 @@
 
 import { dirname, resolve } from 'node:path';
 import { analyzeFile } from '../engine/analyze';
+import type { PyModule } from '../engine/python/ast';
+import { parsedFile } from '../engine/python/interpreter';
+import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
 import type { FileReport, SearchPathEntry } from '../engine/report';
 import { type FileAccess, nodeFileAccess } from '../pythonEnvironment/fileAccess';
 import { astDiskCacheFromEnv } from '../pythonEnvironment/astDiskCache';
@@ -27,6 +30,9 @@ export interface AnalysisOutput {
   /** Every path the engine asked for, found or not (a file created later may satisfy an import). */
   dependencies: Set<string>;
   durationMs: number;
+  /** The AST the engine read the Python file as (null for TypeScript): the LSP features' syntax
+   *  index uses it instead of parsing the text again, so they agree with the report. */
+  syntaxTree: PyModule | null;
 }
 
 function readerFor(input: AnalysisInput, dependencies: Set<string>, fileAccess: FileAccess) {
@@ -63,5 +69,8 @@ export function runAnalysis(input: AnalysisInput): AnalysisOutput {
     astCache,
   });
   dependencies.delete(resolve(input.file));
-  return { report, dependencies, durationMs: performance.now() - started };
+  const durationMs = performance.now() - started;
+  // The analysis has just parsed this text: a hit in the engine's parse cache.
+  const syntaxTree = TYPESCRIPT_FILE.test(input.file) ? null : parsedFile(input.file, input.text).module;
+  return { report, dependencies, durationMs, syntaxTree };
 }

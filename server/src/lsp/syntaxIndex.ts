@@ -1,9 +1,9 @@
 // What the LSP features need to know about the source beyond the report: which class or function
 // encloses a place, the statement under the cursor, and the call expression a layer was built by
-// (for quick fixes that edit its arguments). Built from the engine's AST, once per text.
+// (for quick fixes that edit its arguments). Built from the AST the analysis read (the engine's
+// incremental parse of that text), once per text.
 
 import type { CallExpr, ClassDef, Expr, FunctionDef, PyModule, Span, Stmt } from '../engine/python/ast';
-import { parsePython } from '../engine/python/parse';
 
 const STATEMENT_KINDS = new Set<string>([
   'Expr', 'Assign', 'AnnAssign', 'AugAssign', 'If', 'For', 'While', 'Return', 'Pass', 'Break', 'Continue',
@@ -29,9 +29,10 @@ function* walk(root: unknown): Generator<Node> {
     }
     if (typeof v !== 'object' || v === null) continue;
     if (isNode(v)) yield v;
-    const values = Object.values(v as object);
-    for (let i = values.length - 1; i >= 0; i--) {
-      const child = values[i];
+    // Keys starting with `$` are the interpreter's caches on nodes (`$site`), not syntax.
+    const keys = Object.keys(v as object).filter((k) => k.charCodeAt(0) !== 36);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const child = (v as Record<string, unknown>)[keys[i]!];
       if (typeof child === 'object' && child !== null) stack.push(child);
     }
   }
@@ -54,8 +55,8 @@ export class SyntaxIndex {
   /** Every statement, in source order (parents before children). */
   private readonly statements: Stmt[] = [];
 
-  constructor(text: string) {
-    this.module = parsePython(text);
+  constructor(module: PyModule) {
+    this.module = module;
     const visitBody = (body: Stmt[], owner: ClassDef | null) => {
       for (const stmt of body) {
         if (stmt.kind === 'ClassDef') {

@@ -4,6 +4,7 @@
 
 import type * as ast from './ast';
 import { parsePythonIncremental } from './parse';
+import type { StatementTable } from './lezer/statementReuse';
 import type { Tree } from '@lezer/common';
 import { LineIndex } from './lineIndex';
 import { COMPILED_LIBRARIES, ModuleResolver, STANDARD_LIBRARY, type ModuleLocation } from './moduleResolver';
@@ -2215,7 +2216,7 @@ export const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();
 type SiteCarrier = ast.Span & { $site?: Site };
 
 const PARSED_FILES_KEPT = 1024;
-const parsedFiles = new Map<string, { text: string; module: ast.PyModule; file: SourceFile; tree: Tree | null }>();
+const parsedFiles = new Map<string, { text: string; module: ast.PyModule; file: SourceFile; tree: Tree | null; statements: StatementTable | null }>();
 
 /** The AST and line index of a file's text, from a small cache keyed by path; a new version of a
  *  file is parsed incrementally from the previous one (the editor's keystroke path). A library
@@ -2227,14 +2228,14 @@ export function parsedFile(path: string, text: string, astCache?: AstCache): { m
     parsedFiles.set(path, hit);
     return hit;
   }
-  const previous = hit?.tree ? { text: hit.text, tree: hit.tree } : null;
+  const previous = hit?.tree ? { text: hit.text, tree: hit.tree, statements: hit.statements ?? undefined } : null;
   let stored: ast.PyModule | null = null;
   try {
     stored = astCache?.get(path, text) ?? null;
   } catch {
     // a failing cache is a miss
   }
-  const { module, tree } = stored ? { module: stored, tree: null } : parsePythonIncremental(text, previous);
+  const { module, tree, statements } = stored ? { module: stored, tree: null, statements: null } : parsePythonIncremental(text, previous);
   if (astCache && !stored) {
     try {
       astCache.set(path, text, module);
@@ -2243,10 +2244,15 @@ export function parsedFile(path: string, text: string, astCache?: AstCache): { m
     }
   }
   parsedFiles.delete(path);
-  const entry = { text, module, tree, file: { path, text, lines: new LineIndex(text) } };
+  const entry = { text, module, tree, statements, file: { path, text, lines: new LineIndex(text) } };
   parsedFiles.set(path, entry);
   if (parsedFiles.size > PARSED_FILES_KEPT) parsedFiles.delete(parsedFiles.keys().next().value!);
   return entry;
+}
+
+/** Drops a file's parse from the cache: its next reading starts afresh (tests compare the two). */
+export function forgetParsedFile(path: string): void {
+  parsedFiles.delete(path);
 }
 
 const DUNDER: Record<ast.BinaryOperator, [string, string, string]> = {

@@ -5,7 +5,8 @@ import { parser } from '@lezer/python';
 import { TreeFragment, type Tree } from '@lezer/common';
 import type { ParseError, PyModule } from './ast';
 import { convertTree, type Conversion } from './lezer/convert';
-import { applyInsertions, offsetMapper, planInsertions, remapSpans, type Insertion } from './lezer/repair';
+import { applyInsertions, offsetMapper, planInsertions, type Insertion } from './lezer/repair';
+import { mapSpansCopy, StatementTable } from './lezer/statementReuse';
 
 interface Reading {
   text: string;
@@ -17,10 +18,15 @@ interface Reading {
   carried: ParseError[];
 }
 
+/** The first reading's statements: a repaired reading takes the unchanged ones from them. */
+type Reuse = { statements: StatementTable | null };
+
 /** A previous parse of (another version of) the same file: lezer reuses what did not change. */
 export interface PreviousParse {
   text: string;
   tree: Tree;
+  /** Its converted top-level statements; the unchanged ones are taken instead of converted. */
+  statements?: StatementTable;
 }
 
 export function parsePython(source: string): PyModule {
@@ -31,14 +37,17 @@ export function parsePython(source: string): PyModule {
  * As parsePython, reusing the unchanged parts of a previous parse of the file (the editor's
  * keystroke path): the changed range is found by comparing the texts.
  */
-export function parsePythonIncremental(source: string, previous: PreviousParse | null): { module: PyModule; tree: Tree | null } {
+export function parsePythonIncremental(source: string, previous: PreviousParse | null): { module: PyModule; tree: Tree | null; statements: StatementTable | null } {
   try {
     const tree = parser.parse(source, previous ? fragmentsFor(previous, source) : undefined);
-    return { module: readTree(source, tree), tree };
+    // Only a file read again (being edited) keeps its statements for the next reading: a library
+    // file read once would hold them for nothing.
+    const statements = previous ? new StatementTable() : null;
+    return { module: readTree(source, tree, previous?.statements ?? null, statements), tree, statements };
   } catch (err) {
     // Only a bug in the converter gets here; say so rather than crash the caller.
     const message = `internal parser error: ${err instanceof Error ? err.message : String(err)}`;
-    return { module: module([], [{ from: 0, to: Math.min(source.length, 1), message }]), tree: null };
+    return { module: module([], [{ from: 0, to: Math.min(source.length, 1), message }]), tree: null, statements: null };
   }
 }
 
@@ -54,23 +63,24 @@ function fragmentsFor(previous: PreviousParse, source: string): readonly TreeFra
   ]);
 }
 
-function readTree(source: string, tree: Tree): PyModule {
-  let reading: Reading = { text: source, tree, conversion: convertTree(source, tree), toSource: (o) => o, carried: [] };
+function readTree(source: string, tree: Tree, previous: StatementTable | null, statements: StatementTable | null): PyModule {
+  let reading: Reading = { text: source, tree, conversion: convertTree(source, tree, { from: previous, into: statements }), toSource: (o) => o, carried: [] };
+  const reuse: Reuse = { statements };
   // Where the grammar misreads a float like `1.`, the rest of the reading is unreliable, so
   // that is repaired alone first; half-typed code (open brackets, missing ':') after.
-  if (reading.conversion.floatDots.length > 0) reading = repair(reading, 'floats');
+  if (reading.conversion.floatDots.length > 0) reading = repair(reading, 'floats', reuse);
   // Closing one bracket can reveal the next problem (a header whose ':' it had swallowed).
   for (let round = 0; round < 3; round++) {
     if (reading.conversion.unclosed.length === 0 && reading.conversion.missingColons.length === 0) break;
-    const repaired = repair(reading, 'structure');
+    const repaired = repair(reading, 'structure', reuse);
     if (repaired === reading) break;
     reading = repaired;
   }
 
-  const { conversion, toSource, carried } = reading;
+  const { toSource, carried } = reading;
+  let conversion = reading.conversion;
   if (reading.text !== source) {
-    remapSpans(conversion.body, toSource);
-    remapSpans(conversion.errors, toSource);
+    conversion = { ...conversion, body: backToSource(conversion.body, toSource), errors: mapSpansCopy(conversion.errors, toSource) };
   }
   const neverClosed = conversion.unclosed.map((u) => ({
     from: toSource(u.open),
@@ -84,7 +94,7 @@ function readTree(source: string, tree: Tree): PyModule {
  * Inserts what the reading says is missing (see lezer/repair.ts) and reads again. Keeps the
  * new reading only if it has fewer problems: a repair that does not help was a wrong guess.
  */
-function repair(before: Reading, what: 'floats' | 'structure'): Reading {
+function repair(before: Reading, what: 'floats' | 'structure', reuse: Reuse): Reading {
   const found = before.conversion;
   const insertions: Insertion[] = what === 'floats'
     ? planInsertions(before.text, before.tree, { unclosed: [], missingColons: [], floatDots: found.floatDots })
@@ -105,7 +115,8 @@ function repair(before: Reading, what: 'floats' | 'structure'): Reading {
   // repaired text afresh (reusing that reading's fragments nested later classes into earlier ones
   // in a file without a final newline — timm's swiftformer.py).
   const tree = what === 'floats' ? parser.parse(text) : parser.parse(text, TreeFragment.applyChanges(TreeFragment.addTree(before.tree), changes));
-  const conversion = convertTree(text, tree);
+  // Statements the insertions did not touch are the first reading's (moved where they moved).
+  const conversion = convertTree(text, tree, { from: reuse.statements, into: null });
   const problems = (c: Conversion): number => c.errors.length + c.unclosed.length;
   if (problems(conversion) > 0 && problems(conversion) >= problems(found)) return before;
 
@@ -126,6 +137,20 @@ function repair(before: Reading, what: 'floats' | 'structure'): Reading {
     }
   }
   return { text, tree, conversion, toSource, carried };
+}
+
+/**
+ * A repaired reading's statements at their offsets in the source. Copies, never edits: the
+ * statements before the first insertion are shared with other readings (and do not move).
+ */
+function backToSource(body: PyModule['body'], toSource: (offset: number) => number): PyModule['body'] {
+  // A statement's offsets all lie before the next statement's start (not always before its own
+  // end: in half-typed code a child can reach past it). toSource subtracts what was inserted before
+  // an offset, so when that start maps to itself, nothing was inserted before any of them.
+  return body.map((stmt, i) => {
+    const bound = body[i + 1]?.from;
+    return bound !== undefined && toSource(bound) === bound ? stmt : mapSpansCopy(stmt, toSource);
+  });
 }
 
 function module(body: PyModule['body'], errors: ParseError[]): PyModule {

@@ -9,6 +9,7 @@ import type { Tree, TreeCursor } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type * as A from '../ast';
 import { decodeStringBody, parseNumberText, stringDelimiters } from './literals';
+import { hasShape, shapeOf, shifted, type StatementTable } from './statementReuse';
 
 // ---------------------------------------------------------------- node codes
 // @lezer/python node types as small numeric codes the converter switches on. The grammar
@@ -319,8 +320,17 @@ const COMPOUND_HEADERS = new Set<C>([
 
 const missing = (at: number, message: string): A.ErrorExpr => ({ kind: 'ErrorExpr', message, from: at, to: at });
 
-export function convertTree(src: string, tree: Tree): Conversion {
-  const converter = new TreeConverter(src, tree);
+/**
+ * Top-level statements to take from an earlier reading instead of converting them (`from`), and
+ * where to note this reading's cleanly converted ones for the next (`into`); see statementReuse.ts.
+ */
+export interface StatementReuse {
+  from: StatementTable | null;
+  into: StatementTable | null;
+}
+
+export function convertTree(src: string, tree: Tree, reuse?: StatementReuse): Conversion {
+  const converter = new TreeConverter(src, tree, reuse);
   const body = converter.module();
   const errors: A.ParseError[] = [];
   for (const e of converter.errors) if (e !== null) errors.push(e);
@@ -340,8 +350,11 @@ class TreeConverter {
   /** Generator arguments written without their own parentheses: `f(x for x in y)`. */
   private readonly bareGenerators = new WeakSet<A.Expr>();
 
-  constructor(private readonly src: string, tree: Tree) {
+  private readonly reuse: StatementReuse | undefined;
+
+  constructor(private readonly src: string, tree: Tree, reuse?: StatementReuse) {
     this.cur = tree.cursor();
+    this.reuse = reuse && (reuse.from || reuse.into) ? reuse : undefined;
   }
 
   module(): A.Stmt[] {
@@ -1374,8 +1387,10 @@ class TreeConverter {
     let first = true;
     do {
       const code = CODE_OF_TYPE[c.type.id] as C;
-      if (code >= FIRST_STMT && code <= LAST_STMT) this.guardedStmt(code, out);
-      else if (code === C.StatementGroup) this.block(out, C.StatementGroup);
+      if (code >= FIRST_STMT && code <= LAST_STMT) {
+        if (parent === C.Script && this.reuse) this.reusedStmt(code, out);
+        else this.guardedStmt(code, out);
+      } else if (code === C.StatementGroup) this.block(out, C.StatementGroup);
       else if (code >= FIRST_EXPR && code <= LAST_EXPR) {
         const expr = this.expr(code);
         out.push({ kind: 'Expr', expr, from: expr.from, to: expr.to });
@@ -1386,6 +1401,29 @@ class TreeConverter {
     } while (c.nextSibling());
     c.parent();
     return headerEnd;
+  }
+
+  /** A top-level statement: from the earlier reading when its text and subtree are the same. */
+  private reusedStmt(code: C, out: A.Stmt[]): void {
+    const c = this.cur;
+    const { from: reuseFrom, into } = this.reuse!;
+    const from = c.from;
+    const text = this.src.slice(from, c.to);
+    for (const entry of reuseFrom?.candidates(text, from) ?? []) {
+      if (!hasShape(c, entry.shape)) continue;
+      const stmt = shifted(entry.stmt, from - entry.from);
+      into?.record(text, from, entry.shape, stmt);
+      out.push(stmt);
+      return;
+    }
+    const problems = this.errors.length + this.unclosed.length + this.missingColons.length + this.floatDots.length;
+    const shape = into ? shapeOf(c) : null;
+    this.guardedStmt(code, out);
+    // Only a statement read without any problem depends on nothing but its own text and subtree
+    // (problems are state shared with the statements around it). A Python 2 print statement
+    // looks past its end for an `=`.
+    const clean = problems === this.errors.length + this.unclosed.length + this.missingColons.length + this.floatDots.length;
+    if (into && shape && clean && code !== C.PrintStatement) into.record(text, from, shape, out[out.length - 1]!);
   }
 
   private errorStmt(parent: C, first: boolean, out: A.Stmt[]): void {

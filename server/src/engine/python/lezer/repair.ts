@@ -160,23 +160,3 @@ export function offsetMapper(insertions: Insertion[]): (offset: number) => numbe
     return offset - before[k] - ins.text.length;
   };
 }
-
-/** Rewrites every `from`/`to` in an AST (any nesting of plain objects and arrays). */
-export function remapSpans(root: unknown, map: (offset: number) => number): void {
-  const seen = new Set<object>();
-  const visit = (value: unknown): void => {
-    if (value === null || typeof value !== 'object' || seen.has(value)) return;
-    seen.add(value);
-    if (Array.isArray(value)) {
-      for (const v of value) visit(v);
-      return;
-    }
-    const record = value as Record<string, unknown>;
-    if (typeof record.from === 'number' && typeof record.to === 'number') {
-      record.from = map(record.from);
-      record.to = map(record.to);
-    }
-    for (const key in record) visit(record[key]);
-  };
-  visit(root);
-}
