@@ -99,7 +99,9 @@ export type DiagnosticCode =
   | 'raise'
   | 'syntax'
   /** An import of the user's code that no folder of the search path has. */
-  | 'unresolved-import';
+  | 'unresolved-import'
+  /** A document larger than ConvLens reads of one file (the language server does not analyse it). */
+  | 'too-large';
 
 export interface Diagnostic {
   severity: Severity;

@@ -72,6 +72,12 @@ const RULES: Record<DiagnosticCode, RuleText> = {
     full: 'No folder of the module search path (the file\'s folder, the project roots, --python-path / PYTHONPATH / convlens.python.extraPaths, the Python environments found from files) has this module; what the model takes from it is unknown and the model is marked incomplete.',
     level: 'warning',
   },
+  'too-large': {
+    name: 'FileTooLarge',
+    short: 'The file is larger than ConvLens reads of one file.',
+    full: 'Files larger than 2 MB are not analysed (the bound on what ConvLens reads of one file, in the editor as on the command line and for imports).',
+    level: 'note',
+  },
 };
 
 const LEVEL: Record<Severity, SarifLevel> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };

@@ -32,7 +32,7 @@ import {
   type UpsamplingPathParams,
   type UpsamplingPathResult,
 } from './protocol';
-import { runAnalysis } from './runAnalysis';
+import { DEFERRED_DOCUMENT_CHARS, runAnalysis } from './runAnalysis';
 import { SearchPathProvider } from './searchPathProvider';
 import { keepAlive, safeNotification, safeRequest } from './safeHandler';
 import { DEFAULT_SETTINGS, readPythonEnvironment, readSettings } from './settings';
@@ -140,7 +140,7 @@ export function startLanguageServer(connection: Connection): void {
     canRefreshHints = !!caps.workspace?.inlayHint?.refreshSupport;
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         inlayHintProvider: true,
@@ -194,7 +194,18 @@ export function startLanguageServer(connection: Connection): void {
     safeNotification(log, 'didChange', ({ textDocument, contentChanges }) => {
       const doc = store.change(textDocument.uri, textDocument.version, contentChanges);
       if (!doc) return;
+      // A very large document waits for its save (didSave below); its last report stays shown.
+      if (doc.document.getText().length > DEFERRED_DOCUMENT_CHARS) return;
       scheduler.schedule(doc.uri);
+      reanalyseDependents(doc.path);
+    }),
+  );
+
+  connection.onDidSaveTextDocument(
+    safeNotification(log, 'didSave', ({ textDocument }) => {
+      const doc = store.get(textDocument.uri);
+      if (!doc || doc.document.getText().length <= DEFERRED_DOCUMENT_CHARS) return;
+      scheduler.schedule(doc.uri, 0);
       reanalyseDependents(doc.path);
     }),
   );

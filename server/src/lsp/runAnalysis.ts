@@ -10,7 +10,7 @@ import type { PyModule } from '../engine/python/ast';
 import { parsedFile } from '../engine/python/interpreter';
 import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
 import type { FileReport, SearchPathEntry } from '../engine/report';
-import { type FileAccess, nodeFileAccess } from '../pythonEnvironment/fileAccess';
+import { type FileAccess, MAX_SOURCE_BYTES, MAX_SOURCE_DESCRIPTION, nodeFileAccess } from '../pythonEnvironment/fileAccess';
 import { astDiskCacheFromEnv } from '../pythonEnvironment/astDiskCache';
 import type { ConvLensSettings } from './protocol';
 import { parseShapeList } from './settings';
@@ -50,8 +50,35 @@ function readerFor(input: AnalysisInput, dependencies: Set<string>, fileAccess: 
  *  reads torchvision's ASTs instead of parsing them (the CLI's folder; CONVLENS_CACHE_DIR). */
 const astCache = astDiskCacheFromEnv(process.env);
 
+/** Above this, an open document is analysed when it is opened and saved, not on every keystroke
+ *  (its parse alone would hold the server for a large part of a second). */
+export const DEFERRED_DOCUMENT_CHARS = 512 * 1024;
+
+/** An open document past the size ConvLens reads of any file is not analysed: one info
+ *  diagnostic at its first line says so (the same bound as for the CLI and for imports). */
+function tooLargeReport(input: AnalysisInput): FileReport {
+  return {
+    file: input.file,
+    models: [],
+    diagnostics: [{
+      severity: 'info',
+      code: 'too-large',
+      message: `This file is larger than ${MAX_SOURCE_DESCRIPTION}, the most ConvLens reads of one file: it is not analysed`,
+      file: input.file,
+      line: 1,
+      column: 0,
+      endLine: 1,
+      endColumn: 0,
+    }],
+  };
+}
+
 export function runAnalysis(input: AnalysisInput): AnalysisOutput {
   const started = performance.now();
+  if (input.text.length > MAX_SOURCE_BYTES || Buffer.byteLength(input.text) > MAX_SOURCE_BYTES) {
+    // An empty syntax tree too: hovers and lenses must not parse what the analysis would not.
+    return { report: tooLargeReport(input), dependencies: new Set(), durationMs: performance.now() - started, syntaxTree: { kind: 'Module', body: [], errors: [] } };
+  }
   const dependencies = new Set<string>();
   // What imports may read: the file's folder and the search path (the workspace folders among it).
   const fileAccess = nodeFileAccess({ roots: [dirname(resolve(input.file)), ...(input.searchPaths ?? []).map((e) => e.path)] });
