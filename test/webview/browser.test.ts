@@ -240,7 +240,7 @@ for (const mode of ['webgpu', 'wasm'] as const) {
         });
         assert.equal(dom.state, 'done');
         assert.equal(dom.backend, mode);
-        assert.match(dom.status ?? '', new RegExp(`Backend: ${mode} · \\d+ runs in [\\d.]+ ms`));
+        assert.match(dom.status ?? '', new RegExp(`Backend: ${mode} · 4 variants in one run of [\\d.]+ ms`));
         assert.deepEqual(dom.size, [14, 16]);
         // Overlap map of k3 s2 p1 op1 with ones: 1, 2 and 4 taps → three colours.
         assert.equal(dom.colours, 3);

@@ -7,8 +7,10 @@ import { PreviewApp, type HostApi } from './ui/app';
 
 export { PreviewRuntime } from './runtime/ortRuntime';
 export { planPreview, MAX_SIDE } from './preview/plan';
-export { runVariant, chainFeeds, chainKey } from './preview/compute';
+export { runVariant, runVariants, chainFeeds, setFeeds, chainKey, setKey } from './preview/compute';
+export { layerOverlapMap } from './preview/overlapMap';
 export { chainModel } from './onnx/chainGraph';
+export { setModel, setOutputName } from './onnx/setGraph';
 export { checkerboardScore } from './analysis/checkerboard';
 export { parseHostMessage } from './protocol/messages';
 export { PreviewApp } from './ui/app';
@@ -31,6 +33,9 @@ function boot(): void {
   // The page names ORT's files (their webview URIs); a page that does not gets them beside the bundle.
   const { ortWasmGlue, ortWasm } = container.dataset;
   const runtime = new PreviewRuntime(ortWasmGlue && ortWasm ? { glue: ortWasmGlue, binary: ortWasm } : BASE_URL);
+  // ORT's module and its WebAssembly compile start now, while the panel waits for its first
+  // layer; a failure here shows again, with its message, at the first run.
+  runtime.warmUp().catch(() => undefined);
   const app = new PreviewApp(container, host, runtime);
   window.convlensPreview = app;
   window.addEventListener('message', (event: MessageEvent) => app.handleMessage(event.data));
