@@ -16,6 +16,7 @@
 
 import { loadavg } from 'node:os';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { overlapPattern } from '../../server/src/engine/geometry';
 import { chainModel } from '../../webview/src/onnx/chainGraph';
 import { setModel } from '../../webview/src/onnx/setGraph';
 import { chainFeeds, setFeeds } from '../../webview/src/preview/compute';
@@ -47,15 +48,17 @@ const convT = (channels: number): Step => ({
 function layer(over: Partial<PreviewLayer>): PreviewLayer {
   return { path: 'up', op: 'ConvTranspose2d', args: '64→32', in: [[1, 64, 128, 128]], out: [[1, 32, 256, 256]], ...over };
 }
+/** The engine's overlap pattern, both axes, as the layer report carries it. */
+const pattern = (k: number, s: number, p: number) => [overlapPattern(k, s, 1, p), overlapPattern(k, s, 1, p)];
 const target = (l: PreviewLayer): PreviewTarget => ({ model: 'Decoder()', layer: l, path: [l], index: 0 });
 
 /** Layers a cursor visits, all with 256×256 outputs. */
-const K3 = layer({ path: 'a', args: '64→32, k=3, s=2, p=1, op=1', kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], overlap: [[2, 1], [2, 1]] });
+const K3 = layer({ path: 'a', args: '64→32, k=3, s=2, p=1, op=1', kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], overlap: pattern(3, 2, 1) });
 const BICUBIC = layer({ path: 'f', op: 'Upsample', args: '×2, bicubic', resize: { mode: 'bicubic', alignCorners: false, scaleFactor: [2, 2] } });
 const TARGETS: PreviewTarget[] = [
   K3,
-  layer({ path: 'b', args: '64→32, k=4, s=2, p=1', kernel: [4, 4], stride: [2, 2], padding: [1, 1], dilation: [1, 1], overlap: [[2, 2], [2, 2]] }),
-  layer({ path: 'c', args: '64→32, k=5, s=2, p=2, op=1', kernel: [5, 5], stride: [2, 2], padding: [2, 2], dilation: [1, 1], overlap: [[3, 2], [3, 2]] }),
+  layer({ path: 'b', args: '64→32, k=4, s=2, p=1', kernel: [4, 4], stride: [2, 2], padding: [1, 1], dilation: [1, 1], overlap: pattern(4, 2, 1) }),
+  layer({ path: 'c', args: '64→32, k=5, s=2, p=2, op=1', kernel: [5, 5], stride: [2, 2], padding: [2, 2], dilation: [1, 1], overlap: pattern(5, 2, 2) }),
   layer({ path: 'd', op: 'Upsample', args: '×2, bilinear', resize: { mode: 'bilinear', alignCorners: false, scaleFactor: [2, 2] } }),
   layer({ path: 'e', op: 'PixelShuffle', args: '×2', in: [[1, 128, 128, 128]], out: [[1, 32, 256, 256]] }),
 ].map(target);
