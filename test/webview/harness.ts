@@ -23,6 +23,9 @@ const TYPES: Record<string, string> = {
 
 /** The stand-in for VS Code's webview API: messages and state stay on window for the test. */
 const PRELUDE = `
+// tsx compiles the tests with esbuild's keepNames, which wraps named functions in __name(...):
+// functions passed to page.evaluate carry that call into the page.
+window.__name = (target) => target;
 window.__hostMessages = [];
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));

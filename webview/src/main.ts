@@ -25,6 +25,9 @@ declare global {
 /** Where the bundle is (dist/webview/); ORT's files lie beside it. */
 export const BASE_URL = new URL('./', import.meta.url).href;
 
+/** How long a panel without a layer to show waits before compiling the runtime anyway. */
+const WARM_UP_DELAY_MS = 250;
+
 function boot(): void {
   const container = document.getElementById('app');
   if (!container || window.convlensPreview) return;
@@ -33,13 +36,15 @@ function boot(): void {
   // The page names ORT's files (their webview URIs); a page that does not gets them beside the bundle.
   const { ortWasmGlue, ortWasm } = container.dataset;
   const runtime = new PreviewRuntime(ortWasmGlue && ortWasm ? { glue: ortWasmGlue, binary: ortWasm } : BASE_URL);
-  // ORT's module and its WebAssembly compile start now, while the panel waits for its first
-  // layer; a failure here shows again, with its message, at the first run.
-  runtime.warmUp().catch(() => undefined);
   const app = new PreviewApp(container, host, runtime);
   window.convlensPreview = app;
   window.addEventListener('message', (event: MessageEvent) => app.handleMessage(event.data));
   host.postMessage({ type: 'ready' });
+  // ORT's module and its WebAssembly compile start while the panel waits for its first layer, but
+  // not before it: the host answers `ready` with the latest layer at once, and its overlap map
+  // (no runtime needed) goes first — its first run starts the same work right after that paint.
+  // A failure here shows again, with its message, at the first run.
+  setTimeout(() => runtime.warmUp().catch(() => undefined), WARM_UP_DELAY_MS);
 }
 
 boot();

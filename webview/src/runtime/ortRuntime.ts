@@ -60,9 +60,15 @@ const MAX_SESSIONS = 24;
  *  instantiates ORT's WebAssembly module and nothing else. */
 const warmUpModel = (): Uint8Array => chainModel({ inChannels: 1, inSize: [1, 1], steps: [] });
 
+/**
+ * ORT is one module instance per page, whatever number of runtimes use it (the panel has one; the
+ * tests make more): loaded, configured and warmed up once. Two first sessions set up concurrently
+ * from two runtimes crash the page (ORT's provider set-up is not reentrant).
+ */
+let ortModule: Promise<OrtModule> | null = null;
+let warm: Promise<void> | null = null;
+
 export class PreviewRuntime {
-  private ort: Promise<OrtModule> | null = null;
-  private warm: Promise<void> | null = null;
   private adapter: Promise<boolean> | null = null;
   private readonly sessions = new Map<string, Promise<CachedSession>>();
   private webgpuBroken: string | null = null;
@@ -72,26 +78,32 @@ export class PreviewRuntime {
   /** `wasm`: the folder of ORT's WebAssembly files, or the URLs of its glue module and binary. */
   constructor(private readonly wasm: string | { glue: string; binary: string }) {}
 
-  /** ORT's module, loaded once and configured for the webview. */
+  /** ORT's module, loaded once per page and configured for the webview (the first runtime's files). */
   private load(): Promise<OrtModule> {
-    this.ort ??= import('onnxruntime-web/webgpu').then((ort) => {
+    ortModule ??= import('onnxruntime-web/webgpu').then((ort) => {
       ort.env.wasm.numThreads = 1;
       ort.env.wasm.proxy = false;
       ort.env.wasm.wasmPaths = typeof this.wasm === 'string' ? this.wasm : { mjs: this.wasm.glue, wasm: this.wasm.binary };
       ort.env.logLevel = 'error';
       return ort;
     });
-    return this.ort;
+    return ortModule;
   }
 
-  /** Loads ORT and compiles its WebAssembly module now (the panel just opened), once. */
+  /**
+   * Loads ORT and compiles its WebAssembly module now (the panel just opened), once. Where there
+   * is an adapter the WebGPU provider is set up too, whatever the setting: ORT sets up a provider
+   * when the first session asks for it, and one asked for only after a wasm-only session fails
+   * ("gpu-buffer is not supported without using WebGPU").
+   */
   warmUp(): Promise<void> {
-    this.warm ??= (async () => {
+    warm ??= (async () => {
       const ort = await this.load();
-      const session = await ort.InferenceSession.create(warmUpModel(), { executionProviders: ['wasm'] });
+      const providers = (await this.hasAdapter()) ? ['webgpu', 'wasm'] : ['wasm'];
+      const session = await ort.InferenceSession.create(warmUpModel(), { executionProviders: providers });
       await session.release();
     })();
-    return this.warm;
+    return warm;
   }
 
   /** True when the page has a WebGPU adapter (Chromium needs --enable-unsafe-webgpu headless). */
@@ -171,6 +183,9 @@ export class PreviewRuntime {
 
   private async runNow(key: string, model: () => Uint8Array, feeds: Record<string, Feed>, setting: BackendSetting): Promise<SetResult> {
     const ort = await this.load();
+    // The first run waits for the warm-up (or starts it); a failed warm-up is not the run's
+    // failure — the run's own session creation reports what is wrong.
+    await this.warmUp().catch(() => undefined);
     const backend = await this.backendFor(setting);
     try {
       return await this.runOn(ort, backend, key, model, feeds);
