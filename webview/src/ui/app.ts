@@ -20,6 +20,9 @@ export interface HostApi {
   setState(state: unknown): void;
 }
 
+/** Quiet time after the variants are painted before their spectra are computed. */
+const SPECTRA_AFTER_MS = 150;
+
 const fmtMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 function restoreControls(state: unknown): Controls {
@@ -166,9 +169,11 @@ export class PreviewApp {
       sessionMs,
       variants: runs.map((r) => ({ id: r.variant.id, label: r.variant.label.slice(0, 120), score: r.checkerboard?.score ?? null, ms: r.result.runMs })),
     });
-    // Spectra last: they are the slowest pictures and the least urgent.
-    for (const run of runs) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+    // Spectra last: they are the slowest pictures (a 2-D FFT each) and the least urgent. They wait
+    // until the cursor has rested a moment: while it moves on, a spectrum of a layer already left
+    // behind would only hold up the next layer's pictures.
+    for (const [i, run] of runs.entries()) {
+      await new Promise((resolve) => setTimeout(resolve, i === 0 ? SPECTRA_AFTER_MS : 0));
       if (stale()) return;
       const v = views.get(run.variant.id)!;
       if (run.checkerboard) drawSpectrum(v.spectrum, run.result.data, run.variant.outSize[1], run.checkerboard.interior, run.variant.period);
