@@ -96,6 +96,9 @@ interface BrowserRun {
   dims: number[];
   ones: number[];
   float: number[];
+  /** The same variant's output from the preview's one graph for all checked variants. */
+  floatInSet: number[];
+  setBackend: string;
 }
 
 /** Runs every case's variants in the page, through the bundle's own exports. */
@@ -110,6 +113,8 @@ async function runInBrowser(h: Harness, cases: Case[]): Promise<BrowserRun[][]> 
       for (const job of jobs) {
         const plan = m.planPreview(job.target as PreviewTarget, { inputSize: 'model' });
         const runs = [];
+        const checked = job.ids.map((id) => plan.variants.find((v) => v.id === id)!);
+        const set = await m.runVariants(runtime, checked, { ...FLOAT, backend: 'auto' });
         for (const id of job.ids) {
           const variant = plan.variants.find((v) => v.id === id)!;
           const ones = await m.runVariant(runtime, variant, { ...ONES, backend: 'auto' });
@@ -120,6 +125,8 @@ async function runInBrowser(h: Harness, cases: Case[]): Promise<BrowserRun[][]> 
             dims: float.result.dims,
             ones: Array.from(ones.result.data),
             float: Array.from(float.result.data),
+            floatInSet: Array.from(set.find((r) => r.variant.id === id)!.result.data),
+            setBackend: set[0]!.result.backend,
           });
         }
         results.push(runs);
@@ -175,7 +182,7 @@ for (const mode of ['webgpu', 'wasm'] as const) {
 
     it(`covers at least 30 configurations, every one on the ${mode} backend`, () => {
       assert.ok(cases.length >= 30, `${cases.length} configurations`);
-      const backends = new Set(runs.flat().map((r) => r.backend));
+      const backends = new Set(runs.flat().flatMap((r) => [r.backend, r.setBackend]));
       assert.deepEqual([...backends], [mode]);
     });
 
@@ -199,6 +206,11 @@ for (const mode of ['webgpu', 'wasm'] as const) {
           const vsReference = maxAbsDiff(r.float, check.reference);
           assert.ok(vsNode <= TOLERANCE, `${name}: ${vsNode} from onnxruntime-node`);
           assert.ok(vsReference <= TOLERANCE, `${name}: ${vsReference} from the reference loop`);
+          // All variants in one graph and one run: each output what the variant computes alone.
+          const setVsNode = maxAbsDiff(r.floatInSet, check.nodeOutput);
+          const setVsReference = maxAbsDiff(r.floatInSet, check.reference);
+          assert.ok(setVsNode <= TOLERANCE, `${name}: ${setVsNode} from onnxruntime-node (one graph for all variants)`);
+          assert.ok(setVsReference <= TOLERANCE, `${name}: ${setVsReference} from the reference loop (one graph for all variants)`);
           // Not vacuous: the float run is not the all-ones run and varies.
           assert.ok(new Set(r.float.map((v) => v.toFixed(5))).size > 4, `${name}: the float output is nearly constant`);
         });
@@ -240,7 +252,7 @@ for (const mode of ['webgpu', 'wasm'] as const) {
         });
         assert.equal(dom.state, 'done');
         assert.equal(dom.backend, mode);
-        assert.match(dom.status ?? '', new RegExp(`Backend: ${mode} · \\d+ runs in [\\d.]+ ms`));
+        assert.match(dom.status ?? '', new RegExp(`Backend: ${mode} · 4 variants in one run of [\\d.]+ ms`));
         assert.deepEqual(dom.size, [14, 16]);
         // Overlap map of k3 s2 p1 op1 with ones: 1, 2 and 4 taps → three colours.
         assert.equal(dom.colours, 3);
@@ -276,6 +288,56 @@ for (const mode of ['webgpu', 'wasm'] as const) {
           select.dispatchEvent(new Event('change'));
         });
         await h.page.waitForFunction(() => document.getElementById('convlens-preview')!.dataset.state === 'done');
+      });
+
+      it("paints the layer's overlap map from the engine before the runtime answers, equal to onnxruntime-node's all-ones output", async () => {
+        const c = cases.find((k) => k.prepared.config.name === 'ct k5 s2 p2 op1')!;
+        const layer = c.checks.find((k) => k.id === 'layer')!;
+        const oracle = await runNode(layer.variant.chain, chainFeeds(layer.variant.chain, 'layer', ONES));
+        const painted = await h.page.evaluate(
+          async ({ bundleUrl, target }) => {
+            const m = (await import(bundleUrl)) as typeof import('../../webview/src/main');
+            // A runtime that never answers: whatever is on the canvas came without it.
+            const stalled = { runSet: () => new Promise(() => undefined), notice: null, reset: async () => undefined } as unknown as InstanceType<typeof m.PreviewRuntime>;
+            const container = document.createElement('div');
+            document.body.append(container);
+            const host = { postMessage: () => undefined, getState: () => ({ input: 'noise', weights: 'default' }), setState: () => undefined };
+            const app = new m.PreviewApp(container, host, stalled);
+            app.handleMessage({ type: 'show', requestId: 1, target });
+            await new Promise((resolve) => requestAnimationFrame(resolve));
+            const canvas = container.querySelector<HTMLCanvasElement>('#heatmap-layer')!;
+            const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+            const colours: number[] = [];
+            for (let i = 0; i < pixels.length; i += 4) colours.push((pixels[i]! << 16) | (pixels[i + 1]! << 8) | pixels[i + 2]!);
+            const result = {
+              source: canvas.dataset.source,
+              state: container.querySelector<HTMLElement>('#convlens-preview')!.dataset.state,
+              size: [canvas.height, canvas.width],
+              colours,
+              max: container.querySelector('#legend-max-layer')!.textContent,
+              min: container.querySelector('#legend-min-layer')!.textContent,
+            };
+            container.remove();
+            return result;
+          },
+          { bundleUrl: h.bundleUrl, target: c.prepared.target },
+        );
+        assert.equal(painted.source, 'engine');
+        assert.equal(painted.state, 'running');
+        assert.deepEqual(painted.size, layer.variant.outSize);
+        // Same colour ⇔ same count: the painted map has exactly the oracle's level sets.
+        const colourOf = new Map<number, number>();
+        const valueOf = new Map<number, number>();
+        oracle.forEach((value, i) => {
+          const colour = painted.colours[i]!;
+          assert.equal(colourOf.get(value) ?? colour, colour, `pixel ${i}: count ${value} painted in two colours`);
+          assert.equal(valueOf.get(colour) ?? value, value, `pixel ${i}: one colour for counts ${valueOf.get(colour)} and ${value}`);
+          colourOf.set(value, colour);
+          valueOf.set(colour, value);
+        });
+        assert.ok(colourOf.size >= 3, `${colourOf.size} distinct counts`);
+        assert.equal(Number(painted.max), Math.max(...oracle));
+        assert.equal(Number(painted.min), Math.min(...oracle));
       });
 
       it('rejects unknown types, unknown keys and oversized values, and keeps the preview', async () => {

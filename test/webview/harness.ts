@@ -23,12 +23,22 @@ const TYPES: Record<string, string> = {
 
 /** The stand-in for VS Code's webview API: messages and state stay on window for the test. */
 const PRELUDE = `
+// tsx compiles the tests with esbuild's keepNames, which wraps named functions in __name(...):
+// functions passed to page.evaluate carry that call into the page.
+window.__name = (target) => target;
 window.__hostMessages = [];
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
 let state;
 window.acquireVsCodeApi = () => ({
-  postMessage: (m) => window.__hostMessages.push(JSON.parse(JSON.stringify(m))),
+  postMessage: (m) => {
+    window.__hostMessages.push(JSON.parse(JSON.stringify(m)));
+    // As the extension does: the latest preview goes out when the page says it is ready.
+    if (m.type === 'ready' && window.__showOnReady) {
+      window.__readyAt = performance.now();
+      window.postMessage(window.__showOnReady, '*');
+    }
+  },
   getState: () => state,
   setState: (s) => { state = s; },
 });`;
@@ -86,8 +96,12 @@ function serve(): Promise<Server> {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok(server)));
 }
 
-/** Opens the harness page; `webgpu` adds --enable-unsafe-webgpu (headless Chromium's SwiftShader adapter). */
-export async function openHarness(options: { webgpu: boolean }): Promise<Harness> {
+/**
+ * Opens the harness page; `webgpu` adds --enable-unsafe-webgpu (headless Chromium's SwiftShader
+ * adapter). `showOnReady`: a message the stand-in host posts to the page as soon as the webview
+ * says it is ready, as the extension does with the latest preview (window.__readyAt says when).
+ */
+export async function openHarness(options: { webgpu: boolean; showOnReady?: unknown }): Promise<Harness> {
   if (!existsSync(join(DIST_WEBVIEW, 'preview.js'))) throw new Error('dist/webview/preview.js is missing: npm run build first');
   const server = await serve();
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -107,6 +121,11 @@ export async function openHarness(options: { webgpu: boolean }): Promise<Harness
     ],
   });
   const page = await browser.newPage();
+  if (options.showOnReady !== undefined) {
+    await page.addInitScript((message) => {
+      (window as unknown as { __showOnReady: unknown }).__showOnReady = message;
+    }, options.showOnReady);
+  }
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => (window as unknown as { convlensPreview?: unknown }).convlensPreview !== undefined, null, { timeout: 30_000 });
   return {

@@ -7,8 +7,10 @@ import { PreviewApp, type HostApi } from './ui/app';
 
 export { PreviewRuntime } from './runtime/ortRuntime';
 export { planPreview, MAX_SIDE } from './preview/plan';
-export { runVariant, chainFeeds, chainKey } from './preview/compute';
+export { runVariant, runVariants, chainFeeds, setFeeds, chainKey, setKey } from './preview/compute';
+export { layerOverlapMap } from './preview/overlapMap';
 export { chainModel } from './onnx/chainGraph';
+export { setModel, setOutputName } from './onnx/setGraph';
 export { checkerboardScore } from './analysis/checkerboard';
 export { parseHostMessage } from './protocol/messages';
 export { PreviewApp } from './ui/app';
@@ -23,6 +25,9 @@ declare global {
 /** Where the bundle is (dist/webview/); ORT's files lie beside it. */
 export const BASE_URL = new URL('./', import.meta.url).href;
 
+/** How long a panel without a layer to show waits before compiling the runtime anyway. */
+const WARM_UP_DELAY_MS = 250;
+
 function boot(): void {
   const container = document.getElementById('app');
   if (!container || window.convlensPreview) return;
@@ -35,6 +40,11 @@ function boot(): void {
   window.convlensPreview = app;
   window.addEventListener('message', (event: MessageEvent) => app.handleMessage(event.data));
   host.postMessage({ type: 'ready' });
+  // ORT's module and its WebAssembly compile start while the panel waits for its first layer, but
+  // not before it: the host answers `ready` with the latest layer at once, and its overlap map
+  // (no runtime needed) goes first — its first run starts the same work right after that paint.
+  // A failure here shows again, with its message, at the first run.
+  setTimeout(() => runtime.warmUp().catch(() => undefined), WARM_UP_DELAY_MS);
 }
 
 boot();

@@ -24,11 +24,29 @@ function context(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   return ctx;
 }
 
+/**
+ * One ImageData per size, reused from paint to paint (putImageData copies it): a fresh one is a
+ * fresh zeroed buffer, whose first writes cost page faults — on a 256×256 map about as much as
+ * the run that computed it.
+ */
+const IMAGE_POOL_SIZE = 8;
+const imagePool = new Map<string, ImageData>();
+
+function imageData(ctx: CanvasRenderingContext2D, w: number, h: number): ImageData {
+  const key = `${w}x${h}`;
+  let image = imagePool.get(key);
+  if (image) imagePool.delete(key);
+  else image = ctx.createImageData(w, h);
+  imagePool.set(key, image);
+  while (imagePool.size > IMAGE_POOL_SIZE) imagePool.delete(imagePool.keys().next().value!);
+  return image;
+}
+
 export function drawHeatmap(canvas: HTMLCanvasElement, data: ArrayLike<number>, [h, w]: Pair, [lo, hi]: [number, number]): void {
   canvas.width = w;
   canvas.height = h;
   const ctx = context(canvas);
-  const image = ctx.createImageData(w, h);
+  const image = imageData(ctx, w, h);
   const px = image.data;
   for (let i = 0; i < h * w; i++) {
     const c = colourIndex(data[i]!, lo, hi) * 3;

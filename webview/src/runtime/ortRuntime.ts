@@ -2,13 +2,25 @@
 // WebAssembly (webviews are not cross-origin isolated). Sessions are cached per graph structure;
 // weights and pictures are fed at run time.
 //
-// Which backend ran is measured, not assumed: on WebGPU the output is requested as a GPU buffer,
+// onnxruntime-web is imported on demand, not with the bundle: the panel boots, and can paint what
+// needs no runtime (the engine's overlap map), while ORT's module loads. `warmUp()` starts that
+// load and the compilation of the WebAssembly module as soon as the panel opens; ORT keeps one
+// instance of the module per page, which every later session reuses.
+//
+// Which backend ran is measured, not assumed: on WebGPU the outputs are requested as GPU buffers,
 // which only the WebGPU provider can produce (a session that silently fell back to wasm fails the
 // run, and the preview then says so and runs on wasm).
+//
+// Outputs are not preallocated (`fetches`): onnxruntime-web 1.30 returns a preallocated CPU
+// output unchanged — the result stays in its heap (microsoft/onnxruntime#25786, fix pending in
+// #26037). One run per preview (a graph with an output per variant, onnx/setGraph.ts) is what
+// keeps the per-run cost down.
 
-import * as ort from 'onnxruntime-web/webgpu';
+import type * as Ort from 'onnxruntime-web/webgpu';
+import { chainModel } from '../onnx/chainGraph';
 import type { BackendSetting } from '../protocol/messages';
 
+type OrtModule = typeof Ort;
 export type Backend = 'webgpu' | 'wasm';
 
 export interface Feed {
@@ -16,22 +28,45 @@ export interface Feed {
   dims: readonly number[];
 }
 
-export interface RunResult {
+export interface Output {
   data: Float32Array;
   dims: number[];
+}
+
+export interface SetResult {
+  /** By graph output name. */
+  outputs: Map<string, Output>;
   backend: Backend;
   /** Session creation for this run (0 when the session was cached). */
   sessionMs: number;
-  /** run() and, on WebGPU, the download of the output. */
+  /** run() and, on WebGPU, the download of the outputs. */
+  runMs: number;
+}
+
+export interface RunResult extends Output {
+  backend: Backend;
+  sessionMs: number;
   runMs: number;
 }
 
 interface CachedSession {
-  session: ort.InferenceSession;
+  session: Ort.InferenceSession;
   backend: Backend;
 }
 
 const MAX_SESSIONS = 24;
+
+/** The smallest graph there is (Identity on one float): creating a session for it compiles and
+ *  instantiates ORT's WebAssembly module and nothing else. */
+const warmUpModel = (): Uint8Array => chainModel({ inChannels: 1, inSize: [1, 1], steps: [] });
+
+/**
+ * ORT is one module instance per page, whatever number of runtimes use it (the panel has one; the
+ * tests make more): loaded, configured and warmed up once. Two first sessions set up concurrently
+ * from two runtimes crash the page (ORT's provider set-up is not reentrant).
+ */
+let ortModule: Promise<OrtModule> | null = null;
+let warm: Promise<void> | null = null;
 
 export class PreviewRuntime {
   private adapter: Promise<boolean> | null = null;
@@ -41,11 +76,34 @@ export class PreviewRuntime {
   notice: string | null = null;
 
   /** `wasm`: the folder of ORT's WebAssembly files, or the URLs of its glue module and binary. */
-  constructor(wasm: string | { glue: string; binary: string }) {
-    ort.env.wasm.numThreads = 1;
-    ort.env.wasm.proxy = false;
-    ort.env.wasm.wasmPaths = typeof wasm === 'string' ? wasm : { mjs: wasm.glue, wasm: wasm.binary };
-    ort.env.logLevel = 'error';
+  constructor(private readonly wasm: string | { glue: string; binary: string }) {}
+
+  /** ORT's module, loaded once per page and configured for the webview (the first runtime's files). */
+  private load(): Promise<OrtModule> {
+    ortModule ??= import('onnxruntime-web/webgpu').then((ort) => {
+      ort.env.wasm.numThreads = 1;
+      ort.env.wasm.proxy = false;
+      ort.env.wasm.wasmPaths = typeof this.wasm === 'string' ? this.wasm : { mjs: this.wasm.glue, wasm: this.wasm.binary };
+      ort.env.logLevel = 'error';
+      return ort;
+    });
+    return ortModule;
+  }
+
+  /**
+   * Loads ORT and compiles its WebAssembly module now (the panel just opened), once. Where there
+   * is an adapter the WebGPU provider is set up too, whatever the setting: ORT sets up a provider
+   * when the first session asks for it, and one asked for only after a wasm-only session fails
+   * ("gpu-buffer is not supported without using WebGPU").
+   */
+  warmUp(): Promise<void> {
+    warm ??= (async () => {
+      const ort = await this.load();
+      const providers = (await this.hasAdapter()) ? ['webgpu', 'wasm'] : ['wasm'];
+      const session = await ort.InferenceSession.create(warmUpModel(), { executionProviders: providers });
+      await session.release();
+    })();
+    return warm;
   }
 
   /** True when the page has a WebGPU adapter (Chromium needs --enable-unsafe-webgpu headless). */
@@ -80,7 +138,7 @@ export class PreviewRuntime {
     return 'webgpu';
   }
 
-  private create(key: string, model: Uint8Array, backend: Backend): Promise<CachedSession> {
+  private create(ort: OrtModule, key: string, model: Uint8Array, backend: Backend): Promise<CachedSession> {
     const cacheKey = `${backend}:${key}`;
     let cached = this.sessions.get(cacheKey);
     if (cached) {
@@ -89,7 +147,7 @@ export class PreviewRuntime {
       this.sessions.set(cacheKey, cached);
       return cached;
     }
-    const options: ort.InferenceSession.SessionOptions =
+    const options: Ort.InferenceSession.SessionOptions =
       backend === 'webgpu'
         ? { executionProviders: ['webgpu', 'wasm'], preferredOutputLocation: 'gpu-buffer', graphOptimizationLevel: 'all' }
         : { executionProviders: ['wasm'], graphOptimizationLevel: 'all' };
@@ -108,47 +166,61 @@ export class PreviewRuntime {
    *  and onnxruntime-web does not take concurrent runs of one session. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  run(key: string, model: () => Uint8Array, feeds: Record<string, Feed>, setting: BackendSetting): Promise<RunResult> {
+  /** Runs a graph once and returns every output of it. */
+  runSet(key: string, model: () => Uint8Array, feeds: Record<string, Feed>, setting: BackendSetting): Promise<SetResult> {
     const next = this.queue.then(() => this.runNow(key, model, feeds, setting));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async runNow(key: string, model: () => Uint8Array, feeds: Record<string, Feed>, setting: BackendSetting): Promise<RunResult> {
+  /** A graph with one output (its first). */
+  async run(key: string, model: () => Uint8Array, feeds: Record<string, Feed>, setting: BackendSetting): Promise<RunResult> {
+    const result = await this.runSet(key, model, feeds, setting);
+    const [first] = result.outputs.values();
+    if (!first) throw new Error('the graph has no output');
+    return { ...first, backend: result.backend, sessionMs: result.sessionMs, runMs: result.runMs };
+  }
+
+  private async runNow(key: string, model: () => Uint8Array, feeds: Record<string, Feed>, setting: BackendSetting): Promise<SetResult> {
+    const ort = await this.load();
+    // The first run waits for the warm-up (or starts it); a failed warm-up is not the run's
+    // failure — the run's own session creation reports what is wrong.
+    await this.warmUp().catch(() => undefined);
     const backend = await this.backendFor(setting);
     try {
-      return await this.runOn(backend, key, model, feeds);
+      return await this.runOn(ort, backend, key, model, feeds);
     } catch (error) {
       if (backend !== 'webgpu') throw error;
       // The WebGPU provider could not run this graph: remember, say so, and use wasm.
       this.webgpuBroken = error instanceof Error ? error.message.slice(0, 160) : String(error);
       this.notice = `WebGPU failed (${this.webgpuBroken}); running on WebAssembly.`;
-      return this.runOn('wasm', key, model, feeds);
+      return this.runOn(ort, 'wasm', key, model, feeds);
     }
   }
 
-  private async runOn(backend: Backend, key: string, model: () => Uint8Array, feeds: Record<string, Feed>): Promise<RunResult> {
+  private async runOn(ort: OrtModule, backend: Backend, key: string, model: () => Uint8Array, feeds: Record<string, Feed>): Promise<SetResult> {
     const t0 = performance.now();
     const cacheKey = `${backend}:${key}`;
     const fresh = !this.sessions.has(cacheKey);
-    const { session } = await this.create(key, model(), backend);
+    const { session } = await this.create(ort, key, model(), backend);
     const t1 = performance.now();
-    const tensors: Record<string, ort.Tensor> = {};
+    const tensors: Record<string, Ort.Tensor> = {};
     for (const [name, feed] of Object.entries(feeds)) tensors[name] = new ort.Tensor('float32', feed.data, feed.dims);
-    const outputs = await session.run(tensors);
-    const output = outputs[session.outputNames[0]!]!;
-    let data: Float32Array;
-    let ran: Backend;
-    if (output.location === 'gpu-buffer') {
-      ran = 'webgpu';
-      data = (await output.getData(true)) as Float32Array;
-    } else {
-      ran = 'wasm';
-      data = output.data as Float32Array;
+    const results = await session.run(tensors);
+    const outputs = new Map<string, Output>();
+    let ran: Backend = 'wasm';
+    for (const name of session.outputNames) {
+      const output = results[name]!;
+      if (output.location === 'gpu-buffer') {
+        ran = 'webgpu';
+        outputs.set(name, { data: (await output.getData(true)) as Float32Array, dims: [...output.dims] });
+      } else {
+        if (backend === 'webgpu') throw new Error('the WebGPU session produced no GPU output');
+        outputs.set(name, { data: output.data as Float32Array, dims: [...output.dims] });
+      }
     }
-    if (backend === 'webgpu' && ran !== 'webgpu') throw new Error('the WebGPU session produced no GPU output');
     const t2 = performance.now();
-    return { data, dims: [...output.dims], backend: ran, sessionMs: fresh ? t1 - t0 : 0, runMs: t2 - t1 };
+    return { outputs, backend: ran, sessionMs: fresh ? t1 - t0 : 0, runMs: t2 - t1 };
   }
 
   /** Drops every cached session (the backend setting changed). */

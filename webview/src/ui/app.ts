@@ -1,11 +1,14 @@
 // The preview controller: validates what the extension sends, plans the variants of the layer,
-// runs them one after another (the layer itself first, so its pixels appear soonest), paints
-// them, ranks them by checkerboard score, and reports back. A newer request abandons an older
-// one between steps.
+// paints the layer's overlap map from the engine's pattern at once (no runtime needed), runs all
+// variants in one graph and one run, paints them, ranks them by checkerboard score, and reports
+// back. A newer request abandons an older one between steps.
 
 import { UnsupportedLayer } from '../preview/fromLayer';
-import { runVariant, type VariantRun } from '../preview/compute';
-import { planPreview } from '../preview/plan';
+import { interiorOf } from '../analysis/checkerboard';
+import { runVariants, type VariantRun } from '../preview/compute';
+import { layerOverlapMap, type OverlapMap } from '../preview/overlapMap';
+import { planPreview, type VariantPlan } from '../preview/plan';
+import type { Pair } from '../preview/steps';
 import { parseHostMessage, type BackendSetting, type PreviewTarget, type WebviewMessage } from '../protocol/messages';
 import { drawHeatmap, drawLegend, drawProfile, drawSpectrum, range } from '../render/plots';
 import type { Backend, PreviewRuntime } from '../runtime/ortRuntime';
@@ -16,6 +19,9 @@ export interface HostApi {
   getState(): unknown;
   setState(state: unknown): void;
 }
+
+/** Quiet time after the variants are painted before their spectra are computed. */
+const SPECTRA_AFTER_MS = 150;
 
 const fmtMs = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
@@ -121,21 +127,25 @@ export class PreviewApp {
     view.setStatus('Running…');
     view.clearVariants();
     const views = new Map<string, VariantView>(plan.variants.map((v) => [v.id, view.addVariant(v.id, v.label)]));
-    const runs: VariantRun[] = [];
+    // Before the runtime: the layer's overlap map, exact, from the engine's pattern.
+    const layerVariant = plan.variants.find((v) => v.id === 'layer');
+    const overlap = layerVariant ? layerOverlapMap(layerVariant, plan.focus) : null;
+    if (layerVariant && overlap) this.paintOverlap(views.get('layer')!, layerVariant, overlap);
+    let runs: VariantRun[];
     let runMs = 0;
     let sessionMs = 0;
     let backend: Backend = 'wasm';
     try {
-      for (const variant of plan.variants) {
-        const run = await runVariant(this.runtime, variant, { ...this.controls, backend: this.backend });
-        if (stale()) return;
-        runs.push(run);
-        runMs += run.result.runMs;
-        sessionMs += run.result.sessionMs;
+      // All variants in one run of one graph.
+      runs = await runVariants(this.runtime, plan.variants, { ...this.controls, backend: this.backend });
+      if (stale()) return;
+      for (const run of runs) {
+        runMs = run.result.runMs;
+        sessionMs = run.result.sessionMs;
         backend = run.result.backend;
-        this.paint(views.get(variant.id)!, run);
-        view.root.dataset.backend = backend;
+        this.paint(views.get(run.variant.id)!, run);
       }
+      view.root.dataset.backend = backend;
     } catch (error) {
       if (stale()) return;
       const message = error instanceof Error ? error.message : String(error);
@@ -148,7 +158,7 @@ export class PreviewApp {
     if (this.runtime.notice) notices.unshift(this.runtime.notice);
     view.setNotices(notices);
     view.setRanking(runs.map((r) => ({ id: r.variant.id, label: r.variant.label, score: r.checkerboard?.score ?? null })));
-    view.setStatus(`Backend: ${backend} · ${runs.length} runs in ${fmtMs(runMs)} ms · new sessions ${fmtMs(sessionMs)} ms`);
+    view.setStatus(`Backend: ${backend} · ${runs.length} variants in one run of ${fmtMs(runMs)} ms · new session ${fmtMs(sessionMs)} ms`);
     Object.assign(view.root.dataset, { backend, runMs: runMs.toFixed(3), sessionMs: sessionMs.toFixed(3) });
     view.setState('done');
     this.host.postMessage({
@@ -159,9 +169,11 @@ export class PreviewApp {
       sessionMs,
       variants: runs.map((r) => ({ id: r.variant.id, label: r.variant.label.slice(0, 120), score: r.checkerboard?.score ?? null, ms: r.result.runMs })),
     });
-    // Spectra last: they are the slowest pictures and the least urgent.
-    for (const run of runs) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
+    // Spectra last: they are the slowest pictures (a 2-D FFT each) and the least urgent. They wait
+    // until the cursor has rested a moment: while it moves on, a spectrum of a layer already left
+    // behind would only hold up the next layer's pictures.
+    for (const [i, run] of runs.entries()) {
+      await new Promise((resolve) => setTimeout(resolve, i === 0 ? SPECTRA_AFTER_MS : 0));
       if (stale()) return;
       const v = views.get(run.variant.id)!;
       if (run.checkerboard) drawSpectrum(v.spectrum, run.result.data, run.variant.outSize[1], run.checkerboard.interior, run.variant.period);
@@ -169,26 +181,41 @@ export class PreviewApp {
     }
   }
 
-  private paint(v: VariantView, run: VariantRun): void {
-    const { data } = run.result;
-    const size = run.variant.outSize;
+  /** Heatmap, legend and row profile of one output map. */
+  private paintMap(v: VariantView, data: Float32Array, size: Pair, row: number, period: number): void {
     const lo_hi = range(data);
     drawHeatmap(v.heatmap, data, size, lo_hi);
-    v.heatmap.dataset.paintedAt = String(performance.now());
     drawLegend(v.legend);
     v.legendMax.textContent = Number(lo_hi[1].toPrecision(4)).toString();
     v.legendMin.textContent = Number(lo_hi[0].toPrecision(4)).toString();
-    const cb = run.checkerboard;
-    const row = cb ? cb.interior.y0 + Math.floor(cb.interior.h / 2) : Math.floor(size[0] / 2);
-    drawProfile(v.profile, data, size, row, run.variant.period[1]);
+    drawProfile(v.profile, data, size, row, period);
     const caption = v.profile.nextElementSibling;
     if (caption) caption.textContent = `row ${row} profile`;
+  }
+
+  /** The engine's overlap map in the layer's place until the runtime's output replaces it. */
+  private paintOverlap(v: VariantView, variant: VariantPlan, overlap: OverlapMap): void {
+    const interior = interiorOf(overlap.size, variant.period, variant.margin);
+    const row = interior ? interior.y0 + Math.floor(interior.h / 2) : Math.floor(overlap.size[0] / 2);
+    this.paintMap(v, overlap.data, overlap.size, row, variant.period[1]);
+    const now = String(performance.now());
+    Object.assign(v.heatmap.dataset, { source: 'engine', paintedAt: now, enginePaintedAt: now });
+    v.detail.textContent = 'Overlap map from the engine (kernel taps per output pixel, exact); the runtime is computing the outputs…';
+  }
+
+  private paint(v: VariantView, run: VariantRun): void {
+    const { data } = run.result;
+    const size = run.variant.outSize;
+    const cb = run.checkerboard;
+    const row = cb ? cb.interior.y0 + Math.floor(cb.interior.h / 2) : Math.floor(size[0] / 2);
+    this.paintMap(v, data, size, row, run.variant.period[1]);
+    Object.assign(v.heatmap.dataset, { source: 'runtime', paintedAt: String(performance.now()) });
     v.score.textContent = cb ? `checkerboard score ${cb.score.toFixed(4)}` : 'checkerboard score: output too small';
     v.article.dataset.score = cb ? String(cb.score) : '';
     const chain = run.variant.chain;
     v.detail.textContent =
       `${chain.inSize[0]}×${chain.inSize[1]} → ${size[0]}×${size[1]} · period ${run.variant.period.join('×')} · ` +
-      `${run.result.backend} ${fmtMs(run.result.runMs)} ms` +
+      `${run.result.backend}, one run for all variants ${fmtMs(run.result.runMs)} ms` +
       (cb && cb.pattern.length <= 64 ? ` · phase means ${formatPattern(cb.pattern, run.variant.period[1])}` : '');
   }
 }

@@ -2,6 +2,8 @@
 // tests: #convlens-preview carries data-state (idle | running | done | error), data-backend
 // (webgpu | wasm), data-request-id, data-run-ms, data-session-ms; each variant is an
 // article#variant-<id> with data-score, holding canvas#heatmap-<id>, #profile-<id>, #spectrum-<id>.
+// A heatmap's data-source says who painted it last: 'engine' (the layer's overlap map, before the
+// runtime) or 'runtime'; data-painted-at and data-engine-painted-at are performance.now() times.
 
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';

@@ -1,0 +1,63 @@
+// The layer's overlap map without the runtime: how many kernel taps of a transposed convolution
+// land on each output pixel (DESIGN.md, "Overlap of a transposed convolution"), which is exactly
+// what the runtime paints for a constant input with all-ones weights. Integers, computed per axis
+// (#{(i, t) : i·s + t·d − p = o}, borders included) and multiplied; the interior is checked against
+// the engine's pattern (the layer report's `overlap`) so that the two can never disagree unseen.
+// The panel shows it at once, while onnxruntime-web is still loading.
+
+import type { PreviewLayer } from '../protocol/messages';
+import type { VariantPlan } from './plan';
+import type { ConvTransposeStep, Pair } from './steps';
+
+export interface OverlapMap {
+  /** Row-major, outSize[0] × outSize[1]; every value an integer. */
+  data: Float32Array;
+  size: Pair;
+}
+
+/** Taps per output position along one axis, borders included. */
+export function axisTaps(inSize: number, outSize: number, kernel: number, stride: number, dilation: number, padding: number): Int32Array {
+  const counts = new Int32Array(outSize);
+  for (let i = 0; i < inSize; i++) {
+    for (let t = 0; t < kernel; t++) {
+      const o = i * stride + t * dilation - padding;
+      if (o >= 0 && o < outSize) counts[o]!++;
+    }
+  }
+  return counts;
+}
+
+/**
+ * Where every tap's input lies inside the image, the count is the engine's pattern at o mod s
+ * (pattern[m] = #{t : (m + p − t·d) ≡ 0 mod s}). False when any such position disagrees.
+ */
+export function agreesWithPattern(counts: Int32Array, pattern: readonly number[], step: ConvTransposeStep, axis: 0 | 1, inSize: number): boolean {
+  const [k, s, d, p] = [step.kernel[axis], step.stride[axis], step.dilation[axis], step.padding[axis]];
+  if (pattern.length !== s) return false;
+  const first = Math.max(0, (k - 1) * d - p);
+  const last = Math.min(counts.length - 1, (inSize - 1) * s - p);
+  for (let o = first; o <= last; o++) if (counts[o] !== pattern[o % s]) return false;
+  return true;
+}
+
+/**
+ * The overlap map of the plan's `layer` variant when it is one transposed convolution whose
+ * report carries the engine's pattern; null otherwise (resizes and shuffles have no taps to
+ * count, and a map that disagreed with the engine would not be shown).
+ */
+export function layerOverlapMap(variant: VariantPlan, layer: PreviewLayer): OverlapMap | null {
+  const step = variant.chain.steps[0];
+  if (variant.id !== 'layer' || variant.chain.steps.length !== 1 || step?.op !== 'convTranspose') return null;
+  if (variant.chain.inChannels !== 1 || step.outChannels !== 1) return null;
+  const pattern = layer.overlap;
+  if (!pattern || pattern.length !== 2) return null;
+  const axes = ([0, 1] as const).map((a) =>
+    axisTaps(variant.chain.inSize[a], variant.outSize[a], step.kernel[a], step.stride[a], step.dilation[a], step.padding[a]),
+  );
+  if (!([0, 1] as const).every((a) => agreesWithPattern(axes[a]!, pattern[a]!, step, a, variant.chain.inSize[a]))) return null;
+  const [h, w] = variant.outSize;
+  const [rows, cols] = axes as [Int32Array, Int32Array];
+  const data = new Float32Array(h * w);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = rows[y]! * cols[x]!;
+  return { data, size: [h, w] };
+}
