@@ -1213,7 +1213,7 @@ export class Interpreter {
     this.frames.push({ fn, vars });
     try {
       if (fn.node.kind === 'Lambda') return this.eval(fn.node.body, scope);
-      if (fn.file.text.includes('yield', fn.node.from) && isGenerator(fn.node)) return this.runGenerator(fn, scope, yieldHook);
+      if (isGenerator(fn.node)) return this.runGenerator(fn, scope, yieldHook);
       const c = this.execBlock(fn.node.body, scope);
       return c && c.type === 'return' ? c.value : NONE;
     } finally {
@@ -1324,18 +1324,19 @@ export class Interpreter {
 
   /** Python's argument binding: positional, keywords, defaults, *args, **kwargs, kw-only. */
   bindArguments(fname: string, params: ast.Param[], defaults: Map<string, Value>, args: CallArgs, site: Site | null): Map<string, Value> {
+    // Runs for every call: plain loops, no closures, and the keyword pass only when there are
+    // keywords. Insertion order is Python's (positional, *args, keywords, defaults): op arguments
+    // and layer attributes are read back in it.
     const vars = new Map<string, Value>();
     let pi = 0;
     const positional = args.positional;
     let varargs: ast.Param | null = null;
     let varkw: ast.Param | null = null;
-    for (const p of params) {
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
       if (p.kind === 'varargs') varargs = p;
       else if (p.kind === 'varkw') varkw = p;
-    }
-    for (const p of params) {
-      if (p.kind !== 'posonly' && p.kind !== 'normal') continue;
-      if (pi < positional.length) vars.set(p.name, positional[pi++]!);
+      else if ((p.kind === 'posonly' || p.kind === 'normal') && pi < positional.length) vars.set(p.name, positional[pi++]!);
     }
     if (pi < positional.length) {
       if (!varargs) {
@@ -1344,20 +1345,22 @@ export class Interpreter {
       }
     }
     if (varargs) vars.set(varargs.name, tuple(positional.slice(pi)));
-    let extra: [Value, Value][] | null = null;
-    for (const [k, v] of args.keywords) {
-      const p = params.find((q) => q.name === k && q.kind !== 'varargs' && q.kind !== 'varkw' && q.kind !== 'posonly');
-      if (p) {
-        if (vars.has(k)) this.raise('TypeError', `${fname}() got multiple values for argument '${k}'`, site);
-        vars.set(k, v);
-      } else if (varkw) {
-        (extra ??= []).push([str(k), v]);
-      } else {
-        this.raise('TypeError', `${fname}() got an unexpected keyword argument '${k}'`, site);
+    if (args.keywords.size > 0) {
+      let extra: [Value, Value][] | null = null;
+      for (const [k, v] of args.keywords) {
+        if (keywordParam(params, k)) {
+          if (vars.has(k)) this.raise('TypeError', `${fname}() got multiple values for argument '${k}'`, site);
+          vars.set(k, v);
+        } else if (varkw) {
+          (extra ??= []).push([str(k), v]);
+        } else {
+          this.raise('TypeError', `${fname}() got an unexpected keyword argument '${k}'`, site);
+        }
       }
-    }
-    if (varkw) vars.set(varkw.name, dict(extra ?? []));
-    for (const p of params) {
+      if (varkw) vars.set(varkw.name, dict(extra ?? []));
+    } else if (varkw) vars.set(varkw.name, dict([]));
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
       if (p.kind === 'varargs' || p.kind === 'varkw' || vars.has(p.name)) continue;
       const d = defaults.get(p.name);
       if (d === undefined) this.raise('TypeError', `${fname}() missing required argument '${p.name}'`, site);
@@ -2233,27 +2236,36 @@ export function computeMro(cls: ClassValue): ClassValue[] {
   }
 }
 
-const generatorCache = new WeakMap<ast.FunctionDef, boolean>();
-function isGenerator(fn: ast.FunctionDef): boolean {
-  let known = generatorCache.get(fn);
-  if (known === undefined) {
-    known = false;
-    // lezer has no Yield node in our AST; the parser maps `yield` to ErrorExpr with this message.
-    const visit = (v: unknown): void => {
-      if (known || !v || typeof v !== 'object') return;
-      const node = v as { kind?: string; message?: string };
-      if (node.kind === 'FunctionDef' && v !== fn) return;
-      if (node.kind === 'Lambda') return;
-      if (node.kind === 'Yield') {
-        known = true;
-        return;
-      }
-      for (const child of Object.values(v)) if (child && typeof child === 'object') visit(child);
-    };
-    visit(fn.body);
-    generatorCache.set(fn, known);
+/** Whether keyword `name` names a parameter that can be passed by keyword. */
+function keywordParam(params: ast.Param[], name: string): boolean {
+  for (let i = 0; i < params.length; i++) {
+    const q = params[i]!;
+    if (q.name === name && q.kind !== 'varargs' && q.kind !== 'varkw' && q.kind !== 'posonly') return true;
   }
-  return known;
+  return false;
+}
+
+/** Whether a function is a generator is a property of its syntax, so it is kept on the AST node
+ *  (shared by every call and every analysis that reads the same tree), like a node's Site. */
+type GeneratorCarrier = ast.FunctionDef & { $generator?: boolean };
+
+function isGenerator(fn: ast.FunctionDef): boolean {
+  const known = (fn as GeneratorCarrier).$generator;
+  if (known !== undefined) return known;
+  const generator = containsYield(fn.body, fn);
+  (fn as GeneratorCarrier).$generator = generator;
+  return generator;
+}
+
+/** Whether the function's own body has a `yield` (nested functions and lambdas have their own). */
+function containsYield(v: unknown, fn: ast.FunctionDef): boolean {
+  if (!v || typeof v !== 'object') return false;
+  const node = v as { kind?: string };
+  if (node.kind === 'FunctionDef' && v !== fn) return false;
+  if (node.kind === 'Lambda') return false;
+  if (node.kind === 'Yield') return true;
+  for (const child of Object.values(v)) if (child && typeof child === 'object' && containsYield(child, fn)) return true;
+  return false;
 }
 
 /** A compact text of simple expressions (`self.conv1`), for value names. */

@@ -446,14 +446,20 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     // Python-level attributes (`conv.in_channels`, `fc.in_features`) as the caller passed them.
     const signature = parseSignature(interp, spec.signature);
     const sig = interp.bindArguments(spec.name, signature.params, signature.defaults, args, site);
+    const rank = tupleAttrRank(spec.name);
     // `bias=False` is an argument, but `conv.bias` is the parameter (or None): parameters win.
-    for (const [k, v] of sig) if (k !== 'device' && k !== 'dtype' && k !== 'bias') self.attrs.set(k, normaliseAttr(spec.name, k, v));
+    for (const [k, v] of sig) if (k !== 'device' && k !== 'dtype' && k !== 'bias') self.attrs.set(k, normaliseAttr(rank, k, v));
     try {
       const opArgs: Record<string, ReturnType<typeof toOpValue>> = {};
       for (const [k, v] of sig) opArgs[k] = toOpValue(v, k);
       const config = spec.build(opArgs);
-      const builtFrom = new Map([...sig.keys()].map((k) => [k, self.attrs.get(k)] as [string, Value | undefined]));
-      state.native = { spec, config, description: spec.describe(config), builtFrom, opArgs };
+      const names: string[] = [];
+      const values: (Value | undefined)[] = [];
+      for (const k of sig.keys()) {
+        names.push(k);
+        values.push(self.attrs.get(k));
+      }
+      state.native = { spec, config, description: spec.describe(config), builtFrom: { names, values }, opArgs };
       const total = spec.params(config);
       for (const [name, shape] of parameterShapes(spec.name, opArgs, total)) {
         state.parameters.set(name, shape ? { kind: 'tensor', shape, geometry: null, parameter: true } : NONE);
@@ -479,20 +485,24 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
   };
 
+  /** One row for a call of a leaf layer (no closure per call: this runs for every layer call). */
+  const recordLeaf = (self: InstanceValue, spec: ModuleSpec, inputs: Tensor[], outputs: Tensor[], macs: number,
+    geometry: OpResult['geometry'], why: string | undefined): void => {
+    if (!recorder) return;
+    recorder.layers.push({
+      module: self, op: self.cls.name, family: spec.name, kind: 'module', args: self.module!.native?.description ?? '',
+      inputs, outputs, macs, geometry, owner: null, called: calledSites(), unknown: why,
+    });
+  };
+
   const forwardLeaf = (self: InstanceValue, spec: ModuleSpec, args: CallArgs, site: Site | null): Value => {
     const state = self.module!;
-    const inputs = args.positional.filter((a): a is TensorValue => a.kind === 'tensor');
-    const record = (outputs: Tensor[], macs: number, geometry: OpResult['geometry'], why?: string): void => {
-      if (!recorder) return;
-      recorder.layers.push({
-        module: self, op: self.cls.name, family: spec.name, kind: 'module', args: state.native?.description ?? '',
-        inputs, outputs, macs, geometry, owner: null, called: calledSites(), unknown: why,
-      });
-    };
+    const inputs: Tensor[] = [];
+    for (const a of args.positional) if (a.kind === 'tensor') inputs.push(a);
     if (!state.native) {
       const broken = self.attrs.get('__broken__');
       const reason = broken && broken.kind === 'unknown' ? broken.reason : `${spec.name} could not be built`;
-      record([], 0, undefined, reason);
+      recordLeaf(self, spec, inputs, [], 0, undefined, reason);
       return unknown(reason, site);
     }
     let result: OpResult;
@@ -502,11 +512,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       result = spec.forward(config, opArgs);
     } catch (e) {
       const v = opFailure(e, spec.name, site);
-      record([], 0, undefined, v.kind === 'unknown' ? v.reason : 'unknown');
+      recordLeaf(self, spec, inputs, [], 0, undefined, v.kind === 'unknown' ? v.reason : 'unknown');
       return v;
     }
     const value = fromOpValue(result.value);
-    record(tensorsIn(value), result.macs, result.geometry);
+    recordLeaf(self, spec, inputs, tensorsIn(value), result.macs, result.geometry, undefined);
     return value;
   };
 
@@ -516,9 +526,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
    *  parameters' shapes (channels, kernel size, groups) cannot be followed that way: unknown. */
   const configNow = (self: InstanceValue, native: NonNullable<NonNullable<InstanceValue['module']>['native']>): unknown => {
     if (!native.builtFrom || !native.opArgs) return native.config;
-    const changed: string[] = [];
-    for (const [k, before] of native.builtFrom) if (self.attrs.get(k) !== before) changed.push(k);
-    if (!changed.length) return native.config;
+    const { names, values } = native.builtFrom;
+    let changed: string[] | null = null;
+    for (let i = 0; i < names.length; i++) if (self.attrs.get(names[i]!) !== values[i]) (changed ??= []).push(names[i]!);
+    if (!changed) return native.config;
     const hasState = self.module!.parameters.size > 0 || self.module!.buffers.size > 0;
     const structural = hasState ? changed.find((k) => SHAPE_DECIDING_ATTRIBUTES.has(k)) : undefined;
     if (structural) throw new UnknownArgument(structural, `${self.cls.name}.${structural} was assigned after the layer was built (its parameters keep their shapes; ConvLens does not follow that)`);
@@ -532,7 +543,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     native.config = config;
     native.opArgs = opArgs;
     native.description = native.spec.describe(config);
-    for (const k of changed) native.builtFrom.set(k, self.attrs.get(k));
+    for (const k of changed) values[names.indexOf(k)] = self.attrs.get(k);
     return config;
   };
 
@@ -1011,13 +1022,15 @@ function pairOf(v: Value, n: number): Value {
 
 function collectTensors(args: Record<string, unknown>): Tensor[] {
   const out: Tensor[] = [];
-  const visit = (v: unknown, depth: number): void => {
-    if (depth > 3 || v === null || typeof v !== 'object') return;
-    if ((v as Tensor).kind === 'tensor') out.push(v as Tensor);
-    else if (Array.isArray(v)) for (const x of v) visit(x, depth + 1);
-  };
-  for (const v of Object.values(args)) visit(v, 0);
+  for (const k in args) collectTensorsInto(args[k], 0, out);
   return out;
+}
+
+/** A module-level function, not a closure: it runs for every functional call. */
+function collectTensorsInto(v: unknown, depth: number, out: Tensor[]): void {
+  if (depth > 3 || v === null || typeof v !== 'object') return;
+  if ((v as Tensor).kind === 'tensor') out.push(v as Tensor);
+  else if (Array.isArray(v)) for (const x of v) collectTensorsInto(x, depth + 1, out);
 }
 
 /** torch's layers store kernel_size/stride/padding/dilation as tuples. */
@@ -1031,61 +1044,124 @@ const SHAPE_DECIDING_ATTRIBUTES = new Set([
   'bidirectional', 'embed_dim', 'num_heads',
 ]);
 
-function normaliseAttr(specName: string, key: string, v: Value): Value {
-  if (v.kind !== 'int' || !TUPLE_ATTRS.has(key) || !specName.startsWith('Conv')) return v;
-  const nd = Number(specName[specName.length - 2]);
-  return Number.isInteger(nd) ? tuple(Array.from({ length: nd }, () => v)) : v;
+/** For conv layers, the number of spatial axes their tuple attributes have (`Conv2d` → 2); 0 for
+ *  other layers. Looked up once per layer name: layers are built by the hundred. */
+const tupleAttrRanks = new Map<string, number>();
+function tupleAttrRank(specName: string): number {
+  let rank = tupleAttrRanks.get(specName);
+  if (rank === undefined) {
+    const nd = Number(specName[specName.length - 2]);
+    rank = specName.startsWith('Conv') && Number.isInteger(nd) ? nd : 0;
+    tupleAttrRanks.set(specName, rank);
+  }
+  return rank;
 }
+
+function normaliseAttr(rank: number, key: string, v: Value): Value {
+  if (rank === 0 || v.kind !== 'int' || !TUPLE_ATTRS.has(key)) return v;
+  const items: Value[] = [];
+  for (let i = 0; i < rank; i++) items.push(v);
+  return tuple(items);
+}
+
+/** Which parameters and buffers a leaf layer has, decided once per layer name (the name tests
+ *  are regular expressions; layers are built by the hundred). */
+type StateFamily =
+  | { kind: 'conv'; transposed: boolean; rank: number }
+  | { kind: 'linear' | 'batchNorm' | 'instanceNorm' | 'groupNorm' | 'layerNorm' | 'prelu' | 'embedding' | 'none' };
+const stateFamilies = new Map<string, StateFamily>();
+function stateFamily(specName: string): StateFamily {
+  let family = stateFamilies.get(specName);
+  if (family) return family;
+  const conv = /^(Conv|ConvTranspose)(\d)d$/.exec(specName);
+  if (conv) family = { kind: 'conv', transposed: conv[1] === 'ConvTranspose', rank: Number(conv[2]) };
+  else if (specName === 'Linear' || specName === 'LazyLinear') family = { kind: 'linear' };
+  else if (/^(BatchNorm\dd|SyncBatchNorm)$/.test(specName)) family = { kind: 'batchNorm' };
+  else if (/^InstanceNorm\dd$/.test(specName)) family = { kind: 'instanceNorm' };
+  else if (specName === 'GroupNorm') family = { kind: 'groupNorm' };
+  else if (specName === 'LayerNorm') family = { kind: 'layerNorm' };
+  else if (specName === 'PReLU') family = { kind: 'prelu' };
+  else if (specName === 'Embedding') family = { kind: 'embedding' };
+  else family = { kind: 'none' };
+  stateFamilies.set(specName, family);
+  return family;
+}
+
+const NO_STATE: [string, number[] | null][] = [];
 
 /** Buffers of a leaf layer: BatchNorm's (and a tracking InstanceNorm's) running statistics. */
 function bufferShapes(specName: string, a: Record<string, unknown>): [string, number[] | null][] {
-  const norm = /^(BatchNorm\dd|SyncBatchNorm)$/.test(specName) ? true : /^InstanceNorm\dd$/.test(specName) ? false : null;
-  if (norm === null) return [];
+  const family = stateFamily(specName).kind;
+  const norm = family === 'batchNorm' ? true : family === 'instanceNorm' ? false : null;
+  if (norm === null) return NO_STATE;
   const tracking = typeof a.track_running_stats === 'boolean' ? a.track_running_stats : norm;
   const c = a.num_features;
-  if (typeof c !== 'number') return [];
+  if (typeof c !== 'number') return NO_STATE;
   if (!tracking) return [['running_mean', null], ['running_var', null], ['num_batches_tracked', null]];
   return [['running_mean', [c]], ['running_var', [c]], ['num_batches_tracked', []]];
+}
+
+// Readers of a leaf layer's bound arguments, for parameterShapes (module-level, not closures made
+// on every call).
+const argNumber = (a: Record<string, unknown>, k: string): number => (typeof a[k] === 'number' ? (a[k] as number) : NaN);
+const argFlag = (a: Record<string, unknown>, k: string, dflt: boolean): boolean => (typeof a[k] === 'boolean' ? (a[k] as boolean) : dflt);
+function argInts(v: unknown, nd: number): number[] {
+  if (Array.isArray(v)) return v as number[];
+  const out: number[] = [];
+  for (let i = 0; i < nd; i++) out.push(v as number);
+  return out;
 }
 
 /** Shapes of a leaf layer's parameters, so code can read `conv.weight.shape` or pass
  *  `self.weight` to a functional call. Only offered when they add up to the op's count. */
 function parameterShapes(specName: string, a: Record<string, unknown>, total: number): [string, number[] | null][] {
-  const n = (k: string): number => (typeof a[k] === 'number' ? (a[k] as number) : NaN);
-  const ints = (v: unknown, nd: number): number[] => (Array.isArray(v) ? (v as number[]) : Array.from({ length: nd }, () => v as number));
-  const flag = (k: string, dflt: boolean): boolean => (typeof a[k] === 'boolean' ? (a[k] as boolean) : dflt);
-  let out: [string, number[] | null][] = [];
-  const conv = /^(Conv|ConvTranspose)(\d)d$/.exec(specName);
-  if (conv) {
-    const nd = Number(conv[2]);
-    const k = ints(a.kernel_size, nd);
-    const groups = typeof a.groups === 'number' ? (a.groups as number) : 1;
-    const weight = conv[1] === 'Conv'
-      ? [n('out_channels'), n('in_channels') / groups, ...k]
-      : [n('in_channels'), n('out_channels') / groups, ...k];
-    out = [['weight', weight], ['bias', flag('bias', true) ? [n('out_channels')] : null]];
-  } else if (specName === 'Linear' || specName === 'LazyLinear') {
-    out = [['weight', [n('out_features'), n('in_features')]], ['bias', flag('bias', true) ? [n('out_features')] : null]];
-  } else if (/^(BatchNorm\dd|SyncBatchNorm)$/.test(specName)) {
-    const affine = flag('affine', true);
-    out = [['weight', affine ? [n('num_features')] : null], ['bias', affine ? [n('num_features')] : null]];
-  } else if (/^InstanceNorm\dd$/.test(specName)) {
-    const affine = flag('affine', false);
-    out = [['weight', affine ? [n('num_features')] : null], ['bias', affine ? [n('num_features')] : null]];
-  } else if (specName === 'GroupNorm') {
-    const affine = flag('affine', true);
-    out = [['weight', affine ? [n('num_channels')] : null], ['bias', affine ? [n('num_channels')] : null]];
-  } else if (specName === 'LayerNorm') {
-    const shape = ints(a.normalized_shape, 1);
-    const affine = flag('elementwise_affine', true);
-    out = [['weight', affine ? shape : null], ['bias', affine ? shape : null]];
-  } else if (specName === 'PReLU') {
-    out = [['weight', [typeof a.num_parameters === 'number' ? (a.num_parameters as number) : 1]]];
-  } else if (specName === 'Embedding') {
-    out = [['weight', [n('num_embeddings'), n('embedding_dim')]]];
+  const family = stateFamily(specName);
+  let out: [string, number[] | null][];
+  switch (family.kind) {
+    case 'conv': {
+      const k = argInts(a.kernel_size, family.rank);
+      const groups = typeof a.groups === 'number' ? (a.groups as number) : 1;
+      const weight = !family.transposed
+        ? [argNumber(a, 'out_channels'), argNumber(a, 'in_channels') / groups, ...k]
+        : [argNumber(a, 'in_channels'), argNumber(a, 'out_channels') / groups, ...k];
+      out = [['weight', weight], ['bias', argFlag(a, 'bias', true) ? [argNumber(a, 'out_channels')] : null]];
+      break;
+    }
+    case 'linear':
+      out = [['weight', [argNumber(a, 'out_features'), argNumber(a, 'in_features')]], ['bias', argFlag(a, 'bias', true) ? [argNumber(a, 'out_features')] : null]];
+      break;
+    case 'batchNorm':
+    case 'instanceNorm':
+    case 'groupNorm': {
+      const affine = argFlag(a, 'affine', family.kind !== 'instanceNorm');
+      const c = argNumber(a, family.kind === 'groupNorm' ? 'num_channels' : 'num_features');
+      out = [['weight', affine ? [c] : null], ['bias', affine ? [c] : null]];
+      break;
+    }
+    case 'layerNorm': {
+      const shape = argInts(a.normalized_shape, 1);
+      const affine = argFlag(a, 'elementwise_affine', true);
+      out = [['weight', affine ? shape : null], ['bias', affine ? shape : null]];
+      break;
+    }
+    case 'prelu':
+      out = [['weight', [typeof a.num_parameters === 'number' ? (a.num_parameters as number) : 1]]];
+      break;
+    case 'embedding':
+      out = [['weight', [argNumber(a, 'num_embeddings'), argNumber(a, 'embedding_dim')]]];
+      break;
+    case 'none':
+      return NO_STATE;
   }
-  const sum = out.reduce((s, [, shape]) => s + (shape ? shape.reduce((p, x) => p * x, 1) : 0), 0);
-  if (!out.length || sum !== total || out.some(([, s]) => s && s.some((x) => !Number.isInteger(x)))) return [];
-  return out;
+  let sum = 0;
+  for (const [, shape] of out) {
+    if (!shape) continue;
+    let size = 1;
+    for (const x of shape) {
+      if (!Number.isInteger(x)) return NO_STATE;
+      size *= x;
+    }
+    sum += size;
+  }
+  return sum === total ? out : NO_STATE;
 }
-

@@ -136,8 +136,9 @@ export interface ModuleState {
     config: unknown;
     description: string;
     /** The attribute values the config was built from (`conv.stride`, …): code may assign new
-     *  ones after construction, which PyTorch's forward reads. */
-    builtFrom?: Map<string, Value | undefined>;
+     *  ones after construction, which PyTorch's forward reads. Two parallel arrays, not a Map:
+     *  every forward call compares them. */
+    builtFrom?: { names: string[]; values: (Value | undefined)[] };
     /** The operator arguments the config was built from. */
     opArgs?: Record<string, unknown>;
   } | null;
