@@ -535,7 +535,8 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
       firstCalls.add(i);
     }
   });
-  const layers = recorder.layers.map((r, i) => layerReport(r, paths, firstCalls.has(i)));
+  const defined = new Map<InstanceValue, SourceLocation[]>();
+  const layers = recorder.layers.map((r, i) => layerReport(r, paths, firstCalls.has(i), defined));
   if (layers.some((l) => l.out.length === 0)) incomplete = true;
   // A statement of forward that failed and was skipped (a loop over something unknown, say).
   if (interp.toleratedErrors > problemsBefore) incomplete = true;
@@ -568,20 +569,20 @@ function countParams(root: InstanceValue): number {
     for (const p of m.module?.parameters.values() ?? []) {
       if (p.kind !== 'tensor' || seen.has(p)) continue;
       seen.add(p);
-      total += p.shape.reduce((a, b) => a * b, 1);
+      total += numel(p.shape);
     }
   }
   return total;
 }
 
-function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: boolean): LayerReport {
+function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: boolean, defined: Map<InstanceValue, SourceLocation[]>): LayerReport {
   const out = r.outputs[0];
   const geometry = out?.geometry ?? null;
   let path: string;
   let params = 0;
   if (r.module) {
     path = paths.get(r.module.id) ?? `(${r.module.cls.name})`;
-    if (firstCall) params = [...r.module.module!.parameters.values()].reduce((s, p) => s + (p.kind === 'tensor' ? p.shape.reduce((a, b) => a * b, 1) : 0), 0);
+    if (firstCall) for (const p of r.module.module!.parameters.values()) if (p.kind === 'tensor') params += numel(p.shape);
   } else {
     const owner = r.owner ? paths.get(r.owner.id) ?? '' : '';
     const line = r.called[0] ? r.called[0].file.lines.position(r.called[0].from).line + 1 : 0;
@@ -601,7 +602,7 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
     jump: geometry ? geometry.map((a) => R.toNumber(a.jump)) : [],
     rfExact: geometry ? geometry.map((a) => R.format(a.rf)) : [],
     jumpExact: geometry ? geometry.map((a) => R.format(a.jump)) : [],
-    defined: r.module ? definedLocations(r.module) : [],
+    defined: r.module ? definedLocations(r.module, defined) : [],
     called: r.called.map(locationOf),
   };
   if (g?.kernel) report.kernel = g.kernel;
@@ -615,13 +616,19 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
 }
 
 const locations = new WeakMap<Site, SourceLocation>();
-const definitions = new WeakMap<InstanceValue, SourceLocation[]>();
 
-/** Where a module was made: the same for each of its calls, so computed once. */
-function definedLocations(module: InstanceValue): SourceLocation[] {
-  let locs = definitions.get(module);
-  if (!locs) definitions.set(module, (locs = module.module!.defined.map(locationOf)));
+/** Where a module was made: the same for each of its calls, so computed once per model (in a Map
+ *  the model's report owns: a global WeakMap of every module costs the garbage collector). */
+function definedLocations(module: InstanceValue, known: Map<InstanceValue, SourceLocation[]>): SourceLocation[] {
+  let locs = known.get(module);
+  if (!locs) known.set(module, (locs = module.module!.defined.map(locationOf)));
   return locs;
+}
+
+function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const x of shape) n *= x;
+  return n;
 }
 
 /** Sites are shared (one per AST node), so their locations are computed once. */

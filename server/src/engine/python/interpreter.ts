@@ -2264,7 +2264,12 @@ function containsYield(v: unknown, fn: ast.FunctionDef): boolean {
   if (node.kind === 'FunctionDef' && v !== fn) return false;
   if (node.kind === 'Lambda') return false;
   if (node.kind === 'Yield') return true;
-  for (const child of Object.values(v)) if (child && typeof child === 'object' && containsYield(child, fn)) return true;
+  for (const key in v) {
+    // `$site` and other `$` keys are caches the interpreter keeps on nodes, not syntax.
+    if (key.charCodeAt(0) === 36) continue;
+    const child = (v as Record<string, unknown>)[key];
+    if (child && typeof child === 'object' && containsYield(child, fn)) return true;
+  }
   return false;
 }
 
