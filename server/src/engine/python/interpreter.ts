@@ -1924,9 +1924,8 @@ export class Interpreter {
       case 'Name':
         return this.lookup(e.id, scope, e);
       case 'Number':
-        return e.isInt ? int(e.value) : float(e.value);
       case 'String':
-        return str(e.value);
+        return literalValue(e);
       case 'Const':
         return e.value === null ? NONE : e.value ? TRUE : FALSE;
       case 'Ellipsis':
@@ -2150,6 +2149,18 @@ const MUTATING_METHODS = new Set([
 export const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();
 
 type SiteCarrier = ast.Span & { $site?: Site };
+
+/** A number or string literal's value, made once per AST node: these values are never mutated (only
+ *  int and str values that carry an enum class take attributes, and literals carry none), and
+ *  `is` compares ints and strs by value, so every evaluation may share one object. */
+type LiteralCarrier = (ast.NumberExpr | ast.StringExpr) & { $value?: Value };
+function literalValue(e: ast.NumberExpr | ast.StringExpr): Value {
+  const cached = (e as LiteralCarrier).$value;
+  if (cached) return cached;
+  const value = e.kind === 'String' ? str(e.value) : e.isInt ? int(e.value) : float(e.value);
+  (e as LiteralCarrier).$value = value;
+  return value;
+}
 
 const PARSED_FILES_KEPT = 1024;
 const parsedFiles = new Map<string, { text: string; module: ast.PyModule; file: SourceFile; tree: Tree | null }>();
