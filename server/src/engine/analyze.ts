@@ -528,14 +528,15 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     torch.setRecorder(null);
   }
   const firstCalls = new Set<number>();
-  const calledBefore = new Set<InstanceValue>();
+  // Keyed by id: a number hashes without giving each module object an identity hash.
+  const calledBefore = new Set<number>();
   recorder.layers.forEach((r, i) => {
-    if (r.module && !calledBefore.has(r.module)) {
-      calledBefore.add(r.module);
+    if (r.module && !calledBefore.has(r.module.id)) {
+      calledBefore.add(r.module.id);
       firstCalls.add(i);
     }
   });
-  const defined = new Map<InstanceValue, SourceLocation[]>();
+  const defined = new Map<number, SourceLocation[]>();
   const layers = recorder.layers.map((r, i) => layerReport(r, paths, firstCalls.has(i), defined));
   if (layers.some((l) => l.out.length === 0)) incomplete = true;
   // A statement of forward that failed and was skipped (a loop over something unknown, say).
@@ -575,7 +576,7 @@ function countParams(root: InstanceValue): number {
   return total;
 }
 
-function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: boolean, defined: Map<InstanceValue, SourceLocation[]>): LayerReport {
+function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: boolean, defined: Map<number, SourceLocation[]>): LayerReport {
   const out = r.outputs[0];
   const geometry = out?.geometry ?? null;
   let path: string;
@@ -619,9 +620,9 @@ const locations = new WeakMap<Site, SourceLocation>();
 
 /** Where a module was made: the same for each of its calls, so computed once per model (in a Map
  *  the model's report owns: a global WeakMap of every module costs the garbage collector). */
-function definedLocations(module: InstanceValue, known: Map<InstanceValue, SourceLocation[]>): SourceLocation[] {
-  let locs = known.get(module);
-  if (!locs) known.set(module, (locs = module.module!.defined.map(locationOf)));
+function definedLocations(module: InstanceValue, known: Map<number, SourceLocation[]>): SourceLocation[] {
+  let locs = known.get(module.id);
+  if (!locs) known.set(module.id, (locs = module.module!.defined.map(locationOf)));
   return locs;
 }
 

@@ -2109,7 +2109,7 @@ export class Interpreter {
   evalCall(e: ast.CallExpr, scope: Scope): Value {
     const fn = this.eval(e.func, scope);
     const positional: Value[] = [];
-    const keywords = e.args.some((a) => a.kind === 'kw' || a.kind === 'dstar') ? new Map<string, Value>() : (NO_KEYWORDS as Map<string, Value>);
+    const keywords = hasKeywordArguments(e.args) ? new Map<string, Value>() : (NO_KEYWORDS as Map<string, Value>);
     for (const a of e.args) {
       switch (a.kind) {
         case 'pos':
@@ -2231,6 +2231,9 @@ export function rangeLength(r: { start: number; stop: number; step: number }): n
 
 /** C3 linearisation; falls back to depth-first order when the hierarchy is inconsistent. */
 export function computeMro(cls: ClassValue): ClassValue[] {
+  // One base with its MRO made (nearly every class): C3 gives the class, then the base's MRO.
+  const only = cls.bases.length === 1 ? cls.bases[0]! : null;
+  if (only && only.mro[0] === only) return [cls, ...only.mro];
   const seqs = [...cls.bases.map((b) => [...b.mro]), [...cls.bases]];
   const out: ClassValue[] = [cls];
   for (;;) {
@@ -2245,6 +2248,14 @@ export function computeMro(cls: ClassValue): ClassValue[] {
     out.push(head);
     for (const s of nonEmpty) if (s[0] === head) s.shift();
   }
+}
+
+function hasKeywordArguments(args: ast.CallExpr['args']): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const kind = args[i]!.kind;
+    if (kind === 'kw' || kind === 'dstar') return true;
+  }
+  return false;
 }
 
 /** Whether keyword `name` names a parameter that can be passed by keyword. */

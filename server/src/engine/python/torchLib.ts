@@ -5,7 +5,7 @@
 
 import type * as ast from './ast';
 import { makeClass } from './builtins';
-import { PyError, type Interpreter, type Library } from './interpreter';
+import { NO_KEYWORDS, PyError, type Interpreter, type Library } from './interpreter';
 import { OpError, type FunctionSpec, type ModuleSpec, type OpResult, type OpValue, type Tensor } from '../ops/types';
 import { moduleSpecs } from '../ops/moduleRegistry';
 import { layerFunctionSpecs } from '../ops/layerFunctions';
@@ -248,7 +248,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   };
   const recursing = (self: InstanceValue, recurse: Value): [string, InstanceValue][] =>
     interp.truthy(recurse) ? namedModules(self) : [['', self]];
-  moduleClass.attrs.set('modules', m('modules', (self) => iterator(namedModules(self).map(([, x]) => x))));
+  moduleClass.attrs.set('modules', m('modules', (self) => iterator(allModules(self, new Set(), []))));
   moduleClass.attrs.set('named_modules', m('named_modules', (self, args) => {
     const prefix = option(args, 1, 'prefix', str(''));
     return iterator(namedModules(self).map(([n, x]) => tuple([str(prefixed(prefix, n)), x])));
@@ -284,7 +284,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (!f) return self;
     const visit = (mod: InstanceValue): void => {
       for (const [, c] of children(mod)) visit(c);
-      interp.call(f, { positional: [mod], keywords: new Map() }, site);
+      interp.call(f, { positional: [mod], keywords: NO_KEYWORDS }, site);
     };
     visit(self);
     return self;
@@ -384,8 +384,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     // A module without children whose forward is Python code (LayerNorm2d, Permute,
     // StochasticDepth) is a leaf for torch's hooks: it is one row, holding the functional calls
     // it makes.
-    const userLeaf = recorder !== null && forward.kind === 'function' &&
-      ![...self.module!.modules.values()].some((c) => c.kind === 'instance');
+    const userLeaf = recorder !== null && forward.kind === 'function' && !hasChildModule(self);
     const start = recorder ? recorder.layers.length : 0;
     if (recorder) recorder.moduleStack.push(self);
     // Python forwards push their call site themselves; native ones (leaf layers, Sequential)
@@ -447,18 +446,17 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const signature = parseSignature(interp, spec.signature);
     const sig = interp.bindArguments(spec.name, signature.params, signature.defaults, args, site);
     const rank = tupleAttrRank(spec.name);
+    // The bound names once, in binding order (iterating the Map's entries would make a [key,
+    // value] pair per argument, three times over, for every layer built).
+    const names = [...sig.keys()];
     // `bias=False` is an argument, but `conv.bias` is the parameter (or None): parameters win.
-    for (const [k, v] of sig) if (k !== 'device' && k !== 'dtype' && k !== 'bias') self.attrs.set(k, normaliseAttr(rank, k, v));
+    for (const k of names) if (k !== 'device' && k !== 'dtype' && k !== 'bias') self.attrs.set(k, normaliseAttr(rank, k, sig.get(k)!));
     try {
       const opArgs: Record<string, ReturnType<typeof toOpValue>> = {};
-      for (const [k, v] of sig) opArgs[k] = toOpValue(v, k);
+      for (const k of names) opArgs[k] = toOpValue(sig.get(k)!, k);
       const config = spec.build(opArgs);
-      const names: string[] = [];
       const values: (Value | undefined)[] = [];
-      for (const k of sig.keys()) {
-        names.push(k);
-        values.push(self.attrs.get(k));
-      }
+      for (const k of names) values.push(self.attrs.get(k));
       state.native = { spec, config, description: spec.describe(config), builtFrom: { names, values }, opArgs };
       const total = spec.params(config);
       for (const [name, shape] of parameterShapes(spec.name, opArgs, total)) {
@@ -582,7 +580,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     let x: Value = args.positional[0] ?? NONE;
     for (const child of childList(self)) {
       interp.tick(null, null);
-      x = interp.call(child, { positional: [x], keywords: new Map() }, site);
+      x = interp.call(child, { positional: [x], keywords: NO_KEYWORDS }, site);
     }
     return x;
   }));
@@ -736,8 +734,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       case 'ndim': return int(t.shape.length);
       case 'T': {
         const spec = specByName.get('Tensor.t') ?? specByName.get('Tensor.permute');
-        if (t.shape.length <= 2 && specByName.get('Tensor.t')) return applyFunction(specByName.get('Tensor.t')!, { positional: [t], keywords: new Map() }, site, false);
-        if (spec) return applyFunction(specByName.get('Tensor.permute')!, { positional: [t, ...t.shape.map((_, i) => int(t.shape.length - 1 - i))], keywords: new Map() }, site, false);
+        if (t.shape.length <= 2 && specByName.get('Tensor.t')) return applyFunction(specByName.get('Tensor.t')!, { positional: [t], keywords: NO_KEYWORDS }, site, false);
+        if (spec) return applyFunction(specByName.get('Tensor.permute')!, { positional: [t, ...t.shape.map((_, i) => int(t.shape.length - 1 - i))], keywords: NO_KEYWORDS }, site, false);
         return unknown('Tensor.T', site);
       }
       case 'dtype': return dtypes.get('float32')!;
@@ -779,14 +777,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       : [COMPARISONS.has(op) ? `Tensor.__${reflectComparison(d)}__` : `Tensor.__r${d}__`];
     for (const name of candidates) {
       const spec = name && specByName.get(name);
-      if (spec) return applyFunction(spec, { positional: [self, other], keywords: new Map() }, site, op === '@');
+      if (spec) return applyFunction(spec, { positional: [self, other], keywords: NO_KEYWORDS }, site, op === '@');
     }
     return unknown(`operator ${op} on tensors is not modelled`, site);
   };
   const tensorUnary = (op: '-' | '+' | '~', operand: Value, site: Site | null): Value => {
     if (op === '+') return operand;
     const spec = specByName.get(op === '-' ? 'Tensor.__neg__' : 'Tensor.__invert__');
-    return spec ? applyFunction(spec, { positional: [operand], keywords: new Map() }, site, false) : operand;
+    return spec ? applyFunction(spec, { positional: [operand], keywords: NO_KEYWORDS }, site, false) : operand;
   };
   const tensorGetItem = (t: TensorValue, index: Value, site: Site | null): Value => {
     const known = (t as ValuedTensor).values;
@@ -799,7 +797,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     // A list index is advanced indexing, a tuple is one index per dim: ops tell them apart by
     // nesting, since both arrive as arrays.
     const opIndex: Value = index.kind === 'list' ? tuple([index]) : index;
-    return applyFunction(spec, { positional: [t, opIndex], keywords: new Map() }, site, false);
+    return applyFunction(spec, { positional: [t, opIndex], keywords: NO_KEYWORDS }, site, false);
   };
   const tensorIterate = (t: TensorValue): Value[] => {
     if (!t.shape.length) interp.raise('TypeError', 'iteration over a 0-d tensor');
@@ -910,7 +908,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const checkpointMod = nativeModuleObject('torch.utils.checkpoint', {
     checkpoint: fn('checkpoint', (args, site) => {
       const [f, ...rest] = args.positional;
-      return f ? interp.call(f, { positional: rest, keywords: new Map() }, site) : NONE;
+      return f ? interp.call(f, { positional: rest, keywords: NO_KEYWORDS }, site) : NONE;
     }),
   });
   // torch.utils.data: classes data code subclasses at import time; loading data is not analysed.
@@ -1018,6 +1016,22 @@ function reflectComparison(d: string): string {
 function pairOf(v: Value, n: number): Value {
   if (v.kind === 'tuple' || v.kind === 'list') return tuple(v.items);
   return tuple(Array.from({ length: n }, () => v));
+}
+
+/** Whether a module has a registered child module (not just None entries). */
+function hasChildModule(self: InstanceValue): boolean {
+  for (const c of self.module!.modules.values()) if (c.kind === 'instance') return true;
+  return false;
+}
+
+/** `modules()`: named_modules' order and deduplication, without building the names. */
+function allModules(root: InstanceValue, seen: Set<number>, out: InstanceValue[]): InstanceValue[] {
+  if (seen.has(root.id)) return out;
+  seen.add(root.id);
+  out.push(root);
+  const modules = root.module?.modules;
+  if (modules) for (const child of modules.values()) if (child.kind === 'instance') allModules(child, seen, out);
+  return out;
 }
 
 function collectTensors(args: Record<string, unknown>): Tensor[] {
