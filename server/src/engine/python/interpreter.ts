@@ -1452,8 +1452,26 @@ export class Interpreter {
     }
   }
 
-  /** Methods of builtin values (str.join, list.append, dict.items ...), installed by builtins.ts. */
-  builtinMethods = new Map<string, Map<string, (self: Value, args: CallArgs, site: Site | null) => Value>>();
+  /** Methods of builtin values (str.join, list.append, dict.items ...), installed by builtins.ts:
+   *  each kind's table is made when first looked at. */
+  private readonly builtinMethods = new Map<string, Map<string, BuiltinMethod>>();
+  private readonly builtinMethodMakers = new Map<string, () => Record<string, BuiltinMethod>>();
+
+  defineBuiltinMethods(kind: string, make: () => Record<string, BuiltinMethod>): void {
+    this.builtinMethods.delete(kind);
+    this.builtinMethodMakers.set(kind, make);
+  }
+
+  builtinMethodTable(kind: string): ReadonlyMap<string, BuiltinMethod> | undefined {
+    let table = this.builtinMethods.get(kind);
+    if (table === undefined) {
+      const make = this.builtinMethodMakers.get(kind);
+      if (!make) return undefined;
+      table = new Map(Object.entries(make()));
+      this.builtinMethods.set(kind, table);
+    }
+    return table;
+  }
 
   private builtinMethod(obj: Value, name: string, site: Site | null): Value | null {
     if (name === '__class__') return this.typeOf(obj);
@@ -1471,8 +1489,7 @@ export class Interpreter {
       }
     }
     const key = obj.kind === 'dict' ? 'dict' : obj.kind;
-    const table = this.builtinMethods.get(key);
-    const m = table?.get(name);
+    const m = this.builtinMethodTable(key)?.get(name);
     if (m) return native(`${key}.${name}`, (args, s) => m(obj, args, s ?? site));
     if ((obj.kind === 'int' || obj.kind === 'float' || obj.kind === 'bool') && (name === 'real' || name === 'numerator')) return obj;
     if (obj.kind === 'tuple' && obj.cls) {
@@ -2144,6 +2161,8 @@ const MUTATING_METHODS = new Set([
   'setdefault', 'popitem', 'difference_update', 'intersection_update', 'symmetric_difference_update',
   'appendleft', 'extendleft', 'popleft', 'move_to_end', '__setitem__', '__delitem__', '__iadd__', '__ior__',
 ]);
+
+type BuiltinMethod = (self: Value, args: CallArgs, site: Site | null) => Value;
 
 /** A call's keywords when it has none; never mutated. */
 export const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();
