@@ -590,19 +590,32 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
     path = `${owner ? `${owner}.` : ''}${r.op}@${line}`;
   }
   const g = r.geometry;
+  // The four per-axis arrays in one pass (this runs for every layer of every model).
+  const rf: number[] = [];
+  const jump: number[] = [];
+  const rfExact: string[] = [];
+  const jumpExact: string[] = [];
+  if (geometry) {
+    for (const a of geometry) {
+      rf.push(R.toNumber(a.rf));
+      jump.push(R.toNumber(a.jump));
+      rfExact.push(R.format(a.rf));
+      jumpExact.push(R.format(a.jump));
+    }
+  }
   const report: LayerReport = {
     path,
     op: r.op,
     kind: r.kind,
     args: r.args,
-    in: r.inputs.map((t) => [...t.shape]),
-    out: r.outputs.map((t) => [...t.shape]),
+    in: shapesOf(r.inputs),
+    out: shapesOf(r.outputs),
     params,
     macs: r.macs,
-    rf: geometry ? geometry.map((a) => R.toNumber(a.rf)) : [],
-    jump: geometry ? geometry.map((a) => R.toNumber(a.jump)) : [],
-    rfExact: geometry ? geometry.map((a) => R.format(a.rf)) : [],
-    jumpExact: geometry ? geometry.map((a) => R.format(a.jump)) : [],
+    rf,
+    jump,
+    rfExact,
+    jumpExact,
     defined: r.module ? definedLocations(r.module, defined) : [],
     called: r.called.map(locationOf),
   };
@@ -624,6 +637,13 @@ function definedLocations(module: InstanceValue, known: Map<number, SourceLocati
   let locs = known.get(module.id);
   if (!locs) known.set(module.id, (locs = module.module!.defined.map(locationOf)));
   return locs;
+}
+
+/** Copies of the tensors' shapes: the report must not share arrays with the analysis. */
+function shapesOf(tensors: readonly Tensor[]): number[][] {
+  const out: number[][] = [];
+  for (const t of tensors) out.push(t.shape.slice());
+  return out;
 }
 
 function numel(shape: readonly number[]): number {
