@@ -629,7 +629,6 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
   return report;
 }
 
-const locations = new WeakMap<Site, SourceLocation>();
 
 /** Where a module was made: the same for each of its calls, so computed once per model (in a Map
  *  the model's report owns: a global WeakMap of every module costs the garbage collector). */
@@ -652,14 +651,18 @@ function numel(shape: readonly number[]): number {
   return n;
 }
 
+/** A Site with its location remembered on it (a property, not a WeakMap: ephemeron tables cost
+ *  every garbage collection). */
+type LocatedSite = Site & { $location?: SourceLocation };
+
 /** Sites are shared (one per AST node), so their locations are computed once. */
 export function locationOf(site: Site): SourceLocation {
-  let loc = locations.get(site);
+  let loc = (site as LocatedSite).$location;
   if (!loc) {
     const a = site.file.lines.position(site.from);
     const b = site.file.lines.position(site.to);
     loc = { file: site.file.path, line: a.line + 1, column: a.character, endLine: b.line + 1, endColumn: b.character };
-    locations.set(site, loc);
+    (site as LocatedSite).$location = loc;
   }
   return loc;
 }

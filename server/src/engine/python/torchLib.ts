@@ -16,7 +16,7 @@ import { bindToOpArgs, fromOpValue, parseSignature, toOpValue, UnknownArgument }
 import { makeStdlib, nativeModuleObject } from './stdlib';
 import {
   bool, dict, float, int, iterator, list, native, newId, NONE, str, tuple, unknown,
-  type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
+  WriteCountingMap, type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
   type Site, type TensorValue, type Value,
 } from './values';
 
@@ -457,7 +457,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       const config = spec.build(opArgs);
       const values: (Value | undefined)[] = [];
       for (const k of names) values.push(self.attrs.get(k));
-      state.native = { spec, config, description: spec.describe(config), builtFrom: { names, values }, opArgs };
+      state.native = { spec, config, description: spec.describe(config), builtFrom: { names, values }, opArgs, checkedAttrs: null, checkedAtWrites: 0 };
       const total = spec.params(config);
       for (const [name, shape] of parameterShapes(spec.name, opArgs, total)) {
         state.parameters.set(name, shape ? { kind: 'tensor', shape, geometry: null, parameter: true } : NONE);
@@ -524,10 +524,15 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
    *  parameters' shapes (channels, kernel size, groups) cannot be followed that way: unknown. */
   const configNow = (self: InstanceValue, native: NonNullable<NonNullable<InstanceValue['module']>['native']>): unknown => {
     if (!native.builtFrom || !native.opArgs) return native.config;
+    const counted = self.attrs instanceof WriteCountingMap ? self.attrs : null;
+    if (counted && counted === native.checkedAttrs && counted.writes === native.checkedAtWrites) return native.config;
     const { names, values } = native.builtFrom;
     let changed: string[] | null = null;
     for (let i = 0; i < names.length; i++) if (self.attrs.get(names[i]!) !== values[i]) (changed ??= []).push(names[i]!);
-    if (!changed) return native.config;
+    if (!changed) {
+      noteChecked(native, counted);
+      return native.config;
+    }
     const hasState = self.module!.parameters.size > 0 || self.module!.buffers.size > 0;
     const structural = hasState ? changed.find((k) => SHAPE_DECIDING_ATTRIBUTES.has(k)) : undefined;
     if (structural) throw new UnknownArgument(structural, `${self.cls.name}.${structural} was assigned after the layer was built (its parameters keep their shapes; ConvLens does not follow that)`);
@@ -542,6 +547,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     native.opArgs = opArgs;
     native.description = native.spec.describe(config);
     for (const k of changed) values[names.indexOf(k)] = self.attrs.get(k);
+    noteChecked(native, counted);
     return config;
   };
 
@@ -979,7 +985,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (cls.mro.includes(moduleClass)) {
       // Building a module (argument binding, validation, parameter shapes) weighs like many steps.
       interp.steps += 30;
-      const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
+      const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new WriteCountingMap() };
       ensureModule(instance);
       // Where the module was made: this call, then the calls that led to it.
       if (site && site.file.path !== '<model>') instance.module!.defined.unshift(site);
@@ -1016,6 +1022,12 @@ function reflectComparison(d: string): string {
 function pairOf(v: Value, n: number): Value {
   if (v.kind === 'tuple' || v.kind === 'list') return tuple(v.items);
   return tuple(Array.from({ length: n }, () => v));
+}
+
+/** The layer's attributes now equal those its config was built from (as of their write count). */
+function noteChecked(native: NonNullable<ModuleState['native']>, attrs: WriteCountingMap<string, Value> | null): void {
+  native.checkedAttrs = attrs;
+  native.checkedAtWrites = attrs ? attrs.writes : 0;
 }
 
 /** Whether a module has a registered child module (not just None entries). */

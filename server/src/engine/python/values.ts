@@ -141,6 +141,11 @@ export interface ModuleState {
     builtFrom?: { names: string[]; values: (Value | undefined)[] };
     /** The operator arguments the config was built from. */
     opArgs?: Record<string, unknown>;
+    /** The attributes (a WriteCountingMap) last found equal to `builtFrom`, and their write count
+     *  then: while both are the same, forward need not compare them again. (Copies of a module
+     *  may share this state, so the map is named, not only its count.) */
+    checkedAttrs?: WriteCountingMap<string, Value> | null;
+    checkedAtWrites?: number;
   } | null;
   /** Where the module object was made, innermost first. */
   defined: Site[];
@@ -174,6 +179,29 @@ export interface ModuleObjectValue {
   names?: () => string[];
   /** A package's `__path__`: the folders its submodules are found in (several for a namespace package). */
   packagePath?: string[];
+}
+
+/** A Map that counts the writes made to it. Module instances keep their attributes in one: a
+ *  leaf layer compares its attributes with those its config was built from on every call, and
+ *  need not when nothing was written since the last comparison. Every write goes through these
+ *  methods, so a count that did not move means attributes that did not change. */
+export class WriteCountingMap<K, V> extends Map<K, V> {
+  writes = 0;
+
+  override set(key: K, value: V): this {
+    this.writes++;
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    this.writes++;
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.writes++;
+    super.clear();
+  }
 }
 
 /** A module's member, made on first use for native modules. */
