@@ -3,7 +3,7 @@
 // recorder saw into layers, totals and diagnostics. Never throws.
 
 import { freshGeometry, griddingCheck, isUneven, stackOverlapPattern, type GriddingLayer, type OverlapStackLayer } from './geometry';
-import type { Tensor } from './ops/types';
+import type { AxisGeometry, Tensor } from './ops/types';
 import * as R from './rational';
 import { parseShapeText } from './shapeText';
 import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
@@ -590,32 +590,19 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
     path = `${owner ? `${owner}.` : ''}${r.op}@${line}`;
   }
   const g = r.geometry;
-  // The four per-axis arrays in one pass (this runs for every layer of every model).
-  const rf: number[] = [];
-  const jump: number[] = [];
-  const rfExact: string[] = [];
-  const jumpExact: string[] = [];
-  if (geometry) {
-    for (const a of geometry) {
-      rf.push(R.toNumber(a.rf));
-      jump.push(R.toNumber(a.jump));
-      rfExact.push(R.format(a.rf));
-      jumpExact.push(R.format(a.jump));
-    }
-  }
   const report: LayerReport = {
     path,
     op: r.op,
     kind: r.kind,
     args: r.args,
-    in: shapesOf(r.inputs),
-    out: shapesOf(r.outputs),
+    in: r.inputs.map(shapeOf),
+    out: r.outputs.map(shapeOf),
     params,
     macs: r.macs,
-    rf,
-    jump,
-    rfExact,
-    jumpExact,
+    rf: geometry ? geometry.map(rfNumber) : [],
+    jump: geometry ? geometry.map(jumpNumber) : [],
+    rfExact: geometry ? geometry.map(rfText) : [],
+    jumpExact: geometry ? geometry.map(jumpText) : [],
     defined: r.module ? definedLocations(r.module, defined) : [],
     called: r.called.map(locationOf),
   };
@@ -638,12 +625,13 @@ function definedLocations(module: InstanceValue, known: Map<number, SourceLocati
   return locs;
 }
 
-/** Copies of the tensors' shapes: the report must not share arrays with the analysis. */
-function shapesOf(tensors: readonly Tensor[]): number[][] {
-  const out: number[][] = [];
-  for (const t of tensors) out.push(t.shape.slice());
-  return out;
-}
+// What layerReport maps with, made once (not a closure per layer); map sizes its result exactly.
+/** A copy of a tensor's shape: the report must not share arrays with the analysis. */
+const shapeOf = (t: Tensor): number[] => [...t.shape];
+const rfNumber = (a: AxisGeometry): number => R.toNumber(a.rf);
+const jumpNumber = (a: AxisGeometry): number => R.toNumber(a.jump);
+const rfText = (a: AxisGeometry): string => R.format(a.rf);
+const jumpText = (a: AxisGeometry): string => R.format(a.jump);
 
 function numel(shape: readonly number[]): number {
   let n = 1;

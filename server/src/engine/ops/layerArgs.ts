@@ -36,9 +36,13 @@ export function sameGeometry(input: Tensor, shape: readonly number[] = input.sha
   return makeTensor(shape, input.geometry);
 }
 
-/** `[x, x, …]`, n times (a plain loop: layers read their int-or-tuple arguments by the hundred). */
-export function repeated(x: number, n: number): number[] {
-  const out: number[] = [];
+/** `[x, x, …]`, n times. Layers read their int-or-tuple arguments by the hundred: no closure,
+ *  and literals for the usual 1–3 axes (an array grown by push reserves room for 17). */
+export function repeated<T>(x: T, n: number): T[] {
+  if (n === 2) return [x, x];
+  if (n === 1) return [x];
+  if (n === 3) return [x, x, x];
+  const out: T[] = [];
   for (let i = 0; i < n; i++) out.push(x);
   return out;
 }

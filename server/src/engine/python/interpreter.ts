@@ -1213,7 +1213,7 @@ export class Interpreter {
     this.frames.push({ fn, vars });
     try {
       if (fn.node.kind === 'Lambda') return this.eval(fn.node.body, scope);
-      if (isGenerator(fn.node)) return this.runGenerator(fn, scope, yieldHook);
+      if (isGenerator(fn.node, fn.file.text)) return this.runGenerator(fn, scope, yieldHook);
       const c = this.execBlock(fn.node.body, scope);
       return c && c.type === 'return' ? c.value : NONE;
     } finally {
@@ -1300,7 +1300,7 @@ export class Interpreter {
       positional = [fn.self, ...positional];
       fn = fn.func;
     }
-    if (fn.kind === 'function' && fn.node.kind === 'FunctionDef' && isGenerator(fn.node)) {
+    if (fn.kind === 'function' && fn.node.kind === 'FunctionDef' && isGenerator(fn.node, fn.file.text)) {
       this.callFunction(fn, { positional, keywords: gen.args.keywords }, site, hook);
     } else {
       const first = this.toArray(this.call(fn, { positional, keywords: gen.args.keywords }, site), site)[0];
@@ -2290,10 +2290,12 @@ function keywordParam(params: ast.Param[], name: string): boolean {
  *  (shared by every call and every analysis that reads the same tree), like a node's Site. */
 type GeneratorCarrier = ast.FunctionDef & { $generator?: boolean };
 
-function isGenerator(fn: ast.FunctionDef): boolean {
+function isGenerator(fn: ast.FunctionDef, text: string): boolean {
   const known = (fn as GeneratorCarrier).$generator;
   if (known !== undefined) return known;
-  const generator = containsYield(fn.body, fn);
+  // Most functions have no `yield` anywhere in their text: no need to walk their bodies.
+  const at = text.indexOf('yield', fn.from);
+  const generator = at >= 0 && at < fn.to && containsYield(fn.body, fn);
   (fn as GeneratorCarrier).$generator = generator;
   return generator;
 }

@@ -7,6 +7,7 @@ import type * as ast from './ast';
 import { makeClass } from './builtins';
 import { NO_KEYWORDS, PyError, type Interpreter, type Library } from './interpreter';
 import { OpError, type FunctionSpec, type ModuleSpec, type OpResult, type OpValue, type Tensor } from '../ops/types';
+import { repeated } from '../ops/layerArgs';
 import { moduleSpecs } from '../ops/moduleRegistry';
 import { layerFunctionSpecs } from '../ops/layerFunctions';
 import { tensorFunctionSpecs } from '../ops/functionRegistry';
@@ -64,11 +65,20 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     return unknown(`${opName}: internal error`, site);
   };
 
+  /** The call sites that led here, innermost first. Kept with every layer row: counted first so
+   *  the array is made at its size (an array grown by push reserves room for 17). */
   const calledSites = (): Site[] => {
-    const out: Site[] = [];
-    for (let i = interp.callSites.length - 1; i >= 0; i--) {
-      const s = interp.callSites[i];
-      if (s && s.file.path !== '<model>') out.push(s);
+    const stack = interp.callSites;
+    let n = 0;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const s = stack[i];
+      if (s && s.file.path !== '<model>') n++;
+    }
+    const out = new Array<Site>(n);
+    let j = 0;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const s = stack[i];
+      if (s && s.file.path !== '<model>') out[j++] = s;
     }
     return out;
   };
@@ -455,8 +465,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       const opArgs: Record<string, ReturnType<typeof toOpValue>> = {};
       for (const k of names) opArgs[k] = toOpValue(sig.get(k)!, k);
       const config = spec.build(opArgs);
-      const values: (Value | undefined)[] = [];
-      for (const k of names) values.push(self.attrs.get(k));
+      const values = names.map((k) => self.attrs.get(k));
       state.native = { spec, config, description: spec.describe(config), builtFrom: { names, values }, opArgs, checkedAttrs: null, checkedAtWrites: 0 };
       const total = spec.params(config);
       for (const [name, shape] of parameterShapes(spec.name, opArgs, total)) {
@@ -495,8 +504,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
 
   const forwardLeaf = (self: InstanceValue, spec: ModuleSpec, args: CallArgs, site: Site | null): Value => {
     const state = self.module!;
-    const inputs: Tensor[] = [];
-    for (const a of args.positional) if (a.kind === 'tensor') inputs.push(a);
+    const positional = args.positional;
+    const inputs: Tensor[] = positional.length === 1 && positional[0]!.kind === 'tensor'
+      ? [positional[0]!]
+      : positional.filter((a): a is TensorValue => a.kind === 'tensor');
     if (!state.native) {
       const broken = self.attrs.get('__broken__');
       const reason = broken && broken.kind === 'unknown' ? broken.reason : `${spec.name} could not be built`;
@@ -1085,9 +1096,7 @@ function tupleAttrRank(specName: string): number {
 
 function normaliseAttr(rank: number, key: string, v: Value): Value {
   if (rank === 0 || v.kind !== 'int' || !TUPLE_ATTRS.has(key)) return v;
-  const items: Value[] = [];
-  for (let i = 0; i < rank; i++) items.push(v);
-  return tuple(items);
+  return tuple(repeated<Value>(v, rank));
 }
 
 /** Which parameters and buffers a leaf layer has, decided once per layer name (the name tests
@@ -1132,10 +1141,7 @@ function bufferShapes(specName: string, a: Record<string, unknown>): [string, nu
 const argNumber = (a: Record<string, unknown>, k: string): number => (typeof a[k] === 'number' ? (a[k] as number) : NaN);
 const argFlag = (a: Record<string, unknown>, k: string, dflt: boolean): boolean => (typeof a[k] === 'boolean' ? (a[k] as boolean) : dflt);
 function argInts(v: unknown, nd: number): number[] {
-  if (Array.isArray(v)) return v as number[];
-  const out: number[] = [];
-  for (let i = 0; i < nd; i++) out.push(v as number);
-  return out;
+  return Array.isArray(v) ? (v as number[]) : repeated(v as number, nd);
 }
 
 /** Shapes of a leaf layer's parameters, so code can read `conv.weight.shape` or pass
