@@ -250,7 +250,14 @@ export const TRUE: BoolValue = { kind: 'bool', value: true };
 export const FALSE: BoolValue = { kind: 'bool', value: false };
 export const ELLIPSIS: EllipsisValue = { kind: 'ellipsis' };
 export const bool = (b: boolean): BoolValue => (b ? TRUE : FALSE);
-export const int = (value: number): IntValue => ({ kind: 'int', value });
+/** Small non-negative ints, made once (as CPython caches its small ints): shapes, channel counts
+ *  and loop indices are made over and over. Safe because int values made here are never mutated
+ *  (only enum members, made as their own objects, carry a class and attributes) and `is`
+ *  compares ints by value. */
+const SMALL_INTS: IntValue[] = [];
+for (let i = 0; i <= 1024; i++) SMALL_INTS.push({ kind: 'int', value: i });
+export const int = (value: number): IntValue =>
+  value >= 0 && value <= 1024 && Number.isInteger(value) && !Object.is(value, -0) ? SMALL_INTS[value]! : { kind: 'int', value };
 export const float = (value: number): FloatValue => ({ kind: 'float', value });
 export const str = (value: string): StrValue => ({ kind: 'str', value });
 export const tuple = (items: Value[]): TupleValue => ({ kind: 'tuple', items });
