@@ -67,20 +67,31 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
 
   /** The call sites that led here, innermost first. Kept with every layer row: counted first so
    *  the array is made at its size (an array grown by push reserves room for 17). */
-  const calledSites = (): Site[] => {
+  const calledSites = (prepend: Site | null = null): Site[] => {
     const stack = interp.callSites;
-    let n = 0;
+    let n = prepend ? 1 : 0;
     for (let i = stack.length - 1; i >= 0; i--) {
       const s = stack[i];
       if (s && s.file.path !== '<model>') n++;
     }
     const out = new Array<Site>(n);
     let j = 0;
+    if (prepend) out[j++] = prepend;
     for (let i = stack.length - 1; i >= 0; i--) {
       const s = stack[i];
       if (s && s.file.path !== '<model>') out[j++] = s;
     }
     return out;
+  };
+
+  /** The innermost call site calledSites() would list first, if any. */
+  const innermostCalledSite = (): Site | undefined => {
+    const stack = interp.callSites;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const s = stack[i];
+      if (s && s.file.path !== '<model>') return s;
+    }
+    return undefined;
   };
 
   /** Apply a FunctionSpec to call arguments, recording a functional layer when it is one. */
@@ -133,8 +144,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const recordFunction = (name: string, inputs: Tensor[], outputs: Tensor[], macs: number,
     geometry: OpResult['geometry'], site: Site | null, unknownReason?: string): void => {
     if (!recorder) return;
-    const called = calledSites();
-    if (site && (!called.length || called[0] !== site)) called.unshift(site);
+    // The op's own site first, unless the innermost call already is it.
+    const called = calledSites(site && site !== innermostCalledSite() ? site : null);
     recorder.layers.push({
       module: null, op: name, family: name, kind: 'function', args: '', inputs, outputs, macs, geometry,
       owner: recorder.moduleStack[recorder.moduleStack.length - 1] ?? null, called, unknown: unknownReason,
@@ -161,13 +172,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   // ---------- nn.Module ----------
 
   const moduleClass = makeClass('Module', [object], {}, 'torch.nn.modules.module');
-  const newModuleState = (): ModuleState => ({
-    modules: new Map(), parameters: new Map(), buffers: new Map(), native: null, defined: calledSites(),
+  /** `madeAt`: the call that makes the module, listed before the calls that led to it. */
+  const newModuleState = (madeAt: Site | null): ModuleState => ({
+    modules: new Map(), parameters: new Map(), buffers: new Map(), native: null, defined: calledSites(madeAt),
   });
-  const ensureModule = (self: Value): InstanceValue | null => {
+  const ensureModule = (self: Value, madeAt: Site | null = null): InstanceValue | null => {
     if (self.kind !== 'instance') return null;
     if (!self.module) {
-      self.module = newModuleState();
+      self.module = newModuleState(madeAt);
       self.attrs.set('training', bool(false));
     }
     return self;
@@ -467,6 +479,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       const config = spec.build(opArgs);
       const values = names.map((k) => self.attrs.get(k));
       state.native = { spec, config, description: spec.describe(config), builtFrom: { names, values }, opArgs, checkedAttrs: null, checkedAtWrites: 0 };
+      // `values` were just read from the attributes: forward compares again only after a write.
+      noteChecked(state.native, self.attrs instanceof WriteCountingMap ? self.attrs : null);
       const total = spec.params(config);
       for (const [name, shape] of parameterShapes(spec.name, opArgs, total)) {
         state.parameters.set(name, shape ? { kind: 'tensor', shape, geometry: null, parameter: true } : NONE);
@@ -997,9 +1011,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       // Building a module (argument binding, validation, parameter shapes) weighs like many steps.
       interp.steps += 30;
       const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new WriteCountingMap() };
-      ensureModule(instance);
       // Where the module was made: this call, then the calls that led to it.
-      if (site && site.file.path !== '<model>') instance.module!.defined.unshift(site);
+      ensureModule(instance, site && site.file.path !== '<model>' ? site : null);
       const initFn = interp.lookupClassAttr(cls, '__init__');
       if (initFn) interp.call(initFn.kind === 'function' || (initFn.kind === 'native' && initFn.bindsSelf) ? { kind: 'method', self: instance, func: initFn } : initFn, args, site);
       return instance;
