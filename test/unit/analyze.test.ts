@@ -329,3 +329,26 @@ class Net(nn.Module):
   assert.equal(structural.models[0]!.incomplete, true);
   assert.match(structural.models[0]!.layers[0]!.unknown ?? '', /out_channels was assigned after the layer was built/);
 });
+
+test('an attribute assigned between two calls of a layer changes the second call only', () => {
+  // Hand-worked: conv k3 p1 on 32×32 keeps 32×32 at stride 1; stride 2 gives
+  // floor((32 + 2 − 3) / 2) + 1 = 16; set back to 1, 16×16 stays 16×16. The layer's attributes
+  // are compared only when written since the last call (WriteCountingMap): this is the write case.
+  const r = analyze(`${HEADER}
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 3, padding=1)
+    def forward(self, x):
+        a = self.conv(x)
+        a = self.conv(a)
+        self.conv.stride = (2, 2)
+        b = self.conv(a)
+        self.conv.stride = 1
+        return self.conv(b)
+`, { model: 'Net()', inputs: [[1, 3, 32, 32]] });
+  const m = r.models[0]!;
+  assert.equal(m.incomplete, false, JSON.stringify(r.diagnostics));
+  assert.deepEqual(m.layers.map((l) => l.out[0]), [[1, 3, 32, 32], [1, 3, 32, 32], [1, 3, 16, 16], [1, 3, 16, 16]]);
+  assert.deepEqual(m.layers.map((l) => l.stride), [[1, 1], [1, 1], [2, 2], [1, 1]]);
+});

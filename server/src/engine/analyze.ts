@@ -3,7 +3,7 @@
 // recorder saw into layers, totals and diagnostics. Never throws.
 
 import { freshGeometry, griddingCheck, isUneven, stackOverlapPattern, type GriddingLayer, type OverlapStackLayer } from './geometry';
-import type { Tensor } from './ops/types';
+import type { AxisGeometry, Tensor } from './ops/types';
 import { flagInexactCounts } from './exactRange';
 import * as R from './rational';
 import { parseShapeText } from './shapeText';
@@ -533,14 +533,16 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     torch.setRecorder(null);
   }
   const firstCalls = new Set<number>();
-  const calledBefore = new Set<InstanceValue>();
+  // Keyed by id: a number hashes without giving each module object an identity hash.
+  const calledBefore = new Set<number>();
   recorder.layers.forEach((r, i) => {
-    if (r.module && !calledBefore.has(r.module)) {
-      calledBefore.add(r.module);
+    if (r.module && !calledBefore.has(r.module.id)) {
+      calledBefore.add(r.module.id);
       firstCalls.add(i);
     }
   });
-  const layers = recorder.layers.map((r, i) => layerReport(r, paths, firstCalls.has(i)));
+  const defined = new Map<number, SourceLocation[]>();
+  const layers = recorder.layers.map((r, i) => layerReport(r, paths, firstCalls.has(i), defined));
   if (layers.some((l) => l.out.length === 0)) incomplete = true;
   // A statement of forward that failed and was skipped (a loop over something unknown, say).
   if (interp.toleratedErrors > problemsBefore) incomplete = true;
@@ -575,20 +577,20 @@ function countParams(root: InstanceValue): number {
     for (const p of m.module?.parameters.values() ?? []) {
       if (p.kind !== 'tensor' || seen.has(p)) continue;
       seen.add(p);
-      total += p.shape.reduce((a, b) => a * b, 1);
+      total += numel(p.shape);
     }
   }
   return total;
 }
 
-function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: boolean): LayerReport {
+function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: boolean, defined: Map<number, SourceLocation[]>): LayerReport {
   const out = r.outputs[0];
   const geometry = out?.geometry ?? null;
   let path: string;
   let params = 0;
   if (r.module) {
     path = paths.get(r.module.id) ?? `(${r.module.cls.name})`;
-    if (firstCall) params = [...r.module.module!.parameters.values()].reduce((s, p) => s + (p.kind === 'tensor' ? p.shape.reduce((a, b) => a * b, 1) : 0), 0);
+    if (firstCall) for (const p of r.module.module!.parameters.values()) if (p.kind === 'tensor') params += numel(p.shape);
   } else {
     const owner = r.owner ? paths.get(r.owner.id) ?? '' : '';
     const line = r.called[0] ? r.called[0].file.lines.position(r.called[0].from).line + 1 : 0;
@@ -600,15 +602,15 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
     op: r.op,
     kind: r.kind,
     args: r.args,
-    in: r.inputs.map((t) => [...t.shape]),
-    out: r.outputs.map((t) => [...t.shape]),
+    in: r.inputs.map(shapeOf),
+    out: r.outputs.map(shapeOf),
     params,
     macs: r.macs,
-    rf: geometry ? geometry.map((a) => R.toNumber(a.rf)) : [],
-    jump: geometry ? geometry.map((a) => R.toNumber(a.jump)) : [],
-    rfExact: geometry ? geometry.map((a) => R.format(a.rf)) : [],
-    jumpExact: geometry ? geometry.map((a) => R.format(a.jump)) : [],
-    defined: r.module ? definedLocations(r.module) : [],
+    rf: geometry ? geometry.map(rfNumber) : [],
+    jump: geometry ? geometry.map(jumpNumber) : [],
+    rfExact: geometry ? geometry.map(rfText) : [],
+    jumpExact: geometry ? geometry.map(jumpText) : [],
+    defined: r.module ? definedLocations(r.module, defined) : [],
     called: r.called.map(locationOf),
   };
   if (g?.kernel) report.kernel = g.kernel;
@@ -621,24 +623,41 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
   return report;
 }
 
-const locations = new WeakMap<Site, SourceLocation>();
-const definitions = new WeakMap<InstanceValue, SourceLocation[]>();
 
-/** Where a module was made: the same for each of its calls, so computed once. */
-function definedLocations(module: InstanceValue): SourceLocation[] {
-  let locs = definitions.get(module);
-  if (!locs) definitions.set(module, (locs = module.module!.defined.map(locationOf)));
+/** Where a module was made: the same for each of its calls, so computed once per model (in a Map
+ *  the model's report owns: a global WeakMap of every module costs the garbage collector). */
+function definedLocations(module: InstanceValue, known: Map<number, SourceLocation[]>): SourceLocation[] {
+  let locs = known.get(module.id);
+  if (!locs) known.set(module.id, (locs = module.module!.defined.map(locationOf)));
   return locs;
 }
 
+// What layerReport maps with, made once (not a closure per layer); map sizes its result exactly.
+/** A copy of a tensor's shape: the report must not share arrays with the analysis. */
+const shapeOf = (t: Tensor): number[] => [...t.shape];
+const rfNumber = (a: AxisGeometry): number => R.toNumber(a.rf);
+const jumpNumber = (a: AxisGeometry): number => R.toNumber(a.jump);
+const rfText = (a: AxisGeometry): string => R.format(a.rf);
+const jumpText = (a: AxisGeometry): string => R.format(a.jump);
+
+function numel(shape: readonly number[]): number {
+  let n = 1;
+  for (const x of shape) n *= x;
+  return n;
+}
+
+/** A Site with its location remembered on it (a property, not a WeakMap: ephemeron tables cost
+ *  every garbage collection). */
+type LocatedSite = Site & { $location?: SourceLocation };
+
 /** Sites are shared (one per AST node), so their locations are computed once. */
 export function locationOf(site: Site): SourceLocation {
-  let loc = locations.get(site);
+  let loc = (site as LocatedSite).$location;
   if (!loc) {
     const a = site.file.lines.position(site.from);
     const b = site.file.lines.position(site.to);
     loc = { file: site.file.path, line: a.line + 1, column: a.character, endLine: b.line + 1, endColumn: b.character };
-    locations.set(site, loc);
+    (site as LocatedSite).$location = loc;
   }
   return loc;
 }

@@ -9,7 +9,11 @@ export interface Rational {
 function gcd(a: number, b: number): number {
   a = Math.abs(a);
   b = Math.abs(b);
-  while (b) [a, b] = [b, a % b];
+  while (b) {
+    const r = a % b;
+    a = b;
+    b = r;
+  }
   return a;
 }
 
@@ -17,6 +21,8 @@ export function rational(num: number, den = 1): Rational {
   if (!Number.isInteger(num) || !Number.isInteger(den) || den === 0) {
     throw new RangeError(`not a fraction: ${num}/${den}`);
   }
+  // Whole numbers (most jumps and receptive fields) are already in lowest terms.
+  if (den === 1) return { num, den: 1 };
   if (den < 0) {
     num = -num;
     den = -den;

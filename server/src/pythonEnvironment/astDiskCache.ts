@@ -227,7 +227,7 @@ const crc32: ((data: string | Uint8Array) => number) | null = typeof (zlib as { 
 export function encode(module: ast.PyModule): Buffer | null {
   const bodies: string[] = [];
   let exact = true;
-  // Run-time additions to nodes (`$site`, see interpreter.ts) are never written; values JSON
+  // Run-time additions to nodes (`$site`, `$value`, `$generator`: interpreter.ts) are never written; values JSON
   // would change (Infinity, NaN, undefined) make the module one not to cache.
   const replacer = (key: string, value: unknown): unknown => {
     if (key.charCodeAt(0) === 36) return undefined;

@@ -36,6 +36,22 @@ export function sameGeometry(input: Tensor, shape: readonly number[] = input.sha
   return makeTensor(shape, input.geometry);
 }
 
+/** `[x, x, …]`, n times. Layers read their int-or-tuple arguments by the hundred: no closure,
+ *  and literals for the usual 1–3 axes (an array grown by push reserves room for 17). */
+export function repeated<T>(x: T, n: number): T[] {
+  if (n === 2) return [x, x];
+  if (n === 1) return [x];
+  if (n === 3) return [x, x, x];
+  const out: T[] = [];
+  for (let i = 0; i < n; i++) out.push(x);
+  return out;
+}
+
+function allIntegers(values: readonly OpValue[]): boolean {
+  for (const x of values) if (typeof x !== 'number' || !Number.isInteger(x)) return false;
+  return true;
+}
+
 export function product(values: readonly number[]): number {
   return values.reduce((a, b) => a * b, 1);
 }
@@ -141,14 +157,14 @@ export class ArgReader {
     if (typeof v === 'boolean') v = v ? 1 : 0;
     if (typeof v === 'number') {
       if (!Number.isInteger(v)) throw invalid(`${this.opName}: ${name} must be an integer or a tuple of ${n} integers, got ${v}`);
-      return Array.from({ length: n }, () => v as number);
+      return repeated(v, n);
     }
     if (Array.isArray(v)) {
       if (expandSingle && v.length === 1 && n > 1 && typeof v[0] === 'number' && Number.isInteger(v[0])) {
         // ATen expands a one-element list of strides, paddings, dilations and pooling sizes
-        return Array.from({ length: n }, () => v[0] as number);
+        return repeated(v[0], n);
       }
-      if (v.length !== n || !v.every((x) => typeof x === 'number' && Number.isInteger(x))) {
+      if (v.length !== n || !allIntegers(v)) {
         throw invalid(`${this.opName}: ${name} must be an integer or a tuple of ${n} integers, got ${describeValue(v)}`);
       }
       return v as number[];

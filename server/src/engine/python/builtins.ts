@@ -431,7 +431,7 @@ export function installBuiltins(interp: Interpreter): void {
       case 'tensor':
         return unknown(`dir() of ${v.kind === 'unknown' ? v.reason : 'a tensor'}`, site);
       default:
-        for (const k of interp.builtinMethods.get(v.kind)?.keys() ?? []) names.add(k);
+        for (const k of interp.builtinMethodTable(v.kind)?.keys() ?? []) names.add(k);
     }
     return list([...names].sort().map(str));
   });
@@ -552,11 +552,13 @@ function sortValues(interp: Interpreter, items: Value[], key: Value | undefined,
 }
 
 function installMethods(interp: Interpreter, dictType: ClassValue): void {
-  const table = (kind: string, methods: Record<string, Method>) => interp.builtinMethods.set(kind, new Map(Object.entries(methods)));
+  // Each table is made on the first use of its kind's methods: an analysis builds a new interpreter,
+  // and most of these methods (a closure each) are never called.
+  const table = (kind: string, methods: () => Record<string, Method>) => interp.defineBuiltinMethods(kind, methods);
   const p = (args: CallArgs, i: number): Value => args.positional[i] ?? NONE;
   const s = (v: Value): string => (v.kind === 'str' ? v.value : toStr(v));
 
-  table('str', {
+  table('str', () => ({
     format: (self, args) => str(strFormat(interp, s(self), args)),
     join: (self, args, site) => {
       const items = interp.toArray(p(args, 0), site);
@@ -617,10 +619,10 @@ function installMethods(interp: Interpreter, dictType: ClassValue): void {
       const i = s(self).indexOf(sep);
       return i < 0 ? tuple([self, str(''), str('')]) : tuple([str(s(self).slice(0, i)), str(sep), str(s(self).slice(i + sep.length))]);
     },
-  });
+  }));
 
   const listItems = (self: Value): Value[] => (self as { items: Value[] }).items;
-  table('list', {
+  table('list', () => ({
     append: (self, args) => { listItems(self).push(p(args, 0)); return NONE; },
     extend: (self, args, site) => {
       const v = p(args, 0);
@@ -663,8 +665,8 @@ function installMethods(interp: Interpreter, dictType: ClassValue): void {
     },
     copy: (self) => list([...listItems(self)]),
     clear: (self) => { listItems(self).length = 0; return NONE; },
-  });
-  table('tuple', {
+  }));
+  table('tuple', () => ({
     index: (self, args, site) => {
       const i = listItems(self).findIndex((x) => valuesEqual(x, p(args, 0)) === true);
       return i < 0 ? interp.raise('ValueError', 'tuple.index(x): x not in tuple', site) : int(i);
@@ -687,10 +689,10 @@ function installMethods(interp: Interpreter, dictType: ClassValue): void {
       }
       return { kind: 'tuple', items, cls: t.cls };
     },
-  });
+  }));
 
   type D = Value & { kind: 'dict' };
-  table('dict', {
+  table('dict', () => ({
     keys: (self) => list([...(self as D).entries.values()].map((e) => e.key)),
     values: (self) => list([...(self as D).entries.values()].map((e) => e.value)),
     items: (self) => list([...(self as D).entries.values()].map((e) => tuple([e.key, e.value]))),
@@ -744,11 +746,11 @@ function installMethods(interp: Interpreter, dictType: ClassValue): void {
       if (e) { d.entries.delete(k); d.entries.set(k, e); }
       return NONE;
     },
-  });
+  }));
   dictType.attrs.set('fromkeys', { kind: 'classmethod', func: native('dict.fromkeys', (args, site) => dict(interp.toArray(p(args, 1), site).map((k) => [k, args.positional[2] ?? NONE]))) });
 
   type S = Value & { kind: 'set' };
-  table('set', {
+  table('set', () => ({
     add: (self, args) => { (self as S).entries.set(hashKey(p(args, 0)), p(args, 0)); return NONE; },
     update: (self, args, site) => {
       for (const it of args.positional) for (const v of interp.toArray(it, site)) (self as S).entries.set(hashKey(v), v);
@@ -773,16 +775,16 @@ function installMethods(interp: Interpreter, dictType: ClassValue): void {
       return bool([...(self as S).entries.keys()].every((k) => other.entries.has(k)));
     },
     copy: (self) => makeSet([...(self as S).entries.values()]),
-  });
-  table('iterator', {});
-  table('range', {
+  }));
+  table('iterator', () => ({}));
+  table('range', () => ({
     index: (self, args) => {
       const r = self as Value & { kind: 'range' };
       return int((numberOf(p(args, 0) as never) - r.start) / r.step);
     },
-  });
-  table('int', { bit_length: (self) => int(Math.abs(numberOf(self as never)).toString(2).length) });
-  table('float', { is_integer: (self) => bool(Number.isInteger(numberOf(self as never))) });
+  }));
+  table('int', () => ({ bit_length: (self) => int(Math.abs(numberOf(self as never)).toString(2).length)  }));
+  table('float', () => ({ is_integer: (self) => bool(Number.isInteger(numberOf(self as never)))  }));
 }
 
 function stripChars(text: string, chars: Value | undefined, left: boolean, right: boolean): string {

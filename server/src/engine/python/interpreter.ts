@@ -1276,7 +1276,7 @@ export class Interpreter {
     this.frames.push({ fn, vars });
     try {
       if (fn.node.kind === 'Lambda') return this.eval(fn.node.body, scope);
-      if (fn.file.text.includes('yield', fn.node.from) && isGenerator(fn.node)) return this.runGenerator(fn, scope, yieldHook);
+      if (isGenerator(fn.node, fn.file.text)) return this.runGenerator(fn, scope, yieldHook);
       const c = this.execBlock(fn.node.body, scope);
       return c && c.type === 'return' ? c.value : NONE;
     } finally {
@@ -1363,7 +1363,7 @@ export class Interpreter {
       positional = [fn.self, ...positional];
       fn = fn.func;
     }
-    if (fn.kind === 'function' && fn.node.kind === 'FunctionDef' && isGenerator(fn.node)) {
+    if (fn.kind === 'function' && fn.node.kind === 'FunctionDef' && isGenerator(fn.node, fn.file.text)) {
       this.callFunction(fn, { positional, keywords: gen.args.keywords }, site, hook);
     } else {
       const first = this.toArray(this.call(fn, { positional, keywords: gen.args.keywords }, site), site)[0];
@@ -1387,18 +1387,19 @@ export class Interpreter {
 
   /** Python's argument binding: positional, keywords, defaults, *args, **kwargs, kw-only. */
   bindArguments(fname: string, params: ast.Param[], defaults: Map<string, Value>, args: CallArgs, site: Site | null): Map<string, Value> {
+    // Runs for every call: plain loops, no closures, and the keyword pass only when there are
+    // keywords. Insertion order is Python's (positional, *args, keywords, defaults): op arguments
+    // and layer attributes are read back in it.
     const vars = new Map<string, Value>();
     let pi = 0;
     const positional = args.positional;
     let varargs: ast.Param | null = null;
     let varkw: ast.Param | null = null;
-    for (const p of params) {
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
       if (p.kind === 'varargs') varargs = p;
       else if (p.kind === 'varkw') varkw = p;
-    }
-    for (const p of params) {
-      if (p.kind !== 'posonly' && p.kind !== 'normal') continue;
-      if (pi < positional.length) vars.set(p.name, positional[pi++]!);
+      else if ((p.kind === 'posonly' || p.kind === 'normal') && pi < positional.length) vars.set(p.name, positional[pi++]!);
     }
     if (pi < positional.length) {
       if (!varargs) {
@@ -1407,20 +1408,22 @@ export class Interpreter {
       }
     }
     if (varargs) vars.set(varargs.name, tuple(positional.slice(pi)));
-    let extra: [Value, Value][] | null = null;
-    for (const [k, v] of args.keywords) {
-      const p = params.find((q) => q.name === k && q.kind !== 'varargs' && q.kind !== 'varkw' && q.kind !== 'posonly');
-      if (p) {
-        if (vars.has(k)) this.raise('TypeError', `${fname}() got multiple values for argument '${k}'`, site);
-        vars.set(k, v);
-      } else if (varkw) {
-        (extra ??= []).push([str(k), v]);
-      } else {
-        this.raise('TypeError', `${fname}() got an unexpected keyword argument '${k}'`, site);
+    if (args.keywords.size > 0) {
+      let extra: [Value, Value][] | null = null;
+      for (const [k, v] of args.keywords) {
+        if (keywordParam(params, k)) {
+          if (vars.has(k)) this.raise('TypeError', `${fname}() got multiple values for argument '${k}'`, site);
+          vars.set(k, v);
+        } else if (varkw) {
+          (extra ??= []).push([str(k), v]);
+        } else {
+          this.raise('TypeError', `${fname}() got an unexpected keyword argument '${k}'`, site);
+        }
       }
-    }
-    if (varkw) vars.set(varkw.name, dict(extra ?? []));
-    for (const p of params) {
+      if (varkw) vars.set(varkw.name, dict(extra ?? []));
+    } else if (varkw) vars.set(varkw.name, dict([]));
+    for (let i = 0; i < params.length; i++) {
+      const p = params[i]!;
       if (p.kind === 'varargs' || p.kind === 'varkw' || vars.has(p.name)) continue;
       const d = defaults.get(p.name);
       if (d === undefined) this.raise('TypeError', `${fname}() missing required argument '${p.name}'`, site);
@@ -1512,8 +1515,26 @@ export class Interpreter {
     }
   }
 
-  /** Methods of builtin values (str.join, list.append, dict.items ...), installed by builtins.ts. */
-  builtinMethods = new Map<string, Map<string, (self: Value, args: CallArgs, site: Site | null) => Value>>();
+  /** Methods of builtin values (str.join, list.append, dict.items ...), installed by builtins.ts:
+   *  each kind's table is made when first looked at. */
+  private readonly builtinMethods = new Map<string, Map<string, BuiltinMethod>>();
+  private readonly builtinMethodMakers = new Map<string, () => Record<string, BuiltinMethod>>();
+
+  defineBuiltinMethods(kind: string, make: () => Record<string, BuiltinMethod>): void {
+    this.builtinMethods.delete(kind);
+    this.builtinMethodMakers.set(kind, make);
+  }
+
+  builtinMethodTable(kind: string): ReadonlyMap<string, BuiltinMethod> | undefined {
+    let table = this.builtinMethods.get(kind);
+    if (table === undefined) {
+      const make = this.builtinMethodMakers.get(kind);
+      if (!make) return undefined;
+      table = new Map(Object.entries(make()));
+      this.builtinMethods.set(kind, table);
+    }
+    return table;
+  }
 
   private builtinMethod(obj: Value, name: string, site: Site | null): Value | null {
     if (name === '__class__') return this.typeOf(obj);
@@ -1531,8 +1552,7 @@ export class Interpreter {
       }
     }
     const key = obj.kind === 'dict' ? 'dict' : obj.kind;
-    const table = this.builtinMethods.get(key);
-    const m = table?.get(name);
+    const m = this.builtinMethodTable(key)?.get(name);
     if (m) return native(`${key}.${name}`, (args, s) => m(obj, args, s ?? site));
     if ((obj.kind === 'int' || obj.kind === 'float' || obj.kind === 'bool') && (name === 'real' || name === 'numerator')) return obj;
     if (obj.kind === 'tuple' && obj.cls) {
@@ -1986,9 +2006,8 @@ export class Interpreter {
       case 'Name':
         return this.lookup(e.id, scope, e);
       case 'Number':
-        return e.isInt ? (e.digits === undefined ? int(e.value) : intFromBig(BigInt(e.digits))) : float(e.value);
       case 'String':
-        return str(e.value);
+        return literalValue(e);
       case 'Const':
         return e.value === null ? NONE : e.value ? TRUE : FALSE;
       case 'Ellipsis':
@@ -2174,7 +2193,7 @@ export class Interpreter {
   evalCall(e: ast.CallExpr, scope: Scope): Value {
     const fn = this.eval(e.func, scope);
     const positional: Value[] = [];
-    const keywords = e.args.some((a) => a.kind === 'kw' || a.kind === 'dstar') ? new Map<string, Value>() : (NO_KEYWORDS as Map<string, Value>);
+    const keywords = hasKeywordArguments(e.args) ? new Map<string, Value>() : (NO_KEYWORDS as Map<string, Value>);
     for (const a of e.args) {
       switch (a.kind) {
         case 'pos':
@@ -2210,10 +2229,24 @@ const MUTATING_METHODS = new Set([
   'appendleft', 'extendleft', 'popleft', 'move_to_end', '__setitem__', '__delitem__', '__iadd__', '__ior__',
 ]);
 
+type BuiltinMethod = (self: Value, args: CallArgs, site: Site | null) => Value;
+
 /** A call's keywords when it has none; never mutated. */
 export const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();
 
 type SiteCarrier = ast.Span & { $site?: Site };
+
+/** A number or string literal's value, made once per AST node: these values are never mutated (only
+ *  int and str values that carry an enum class take attributes, and literals carry none), and
+ *  `is` compares ints and strs by value, so every evaluation may share one object. */
+type LiteralCarrier = (ast.NumberExpr | ast.StringExpr) & { $value?: Value };
+function literalValue(e: ast.NumberExpr | ast.StringExpr): Value {
+  const cached = (e as LiteralCarrier).$value;
+  if (cached) return cached;
+  const value = e.kind === 'String' ? str(e.value) : e.isInt ? (e.digits === undefined ? int(e.value) : intFromBig(BigInt(e.digits))) : float(e.value);
+  (e as LiteralCarrier).$value = value;
+  return value;
+}
 
 const PARSED_FILES_KEPT = 1024;
 const parsedFiles = new Map<string, { text: string; module: ast.PyModule; file: SourceFile; tree: Tree | null; statements: StatementTable | null }>();
@@ -2289,6 +2322,9 @@ export function rangeLength(r: { start: number; stop: number; step: number }): n
 
 /** C3 linearisation; falls back to depth-first order when the hierarchy is inconsistent. */
 export function computeMro(cls: ClassValue): ClassValue[] {
+  // One base with its MRO made (nearly every class): C3 gives the class, then the base's MRO.
+  const only = cls.bases.length === 1 ? cls.bases[0]! : null;
+  if (only && only.mro[0] === only) return [cls, ...only.mro];
   const seqs = [...cls.bases.map((b) => [...b.mro]), [...cls.bases]];
   const out: ClassValue[] = [cls];
   for (;;) {
@@ -2305,27 +2341,51 @@ export function computeMro(cls: ClassValue): ClassValue[] {
   }
 }
 
-const generatorCache = new WeakMap<ast.FunctionDef, boolean>();
-function isGenerator(fn: ast.FunctionDef): boolean {
-  let known = generatorCache.get(fn);
-  if (known === undefined) {
-    known = false;
-    // lezer has no Yield node in our AST; the parser maps `yield` to ErrorExpr with this message.
-    const visit = (v: unknown): void => {
-      if (known || !v || typeof v !== 'object') return;
-      const node = v as { kind?: string; message?: string };
-      if (node.kind === 'FunctionDef' && v !== fn) return;
-      if (node.kind === 'Lambda') return;
-      if (node.kind === 'Yield') {
-        known = true;
-        return;
-      }
-      for (const child of Object.values(v)) if (child && typeof child === 'object') visit(child);
-    };
-    visit(fn.body);
-    generatorCache.set(fn, known);
+function hasKeywordArguments(args: ast.CallExpr['args']): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const kind = args[i]!.kind;
+    if (kind === 'kw' || kind === 'dstar') return true;
   }
-  return known;
+  return false;
+}
+
+/** Whether keyword `name` names a parameter that can be passed by keyword. */
+function keywordParam(params: ast.Param[], name: string): boolean {
+  for (let i = 0; i < params.length; i++) {
+    const q = params[i]!;
+    if (q.name === name && q.kind !== 'varargs' && q.kind !== 'varkw' && q.kind !== 'posonly') return true;
+  }
+  return false;
+}
+
+/** Whether a function is a generator is a property of its syntax, so it is kept on the AST node
+ *  (shared by every call and every analysis that reads the same tree), like a node's Site. */
+type GeneratorCarrier = ast.FunctionDef & { $generator?: boolean };
+
+function isGenerator(fn: ast.FunctionDef, text: string): boolean {
+  const known = (fn as GeneratorCarrier).$generator;
+  if (known !== undefined) return known;
+  // Most functions have no `yield` anywhere in their text: no need to walk their bodies.
+  const at = text.indexOf('yield', fn.from);
+  const generator = at >= 0 && at < fn.to && containsYield(fn.body, fn);
+  (fn as GeneratorCarrier).$generator = generator;
+  return generator;
+}
+
+/** Whether the function's own body has a `yield` (nested functions and lambdas have their own). */
+function containsYield(v: unknown, fn: ast.FunctionDef): boolean {
+  if (!v || typeof v !== 'object') return false;
+  const node = v as { kind?: string };
+  if (node.kind === 'FunctionDef' && v !== fn) return false;
+  if (node.kind === 'Lambda') return false;
+  if (node.kind === 'Yield') return true;
+  for (const key in v) {
+    // `$site` and other `$` keys are caches the interpreter keeps on nodes, not syntax.
+    if (key.charCodeAt(0) === 36) continue;
+    const child = (v as Record<string, unknown>)[key];
+    if (child && typeof child === 'object' && containsYield(child, fn)) return true;
+  }
+  return false;
 }
 
 /** A compact text of simple expressions (`self.conv1`), for value names. */

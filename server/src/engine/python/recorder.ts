@@ -51,7 +51,12 @@ export class Recorder {
 }
 
 /** Tensors inside a value, in order (tuples, lists, dict values). */
-export function tensorsIn(v: Value, out: Tensor[] = [], depth = 0): Tensor[] {
+export function tensorsIn(v: Value, out?: Tensor[], depth = 0): Tensor[] {
+  if (out === undefined) {
+    // One tensor (nearly every layer's output): an array of exactly one, not one grown by push.
+    if (v.kind === 'tensor') return [v];
+    out = [];
+  }
   if (depth > 4) return out;
   if (v.kind === 'tensor') out.push(v);
   else if (v.kind === 'tuple' || v.kind === 'list') for (const x of v.items) tensorsIn(x, out, depth + 1);

@@ -53,7 +53,9 @@ export function bindToOpArgs(interp: Interpreter, name: string, signature: strin
   const sig = parseSignature(interp, signature);
   const bound = interp.bindArguments(name, sig.params, sig.defaults, args, site);
   const out: OpArgs = {};
-  for (const [k, v] of bound) out[k] = toOpValue(v, k);
+  bound.forEach((v, k) => {
+    out[k] = toOpValue(v, k);
+  });
   return out;
 }
 

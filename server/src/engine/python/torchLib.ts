@@ -5,8 +5,9 @@
 
 import type * as ast from './ast';
 import { makeClass } from './builtins';
-import { PyError, type Interpreter, type Library } from './interpreter';
+import { NO_KEYWORDS, PyError, type Interpreter, type Library } from './interpreter';
 import { OpError, type FunctionSpec, type ModuleSpec, type OpResult, type OpValue, type Tensor } from '../ops/types';
+import { repeated } from '../ops/layerArgs';
 import { moduleSpecs } from '../ops/moduleRegistry';
 import { layerFunctionSpecs } from '../ops/layerFunctions';
 import { tensorFunctionSpecs } from '../ops/functionRegistry';
@@ -16,7 +17,7 @@ import { bindToOpArgs, fromOpValue, parseSignature, toOpValue, UnknownArgument }
 import { makeStdlib, nativeModuleObject } from './stdlib';
 import {
   bool, dict, float, int, iterator, list, native, newId, NONE, str, tuple, unknown,
-  type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
+  WriteCountingMap, type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
   type Site, type TensorValue, type Value,
 } from './values';
 
@@ -64,13 +65,33 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     return unknown(`${opName}: internal error`, site);
   };
 
-  const calledSites = (): Site[] => {
-    const out: Site[] = [];
-    for (let i = interp.callSites.length - 1; i >= 0; i--) {
-      const s = interp.callSites[i];
-      if (s && s.file.path !== '<model>') out.push(s);
+  /** The call sites that led here, innermost first. Kept with every layer row: counted first so
+   *  the array is made at its size (an array grown by push reserves room for 17). */
+  const calledSites = (prepend: Site | null = null): Site[] => {
+    const stack = interp.callSites;
+    let n = prepend ? 1 : 0;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const s = stack[i];
+      if (s && s.file.path !== '<model>') n++;
+    }
+    const out = new Array<Site>(n);
+    let j = 0;
+    if (prepend) out[j++] = prepend;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const s = stack[i];
+      if (s && s.file.path !== '<model>') out[j++] = s;
     }
     return out;
+  };
+
+  /** The innermost call site calledSites() would list first, if any. */
+  const innermostCalledSite = (): Site | undefined => {
+    const stack = interp.callSites;
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const s = stack[i];
+      if (s && s.file.path !== '<model>') return s;
+    }
+    return undefined;
   };
 
   /** Apply a FunctionSpec to call arguments, recording a functional layer when it is one. */
@@ -123,8 +144,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const recordFunction = (name: string, inputs: Tensor[], outputs: Tensor[], macs: number,
     geometry: OpResult['geometry'], site: Site | null, unknownReason?: string): void => {
     if (!recorder) return;
-    const called = calledSites();
-    if (site && (!called.length || called[0] !== site)) called.unshift(site);
+    // The op's own site first, unless the innermost call already is it.
+    const called = calledSites(site && site !== innermostCalledSite() ? site : null);
     recorder.layers.push({
       module: null, op: name, family: name, kind: 'function', args: '', inputs, outputs, macs, geometry,
       owner: recorder.moduleStack[recorder.moduleStack.length - 1] ?? null, called, unknown: unknownReason,
@@ -151,13 +172,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   // ---------- nn.Module ----------
 
   const moduleClass = makeClass('Module', [object], {}, 'torch.nn.modules.module');
-  const newModuleState = (): ModuleState => ({
-    modules: new Map(), parameters: new Map(), buffers: new Map(), native: null, defined: calledSites(),
+  /** `madeAt`: the call that makes the module, listed before the calls that led to it. */
+  const newModuleState = (madeAt: Site | null): ModuleState => ({
+    modules: new Map(), parameters: new Map(), buffers: new Map(), native: null, defined: calledSites(madeAt),
   });
-  const ensureModule = (self: Value): InstanceValue | null => {
+  const ensureModule = (self: Value, madeAt: Site | null = null): InstanceValue | null => {
     if (self.kind !== 'instance') return null;
     if (!self.module) {
-      self.module = newModuleState();
+      self.module = newModuleState(madeAt);
       self.attrs.set('training', bool(false));
     }
     return self;
@@ -248,7 +270,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   };
   const recursing = (self: InstanceValue, recurse: Value): [string, InstanceValue][] =>
     interp.truthy(recurse) ? namedModules(self) : [['', self]];
-  moduleClass.attrs.set('modules', m('modules', (self) => iterator(namedModules(self).map(([, x]) => x))));
+  moduleClass.attrs.set('modules', m('modules', (self) => iterator(allModules(self, new Set(), []))));
   moduleClass.attrs.set('named_modules', m('named_modules', (self, args) => {
     const prefix = option(args, 1, 'prefix', str(''));
     return iterator(namedModules(self).map(([n, x]) => tuple([str(prefixed(prefix, n)), x])));
@@ -284,7 +306,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (!f) return self;
     const visit = (mod: InstanceValue): void => {
       for (const [, c] of children(mod)) visit(c);
-      interp.call(f, { positional: [mod], keywords: new Map() }, site);
+      interp.call(f, { positional: [mod], keywords: NO_KEYWORDS }, site);
     };
     visit(self);
     return self;
@@ -384,8 +406,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     // A module without children whose forward is Python code (LayerNorm2d, Permute,
     // StochasticDepth) is a leaf for torch's hooks: it is one row, holding the functional calls
     // it makes.
-    const userLeaf = recorder !== null && forward.kind === 'function' &&
-      ![...self.module!.modules.values()].some((c) => c.kind === 'instance');
+    const userLeaf = recorder !== null && forward.kind === 'function' && !hasChildModule(self);
     const start = recorder ? recorder.layers.length : 0;
     if (recorder) recorder.moduleStack.push(self);
     // Python forwards push their call site themselves; native ones (leaf layers, Sequential)
@@ -446,14 +467,20 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     // Python-level attributes (`conv.in_channels`, `fc.in_features`) as the caller passed them.
     const signature = parseSignature(interp, spec.signature);
     const sig = interp.bindArguments(spec.name, signature.params, signature.defaults, args, site);
+    const rank = tupleAttrRank(spec.name);
+    // The bound names once, in binding order (iterating the Map's entries would make a [key,
+    // value] pair per argument, three times over, for every layer built).
+    const names = [...sig.keys()];
     // `bias=False` is an argument, but `conv.bias` is the parameter (or None): parameters win.
-    for (const [k, v] of sig) if (k !== 'device' && k !== 'dtype' && k !== 'bias') self.attrs.set(k, normaliseAttr(spec.name, k, v));
+    for (const k of names) if (k !== 'device' && k !== 'dtype' && k !== 'bias') self.attrs.set(k, normaliseAttr(rank, k, sig.get(k)!));
     try {
       const opArgs: Record<string, ReturnType<typeof toOpValue>> = {};
-      for (const [k, v] of sig) opArgs[k] = toOpValue(v, k);
+      for (const k of names) opArgs[k] = toOpValue(sig.get(k)!, k);
       const config = spec.build(opArgs);
-      const builtFrom = new Map([...sig.keys()].map((k) => [k, self.attrs.get(k)] as [string, Value | undefined]));
-      state.native = { spec, config, description: spec.describe(config), builtFrom, opArgs };
+      const values = names.map((k) => self.attrs.get(k));
+      state.native = { spec, config, description: spec.describe(config), builtFrom: { names, values }, opArgs, checkedAttrs: null, checkedAtWrites: 0 };
+      // `values` were just read from the attributes: forward compares again only after a write.
+      noteChecked(state.native, self.attrs instanceof WriteCountingMap ? self.attrs : null);
       const total = spec.params(config);
       for (const [name, shape] of parameterShapes(spec.name, opArgs, total)) {
         state.parameters.set(name, shape ? { kind: 'tensor', shape, geometry: null, parameter: true } : NONE);
@@ -479,20 +506,26 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
   };
 
+  /** One row for a call of a leaf layer (no closure per call: this runs for every layer call). */
+  const recordLeaf = (self: InstanceValue, spec: ModuleSpec, inputs: Tensor[], outputs: Tensor[], macs: number,
+    geometry: OpResult['geometry'], why: string | undefined): void => {
+    if (!recorder) return;
+    recorder.layers.push({
+      module: self, op: self.cls.name, family: spec.name, kind: 'module', args: self.module!.native?.description ?? '',
+      inputs, outputs, macs, geometry, owner: null, called: calledSites(), unknown: why,
+    });
+  };
+
   const forwardLeaf = (self: InstanceValue, spec: ModuleSpec, args: CallArgs, site: Site | null): Value => {
     const state = self.module!;
-    const inputs = args.positional.filter((a): a is TensorValue => a.kind === 'tensor');
-    const record = (outputs: Tensor[], macs: number, geometry: OpResult['geometry'], why?: string): void => {
-      if (!recorder) return;
-      recorder.layers.push({
-        module: self, op: self.cls.name, family: spec.name, kind: 'module', args: state.native?.description ?? '',
-        inputs, outputs, macs, geometry, owner: null, called: calledSites(), unknown: why,
-      });
-    };
+    const positional = args.positional;
+    const inputs: Tensor[] = positional.length === 1 && positional[0]!.kind === 'tensor'
+      ? [positional[0]!]
+      : positional.filter((a): a is TensorValue => a.kind === 'tensor');
     if (!state.native) {
       const broken = self.attrs.get('__broken__');
       const reason = broken && broken.kind === 'unknown' ? broken.reason : `${spec.name} could not be built`;
-      record([], 0, undefined, reason);
+      recordLeaf(self, spec, inputs, [], 0, undefined, reason);
       return unknown(reason, site);
     }
     let result: OpResult;
@@ -502,11 +535,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       result = spec.forward(config, opArgs);
     } catch (e) {
       const v = opFailure(e, spec.name, site);
-      record([], 0, undefined, v.kind === 'unknown' ? v.reason : 'unknown');
+      recordLeaf(self, spec, inputs, [], 0, undefined, v.kind === 'unknown' ? v.reason : 'unknown');
       return v;
     }
     const value = fromOpValue(result.value);
-    record(tensorsIn(value), result.macs, result.geometry);
+    recordLeaf(self, spec, inputs, tensorsIn(value), result.macs, result.geometry, undefined);
     return value;
   };
 
@@ -516,9 +549,15 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
    *  parameters' shapes (channels, kernel size, groups) cannot be followed that way: unknown. */
   const configNow = (self: InstanceValue, native: NonNullable<NonNullable<InstanceValue['module']>['native']>): unknown => {
     if (!native.builtFrom || !native.opArgs) return native.config;
-    const changed: string[] = [];
-    for (const [k, before] of native.builtFrom) if (self.attrs.get(k) !== before) changed.push(k);
-    if (!changed.length) return native.config;
+    const counted = self.attrs instanceof WriteCountingMap ? self.attrs : null;
+    if (counted && counted === native.checkedAttrs && counted.writes === native.checkedAtWrites) return native.config;
+    const { names, values } = native.builtFrom;
+    let changed: string[] | null = null;
+    for (let i = 0; i < names.length; i++) if (self.attrs.get(names[i]!) !== values[i]) (changed ??= []).push(names[i]!);
+    if (!changed) {
+      noteChecked(native, counted);
+      return native.config;
+    }
     const hasState = self.module!.parameters.size > 0 || self.module!.buffers.size > 0;
     const structural = hasState ? changed.find((k) => SHAPE_DECIDING_ATTRIBUTES.has(k)) : undefined;
     if (structural) throw new UnknownArgument(structural, `${self.cls.name}.${structural} was assigned after the layer was built (its parameters keep their shapes; ConvLens does not follow that)`);
@@ -532,7 +571,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     native.config = config;
     native.opArgs = opArgs;
     native.description = native.spec.describe(config);
-    for (const k of changed) native.builtFrom.set(k, self.attrs.get(k));
+    for (const k of changed) values[names.indexOf(k)] = self.attrs.get(k);
+    noteChecked(native, counted);
     return config;
   };
 
@@ -571,7 +611,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     let x: Value = args.positional[0] ?? NONE;
     for (const child of childList(self)) {
       interp.tick(null, null);
-      x = interp.call(child, { positional: [x], keywords: new Map() }, site);
+      x = interp.call(child, { positional: [x], keywords: NO_KEYWORDS }, site);
     }
     return x;
   }));
@@ -725,8 +765,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       case 'ndim': return int(t.shape.length);
       case 'T': {
         const spec = specByName.get('Tensor.t') ?? specByName.get('Tensor.permute');
-        if (t.shape.length <= 2 && specByName.get('Tensor.t')) return applyFunction(specByName.get('Tensor.t')!, { positional: [t], keywords: new Map() }, site, false);
-        if (spec) return applyFunction(specByName.get('Tensor.permute')!, { positional: [t, ...t.shape.map((_, i) => int(t.shape.length - 1 - i))], keywords: new Map() }, site, false);
+        if (t.shape.length <= 2 && specByName.get('Tensor.t')) return applyFunction(specByName.get('Tensor.t')!, { positional: [t], keywords: NO_KEYWORDS }, site, false);
+        if (spec) return applyFunction(specByName.get('Tensor.permute')!, { positional: [t, ...t.shape.map((_, i) => int(t.shape.length - 1 - i))], keywords: NO_KEYWORDS }, site, false);
         return unknown('Tensor.T', site);
       }
       case 'dtype': return dtypes.get('float32')!;
@@ -768,14 +808,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       : [COMPARISONS.has(op) ? `Tensor.__${reflectComparison(d)}__` : `Tensor.__r${d}__`];
     for (const name of candidates) {
       const spec = name && specByName.get(name);
-      if (spec) return applyFunction(spec, { positional: [self, other], keywords: new Map() }, site, op === '@');
+      if (spec) return applyFunction(spec, { positional: [self, other], keywords: NO_KEYWORDS }, site, op === '@');
     }
     return unknown(`operator ${op} on tensors is not modelled`, site);
   };
   const tensorUnary = (op: '-' | '+' | '~', operand: Value, site: Site | null): Value => {
     if (op === '+') return operand;
     const spec = specByName.get(op === '-' ? 'Tensor.__neg__' : 'Tensor.__invert__');
-    return spec ? applyFunction(spec, { positional: [operand], keywords: new Map() }, site, false) : operand;
+    return spec ? applyFunction(spec, { positional: [operand], keywords: NO_KEYWORDS }, site, false) : operand;
   };
   const tensorGetItem = (t: TensorValue, index: Value, site: Site | null): Value => {
     const known = (t as ValuedTensor).values;
@@ -788,7 +828,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     // A list index is advanced indexing, a tuple is one index per dim: ops tell them apart by
     // nesting, since both arrive as arrays.
     const opIndex: Value = index.kind === 'list' ? tuple([index]) : index;
-    return applyFunction(spec, { positional: [t, opIndex], keywords: new Map() }, site, false);
+    return applyFunction(spec, { positional: [t, opIndex], keywords: NO_KEYWORDS }, site, false);
   };
   const tensorIterate = (t: TensorValue): Value[] => {
     if (!t.shape.length) interp.raise('TypeError', 'iteration over a 0-d tensor');
@@ -899,7 +939,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const checkpointMod = nativeModuleObject('torch.utils.checkpoint', {
     checkpoint: fn('checkpoint', (args, site) => {
       const [f, ...rest] = args.positional;
-      return f ? interp.call(f, { positional: rest, keywords: new Map() }, site) : NONE;
+      return f ? interp.call(f, { positional: rest, keywords: NO_KEYWORDS }, site) : NONE;
     }),
   });
   // torch.utils.data: classes data code subclasses at import time; loading data is not analysed.
@@ -970,10 +1010,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (cls.mro.includes(moduleClass)) {
       // Building a module (argument binding, validation, parameter shapes) weighs like many steps.
       interp.steps += 30;
-      const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
-      ensureModule(instance);
+      const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new WriteCountingMap() };
       // Where the module was made: this call, then the calls that led to it.
-      if (site && site.file.path !== '<model>') instance.module!.defined.unshift(site);
+      ensureModule(instance, site && site.file.path !== '<model>' ? site : null);
       const initFn = interp.lookupClassAttr(cls, '__init__');
       if (initFn) interp.call(initFn.kind === 'function' || (initFn.kind === 'native' && initFn.bindsSelf) ? { kind: 'method', self: instance, func: initFn } : initFn, args, site);
       return instance;
@@ -1009,15 +1048,39 @@ function pairOf(v: Value, n: number): Value {
   return tuple(Array.from({ length: n }, () => v));
 }
 
+/** The layer's attributes now equal those its config was built from (as of their write count). */
+function noteChecked(native: NonNullable<ModuleState['native']>, attrs: WriteCountingMap<string, Value> | null): void {
+  native.checkedAttrs = attrs;
+  native.checkedAtWrites = attrs ? attrs.writes : 0;
+}
+
+/** Whether a module has a registered child module (not just None entries). */
+function hasChildModule(self: InstanceValue): boolean {
+  for (const c of self.module!.modules.values()) if (c.kind === 'instance') return true;
+  return false;
+}
+
+/** `modules()`: named_modules' order and deduplication, without building the names. */
+function allModules(root: InstanceValue, seen: Set<number>, out: InstanceValue[]): InstanceValue[] {
+  if (seen.has(root.id)) return out;
+  seen.add(root.id);
+  out.push(root);
+  const modules = root.module?.modules;
+  if (modules) for (const child of modules.values()) if (child.kind === 'instance') allModules(child, seen, out);
+  return out;
+}
+
 function collectTensors(args: Record<string, unknown>): Tensor[] {
   const out: Tensor[] = [];
-  const visit = (v: unknown, depth: number): void => {
-    if (depth > 3 || v === null || typeof v !== 'object') return;
-    if ((v as Tensor).kind === 'tensor') out.push(v as Tensor);
-    else if (Array.isArray(v)) for (const x of v) visit(x, depth + 1);
-  };
-  for (const v of Object.values(args)) visit(v, 0);
+  for (const k in args) collectTensorsInto(args[k], 0, out);
   return out;
+}
+
+/** A module-level function, not a closure: it runs for every functional call. */
+function collectTensorsInto(v: unknown, depth: number, out: Tensor[]): void {
+  if (depth > 3 || v === null || typeof v !== 'object') return;
+  if ((v as Tensor).kind === 'tensor') out.push(v as Tensor);
+  else if (Array.isArray(v)) for (const x of v) collectTensorsInto(x, depth + 1, out);
 }
 
 /** torch's layers store kernel_size/stride/padding/dilation as tuples. */
@@ -1031,61 +1094,119 @@ const SHAPE_DECIDING_ATTRIBUTES = new Set([
   'bidirectional', 'embed_dim', 'num_heads',
 ]);
 
-function normaliseAttr(specName: string, key: string, v: Value): Value {
-  if (v.kind !== 'int' || !TUPLE_ATTRS.has(key) || !specName.startsWith('Conv')) return v;
-  const nd = Number(specName[specName.length - 2]);
-  return Number.isInteger(nd) ? tuple(Array.from({ length: nd }, () => v)) : v;
+/** For conv layers, the number of spatial axes their tuple attributes have (`Conv2d` → 2); 0 for
+ *  other layers. Looked up once per layer name: layers are built by the hundred. */
+const tupleAttrRanks = new Map<string, number>();
+function tupleAttrRank(specName: string): number {
+  let rank = tupleAttrRanks.get(specName);
+  if (rank === undefined) {
+    const nd = Number(specName[specName.length - 2]);
+    rank = specName.startsWith('Conv') && Number.isInteger(nd) ? nd : 0;
+    tupleAttrRanks.set(specName, rank);
+  }
+  return rank;
 }
+
+function normaliseAttr(rank: number, key: string, v: Value): Value {
+  if (rank === 0 || v.kind !== 'int' || !TUPLE_ATTRS.has(key)) return v;
+  return tuple(repeated<Value>(v, rank));
+}
+
+/** Which parameters and buffers a leaf layer has, decided once per layer name (the name tests
+ *  are regular expressions; layers are built by the hundred). */
+type StateFamily =
+  | { kind: 'conv'; transposed: boolean; rank: number }
+  | { kind: 'linear' | 'batchNorm' | 'instanceNorm' | 'groupNorm' | 'layerNorm' | 'prelu' | 'embedding' | 'none' };
+const stateFamilies = new Map<string, StateFamily>();
+function stateFamily(specName: string): StateFamily {
+  let family = stateFamilies.get(specName);
+  if (family) return family;
+  const conv = /^(Conv|ConvTranspose)(\d)d$/.exec(specName);
+  if (conv) family = { kind: 'conv', transposed: conv[1] === 'ConvTranspose', rank: Number(conv[2]) };
+  else if (specName === 'Linear' || specName === 'LazyLinear') family = { kind: 'linear' };
+  else if (/^(BatchNorm\dd|SyncBatchNorm)$/.test(specName)) family = { kind: 'batchNorm' };
+  else if (/^InstanceNorm\dd$/.test(specName)) family = { kind: 'instanceNorm' };
+  else if (specName === 'GroupNorm') family = { kind: 'groupNorm' };
+  else if (specName === 'LayerNorm') family = { kind: 'layerNorm' };
+  else if (specName === 'PReLU') family = { kind: 'prelu' };
+  else if (specName === 'Embedding') family = { kind: 'embedding' };
+  else family = { kind: 'none' };
+  stateFamilies.set(specName, family);
+  return family;
+}
+
+const NO_STATE: [string, number[] | null][] = [];
 
 /** Buffers of a leaf layer: BatchNorm's (and a tracking InstanceNorm's) running statistics. */
 function bufferShapes(specName: string, a: Record<string, unknown>): [string, number[] | null][] {
-  const norm = /^(BatchNorm\dd|SyncBatchNorm)$/.test(specName) ? true : /^InstanceNorm\dd$/.test(specName) ? false : null;
-  if (norm === null) return [];
+  const family = stateFamily(specName).kind;
+  const norm = family === 'batchNorm' ? true : family === 'instanceNorm' ? false : null;
+  if (norm === null) return NO_STATE;
   const tracking = typeof a.track_running_stats === 'boolean' ? a.track_running_stats : norm;
   const c = a.num_features;
-  if (typeof c !== 'number') return [];
+  if (typeof c !== 'number') return NO_STATE;
   if (!tracking) return [['running_mean', null], ['running_var', null], ['num_batches_tracked', null]];
   return [['running_mean', [c]], ['running_var', [c]], ['num_batches_tracked', []]];
+}
+
+// Readers of a leaf layer's bound arguments, for parameterShapes (module-level, not closures made
+// on every call).
+const argNumber = (a: Record<string, unknown>, k: string): number => (typeof a[k] === 'number' ? (a[k] as number) : NaN);
+const argFlag = (a: Record<string, unknown>, k: string, dflt: boolean): boolean => (typeof a[k] === 'boolean' ? (a[k] as boolean) : dflt);
+function argInts(v: unknown, nd: number): number[] {
+  return Array.isArray(v) ? (v as number[]) : repeated(v as number, nd);
 }
 
 /** Shapes of a leaf layer's parameters, so code can read `conv.weight.shape` or pass
  *  `self.weight` to a functional call. Only offered when they add up to the op's count. */
 function parameterShapes(specName: string, a: Record<string, unknown>, total: number): [string, number[] | null][] {
-  const n = (k: string): number => (typeof a[k] === 'number' ? (a[k] as number) : NaN);
-  const ints = (v: unknown, nd: number): number[] => (Array.isArray(v) ? (v as number[]) : Array.from({ length: nd }, () => v as number));
-  const flag = (k: string, dflt: boolean): boolean => (typeof a[k] === 'boolean' ? (a[k] as boolean) : dflt);
-  let out: [string, number[] | null][] = [];
-  const conv = /^(Conv|ConvTranspose)(\d)d$/.exec(specName);
-  if (conv) {
-    const nd = Number(conv[2]);
-    const k = ints(a.kernel_size, nd);
-    const groups = typeof a.groups === 'number' ? (a.groups as number) : 1;
-    const weight = conv[1] === 'Conv'
-      ? [n('out_channels'), n('in_channels') / groups, ...k]
-      : [n('in_channels'), n('out_channels') / groups, ...k];
-    out = [['weight', weight], ['bias', flag('bias', true) ? [n('out_channels')] : null]];
-  } else if (specName === 'Linear' || specName === 'LazyLinear') {
-    out = [['weight', [n('out_features'), n('in_features')]], ['bias', flag('bias', true) ? [n('out_features')] : null]];
-  } else if (/^(BatchNorm\dd|SyncBatchNorm)$/.test(specName)) {
-    const affine = flag('affine', true);
-    out = [['weight', affine ? [n('num_features')] : null], ['bias', affine ? [n('num_features')] : null]];
-  } else if (/^InstanceNorm\dd$/.test(specName)) {
-    const affine = flag('affine', false);
-    out = [['weight', affine ? [n('num_features')] : null], ['bias', affine ? [n('num_features')] : null]];
-  } else if (specName === 'GroupNorm') {
-    const affine = flag('affine', true);
-    out = [['weight', affine ? [n('num_channels')] : null], ['bias', affine ? [n('num_channels')] : null]];
-  } else if (specName === 'LayerNorm') {
-    const shape = ints(a.normalized_shape, 1);
-    const affine = flag('elementwise_affine', true);
-    out = [['weight', affine ? shape : null], ['bias', affine ? shape : null]];
-  } else if (specName === 'PReLU') {
-    out = [['weight', [typeof a.num_parameters === 'number' ? (a.num_parameters as number) : 1]]];
-  } else if (specName === 'Embedding') {
-    out = [['weight', [n('num_embeddings'), n('embedding_dim')]]];
+  const family = stateFamily(specName);
+  let out: [string, number[] | null][];
+  switch (family.kind) {
+    case 'conv': {
+      const k = argInts(a.kernel_size, family.rank);
+      const groups = typeof a.groups === 'number' ? (a.groups as number) : 1;
+      const weight = !family.transposed
+        ? [argNumber(a, 'out_channels'), argNumber(a, 'in_channels') / groups, ...k]
+        : [argNumber(a, 'in_channels'), argNumber(a, 'out_channels') / groups, ...k];
+      out = [['weight', weight], ['bias', argFlag(a, 'bias', true) ? [argNumber(a, 'out_channels')] : null]];
+      break;
+    }
+    case 'linear':
+      out = [['weight', [argNumber(a, 'out_features'), argNumber(a, 'in_features')]], ['bias', argFlag(a, 'bias', true) ? [argNumber(a, 'out_features')] : null]];
+      break;
+    case 'batchNorm':
+    case 'instanceNorm':
+    case 'groupNorm': {
+      const affine = argFlag(a, 'affine', family.kind !== 'instanceNorm');
+      const c = argNumber(a, family.kind === 'groupNorm' ? 'num_channels' : 'num_features');
+      out = [['weight', affine ? [c] : null], ['bias', affine ? [c] : null]];
+      break;
+    }
+    case 'layerNorm': {
+      const shape = argInts(a.normalized_shape, 1);
+      const affine = argFlag(a, 'elementwise_affine', true);
+      out = [['weight', affine ? shape : null], ['bias', affine ? shape : null]];
+      break;
+    }
+    case 'prelu':
+      out = [['weight', [typeof a.num_parameters === 'number' ? (a.num_parameters as number) : 1]]];
+      break;
+    case 'embedding':
+      out = [['weight', [argNumber(a, 'num_embeddings'), argNumber(a, 'embedding_dim')]]];
+      break;
+    case 'none':
+      return NO_STATE;
   }
-  const sum = out.reduce((s, [, shape]) => s + (shape ? shape.reduce((p, x) => p * x, 1) : 0), 0);
-  if (!out.length || sum !== total || out.some(([, s]) => s && s.some((x) => !Number.isInteger(x)))) return [];
-  return out;
+  let sum = 0;
+  for (const [, shape] of out) {
+    if (!shape) continue;
+    let size = 1;
+    for (const x of shape) {
+      if (!Number.isInteger(x)) return NO_STATE;
+      size *= x;
+    }
+    sum += size;
+  }
+  return sum === total ? out : NO_STATE;
 }
-

@@ -138,10 +138,16 @@ export interface ModuleState {
     config: unknown;
     description: string;
     /** The attribute values the config was built from (`conv.stride`, …): code may assign new
-     *  ones after construction, which PyTorch's forward reads. */
-    builtFrom?: Map<string, Value | undefined>;
+     *  ones after construction, which PyTorch's forward reads. Two parallel arrays, not a Map:
+     *  every forward call compares them. */
+    builtFrom?: { names: string[]; values: (Value | undefined)[] };
     /** The operator arguments the config was built from. */
     opArgs?: Record<string, unknown>;
+    /** The attributes (a WriteCountingMap) last found equal to `builtFrom`, and their write count
+     *  then: while both are the same, forward need not compare them again. (Copies of a module
+     *  may share this state, so the map is named, not only its count.) */
+    checkedAttrs?: WriteCountingMap<string, Value> | null;
+    checkedAtWrites?: number;
   } | null;
   /** Where the module object was made, innermost first. */
   defined: Site[];
@@ -175,6 +181,29 @@ export interface ModuleObjectValue {
   names?: () => string[];
   /** A package's `__path__`: the folders its submodules are found in (several for a namespace package). */
   packagePath?: string[];
+}
+
+/** A Map that counts the writes made to it. Module instances keep their attributes in one: a
+ *  leaf layer compares its attributes with those its config was built from on every call, and
+ *  need not when nothing was written since the last comparison. Every write goes through these
+ *  methods, so a count that did not move means attributes that did not change. */
+export class WriteCountingMap<K, V> extends Map<K, V> {
+  writes = 0;
+
+  override set(key: K, value: V): this {
+    this.writes++;
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    this.writes++;
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.writes++;
+    super.clear();
+  }
 }
 
 /** A module's member, made on first use for native modules. */
@@ -223,7 +252,14 @@ export const TRUE: BoolValue = { kind: 'bool', value: true };
 export const FALSE: BoolValue = { kind: 'bool', value: false };
 export const ELLIPSIS: EllipsisValue = { kind: 'ellipsis' };
 export const bool = (b: boolean): BoolValue => (b ? TRUE : FALSE);
-export const int = (value: number): IntValue => ({ kind: 'int', value });
+/** Small non-negative ints, made once (as CPython caches its small ints): shapes, channel counts
+ *  and loop indices are made over and over. Safe because int values made here are never mutated
+ *  (only enum members, made as their own objects, carry a class and attributes) and `is`
+ *  compares ints by value. */
+const SMALL_INTS: IntValue[] = [];
+for (let i = 0; i <= 1024; i++) SMALL_INTS.push({ kind: 'int', value: i });
+export const int = (value: number): IntValue =>
+  value >= 0 && value <= 1024 && Number.isInteger(value) && !Object.is(value, -0) ? SMALL_INTS[value]! : { kind: 'int', value };
 
 /** The int of an exact value: a plain int within 2^53, else one that keeps the bigint. */
 export function intFromBig(exact: bigint): IntValue {
