@@ -14,18 +14,15 @@ type Warn = (message: string, layer: number | null) => void;
 /** Warns for each layer (and the totals) with a count or size past 2^53; true when any was. */
 export function flagInexactCounts(modelName: string, layers: readonly LayerReport[], totals: { params: number; macs: number }, warn: Warn): boolean {
   let any = false;
-  for (const [index, layer] of layers.entries()) {
+  for (let index = 0; index < layers.length; index++) {
+    const layer = layers[index]!;
+    // Plain loops: this runs on every layer of every analysis, and almost always finds nothing.
+    const bigTensor = firstUnsafeShape(layer.in) ?? firstUnsafeShape(layer.out);
+    if (Number.isSafeInteger(layer.params) && Number.isSafeInteger(layer.macs) && bigTensor === null) continue;
     const problems: string[] = [];
     if (!Number.isSafeInteger(layer.params)) problems.push(`parameters (≈${layer.params.toPrecision(3)})`);
     if (!Number.isSafeInteger(layer.macs)) problems.push(`MACs (≈${layer.macs.toPrecision(3)})`);
-    for (const shape of [...layer.in, ...layer.out]) {
-      const numel = shape.reduce((a, b) => a * b, 1);
-      if (!Number.isSafeInteger(numel)) {
-        problems.push(`a tensor of ${shape.join('×')} (≈${numel.toPrecision(3)} elements)`);
-        break;
-      }
-    }
-    if (problems.length === 0) continue;
+    if (bigTensor) problems.push(`a tensor of ${bigTensor.join('×')} (≈${numelOf(bigTensor).toPrecision(3)} elements)`);
     any = true;
     warn(`${layer.path}: ${problems.join(', ')} past ${EXACT_LIMIT_TEXT}, where ConvLens's counts stop being exact; the numbers shown are rounded`, index);
   }
@@ -34,4 +31,15 @@ export function flagInexactCounts(modelName: string, layers: readonly LayerRepor
     warn(`${modelName}: the model's total parameters or MACs are past ${EXACT_LIMIT_TEXT}, where ConvLens's counts stop being exact; the totals shown are rounded`, null);
   }
   return any;
+}
+
+function numelOf(shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
+  return n;
+}
+
+function firstUnsafeShape(shapes: readonly (readonly number[])[]): readonly number[] | null {
+  for (let i = 0; i < shapes.length; i++) if (!Number.isSafeInteger(numelOf(shapes[i]!))) return shapes[i]!;
+  return null;
 }
