@@ -20,10 +20,10 @@
 // is parsed again and the entry rewritten); nothing here throws. The folder is bounded in total
 // size: past the bound, the least recently used entries go (a hit refreshes an entry's mtime).
 
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as zlib from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import type * as ast from '../engine/python/ast';
 import { parsePython } from '../engine/python/parse';
 import type { AstCache } from '../engine/report';
@@ -110,7 +110,7 @@ export class AstDiskCache implements AstCache {
 
   /** The entry's file for a path and text. */
   entryFile(path: string, text: string): string {
-    const hash = createHash('sha1').update(`${AST_FORMAT_VERSION}\0${codeStamp()}\0${path}\0`).update(text).digest('hex');
+    const hash = crypto().createHash('sha1').update(`${AST_FORMAT_VERSION}\0${codeStamp()}\0${path}\0`).update(text).digest('hex');
     return join(this.dir, hash + ENTRY_SUFFIX);
   }
 
@@ -218,10 +218,16 @@ export class AstDiskCache implements AstCache {
 
 // ---------- the entry format ----------
 
+// node:crypto and node:zlib are loaded on first use: a command that reads no library (most CLI
+// runs on a self-contained file) does not pay the ~14 ms their loading costs.
+let cryptoModule: typeof Crypto | undefined;
+const crypto = (): typeof Crypto => (cryptoModule ??= require('node:crypto') as typeof Crypto);
+let zlibModule: typeof Zlib | undefined;
+const zlib = (): typeof Zlib => (zlibModule ??= require('node:zlib') as typeof Zlib);
+
 /** zlib.crc32 (Node 20.15 and later); without it entries carry no checksum. */
-const crc32: ((data: string | Uint8Array) => number) | null = typeof (zlib as { crc32?: unknown }).crc32 === 'function'
-  ? (data) => (zlib as unknown as { crc32(d: string | Uint8Array): number }).crc32(data)
-  : null;
+const crc32 = (data: string | Uint8Array): number | null =>
+  typeof (zlib() as { crc32?: unknown }).crc32 === 'function' ? (zlib() as unknown as { crc32(d: string | Uint8Array): number }).crc32(data) : null;
 
 /** The entry's text for a module, or null when JSON cannot carry it exactly. */
 export function encode(module: ast.PyModule): Buffer | null {
@@ -252,7 +258,7 @@ export function encode(module: ast.PyModule): Buffer | null {
   if (!exact) return null;
   const chunks = [main, ...bodies].map((c) => Buffer.from(c, 'utf8'));
   const payload = Buffer.concat(chunks);
-  const header = `${MAGIC} ${AST_FORMAT_VERSION} ${crc32 ? crc32(payload) : '-'} ${chunks.map((c) => c.length).join(',')}\n`;
+  const header = `${MAGIC} ${AST_FORMAT_VERSION} ${crc32(payload) ?? '-'} ${chunks.map((c) => c.length).join(',')}\n`;
   return Buffer.concat([Buffer.from(header, 'latin1'), payload]);
 }
 
@@ -266,7 +272,10 @@ export function decode(bytes: Buffer, text: string): ast.PyModule | null {
   const lengths = header[3]!.split(',').map(Number);
   if (lengths.length === 0 || lengths.some((n) => !Number.isInteger(n) || n < 0)) return null;
   if (bytes.length - newline - 1 !== lengths.reduce((a, b) => a + b, 0)) return null;
-  if (crc32 && header[2] !== '-' && String(crc32(bytes.subarray(newline + 1))) !== header[2]) return null;
+  if (header[2] !== '-') {
+    const sum = crc32(bytes.subarray(newline + 1));
+    if (sum !== null && String(sum) !== header[2]) return null;
+  }
   // Only the module's outer part is decoded now; each body's bytes when it is first read.
   let at = newline + 1;
   const main = JSON.parse(bytes.toString('utf8', at, at + lengths[0]!)) as ast.PyModule;

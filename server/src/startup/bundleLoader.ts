@@ -11,7 +11,6 @@
 // Node never meets an older entry; older entries of the same bundle are removed when one is
 // written. Nothing here throws because of the cache: every failure falls back to compiling.
 
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
@@ -27,9 +26,21 @@ export interface LoadedBundle<T> {
 
 const CACHE_SUFFIX = '.v8cache';
 
+/** 32-bit FNV-1a of a string, as 8 hex digits. Not node:crypto: loading it costs the CLI ~8 ms,
+ *  and a cache name needs no cryptographic strength (V8 itself checks the data against the source). */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
 function entryName(file: string): string {
   const stat = statSync(file);
-  const key = createHash('sha256').update([file, stat.size, stat.mtimeMs, process.version, process.arch].join('\0')).digest('hex').slice(0, 32);
+  // Two hashes of different halves of the key: 64 bits, so unrelated bundles do not share a name.
+  const key = fnv1a(`${file}\0${stat.size}`) + fnv1a(`${stat.mtimeMs}\0${process.version}\0${process.arch}\0${file}`);
   return `${basename(file)}-${key}${CACHE_SUFFIX}`;
 }
 
