@@ -14,6 +14,8 @@ import { generateModel } from '../generateModel';
 import { ms } from '../measure';
 
 const HOVER_P99_TARGET_MS = 10;
+/** Issue 11: the server stays responsive while hostile files are open. */
+const HOSTILE_HOVER_P99_TARGET_MS = 50;
 const KEYSTROKE_P95_TARGET_MS = 30;
 const RSS_OPEN_TARGET_MB = 100;
 const RSS_AFTER_TYPING_TARGET_MB = 150;
@@ -107,6 +109,19 @@ export default async function languageServer() {
     // The engine's share: how long each analysis of the big file took, from the status notifications.
     const analysisTimes = client.statuses.filter((st) => st.uri === bigUri && st.version > 1).map((st) => st.durationMs);
     const rssAfterTypingMb = Math.round(((await client.serverRss()) / 2 ** 20) * 10) / 10;
+
+    // Hostile files open (issue 11): a 3 MB document, a loop that copies a large list, one that
+    // keeps what it builds; then the same hovers on the fixtures again, each 50 ms apart from the
+    // opening so that the analyses of the hostile files run in between.
+    const hostile = [
+      { name: 'hostile_large.py', text: `import torch.nn as nn\n${'# padding line of a very large generated file\n'.repeat(70_000)}` },
+      { name: 'hostile_copies.py', text: 'a = [0] * 500000\nfor i in range(4000):\n    b = list(a)\n' },
+      { name: 'hostile_keeps.py', text: 'keep = []\nfor i in range(100000):\n    keep.append([0] * 999999)\n' },
+    ];
+    const hostileTimes: number[] = [];
+    for (const h of hostile) await client.open(pathToFileURL(join(dir, h.name)).toString(), h.text);
+    for (let i = 0; i < HOVER_SAMPLES; i++) hostileTimes.push((await hover(i * 11)).ms);
+    const hostileHover = { openFiles: hostile.map((h) => h.name), samples: hostileTimes.length, p50Ms: percentile(hostileTimes, 50), p99Ms: percentile(hostileTimes, 99), targetP99Ms: HOSTILE_HOVER_P99_TARGET_MS };
     const hoverResult = { samples: hoverTimes.length, withContent, p50Ms: percentile(hoverTimes, 50), p99Ms: percentile(hoverTimes, 99), targetP99Ms: HOVER_P99_TARGET_MS };
     const keystrokeResult = {
       file: { lines: model.lines, source: 'bench/generateModel.ts, targetLines 2000' },
@@ -122,6 +137,7 @@ export default async function languageServer() {
     };
     return {
       hover: hoverResult,
+      hoverWithHostileFilesOpen: hostileHover,
       keystrokeToDiagnostics: keystrokeResult,
       rss: {
         // Every fixture and the 2,000-line file open and analysed.
@@ -132,7 +148,7 @@ export default async function languageServer() {
         afterTypingMb: rssAfterTypingMb,
         afterTypingTargetMb: RSS_AFTER_TYPING_TARGET_MB,
       },
-      pass: hoverResult.p99Ms < HOVER_P99_TARGET_MS && keystrokeResult.p95Ms < KEYSTROKE_P95_TARGET_MS && rssOpenMb < RSS_OPEN_TARGET_MB &&
+      pass: hoverResult.p99Ms < HOVER_P99_TARGET_MS && hostileHover.p99Ms < HOSTILE_HOVER_P99_TARGET_MS && keystrokeResult.p95Ms < KEYSTROKE_P95_TARGET_MS && rssOpenMb < RSS_OPEN_TARGET_MB &&
         rssAfterTypingMb < RSS_AFTER_TYPING_TARGET_MB,
     };
   } finally {
