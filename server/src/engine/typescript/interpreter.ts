@@ -90,7 +90,7 @@ const DEFAULT_TIME_LIMIT_MS = 2000;
 const MAX_DEPTH = 200;
 /** Steps between two readings of the clock: a step can be a whole layer built, and a budget may
  *  be overrun by at most about 10% (performance.now() costs tens of nanoseconds). */
-const CLOCK_CHECK_STEPS = 128;
+const CLOCK_CHECK_STEPS = 512;
 /** As the Python interpreter's: elements built in one analysis, and the steps they cost. */
 const ALLOCATION_BUDGET = 10_000_000;
 const ELEMENTS_PER_STEP = 256;
