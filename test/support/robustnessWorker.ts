@@ -50,7 +50,8 @@ for (let i = 0; i < Number(countText); i++) {
   const start = process.cpuUsage();
   const wallStart = performance.now();
   try {
-    report = analyzeFile({ file: name, text, readFile: () => null });
+    // The editor's time bound (lsp/runAnalysis.ts) for both front ends.
+    report = analyzeFile({ file: name, text, readFile: () => null, timeLimitMs: 200 });
   } catch (error) {
     result.failures.push(`${label}: threw ${(error as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(error)}`);
     result.exceptions!++;
