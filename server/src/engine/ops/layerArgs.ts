@@ -106,6 +106,8 @@ export class ArgReader {
     if (typeof v !== 'number' || !Number.isInteger(v)) {
       throw invalid(`${this.opName}: ${name} must be an integer, got ${describeValue(v)}`);
     }
+    // Sizes and counts are computed in doubles: past 2^53 they would be rounded without a word.
+    if (!Number.isSafeInteger(v)) throw invalid(`${this.opName}: ${name} = ${describeValue(v)} is past 2^53, beyond the sizes ConvLens computes exactly`);
     return v;
   }
 

@@ -4,6 +4,7 @@
 
 import { griddingCheck, isUneven, stackOverlapPattern, type GriddingLayer, type OverlapStackLayer } from '../geometry';
 import * as R from '../rational';
+import { flagInexactCounts } from '../exactRange';
 import type { Diagnostic, DiagnosticCode, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from '../report';
 import type { ValueNote } from './interpreter';
 import type { TfTensor } from './layers/spec';
@@ -47,6 +48,12 @@ export function runModelReport(runtime: TfRuntime, run: ModelRun, notes: readonl
       `${run.name}: ${run.constructionProblems} statement${run.constructionProblems === 1 ? '' : 's'} could not be analysed while the model was built, so layers may be missing (see the hints)`,
       run.classLocation);
   }
+  const totals = { params: layers.reduce((s, l) => s + l.params, 0), macs: layers.reduce((s, l) => s + l.macs, 0) };
+  const warnAt = (message: string, layer: number | null): void => {
+    const e = layer === null ? undefined : events[layer];
+    addDiagnostic('warning', 'unknown', message, (e && (e.called[0] ?? e.layer.defined[0])) ?? run.classLocation ?? null);
+  };
+  if (flagInexactCounts(run.name, layers, totals, warnAt)) incomplete = true;
   const knownInputs = run.inputs.filter(isKnown);
   return {
     name: run.name,
@@ -55,8 +62,7 @@ export function runModelReport(runtime: TfRuntime, run: ModelRun, notes: readonl
     inputs: knownInputs.map((t) => [...t.shape]),
     inputSource: run.inputSource,
     outputs: outputs.filter(isKnown).map((t) => [...t.shape]),
-    params: layers.reduce((s, l) => s + l.params, 0),
-    macs: layers.reduce((s, l) => s + l.macs, 0),
+    ...totals,
     layers,
     values: valueReports(events, tensors, notes),
     incomplete,

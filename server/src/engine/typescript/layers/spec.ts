@@ -89,6 +89,8 @@ export class ConfigReader {
     }
     if (typeof v !== 'number' || !Number.isInteger(v)) this.invalid(`\`${name}\` must be an integer, got ${show(v)}`);
     if (v < min) this.invalid(`\`${name}\` must be at least ${min}, got ${v}`);
+    // Sizes and counts are computed in doubles: past 2^53 they would be rounded without a word.
+    if (!Number.isSafeInteger(v)) this.invalid(`\`${name}\` = ${show(v)} is past 2^53, beyond the sizes ConvLens computes exactly`);
     return v;
   }
 
@@ -106,6 +108,7 @@ export class ConfigReader {
     return items.map((x) => {
       if (typeof x !== 'number' || !Number.isInteger(x)) this.invalid(`\`${name}\` must hold integers, got ${show(v)}`);
       if (x < min) this.invalid(`\`${name}\` must be at least ${min}, got ${show(v)}`);
+      if (!Number.isSafeInteger(x)) this.invalid(`\`${name}\` = ${show(v)} is past 2^53, beyond the sizes ConvLens computes exactly`);
       return x;
     });
   }
