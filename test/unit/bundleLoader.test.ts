@@ -13,8 +13,14 @@ import { loadBundle } from '../../server/src/startup/bundleLoader';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
-function folder(): string {
-  return mkdtempSync(join(tmpdir(), 'convlens-bundle-loader-'));
+/** Runs `body` with a new temporary folder, removed afterwards. */
+function inFolder(body: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), 'convlens-bundle-loader-'));
+  try {
+    body(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function writeBundle(dir: string, name: string, body: string): string {
@@ -23,9 +29,8 @@ function writeBundle(dir: string, name: string, body: string): string {
   return file;
 }
 
-test('a bundle runs like a CommonJS module: exports, this, relative require, __filename, a #! line', () => {
-  const dir = folder();
-  try {
+test('a bundle runs like a CommonJS module: exports, this, relative require, __filename, a #! line', () =>
+  inFolder((dir) => {
     writeBundle(dir, 'helper.js', 'module.exports = { twice: (x) => 2 * x };');
     const file = writeBundle(dir, 'main.js', '#!/usr/bin/env node\nconst { twice } = require("./helper.js");\nexports.value = twice(21);\nexports.self = this === exports;\nexports.file = __filename;\nexports.dir = __dirname;\nexports.path = require("node:path").sep;');
     const bundle = loadBundle<{ value: number; self: boolean; file: string; dir: string; path: string }>(file, null);
@@ -35,20 +40,13 @@ test('a bundle runs like a CommonJS module: exports, this, relative require, __f
     assert.equal(bundle.exports.dir, dir);
     assert.equal(bundle.exports.path, '/');
     assert.equal(bundle.codeCache, 'off');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('module.exports replaced by the bundle is what the caller gets', () => {
-  const dir = folder();
-  try {
+test('module.exports replaced by the bundle is what the caller gets', () =>
+  inFolder((dir) => {
     const file = writeBundle(dir, 'b.js', 'module.exports = function answer() { return 7; };');
     assert.equal(loadBundle<() => number>(file, null).exports(), 7);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
 /** Loads `file` in a new Node process (V8 keeps compiled scripts per process, which would hide
  *  what the cache does) and saves its code cache; what the loader said and the module's exports. */
@@ -63,10 +61,9 @@ process.stdout.write(JSON.stringify({ codeCache: b.codeCache, exports: b.exports
   return JSON.parse(r.stdout) as { codeCache: string; exports: Record<string, unknown> };
 }
 
-test('the cache is written once, accepted by V8 in the next process, and a damaged entry is replaced', () => {
-  const dir = folder();
-  const cache = join(dir, 'cache');
-  try {
+test('the cache is written once, accepted by V8 in the next process, and a damaged entry is replaced', () =>
+  inFolder((dir) => {
+    const cache = join(dir, 'cache');
     // Enough functions that V8's cache is more than a header.
     const body = Array.from({ length: 50 }, (_, i) => `function f${i}(x) { return x * ${i} + ${i}; }`).join('\n') + '\nexports.sum = f3(2) + f49(1);';
     const file = writeBundle(dir, 'big.js', body);
@@ -86,15 +83,11 @@ test('the cache is written once, accepted by V8 in the next process, and a damag
     writeFileSync(entry, Buffer.alloc(readFileSync(entry).length, 7));
     assert.deepEqual(loadInChild(file, cache), { codeCache: 'rejected', exports: first.exports });
     assert.deepEqual(loadInChild(file, cache), { codeCache: 'used', exports: first.exports });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a rebuilt bundle gets a new entry and the old one goes', () => {
-  const dir = folder();
-  const cache = join(dir, 'cache');
-  try {
+test('a rebuilt bundle gets a new entry and the old one goes', () =>
+  inFolder((dir) => {
+    const cache = join(dir, 'cache');
     const file = writeBundle(dir, 'b.js', 'exports.v = 1;');
     loadBundle(file, cache).saveCodeCache();
     const before = readdirSync(cache);
@@ -106,27 +99,19 @@ test('a rebuilt bundle gets a new entry and the old one goes', () => {
     const after = readdirSync(cache);
     assert.equal(after.length, 1);
     assert.notDeepEqual(after, before);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('a cache folder that cannot be made is only a slower start', () => {
-  const dir = folder();
-  try {
+test('a cache folder that cannot be made is only a slower start', () =>
+  inFolder((dir) => {
     const file = writeBundle(dir, 'b.js', 'exports.v = 3;');
     const blocker = writeBundle(dir, 'not-a-folder', 'x');
     const bundle = loadBundle<{ v: number }>(file, join(blocker, 'cache'));
     assert.equal(bundle.exports.v, 3);
     assert.doesNotThrow(() => bundle.saveCodeCache());
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));
 
-test('the built CLI writes its code cache on the first analysis and the same report comes from the cached run; --no-cache writes nothing', () => {
-  const dir = folder();
-  try {
+test('the built CLI writes its code cache on the first analysis and the same report comes from the cached run; --no-cache writes nothing', () =>
+  inFolder((dir) => {
     const run = (...extra: string[]) =>
       spawnSync(process.execPath, [join(ROOT, 'dist/cli.js'), 'analyze', join(ROOT, 'examples/vae_decoder.py'), '--format', 'json', ...extra], {
         cwd: ROOT,
@@ -145,7 +130,4 @@ test('the built CLI writes its code cache on the first analysis and the same rep
     assert.equal(second.stdout, off.stdout);
     const models = (JSON.parse(second.stdout) as { models: unknown[] }).models;
     assert.ok(models.length > 0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  }));

@@ -3,6 +3,7 @@
 
 import type { TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { LINE_BREAK } from '../engine/python/lineIndex';
 import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
 import { shapeListToDirective } from './settings';
 
@@ -26,6 +27,6 @@ export function inputDirectiveEdit(doc: TextDocument, classLine: number, shapes:
     }
   }
   // The file's own line break (CRLF, a lone CR, or LF), so the edit does not mix them.
-  const eol = /\r\n|\r|\n/.exec(doc.getText())?.[0] ?? '\n';
+  const eol = LINE_BREAK.exec(doc.getText())?.[0] ?? '\n';
   return { range: { start: { line: classLine, character: 0 }, end: { line: classLine, character: 0 } }, newText: directive + eol };
 }

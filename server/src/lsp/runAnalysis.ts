@@ -78,7 +78,8 @@ function tooLargeReport(input: AnalysisInput): FileReport {
 
 export function runAnalysis(input: AnalysisInput): AnalysisOutput {
   const started = performance.now();
-  if (input.text.length > MAX_SOURCE_BYTES || Buffer.byteLength(input.text) > MAX_SOURCE_BYTES) {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most documents are measured without encoding them.
+  if (input.text.length * 3 > MAX_SOURCE_BYTES && Buffer.byteLength(input.text) > MAX_SOURCE_BYTES) {
     // An empty syntax tree too: hovers and lenses must not parse what the analysis would not.
     return { report: tooLargeReport(input), dependencies: new Set(), durationMs: performance.now() - started, syntaxTree: { kind: 'Module', body: [], errors: [] } };
   }

@@ -226,8 +226,10 @@ let zlibModule: typeof Zlib | undefined;
 const zlib = (): typeof Zlib => (zlibModule ??= require('node:zlib') as typeof Zlib);
 
 /** zlib.crc32 (Node 20.15 and later); without it entries carry no checksum. */
-const crc32 = (data: string | Uint8Array): number | null =>
-  typeof (zlib() as { crc32?: unknown }).crc32 === 'function' ? (zlib() as unknown as { crc32(d: string | Uint8Array): number }).crc32(data) : null;
+function crc32(data: string | Uint8Array): number | null {
+  const z = zlib() as { crc32?: (d: string | Uint8Array) => number };
+  return typeof z.crc32 === 'function' ? z.crc32(data) : null;
+}
 
 /** The entry's text for a module, or null when JSON cannot carry it exactly. */
 export function encode(module: ast.PyModule): Buffer | null {

@@ -37,7 +37,8 @@ export interface FileAccess {
 }
 
 export interface ReadRules {
-  /** Folders whose files may be read (symbolic links resolved on both sides); undefined: any. */
+  /** Folders whose files may be read, compared with the file's real path (nodeFileAccess
+   *  resolves their links once; readSourceFile takes them as they are); undefined: any. */
   roots?: readonly string[];
   /** Default MAX_SOURCE_BYTES. */
   maxBytes?: number;
@@ -119,9 +120,11 @@ export function readSourceFile(path: string, rules: ReadRules = {}): SourceRead 
   if (!stat) return { missing: true };
   if (!stat.isFile()) return stat.isDirectory() ? { missing: true } : { refused: `it is ${kindOf(stat)}, not a source file` };
   if (!SOURCE_EXTENSION.test(path)) return { refused: 'it is not a Python, TypeScript or JavaScript source file' };
-  const hit = textCache.get(path);
+  // A text read before from this very file (a link repointed elsewhere names another inode).
+  const cached = textCache.get(path);
+  const hit = cached && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size && cached.ino === stat.ino ? cached : undefined;
   let real: string;
-  if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size && hit.ino === stat.ino) {
+  if (hit) {
     real = hit.real;
   } else {
     try {
@@ -131,11 +134,11 @@ export function readSourceFile(path: string, rules: ReadRules = {}): SourceRead 
     }
   }
   if (!SOURCE_EXTENSION.test(real)) return { refused: 'it is a symbolic link to a file that is not a Python, TypeScript or JavaScript source file' };
-  if (rules.roots && !isInside(real, rules.roots.map(realRoot))) {
+  if (rules.roots && !isInside(real, rules.roots)) {
     return { refused: `it is a symbolic link to ${real}, outside the project and library folders ConvLens reads` };
   }
   if (stat.size > maxBytes) return { refused: `it is larger than ${describeBytes(maxBytes)}, the most ConvLens reads of one file` };
-  if (hit && hit.real === real && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size && hit.ino === stat.ino) return { text: hit.text };
+  if (hit) return { text: hit.text };
   let fd: number | undefined;
   try {
     fd = openSync(path, OPEN_FLAGS);
@@ -169,8 +172,10 @@ function describeBytes(bytes: number): string {
 const MAX_REMEMBERED_REFUSALS = 1000;
 
 /** File access for one analysis (or a series sharing the same roots). */
-export function nodeFileAccess(rules: ReadRules = {}): FileAccess {
+export function nodeFileAccess(given: ReadRules = {}): FileAccess {
   const folders = nodeDirectoryView();
+  // Roots compared by their real paths, resolved once for every file read through this access.
+  const rules: ReadRules = given.roots ? { ...given, roots: given.roots.map(realRoot) } : given;
   const refusals = new Map<string, string>();
   return {
     readFile(path) {

@@ -202,23 +202,16 @@ export class Interpreter {
       );
     }
     this.steps += Math.floor(n / ELEMENTS_PER_STEP);
-    // The budgets are looked at now, and an abort names this line.
-    const where = site ?? this.currentSite();
-    if (this.steps > this.budget) throw new AnalysisAborted(`the analysis stopped after ${this.budget.toLocaleString('en-US')} steps (an endless or very long loop?)`, where);
     // Building this much takes long enough that the clock is worth reading every time.
-    if (this.steps >= this.nextCheck || n >= LARGE_BUILD) {
-      this.nextCheck = this.steps + 4096;
-      if (this.libraryLoadDepth === 0 && performance.now() > this.deadline) {
-        throw new AnalysisAborted(`the analysis stopped after ${this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms (an endless or very long computation?)`, where);
-      }
-    }
+    this.tick(null, null, site, n >= LARGE_BUILD);
   }
 
-  /** `at`: where an abort is reported when there is no node (a call, a builtin's loop). */
-  tick(node: ast.Span | null, file: SourceFile | null, at: Site | null = null): void {
+  /** `at`: where an abort is reported when there is no node (a call, a builtin's loop);
+   *  `readClock`: look at the clock now, not only every few thousand steps. */
+  tick(node: ast.Span | null, file: SourceFile | null, at: Site | null = null, readClock = false): void {
     // Calls and module construction add several steps at once, so the periodic check goes by a
     // threshold, not by exact multiples.
-    if (++this.steps >= this.nextCheck) {
+    if (++this.steps >= this.nextCheck || readClock) {
       this.nextCheck = this.steps + 4096;
       if (this.options.isCancelled?.()) {
         throw new AnalysisAborted('the analysis was cancelled (a newer version of the file arrived)', null);

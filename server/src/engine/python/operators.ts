@@ -30,7 +30,7 @@ function numberResult(x: number, asInt: boolean): Value {
 }
 
 /** Python ints have no bound, but the analysis needs none this large: past it, MemoryError. */
-export const MAX_INT_BITS = 65_536;
+const MAX_INT_BITS = 65_536;
 
 const bitLength = (n: bigint): number => (n === 0n ? 0 : (n < 0n ? -n : n).toString(2).length);
 

@@ -270,8 +270,6 @@ export function intFromBig(exact: bigint): IntValue {
 /** The exact value of an int or bool. */
 export const bigOf = (v: IntValue | BoolValue): bigint => (v.kind === 'bool' ? (v.value ? 1n : 0n) : v.big ?? BigInt(v.value));
 
-/** An int beyond 2^53, which only the bigint holds exactly. */
-export const isBigInt = (v: Value): v is IntValue & { big: bigint } => v.kind === 'int' && v.big !== undefined;
 export const float = (value: number): FloatValue => ({ kind: 'float', value });
 export const str = (value: string): StrValue => ({ kind: 'str', value });
 export const tuple = (items: Value[]): TupleValue => ({ kind: 'tuple', items });

@@ -170,27 +170,27 @@ export class Interpreter {
       throw new AnalysisAborted(`the analysis stopped here: the code built more than ${ALLOCATION_BUDGET.toLocaleString('en-US')} array and string elements (ConvLens's memory budget)`, site);
     }
     this.steps += Math.floor(n / ELEMENTS_PER_STEP);
-    if (this.steps > this.options.stepBudget) {
-      throw new AnalysisAborted(`the analysis stopped after ${this.options.stepBudget.toLocaleString('en-US')} steps (an endless or very long loop?)`, site);
-    }
-    if (n >= LARGE_BUILD && performance.now() > this.deadline) {
-      throw new AnalysisAborted(`the analysis stopped after ${this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms (an endless or very long computation?)`, site);
-    }
+    // Building this much takes long enough that the clock is worth reading every time.
+    this.checkBudgets(site, n >= LARGE_BUILD);
     return v;
   }
 
   step(node: ts.Node, cost = 1): void {
     this.steps += cost;
-    if (this.steps >= this.nextCheck) {
-      // Cancellation and the clock are polled every CLOCK_CHECK_STEPS steps, not every step.
+    if (this.steps >= this.nextCheck || this.steps > this.options.stepBudget) this.checkBudgets(this.site(node), false);
+  }
+
+  /** The step budget, and every CLOCK_CHECK_STEPS steps (or when asked) cancellation and the clock. */
+  private checkBudgets(site: Site, readClock: boolean): void {
+    if (this.steps >= this.nextCheck || readClock) {
       this.nextCheck = this.steps + CLOCK_CHECK_STEPS;
-      if (this.options.isCancelled?.()) throw new AnalysisAborted('the analysis was cancelled (a newer version of the file arrived)', this.site(node));
+      if (this.options.isCancelled?.()) throw new AnalysisAborted('the analysis was cancelled (a newer version of the file arrived)', site);
       if (performance.now() > this.deadline) {
-        throw new AnalysisAborted(`the analysis stopped after ${this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms (an endless or very long computation?)`, this.site(node));
+        throw new AnalysisAborted(`the analysis stopped after ${this.options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS} ms (an endless or very long computation?)`, site);
       }
     }
     if (this.steps > this.options.stepBudget) {
-      throw new AnalysisAborted(`the analysis stopped after ${this.options.stepBudget.toLocaleString('en-US')} steps (an endless or very long loop?)`, this.site(node));
+      throw new AnalysisAborted(`the analysis stopped after ${this.options.stepBudget.toLocaleString('en-US')} steps (an endless or very long loop?)`, site);
     }
   }
 
