@@ -131,3 +131,29 @@ test('the built CLI writes its code cache on the first analysis and the same rep
     const models = (JSON.parse(second.stdout) as { models: unknown[] }).models;
     assert.ok(models.length > 0);
   }));
+
+/** One language-server process (the built dist/server.js): initialize, shutdown, exit. */
+function serverSession(cacheDir: string): void {
+  const frame = (m: object) => {
+    const body = JSON.stringify(m);
+    return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  };
+  const input = [
+    frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } }),
+    frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' }),
+    frame({ jsonrpc: '2.0', method: 'exit' }),
+  ].join('');
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { input, encoding: 'utf8', timeout: 30_000, env: { ...process.env, CONVLENS_CACHE_DIR: cacheDir } });
+  assert.equal(r.signal, null, r.stderr);
+}
+
+test('the built language server writes its code cache once and the next start accepts it (its V8 flags are set before the bundle is compiled)', () =>
+  inFolder((dir) => {
+    serverSession(dir);
+    const [entry] = readdirSync(join(dir, 'code'));
+    assert.match(entry ?? '', /^server-main\.js-[0-9a-f]{16}\.v8cache$/);
+    const written = statSync(join(dir, 'code', entry!)).mtimeMs;
+    serverSession(dir);
+    // A rejected cache is written again at exit; an accepted one is left as it was.
+    assert.equal(statSync(join(dir, 'code', entry!)).mtimeMs, written);
+  }));

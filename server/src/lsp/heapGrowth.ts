@@ -11,7 +11,8 @@ import { setFlagsFromString } from 'node:v8';
 /** Old-generation growth between collections, in percent of the live size (V8 uses up to 300). */
 const HEAP_GROWING_PERCENT = 50;
 
-/** The flag is read at each collection, so setting it once the process runs takes effect. */
+/** The flag is read at each collection, so setting it once the process runs takes effect. Called
+ *  by the server's entry (server.ts) before it loads the server with V8's code cache. */
 export function limitHeapGrowth(): void {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }

@@ -37,7 +37,6 @@ import { SearchPathProvider } from './searchPathProvider';
 import { keepAlive, safeNotification, safeRequest } from './safeHandler';
 import { DEFAULT_SETTINGS, readPythonEnvironment, readSettings } from './settings';
 import { failedStatus, statusOf } from './status';
-import { limitHeapGrowth } from './heapGrowth';
 import { upsamplingPath } from './upsamplingPath';
 import { uriToPath } from './uris';
 
@@ -45,7 +44,6 @@ const DEFAULT_DEBOUNCE_MS = 150;
 
 export function startLanguageServer(connection: Connection): void {
   keepAlive(connection);
-  limitHeapGrowth();
   const log = (message: string) => connection.console.error(message);
   const store = new DocumentStore();
   let settings: ConvLensSettings = DEFAULT_SETTINGS;
