@@ -37,7 +37,7 @@ function hoverPositions(uri: string, text: string): { uri: string; line: number;
 }
 
 export default async function languageServer() {
-  const client = await LspClient.start({ initializationOptions: { debounceMs: 0 } });
+  const client = await LspClient.start({ initializationOptions: { debounceMs: 0 }, analysisTimeLimitMs: null });
   try {
     // Every fixture open.
     const dir = join(FIXTURES, 'models');

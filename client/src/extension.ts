@@ -146,6 +146,7 @@ function currentSettings(): ConvLensSettings {
     inlayHints: { enable: c.get<boolean>('inlayHints.enable', true) },
     diagnostics: { unknown: c.get<boolean>('diagnostics.unknown', false) },
     python: { extraPaths: c.get<unknown[]>('python.extraPaths', []).filter((p): p is string => typeof p === 'string') },
+    analysis: { timeLimitMs: c.get<number>('analysis.timeLimitMs', 200) },
   };
 }
 

@@ -235,10 +235,10 @@ export const scenarios: Scenario[] = [
       const fix = await wb.quickFix('Use kernel_size=4');
       if (fix.attempts > 1) ctx.note(`the code action menu needed ${fix.attempts} Ctrl+. (focus before each: ${fix.focus.join(', ')})`);
       const applied = fix.clicked;
-      const rows = await waitFor('the uneven-overlap warnings to go', () => wb.problems(), (r) => !r.some((p) => p.text.includes('uneven-overlap')), 3000, 50);
+      // A liveness bound, not a speed check (the bench measures speed): generous for loaded machines.
+      const rows = await waitFor('the uneven-overlap warnings to go', () => wb.problems(), (r) => !r.some((p) => p.text.includes('uneven-overlap')), 20_000, 50);
       const gone = Date.now() - applied;
       ctx.note(`warnings gone ${gone} ms after the quick fix; problems left: ${rows.map((r) => r.text.slice(0, 40)).join(' | ')}`);
-      assert.ok(gone <= 3000);
       const text = await wb.lineText(line);
       assert.match(text, /kernel_size=4, stride=2, padding=1/, text);
       const after = await wb.waitLens(VAE_DECONV, (t) => !t.includes('uneven') && t.includes('→'));

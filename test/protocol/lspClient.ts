@@ -89,6 +89,10 @@ export class LspClient {
       refreshSupport?: boolean;
       /** Answer workspace/configuration with this (the client then declares the capability). */
       configuration?: () => unknown;
+      /** `convlens.analysis.timeLimitMs` sent at start. Tests send a bound the machine's load cannot
+       *  reach (a cold ResNet-50 on a loaded 2-core machine passed 200 ms, and the model came back
+       *  incomplete); benches send null to measure the product's default. */
+      analysisTimeLimitMs?: number | null;
     } = {},
   ): Promise<LspClient> {
     // The syntax-tree cache of library files in a folder of the test run, not the user's home.
@@ -114,7 +118,14 @@ export class LspClient {
         },
         textDocument: { hover: { contentFormat: ['markdown'] } },
       },
-      initializationOptions: { debounceMs: 0, ...options.initializationOptions },
+      initializationOptions: {
+        debounceMs: 0,
+        ...options.initializationOptions,
+        settings: {
+          ...(options.analysisTimeLimitMs === null ? {} : { analysis: { timeLimitMs: options.analysisTimeLimitMs ?? 10_000 } }),
+          ...options.initializationOptions?.settings,
+        },
+      },
     });
     await connection.sendNotification(InitializedNotification.type, {});
     return client;

@@ -62,7 +62,7 @@ export function startLanguageServer(connection: Connection): void {
     store,
     {
       analyze: (doc) => analyse(doc.path, doc.document.getText()),
-      settingsKey: () => JSON.stringify([settings.defaultInputShape, settings.defaultImageSize, searchPaths.generation]),
+      settingsKey: () => JSON.stringify([settings.defaultInputShape, settings.defaultImageSize, settings.analysis.timeLimitMs, searchPaths.generation]),
       completed: (result) => {
         publishDiagnostics(result);
         void connection.sendNotification(STATUS_NOTIFICATION, statusOf(result, searchPaths.searchPathFor(result.path)));

@@ -91,6 +91,8 @@ export interface ConvLensSettings {
   diagnostics: { unknown: boolean };
   /** `convlens.python.extraPaths`: folders searched for imported modules after the workspace folders. */
   python: { extraPaths: string[] };
+  /** `convlens.analysis.timeLimitMs`: wall-clock bound on one analysis in the editor (library loading excluded). */
+  analysis: { timeLimitMs: number };
 }
 
 /**

@@ -54,8 +54,6 @@ const astCache = astDiskCacheFromEnv(process.env);
  *  (its parse alone would hold the server for a large part of a second). */
 export const DEFERRED_DOCUMENT_CHARS = 512 * 1024;
 
-/** Wall-clock bound on one analysis in the editor (library loading excluded: engine/analyze.ts). */
-export const EDITOR_TIME_LIMIT_MS = 200;
 
 /** An open document past the size ConvLens reads of any file is not analysed: one info
  *  diagnostic at its first line says so (the same bound as for the CLI and for imports). */
@@ -95,9 +93,10 @@ export function runAnalysis(input: AnalysisInput): AnalysisOutput {
     // The setting is a better guess than the first layer, but a directive or __main__ beats it.
     defaultInputs: (input.settings.defaultInputShape && parseShapeList(input.settings.defaultInputShape)) || undefined,
     searchPaths: input.searchPaths,
-    // The editor's bound for both front ends (the TypeScript one alone would allow 2 s): a
-    // runaway model cannot hold the server while the user types.
-    timeLimitMs: EDITOR_TIME_LIMIT_MS,
+    // The editor's bound (`convlens.analysis.timeLimitMs`, 200 ms by default) for both front ends
+    // (the TypeScript one alone would allow 2 s): a runaway model cannot hold the server while the
+    // user types. Library loading is excluded (engine/analyze.ts).
+    timeLimitMs: input.settings.analysis.timeLimitMs,
     isDirectory: fileAccess.isDirectory,
     listDirectory: fileAccess.listDirectory,
     astCache,

@@ -10,7 +10,19 @@ export const DEFAULT_SETTINGS: ConvLensSettings = {
   inlayHints: { enable: true },
   diagnostics: { unknown: false },
   python: { extraPaths: [] },
+  analysis: { timeLimitMs: 200 },
 };
+
+/** The bounds the time-limit setting is kept in: below, models are cut short while typing;
+ *  above, one analysis could hold the server (hovers wait for it) for too long. */
+export const TIME_LIMIT_RANGE_MS = { min: 50, max: 10_000 } as const;
+
+function timeLimit(source: unknown, fallback: number): number {
+  if (!isRecord(source)) return fallback;
+  const v = source.timeLimitMs;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return fallback;
+  return Math.round(Math.min(TIME_LIMIT_RANGE_MS.max, Math.max(TIME_LIMIT_RANGE_MS.min, v)));
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -41,6 +53,7 @@ export function readSettings(raw: unknown, base: ConvLensSettings = DEFAULT_SETT
     inlayHints: { enable: flag(raw.inlayHints, 'enable', base.inlayHints.enable) },
     diagnostics: { unknown: flag(raw.diagnostics, 'unknown', base.diagnostics.unknown) },
     python: { extraPaths: stringList(raw.python, 'extraPaths', base.python.extraPaths) },
+    analysis: { timeLimitMs: timeLimit(raw.analysis, base.analysis.timeLimitMs) },
   };
 }
 
