@@ -91,7 +91,11 @@ describe('uneven overlap in the VAE decoder', () => {
     const fix = actions.find((a) => a.title.startsWith('Use kernel_size=4'));
     assert.ok(fix, actions.map((a) => a.title).join('\n'));
     assert.equal(fix.kind, 'quickfix');
-    assert.ok((fix.diagnostics ?? []).length >= 3, 'cures the three layers the loop line builds');
+    // The loop line's three layers are one diagnostic (×3), cured as a whole.
+    const cured = fix.diagnostics ?? [];
+    assert.equal(cured.length, 1, JSON.stringify(cured));
+    assert.deepEqual((cured[0].data as { paths?: string[] }).paths, ['blocks.0', 'blocks.3', 'blocks.6']);
+    assert.match(cured[0].message, /^ConvTranspose2d ×3 \[blocks\.0, blocks\.3, blocks\.6\]/);
     const text = applyEdits(original, editsOf(fix));
     afterLoopFix = text;
     assert.equal(text.split('\n')[loopLine].trim(), 'nn.ConvTranspose2d(cin, cout, kernel_size=4, stride=2, padding=1),');

@@ -50,8 +50,14 @@ describe('VAE decoder', () => {
     const uneven = diagnostics.filter((d) => d.code === 'uneven-overlap');
     assert.equal(decoderLines.length, 2);
     assert.deepEqual([...new Set(uneven.map((d) => d.range.start.line))], decoderLines);
-    // Three layers are built by the loop line, one by the head line (plus the stack's compound warning).
-    assert.equal(uneven.filter((d) => d.range.start.line === decoderLines[0]).length, 3);
+    // The loop line builds three layers: one diagnostic, ×3, naming them in the golden's order; the
+    // head line has its own and the stack's compound warning.
+    const loopLayers = ref.layers.filter((l) => l.type === 'ConvTranspose2d' && !l.name.startsWith('head.')).map((l) => l.name);
+    assert.equal(loopLayers.length, 3);
+    const onLoopLine = uneven.filter((d) => d.range.start.line === decoderLines[0]);
+    assert.equal(onLoopLine.length, 1);
+    assert.ok(onLoopLine[0].message.startsWith(`ConvTranspose2d ×3 [${loopLayers.join(', ')}] (kernel 3×3, stride 2×2) overlaps unevenly`), onLoopLine[0].message);
+    assert.equal(uneven.filter((d) => d.range.start.line === decoderLines[1]).length, 2);
     for (const d of uneven) {
       assert.equal(d.severity, DiagnosticSeverity.Warning);
       assert.equal(d.source, 'convlens');
@@ -62,6 +68,16 @@ describe('VAE decoder', () => {
     }
     // ResizeConvDecoder has no transposed convolution and no warning.
     assert.ok(uneven.every((d) => d.range.start.line < text.slice(0, resizeClass).split('\n').length - 1));
+  });
+
+  test('the status counts what the Problems view shows: the grouped diagnostic once', async () => {
+    const published = client.diagnostics.get(uri)?.diagnostics ?? [];
+    const status = await client.nextStatus(uri, 1);
+    const warnings = published.filter((d) => d.severity === DiagnosticSeverity.Warning).length;
+    // 1 for the loop line (×3) + 2 on the head line; the report itself holds 5.
+    assert.equal(warnings, 3);
+    assert.equal(status.warnings, warnings);
+    assert.equal(status.errors, published.filter((d) => d.severity === DiagnosticSeverity.Error).length);
   });
 
   test('code lenses: model summary (click: set input), per-layer numbers, the checkerboard warning', async () => {
@@ -160,8 +176,11 @@ describe('errors, gridding, unknown code, and the settings', () => {
     const grid = diagnostics.find((d) => d.code === 'gridding');
     assert.ok(grid, JSON.stringify(diagnostics));
     assert.equal(grid.severity, DiagnosticSeverity.Warning);
-    // `unknown` only when the setting asks for it.
+    // `unknown` only when the setting asks for it, and the status bar does not count what is hidden.
     assert.equal(diagnostics.filter((d) => d.code === 'unknown').length, 0);
+    const status = await client.nextStatus(mismatchUri, 1);
+    assert.equal(status.warnings, diagnostics.filter((d) => d.severity === DiagnosticSeverity.Warning).length);
+    assert.equal(status.errors, 1);
   });
 
   test('convlens.diagnostics.unknown: unknown code as hints', async () => {

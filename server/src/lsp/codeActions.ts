@@ -5,7 +5,7 @@
 
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic as LspDiagnostic, type TextEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { FileReport, LayerReport, ModelReport } from '../engine/report';
+import type { Diagnostic, FileReport, LayerReport, ModelReport } from '../engine/report';
 import type { AnalysisView } from './analysisView';
 import { axesLiteral, bindArguments, argumentText, CONV_TRANSPOSE_PARAMS, setArgument, type BoundArguments } from './callArguments';
 import type { DiagnosticData } from './diagnostics';
@@ -184,22 +184,35 @@ function isOwn(report: FileReport, pattern: number[][] | undefined, model: strin
   return !!layer && JSON.stringify(layer.overlap ?? null) === JSON.stringify(pattern ?? null);
 }
 
-/** The requested diagnostics this edit cures: gone from the new report (same code, layer, and
- *  own-versus-stacked kind). */
+/** The report diagnostics an editor diagnostic stands for: all of a group (same analysed
+ *  version), else the one with its code, layer and message. */
+function originalsOf(view: AnalysisView, d: LspDiagnostic, data: DiagnosticData): Diagnostic[] {
+  if (data.indices && data.version === view.result.version) {
+    return data.indices.map((i) => view.report.diagnostics[i]).filter((r): r is Diagnostic => r !== undefined);
+  }
+  const one = view.report.diagnostics.find((r) => r.code === d.code && r.path === data.path && r.model === data.model && typeof d.message === 'string' && d.message.startsWith(r.message));
+  return one ? [one] : [];
+}
+
+/** The requested diagnostics this edit cures: every layer they stand for rebuilt by the edit, and
+ *  no diagnostic of the same code, layer and own-versus-stacked kind left in the new report. */
 function curedDiagnostics(view: AnalysisView, after: FileReport, c: Candidate, requested: LspDiagnostic[]): LspDiagnostic[] {
   return requested.filter((d) => {
     const data = d.data as DiagnosticData | undefined;
-    if (!data?.path || !c.replaced.has(data.path)) return false;
-    const original = view.report.diagnostics.find((r) => r.code === d.code && r.path === data.path && r.model === data.model && typeof d.message === "string" && d.message.startsWith(r.message));
-    const own = original ? isOwn(view.report, original.pattern, original.model, original.path) : true;
-    const newPath = c.renamed(data.path);
-    return !after.diagnostics.some(
-      (r) =>
-        r.code === 'uneven-overlap' &&
-        (r.path === newPath || r.path === data.path) &&
-        (!data.model || r.model === data.model) &&
-        isOwn(after, r.pattern, r.model, r.path) === own,
-    );
+    if (!data?.path) return false;
+    const originals = originalsOf(view, d, data);
+    const stands = originals.length ? originals.map((r) => ({ path: r.path, own: isOwn(view.report, r.pattern, r.model, r.path) })) : [{ path: data.path, own: true }];
+    return stands.every(({ path, own }) => {
+      if (path === undefined || !c.replaced.has(path)) return false;
+      const newPath = c.renamed(path);
+      return !after.diagnostics.some(
+        (r) =>
+          r.code === 'uneven-overlap' &&
+          (r.path === newPath || r.path === path) &&
+          (!data.model || r.model === data.model) &&
+          isOwn(after, r.pattern, r.model, r.path) === own,
+      );
+    });
   });
 }
 

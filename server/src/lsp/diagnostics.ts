@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DiagnosticSeverity, type Diagnostic as LspDiagnostic } from 'vscode-languageserver';
+import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver';
 import type { Diagnostic, DiagnosticCode, FileReport, Severity, SourceLocation } from '../engine/report';
 import type { AnalysisView } from './analysisView';
 import type { ConvLensSettings } from './protocol';
@@ -56,30 +56,71 @@ export interface DiagnosticData {
   model?: string;
   /** The analysed version the diagnostic came from. */
   version: number;
+  /** Every layer of a grouped diagnostic (one call that made several layers, as a loop does), in
+   *  the report's order; absent when it stands for one layer. */
+  paths?: string[];
+  /** The indices in that version's report of the diagnostics it stands for. */
+  indices?: number[];
 }
 
+/** At most this many layer paths are named in a grouped message; the rest are counted. */
+const NAMED_PATHS = 4;
+
+/**
+ * The report's diagnostics as the editor shows them. Layers made by one call (a loop, a helper
+ * called four times) carry the same warning at the same place: those are one diagnostic, `×4`,
+ * naming the layers — the Problems view lists the problem once, not once per instance.
+ */
 export function computeDiagnostics(view: AnalysisView, settings: ConvLensSettings): LspDiagnostic[] {
-  const out: LspDiagnostic[] = [];
   const link = docsLink();
   const inDocument = (file: string): boolean => samePath(file, view.result.path) || samePath(file, view.report.file);
-  for (const d of view.report.diagnostics) {
-    if (d.code === 'unknown' && !settings.diagnostics.unknown) continue;
+  const groups = new Map<string, { first: Diagnostic; where: SourceLocation; range: Range; paths: string[]; indices: number[] }>();
+  view.report.diagnostics.forEach((d, index) => {
+    if (d.code === 'unknown' && !settings.diagnostics.unknown) return;
     const where = inDocument(d.file) ? d : placeInDocument(d, view.report, inDocument);
-    if (!where) continue;
+    if (!where) return;
     const range = view.rangeToScreen(spanOf(where));
-    if (!range) continue;
-    const data: DiagnosticData = { code: d.code, path: d.path, model: d.model, version: view.result.version };
+    if (!range) return;
+    // The message with its layer path taken out: equal for every instance of one call.
+    const template = d.path && d.message.includes(d.path) ? d.message.split(d.path).join('\u0000') : `${index}\u0001${d.message}`;
+    const key = JSON.stringify([range, d.severity, d.code, d.model ?? null, where === d, template]);
+    const group = groups.get(key);
+    if (group) {
+      if (d.path !== undefined) group.paths.push(d.path);
+      group.indices.push(index);
+    } else {
+      groups.set(key, { first: d, where, range, paths: d.path !== undefined ? [d.path] : [], indices: [index] });
+    }
+  });
+  const out: LspDiagnostic[] = [];
+  for (const { first: d, where, range, paths, indices } of groups.values()) {
+    const grouped = indices.length > 1;
+    const data: DiagnosticData = {
+      code: d.code,
+      path: d.path,
+      model: d.model,
+      version: view.result.version,
+      ...(grouped ? { paths, indices } : {}),
+    };
+    const message = grouped && d.path ? d.message.split(d.path).join(groupedPaths(paths)) : d.message;
+    const text = d.model ? `${message} (${d.model})` : message;
     out.push({
       range,
       severity: d.code === 'unknown' ? DiagnosticSeverity.Hint : SEVERITY[d.severity],
       code: d.code,
       ...(link ? { codeDescription: { href: link } } : {}),
       source: 'convlens',
-      message: where === d ? messageOf(d) : `${messageOf(d)} [${d.file.split('/').slice(-2).join('/')}:${d.line}]`,
+      message: where === d ? text : `${text} [${d.file.split('/').slice(-2).join('/')}:${d.line}]`,
       data,
     });
   }
   return out;
+}
+
+/** `×4 [net.0, net.2, net.4, net.6]`; past NAMED_PATHS: `×12 [net.0, net.2, net.4, … net.22]`. */
+function groupedPaths(paths: readonly string[]): string {
+  const named = paths.length <= NAMED_PATHS ? paths.join(', ') : `${paths.slice(0, NAMED_PATHS - 1).join(', ')}, … ${paths[paths.length - 1]}`;
+  return `×${paths.length} [${named}]`;
 }
 
 /** A diagnostic of a layer defined in another file (a library's): shown where the document makes
@@ -92,16 +133,14 @@ function placeInDocument(d: Diagnostic, report: FileReport, inDocument: (file: s
   return layer.called.find((l) => inDocument(l.file)) ?? layer.defined.find((l) => inDocument(l.file)) ?? null;
 }
 
-function messageOf(d: Diagnostic): string {
-  return d.model ? `${d.message} (${d.model})` : d.message;
-}
-
-export function countSeverities(report: { diagnostics: Diagnostic[] }): { errors: number; warnings: number } {
+/** Errors and warnings as the Problems view counts them: what was published, not the report's list
+ *  (hidden codes, grouped instances and diagnostics of other files are not counted twice or at all). */
+export function countSeverities(diagnostics: readonly LspDiagnostic[]): { errors: number; warnings: number } {
   let errors = 0;
   let warnings = 0;
-  for (const d of report.diagnostics) {
-    if (d.severity === 'error') errors++;
-    else if (d.severity === 'warning') warnings++;
+  for (const d of diagnostics) {
+    if (d.severity === DiagnosticSeverity.Error) errors++;
+    else if (d.severity === DiagnosticSeverity.Warning) warnings++;
   }
   return { errors, warnings };
 }

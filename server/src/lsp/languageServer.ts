@@ -7,6 +7,7 @@ import {
   DidChangeConfigurationNotification,
   TextDocumentSyncKind,
   type Connection,
+  type Diagnostic as LspDiagnostic,
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
@@ -64,8 +65,8 @@ export function startLanguageServer(connection: Connection): void {
       analyze: (doc) => analyse(doc.path, doc.document.getText()),
       settingsKey: () => JSON.stringify([settings.defaultInputShape, settings.defaultImageSize, settings.analysis.timeLimitMs, searchPaths.generation]),
       completed: (result) => {
-        publishDiagnostics(result);
-        void connection.sendNotification(STATUS_NOTIFICATION, statusOf(result, searchPaths.searchPathFor(result.path)));
+        const published = publishDiagnostics(result);
+        void connection.sendNotification(STATUS_NOTIFICATION, statusOf(result, published, searchPaths.searchPathFor(result.path)));
         refreshViews();
       },
       failed: (doc, error) => {
@@ -82,11 +83,13 @@ export function startLanguageServer(connection: Connection): void {
     return new AnalysisView(result, store.editsSince(uri, result.version));
   }
 
-  function publishDiagnostics(result: CompletedAnalysis): void {
+  function publishDiagnostics(result: CompletedAnalysis): LspDiagnostic[] {
     const doc = store.get(result.uri);
-    if (!doc) return;
+    if (!doc) return [];
     const view = new AnalysisView(result, store.editsSince(result.uri, result.version));
-    void connection.sendDiagnostics({ uri: result.uri, version: doc.document.version, diagnostics: computeDiagnostics(view, settings) });
+    const diagnostics = computeDiagnostics(view, settings);
+    void connection.sendDiagnostics({ uri: result.uri, version: doc.document.version, diagnostics });
+    return diagnostics;
   }
 
   // Several analyses finishing in a row ask the client to refresh once.
