@@ -20,7 +20,7 @@ import {
   type StatusParams,
 } from '../../server/src/lsp/protocol';
 import { parseShapeList } from '../../server/src/lsp/settings';
-import { gigaMacs, humanCount } from '../../server/src/format/units';
+import { humanCount } from '../../server/src/format/units';
 import { freshCodeLenses } from './freshCodeLenses';
 import { LibraryWatchers } from './libraryWatchers';
 import { PythonEnvironmentTracker } from './pythonEnvironment';
@@ -223,7 +223,7 @@ function librariesMarkdown(params: StatusParams): string {
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
 
-/** The active file's model summary: `resnet50(): 25.6M params · 4.09 GMACs`. */
+/** The active file's model summary: `resnet50(): 25.6M params · 4.09G MACs`. */
 class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('convlens.summary', vscode.StatusBarAlignment.Right, 100);
   private readonly byUri = new Map<string, StatusParams>();
@@ -257,7 +257,7 @@ class StatusBar implements vscode.Disposable {
     const models = params.models;
     const main =
       models.length === 1
-        ? `${models[0].name}: ${humanCount(models[0].params)} params · ${gigaMacs(models[0].macs)} GMACs`
+        ? `${models[0].name}: ${humanCount(models[0].params)} params · ${humanCount(models[0].macs)} MACs`
         : models.length > 1
           ? `${models.length} models`
           : 'no model';
@@ -267,7 +267,7 @@ class StatusBar implements vscode.Disposable {
     for (const m of models) {
       const shapes = (s: number[][]) => s.map((x) => x.join('×')).join(', ') || '?';
       tooltip.appendMarkdown(
-        `**${m.name}** — ${humanCount(m.params)} params · ${gigaMacs(m.macs)} GMACs · ${shapes(m.inputs)} → ${shapes(m.outputs)}` +
+        `**${m.name}** — ${humanCount(m.params)} params · ${humanCount(m.macs)} MACs · ${shapes(m.inputs)} → ${shapes(m.outputs)}` +
           `${m.incomplete ? ' (incomplete)' : ''}\n\n`,
       );
     }

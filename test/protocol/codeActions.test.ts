@@ -95,7 +95,7 @@ describe('uneven overlap in the VAE decoder', () => {
     const cured = fix.diagnostics ?? [];
     assert.equal(cured.length, 1, JSON.stringify(cured));
     assert.deepEqual((cured[0].data as { paths?: string[] }).paths, ['blocks.0', 'blocks.3', 'blocks.6']);
-    assert.match(cured[0].message, /^ConvTranspose2d ×3 \[blocks\.0, blocks\.3, blocks\.6\]/);
+    assert.match(String(cured[0].message), /^ConvTranspose2d ×3 \[blocks\.0, blocks\.3, blocks\.6\]/);
     const text = applyEdits(original, editsOf(fix));
     afterLoopFix = text;
     assert.equal(text.split('\n')[loopLine].trim(), 'nn.ConvTranspose2d(cin, cout, kernel_size=4, stride=2, padding=1),');

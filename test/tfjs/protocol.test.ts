@@ -143,7 +143,8 @@ describe('a DCGAN generator: uneven overlap', () => {
     const lenses = await client.codeLenses(uri);
     const line = lineOf(text, 'filters: 64, kernelSize: [5, 5], strides: [2, 2]');
     const titles = lensTitles(lenses, line);
-    assert.ok(titles.includes('⚠ uneven overlap 3:2 — checkerboard'), JSON.stringify(titles));
+    // kernel 5, stride 2 on both axes: 3 and 2 taps per axis, 9:4 over the 2-D period; the warning first.
+    assert.equal(titles[0], '⚠ uneven overlap, max/min 9:4 — checkerboard', JSON.stringify(titles));
   });
 
   test('the quick fix: kernelSize [6, 6], checked by the engine — overlap even, every shape kept', async () => {
@@ -168,7 +169,11 @@ describe('a DCGAN generator: uneven overlap', () => {
   test('hover on the uneven layer shows the overlap', async () => {
     const p = positionOf(text, 'tf.layers.conv2dTranspose({ filters: 64');
     const hover = await client.hoverText(uri, p.line, p.character);
-    assert.ok(hover.includes(`⚠ uneven 3:2: taps per output position [${taps(5, 2, 1).join(', ')}] × [${taps(5, 2, 1).join(', ')}]`), hover);
+    const t = taps(5, 2, 1);
+    assert.ok(hover.includes(`⚠ uneven, max/min ${Math.max(...t) ** 2}:${Math.min(...t) ** 2}: taps per output position [${t.join(', ')}] × [${t.join(', ')}]`), hover);
+    // The same ratio as the diagnostic on that line says.
+    const diagnostic = client.diagnostics.get(uri)!.diagnostics.find((d) => d.code === 'uneven-overlap' && d.range.start.line === p.line && !/stacked/.test(String(d.message)));
+    assert.ok(diagnostic && String(diagnostic.message).includes(`max/min ${Math.max(...t) ** 2}:${Math.min(...t) ** 2}`), String(diagnostic?.message));
     assert.ok(hover.includes('`N×7×7×128` → `N×14×14×64`'), hover);
   });
 });

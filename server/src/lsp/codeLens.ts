@@ -5,7 +5,7 @@
 import type { CodeLens, Command } from 'vscode-languageserver';
 import type { LayerReport } from '../engine/report';
 import type { AnalysisView } from './analysisView';
-import { gigaMacs, humanCount, isUneven, jumpText, overlapRatio, rfText, shapeWithoutBatch, shapesText } from './format';
+import { humanCount, isUneven, jumpLensText, macsText, overlapRatio, rfLensText, shapeWithoutBatch, shapesText } from './format';
 import { layerSignature } from './layerGroups';
 import { spanOf, type Span0 } from './reportIndex';
 import { samePath } from './uris';
@@ -33,7 +33,7 @@ function layerTitle(layers: LayerReport[]): string {
   const outText = (l: LayerReport) => (l.out.length ? l.out.map(shapeWithoutBatch).join(', ') : '?');
   if (unique.length === 1) {
     const parts = [`→ ${outText(first)}`];
-    if (first.rf.length) parts.push(`rf ${rfText(first)}`, `jump ${jumpText(first)}`);
+    if (first.rf.length) parts.push(`rf ${rfLensText(first)}`, `jump ${jumpLensText(first)}`);
     if (first.params) parts.push(`${humanCount(first.params)} params`);
     return parts.join(' · ');
   }
@@ -42,7 +42,7 @@ function layerTitle(layers: LayerReport[]): string {
   const range = (a: string, b: string) => (a === b ? a : `${a} … ${b}`);
   const parts = [`×${ordered.length}`, `→ ${range(outText(ordered[0]), outText(last))}`];
   if (ordered[0].rf.length && last.rf.length) {
-    parts.push(`rf ${range(rfText(ordered[0]), rfText(last))}`, `jump ${range(jumpText(ordered[0]), jumpText(last))}`);
+    parts.push(`rf ${range(rfLensText(ordered[0]), rfLensText(last))}`, `jump ${range(jumpLensText(ordered[0]), jumpLensText(last))}`);
   }
   const params = ordered.reduce((a, l) => a + l.params, 0);
   if (params) parts.push(`${humanCount(params)} params`);
@@ -64,7 +64,7 @@ function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[
     if (!loc || !samePath(loc.file, path)) continue;
     const shared = (modelsByLine.get(loc.line) ?? 0) > 1;
     const title =
-      `${shared ? `${model.name}: ` : ''}${humanCount(model.params)} params · ${gigaMacs(model.macs)} GMACs · ` +
+      `${shared ? `${model.name}: ` : ''}${humanCount(model.params)} params · ${macsText(model.macs)} · ` +
       `${shapesText(model.inputs, model.symbolicBatch)} → ${shapesText(model.outputs, model.symbolicBatch)}${model.incomplete ? ' · incomplete' : ''}`;
     const span = spanOf(loc);
     specs.push({
@@ -103,17 +103,18 @@ function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[
   }
   for (const { span, layers } of byLocation.values()) {
     const at = { start: span.start, end: span.start };
-    specs.push({ span: at, title: layerTitle(layers) });
+    // The warning first: a narrow editor cuts the end of a long line of lenses, never the ⚠.
     const uneven = layers.find((l) => isUneven(l.overlap));
     if (uneven && uneven.overlap) {
       const preview = offersPreview(uneven) ? commands.preview : undefined;
       specs.push({
         span: at,
-        title: `⚠ uneven overlap ${overlapRatio(uneven.overlap)} — checkerboard${preview ? ' · preview' : ''}`,
+        title: `⚠ uneven overlap, ${overlapRatio(uneven.overlap)} — checkerboard${preview ? ' · preview' : ''}`,
         command: preview,
         args: preview ? [{ uri: view.result.uri, path: uneven.path }] : undefined,
       });
     }
+    specs.push({ span: at, title: layerTitle(layers) });
   }
   return specs.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
 }

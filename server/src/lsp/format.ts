@@ -23,6 +23,26 @@ export function shapeWithoutBatch(shape: readonly number[]): string {
   return shapeText(shape.length >= 2 ? shape.slice(1) : shape);
 }
 
+/** Per-axis values for a one-line lens: integers as they are, fractions as three significant
+ *  digits marked `≈` (`rf ≈2.88` for 23/8; the hover and the table keep the exact fraction). */
+function approximateAxes(exact: readonly string[], values: readonly number[]): string {
+  const texts = exact.length ? exact : values.map(String);
+  return formatAxes(texts.map((t, i) => (t.includes('/') ? `≈${Number((values[i] ?? Number.NaN).toPrecision(3))}` : t)));
+}
+
+export function rfLensText(layer: LayerReport): string {
+  return approximateAxes(layer.rfExact, layer.rf);
+}
+
+export function jumpLensText(layer: LayerReport): string {
+  return approximateAxes(layer.jumpExact, layer.jump);
+}
+
+/** MACs with three significant digits in K/M/G: `4.09G MACs`, `20.6M MACs` (never `0.02 GMACs`). */
+export function macsText(macs: number): string {
+  return `${humanCount(macs)} MACs`;
+}
+
 export function rfText(layer: LayerReport): string {
   return formatAxes(layer.rfExact.length ? layer.rfExact : layer.rf);
 }
@@ -31,10 +51,16 @@ export function jumpText(layer: LayerReport): string {
   return formatAxes(layer.jumpExact.length ? layer.jumpExact : layer.jump);
 }
 
-/** `2:1`: the most and fewest kernel taps on an output position, per axis (one text when all axes agree). */
+/** `max/min 4:1`: the most and fewest kernel taps on one output position over the whole period
+ *  (the product over axes), worded as the uneven-overlap diagnostic words it. */
 export function overlapRatio(overlap: readonly (readonly number[])[]): string {
-  const axes = overlap.map((taps) => `${Math.max(...taps)}:${Math.min(...taps)}`);
-  return axes.every((a) => a === axes[0]) ? axes[0] : axes.join(' × ');
+  let most = 1;
+  let fewest = 1;
+  for (const taps of overlap) {
+    most *= Math.max(...taps);
+    fewest *= Math.min(...taps);
+  }
+  return `max/min ${most}:${fewest}`;
 }
 
 export function isUneven(overlap: readonly (readonly number[])[] | undefined): boolean {

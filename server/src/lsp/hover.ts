@@ -251,7 +251,7 @@ function layerDetail(layer: LayerReport, model: ModelReport, models: string[], o
     rows.push([
       'overlap',
       isUneven(layer.overlap)
-        ? `⚠ uneven ${overlapRatio(layer.overlap)}: taps per output position ${pattern} — checkerboard`
+        ? `⚠ uneven, ${overlapRatio(layer.overlap)}: taps per output position ${pattern} — checkerboard`
         : `even: ${pattern} taps per output position`,
     ]);
   }
