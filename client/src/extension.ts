@@ -22,6 +22,7 @@ import {
 import { parseShapeList } from '../../server/src/lsp/settings';
 import { humanCount } from '../../server/src/format/units';
 import { freshCodeLenses } from './freshCodeLenses';
+import { LAYER_TABLE_SCHEME, LayerTableProvider, layerTableUri } from './layerTable';
 import { LibraryWatchers } from './libraryWatchers';
 import { PythonEnvironmentTracker } from './pythonEnvironment';
 import { OPEN_PREVIEW, registerPreview } from './preview/register';
@@ -93,12 +94,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
 
   const status = new StatusBar();
   context.subscriptions.push(status);
+  const layerTables = new LayerTableProvider(languageClient);
+  context.subscriptions.push(layerTables, vscode.workspace.registerTextDocumentContentProvider(LAYER_TABLE_SCHEME, layerTables));
 
   context.subscriptions.push(
     vscode.commands.registerCommand(SET_INPUT_SHAPE, (args?: Partial<ApplyInputShapeArgs> & { model?: string }) =>
       setInputShape(languageClient, status, args),
     ),
-    vscode.commands.registerCommand(SHOW_LAYER_TABLE, () => showLayerTable(languageClient)),
+    vscode.commands.registerCommand(SHOW_LAYER_TABLE, () => showLayerTable()),
     vscode.window.onDidChangeActiveTextEditor(() => status.render()),
     vscode.workspace.onDidCloseTextDocument((doc) => status.forget(doc.uri.toString())),
   );
@@ -123,6 +126,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
     languageClient.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
       times.firstAnalysisMs ??= since();
       status.update(params);
+      layerTables.sourceAnalysed(params.uri);
       libraryWatchers.watch(params.libraries);
     }),
   );
@@ -183,21 +187,14 @@ async function setInputShape(
   }
 }
 
-async function showLayerTable(languageClient: LanguageClient): Promise<void> {
-  const uri = activePythonUri();
-  if (!uri) {
-    void vscode.window.showInformationMessage('ConvLens: open a Python model file first.');
+/** The CLI's table of the active file, beside it, as a read-only document that follows the analysis. */
+async function showLayerTable(): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || !activePythonUri()) {
+    void vscode.window.showInformationMessage('ConvLens: open a model file first.');
     return;
   }
-  const table: unknown = await languageClient.sendRequest(ExecuteCommandRequest.type, {
-    command: SERVER_COMMANDS.layerTable,
-    arguments: [{ uri }],
-  });
-  if (typeof table !== 'string') {
-    void vscode.window.showInformationMessage('ConvLens: this file has not been analysed yet.');
-    return;
-  }
-  const doc = await vscode.workspace.openTextDocument({ content: table, language: 'plaintext' });
+  const doc = await vscode.workspace.openTextDocument(layerTableUri(editor.document.uri));
   await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
 }
 

@@ -55,7 +55,8 @@ export class Workbench {
       await input.waitFor({ timeout: 10_000 });
       await input.fill(name);
       const rows = this.page.locator('.quick-input-list .monaco-list-row');
-      await waitFor(`Quick Open to list ${name}`, () => rows.allInnerTexts(), (t) => t.length > 0 && t.every((r) => r.includes(name)), 10_000, 50);
+      // Liveness, not speed: the first search indexes the folder, slow on a loaded machine.
+      await waitFor(`Quick Open to list ${name}`, () => rows.allInnerTexts(), (t) => t.length > 0 && t.every((r) => r.includes(name)), 30_000, 50);
       await rows.first().click();
       try {
         await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 5000 });
