@@ -11,7 +11,7 @@ import { analyzeFile } from '../../server/src/engine/analyze';
 import type { FileReport } from '../../server/src/engine/report';
 import { SERVER_COMMANDS } from '../../server/src/lsp/protocol';
 import { LspClient, fixturePath, fixtureUri, positionOf } from './lspClient';
-import { fixtureText, withInputs } from './fixtureText';
+import { expected, fixtureText, withInputs } from './fixtureText';
 
 let client: LspClient;
 const applied: { label?: string; edit: { changes?: Record<string, TextEdit[]> } }[] = [];
@@ -28,6 +28,13 @@ after(async () => {
 
 const file = fixturePath('vae_decoder.py');
 const uri = fixtureUri('vae_decoder.py');
+/** `387K`, `1.21G`: three significant digits, as the editor writes counts. */
+function human(n: number): string {
+  if (n < 1000) return String(n);
+  const [value, unit] = n >= 1e9 ? [n / 1e9, 'G'] : n >= 1e6 ? [n / 1e6, 'M'] : [n / 1e3, 'K'];
+  return `${Number(value.toPrecision(3))}${unit}`;
+}
+
 const original = withInputs(fixtureText('vae_decoder.py'), { Decoder: [2, 128] });
 
 function analyse(text: string): FileReport {
@@ -42,8 +49,8 @@ function isAction(a: CodeAction | Command): a is CodeAction {
   return 'edit' in a || 'kind' in a;
 }
 
-function editsOf(action: CodeAction): TextEdit[] {
-  const edits = action.edit?.changes?.[uri];
+function editsOf(action: CodeAction, of = uri): TextEdit[] {
+  const edits = action.edit?.changes?.[of];
   assert.ok(edits && edits.length, `${action.title} has edits`);
   return edits;
 }
@@ -91,6 +98,14 @@ describe('uneven overlap in the VAE decoder', () => {
     const fix = actions.find((a) => a.title.startsWith('Use kernel_size=4'));
     assert.ok(fix, actions.map((a) => a.title).join('\n'));
     assert.equal(fix.kind, 'quickfix');
+    // The title says what else changes, worked out from the PyTorch reference's layers: 3×3 → 4×4
+    // adds C_in·C_out·7 weights per layer and (input elements)·C_out·7 MACs (DESIGN.md).
+    const ref = expected('vae_decoder_Decoder');
+    const loopLayers = ref.layers.filter((l) => l.type === 'ConvTranspose2d' && !String(l.name).startsWith('head.'));
+    assert.equal(loopLayers.length, 3);
+    const dParams = loopLayers.reduce((a, l) => a + l.in[1] * l.out[1] * 7, 0);
+    const dMacs = loopLayers.reduce((a, l) => a + l.in.reduce((x, y) => x * y, 1) * l.out[1] * 7, 0);
+    assert.ok(fix.title.endsWith(` · +${human(dParams)} params, +${human(dMacs)} MACs · same state_dict keys, new weight shapes`), fix.title);
     // The loop line's three layers are one diagnostic (×3), cured as a whole.
     const cured = fix.diagnostics ?? [];
     assert.equal(cured.length, 1, JSON.stringify(cured));
@@ -149,6 +164,8 @@ describe('uneven overlap in the VAE decoder', () => {
     const actual = outputShapes(after);
     for (const [key, value] of expectedShapes) assert.equal(actual.get(key), value, key);
     assert.equal(after.models[0].layers.find((l) => l.path === 'blocks.0.0')?.op, 'Upsample');
+    // The title warns that pretrained checkpoints will not load as they are.
+    assert.ok(fix.title.endsWith(' · state_dict keys move (blocks.0.weight → blocks.0.1.weight)'), fix.title);
   });
 
   test('"Set input shape here" writes the directive above the class; the command rewrites it in place', async () => {
@@ -210,5 +227,55 @@ describe('convlens/layerAt and the layer table', () => {
     assert.match(table as string, /Decoder\(\)/);
     assert.match(table as string, /blocks\.0\s+ConvTranspose2d\s+\[2, 128, 8, 8\]/);
     assert.match(table as string, /926,243/);
+  });
+});
+
+describe('a transposed convolution written one argument per line', () => {
+  const multiUri = fixtureUri('multiline_up.py');
+  const lines = [
+    'import torch.nn as nn',
+    '',
+    '',
+    'class Up(nn.Module):',
+    '    # convlens: input=(1, 64, 8, 8)',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.up = nn.ConvTranspose2d(',
+    '            64,',
+    '            32,',
+    '            3,',
+    '            stride=2,',
+    '        )',
+    '',
+    '    def forward(self, x):',
+    '        return self.up(x)',
+    '',
+  ];
+  const text = lines.join('\n');
+  const callLine = lines.indexOf('        self.up = nn.ConvTranspose2d(');
+
+  test('the fixes keep one argument per line, indented as the author wrote them', async () => {
+    await client.open(multiUri, text);
+    const here = client.diagnostics.get(multiUri)!.diagnostics.filter((d) => d.code === 'uneven-overlap');
+    assert.equal(here.length, 1, JSON.stringify(here));
+    const actions = (await client.codeActions(multiUri, here[0].range, here)).filter(isAction);
+    const kernel = actions.find((a) => a.title.startsWith('Use kernel_size=4'));
+    assert.ok(kernel, actions.map((a) => a.title).join('\n'));
+    // k3 s2 p0 gives 2L+1; k4 keeps it with padding 1 and output_padding 1: both new, each on its line.
+    assert.equal(
+      applyEdits(text, editsOf(kernel, multiUri)),
+      [...lines.slice(0, callLine + 3), '            4,', '            stride=2,', '            padding=1,', '            output_padding=1,', ...lines.slice(callLine + 5)].join('\n'),
+    );
+    const resize = actions.find((a) => a.title.startsWith('Replace with resize-convolution'));
+    assert.ok(resize, actions.map((a) => a.title).join('\n'));
+    const replaced = applyEdits(text, editsOf(resize, multiUri)).split('\n');
+    assert.deepEqual(replaced.slice(0, callLine), lines.slice(0, callLine));
+    assert.deepEqual(replaced.slice(callLine + 4), lines.slice(callLine + 6));
+    assert.deepEqual(replaced.slice(callLine, callLine + 2), ['        self.up = nn.Sequential(', "            nn.Upsample(scale_factor=2, mode='nearest'),"]);
+    // Nearest ×2 gives 2L; a stride-1 convolution keeps the transposed one's 2L+1 when 2L + 2P − K + 1 = 2L + 1, K = 2P.
+    const conv = /^ {12}nn\.Conv2d\(64, 32, kernel_size=(\d+), padding=(\d+)\),$/.exec(replaced[callLine + 2]);
+    assert.ok(conv, replaced[callLine + 2]);
+    assert.equal(Number(conv[1]), 2 * Number(conv[2]));
+    assert.equal(replaced[callLine + 3], '        )');
   });
 });

@@ -155,7 +155,11 @@ describe('a DCGAN generator: uneven overlap', () => {
     const actions = (await client.codeActions(uri, target[0]!.range, target)).filter((a): a is CodeAction => 'edit' in a && !!a.edit);
     const fix = actions.find((a) => a.title.startsWith('Use kernelSize'));
     assert.ok(fix, JSON.stringify(actions.map((a) => a.title)));
-    assert.equal(fix.title, 'Use kernelSize: [6, 6] (divisible by the strides: even overlap, same output shape)');
+    // The effect, worked out by hand: 128→64 channels, no bias, 5×5 → 6×6 on a 7×7 input: params
+    // grow by 128·64·(36−25) = 90,112; MACs (input elements · C_out · k², DESIGN.md) by 7·7·128·64·11.
+    assert.equal(128 * 64 * (36 - 25), 90_112);
+    assert.equal(7 * 7 * 128 * 64 * 11, 4_415_488);
+    assert.equal(fix.title, 'Use kernelSize: [6, 6] (divisible by the strides: even overlap, same output shape) · +90.1K params, +4.42M MACs · same layers, new kernel shape');
     const edited = TextDocument.applyEdits(TextDocument.create(uri, 'typescript', 1, text), fix.edit!.changes![uri]!);
     assert.equal(edited.split('\n')[line], text.split('\n')[line]!.replace('kernelSize: [5, 5]', 'kernelSize: [6, 6]'));
     const before = analyzeFile({ file: fileURLToPath(uri), text, readFile: () => null });

@@ -55,7 +55,32 @@ export function setArgument(bound: BoundArguments, name: string, value: string |
   if (value === null) return null;
   const last = bound.call.args[bound.call.args.length - 1];
   if (!last) return null;
+  // One argument per line: the new one gets its own line, indented like the last, and the
+  // trailing comma stays where the author keeps it.
+  const text = doc.getText();
+  const indent = ownLineIndent(text, last.from);
+  if (indent !== null) {
+    const comma = /^[ \t]*,/.exec(text.slice(last.to));
+    if (comma) {
+      const at = last.to + comma[0].length;
+      return { range: range(at, at), newText: `\n${indent}${name}=${value},` };
+    }
+    return { range: range(last.to, last.to), newText: `,\n${indent}${name}=${value}` };
+  }
   return { range: range(last.to, last.to), newText: `, ${name}=${value}` };
+}
+
+/** The indentation of the line `offset` is on when only whitespace comes before it there; else null. */
+export function ownLineIndent(text: string, offset: number): string | null {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset);
+  return /^[ \t]*$/.test(before) && lineStart > 0 ? before : null;
+}
+
+/** The indentation of the line that holds `offset`. */
+export function lineIndent(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
 
 /** `4` or `(4, 2)`: one number when all axes agree. */

@@ -7,9 +7,9 @@ import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, FileReport, LayerReport, ModelReport } from '../engine/report';
 import type { AnalysisView } from './analysisView';
-import { axesLiteral, bindArguments, argumentText, CONV_TRANSPOSE_PARAMS, setArgument, type BoundArguments } from './callArguments';
+import { axesLiteral, bindArguments, argumentText, CONV_TRANSPOSE_PARAMS, lineIndent, ownLineIndent, setArgument, type BoundArguments } from './callArguments';
 import type { DiagnosticData } from './diagnostics';
-import { isUneven } from './format';
+import { humanCount, isUneven } from './format';
 import { inputDirectiveEdit } from './inputDirective';
 import { spanOf, spanContains } from './reportIndex';
 import { shapeListToDirective } from './settings';
@@ -130,9 +130,17 @@ function resizeCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
     .join('');
   const scale = axesLiteral(plan.map((p) => p.scale));
   const conv = `${prefix}Conv${dims}d(${cin}, ${cout}, kernel_size=${axesLiteral(plan.map((p) => p.kernel))}, padding=${axesLiteral(plan.map((p) => p.padding))}${extras})`;
-  const replacement = `${prefix}Sequential(${prefix}Upsample(scale_factor=${scale}, mode='nearest'), ${conv})`;
+  const upsample = `${prefix}Upsample(scale_factor=${scale}, mode='nearest')`;
   const doc = view.snapshot();
   const call = t.bound.call;
+  // A call written over several lines stays so: one part per line, indented as its arguments were.
+  const multiline = text.slice(call.from, call.to).includes('\n');
+  const first = call.args[0];
+  const inner = (first && ownLineIndent(text, first.from)) ?? `${lineIndent(text, call.from)}    `;
+  const closing = ownLineIndent(text, call.to - 1) ?? lineIndent(text, call.from);
+  const replacement = multiline
+    ? `${prefix}Sequential(\n${inner}${upsample},\n${inner}${conv},\n${closing})`
+    : `${prefix}Sequential(${upsample}, ${conv})`;
   return {
     title: `Replace with resize-convolution (nearest ×${scale} + ${prefix}Conv${dims}d)`,
     edits: [{ range: { start: doc.positionAt(call.from), end: doc.positionAt(call.to) }, newText: replacement }],
@@ -218,7 +226,7 @@ function curedDiagnostics(view: AnalysisView, after: FileReport, c: Candidate, r
 
 /** The diagnostics the candidate cures, after checking the edited text with the engine; [] when
  *  it must not be offered. */
-function verify(view: AnalysisView, c: Candidate, reanalyse: Reanalyse, requested: LspDiagnostic[]): LspDiagnostic[] {
+function verify(view: AnalysisView, c: Candidate, reanalyse: Reanalyse, requested: LspDiagnostic[]): { cured: LspDiagnostic[]; after: FileReport | null } {
   const cache = (view.result.derived.verified ??= new Map<string, FileReport | null>()) as Map<string, FileReport | null>;
   const newText = TextDocument.applyEdits(view.snapshot(), c.edits);
   let after = cache.get(newText);
@@ -226,11 +234,34 @@ function verify(view: AnalysisView, c: Candidate, reanalyse: Reanalyse, requeste
     after = reanalyse(newText);
     cache.set(newText, after);
   }
-  if (!after) return [];
+  if (!after) return { cured: [], after };
   const errorsBefore = view.report.diagnostics.filter((d) => d.severity === 'error').length;
-  if (after.diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return [];
-  if (!outputsUnchanged(view.report, after, c) || !touchedEven(after, c)) return [];
-  return curedDiagnostics(view, after, c, requested);
+  if (after.diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return { cured: [], after };
+  if (!outputsUnchanged(view.report, after, c) || !touchedEven(after, c)) return { cured: [], after };
+  return { cured: curedDiagnostics(view, after, c, requested), after };
+}
+
+/** `+0.3M`, `−12.3K`: a change in a count, signed. */
+function signedCount(delta: number): string {
+  return `${delta < 0 ? '−' : '+'}${humanCount(Math.abs(delta))}`;
+}
+
+/** What the edit changes beyond the overlap, from the engine's reports before and after: params
+ *  and MACs of the model, and what happens to its state_dict (pretrained checkpoints). */
+function effectText(before: FileReport, after: FileReport, model: string, c: Candidate, tfjs: boolean): string {
+  const was = before.models.find((m) => m.name === model);
+  const now = after.models.find((m) => m.name === model);
+  const parts: string[] = [];
+  if (was && now) {
+    const params = now.params - was.params;
+    const macs = now.macs - was.macs;
+    parts.push(params || macs ? `${params ? `${signedCount(params)} params` : 'params unchanged'}, ${macs ? `${signedCount(macs)} MACs` : 'MACs unchanged'}` : 'params and MACs unchanged');
+  }
+  const first = [...c.replaced][0];
+  if (tfjs) parts.push('same layers, new kernel shape');
+  else if (first !== undefined && c.renamed(first) !== first) parts.push(`state_dict keys move (${first}.weight → ${c.renamed(first)}.weight)`);
+  else parts.push('same state_dict keys, new weight shapes');
+  return parts.join(' · ');
 }
 
 function inputShapeAction(view: AnalysisView, params: CodeActionParams): CodeAction[] {
@@ -277,10 +308,10 @@ export function computeCodeActions(view: AnalysisView, params: CodeActionParams,
       const key = JSON.stringify(candidate.edits);
       if (done.has(key)) continue;
       done.add(key);
-      const cured = verify(view, candidate, reanalyse, requested);
-      if (!cured.length) continue;
+      const { cured, after } = verify(view, candidate, reanalyse, requested);
+      if (!cured.length || !after) continue;
       actions.push({
-        title: candidate.title,
+        title: `${candidate.title} · ${effectText(view.report, after, found.model.name, candidate, tfjs)}`,
         kind: CodeActionKind.QuickFix,
         diagnostics: cured,
         isPreferred: candidate.renamed('x') === 'x',
