@@ -68,7 +68,8 @@ def module_macs(module, inputs, output):
         w = module.weight
         return output.numel() * w.shape[1] * math.prod(w.shape[2:])
     if isinstance(module, nn.Linear):
-        return output.numel() * module.in_features
+        # the weight, not `in_features`: forward reads only the weight (code may change the attribute)
+        return output.numel() * module.weight.shape[1]
     return 0
 
 

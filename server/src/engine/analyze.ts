@@ -520,6 +520,9 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   let outputs: Tensor[] = [];
   torch.setRecorder(recorder);
   try {
+    // Shapes are those of inference: forward runs in eval mode (`self.training` False), as the
+    // golden traces run it; a model is built in training mode, as torch builds it.
+    torch.setTraining(c.instance, false);
     const result = torch.callModule(c.instance, { positional: shapes.map(inputTensor), keywords: new Map() }, null);
     outputs = tensorsIn(result);
     if (result.kind === 'unknown') {

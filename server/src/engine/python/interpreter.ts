@@ -67,7 +67,7 @@ export interface Library {
   /** Iterating a tensor (`for row in x`). */
   tensorIterate(tensor: Value & { kind: 'tensor' }): Value[];
   /** nn.Module attribute assignment (registers submodules and parameters). */
-  moduleSetAttr(self: InstanceValue, name: string, value: Value): void;
+  moduleSetAttr(self: InstanceValue, name: string, value: Value, site: Site | null): void;
   /** nn.Module attribute fallback (`_parameters`, `_buffers`, `_modules`). */
   moduleGetAttr(self: InstanceValue, name: string): Value | undefined;
   /** Called when a tensor-valued assignment runs inside forward (inlay hints). */
@@ -1632,7 +1632,7 @@ export class Interpreter {
           if (prop.setter) this.call(prop.setter, { positional: [obj, value], keywords: NO_KEYWORDS }, site);
           return;
         }
-        if (obj.module) this.lib.moduleSetAttr(obj, name, value);
+        if (obj.module) this.lib.moduleSetAttr(obj, name, value, site);
         else obj.attrs.set(name, value);
         return;
       }

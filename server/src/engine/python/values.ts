@@ -148,6 +148,9 @@ export interface ModuleState {
      *  may share this state, so the map is named, not only its count.) */
     checkedAttrs?: WriteCountingMap<string, Value> | null;
     checkedAtWrites?: number;
+    /** The parameters (`_parameters` values, in order) the config was built from: code may
+     *  replace them (`conv.weight = nn.Parameter(...)`), and forward uses the new ones. */
+    builtParams?: Value[];
   } | null;
   /** Where the module object was made, innermost first. */
   defined: Site[];
