@@ -448,7 +448,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     // A module without children whose forward is Python code (LayerNorm2d, Permute,
     // StochasticDepth) is a leaf for torch's hooks: it is one row, holding the functional calls
     // it makes.
-    const userLeaf = recorder !== null && forward.kind === 'function' && !hasChildModule(self);
+    // So is a container with nothing in it (an empty nn.Sequential() as a shortcut).
+    const userLeaf = recorder !== null && (forward.kind === 'function' || !self.module!.native) && !hasChildModule(self);
     const start = recorder ? recorder.layers.length : 0;
     if (recorder) recorder.moduleStack.push(self);
     // Python forwards push their call site themselves; native ones (leaf layers, Sequential)
@@ -820,7 +821,19 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
 
   // ---------- tensors ----------
 
-  const tensorClass = makeClass('Tensor', [object], { instanceCheck: (v) => v.kind === 'tensor' }, 'torch');
+  const tensorClass = makeClass('Tensor', [object], {
+    instanceCheck: (v) => v.kind === 'tensor',
+    // `torch.Tensor(n, m)`: an uninitialised tensor of that size, as torch.empty makes it (code
+    // then fills it in place: `nn.Parameter(torch.Tensor(n).uniform_())`). Other arguments are
+    // data, whose values this does not model.
+    construct: (args, site) => {
+      const sizes = args.positional;
+      if (args.keywords.size === 0 && sizes.every((a) => a.kind === 'int')) {
+        return applyFunction(specByName.get('torch.empty')!, { positional: sizes.length ? sizes : [int(0)], keywords: NO_KEYWORDS }, site, false);
+      }
+      return unknown('torch.Tensor(data): a tensor made from data is not modelled', site);
+    },
+  }, 'torch');
   const parameterClass = makeClass('Parameter', [tensorClass], {
     instanceCheck: (v) => v.kind === 'tensor' && !!v.parameter,
     construct: (args, site) => {
@@ -1180,7 +1193,7 @@ function argumentsFromWeights(family: StateFamily, opArgs: Record<string, unknow
   const groups = typeof opArgs.groups === 'number' ? opArgs.groups : 1;
   if (!Number.isInteger(groups) || groups <= 0) throw new OpError('invalid-argument', 'non-positive groups is not supported');
   if (w[0]! % groups !== 0) {
-    throw new OpError('invalid-argument', `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [${w.join(', ')}] instead`);
+    throw new OpError('invalid-argument', `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [[${w.join(', ')}]] instead`);
   }
   if (family.transposed) {
     opArgs.in_channels = w[0];
