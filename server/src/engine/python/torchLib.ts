@@ -227,9 +227,15 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     return register(self, name.value, child ?? NONE, site);
   }));
   moduleClass.attrs.set('register_module', moduleClass.attrs.get('add_module')!);
-  moduleClass.attrs.set('register_buffer', m('register_buffer', (self, args) => {
-    const [name, value] = args.positional;
-    if (name?.kind === 'str') self.module!.buffers.set(name.value, value ?? NONE);
+  moduleClass.attrs.set('register_buffer', m('register_buffer', (self, args, site) => {
+    const name = option(args, 0, 'name', NONE);
+    const value = option(args, 1, 'tensor', NONE);
+    const persistent = option(args, 2, 'persistent', TRUE);
+    if (name.kind !== 'str') return unknown('register_buffer with an unknown name', site);
+    const state = self.module!;
+    state.buffers.set(name.value, value);
+    if (!interp.truthy(persistent)) (state.nonPersistent ??= new Set()).add(name.value);
+    else state.nonPersistent?.delete(name.value);
     return NONE;
   }));
   moduleClass.attrs.set('register_parameter', m('register_parameter', (self, args) => {
@@ -341,8 +347,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   moduleClass.attrs.set('load_state_dict', m('load_state_dict', () => ({ kind: 'tuple', items: [list([]), list([])], cls: incompatibleKeys })));
   // A model's state dict holds its parameters and buffers by dotted name; names it does not hold
   // (buffers of leaf layers such as BatchNorm's running statistics) are Unknown, not KeyError.
-  moduleClass.attrs.set('state_dict', m('state_dict', (self) =>
-    dict([...namedParametersOf(self, bool(true)), ...namedBuffersOf(self, bool(true))].map(([k, v]) => [str(k), v]), stateDictClass)));
+  moduleClass.attrs.set('state_dict', m('state_dict', (self) => {
+    // torch's order: each module's parameters, then its persistent buffers, then its children's.
+    const entries: [Value, Value][] = [];
+    for (const [prefix, mod] of namedModules(self)) {
+      const state = mod.module!;
+      for (const [n, p] of state.parameters) if (p.kind !== 'none') entries.push([str(prefix ? `${prefix}.${n}` : n), p]);
+      for (const [n, b] of state.buffers) if (b.kind !== 'none' && !state.nonPersistent?.has(n)) entries.push([str(prefix ? `${prefix}.${n}` : n), b]);
+    }
+    return dict(entries, stateDictClass);
+  }));
   moduleClass.attrs.set('get_submodule', m('get_submodule', (self, args, site) => {
     const target = args.positional[0];
     if (target?.kind !== 'str') return unknown('get_submodule of an unknown name', site);

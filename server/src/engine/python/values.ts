@@ -131,6 +131,8 @@ export interface ModuleState {
   /** Registered parameters (`_parameters`), None entries allowed. */
   parameters: Map<string, TensorValue | NoneValue>;
   buffers: Map<string, Value>;
+  /** Buffers registered with `persistent=False`: in `named_buffers()`, not in `state_dict()`. */
+  nonPersistent?: Set<string>;
   /** Set for leaf modules of the op catalogue. */
   /** `description` is the op's short argument text, made once. */
   native: {
