@@ -322,7 +322,8 @@ function instanceDetail(group: LayerGroup): string {
   const s = summarize(group);
   const name = group.path === '' ? `\`${group.model.name}\`` : `\`${group.path}\``;
   const n = group.model.symbolicBatch;
-  const title = `${name} — ${s.layers} layers · \`${shapesText(s.in, n)}\` → \`${shapesText(s.out, n)}\` · ${humanCount(s.params)} params · ${humanCount(s.macs)} MACs`;
+  const flow = group.sites.every((site) => site.layer.notCalled) ? NOT_CALLED : `\`${shapesText(s.in, n)}\` → \`${shapesText(s.out, n)}\``;
+  const title = `${name} — ${s.layers} layers · ${flow} · ${humanCount(s.params)} params · ${humanCount(s.macs)} MACs`;
   const geometry = s.last.rf.length ? `\n\nat the output: rf ${rfText(s.last)} · jump ${jumpText(s.last)}` : '';
   return `${title}${geometry}\n\n${instanceTableRows(group)}`.trimEnd();
 }

@@ -486,7 +486,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
           recorder.layers.push({
             module: self, op: self.cls.name, family: windowed?.family ?? self.cls.name, kind: 'module', args: '',
             inputs, outputs, macs: nested.reduce((sum, r) => sum + r.macs, 0), geometry: windowed?.geometry,
-            owner: null, called: calledSites(),
+            // The call's own site first: forward has returned, so it is no longer on the stack.
+            owner: null, called: calledSites(site && site !== innermostCalledSite() ? site : null),
             unknown: result === undefined ? 'forward did not finish' : result.kind === 'unknown' ? result.reason : undefined,
           });
         }
