@@ -195,3 +195,22 @@ class Net(nn.Module):
   assert.equal(failed.incomplete, true);
   assert.ok(failed.layers.every((l) => !l.notCalled));
 });
+
+test('weight.data assigned: the same shape changes nothing, another shape is not followed (model incomplete)', () => {
+  // torch allows both; the second makes the weight [3, 1, 1, 1], which a shape cannot follow.
+  const model = (data: string) => `${HEADER}
+class MeanShift(nn.Conv2d):
+    def __init__(self, sign=-1):
+        super(MeanShift, self).__init__(3, 3, kernel_size=1)
+        self.weight.data = ${data}
+        self.bias.data = sign * torch.ones(3)
+        for p in self.parameters():
+            p.requires_grad = False
+`;
+  const same = analyze(model('torch.eye(3).view(3, 3, 1, 1)'), { model: 'MeanShift()', inputs: [[1, 3, 8, 8]] }).models[0]!;
+  assert.equal(same.incomplete, false);
+  assert.equal(same.params, 12);
+  const other = analyze(model('torch.ones(3, 1, 1, 1)'), { model: 'MeanShift()', inputs: [[1, 3, 8, 8]] });
+  assert.equal(other.models[0]!.incomplete, true);
+  assert.ok(other.diagnostics.some((d) => d.severity === 'warning' && /assigning \.data of shape \[3, 1, 1, 1\]/.test(d.message) && d.line === 8), JSON.stringify(other.diagnostics));
+});

@@ -1645,8 +1645,15 @@ export class Interpreter {
       case 'pymodule':
         obj.attrs.set(name, value);
         return;
-      case 'unknown':
       case 'tensor':
+        // `p.data = t` of another shape changes the parameter's shape, which a shape (a value
+        // shared by whatever holds it) cannot follow: a problem on this line, never ignored.
+        if (name === 'data' && value.kind === 'tensor' && !sameShape(obj.shape, value.shape)) {
+          this.toleratedErrors++;
+          this.options.diagnostics('warning', 'unknown', `assigning .data of shape [${value.shape.join(', ')}] to a tensor of shape [${obj.shape.join(', ')}] changes its shape, which ConvLens does not follow`, site);
+        }
+        return;
+      case 'unknown':
         return;
       case 'list':
       case 'dict':
@@ -2398,3 +2405,7 @@ export function joinPath(...parts: string[]): string {
 }
 
 export type { UnknownValue };
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
