@@ -374,7 +374,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   /** `train(mode)` / `eval()`: the module and every submodule. */
   const setTraining = (root: InstanceValue, mode: boolean): void => {
     const flag = mode ? TRUE : FALSE;
-    for (const mod of allModules(root, new Set(), [])) mod.attrs.set('training', flag);
+    for (const mod of allModules(root, new Set(), [])) {
+      if (mod.attrs.get('training') === flag) continue;
+      interp.noteWrite(mod); // a module a library made at its top level is no longer as its files left it
+      mod.attrs.set('training', flag);
+    }
   };
 
   const parametersOf = (mod: InstanceValue): [string, Value][] => {
