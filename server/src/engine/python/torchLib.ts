@@ -454,7 +454,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       const same = old.kind === 'tensor' && value.kind === 'tensor' ? sameShape(old.shape, value.shape) : old.kind === value.kind;
       if (!same) why = `${self.cls.name}.${name} is replaced by a parameter of another shape after the layer was built; ConvLens does not follow that, so this layer's output is unknown`;
     }
-    if (why) interp.options.diagnostics('warning', 'unknown', why, site);
+    // A subclass whose forward is Python code (F.batch_norm with self.weight) reads what it reads.
+    if (why && interp.lookupClassAttr(self.cls, 'forward')?.kind !== 'function') interp.options.diagnostics('warning', 'unknown', why, site);
   };
 
   /** Calling a module: leaf layers go to the op catalogue, others run their forward. */
