@@ -3,8 +3,9 @@
 // (k mod s ≠ 0 with dilation 1) and nowhere else, and the settings that turn things off.
 
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { DiagnosticSeverity, type CodeLens } from 'vscode-languageserver/node';
 import { LspClient, fixtureUri, positionOf } from './lspClient';
@@ -258,5 +259,32 @@ describe('settings pulled with workspace/configuration, as VS Code provides them
     } finally {
       assert.equal(await pulling.stop(), 0);
     }
+  });
+});
+
+describe('modules built in __init__ that forward never calls (style fixture with unused heads)', () => {
+  // Parameters from real PyTorch: the golden's `uncalled` field (scripts/golden/trace_models.py).
+  const file = join(__dirname, '../fixtures/styles/pymod_unused_heads.py');
+  const uri = pathToFileURL(file).toString();
+  const text = readFileSync(file, 'utf8');
+  const golden = JSON.parse(readFileSync(join(__dirname, '../golden/torch/style_pymod_unused_heads_CifarNetWithAux.json'), 'utf8')) as {
+    uncalled: { name: string; params: number }[];
+  };
+  const paramsOf = (name: string) => golden.uncalled.find((u) => u.name === name)!.params;
+  before(async () => {
+    await client.open(uri, text);
+  });
+
+  test('the lens says "not called in forward" with the parameters', async () => {
+    const lenses = await client.codeLenses(uri);
+    assert.deepEqual(lensTitles(lenses, positionOf(text, 'self.unused_linear = nn.Linear').line), [`not called in forward · ${paramsOf('unused_linear')} params`]);
+    assert.deepEqual(lensTitles(lenses, positionOf(text, 'self.fc = nn.Linear(32, num_classes)').line), [`not called in forward · ${paramsOf('aux.fc')} params`]);
+  });
+
+  test('the hover says so instead of shapes', async () => {
+    const p = positionOf(text, 'nn.Linear(7, 3)');
+    const hover = await client.hoverText(uri, p.line, p.character + 3);
+    assert.match(hover, /not called in forward/);
+    assert.match(hover, new RegExp(`\\b${paramsOf('unused_linear')}\\b`));
   });
 });

@@ -520,6 +520,9 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   let outputs: Tensor[] = [];
   torch.setRecorder(recorder);
   try {
+    // Shapes are those of inference: forward runs in eval mode (`self.training` False), as the
+    // golden traces run it; a model is built in training mode, as torch builds it.
+    torch.setTraining(c.instance, false);
     const result = torch.callModule(c.instance, { positional: shapes.map(inputTensor), keywords: new Map() }, null);
     outputs = tensorsIn(result);
     if (result.kind === 'unknown') {
@@ -544,6 +547,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   const defined = new Map<number, SourceLocation[]>();
   const layers = recorder.layers.map((r, i) => layerReport(r, paths, firstCalls.has(i), defined));
   if (layers.some((l) => l.out.length === 0)) incomplete = true;
+  const uncalled = notCalledLayers(c.instance, paths, calledBefore, defined);
   // A statement of forward that failed and was skipped (a loop over something unknown, say).
   if (interp.toleratedErrors > problemsBefore) incomplete = true;
   if (c.constructionProblems > 0) {
@@ -556,6 +560,9 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   const totals = { params: countParams(c.instance), macs: layers.reduce((s, l) => s + l.macs, 0) };
   const warnAt = (message: string, layer: number | null) => addDiagnostic('warning', 'unknown', message, (layer === null ? null : recorder.layers[layer]?.called[0]) ?? c.instance.cls.site ?? null);
   if (flagInexactCounts(c.name, layers, totals, warnAt)) incomplete = true;
+  // Only when forward ran to its end: otherwise a module may be "not called" only because the
+  // analysis stopped before it.
+  if (!incomplete) for (const l of uncalled) layers.push(l);
   return {
     name: c.name,
     className: c.instance.cls.name,
@@ -581,6 +588,27 @@ function countParams(root: InstanceValue): number {
     }
   }
   return total;
+}
+
+/** Rows for the leaf modules registered in the model (named_modules() order, each once) that
+ *  forward never called, as torch lists them in `named_modules()` and counts them in
+ *  `parameters()`. */
+function notCalledLayers(root: InstanceValue, paths: Map<number, string>, called: Set<number>, defined: Map<number, SourceLocation[]>): LayerReport[] {
+  const out: LayerReport[] = [];
+  for (const m of submodules(root)) {
+    if (m === root || called.has(m.id) || !m.module) continue;
+    let leaf = true;
+    for (const child of m.module.modules.values()) if (child.kind === 'instance') leaf = false;
+    if (!leaf) continue;
+    let params = 0;
+    for (const p of m.module.parameters.values()) if (p.kind === 'tensor') params += numel(p.shape);
+    out.push({
+      path: paths.get(m.id) ?? `(${m.cls.name})`, op: m.cls.name, kind: 'module', args: m.module.native?.description ?? '',
+      in: [], out: [], params, macs: 0, rf: [], jump: [], rfExact: [], jumpExact: [],
+      defined: definedLocations(m, defined), called: [], notCalled: true,
+    });
+  }
+  return out;
 }
 
 function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: boolean, defined: Map<number, SourceLocation[]>): LayerReport {

@@ -49,6 +49,10 @@ export interface LayerReport {
   called: SourceLocation[];
   /** Why the output is not known, when it is not (the layer still appears, with empty shapes). */
   unknown?: string;
+  /** A module registered in the model (built in `__init__`) that forward never called: an
+   *  auxiliary head in eval mode, a layer left unused. Its row comes after the called ones, with
+   *  its parameters and no shapes; it does not make the model incomplete. */
+  notCalled?: true;
 }
 
 /** The shape of a tensor-valued expression in forward at a place, for inlay hints and hovers. */

@@ -29,6 +29,9 @@ export function formatAxes(values: readonly (number | string)[] | undefined): st
   return texts.every((t) => t === texts[0]) ? texts[0] : texts.join('×');
 }
 
+/** What a module built in `__init__` but never called by forward shows instead of shapes. */
+export const NOT_CALLED = 'not called in forward';
+
 /** A count cell: "-" for zero so the rows that matter stand out. */
 function countCell(n: number): string {
   return n === 0 ? '-' : humanCount(n);
@@ -37,7 +40,7 @@ function countCell(n: number): string {
 export const LAYER_COLUMNS: readonly Column[] = [
   { header: 'Layer', align: 'left', cell: (l) => l.path },
   { header: 'Op', align: 'left', cell: (l) => l.op },
-  { header: 'Output shape', align: 'left', cell: (l) => formatShapes(l.out) },
+  { header: 'Output shape', align: 'left', cell: (l) => (l.notCalled ? NOT_CALLED : formatShapes(l.out)) },
   { header: 'Kernel', align: 'right', cell: (l) => formatAxes(l.kernel) },
   { header: 'Stride', align: 'right', cell: (l) => formatAxes(l.stride) },
   { header: 'Dilation', align: 'right', cell: (l) => formatAxes(l.dilation) },

@@ -5,6 +5,7 @@
 import type { CodeLens, Command } from 'vscode-languageserver';
 import type { LayerReport } from '../engine/report';
 import type { AnalysisView } from './analysisView';
+import { NOT_CALLED } from '../format/layerCells';
 import { humanCount, isUneven, jumpLensText, macsText, overlapRatio, rfLensText, shapeWithoutBatch, shapesText } from './format';
 import { layerSignature } from './layerGroups';
 import { spanOf, type Span0 } from './reportIndex';
@@ -31,6 +32,10 @@ function layerTitle(layers: LayerReport[]): string {
   const unique = [...distinct.values()];
   const first = unique[0];
   const outText = (l: LayerReport) => (l.out.length ? l.out.map(shapeWithoutBatch).join(', ') : '?');
+  if (layers.every((l) => l.notCalled)) {
+    const params = layers.reduce((a, l) => a + l.params, 0);
+    return [layers.length > 1 ? `×${layers.length} ${NOT_CALLED}` : NOT_CALLED, ...(params ? [`${humanCount(params)} params`] : [])].join(' · ');
+  }
   if (unique.length === 1) {
     const parts = [`→ ${outText(first)}`];
     if (first.rf.length) parts.push(`rf ${rfLensText(first)}`, `jump ${jumpLensText(first)}`);

@@ -2,7 +2,7 @@
 // matters (fractional jumps stay fractions).
 
 import type { LayerReport } from '../engine/report';
-import { formatAxes } from '../format/layerCells';
+import { formatAxes, NOT_CALLED } from '../format/layerCells';
 import { gigaMacs, groupThousands, humanCount } from '../format/units';
 
 export { formatAxes, gigaMacs, groupThousands, humanCount };
@@ -16,6 +16,13 @@ export function shapeText(shape: readonly number[], symbolicBatch = false): stri
 /** Several tensors: `1×64×56×56, 1×10`. */
 export function shapesText(shapes: readonly (readonly number[])[], symbolicBatch = false): string {
   return shapes.length ? shapes.map((s) => shapeText(s, symbolicBatch)).join(', ') : '?';
+}
+
+/** A layer's `in → out`, or that forward never called it. */
+export function flowText(layer: LayerReport, symbolicBatch = false, code = false): string {
+  if (layer.notCalled) return NOT_CALLED;
+  const q = code ? '`' : '';
+  return `${q}${shapesText(layer.in, symbolicBatch)}${q} → ${q}${shapesText(layer.out, symbolicBatch)}${q}`;
 }
 
 /** Without the batch dimension, as code lenses show it: `64×56×56`. */

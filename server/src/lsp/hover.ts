@@ -8,6 +8,7 @@ import type { AnalysisView } from './analysisView';
 import {
   countText,
   distinctShapes,
+  flowText,
   formatAxes,
   humanCount,
   isUneven,
@@ -17,6 +18,7 @@ import {
   shapeText,
   shapesText,
 } from './format';
+import { NOT_CALLED } from '../format/layerCells';
 import { groupSites, layerSignature, summarize, type GroupMode, type LayerGroup } from './layerGroups';
 import type { Pos } from './positionMap';
 import { spanOf, type LayerSite, type Span0, type ValueSite } from './reportIndex';
@@ -233,7 +235,7 @@ function argumentsLine(layer: LayerReport): string {
 
 function layerDetail(layer: LayerReport, model: ModelReport, models: string[], options: HoverOptions): string {
   const title = `**${layer.op}** \`${layer.path}\` — ${models.map((m) => `\`${m}\``).join(', ')}`;
-  const rows: [string, string][] = [['shape', `\`${shapesText(layer.in, model.symbolicBatch)}\` → \`${shapesText(layer.out, model.symbolicBatch)}\``]];
+  const rows: [string, string][] = [['shape', flowText(layer, model.symbolicBatch, true)]];
   if (layer.kernel) {
     rows.push([
       'kernel · stride · padding · dilation',
@@ -309,7 +311,7 @@ function layerTable(rows: { model: ModelReport; layer: LayerReport }[], groups: 
     ['layer', 'args', 'in → out', 'rf', 'jump', 'params', 'MACs'],
     rows.map(({ model, layer }) => ({
       label: `\`${prefix(model)}${layer.path}\``,
-      cells: [layer.args, `${shapesText(layer.in, model.symbolicBatch)} → ${shapesText(layer.out, model.symbolicBatch)}`, rfText(layer), jumpText(layer), humanCount(layer.params), humanCount(layer.macs)],
+      cells: [layer.args, flowText(layer, model.symbolicBatch), rfText(layer), jumpText(layer), humanCount(layer.params), humanCount(layer.macs)],
     })),
     totals(rows.map((r) => r.layer)),
   );
@@ -320,7 +322,8 @@ function instanceDetail(group: LayerGroup): string {
   const s = summarize(group);
   const name = group.path === '' ? `\`${group.model.name}\`` : `\`${group.path}\``;
   const n = group.model.symbolicBatch;
-  const title = `${name} — ${s.layers} layers · \`${shapesText(s.in, n)}\` → \`${shapesText(s.out, n)}\` · ${humanCount(s.params)} params · ${humanCount(s.macs)} MACs`;
+  const flow = group.sites.every((site) => site.layer.notCalled) ? NOT_CALLED : `\`${shapesText(s.in, n)}\` → \`${shapesText(s.out, n)}\``;
+  const title = `${name} — ${s.layers} layers · ${flow} · ${humanCount(s.params)} params · ${humanCount(s.macs)} MACs`;
   const geometry = s.last.rf.length ? `\n\nat the output: rf ${rfText(s.last)} · jump ${jumpText(s.last)}` : '';
   return `${title}${geometry}\n\n${instanceTableRows(group)}`.trimEnd();
 }
@@ -330,7 +333,7 @@ function instanceTableRows(group: LayerGroup): string {
     ['layer', 'op', 'out', 'rf', 'jump', 'params', 'MACs'],
     group.sites.map(({ layer }) => ({
       label: `\`${layer.path}\``,
-      cells: [layer.op, shapesText(layer.out, group.model.symbolicBatch), rfText(layer), jumpText(layer), humanCount(layer.params), humanCount(layer.macs)],
+      cells: [layer.op, layer.notCalled ? NOT_CALLED : shapesText(layer.out, group.model.symbolicBatch), rfText(layer), jumpText(layer), humanCount(layer.params), humanCount(layer.macs)],
     })),
     '',
   ).trimEnd();

@@ -67,7 +67,7 @@ export interface Library {
   /** Iterating a tensor (`for row in x`). */
   tensorIterate(tensor: Value & { kind: 'tensor' }): Value[];
   /** nn.Module attribute assignment (registers submodules and parameters). */
-  moduleSetAttr(self: InstanceValue, name: string, value: Value): void;
+  moduleSetAttr(self: InstanceValue, name: string, value: Value, site: Site | null): void;
   /** nn.Module attribute fallback (`_parameters`, `_buffers`, `_modules`). */
   moduleGetAttr(self: InstanceValue, name: string): Value | undefined;
   /** Called when a tensor-valued assignment runs inside forward (inlay hints). */
@@ -1632,7 +1632,7 @@ export class Interpreter {
           if (prop.setter) this.call(prop.setter, { positional: [obj, value], keywords: NO_KEYWORDS }, site);
           return;
         }
-        if (obj.module) this.lib.moduleSetAttr(obj, name, value);
+        if (obj.module) this.lib.moduleSetAttr(obj, name, value, site);
         else obj.attrs.set(name, value);
         return;
       }
@@ -1645,8 +1645,15 @@ export class Interpreter {
       case 'pymodule':
         obj.attrs.set(name, value);
         return;
-      case 'unknown':
       case 'tensor':
+        // `p.data = t` of another shape changes the parameter's shape, which a shape (a value
+        // shared by whatever holds it) cannot follow: a problem on this line, never ignored.
+        if (name === 'data' && value.kind === 'tensor' && !sameShape(obj.shape, value.shape)) {
+          this.toleratedErrors++;
+          this.options.diagnostics('warning', 'unknown', `assigning .data of shape [${value.shape.join(', ')}] to a tensor of shape [${obj.shape.join(', ')}] changes its shape, which ConvLens does not follow`, site);
+        }
+        return;
+      case 'unknown':
         return;
       case 'list':
       case 'dict':
@@ -2398,3 +2405,7 @@ export function joinPath(...parts: string[]): string {
 }
 
 export type { UnknownValue };
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}

@@ -15,8 +15,9 @@ import { computeValues, uniqueValues, type ValuedTensor } from '../ops/smallValu
 import { Recorder, tensorsIn } from './recorder';
 import { bindToOpArgs, fromOpValue, parseSignature, toOpValue, UnknownArgument } from './signature';
 import { makeStdlib, nativeModuleObject } from './stdlib';
+import { installPrivateBases, normInputRanks } from './torchPrivateBases';
 import {
-  bool, dict, float, int, iterator, list, native, newId, NONE, str, tuple, unknown,
+  bool, dict, FALSE, float, int, iterator, list, native, newId, NONE, str, TRUE, tuple, unknown,
   WriteCountingMap, type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
   type Site, type TensorValue, type Value,
 } from './values';
@@ -38,6 +39,8 @@ export interface TorchEnvironment {
   moduleClass: ClassValue;
   /** Calls forward of a module instance with tensors, recording layers. */
   callModule: (module: InstanceValue, args: CallArgs, site: Site | null) => Value;
+  /** `module.train(mode)`: the module and its submodules. */
+  setTraining: (module: InstanceValue, mode: boolean) => void;
 }
 
 export function installTorch(interp: Interpreter): TorchEnvironment {
@@ -180,7 +183,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (self.kind !== 'instance') return null;
     if (!self.module) {
       self.module = newModuleState(madeAt);
-      self.attrs.set('training', bool(false));
+      // A new module is in training mode, as torch's Module.__init__ leaves it (code may test
+      // self.training in __init__); the analysis runs forward in eval mode (setTraining).
+      self.attrs.set('training', TRUE);
     }
     return self;
   };
@@ -222,9 +227,15 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     return register(self, name.value, child ?? NONE, site);
   }));
   moduleClass.attrs.set('register_module', moduleClass.attrs.get('add_module')!);
-  moduleClass.attrs.set('register_buffer', m('register_buffer', (self, args) => {
-    const [name, value] = args.positional;
-    if (name?.kind === 'str') self.module!.buffers.set(name.value, value ?? NONE);
+  moduleClass.attrs.set('register_buffer', m('register_buffer', (self, args, site) => {
+    const name = option(args, 0, 'name', NONE);
+    const value = option(args, 1, 'tensor', NONE);
+    const persistent = option(args, 2, 'persistent', TRUE);
+    if (name.kind !== 'str') return unknown('register_buffer with an unknown name', site);
+    const state = self.module!;
+    state.buffers.set(name.value, value);
+    if (!interp.truthy(persistent)) (state.nonPersistent ??= new Set()).add(name.value);
+    else state.nonPersistent?.delete(name.value);
     return NONE;
   }));
   moduleClass.attrs.set('register_parameter', m('register_parameter', (self, args) => {
@@ -311,7 +322,17 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     visit(self);
     return self;
   }));
-  for (const name of ['train', 'eval', 'to', 'cuda', 'cpu', 'float', 'double', 'half', 'requires_grad_', 'share_memory', 'type', 'bfloat16', 'to_empty']) {
+  moduleClass.attrs.set('train', m('train', (self, args, site) => {
+    const mode = option(args, 0, 'mode', TRUE);
+    if (mode.kind !== 'bool') return interp.raise('ValueError', 'training mode is expected to be boolean', site);
+    setTraining(self, mode.value);
+    return self;
+  }));
+  moduleClass.attrs.set('eval', m('eval', (self) => {
+    setTraining(self, false);
+    return self;
+  }));
+  for (const name of ['to', 'cuda', 'cpu', 'float', 'double', 'half', 'requires_grad_', 'share_memory', 'type', 'bfloat16', 'to_empty']) {
     moduleClass.attrs.set(name, m(name, (self) => self));
   }
   // Hooks would run code the analysis does not follow: their handles are Unknown.
@@ -326,8 +347,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   moduleClass.attrs.set('load_state_dict', m('load_state_dict', () => ({ kind: 'tuple', items: [list([]), list([])], cls: incompatibleKeys })));
   // A model's state dict holds its parameters and buffers by dotted name; names it does not hold
   // (buffers of leaf layers such as BatchNorm's running statistics) are Unknown, not KeyError.
-  moduleClass.attrs.set('state_dict', m('state_dict', (self) =>
-    dict([...namedParametersOf(self, bool(true)), ...namedBuffersOf(self, bool(true))].map(([k, v]) => [str(k), v]), stateDictClass)));
+  moduleClass.attrs.set('state_dict', m('state_dict', (self) => {
+    // torch's order: each module's parameters, then its persistent buffers, then its children's.
+    const entries: [Value, Value][] = [];
+    for (const [prefix, mod] of namedModules(self)) {
+      const state = mod.module!;
+      for (const [n, p] of state.parameters) if (p.kind !== 'none') entries.push([str(prefix ? `${prefix}.${n}` : n), p]);
+      for (const [n, b] of state.buffers) if (b.kind !== 'none' && !state.nonPersistent?.has(n)) entries.push([str(prefix ? `${prefix}.${n}` : n), b]);
+    }
+    return dict(entries, stateDictClass);
+  }));
   moduleClass.attrs.set('get_submodule', m('get_submodule', (self, args, site) => {
     const target = args.positional[0];
     if (target?.kind !== 'str') return unknown('get_submodule of an unknown name', site);
@@ -341,6 +370,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   }));
   moduleClass.attrs.set('__setstate__', m('__setstate__', () => NONE));
   moduleClass.attrs.set('__dir__', m('__dir__', (self) => list([...self.attrs.keys()].map(str))));
+
+  /** `train(mode)` / `eval()`: the module and every submodule. */
+  const setTraining = (root: InstanceValue, mode: boolean): void => {
+    const flag = mode ? TRUE : FALSE;
+    for (const mod of allModules(root, new Set(), [])) {
+      if (mod.attrs.get('training') === flag) continue;
+      interp.noteWrite(mod); // a module a library made at its top level is no longer as its files left it
+      mod.attrs.set('training', flag);
+    }
+  };
 
   const parametersOf = (mod: InstanceValue): [string, Value][] => {
     const out: [string, Value][] = [];
@@ -362,11 +401,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     return undefined;
   };
 
-  const moduleSetAttr = (self: InstanceValue, name: string, value: Value): void => {
+  const moduleSetAttr = (self: InstanceValue, name: string, value: Value, site: Site | null): void => {
     const state = self.module!;
+    if (state.native) warnUnfollowedWrite(self, state.native, name, value, site);
     if (value.kind === 'tensor' && value.parameter) {
       self.attrs.delete(name);
       state.parameters.set(name, value);
+      // forward compares its parameters again (they are not in the counted attributes)
+      if (state.native) state.native.checkedAttrs = null;
       return;
     }
     if (isModule(value)) {
@@ -397,6 +439,25 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     self.attrs.set(name, value);
   };
 
+  /** A write to a leaf layer that its forward reads but ConvLens cannot follow: the warning sits
+   *  on the write's line (the layer's call is then unknown, which marks the model incomplete). */
+  const warnUnfollowedWrite = (self: InstanceValue, native: NonNullable<ModuleState['native']>, name: string, value: Value, site: Site | null): void => {
+    const family = stateFamily(native.spec.name);
+    const state = self.module!;
+    const hasState = state.parameters.size > 0 || state.buffers.size > 0;
+    let why: string | null = null;
+    if (hasState && native.builtFrom?.names.includes(name) && followedByWrite(family, name) === false) {
+      if (self.attrs.get(name) === value) return;
+      why = `${self.cls.name}.${name} is assigned after the layer was built: PyTorch's forward reads it with parameters of the old shape, which ConvLens does not follow, so this layer's output is unknown`;
+    } else if (family.kind !== 'conv' && family.kind !== 'linear' && state.parameters.has(name)) {
+      const old = state.parameters.get(name)!;
+      const same = old.kind === 'tensor' && value.kind === 'tensor' ? sameShape(old.shape, value.shape) : old.kind === value.kind;
+      if (!same) why = `${self.cls.name}.${name} is replaced by a parameter of another shape after the layer was built; ConvLens does not follow that, so this layer's output is unknown`;
+    }
+    // A subclass whose forward is Python code (F.batch_norm with self.weight) reads what it reads.
+    if (why && interp.lookupClassAttr(self.cls, 'forward')?.kind !== 'function') interp.options.diagnostics('warning', 'unknown', why, site);
+  };
+
   /** Calling a module: leaf layers go to the op catalogue, others run their forward. */
   const callModule = (self: InstanceValue, args: CallArgs, site: Site | null): Value => {
     ensureModule(self);
@@ -406,7 +467,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     // A module without children whose forward is Python code (LayerNorm2d, Permute,
     // StochasticDepth) is a leaf for torch's hooks: it is one row, holding the functional calls
     // it makes.
-    const userLeaf = recorder !== null && forward.kind === 'function' && !hasChildModule(self);
+    // So is a container with nothing in it (an empty nn.Sequential() as a shortcut).
+    const userLeaf = recorder !== null && (forward.kind === 'function' || !self.module!.native) && !hasChildModule(self);
     const start = recorder ? recorder.layers.length : 0;
     if (recorder) recorder.moduleStack.push(self);
     // Python forwards push their call site themselves; native ones (leaf layers, Sequential)
@@ -429,7 +491,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
           recorder.layers.push({
             module: self, op: self.cls.name, family: windowed?.family ?? self.cls.name, kind: 'module', args: '',
             inputs, outputs, macs: nested.reduce((sum, r) => sum + r.macs, 0), geometry: windowed?.geometry,
-            owner: null, called: calledSites(),
+            // The call's own site first: forward has returned, so it is no longer on the stack.
+            owner: null, called: calledSites(site && site !== innermostCalledSite() ? site : null),
             unknown: result === undefined ? 'forward did not finish' : result.kind === 'unknown' ? result.reason : undefined,
           });
         }
@@ -445,7 +508,17 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (known) return known;
     const spec = moduleSpecs.get(name);
     if (!spec) return undefined;
-    const cls = makeClass(name, [moduleClass], { moduleSpec: spec as ModuleSpec }, 'torch.nn');
+    const cls = makeClass(name, [privateBases.baseOf(name)], { moduleSpec: spec as ModuleSpec }, 'torch.nn');
+    const ranks = normInputRanks(name);
+    if (ranks) {
+      cls.attrs.set('_check_input_dim', fn(`${name}._check_input_dim`, (args, site) => {
+        const input = args.positional[1];
+        if (input?.kind === 'tensor' && !ranks.ranks.includes(input.shape.length)) {
+          return interp.raise('ValueError', `expected ${ranks.message} input (got ${input.shape.length}D input)`, site);
+        }
+        return NONE;
+      }, true));
+    }
     cls.attrs.set('__init__', fn(`${name}.__init__`, (args, site) => {
       const self = args.positional[0];
       if (!self || self.kind !== 'instance') return NONE;
@@ -488,6 +561,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       if (!state.parameters.size && total > 0) {
         state.parameters.set('weight', { kind: 'tensor', shape: [total], geometry: null, parameter: true });
       }
+      state.native.builtParams = [...state.parameters.values()];
       // Norm layers' running statistics are buffers (code that re-implements their forward reads them).
       for (const [name, shape] of bufferShapes(spec.name, opArgs)) {
         state.buffers.set(name, shape ? { kind: 'tensor', shape, geometry: null } : NONE);
@@ -545,36 +619,58 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
 
   /** The config forward uses: PyTorch's forward reads the module's attributes when it runs, so
    *  `conv.stride = (1, 1)` or `m.dilation, m.padding = (2, 2), (2, 2)` after construction
-   *  (dilating a torchvision backbone) changes the layer. An attribute that also decided the
-   *  parameters' shapes (channels, kernel size, groups) cannot be followed that way: unknown. */
+   *  (dilating a torchvision backbone) changes the layer, and a write to an attribute forward
+   *  never reads (`conv.in_channels`, `fc.in_features`) changes nothing. Convolutions and linear
+   *  layers take their channels and kernel from the weight they hold now, as F.conv2d does. An
+   *  attribute forward reads that also decided the parameters' shapes (an InstanceNorm's
+   *  num_features, a LayerNorm's normalized_shape) is not followed: unknown, with a warning at
+   *  the write (moduleSetAttr). */
   const configNow = (self: InstanceValue, native: NonNullable<NonNullable<InstanceValue['module']>['native']>): unknown => {
     if (!native.builtFrom || !native.opArgs) return native.config;
     const counted = self.attrs instanceof WriteCountingMap ? self.attrs : null;
     if (counted && counted === native.checkedAttrs && counted.writes === native.checkedAtWrites) return native.config;
     const { names, values } = native.builtFrom;
+    const family = stateFamily(native.spec.name);
+    const state = self.module!;
     let changed: string[] | null = null;
-    for (let i = 0; i < names.length; i++) if (self.attrs.get(names[i]!) !== values[i]) (changed ??= []).push(names[i]!);
-    if (!changed) {
+    for (let i = 0; i < names.length; i++) {
+      const k = names[i]!;
+      const now = self.attrs.get(k);
+      if (now === values[i]) continue;
+      if (ignoredByForward(family, k)) values[i] = now;
+      else (changed ??= []).push(k);
+    }
+    const paramsReplaced = native.builtParams !== undefined && !sameValues(state.parameters, native.builtParams);
+    if (!changed && !paramsReplaced) {
       noteChecked(native, counted);
       return native.config;
     }
-    const hasState = self.module!.parameters.size > 0 || self.module!.buffers.size > 0;
-    const structural = hasState ? changed.find((k) => SHAPE_DECIDING_ATTRIBUTES.has(k)) : undefined;
-    if (structural) throw new UnknownArgument(structural, `${self.cls.name}.${structural} was assigned after the layer was built (its parameters keep their shapes; ConvLens does not follow that)`);
+    const fromWeights = family.kind === 'conv' || family.kind === 'linear';
+    if (changed && (state.parameters.size > 0 || state.buffers.size > 0)) {
+      const structural = changed.find((k) => followedByWrite(family, k) === false);
+      if (structural) throw new UnknownArgument(structural, `${self.cls.name}.${structural} was assigned after the layer was built (its parameters keep their shapes; ConvLens does not follow that)`);
+    }
+    if (paramsReplaced && !fromWeights && !sameShapes(state.parameters, native.builtParams!)) {
+      throw new UnknownArgument('weight', `a parameter of ${self.cls.name} was replaced by one of another shape after the layer was built (ConvLens does not follow that)`);
+    }
     const opArgs: Record<string, ReturnType<typeof toOpValue>> = { ...(native.opArgs as Record<string, ReturnType<typeof toOpValue>>) };
-    for (const k of changed) {
+    for (const k of changed ?? []) {
       const now = self.attrs.get(k);
       if (now === undefined) throw new UnknownArgument(k, `${self.cls.name}.${k} was deleted after the layer was built`);
       opArgs[k] = toOpValue(now, k);
     }
+    if (fromWeights) argumentsFromWeights(family, opArgs, state, self.cls.name);
     const config = native.spec.build(opArgs);
     native.config = config;
     native.opArgs = opArgs;
     native.description = native.spec.describe(config);
-    for (const k of changed) values[names.indexOf(k)] = self.attrs.get(k);
+    for (const k of changed ?? []) values[names.indexOf(k)] = self.attrs.get(k);
+    native.builtParams = [...state.parameters.values()];
     noteChecked(native, counted);
     return config;
   };
+
+  const privateBases = installPrivateBases({ interp, moduleClass, method: m, initLeaf, forwardLeaf, leafClass });
 
   // ---------- containers ----------
 
@@ -745,7 +841,19 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
 
   // ---------- tensors ----------
 
-  const tensorClass = makeClass('Tensor', [object], { instanceCheck: (v) => v.kind === 'tensor' }, 'torch');
+  const tensorClass = makeClass('Tensor', [object], {
+    instanceCheck: (v) => v.kind === 'tensor',
+    // `torch.Tensor(n, m)`: an uninitialised tensor of that size, as torch.empty makes it (code
+    // then fills it in place: `nn.Parameter(torch.Tensor(n).uniform_())`). Other arguments are
+    // data, whose values this does not model.
+    construct: (args, site) => {
+      const sizes = args.positional;
+      if (args.keywords.size === 0 && sizes.every((a) => a.kind === 'int')) {
+        return applyFunction(specByName.get('torch.empty')!, { positional: sizes.length ? sizes : [int(0)], keywords: NO_KEYWORDS }, site, false);
+      }
+      return unknown('torch.Tensor(data): a tensor made from data is not modelled', site);
+    },
+  }, 'torch');
   const parameterClass = makeClass('Parameter', [tensorClass], {
     instanceCheck: (v) => v.kind === 'tensor' && !!v.parameter,
     construct: (args, site) => {
@@ -894,6 +1002,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     _ntuple: fn('_ntuple', (a) => fn('_ntuple.parse', (b) => pairOf(b.positional[0] ?? NONE, (a.positional[0] as { value: number }).value))),
   });
   const modulesPkg = nativeModuleObject('torch.nn.modules', { utils, module: nativeModuleObject('torch.nn.modules.module', { Module: moduleClass }) });
+  for (const mod of privateBases.modules.values()) modulesPkg.attrs.set(mod.name.slice('torch.nn.modules.'.length), mod);
+  modulesPkg.resolve = leafClass;
   nn.attrs.set('modules', modulesPkg);
 
   const jit = nativeModuleObject('torch.jit', {
@@ -987,6 +1097,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     ['torch.nn.modules', modulesPkg], ['torch.nn.modules.utils', utils], ['torch.nn.modules.module', modulesPkg.attrs.get('module') as ModuleObjectValue],
     ['torch.jit', jit], ['torch.fx', fx], ['torch.autograd', autograd], ['torch.utils.data', dataMod], ['torch.utils.data.distributed', dataMod], ['torch.fx._symbolic_trace', fx.attrs.get('_symbolic_trace') as ModuleObjectValue], ['torch.fx.graph_module', fx.attrs.get('graph_module') as ModuleObjectValue], ['torch.autograd.function', autograd.attrs.get('function') as ModuleObjectValue], ['torch.utils', torchUtils], ['torch.utils.checkpoint', checkpointMod],
     ['torch.utils.model_zoo', torchUtils.attrs.get('model_zoo') as ModuleObjectValue], ['torch.hub', hub], ['torch.cuda', cuda],
+    ...privateBases.modules,
   ]);
 
   const library: Library = {
@@ -1028,6 +1139,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     },
     moduleClass,
     callModule,
+    setTraining,
   };
 }
 
@@ -1052,6 +1164,88 @@ function pairOf(v: Value, n: number): Value {
 function noteChecked(native: NonNullable<ModuleState['native']>, attrs: WriteCountingMap<string, Value> | null): void {
   native.checkedAttrs = attrs;
   native.checkedAtWrites = attrs ? attrs.writes : 0;
+}
+
+/** Constructor arguments a leaf layer's forward never reads: the parameters hold what they
+ *  decided (`Conv2d.forward` calls F.conv2d with the weight, stride, padding, dilation and groups;
+ *  `Linear.forward` reads only weight and bias; BatchNorm's forward checks only the input's rank
+ *  and hands its buffers to F.batch_norm). Writes to them change nothing torch computes. */
+function ignoredByForward(family: StateFamily, key: string): boolean {
+  switch (family.kind) {
+    case 'conv': return key === 'in_channels' || key === 'out_channels' || key === 'bias' || (key === 'kernel_size' && !family.transposed);
+    case 'linear': return key === 'in_features' || key === 'out_features' || key === 'bias';
+    case 'batchNorm': return key === 'num_features' || key === 'affine' || key === 'track_running_stats';
+    case 'groupNorm': return key === 'num_channels' || key === 'affine';
+    case 'layerNorm': return key === 'elementwise_affine';
+    case 'prelu': return key === 'num_parameters';
+    case 'embedding': return key === 'num_embeddings' || key === 'embedding_dim';
+    default: return false;
+  }
+}
+
+/** Whether a write to a layer's constructor argument is followed at call time: null when the
+ *  attribute is not one that decided the parameters' shapes (forward reads it, and it is rebuilt),
+ *  true when it is but the analysis follows it anyway (ignored by forward, or a convolution's
+ *  groups, checked against the weight), false when it is not followed. */
+function followedByWrite(family: StateFamily, key: string): boolean | null {
+  if (!SHAPE_DECIDING_ATTRIBUTES.has(key)) return null;
+  return ignoredByForward(family, key) || (family.kind === 'conv' && key === 'groups');
+}
+
+/** Channels, kernel size and bias of a convolution or linear layer from the parameters it holds
+ *  now, with F.conv*'s checks of the weight against groups. */
+function argumentsFromWeights(family: StateFamily, opArgs: Record<string, unknown>, state: ModuleState, cls: string): void {
+  const weight = state.parameters.get('weight');
+  const bias = state.parameters.get('bias');
+  if (weight === undefined || weight.kind !== 'tensor') throw new UnknownArgument('weight', `${cls}.weight is not a known tensor`);
+  const w = weight.shape;
+  opArgs.bias = bias !== undefined && bias.kind === 'tensor';
+  if (family.kind === 'linear') {
+    if (w.length !== 2) throw new OpError('invalid-argument', `${cls}.weight has shape [${w.join(', ')}]: a linear layer's weight is 2-dimensional`);
+    opArgs.out_features = w[0];
+    opArgs.in_features = w[1];
+    return;
+  }
+  if (family.kind !== 'conv') return;
+  if (w.length !== family.rank + 2) {
+    throw new OpError('invalid-argument', `Expected ${family.rank + 2}-dimensional weight for ${family.rank}-d convolution, but got weight of size [${w.join(', ')}]`);
+  }
+  const groups = typeof opArgs.groups === 'number' ? opArgs.groups : 1;
+  if (!Number.isInteger(groups) || groups <= 0) throw new OpError('invalid-argument', 'non-positive groups is not supported');
+  if (w[0]! % groups !== 0) {
+    throw new OpError('invalid-argument', `Given groups=${groups}, expected weight to be divisible by ${groups} at dimension 0, but got weight of size [[${w.join(', ')}]] instead`);
+  }
+  if (family.transposed) {
+    opArgs.in_channels = w[0];
+    opArgs.out_channels = w[1]! * groups;
+  } else {
+    opArgs.out_channels = w[0];
+    opArgs.in_channels = w[1]! * groups;
+  }
+  opArgs.kernel_size = w.slice(2);
+}
+
+/** The same objects in the same order. */
+function sameValues(now: Map<string, Value>, before: readonly Value[]): boolean {
+  if (now.size !== before.length) return false;
+  let i = 0;
+  for (const v of now.values()) if (v !== before[i++]) return false;
+  return true;
+}
+
+/** The same parameter shapes in the same order (a replaced weight of the old shape changes nothing). */
+function sameShapes(now: Map<string, Value>, before: readonly Value[]): boolean {
+  if (now.size !== before.length) return false;
+  let i = 0;
+  for (const v of now.values()) {
+    const b = before[i++]!;
+    if (v.kind !== b.kind || (v.kind === 'tensor' && b.kind === 'tensor' && !sameShape(v.shape, b.shape))) return false;
+  }
+  return true;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Whether a module has a registered child module (not just None entries). */

@@ -131,6 +131,8 @@ export interface ModuleState {
   /** Registered parameters (`_parameters`), None entries allowed. */
   parameters: Map<string, TensorValue | NoneValue>;
   buffers: Map<string, Value>;
+  /** Buffers registered with `persistent=False`: in `named_buffers()`, not in `state_dict()`. */
+  nonPersistent?: Set<string>;
   /** Set for leaf modules of the op catalogue. */
   /** `description` is the op's short argument text, made once. */
   native: {
@@ -148,6 +150,9 @@ export interface ModuleState {
      *  may share this state, so the map is named, not only its count.) */
     checkedAttrs?: WriteCountingMap<string, Value> | null;
     checkedAtWrites?: number;
+    /** The parameters (`_parameters` values, in order) the config was built from: code may
+     *  replace them (`conv.weight = nn.Parameter(...)`), and forward uses the new ones. */
+    builtParams?: Value[];
   } | null;
   /** Where the module object was made, innermost first. */
   defined: Site[];
