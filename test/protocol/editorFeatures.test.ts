@@ -123,7 +123,11 @@ describe('VAE decoder', () => {
     assert.deepEqual(at('x = self.fc(z).view(-1'), [{ character: 9, label: `: ${shape(expectedLayer(ref, 'blocks.0').in)}` }]);
     assert.deepEqual(at('x = self.blocks(x)'), [{ character: 9, label: `: ${shape(expectedLayer(ref, 'blocks.8').out)}` }]);
     const ups = ['ups.0.2', 'ups.1.2', 'ups.2.2'].map((n) => shape(expectedLayer(resize, n).out));
-    assert.deepEqual(at('x = up(x)'), [{ character: 13, label: `: ${ups.join(' | ')}` }]);
+    // One shape per hint (the first run's, then how many others); every run in the tooltip.
+    assert.equal(new Set(ups).size, 3);
+    assert.deepEqual(at('x = up(x)'), [{ character: 13, label: `: ${ups[0]} (+2)` }]);
+    const upHint = hints.find((h) => h.position.line === positionOf(text, 'x = up(x)').line);
+    assert.deepEqual(upHint?.tooltip, { kind: 'markdown', value: ups.join(', ') });
     // Only the requested range.
     const first = positionOf(text, 'x = self.fc(z)').line;
     const ranged = await client.inlayHints(uri, { start: { line: first, character: 0 }, end: { line: first, character: 80 } });
@@ -286,5 +290,52 @@ describe('modules built in __init__ that forward never calls (style fixture with
     const hover = await client.hoverText(uri, p.line, p.character + 3);
     assert.match(hover, /not called in forward/);
     assert.match(hover, new RegExp(`\\b${paramsOf('unused_linear')}\\b`));
+  });
+});
+
+describe('a block shared by two models: inlay hints name the model', () => {
+  const uri = fixtureUri('shared_block_hints.py');
+  const text = [
+    'import torch.nn as nn',
+    '',
+    '',
+    'class Block(nn.Module):',
+    '    def __init__(self, c):',
+    '        super().__init__()',
+    '        self.conv = nn.Conv2d(c, c, 3, padding=1)',
+    '',
+    '    def forward(self, x):',
+    '        y = self.conv(x)',
+    '        return y',
+    '',
+    '',
+    '# convlens: input=(1, 8, 16, 16)',
+    'class Small(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.b = Block(8)',
+    '',
+    '    def forward(self, x):',
+    '        return self.b(x)',
+    '',
+    '',
+    '# convlens: input=(1, 16, 32, 32)',
+    'class Large(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.b = Block(16)',
+    '',
+    '    def forward(self, x):',
+    '        return self.b(x)',
+    '',
+  ].join('\n');
+
+  test('one shape, +1, the first model named; both in the tooltip', async () => {
+    await client.open(uri, text);
+    const line = positionOf(text, 'y = self.conv(x)').line;
+    const hints = (await client.inlayHints(uri, WHOLE)).filter((h) => h.position.line === line);
+    // A 3×3 convolution with padding 1 keeps the size: each model's input shape comes out.
+    assert.deepEqual(hints.map((h) => ({ character: h.position.character, label: h.label })), [{ character: 9, label: ': 1×8×16×16 (+1) · Small()' }]);
+    assert.deepEqual(hints[0].tooltip, { kind: 'markdown', value: 'Small(): 1×8×16×16\n\nLarge(): 1×16×32×32' });
   });
 });

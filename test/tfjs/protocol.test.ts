@@ -194,7 +194,8 @@ describe('a functional U-Net: inlay hints on variables', () => {
     const hint = hints.find((h) => h.position.line === at.line && h.position.character === at.character + 'const merged'.length);
     assert.ok(hint, JSON.stringify(hints.map((h) => [h.position, h.label])));
     // Decoder stages at 16, 32, 64 and 128 pixels: the up-sampled half and the skip, concatenated.
-    assert.equal(hint.label, ': N×16×16×256 | N×32×32×128 | N×64×64×64 | +1');
+    assert.equal(hint.label, ': N×16×16×256 (+3)');
+    assert.deepEqual(hint.tooltip, { kind: 'markdown', value: 'N×16×16×256, N×32×32×128, N×64×64×64, N×128×128×32' });
   });
 
   test('hover on a layer made in the helper lists each of its instances', async () => {
