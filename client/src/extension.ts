@@ -17,6 +17,7 @@ import {
   type ApplyInputShapeArgs,
   type ConvLensSettings,
   type InitializationOptions,
+  type ModelSummary,
   type StatusParams,
 } from '../../server/src/lsp/protocol';
 import { parseShapeList } from '../../server/src/lsp/settings';
@@ -161,6 +162,11 @@ function activePythonUri(): string | undefined {
   return doc && MODEL_LANGUAGES.has(doc.languageId) ? doc.uri.toString() : undefined;
 }
 
+/**
+ * Set Model Input Shape. From a model lens the model is given; from the palette it is the model
+ * whose class holds the cursor, else the user picks one when the file has several. The directive
+ * goes above that class, and the new numbers are shown once the file is analysed again.
+ */
 async function setInputShape(
   languageClient: LanguageClient,
   status: StatusBar,
@@ -171,20 +177,62 @@ async function setInputShape(
     void vscode.window.showInformationMessage('ConvLens: open a Python model file first.');
     return;
   }
-  const current = args?.shape ?? status.get(uri)?.models[0]?.inputs.map((s) => s.join(',')).join(';') ?? '';
+  const known = status.get(uri);
+  let model = args?.model !== undefined ? known?.models.find((m) => m.name === args.model) : undefined;
+  let line = typeof args?.line === 'number' ? args.line : undefined;
+  if (line === undefined) {
+    const candidates = (known?.models ?? []).filter((m) => m.classLines);
+    const cursor = vscode.window.activeTextEditor?.document.uri.toString() === uri ? vscode.window.activeTextEditor.selection.active.line : -1;
+    model = candidates.find((m) => m.classLines!.start <= cursor && cursor <= m.classLines!.end);
+    if (!model && candidates.length > 1) {
+      const picked = await vscode.window.showQuickPick(
+        candidates.map((m) => ({ label: m.name, description: `${shapesText(m.inputs)} → ${shapesText(m.outputs)}`, detail: `line ${m.classLines!.start + 1} · input ${INPUT_SOURCE[m.inputSource]}`, model: m })),
+        { title: 'Set the input shape of which model?', placeHolder: 'Models of this file' },
+      );
+      if (!picked) return;
+      model = picked.model;
+    }
+    model ??= candidates[0];
+    line = model?.classLines?.start;
+  }
+  const current = args?.shape ?? (model ?? known?.models[0])?.inputs.map((s) => s.join(',')).join(';') ?? '';
   const shape = await vscode.window.showInputBox({
-    title: args?.model ? `Input shape of ${args.model}` : 'Model input shape',
+    title: model || args?.model ? `Input shape of ${model?.name ?? args?.model}` : 'Model input shape',
     prompt: 'Shape of the input tensor, e.g. 1,3,224,224 (several inputs: 1,3,64,64;1,3,64,64)',
     value: current.split(';').join('; '),
     validateInput: (text) => (parseShapeList(text) ? null : 'Write positive integers separated by commas, e.g. 1,3,224,224'),
   });
   if (!shape) return;
-  const command: ApplyInputShapeArgs = { uri, shape, ...(typeof args?.line === 'number' ? { line: args.line } : {}) };
+  const command: ApplyInputShapeArgs = { uri, shape, ...(line !== undefined ? { line } : {}) };
   try {
-    await languageClient.sendRequest(ExecuteCommandRequest.type, { command: SERVER_COMMANDS.applyInputShape, arguments: [command] });
+    // The edit makes the document's next version (LSP versions are VS Code's).
+    const version = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri)?.version ?? known?.version ?? 0;
+    const analysed = status.nextAnalysis(uri, version + 1);
+    const applied = await languageClient.sendRequest(ExecuteCommandRequest.type, { command: SERVER_COMMANDS.applyInputShape, arguments: [command] });
+    if (applied !== true) return;
+    const editor = vscode.window.activeTextEditor;
+    if (editor?.document.uri.toString() === uri && line !== undefined) {
+      editor.revealRange(new vscode.Range(line, 0, line + 1, 0), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+    // The result: the model's new numbers, once the edited file is analysed.
+    const next = await analysed;
+    const now = next?.models.find((m) => m.name === (model?.name ?? args?.model)) ?? next?.models[0];
+    if (now) vscode.window.setStatusBarMessage(`$(layers) ${now.name}: ${shapesText(now.inputs)} → ${shapesText(now.outputs)} · ${humanCount(now.params)} params · ${humanCount(now.macs)} MACs${now.incomplete ? ' · incomplete' : ''}`, 8000);
   } catch (error) {
     void vscode.window.showErrorMessage(`ConvLens: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+const INPUT_SOURCE: Record<ModelSummary['inputSource'], string> = {
+  argument: 'given',
+  directive: 'from its # convlens: input= comment',
+  main: 'from the __main__ block',
+  inferred: 'guessed from the first layer',
+  code: 'declared by the model code',
+};
+
+function shapesText(shapes: number[][]): string {
+  return shapes.map((x) => x.join('×')).join(', ') || '?';
 }
 
 /** The CLI's table of the active file, beside it, as a read-only document that follows the analysis. */
@@ -234,9 +282,32 @@ class StatusBar implements vscode.Disposable {
     return this.byUri.get(uri);
   }
 
+  private readonly waiting: { uri: string; version: number; resolve: (p: StatusParams | undefined) => void }[] = [];
+
   update(params: StatusParams): void {
     this.byUri.set(params.uri, params);
+    for (const w of [...this.waiting]) {
+      if (w.uri === params.uri && params.version >= w.version) {
+        this.waiting.splice(this.waiting.indexOf(w), 1);
+        w.resolve(params);
+      }
+    }
     this.render();
+  }
+
+  /** The first analysis of `uri` at `version` or later; undefined after 30 s without one. */
+  nextAnalysis(uri: string, version: number): Promise<StatusParams | undefined> {
+    return new Promise((resolve) => {
+      const entry = { uri, version, resolve };
+      this.waiting.push(entry);
+      setTimeout(() => {
+        const i = this.waiting.indexOf(entry);
+        if (i >= 0) {
+          this.waiting.splice(i, 1);
+          resolve(undefined);
+        }
+      }, 30_000);
+    });
   }
 
   forget(uri: string): void {

@@ -3,7 +3,8 @@
 // (scenario 2 edits the file scenario 1 read), so each names the session it belongs to.
 
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import type { FrameLocator } from 'playwright-core';
@@ -350,6 +351,40 @@ export const scenarios: Scenario[] = [
       const lens = await fcnUpscore2Lens(ctx);
       assert.deepEqual(await wb.errorNotifications(), []);
       ctx.note(`killed pid ${old}; new server pid ${fresh} after ${restarted} ms; hover back after ${hoverBack} ms: ${hover.replace(/\s+/g, ' ').slice(0, 120)}; lens: ${lens}`);
+    },
+  },
+  {
+    id: '10',
+    name: 'Set Model Input Shape from the palette',
+    session: 'trusted',
+    async run(ctx) {
+      const { wb } = ctx;
+      // vae_decoder.py has three models; with the cursor outside them the command asks which.
+      const file = ctx.file('vae_decoder.py');
+      await wb.openFile('vae_decoder.py');
+      await wb.goTo(1);
+      await wb.runCommand('ConvLens: Set Model Input Shape');
+      const rows = await wb.pick('DilatedContext()', 'SmoothDecoder()');
+      ctx.note(`models offered: ${rows.map((r) => r.split('\n')[0]).join(' | ')}`);
+      assert.equal(rows.length, 3, JSON.stringify(rows));
+      const offered = await wb.answerInput('1, 64, 48, 48');
+      assert.equal(offered, '1,64,32,32');
+      // The directive replaced above DilatedContext, not above the first class.
+      const classLine = lineOf(file, 'class DilatedContext');
+      await waitFor('the directive above DilatedContext', () => wb.lineText(classLine - 1), (t) => t.trim() === '# convlens: input=(1, 64, 48, 48)', 10_000);
+      assert.equal((await wb.lineText(lineOf(file, 'class DeconvDecoder') - 1)).trim(), '# convlens: input=(2, 64)');
+      // The result, as the CLI computes it for the edited text: the model lens and the status bar.
+      const edited = join(tmpdir(), `convlens-e2e-set-input-${process.pid}.py`);
+      writeFileSync(edited, readFileSync(file, 'utf8').replace('# convlens: input=(1, 64, 32, 32)', '# convlens: input=(1, 64, 48, 48)'));
+      const model = cliReport(edited).models.find((m) => m.name === 'DilatedContext()');
+      assert.ok(model);
+      const io = `${model.inputs[0].join('×')} → ${model.outputs[0].join('×')}`;
+      assert.equal(model.inputs[0].join('×'), '1×64×48×48');
+      await wb.goTo(classLine);
+      const lens = await wb.waitLens('class DilatedContext', (t) => t.includes(io));
+      const message = await waitFor('the result in the status bar', () => wb.statusBarItems(), (items) => items.some((i) => i.includes(`DilatedContext(): ${io}`)), 15_000);
+      ctx.note(`lens: ${lens}; status bar: ${message.find((i) => i.includes('DilatedContext'))}`);
+      await wb.page.keyboard.press('Control+Z');
     },
   },
   {

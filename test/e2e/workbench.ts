@@ -312,6 +312,38 @@ export class Workbench {
     });
   }
 
+  /** Runs a command from the Command Palette by its title, e.g. `ConvLens: Show Layer Table`. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ timeout: 10_000 });
+    await input.fill(`>${title}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+  }
+
+  /** The rows of the open quick pick, once it lists `expect`; then clicks the row holding `choose`. */
+  async pick(choose: string, expect = choose): Promise<string[]> {
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    const texts = await waitFor(`the quick pick to list ${expect}`, () => rows.allInnerTexts(), (t) => t.some((r) => r.includes(expect)), 10_000, 50);
+    await rows.filter({ hasText: choose }).first().click();
+    return texts;
+  }
+
+  /** Answers an open input box: its value replaced by `text`, then Enter. Returns the value it offered. */
+  async answerInput(text: string): Promise<string> {
+    const input = this.page.locator('.quick-input-widget input.input');
+    await input.waitFor({ timeout: 10_000 });
+    const offered = await input.inputValue();
+    await input.fill(text);
+    await sleep(50);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 10_000 });
+    return offered;
+  }
+
   async statusBarItems(): Promise<string[]> {
     return this.page.locator('.statusbar-item').allInnerTexts();
   }

@@ -40,6 +40,8 @@ export interface ModelSummary {
   outputs: number[][];
   inputSource: 'argument' | 'directive' | 'main' | 'inferred' | 'code';
   incomplete: boolean;
+  /** 0-based lines of the model's class statement in the analysed version, when it is in this file. */
+  classLines?: { start: number; end: number };
 }
 export interface StatusParams {
   uri: string;

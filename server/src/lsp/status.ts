@@ -5,6 +5,7 @@ import type { CompletedAnalysis } from './analysisScheduler';
 import { countSeverities } from './diagnostics';
 import type { SearchPathEntry } from '../engine/report';
 import type { StatusParams } from './protocol';
+import { samePath } from './uris';
 
 /** The analysis's summary; its counts are those of the diagnostics published for it, so the status
  *  item and the Problems view agree. */
@@ -24,6 +25,9 @@ export function statusOf(result: CompletedAnalysis, published: readonly LspDiagn
       outputs: m.outputs,
       inputSource: m.inputSource,
       incomplete: m.incomplete,
+      ...(m.classLocation && samePath(m.classLocation.file, result.path)
+        ? { classLines: { start: m.classLocation.line - 1, end: m.classLocation.endLine - 1 } }
+        : {}),
     })),
     errors,
     warnings,
