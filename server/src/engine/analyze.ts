@@ -2,12 +2,13 @@
 // interpreter, picks the models and their inputs, runs forward with shapes, and turns what the
 // recorder saw into layers, totals and diagnostics. Never throws.
 
-import { freshGeometry, griddingCheck, isUneven, stackOverlapPattern, type GriddingLayer, type OverlapStackLayer } from './geometry';
+import { footprintHoles, footprintPatterns, type Footprint } from './footprint';
+import { freshGeometry, isUneven, stackOverlapPattern, type OverlapStackLayer } from './geometry';
 import type { AxisGeometry, Tensor } from './ops/types';
 import { flagInexactCounts } from './exactRange';
 import * as R from './rational';
 import { parseShapeText } from './shapeText';
-import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
+import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FootprintAxis, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
 import { installBuiltins } from './python/builtins';
 import { AnalysisAborted, Interpreter, parsedFile, PyError, type InterpreterOptions } from './python/interpreter';
 import type * as ast from './python/ast';
@@ -555,7 +556,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     addDiagnostic('warning', 'unknown', `${c.name}: ${c.constructionProblems} statement${c.constructionProblems === 1 ? '' : 's'} could not be analysed while the model was built, so layers may be missing (see the hints)`, c.instance.cls.site);
   }
   overlapDiagnostics(recorder.layers, layers, addDiagnostic);
-  griddingDiagnostics(recorder.layers, layers, addDiagnostic);
+  griddingDiagnostics(recorder.layers, layers, outputs, addDiagnostic);
   const values: ValueReport[] = [...recorder.values.values()].map((v) => ({ name: v.name, location: locationOf(v.site), shapes: v.shapes }));
   const totals = { params: countParams(c.instance), macs: layers.reduce((s, l) => s + l.macs, 0) };
   const warnAt = (message: string, layer: number | null) => addDiagnostic('warning', 'unknown', message, (layer === null ? null : recorder.layers[layer]?.called[0]) ?? c.instance.cls.site ?? null);
@@ -563,6 +564,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   // Only when forward ran to its end: otherwise a module may be "not called" only because the
   // analysis stopped before it.
   if (!incomplete) for (const l of uncalled) layers.push(l);
+  const footprint = outputFootprint(outputs[0]);
   return {
     name: c.name,
     className: c.instance.cls.name,
@@ -574,6 +576,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     layers,
     values,
     incomplete,
+    ...(footprint ? { outputFootprint: footprint } : {}),
   };
 }
 
@@ -772,16 +775,110 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-function griddingDiagnostics(records: LayerRecord[], layers: LayerReport[], addDiagnostic: AddDiagnostic): void {
-  const convs: { index: number; layer: GriddingLayer }[] = [];
+/**
+ * Gridding, exactly (DESIGN.md): a footprint with holes that no later layer continues — the
+ * model's output, or what a global pool or a flatten reads — after a dilated convolution. The
+ * footprints travel with the tensors (footprint.ts), so branches, merges, strides and up-samplings
+ * are followed as forward ran them; a degridding stack fills the holes and continues the footprint.
+ */
+function griddingDiagnostics(records: LayerRecord[], layers: LayerReport[], outputs: readonly Tensor[], addDiagnostic: AddDiagnostic): void {
+  const madeBy = new Map<Footprint, number>();
+  const sinks: { geometry: readonly AxisGeometry[]; record: number | null }[] = [];
+  const consider = (t: Tensor, record: number | null): void => {
+    const g = t.geometry;
+    if (!g) return;
+    let holey = false;
+    for (const axis of g) {
+      const fp = axis.footprint;
+      if (!fp) continue;
+      if (record !== null && !madeBy.has(fp)) madeBy.set(fp, record);
+      if (fp.dilated && !fp.continued && fp.phases.some((p) => p.bits)) holey = true;
+    }
+    if (holey && !sinks.some((s) => s.geometry === g || s.geometry.every((a, i) => a.footprint === g[i]?.footprint))) sinks.push({ geometry: g, record });
+  };
   records.forEach((r, i) => {
-    const g = r.geometry;
-    if (!g?.kernel || !g.dilation || isTransposed(r.family) || !/Conv|conv/.test(r.family)) return;
-    convs.push({ index: i, layer: { kernel: g.kernel, dilation: g.dilation, stride: g.stride ?? g.kernel.map(() => 1), label: layers[i]!.path } });
+    for (const t of r.outputs) consider(t, i);
   });
-  for (const finding of griddingCheck(convs.map((c) => c.layer))) {
-    const lastIndex = convs[finding.layers[finding.layers.length - 1]!]!.index;
-    const r = records[lastIndex]!;
-    addDiagnostic('warning', 'gridding', finding.message, r.module?.module?.defined[0] ?? r.called[0] ?? null, { path: layers[lastIndex]!.path });
+  for (const t of outputs) consider(t, null);
+  const names = spatialAxisNames;
+  for (const sink of sinks) {
+    const axisNames = names(sink.geometry.length);
+    const holes: FootprintAxis[] = [];
+    const dilatedLayers = new Set<number>();
+    sink.geometry.forEach((axis, i) => {
+      const fp = axis.footprint;
+      if (!fp || !fp.dilated || fp.continued) return;
+      const found = footprintAxis(fp, axisNames[i]!, true);
+      if (!found.patterns.length) return;
+      holes.push(found);
+      for (const f of dilatedAncestors(fp)) {
+        const r = madeBy.get(f);
+        if (r !== undefined) dilatedLayers.add(r);
+      }
+    });
+    if (!holes.length) continue;
+    const dilated = [...dilatedLayers].sort((a, b) => a - b);
+    const last = dilated.length ? dilated[dilated.length - 1]! : sink.record;
+    const r = last === null ? null : records[last]!;
+    const where = sink.record === null ? 'the model\'s output' : layers[sink.record]!.path;
+    const byWhom = dilated.length
+      ? `The dilated convolutions ${dilated.map((i) => `${layers[i]!.path} (dilation ${(records[i]!.geometry?.dilation ?? []).join('×')})`).join(', ')} leave these holes and no later layer fills them: `
+      : 'No later layer fills these holes: ';
+    addDiagnostic('warning', 'gridding',
+      `Gridding: each position of ${where} reads a sparse grid of the input — ${describeHoles(holes)}. ${byWhom}` +
+        'follow them with an undilated convolution, or use rates without a common factor (e.g. 1, 2, 3; Wang et al. 2018).',
+      r ? r.module?.module?.defined[0] ?? r.called[0] ?? null : null, { ...(sink.record === null ? {} : { path: layers[sink.record]!.path }), holes });
   }
+}
+
+const MAX_LISTED_HOLES = 256;
+
+function footprintAxis(fp: Footprint, axis: string, holesOnly: boolean): FootprintAxis {
+  const patterns = holesOnly ? footprintHoles(fp) : footprintPatterns(fp);
+  return { axis, period: fp.period, patterns: patterns.map((p) => ({ extent: p.extent, missing: p.missing.slice(0, MAX_LISTED_HOLES), missingCount: p.missing.length })) };
+}
+
+function outputFootprint(t: Tensor | undefined): (FootprintAxis | null)[] | undefined {
+  const g = t?.geometry;
+  if (!g) return undefined;
+  const names = spatialAxisNames(g.length);
+  return g.map((a, i) => (a.footprint && !a.footprint.global ? footprintAxis(a.footprint, names[i]!, false) : null));
+}
+
+function spatialAxisNames(n: number): string[] {
+  if (n === 1) return ['L'];
+  if (n === 2) return ['H', 'W'];
+  if (n === 3) return ['D', 'H', 'W'];
+  return Array.from({ length: n }, (_, i) => `axis ${i}`);
+}
+
+/** The footprints made by dilated layers that `fp` was made from (itself included). */
+function dilatedAncestors(fp: Footprint): Footprint[] {
+  const out: Footprint[] = [];
+  const seen = new Set<Footprint>();
+  const stack = [fp];
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f) || !f.dilated) continue;
+    seen.add(f);
+    if (f.dilation > 0) out.push(f);
+    stack.push(...f.parents);
+  }
+  return out;
+}
+
+function describeHoles(holes: FootprintAxis[]): string {
+  const parts: string[] = [];
+  holes.forEach((h, i) => {
+    const p = h.patterns[0]!;
+    const same = i > 0 && JSON.stringify(holes[i - 1]!.patterns) === JSON.stringify(h.patterns);
+    if (same) {
+      parts[parts.length - 1] += ` and on ${h.axis}`;
+      return;
+    }
+    const list = p.missing.slice(0, 12).join(', ') + (p.missingCount > 12 ? `, … (${p.missingCount} in all)` : '');
+    const more = h.patterns.length > 1 ? ` (one of ${h.patterns.length} patterns over a period of ${h.period} outputs)` : '';
+    parts.push(`offset${p.missingCount === 1 ? '' : 's'} ${list} of 0..${p.extent - 1} are never read on ${h.axis}${more}`);
+  });
+  return parts.join('; ');
 }

@@ -81,6 +81,9 @@ export interface ModelReport {
   values: ValueReport[];
   /** True when forward could not be followed to the end (see the diagnostics). */
   incomplete: boolean;
+  /** The first output's footprint per spatial axis (null: not followed there); absent when the
+   *  output has no spatial axes. */
+  outputFootprint?: (FootprintAxis | null)[];
   /**
    * TensorFlow.js models whose batch dimension is TF.js's `null` (the code gives `inputShape` or
    * `tf.input({shape})` without a batch size): the leading dimension of every shape in this model
@@ -122,6 +125,20 @@ export interface Diagnostic {
   model?: string;
   /** Per-axis overlap pattern for uneven-overlap. */
   pattern?: number[][];
+  /** gridding: per spatial axis with holes, the distinct hole patterns of its output positions
+   *  (several when an up-sampling makes neighbouring outputs read differently: `period` outputs).
+   *  `missing` are the offsets never read, 0 being the first offset read, inside 0 … extent − 1
+   *  (at most 256 listed; `missingCount` counts them all). */
+  holes?: FootprintAxis[];
+}
+
+/** What the output positions of a tensor read along one spatial axis (DESIGN.md, "Gridding"):
+ *  the distinct patterns over `period` neighbouring outputs, each an extent and the offsets inside
+ *  it never read (0 = the first offset read; at most 256 listed, `missingCount` counts them all). */
+export interface FootprintAxis {
+  axis: string;
+  period: number;
+  patterns: { extent: number; missing: number[]; missingCount: number }[];
 }
 
 /** An installed library the analysis read (`import torchvision` resolved to its folder). */
