@@ -8,7 +8,8 @@ import type { AxisGeometry, Tensor } from './ops/types';
 import { flagInexactCounts } from './exactRange';
 import * as R from './rational';
 import { parseShapeText } from './shapeText';
-import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FootprintAxis, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
+import { constructorSignature, findProjectCalls, importsModule, projectFiles, templateCall, type ProjectAccess } from './projectModels';
+import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FootprintAxis, ModelCandidate, ProjectCall, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
 import { installBuiltins } from './python/builtins';
 import { AnalysisAborted, Interpreter, parsedFile, PyError, type InterpreterOptions } from './python/interpreter';
 import type * as ast from './python/ast';
@@ -30,6 +31,10 @@ interface Candidate {
   constructionProblems: number;
   /** `input=` given on the `# convlens: model=...` comment that named this model. */
   directiveInputs?: number[][] | null;
+  /** Not from the analysed file: a call found in the project, or another file's model. */
+  source?: ModelReport['modelSource'];
+  /** The file whose `input=` directives apply (another file's model: that file's). */
+  inputFile?: { file: SourceFile; directives: Directive[] };
 }
 
 export function analyzeFile(options: AnalyzeOptions): FileReport {
@@ -114,17 +119,22 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     }
   } else {
     candidates.push(...defaultModels(interp, torch, module, options.file, mainCalls, addDiagnostic));
+    const choice = modelsFromProject(interp, torch, module, scope, options, candidates);
+    candidates.push(...choice.models);
+    if (choice.listing.length) report.modelCandidates = choice.listing;
   }
 
   for (const candidate of candidates) {
     setModel(candidate.name);
-    const inputChoice = chooseInputs(candidate, options, directives, file);
+    const inputChoice = chooseInputs(candidate, options, candidate.inputFile?.directives ?? directives, candidate.inputFile?.file ?? file);
     if (!inputChoice) {
       addDiagnostic('info', 'unknown', `${candidate.name}: no input shape could be chosen; add a "# convlens: input=(1, 3, 224, 224)" comment above the class`, candidate.instance.cls.site);
       report.models.push(emptyModel(candidate));
       continue;
     }
-    report.models.push(runModel(interp, torch, candidate, inputChoice.shapes, inputChoice.source, addDiagnostic));
+    const model = runModel(interp, torch, candidate, inputChoice.shapes, inputChoice.source, addDiagnostic);
+    if (candidate.source) model.modelSource = candidate.source;
+    report.models.push(model);
   }
   setModel(undefined);
   // An import of the user's code that found no file: whatever the model took from it is unknown.
@@ -258,7 +268,7 @@ function isMainTest(e: ast.Expr): boolean {
   return (isName(a) && isMain(b)) || (isName(b) && isMain(a));
 }
 
-function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, expr: string, scope: Scope, addDiagnostic: AddDiagnostic,
+function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, expr: string, scope: Scope, addDiagnostic: AddDiagnostic | null,
   directive?: { file: SourceFile; line: number }): Candidate | null {
   const { module: parsed, file: exprFile } = parsedFile('<model>', expr);
   const stmt = parsed.body[0];
@@ -266,7 +276,7 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
     ? { file: directive.file, from: directive.file.lines.offset(directive.line, 0), to: directive.file.lines.offset(directive.line + 1, 0) }
     : null;
   const fail = (message: string): null => {
-    addDiagnostic('error', 'invalid-argument', message, where);
+    addDiagnostic?.('error', 'invalid-argument', message, where);
     return null;
   };
   if (parsed.errors.length || parsed.body.length !== 1 || !stmt || stmt.kind !== 'Expr') {
@@ -881,4 +891,120 @@ function describeHoles(holes: FootprintAxis[]): string {
     parts.push(`offset${p.missingCount === 1 ? '' : 's'} ${list} of 0..${p.extent - 1} are never read on ${h.axis}${more}`);
   });
   return parts.join('; ');
+}
+
+// ---------- models from the project, when the file does not say ----------
+
+/**
+ * Classes of the file that need constructor arguments and that no analysed model contains are
+ * listed with the calls that build them in the project. When the file gave no model at all, a
+ * call with literal arguments is analysed (the first one found: the file itself, then its folder,
+ * its parent and the project roots, in name order); and a file of parts with none is analysed
+ * through the model of a file of its folder (or a project root) that imports it.
+ */
+function modelsFromProject(interp: Interpreter, torch: TorchEnvironment, module: ModuleObjectValue, scope: Scope, options: AnalyzeOptions,
+  analysed: readonly Candidate[]): { models: Candidate[]; listing: ModelCandidate[] } {
+  const path = options.file;
+  const moduleName = moduleNameOf(path);
+  const usedInside = new Set<ClassValue>();
+  const note = (c: Candidate): void => {
+    for (const m of submodules(c.instance)) usedInside.add(m.cls);
+  };
+  analysed.forEach(note);
+  const classes = [...module.attrs].filter(([name, v]) => v.kind === 'class' && v.name === name && v.site?.file.path === path &&
+    v.mro.includes(torch.moduleClass) && !v.moduleSpec && !constructibleWithoutArguments(interp, v)).map(([, v]) => v as ClassValue);
+  const models: Candidate[] = [];
+  if (!classes.length && analysed.length) return { models, listing: [] };
+  const access: ProjectAccess = {
+    file: path, readFile: options.readFile, listDirectory: options.listDirectory,
+    roots: (options.searchPaths ?? []).filter((e) => e.kind === 'project').map((e) => e.path),
+  };
+  const files = projectFiles(access);
+  const calls = new Map<ClassValue, ProjectCall[]>();
+  const isModule = (scopeVars: Map<string, Value>) => (name: string): boolean => scopeVars.get(name)?.kind === 'pymodule';
+  for (const cls of classes) calls.set(cls, findProjectCalls(cls.name, moduleName, path, files, options.readFile, isModule(module.attrs)));
+  if (!analysed.length) {
+    // Models are defined after their parts: the last classes first, so parts they build are skipped.
+    for (const cls of [...classes].reverse()) {
+      if (usedInside.has(cls)) continue;
+      const call = calls.get(cls)!.find((c) => c.literal && !c.insideClass);
+      if (!call) continue;
+      const c = evaluateModelExpression(interp, torch, call.expression, scope, null);
+      // A module with no layer to take an input from (a loss built with arguments) stays listed.
+      if (!c || c.instance.cls !== cls || !inferInput(c.instance, 224)) continue;
+      c.source = { kind: 'call', file: call.file, line: call.line, expression: call.expression };
+      models.unshift(c);
+      note(c);
+    }
+    if (!models.length) {
+      const through = modelThroughImporter(interp, torch, scope.file, moduleName, files, options);
+      if (through) {
+        models.push(through);
+        note(through);
+      }
+    }
+  }
+  const listing: ModelCandidate[] = [];
+  for (const cls of classes) {
+    if (usedInside.has(cls)) continue;
+    const init = interp.lookupClassAttr(cls, '__init__');
+    if (!init || init.kind !== 'function') continue;
+    const found = calls.get(cls)!;
+    const ready = found.find((c) => c.literal && !c.insideClass);
+    listing.push({
+      className: cls.name,
+      signature: constructorSignature(cls, init),
+      location: cls.site ? locationOf(cls.site) : null,
+      directive: `# convlens: model=${ready ? ready.expression : templateCall(cls, init)}`,
+      calls: found,
+    });
+  }
+  return { models, listing };
+}
+
+/** The first model of a file that imports `moduleName` and builds some of its classes. */
+function modelThroughImporter(interp: Interpreter, torch: TorchEnvironment, file: SourceFile, moduleName: string, files: readonly string[],
+  options: AnalyzeOptions): Candidate | null {
+  const folder = file.path.slice(0, file.path.lastIndexOf('/'));
+  const inPackage = options.readFile(`${folder}/__init__.py`) !== null;
+  for (const other of files) {
+    if (other === file.path) continue;
+    const text = options.readFile(other);
+    if (!text || !importsModule(text, moduleName)) continue;
+    const otherFolder = other.slice(0, other.lastIndexOf('/'));
+    const name = moduleNameOf(other);
+    let mod: ModuleObjectValue | null = null;
+    const before = interp.toleratedErrors;
+    try {
+      mod = otherFolder === folder && inPackage ? interp.importModule(name, 1, file, null) : interp.importModule(name, 0, file, null);
+    } catch {
+      mod = null;
+    }
+    if (!mod || !mod.file) continue;
+    const otherScope = moduleScope(mod, mod.file);
+    const otherDirectives = parseDirectives(text);
+    const usesParts = (c: Candidate): boolean => submodules(c.instance).some((m) => m.cls.site?.file.path === file.path);
+    const tries: { expression: string; call?: { file: string; line: number } }[] = [];
+    for (const d of otherDirectives) if (d.model) tries.push({ expression: d.model, call: { file: other, line: d.line + 1 } });
+    const otherClasses = [...mod.attrs].filter(([n, v]) => v.kind === 'class' && v.name === n && v.site?.file.path === other &&
+      v.mro.includes(torch.moduleClass) && !v.moduleSpec) as [string, ClassValue][];
+    for (const [n, cls] of otherClasses.reverse()) {
+      if (constructibleWithoutArguments(interp, cls)) tries.push({ expression: `${n}()` });
+      else {
+        const call = findProjectCalls(n, name, other, files, options.readFile, (id) => mod!.attrs.get(id)?.kind === 'pymodule').find((c) => c.literal && !c.insideClass);
+        if (call) tries.push({ expression: call.expression, call: { file: call.file, line: call.line } });
+      }
+    }
+    for (const t of tries) {
+      const c = evaluateModelExpression(interp, torch, t.expression, otherScope, null);
+      if (!c || !usesParts(c)) continue;
+      // The other file's top level ran with this analysis: what failed there may miss layers too.
+      c.constructionProblems = interp.toleratedErrors - before;
+      const classLine = c.instance.cls.site ? locationOf(c.instance.cls.site).line : 1;
+      c.source = { kind: 'through', file: other, line: classLine, expression: t.expression, ...(t.call ? { call: t.call } : {}) };
+      c.inputFile = { file: mod.file, directives: otherDirectives };
+      return c;
+    }
+  }
+  return null;
 }
