@@ -126,6 +126,24 @@ export function applyLayerMap(fp: Footprint, layer: LayerMap): Footprint | undef
   if (fp.global) return fp;
   fp.continued = true;
   const { period: P, step: Q } = fp;
+  const dense = P === 1 && layer.period === 1 ? fp.phases[0]! : null;
+  if (dense && !dense.bits && dense.hi >= dense.lo) {
+    // The common case (no up-sampling, no holes yet): dense again when no two neighbouring taps
+    // lie further apart than the footprint is wide. Ascending taps, as convMap makes them.
+    const taps = layer.taps[0]!;
+    const width = dense.hi - dense.lo + 1;
+    let ascendingAndClose = taps.length > 0;
+    for (let i = 1; i < taps.length && ascendingAndClose; i++) {
+      const gap = (taps[i]! - taps[i - 1]!) * Q;
+      if (gap < 0 || gap > width) ascendingAndClose = false;
+    }
+    if (ascendingAndClose) {
+      const lo = dense.lo + taps[0]! * Q;
+      const hi = dense.hi + taps[taps.length - 1]! * Q;
+      if (hi - lo + 1 > MAX_FOOTPRINT_WIDTH) return undefined;
+      return { period: 1, step: layer.step * Q, phases: [{ lo, hi, bits: null }], parents: [fp], dilation: layer.dilation, dilated: fp.dilated || layer.dilation > 1, continued: false };
+    }
+  }
   // The smallest multiple of the layer's period whose input shift is a whole number of periods of fp.
   const periods = P / gcd(P, layer.step);
   const period = layer.period * periods;
