@@ -94,8 +94,7 @@ export function mergeGeometry(shape: readonly number[], inputs: readonly Operand
     if (!g || fps.length < 2 && d !== joinDim) return;
     // Joined along this axis, positions come from different operands: not one footprint.
     const fp = d === joinDim ? (fps.forEach(markContinued), undefined) : mergeFootprints(fps);
-    const { footprint: _, ...rest } = g;
-    axes[d] = fp ? { ...rest, footprint: fp } : rest;
+    axes[d] = fp ? { rf: g.rf, jump: g.jump, footprint: fp } : { rf: g.rf, jump: g.jump };
   });
   return geometryFromAxes(axes);
 }

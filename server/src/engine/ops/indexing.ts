@@ -22,7 +22,6 @@
 // axis; new and advanced-indexed axes are non-spatial (see geometryFromAxes).
 
 import { shiftAxis } from '../geometry';
-import { mul as mulRational, rational } from '../rational';
 import type { AxisGeometry, FunctionSpec, OpArgs, OpResult, OpValue, Tensor } from './types';
 import { OpError } from './types';
 import { broadcastShapes } from './elementwise';
