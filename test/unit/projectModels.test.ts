@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 
 import { analyzeFile } from '../../server/src/engine/analyze';
 import type { AnalyzeOptions, FileReport } from '../../server/src/engine/report';
+import { parseCommandLine } from '../../server/src/cliArgs';
 import { formatJson } from '../../server/src/format/json';
 import { formatTable } from '../../server/src/format/table';
 import { nodeFileAccess } from '../../server/src/pythonEnvironment/fileAccess';
@@ -20,12 +21,12 @@ const root = resolve(__dirname, '../..');
 const projects = join(root, 'test/fixtures/projects');
 const golden = (name: string) => readGolden(join(root, 'test/golden/torch', `${name}.json`));
 
-function analyseProjectFile(project: string, file: string): FileReport {
+function analyseProjectFile(project: string, file: string, extra: Partial<AnalyzeOptions> = {}): FileReport {
   const dir = join(projects, project);
   const path = join(dir, file);
   return analyzeFile({
     file: path, text: readFileSync(path, 'utf8'), ...nodeFileAccess({ roots: [dir] }), defaultImageSize: 64,
-    searchPaths: [{ path: dir, kind: 'project', source: 'test' }], timeLimitMs: 30_000,
+    searchPaths: [{ path: dir, kind: 'project', source: 'test' }], timeLimitMs: 30_000, ...extra,
   });
 }
 
@@ -90,6 +91,27 @@ describe('a U-Net split into unet_model.py and unet_parts.py (pychoice_unet)', (
     const down1 = model.layers.filter((l) => l.path.startsWith('down1.') && l.defined[0]?.file === parts);
     assert.deepEqual(down1.map((l) => l.out[0]), [[1, 64, 32, 32], [1, 128, 32, 32], [1, 128, 32, 32], [1, 128, 32, 32], [1, 128, 32, 32], [1, 128, 32, 32], [1, 128, 32, 32]]);
     assert.match(formatTable(report), /note: this file's classes as UNet\(n_channels=3, n_classes=2, bilinear=False\) of .*unet_model\.py:5 builds them, built as at .*train\.py:6/);
+  });
+});
+
+describe('the engine API: a file analysed through the model of a file the caller names', () => {
+  test('through unet_model.py: the same U-Net, exact', () => {
+    const report = analyseProjectFile('pychoice_unet', 'unet/unet_parts.py', { through: join(projects, 'pychoice_unet/unet/unet_model.py') });
+    assertMatchesGolden(report, golden('project_pychoice_unet_UNet_n_channels_3_n_classes_2_bilinear_False'));
+  });
+
+  test('through a file whose models do not use the parts: an error that says so, no model', () => {
+    const through = join(projects, 'pychoice_pix2pix/models/networks.py');
+    const report = analyseProjectFile('pychoice_unet', 'unet/unet_parts.py', { through });
+    assert.deepEqual(report.models, []);
+    assert.deepEqual(report.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+      [`no model of ${through} could be built that uses the classes of this file (see the hints)`]);
+  });
+
+  test('the command line: --through FILE', () => {
+    const command = parseCommandLine(['analyze', 'unet/unet_parts.py', '--through', 'unet/unet_model.py']);
+    assert.equal(command.kind === 'analyze' && command.through, 'unet/unet_model.py');
+    assert.throws(() => parseCommandLine(['analyze', 'a.py', '--through', ' ']), /--through needs a file/);
   });
 });
 

@@ -112,6 +112,16 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   if (options.model) {
     const c = evaluateModelExpression(interp, torch, options.model, scope, addDiagnostic);
     if (c) candidates.push(c);
+  } else if (options.through) {
+    const access: ProjectAccess = { file: options.file, readFile: options.readFile, listDirectory: options.listDirectory, roots: projectRoots(options) };
+    let c: Candidate | null = null;
+    try {
+      c = modelThroughImporter(interp, torch, file, moduleNameOf(options.file), [options.through], projectFiles(access), options, false);
+      if (!c) addDiagnostic('error', 'invalid-argument', `no model of ${options.through} could be built that uses the classes of this file (see the hints)`, null);
+    } catch (e) {
+      reportAbort(e, addDiagnostic);
+    }
+    if (c) candidates.push(c);
   } else if (modelDirectives.length) {
     for (const d of modelDirectives) {
       const c = evaluateModelExpression(interp, torch, d.model!, scope, addDiagnostic, { file, line: d.line });
@@ -119,9 +129,13 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     }
   } else {
     candidates.push(...defaultModels(interp, torch, module, options.file, mainCalls, addDiagnostic));
-    const choice = modelsFromProject(interp, torch, module, scope, options, candidates);
-    candidates.push(...choice.models);
-    if (choice.listing.length) report.modelCandidates = choice.listing;
+    try {
+      const choice = modelsFromProject(interp, torch, module, scope, options, candidates);
+      candidates.push(...choice.models);
+      if (choice.listing.length) report.modelCandidates = choice.listing;
+    } catch (e) {
+      reportAbort(e, addDiagnostic);
+    }
   }
 
   for (const candidate of candidates) {
@@ -288,6 +302,8 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
   try {
     value = interp.eval(stmt.expr, exprScope);
   } catch (e) {
+    // Trying calls on its own (no diagnostics): a budget that ran out is still said, by the caller.
+    if (e instanceof AnalysisAborted && !addDiagnostic) throw e;
     if (e instanceof AnalysisAborted) return fail(`model expression \`${expr}\` did not evaluate: ${e.message}`);
     const why = e instanceof PyError ? `${e.excType}: ${e.pyMessage}` : e instanceof Error ? e.message : String(e);
     return fail(`model expression \`${expr}\` did not evaluate: ${why}`);
@@ -915,10 +931,7 @@ function modelsFromProject(interp: Interpreter, torch: TorchEnvironment, module:
     v.mro.includes(torch.moduleClass) && !v.moduleSpec && !constructibleWithoutArguments(interp, v)).map(([, v]) => v as ClassValue);
   const models: Candidate[] = [];
   if (!classes.length && analysed.length) return { models, listing: [] };
-  const access: ProjectAccess = {
-    file: path, readFile: options.readFile, listDirectory: options.listDirectory,
-    roots: (options.searchPaths ?? []).filter((e) => e.kind === 'project').map((e) => e.path),
-  };
+  const access: ProjectAccess = { file: path, readFile: options.readFile, listDirectory: options.listDirectory, roots: projectRoots(options) };
   const files = projectFiles(access);
   const calls = new Map<ClassValue, ProjectCall[]>();
   const isModule = (scopeVars: Map<string, Value>) => (name: string): boolean => scopeVars.get(name)?.kind === 'pymodule';
@@ -937,7 +950,7 @@ function modelsFromProject(interp: Interpreter, torch: TorchEnvironment, module:
       note(c);
     }
     if (!models.length) {
-      const through = modelThroughImporter(interp, torch, scope.file, moduleName, files, options);
+      const through = modelThroughImporter(interp, torch, scope.file, moduleName, files, files, options, true);
       if (through) {
         models.push(through);
         note(through);
@@ -962,22 +975,28 @@ function modelsFromProject(interp: Interpreter, torch: TorchEnvironment, module:
   return { models, listing };
 }
 
-/** The first model of a file that imports `moduleName` and builds some of its classes. */
-function modelThroughImporter(interp: Interpreter, torch: TorchEnvironment, file: SourceFile, moduleName: string, files: readonly string[],
-  options: AnalyzeOptions): Candidate | null {
+function projectRoots(options: AnalyzeOptions): string[] {
+  return (options.searchPaths ?? []).filter((e) => e.kind === 'project').map((e) => e.path);
+}
+
+/** The first model of one of `importers` (those that import `moduleName`, when `mustImport`) that
+ *  builds some of this file's classes; `files` are searched for the calls that build its classes. */
+function modelThroughImporter(interp: Interpreter, torch: TorchEnvironment, file: SourceFile, moduleName: string, importers: readonly string[],
+  files: readonly string[], options: AnalyzeOptions, mustImport: boolean): Candidate | null {
   const folder = file.path.slice(0, file.path.lastIndexOf('/'));
   const inPackage = options.readFile(`${folder}/__init__.py`) !== null;
-  for (const other of files) {
+  for (const other of importers) {
     if (other === file.path) continue;
     const text = options.readFile(other);
-    if (!text || !importsModule(text, moduleName)) continue;
+    if (!text || (mustImport && !importsModule(text, moduleName))) continue;
     const otherFolder = other.slice(0, other.lastIndexOf('/'));
     const name = moduleNameOf(other);
     let mod: ModuleObjectValue | null = null;
     const before = interp.toleratedErrors;
     try {
       mod = otherFolder === folder && inPackage ? interp.importModule(name, 1, file, null) : interp.importModule(name, 0, file, null);
-    } catch {
+    } catch (e) {
+      if (!(e instanceof PyError)) throw e;
       mod = null;
     }
     if (!mod || !mod.file) continue;

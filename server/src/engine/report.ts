@@ -224,6 +224,12 @@ export interface AnalyzeOptions {
   whyNotRead?: (path: string) => string | null;
   /** A call expression evaluated in the file's namespace, e.g. `resnet50()`. */
   model?: string;
+  /** Analyse this file (a file of parts) through the model of another file, read through
+   *  `readFile`: that file is imported as Python would import it from this one, its model built
+   *  (its `model=` directive, an argument-free class, or a literal call found in the project), and
+   *  the layers are that model's. Without it, a file with no model of its own looks for such a
+   *  file among those of its folder that import it. Ignored with `model`. */
+  through?: string;
   /** Input shapes; overrides directives and inference. */
   inputs?: number[][];
   /** Image size used when the input is inferred from the first layer (default 224). */
