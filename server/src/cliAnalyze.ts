@@ -97,7 +97,9 @@ export function analyze(command: AnalyzeCommand, toolVersion: string): { output:
   const text = readSource(command.file);
   const searchPaths = searchPathFor(command);
   // Imports are read from the file's folder and the search path's folders only (symbolic links resolved).
-  const access = nodeFileAccess({ roots: [dirname(resolve(command.file)), ...searchPaths.map((e) => e.path)] });
+  const access = nodeFileAccess({
+    roots: [dirname(resolve(command.file)), ...(command.through ? [dirname(resolve(command.through))] : []), ...searchPaths.map((e) => e.path)],
+  });
   if (command.verbose) process.stderr.write(describeSearchPath(searchPaths));
   const report = analyzeFile({
     file: command.file,
@@ -108,6 +110,7 @@ export function analyze(command: AnalyzeCommand, toolVersion: string): { output:
     isDirectory: access.isDirectory,
     listDirectory: access.listDirectory,
     model: command.model,
+    ...(command.through ? { through: command.through } : {}),
     inputs: command.inputs,
     defaultImageSize: command.imageSize,
     // Parsed library files kept between runs (CONVLENS_CACHE_DIR, --no-cache: USAGE).

@@ -13,6 +13,8 @@ export interface AnalyzeCommand {
   kind: 'analyze';
   file: string;
   model?: string;
+  /** `--through FILE`: analyse FILE's classes as the model of that other file builds them. */
+  through?: string;
   inputs?: number[][];
   format: FormatName;
   failOn?: FailOn;
@@ -34,7 +36,11 @@ kernel, stride, dilation, receptive field, jump (cumulative stride), params and 
 
 Options:
   -m, --model EXPR        model to analyse, a call evaluated in the file's namespace,
-                          e.g. "resnet50()" (default: every root model in the file)
+                          e.g. "resnet50()" (default: every root model in the file; else
+                          a literal call of the project that builds one, else the model of
+                          a file of its folder that imports it)
+      --through FILE      analyse the classes of the file as FILE's model builds them
+                          (a file of parts through the file of the model)
   -i, --input SHAPE       input shape: 1,3,224,224 or (1, 3, 224, 224) or 1x3x224x224;
                           several inputs: "1,3,64,64;1,3,64,64"
   -f, --format FORMAT     table (default), json, markdown or sarif
@@ -78,6 +84,7 @@ interface OptionSpec {
 
 const OPTIONS: Record<string, OptionSpec> = {
   model: { names: ['--model', '-m'], takesValue: true },
+  through: { names: ['--through'], takesValue: true },
   input: { names: ['--input', '-i'], takesValue: true },
   format: { names: ['--format', '-f'], takesValue: true },
   failOn: { names: ['--fail-on'], takesValue: true },
@@ -142,6 +149,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (model !== undefined) {
     if (model.trim() === '') throw new UsageError('--model needs an expression, e.g. --model "resnet50()"');
     result.model = model.trim();
+  }
+  const through = last('through');
+  if (through !== undefined) {
+    if (through.trim() === '') throw new UsageError('--through needs a file, e.g. --through unet/unet_model.py');
+    result.through = through;
   }
   if (values.input) result.inputs = values.input.flatMap(parseShapes);
 

@@ -2,12 +2,14 @@
 // interpreter, picks the models and their inputs, runs forward with shapes, and turns what the
 // recorder saw into layers, totals and diagnostics. Never throws.
 
-import { freshGeometry, griddingCheck, isUneven, stackOverlapPattern, type GriddingLayer, type OverlapStackLayer } from './geometry';
+import { footprintHoles, footprintPatterns, type Footprint } from './footprint';
+import { freshGeometry, isUneven, stackOverlapPattern, type OverlapStackLayer } from './geometry';
 import type { AxisGeometry, Tensor } from './ops/types';
 import { flagInexactCounts } from './exactRange';
 import * as R from './rational';
 import { parseShapeText } from './shapeText';
-import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
+import { constructorSignature, findProjectCalls, importsModule, projectFiles, templateCall, type ProjectAccess } from './projectModels';
+import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FootprintAxis, ModelCandidate, ProjectCall, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
 import { installBuiltins } from './python/builtins';
 import { AnalysisAborted, Interpreter, parsedFile, PyError, type InterpreterOptions } from './python/interpreter';
 import type * as ast from './python/ast';
@@ -29,6 +31,10 @@ interface Candidate {
   constructionProblems: number;
   /** `input=` given on the `# convlens: model=...` comment that named this model. */
   directiveInputs?: number[][] | null;
+  /** Not from the analysed file: a call found in the project, or another file's model. */
+  source?: ModelReport['modelSource'];
+  /** The file whose `input=` directives apply (another file's model: that file's). */
+  inputFile?: { file: SourceFile; directives: Directive[] };
 }
 
 export function analyzeFile(options: AnalyzeOptions): FileReport {
@@ -106,6 +112,16 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   if (options.model) {
     const c = evaluateModelExpression(interp, torch, options.model, scope, addDiagnostic);
     if (c) candidates.push(c);
+  } else if (options.through) {
+    const access: ProjectAccess = { file: options.file, readFile: options.readFile, listDirectory: options.listDirectory, roots: projectRoots(options) };
+    let c: Candidate | null = null;
+    try {
+      c = modelThroughImporter(interp, torch, file, moduleNameOf(options.file), [options.through], projectFiles(access), options, false);
+      if (!c) addDiagnostic('error', 'invalid-argument', `no model of ${options.through} could be built that uses the classes of this file (see the hints)`, null);
+    } catch (e) {
+      reportAbort(e, addDiagnostic);
+    }
+    if (c) candidates.push(c);
   } else if (modelDirectives.length) {
     for (const d of modelDirectives) {
       const c = evaluateModelExpression(interp, torch, d.model!, scope, addDiagnostic, { file, line: d.line });
@@ -113,17 +129,26 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     }
   } else {
     candidates.push(...defaultModels(interp, torch, module, options.file, mainCalls, addDiagnostic));
+    try {
+      const choice = modelsFromProject(interp, torch, module, scope, options, candidates);
+      candidates.push(...choice.models);
+      if (choice.listing.length) report.modelCandidates = choice.listing;
+    } catch (e) {
+      reportAbort(e, addDiagnostic);
+    }
   }
 
   for (const candidate of candidates) {
     setModel(candidate.name);
-    const inputChoice = chooseInputs(candidate, options, directives, file);
+    const inputChoice = chooseInputs(candidate, options, candidate.inputFile?.directives ?? directives, candidate.inputFile?.file ?? file);
     if (!inputChoice) {
       addDiagnostic('info', 'unknown', `${candidate.name}: no input shape could be chosen; add a "# convlens: input=(1, 3, 224, 224)" comment above the class`, candidate.instance.cls.site);
       report.models.push(emptyModel(candidate));
       continue;
     }
-    report.models.push(runModel(interp, torch, candidate, inputChoice.shapes, inputChoice.source, addDiagnostic));
+    const model = runModel(interp, torch, candidate, inputChoice.shapes, inputChoice.source, addDiagnostic);
+    if (candidate.source) model.modelSource = candidate.source;
+    report.models.push(model);
   }
   setModel(undefined);
   // An import of the user's code that found no file: whatever the model took from it is unknown.
@@ -257,7 +282,7 @@ function isMainTest(e: ast.Expr): boolean {
   return (isName(a) && isMain(b)) || (isName(b) && isMain(a));
 }
 
-function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, expr: string, scope: Scope, addDiagnostic: AddDiagnostic,
+function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, expr: string, scope: Scope, addDiagnostic: AddDiagnostic | null,
   directive?: { file: SourceFile; line: number }): Candidate | null {
   const { module: parsed, file: exprFile } = parsedFile('<model>', expr);
   const stmt = parsed.body[0];
@@ -265,7 +290,7 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
     ? { file: directive.file, from: directive.file.lines.offset(directive.line, 0), to: directive.file.lines.offset(directive.line + 1, 0) }
     : null;
   const fail = (message: string): null => {
-    addDiagnostic('error', 'invalid-argument', message, where);
+    addDiagnostic?.('error', 'invalid-argument', message, where);
     return null;
   };
   if (parsed.errors.length || parsed.body.length !== 1 || !stmt || stmt.kind !== 'Expr') {
@@ -277,6 +302,8 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
   try {
     value = interp.eval(stmt.expr, exprScope);
   } catch (e) {
+    // Trying calls on its own (no diagnostics): a budget that ran out is still said, by the caller.
+    if (e instanceof AnalysisAborted && !addDiagnostic) throw e;
     if (e instanceof AnalysisAborted) return fail(`model expression \`${expr}\` did not evaluate: ${e.message}`);
     const why = e instanceof PyError ? `${e.excType}: ${e.pyMessage}` : e instanceof Error ? e.message : String(e);
     return fail(`model expression \`${expr}\` did not evaluate: ${why}`);
@@ -555,7 +582,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     addDiagnostic('warning', 'unknown', `${c.name}: ${c.constructionProblems} statement${c.constructionProblems === 1 ? '' : 's'} could not be analysed while the model was built, so layers may be missing (see the hints)`, c.instance.cls.site);
   }
   overlapDiagnostics(recorder.layers, layers, addDiagnostic);
-  griddingDiagnostics(recorder.layers, layers, addDiagnostic);
+  griddingDiagnostics(recorder.layers, layers, outputs, addDiagnostic);
   const values: ValueReport[] = [...recorder.values.values()].map((v) => ({ name: v.name, location: locationOf(v.site), shapes: v.shapes }));
   const totals = { params: countParams(c.instance), macs: layers.reduce((s, l) => s + l.macs, 0) };
   const warnAt = (message: string, layer: number | null) => addDiagnostic('warning', 'unknown', message, (layer === null ? null : recorder.layers[layer]?.called[0]) ?? c.instance.cls.site ?? null);
@@ -563,6 +590,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   // Only when forward ran to its end: otherwise a module may be "not called" only because the
   // analysis stopped before it.
   if (!incomplete) for (const l of uncalled) layers.push(l);
+  const footprint = outputFootprint(outputs[0]);
   return {
     name: c.name,
     className: c.instance.cls.name,
@@ -574,6 +602,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     layers,
     values,
     incomplete,
+    ...(footprint ? { outputFootprint: footprint } : {}),
   };
 }
 
@@ -772,16 +801,229 @@ function gcd(a: number, b: number): number {
   return a;
 }
 
-function griddingDiagnostics(records: LayerRecord[], layers: LayerReport[], addDiagnostic: AddDiagnostic): void {
-  const convs: { index: number; layer: GriddingLayer }[] = [];
+/**
+ * Gridding, exactly (DESIGN.md): a footprint with holes that no later layer continues — the
+ * model's output, or what a global pool or a flatten reads — after a dilated convolution. The
+ * footprints travel with the tensors (footprint.ts), so branches, merges, strides and up-samplings
+ * are followed as forward ran them; a degridding stack fills the holes and continues the footprint.
+ */
+function griddingDiagnostics(records: LayerRecord[], layers: LayerReport[], outputs: readonly Tensor[], addDiagnostic: AddDiagnostic): void {
+  const madeBy = new Map<Footprint, number>();
+  const sinks: { geometry: readonly AxisGeometry[]; record: number | null }[] = [];
+  const consider = (t: Tensor, record: number | null): void => {
+    const g = t.geometry;
+    if (!g) return;
+    let holey = false;
+    for (const axis of g) {
+      const fp = axis.footprint;
+      if (!fp) continue;
+      if (record !== null && !madeBy.has(fp)) madeBy.set(fp, record);
+      if (fp.dilated && !fp.continued && fp.phases.some((p) => p.bits)) holey = true;
+    }
+    if (holey && !sinks.some((s) => s.geometry === g || s.geometry.every((a, i) => a.footprint === g[i]?.footprint))) sinks.push({ geometry: g, record });
+  };
   records.forEach((r, i) => {
-    const g = r.geometry;
-    if (!g?.kernel || !g.dilation || isTransposed(r.family) || !/Conv|conv/.test(r.family)) return;
-    convs.push({ index: i, layer: { kernel: g.kernel, dilation: g.dilation, stride: g.stride ?? g.kernel.map(() => 1), label: layers[i]!.path } });
+    for (const t of r.outputs) consider(t, i);
   });
-  for (const finding of griddingCheck(convs.map((c) => c.layer))) {
-    const lastIndex = convs[finding.layers[finding.layers.length - 1]!]!.index;
-    const r = records[lastIndex]!;
-    addDiagnostic('warning', 'gridding', finding.message, r.module?.module?.defined[0] ?? r.called[0] ?? null, { path: layers[lastIndex]!.path });
+  for (const t of outputs) consider(t, null);
+  const names = spatialAxisNames;
+  for (const sink of sinks) {
+    const axisNames = names(sink.geometry.length);
+    const holes: FootprintAxis[] = [];
+    const dilatedLayers = new Set<number>();
+    sink.geometry.forEach((axis, i) => {
+      const fp = axis.footprint;
+      if (!fp || !fp.dilated || fp.continued) return;
+      const found = footprintAxis(fp, axisNames[i]!, true);
+      if (!found.patterns.length) return;
+      holes.push(found);
+      for (const f of dilatedAncestors(fp)) {
+        const r = madeBy.get(f);
+        if (r !== undefined) dilatedLayers.add(r);
+      }
+    });
+    if (!holes.length) continue;
+    const dilated = [...dilatedLayers].sort((a, b) => a - b);
+    const last = dilated.length ? dilated[dilated.length - 1]! : sink.record;
+    const r = last === null ? null : records[last]!;
+    const where = sink.record === null ? 'the model\'s output' : layers[sink.record]!.path;
+    const byWhom = dilated.length
+      ? `The dilated convolutions ${dilated.map((i) => `${layers[i]!.path} (dilation ${(records[i]!.geometry?.dilation ?? []).join('×')})`).join(', ')} leave these holes and no later layer fills them: `
+      : 'No later layer fills these holes: ';
+    addDiagnostic('warning', 'gridding',
+      `Gridding: each position of ${where} reads a sparse grid of the input — ${describeHoles(holes)}. ${byWhom}` +
+        'follow them with an undilated convolution, or use rates without a common factor (e.g. 1, 2, 3; Wang et al. 2018).',
+      r ? r.module?.module?.defined[0] ?? r.called[0] ?? null : null, { ...(sink.record === null ? {} : { path: layers[sink.record]!.path }), holes });
   }
+}
+
+const MAX_LISTED_HOLES = 256;
+
+function footprintAxis(fp: Footprint, axis: string, holesOnly: boolean): FootprintAxis {
+  const patterns = holesOnly ? footprintHoles(fp) : footprintPatterns(fp);
+  return { axis, period: fp.period, patterns: patterns.map((p) => ({ extent: p.extent, missing: p.missing.slice(0, MAX_LISTED_HOLES), missingCount: p.missing.length })) };
+}
+
+function outputFootprint(t: Tensor | undefined): (FootprintAxis | null)[] | undefined {
+  const g = t?.geometry;
+  if (!g) return undefined;
+  const names = spatialAxisNames(g.length);
+  return g.map((a, i) => (a.footprint && !a.footprint.global ? footprintAxis(a.footprint, names[i]!, false) : null));
+}
+
+function spatialAxisNames(n: number): string[] {
+  if (n === 1) return ['L'];
+  if (n === 2) return ['H', 'W'];
+  if (n === 3) return ['D', 'H', 'W'];
+  return Array.from({ length: n }, (_, i) => `axis ${i}`);
+}
+
+/** The footprints made by dilated layers that `fp` was made from (itself included). */
+function dilatedAncestors(fp: Footprint): Footprint[] {
+  const out: Footprint[] = [];
+  const seen = new Set<Footprint>();
+  const stack = [fp];
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f) || !f.dilated) continue;
+    seen.add(f);
+    if (f.dilation > 0) out.push(f);
+    stack.push(...f.parents);
+  }
+  return out;
+}
+
+function describeHoles(holes: FootprintAxis[]): string {
+  const parts: string[] = [];
+  holes.forEach((h, i) => {
+    const p = h.patterns[0]!;
+    const same = i > 0 && JSON.stringify(holes[i - 1]!.patterns) === JSON.stringify(h.patterns);
+    if (same) {
+      parts[parts.length - 1] += ` and on ${h.axis}`;
+      return;
+    }
+    const list = p.missing.slice(0, 12).join(', ') + (p.missingCount > 12 ? `, … (${p.missingCount} in all)` : '');
+    const more = h.patterns.length > 1 ? ` (one of ${h.patterns.length} patterns over a period of ${h.period} outputs)` : '';
+    parts.push(`offset${p.missingCount === 1 ? '' : 's'} ${list} of 0..${p.extent - 1} are never read on ${h.axis}${more}`);
+  });
+  return parts.join('; ');
+}
+
+// ---------- models from the project, when the file does not say ----------
+
+/**
+ * Classes of the file that need constructor arguments and that no analysed model contains are
+ * listed with the calls that build them in the project. When the file gave no model at all, a
+ * call with literal arguments is analysed (the first one found: the file itself, then its folder,
+ * its parent and the project roots, in name order); and a file of parts with none is analysed
+ * through the model of a file of its folder (or a project root) that imports it.
+ */
+function modelsFromProject(interp: Interpreter, torch: TorchEnvironment, module: ModuleObjectValue, scope: Scope, options: AnalyzeOptions,
+  analysed: readonly Candidate[]): { models: Candidate[]; listing: ModelCandidate[] } {
+  const path = options.file;
+  const moduleName = moduleNameOf(path);
+  const usedInside = new Set<ClassValue>();
+  const note = (c: Candidate): void => {
+    for (const m of submodules(c.instance)) usedInside.add(m.cls);
+  };
+  analysed.forEach(note);
+  const classes = [...module.attrs].filter(([name, v]) => v.kind === 'class' && v.name === name && v.site?.file.path === path &&
+    v.mro.includes(torch.moduleClass) && !v.moduleSpec && !constructibleWithoutArguments(interp, v)).map(([, v]) => v as ClassValue);
+  const models: Candidate[] = [];
+  if (!classes.length && analysed.length) return { models, listing: [] };
+  const access: ProjectAccess = { file: path, readFile: options.readFile, listDirectory: options.listDirectory, roots: projectRoots(options) };
+  const files = projectFiles(access);
+  const calls = new Map<ClassValue, ProjectCall[]>();
+  const isModule = (scopeVars: Map<string, Value>) => (name: string): boolean => scopeVars.get(name)?.kind === 'pymodule';
+  for (const cls of classes) calls.set(cls, findProjectCalls(cls.name, moduleName, path, files, options.readFile, isModule(module.attrs)));
+  if (!analysed.length) {
+    // Models are defined after their parts: the last classes first, so parts they build are skipped.
+    for (const cls of [...classes].reverse()) {
+      if (usedInside.has(cls)) continue;
+      const call = calls.get(cls)!.find((c) => c.literal && !c.insideClass);
+      if (!call) continue;
+      const c = evaluateModelExpression(interp, torch, call.expression, scope, null);
+      // A module with no layer to take an input from (a loss built with arguments) stays listed.
+      if (!c || c.instance.cls !== cls || !inferInput(c.instance, 224)) continue;
+      c.source = { kind: 'call', file: call.file, line: call.line, expression: call.expression };
+      models.unshift(c);
+      note(c);
+    }
+    if (!models.length) {
+      const through = modelThroughImporter(interp, torch, scope.file, moduleName, files, files, options, true);
+      if (through) {
+        models.push(through);
+        note(through);
+      }
+    }
+  }
+  const listing: ModelCandidate[] = [];
+  for (const cls of classes) {
+    if (usedInside.has(cls)) continue;
+    const init = interp.lookupClassAttr(cls, '__init__');
+    if (!init || init.kind !== 'function') continue;
+    const found = calls.get(cls)!;
+    const ready = found.find((c) => c.literal && !c.insideClass);
+    listing.push({
+      className: cls.name,
+      signature: constructorSignature(cls, init),
+      location: cls.site ? locationOf(cls.site) : null,
+      directive: `# convlens: model=${ready ? ready.expression : templateCall(cls, init)}`,
+      calls: found,
+    });
+  }
+  return { models, listing };
+}
+
+function projectRoots(options: AnalyzeOptions): string[] {
+  return (options.searchPaths ?? []).filter((e) => e.kind === 'project').map((e) => e.path);
+}
+
+/** The first model of one of `importers` (those that import `moduleName`, when `mustImport`) that
+ *  builds some of this file's classes; `files` are searched for the calls that build its classes. */
+function modelThroughImporter(interp: Interpreter, torch: TorchEnvironment, file: SourceFile, moduleName: string, importers: readonly string[],
+  files: readonly string[], options: AnalyzeOptions, mustImport: boolean): Candidate | null {
+  const folder = file.path.slice(0, file.path.lastIndexOf('/'));
+  const inPackage = options.readFile(`${folder}/__init__.py`) !== null;
+  for (const other of importers) {
+    if (other === file.path) continue;
+    const text = options.readFile(other);
+    if (!text || (mustImport && !importsModule(text, moduleName))) continue;
+    const otherFolder = other.slice(0, other.lastIndexOf('/'));
+    const name = moduleNameOf(other);
+    let mod: ModuleObjectValue | null = null;
+    const before = interp.toleratedErrors;
+    try {
+      mod = otherFolder === folder && inPackage ? interp.importModule(name, 1, file, null) : interp.importModule(name, 0, file, null);
+    } catch (e) {
+      if (!(e instanceof PyError)) throw e;
+      mod = null;
+    }
+    if (!mod || !mod.file) continue;
+    const otherScope = moduleScope(mod, mod.file);
+    const otherDirectives = parseDirectives(text);
+    const usesParts = (c: Candidate): boolean => submodules(c.instance).some((m) => m.cls.site?.file.path === file.path);
+    const tries: { expression: string; call?: { file: string; line: number } }[] = [];
+    for (const d of otherDirectives) if (d.model) tries.push({ expression: d.model, call: { file: other, line: d.line + 1 } });
+    const otherClasses = [...mod.attrs].filter(([n, v]) => v.kind === 'class' && v.name === n && v.site?.file.path === other &&
+      v.mro.includes(torch.moduleClass) && !v.moduleSpec) as [string, ClassValue][];
+    for (const [n, cls] of otherClasses.reverse()) {
+      if (constructibleWithoutArguments(interp, cls)) tries.push({ expression: `${n}()` });
+      else {
+        const call = findProjectCalls(n, name, other, files, options.readFile, (id) => mod!.attrs.get(id)?.kind === 'pymodule').find((c) => c.literal && !c.insideClass);
+        if (call) tries.push({ expression: call.expression, call: { file: call.file, line: call.line } });
+      }
+    }
+    for (const t of tries) {
+      const c = evaluateModelExpression(interp, torch, t.expression, otherScope, null);
+      if (!c || !usesParts(c)) continue;
+      // The other file's top level ran with this analysis: what failed there may miss layers too.
+      c.constructionProblems = interp.toleratedErrors - before;
+      const classLine = c.instance.cls.site ? locationOf(c.instance.cls.site).line : 1;
+      c.source = { kind: 'through', file: other, line: classLine, expression: t.expression, ...(t.call ? { call: t.call } : {}) };
+      c.inputFile = { file: mod.file, directives: otherDirectives };
+      return c;
+    }
+  }
+  return null;
 }

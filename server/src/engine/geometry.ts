@@ -2,6 +2,16 @@
 // and "Overlap of a transposed convolution"). Everything here is per spatial axis and exact:
 // rf and jump are Rationals because up-sampling makes them fractional (47/8, 240/31).
 
+import {
+  applyLayerMap,
+  convMap,
+  globalFootprint,
+  inputFootprint,
+  pixelShuffleMap,
+  resizeMap,
+  transposedConvMap,
+  type LayerMap,
+} from './footprint';
 import { OpError, type AxisGeometry, type Tensor } from './ops/types';
 import { ONE, add, div, max as rmax, mul, rational, sub, type Rational } from './rational';
 
@@ -10,7 +20,7 @@ import { ONE, add, div, max as rmax, mul, rational, sub, type Rational } from '.
 
 /** The geometry of an input image: each position sees itself (rf 1) one pixel apart (jump 1). */
 export function freshGeometry(nAxes: number): AxisGeometry[] {
-  return Array.from({ length: nAxes }, () => ({ rf: ONE, jump: ONE }));
+  return Array.from({ length: nAxes }, () => ({ rf: ONE, jump: ONE, footprint: inputFootprint() }));
 }
 
 /**
@@ -33,7 +43,24 @@ export function spatialGeometry(tensor: Tensor, nAxes: number): AxisGeometry[] {
  */
 export function growAxis(input: AxisGeometry, span: number | Rational, newJump: Rational): AxisGeometry {
   const s = typeof span === 'number' ? rational(span) : span;
+  // A layer whose exact reads are not modelled continues the footprint into the unknown: its
+  // holes may be filled there, so they are not reported.
+  if (input.footprint) input.footprint.continued = true;
   return { rf: add(input.rf, mul(sub(s, ONE), input.jump)), jump: newJump };
+}
+
+/** growAxis, with the footprint carried through the layer's exact index map (when known). */
+function mapAxis(input: AxisGeometry, span: number | Rational, newJump: Rational, map: LayerMap | null): AxisGeometry {
+  const out = growAxis(input, span, newJump);
+  const fp = input.footprint && map ? applyLayerMap(input.footprint, map) : undefined;
+  if (fp) out.footprint = fp;
+  return out;
+}
+
+/** An axis whose output o is input o + offset (a crop, a pad): same rf and jump, footprint moved. */
+export function shiftAxis(input: AxisGeometry, offset: number, step = 1): AxisGeometry {
+  if (offset === 0 && step === 1) return input;
+  return mapAxis(input, 1, mul(input.jump, rational(step)), convMap(1, step, 1, -offset));
 }
 
 /** Span of a convolution or pooling window: d·(k−1)+1. */
@@ -41,8 +68,10 @@ export function convSpan(kernel: number, dilation = 1): number {
   return dilation * (kernel - 1) + 1;
 }
 
-export function convAxis(input: AxisGeometry, kernel: number, stride: number, dilation = 1): AxisGeometry {
-  return growAxis(input, convSpan(kernel, dilation), mul(input.jump, rational(stride)));
+/** `padding` (the left padding) places the footprint; without it the footprint is not followed. */
+export function convAxis(input: AxisGeometry, kernel: number, stride: number, dilation = 1, padding?: number): AxisGeometry {
+  const map = padding === undefined ? null : convMap(kernel, stride, dilation, padding);
+  return mapAxis(input, convSpan(kernel, dilation), mul(input.jump, rational(stride)), map);
 }
 
 function gcd(a: number, b: number): number {
@@ -70,8 +99,9 @@ export function transposedConvSpan(kernel: number, stride: number, dilation = 1)
  * at some outputs). With both stride and dilation > 1 neighbouring outputs come from
  * non-neighbouring inputs (the taps' outputs interleave); rf/jump then describe this layer alone.
  */
-export function transposedConvAxis(input: AxisGeometry, kernel: number, stride: number, dilation = 1): AxisGeometry {
-  return growAxis(input, transposedConvSpan(kernel, stride, dilation), div(input.jump, rational(stride)));
+export function transposedConvAxis(input: AxisGeometry, kernel: number, stride: number, dilation = 1, padding?: number): AxisGeometry {
+  const map = padding === undefined ? null : transposedConvMap(kernel, stride, dilation, padding);
+  return mapAxis(input, transposedConvSpan(kernel, stride, dilation), div(input.jump, rational(stride)), map);
 }
 
 /**
@@ -88,7 +118,12 @@ export function adaptivePoolSpan(inSize: number, outSize: number): number {
 
 export function adaptivePoolAxis(input: AxisGeometry, inSize: number, outSize: number): AxisGeometry {
   if (outSize <= 0 || inSize <= 0) return input;
-  return growAxis(input, adaptivePoolSpan(inSize, outSize), mul(input.jump, rational(inSize, outSize)));
+  const span = adaptivePoolSpan(inSize, outSize);
+  const jump = mul(input.jump, rational(inSize, outSize));
+  // A global pool reads everything: where gridding matters is its input, which it does not continue.
+  if (outSize === 1) return { rf: add(input.rf, mul(rational(span - 1), input.jump)), jump, footprint: globalFootprint() };
+  const g = gcd(inSize, outSize);
+  return mapAxis(input, span, jump, resizeMap('area', inSize / g, outSize / g, false));
 }
 
 export type ResizeMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear' | 'bicubic' | 'trilinear' | 'area';
@@ -153,17 +188,19 @@ export function resizeReadSpan(o: ResizeAxisOptions): number {
 
 export function resizeAxis(input: AxisGeometry, o: ResizeAxisOptions): AxisGeometry {
   if (o.mode === 'area') return adaptivePoolAxis(input, o.inSize, o.outSize);
-  return growAxis(input, resizeReadSpan(o), mul(input.jump, resizeCoordinateScale(o)));
+  const c = resizeCoordinateScale(o);
+  const map = resizeMap(o.mode, c.num, c.den, o.alignCorners === true && o.outSize > 1);
+  return mapAxis(input, resizeReadSpan(o), mul(input.jump, c), map);
 }
 
 /** PixelShuffle r along one axis: output o reads input floor(o/r). */
 export function pixelShuffleAxis(input: AxisGeometry, factor: number): AxisGeometry {
-  return growAxis(input, 1, div(input.jump, rational(factor)));
+  return mapAxis(input, 1, div(input.jump, rational(factor)), pixelShuffleMap(factor));
 }
 
 /** PixelUnshuffle r along one axis: output o gathers inputs o·r … o·r+r−1 (into channels). */
 export function pixelUnshuffleAxis(input: AxisGeometry, factor: number): AxisGeometry {
-  return growAxis(input, factor, mul(input.jump, rational(factor)));
+  return mapAxis(input, factor, mul(input.jump, rational(factor)), convMap(factor, factor, 1, 0));
 }
 
 /**

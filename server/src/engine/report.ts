@@ -81,6 +81,13 @@ export interface ModelReport {
   values: ValueReport[];
   /** True when forward could not be followed to the end (see the diagnostics). */
   incomplete: boolean;
+  /** Where the model expression came from when the file did not say: a call found in the project
+   *  (`call`), or the model of another file that uses this file's classes (`through`: the layers
+   *  are that model's, and those made by this file's classes are this file's). */
+  modelSource?: ModelSource;
+  /** The first output's footprint per spatial axis (null: not followed there); absent when the
+   *  output has no spatial axes. */
+  outputFootprint?: (FootprintAxis | null)[];
   /**
    * TensorFlow.js models whose batch dimension is TF.js's `null` (the code gives `inputShape` or
    * `tf.input({shape})` without a batch size): the leading dimension of every shape in this model
@@ -122,6 +129,20 @@ export interface Diagnostic {
   model?: string;
   /** Per-axis overlap pattern for uneven-overlap. */
   pattern?: number[][];
+  /** gridding: per spatial axis with holes, the distinct hole patterns of its output positions
+   *  (several when an up-sampling makes neighbouring outputs read differently: `period` outputs).
+   *  `missing` are the offsets never read, 0 being the first offset read, inside 0 … extent − 1
+   *  (at most 256 listed; `missingCount` counts them all). */
+  holes?: FootprintAxis[];
+}
+
+/** What the output positions of a tensor read along one spatial axis (DESIGN.md, "Gridding"):
+ *  the distinct patterns over `period` neighbouring outputs, each an extent and the offsets inside
+ *  it never read (0 = the first offset read; at most 256 listed, `missingCount` counts them all). */
+export interface FootprintAxis {
+  axis: string;
+  period: number;
+  patterns: { extent: number; missing: number[]; missingCount: number }[];
 }
 
 /** An installed library the analysis read (`import torchvision` resolved to its folder). */
@@ -140,6 +161,43 @@ export interface FileReport {
   diagnostics: Diagnostic[];
   /** Installed libraries (modules found on `environment` or `extra` search-path entries) the analysis read. */
   libraries?: LibraryInfo[];
+  /** Model classes of the file that need constructor arguments and were not analysed on their own
+   *  (nor as part of an analysed model), with the calls that build them in the project. */
+  modelCandidates?: ModelCandidate[];
+}
+
+/** `call`: the model is the call at file:line. `through`: the model is built by the class of
+ *  another file (file:line, its definition), with `expression`, found at `call` when a call of the
+ *  project gave it. */
+export interface ModelSource {
+  kind: 'call' | 'through';
+  file: string;
+  line: number;
+  expression: string;
+  call?: { file: string; line: number };
+}
+
+/** A call that builds a class somewhere in the project (a training script, a `__main__` block). */
+export interface ProjectCall {
+  /** The call as written, with the class's bare name: `ResnetGenerator(3, 3, 64, n_blocks=9)`. */
+  expression: string;
+  file: string;
+  line: number;
+  /** Every argument is a constant or a dotted name: the call can be analysed as it is. */
+  literal: boolean;
+  /** The class whose body makes the call: the class is a part of that class's model. */
+  insideClass?: string;
+}
+
+export interface ModelCandidate {
+  className: string;
+  /** `__init__`'s parameters as written: `ResnetGenerator(input_nc, output_nc, ngf=64, n_blocks=6)`. */
+  signature: string;
+  location: SourceLocation | null;
+  /** A ready `# convlens: model=...` comment: the first literal call found, else a template
+   *  with `...` for each required parameter. */
+  directive: string;
+  calls: ProjectCall[];
 }
 
 /** What the engine needs from its caller to follow imports: the text of a file, or null. */
@@ -166,6 +224,12 @@ export interface AnalyzeOptions {
   whyNotRead?: (path: string) => string | null;
   /** A call expression evaluated in the file's namespace, e.g. `resnet50()`. */
   model?: string;
+  /** Analyse this file (a file of parts) through the model of another file, read through
+   *  `readFile`: that file is imported as Python would import it from this one, its model built
+   *  (its `model=` directive, an argument-free class, or a literal call found in the project), and
+   *  the layers are that model's. Without it, a file with no model of its own looks for such a
+   *  file among those of its folder that import it. Ignored with `model`. */
+  through?: string;
   /** Input shapes; overrides directives and inference. */
   inputs?: number[][];
   /** Image size used when the input is inferred from the first layer (default 224). */

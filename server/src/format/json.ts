@@ -3,7 +3,7 @@
 // location chains into the innermost {file, line}, and leaves out what only the editor needs
 // (per-expression values for inlay hints).
 
-import type { Diagnostic, FileReport, LayerReport, LibraryInfo, ModelReport, SourceLocation } from '../engine/report';
+import type { Diagnostic, FileReport, FootprintAxis, LayerReport, LibraryInfo, ModelCandidate, ModelReport, ModelSource, SourceLocation } from '../engine/report';
 
 export interface JsonLocation {
   file: string;
@@ -49,6 +49,8 @@ export interface JsonModel {
   incomplete: boolean;
   /** TensorFlow.js: the first dimension of every shape is the symbolic batch, analysed as 1. */
   symbolicBatch?: boolean;
+  modelSource?: ModelSource;
+  outputFootprint?: (FootprintAxis | null)[];
 }
 
 export interface JsonDiagnostic {
@@ -64,6 +66,7 @@ export interface JsonDiagnostic {
   endColumn: number;
   model?: string;
   pattern?: number[][];
+  holes?: FootprintAxis[];
 }
 
 export interface JsonFileReport {
@@ -72,6 +75,8 @@ export interface JsonFileReport {
   diagnostics: JsonDiagnostic[];
   /** Installed libraries the analysis read: `{name, version, path}`, empty when none. */
   libraries: LibraryInfo[];
+  /** Classes that need constructor arguments, with a ready directive and the project's calls. */
+  modelCandidates?: ModelCandidate[];
 }
 
 function location(loc: SourceLocation | null | undefined): JsonLocation | null {
@@ -115,6 +120,8 @@ function modelToJson(m: ModelReport): JsonModel {
     inputSource: m.inputSource,
     incomplete: m.incomplete,
     ...(m.symbolicBatch ? { symbolicBatch: true } : {}),
+    ...(m.modelSource ? { modelSource: m.modelSource } : {}),
+    ...(m.outputFootprint ? { outputFootprint: m.outputFootprint } : {}),
   };
 }
 
@@ -131,6 +138,7 @@ function diagnosticToJson(d: Diagnostic): JsonDiagnostic {
     endColumn: d.endColumn,
     model: d.model,
     pattern: d.pattern,
+    holes: d.holes,
   };
 }
 
@@ -140,6 +148,7 @@ export function toJsonReport(report: FileReport): JsonFileReport {
     models: report.models.map(modelToJson),
     diagnostics: report.diagnostics.map(diagnosticToJson),
     libraries: (report.libraries ?? []).map((l) => ({ name: l.name, version: l.version, path: l.path })),
+    ...(report.modelCandidates?.length ? { modelCandidates: report.modelCandidates } : {}),
   };
 }
 

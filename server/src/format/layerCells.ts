@@ -1,7 +1,7 @@
 // The text of one layer row, shared by the table and markdown formats so both say the same
 // thing about a layer.
 
-import type { Diagnostic, LayerReport, ModelReport, SourceLocation } from '../engine/report';
+import type { Diagnostic, FileReport, LayerReport, ModelReport, SourceLocation } from '../engine/report';
 import { gigaMacs, groupThousands, humanCount } from './units';
 
 export type Align = 'left' | 'right';
@@ -91,6 +91,12 @@ const INPUT_SOURCE_NOTE: Record<ModelReport['inputSource'], string> = {
 /** Notes that qualify the numbers of a model (where the input came from, an incomplete trace). */
 export function modelNotes(model: ModelReport): string[] {
   const notes: string[] = [];
+  const source = model.modelSource;
+  if (source?.kind === 'call') notes.push(`model from the call at ${source.file}:${source.line} (the file names no model)`);
+  if (source?.kind === 'through') {
+    const call = source.call ? `, built as at ${source.call.file}:${source.call.line}` : '';
+    notes.push(`this file's classes as ${source.expression} of ${source.file}:${source.line} builds them${call}`);
+  }
   if (INPUT_SOURCE_NOTE[model.inputSource]) notes.push(INPUT_SOURCE_NOTE[model.inputSource]);
   if (model.symbolicBatch) notes.push("the first dimension is the batch, TF.js's null, analysed as 1 (MACs are per example)");
   if (model.incomplete) notes.push('forward was not followed to the end: the numbers cover what was (see the diagnostics)');
@@ -102,6 +108,23 @@ export function totalsText(model: ModelReport): { params: string; macs: string }
     params: `${groupThousands(model.params)} (${humanCount(model.params)})`,
     macs: `${groupThousands(model.macs)} (${gigaMacs(model.macs)} G)`,
   };
+}
+
+/** Lines listing the classes that need constructor arguments: each signature, where it is, a
+ *  ready directive and the calls found in the project. */
+export function candidateLines(report: FileReport): string[] {
+  const list = report.modelCandidates ?? [];
+  if (!list.length) return [];
+  const lines = [`Classes that need constructor arguments (add a directive above the class, or pass --model):`];
+  for (const c of list) {
+    lines.push(`  ${c.signature}${c.location ? `  ${c.location.file}:${c.location.line}` : ''}`);
+    lines.push(`    ${c.directive}`);
+    for (const call of c.calls) {
+      const why = call.insideClass ? ` (part of ${call.insideClass})` : call.literal ? '' : ' (arguments computed there)';
+      lines.push(`    built at ${call.file}:${call.line}: ${call.expression}${why}`);
+    }
+  }
+  return lines;
 }
 
 /** Diagnostics in reading order: by file, then line, then column. */

@@ -2,7 +2,7 @@
 // summaries ($GITHUB_STEP_SUMMARY).
 
 import type { Diagnostic, FileReport, ModelReport } from '../engine/report';
-import { LAYER_COLUMNS, formatLocation, modelNotes, modelSignature, showClassName, sortDiagnostics, totalsText } from './layerCells';
+import { LAYER_COLUMNS, candidateLines, formatLocation, modelNotes, modelSignature, showClassName, sortDiagnostics, totalsText } from './layerCells';
 import { gigaMacs } from './units';
 
 /** A cell must not end the row early or start a new line (GitHub wants `\|` even inside code). */
@@ -56,8 +56,10 @@ function formatDiagnostic(d: Diagnostic): string {
 
 export function formatMarkdown(report: FileReport): string {
   const lines = [`## ConvLens: ${code(report.file)}`];
-  if (report.models.length === 0) lines.push('', 'No models analysed.');
+  if (report.models.length === 0 && !report.modelCandidates?.length) lines.push('', 'No models analysed.');
   for (const model of report.models) lines.push('', ...formatModel(model));
+  const candidates = candidateLines(report);
+  if (candidates.length) lines.push('', '```', ...candidates, '```');
   if (report.diagnostics.length) {
     lines.push('', `### Diagnostics (${report.diagnostics.length})`, '');
     for (const d of sortDiagnostics(report.diagnostics)) lines.push(formatDiagnostic(d));

@@ -7,6 +7,7 @@ import {
   LAYER_COLUMNS,
   formatLocation,
   layerDepth,
+  candidateLines,
   modelNotes,
   modelSignature,
   sortDiagnostics,
@@ -89,11 +90,13 @@ function formatDiagnostic(d: Diagnostic, paint: ReturnType<typeof painter>): str
 export function formatTable(report: FileReport, options: TableOptions = {}): string {
   const paint = painter(options.color ?? false);
   const lines: string[] = [];
-  if (report.models.length === 0) lines.push(`No models analysed in ${report.file}.`);
+  if (report.models.length === 0 && !report.modelCandidates?.length) lines.push(`No models analysed in ${report.file}.`);
   for (const model of report.models) {
     if (lines.length) lines.push('');
     lines.push(...formatModel(model, paint));
   }
+  const candidates = candidateLines(report);
+  if (candidates.length) lines.push(...(lines.length ? [''] : []), ...candidates);
   if (report.libraries?.length) {
     lines.push('', `Libraries: ${report.libraries.map((l) => `${l.name}${l.version ? ` ${l.version}` : ''} (${l.path})`).join(', ')}`);
   }

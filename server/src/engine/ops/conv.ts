@@ -154,7 +154,7 @@ export function convForward(opName: string, c: ConvConfig, input: Tensor): OpRes
   const outSpatial = spatial.map((s, i) => convOutputLength(s, c.kernel[i]!, c.stride[i]!, total[i]!, c.dilation[i]!));
   const outShape = [...input.shape.slice(0, channelDim), c.outChannels, ...outSpatial];
   const inGeometry = spatialGeometry(input, c.nd);
-  const geometry = inGeometry.map((g, i) => convAxis(g, c.kernel[i]!, c.stride[i]!, c.dilation[i]!));
+  const geometry = inGeometry.map((g, i) => convAxis(g, c.kernel[i]!, c.stride[i]!, c.dilation[i]!, left[i]!));
   const out = makeTensor(outShape, geometry);
   return {
     value: out,

@@ -155,7 +155,7 @@ export function convTransposeForward(
     );
   }
   const outShape = [...input.shape.slice(0, channelDim), c.outChannels, ...outSpatial];
-  const geometry = spatialGeometry(input, c.nd).map((g, i) => transposedConvAxis(g, c.kernel[i]!, c.stride[i]!, c.dilation[i]!));
+  const geometry = spatialGeometry(input, c.nd).map((g, i) => transposedConvAxis(g, c.kernel[i]!, c.stride[i]!, c.dilation[i]!, c.padding[i]!));
   return {
     value: makeTensor(outShape, geometry),
     macs: numel(input) * (c.outChannels / c.groups) * product(c.kernel),

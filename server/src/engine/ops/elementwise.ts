@@ -7,6 +7,7 @@
 // without geometry and operands broadcast along an axis do not change the other operand's
 // geometry (see mergeGeometry).
 
+import { markContinued, mergeFootprints, type Footprint } from '../footprint';
 import { max as maxRational } from '../rational';
 import type { AxisGeometry, FunctionSpec, OpArgs, OpResult, OpValue, Tensor } from './types';
 import { OpError } from './types';
@@ -74,6 +75,8 @@ export function broadcastShapes(fn: string, operands: readonly Labelled[]): numb
 export function mergeGeometry(shape: readonly number[], inputs: readonly Operand[], joinDim = -1): AxisGeometry[] | null {
   const rank = shape.length;
   const axes: (AxisGeometry | null)[] = new Array(rank).fill(null);
+  // The footprints of each axis's operands: an output position reads what each reads there.
+  const footprints: (Footprint | undefined)[][] = [];
   for (const input of inputs) {
     if (!isTensor(input) || !input.geometry) continue;
     const offset = rank - input.shape.length;
@@ -81,10 +84,18 @@ export function mergeGeometry(shape: readonly number[], inputs: readonly Operand
       const d = offset + i;
       if (!g) return;
       if (d !== joinDim && input.shape[i] === 1 && shape[d] !== 1) return;
+      (footprints[d] ??= []).push(g.footprint);
       const current = axes[d];
       axes[d] = current ? { rf: maxRational(current.rf, g.rf), jump: current.jump } : g;
     });
   }
+  footprints.forEach((fps, d) => {
+    const g = axes[d];
+    if (!g || fps.length < 2 && d !== joinDim) return;
+    // Joined along this axis, positions come from different operands: not one footprint.
+    const fp = d === joinDim ? (fps.forEach(markContinued), undefined) : mergeFootprints(fps);
+    axes[d] = fp ? { rf: g.rf, jump: g.jump, footprint: fp } : { rf: g.rf, jump: g.jump };
+  });
   return geometryFromAxes(axes);
 }
 

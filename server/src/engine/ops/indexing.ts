@@ -21,7 +21,7 @@
 // Geometry: a sliced spatial axis keeps its geometry, with jump × step; an int index removes its
 // axis; new and advanced-indexed axes are non-spatial (see geometryFromAxes).
 
-import { mul as mulRational, rational } from '../rational';
+import { shiftAxis } from '../geometry';
 import type { AxisGeometry, FunctionSpec, OpArgs, OpResult, OpValue, Tensor } from './types';
 import { OpError } from './types';
 import { broadcastShapes } from './elementwise';
@@ -193,9 +193,9 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
       axes.splice(dim, 1);
     } else if (isSliceObject(item)) {
       const axis = axes[dim]!;
-      const { length, step } = sliceRange(fn, sliceValue(fn, item), axis.size);
+      const { start, length, step } = sliceRange(fn, sliceValue(fn, item), axis.size);
       const g = axis.geometry;
-      axes[dim] = { size: length, geometry: g && step > 1 ? { rf: g.rf, jump: mulRational(g.jump, rational(step)) } : g };
+      axes[dim] = { size: length, geometry: g ? shiftAxis(g, start, step) : g };
       dim++;
     } else if (isTensor(item)) {
       // Without dtypes a tensor index is an integer index only where it cannot be a mask: a mask

@@ -2,6 +2,7 @@
 // dim backwards; negative amounts crop. Geometry is unchanged: padding adds positions at the
 // border but does not change how far apart positions are (jump) or what each one reads (rf).
 
+import { shiftAxis } from '../geometry';
 import type { FunctionSpec, OpArgs, OpResult, Tensor } from './types';
 import { OpError } from './types';
 import { argTensor, describe, formatShape, makeTensor, ok, specs, toIntList } from './tensorOpsCommon';
@@ -41,7 +42,7 @@ export function pad(fn: string, input: Tensor, amounts: readonly number[], mode:
       );
     }
   }
-  if (mode === 'constant') return makeTensor(fn, constantPadShape(fn, input.shape, amounts), input.geometry);
+  if (mode === 'constant') return makeTensor(fn, constantPadShape(fn, input.shape, amounts), paddedGeometry(input, amounts));
   const shape = [...input.shape];
   for (let k = 0; k < pairs; k++) {
     const d = rank - 1 - k;
@@ -73,7 +74,20 @@ export function pad(fn: string, input: Tensor, amounts: readonly number[], mode:
     }
     shape[d] = out;
   }
-  return makeTensor(fn, shape, input.geometry);
+  return makeTensor(fn, shape, paddedGeometry(input, amounts));
+}
+
+/** Padding `before` positions moves every position: output o is input o − before (footprints
+ *  must stay aligned for the merges that follow, e.g. a U-Net's padded skip). */
+function paddedGeometry(input: Tensor, amounts: readonly number[]): Tensor['geometry'] {
+  const g = input.geometry;
+  if (!g) return g;
+  const rank = input.shape.length;
+  return g.map((axis, i) => {
+    const k = rank - 1 - (rank - g.length + i);
+    const before = amounts[2 * k];
+    return before === undefined ? axis : shiftAxis(axis, -before);
+  });
 }
 
 /**

@@ -99,7 +99,7 @@ export function poolForward(opName: string, c: PoolConfig, input: Tensor, forceI
     );
   }
   const outShape = [...input.shape.slice(0, spatialStart), ...outSpatial];
-  const geometry = spatialGeometry(input, c.nd).map((g, i) => convAxis(g, c.kernel[i]!, c.stride[i]!, c.dilation[i]!));
+  const geometry = spatialGeometry(input, c.nd).map((g, i) => convAxis(g, c.kernel[i]!, c.stride[i]!, c.dilation[i]!, c.padding[i]!));
   const out = makeTensor(outShape, geometry);
   const layer = { kernel: [...c.kernel], stride: [...c.stride], padding: [...c.padding], dilation: [...c.dilation] };
   if (c.returnIndices || forceIndices) return { value: [out, makeTensor(outShape, geometry)], macs: 0, geometry: layer };

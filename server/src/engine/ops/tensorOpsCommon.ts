@@ -3,6 +3,7 @@
 // along with the axes it belongs to.
 
 import { ONE } from '../rational';
+import { inputFootprint } from '../footprint';
 import type { AxisGeometry, FunctionSpec, OpArgs, OpResult, OpValue, Tensor } from './types';
 import { OpError } from './types';
 
@@ -97,7 +98,7 @@ export function geometryFromAxes(axes: readonly (AxisGeometry | null)[]): AxisGe
  */
 export function freshGeometry(rank: number): AxisGeometry[] | null {
   if (rank < 3) return null;
-  return Array.from({ length: rank - 2 }, () => ({ rf: ONE, jump: ONE }));
+  return Array.from({ length: rank - 2 }, () => ({ rf: ONE, jump: ONE, footprint: inputFootprint() }));
 }
 
 // ---------------------------------------------------------------------------------------------

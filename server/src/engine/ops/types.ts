@@ -1,12 +1,15 @@
 // The contract between the interpreter and the operator catalogue. Ops never see Python values:
 // the interpreter binds a call to the op's Python signature and hands over plain JS data.
 
+import type { Footprint } from '../footprint';
 import type { Rational } from '../rational';
 
 /** Receptive field and jump along one spatial axis (DESIGN.md, "Geometry conventions"). */
 export interface AxisGeometry {
   rf: Rational;
   jump: Rational;
+  /** The exact offsets an output position reads (gridding); absent where not followed. */
+  footprint?: Footprint;
 }
 
 /**

@@ -1,0 +1,147 @@
+// When a file does not say which model to build: the calls that build a class elsewhere in the
+// project (a training script, a `__main__` block, another module), and the files that import a
+// file of parts. Pure: the project's files come through the caller's readFile / listDirectory,
+// as imports do; nothing here runs code (the analysis evaluates a chosen call afterwards).
+
+import type * as ast from './python/ast';
+import { dirname, joinPath } from './python/moduleResolver';
+import { parsedFile } from './python/interpreter';
+import type { ClassValue, FunctionValue } from './python/values';
+import type { ProjectCall, ReadFile } from './report';
+
+/** Bounds on the scan: a project folder of a few hundred files is read, not a whole disk. */
+const MAX_FILES = 400;
+const MAX_CALLS_PER_CLASS = 8;
+
+export interface ProjectAccess {
+  file: string;
+  readFile: ReadFile;
+  listDirectory?: (path: string) => string[] | null;
+  /** Project roots of the search path (the user's own code). */
+  roots: readonly string[];
+}
+
+/**
+ * The Python files a call to the analysed file's classes may be in: the file's own folder, its
+ * parent (a `train.py` next to a `models/` package) and the project roots, not recursively. The
+ * analysed file comes first; the rest in name order, so that the choice is stable.
+ */
+export function projectFiles(access: ProjectAccess): string[] {
+  const folders = [dirname(access.file), dirname(dirname(access.file)), ...access.roots];
+  const out = [access.file];
+  const seen = new Set(out);
+  for (const folder of folders) {
+    const names = access.listDirectory?.(folder);
+    if (!names) continue;
+    for (const name of [...names].sort()) {
+      if (!name.endsWith('.py')) continue;
+      // `models/networks.py` given relative: its parent's files are `train.py`, not `./train.py`.
+      const path = folder === '.' ? name : joinPath(folder, name);
+      if (seen.has(path)) continue;
+      seen.add(path);
+      out.push(path);
+      if (out.length >= MAX_FILES) return out;
+    }
+  }
+  return out;
+}
+
+/** `import a.b.networks`, `from .networks import X`, `from models import networks` name `networks`. */
+export function importsModule(text: string, moduleName: string): boolean {
+  const escaped = moduleName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^[ \\t]*(from|import)[ \\t][^\\n]*\\b${escaped}\\b`, 'm').test(text);
+}
+
+/**
+ * Calls `Name(...)` / `x.Name(...)` of a class in the project's files: in the analysed file, and in
+ * files that import its module. `literal` when every argument is a constant (numbers, strings,
+ * True/False/None, tuples and lists of them) or a dotted name whose root is a module the class's
+ * own module imports (`nn.InstanceNorm2d`; not `args.width`): such a call evaluates there. A call inside a class body (`Down(64, 128)` in a
+ * U-Net's `__init__`) builds a part of that class's model: `insideClass` names it.
+ */
+export function findProjectCalls(className: string, moduleName: string, definingFile: string, files: readonly string[], readFile: ReadFile,
+  isModuleName: (name: string) => boolean): ProjectCall[] {
+  const out: ProjectCall[] = [];
+  const pattern = new RegExp(`\\b${className}\\s*\\(`);
+  for (const path of files) {
+    const text = readFile(path);
+    if (!text || !pattern.test(text)) continue;
+    if (path !== definingFile && !importsModule(text, moduleName)) continue;
+    const { module, file } = parsedFile(path, text);
+    walk(module, null, (call, insideClass) => {
+      if (out.length >= MAX_CALLS_PER_CLASS) return;
+      const f = call.func;
+      const name = f.kind === 'Name' ? f.id : f.kind === 'Attribute' ? f.attr : null;
+      if (name !== className) return;
+      const args = call.args.map((a) => `${a.kind === 'kw' ? `${a.name}=` : a.kind === 'star' ? '*' : a.kind === 'dstar' ? '**' : ''}${text.slice(a.value.from, a.value.to)}`);
+      const literal = call.args.every((a) => (a.kind === 'pos' || a.kind === 'kw') && isLiteral(a.value, isModuleName));
+      out.push({
+        expression: `${className}(${args.join(', ')})`, file: path, line: file.lines.position(call.from).line + 1, literal,
+        ...(insideClass ? { insideClass } : {}),
+      });
+    });
+  }
+  return out;
+}
+
+function isLiteral(e: ast.Expr, isModuleName: (name: string) => boolean): boolean {
+  switch (e.kind) {
+    case 'Number':
+    case 'String':
+    case 'Const':
+      return true;
+    case 'UnaryOp':
+      return (e.op === '-' || e.op === '+') && e.operand.kind === 'Number';
+    case 'Tuple':
+    case 'List':
+      return e.elts.every((x) => isLiteral(x, isModuleName));
+    case 'Attribute':
+      return dottedRoot(e) !== null && isModuleName(dottedRoot(e)!);
+    default:
+      return false;
+  }
+}
+
+/** `nn` of `nn.InstanceNorm2d`; null unless the expression is a dotted name. */
+function dottedRoot(e: ast.Expr): string | null {
+  if (e.kind === 'Name') return e.id;
+  return e.kind === 'Attribute' ? dottedRoot(e.obj) : null;
+}
+
+/** Every call in a tree, with the class whose body holds it (the `$` keys are caches on the
+ *  nodes, never children). */
+function walk(node: unknown, insideClass: string | null, visit: (call: ast.CallExpr, insideClass: string | null) => void): void {
+  if (Array.isArray(node)) {
+    for (const n of node) walk(n, insideClass, visit);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const record = node as Record<string, unknown>;
+  if (record.kind === 'Call') visit(node as ast.CallExpr, insideClass);
+  const inner = record.kind === 'ClassDef' ? (record as unknown as ast.ClassDef).name : insideClass;
+  for (const key in record) {
+    if (key.charCodeAt(0) === 36 /* $ */) continue;
+    const v = record[key];
+    if (v && typeof v === 'object') walk(v, inner, visit);
+  }
+}
+
+/** `ResnetGenerator(input_nc, output_nc, ngf=64, n_blocks=6)`: `__init__`'s parameters as written. */
+export function constructorSignature(cls: ClassValue, init: FunctionValue): string {
+  const text = init.file.text;
+  const params: string[] = [];
+  for (const p of init.node.params.slice(init.node.kind === 'FunctionDef' ? 1 : 0)) {
+    // A bare `*` is no parameter of the tree: it goes before the first keyword-only one.
+    if (p.kind === 'kwonly' && !params.some((q) => q.startsWith('*'))) params.push('*');
+    params.push(text.slice(p.from, p.to).replace(/\s+/g, ' '));
+  }
+  return `${cls.name}(${params.join(', ')})`;
+}
+
+/** A directive to fill in: the required parameters with `...` for their values. */
+export function templateCall(cls: ClassValue, init: FunctionValue): string {
+  const required = init.node.params
+    .slice(init.node.kind === 'FunctionDef' ? 1 : 0)
+    .filter((p) => (p.kind === 'normal' || p.kind === 'posonly' || p.kind === 'kwonly') && !p.default);
+  return `${cls.name}(${required.map((p) => `${p.name}=...`).join(', ')})`;
+}
