@@ -13,9 +13,11 @@ import { samePath } from './uris';
 
 /**
  * The README's "Diagnostics" section explains every code. The README ships inside the extension
- * (beside dist/), so the link is to that file: it opens in the editor and works offline.
+ * (beside dist/), so the link is to that file: it opens in the editor and works offline. The
+ * fragment is the section's line (`#L244`): VS Code opens a file link there (a `#diagnostics`
+ * anchor would open the file at its top).
  */
-function readmeUrl(): string | null {
+function readmeLink(): string | null {
   let dir = __dirname;
   for (let i = 0; i < 5; i++) {
     const pkg = join(dir, 'package.json');
@@ -23,7 +25,10 @@ function readmeUrl(): string | null {
     const readme = ['README.md', 'readme.md'].map((name) => join(dir, name)).find((path) => existsSync(path));
     if (existsSync(pkg) && readme) {
       try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'convlens') return pathToFileURL(readme).toString();
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'convlens') {
+          const line = readFileSync(readme, 'utf8').split(/\r?\n/).findIndex((l) => /^#+\s+Diagnostics\s*$/.test(l));
+          return `${pathToFileURL(readme).toString()}${line >= 0 ? `#L${line + 1}` : ''}`;
+        }
       } catch {
         // not ours; keep looking
       }
@@ -38,8 +43,8 @@ let readme: string | null | undefined;
 
 /** The same section for every code: its table has one row per code; null when the README is not found. */
 export function docsLink(): string | null {
-  if (readme === undefined) readme = readmeUrl();
-  return readme === null ? null : `${readme}#diagnostics`;
+  if (readme === undefined) readme = readmeLink();
+  return readme;
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
