@@ -7,7 +7,7 @@
 // page's import map resolves to their webview URIs. It also exports the pieces the browser tests
 // drive directly on the built bundle.
 
-import { PreviewApp, nextFrame, type HostApi, type PreviewRunner } from './ui/app';
+import { PreviewApp, type HostApi, type PreviewRunner } from './ui/app';
 import { INITIAL_MESSAGES_ID, MAX_INITIAL_MESSAGES, parseHostMessage, type HostMessage } from './protocol/messages';
 
 export { planPreview, MAX_SIDE } from './preview/plan';
@@ -32,6 +32,9 @@ const RUNTIME_SCRIPT = 'convlens-preview/runtime';
 const CONTROLS_SCRIPT = 'convlens-preview/controls';
 export type RuntimeScript = typeof import('./runtimeEntry');
 export const loadRuntimeScript = (): Promise<RuntimeScript> => import(RUNTIME_SCRIPT) as Promise<RuntimeScript>;
+
+/** How long a page without a layer to show waits before loading its controls anyway. */
+const CONTROLS_WITHOUT_PICTURE_MS = 400;
 
 /** How long a panel without a layer to show waits before compiling the runtime anyway. */
 const WARM_UP_DELAY_MS = 250;
@@ -88,8 +91,10 @@ function boot(): void {
   }
   for (const message of errors) host.postMessage({ type: 'error', message: message.slice(0, 1000) });
   host.postMessage(shown === undefined ? { type: 'ready' } : { type: 'ready', shown });
-  // The controls, after the first picture (or a frame, when there is nothing to show yet).
-  void Promise.race([app.firstPicture, shown === undefined ? nextFrame() : new Promise(() => undefined)]).then(() =>
+  // The controls, after the first picture; a page with nothing to show yet waits a moment for the
+  // layer the host answers `ready` with, then loads them anyway.
+  const idle = new Promise((resolve) => shown === undefined && setTimeout(resolve, CONTROLS_WITHOUT_PICTURE_MS));
+  void Promise.race([app.firstPicture, idle]).then(() =>
     import(CONTROLS_SCRIPT).catch((error: unknown) => {
       host.postMessage({ type: 'error', message: `the controls did not load: ${error instanceof Error ? error.message : String(error)}`.slice(0, 1000) });
     }),
