@@ -35,30 +35,33 @@ const entries = [
   { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
 ].filter((e) => existsSync(e.entryPoints[0]));
 
-// The preview webview: a browser ES module. onnxruntime-web stays a separate file (the native
-// WebGPU build, ort.webgpu.min.mjs), imported by its bare name, which the page's import map
-// resolves to the file's webview URI; it loads its WebAssembly glue and binary from URIs the page
-// also names. Only those three ORT files are copied (README, "The up-sampling preview").
+// The preview webview: three browser ES modules, so that the first picture waits for as little
+// as possible. preview.js (small: messages, plans, the overlap map, plots, the panel's DOM) paints
+// the layer's overlap map; preview-runtime.js (ONNX graphs, inputs, weights, the ORT wrapper) and
+// preview-controls.js (@vscode-elements) come after it. They import each other, and onnxruntime-web
+// (the native WebGPU build, ort.webgpu.min.mjs), by bare names only, which the page's import map
+// resolves to the files' webview URIs: relative URLs break on servers that pass the file in the
+// query. ORT loads its WebAssembly glue and binary from URIs the page also names. Only those three
+// ORT files are copied (README, "The up-sampling preview").
 const ORT_FILES = ['ort.webgpu.min.mjs', 'ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
-const ortExternal = {
-  name: 'ort-external',
+const bareExternal = {
+  name: 'bare-external',
   setup(build) {
-    build.onResolve({ filter: /^onnxruntime-web\/webgpu$/ }, () => ({ path: 'onnxruntime-web/webgpu', external: true }));
+    build.onResolve({ filter: /^(onnxruntime-web\/webgpu|convlens-preview\/(runtime|controls))$/ }, (args) => ({ path: args.path, external: true }));
   },
 };
+const WEBVIEW_SCRIPTS = [
+  ['webview/src/main.ts', 'preview.js'],
+  ['webview/src/runtimeEntry.ts', 'preview-runtime.js'],
+  ['webview/src/controlsEntry.ts', 'preview-controls.js'],
+];
 if (existsSync('webview/src/main.ts')) {
-  entries.push({
-    entryPoints: ['webview/src/main.ts'],
-    outfile: 'dist/webview/preview.js',
-    platform: 'browser',
-    target: 'chrome120',
-    format: 'esm',
-    minify: true,
-    plugins: [ortExternal],
-  });
+  for (const [entry, out] of WEBVIEW_SCRIPTS) {
+    entries.push({ entryPoints: [entry], outfile: `dist/webview/${out}`, platform: 'browser', target: 'chrome120', format: 'esm', minify: true, plugins: [bareExternal] });
+  }
   mkdirSync('dist/webview', { recursive: true });
   // Nothing else may linger there: the folder is what the webview may load and what ships.
-  const keep = new Set([...ORT_FILES, 'preview.js', 'preview.js.map', 'preview.css']);
+  const keep = new Set([...ORT_FILES, 'preview.css', ...WEBVIEW_SCRIPTS.flatMap(([, out]) => [out, `${out}.map`])]);
   for (const f of readdirSync('dist/webview')) if (!keep.has(f)) rmSync(`dist/webview/${f}`, { recursive: true });
   for (const f of ORT_FILES) copyFileSync(`node_modules/onnxruntime-web/dist/${f}`, `dist/webview/${f}`);
   copyFileSync('webview/src/preview.css', 'dist/webview/preview.css');

@@ -12,7 +12,9 @@
 //    before) and with cached ones (moving back): first pixels (target < 100 ms) and every variant
 //    painted (target < 60 ms);
 //  - opening the panel with a cold runtime (a fresh browser each time): navigation start → the
-//    layer's overlap map on its canvas (target < 300 ms), and → the runtime's images.
+//    layer's overlap map on screen (the first frame after its paint; target < 300 ms), and → the
+//    runtime's images; the panel carries its layer in its HTML, the side view gets it after
+//    `ready` (shown beside it).
 
 import { loadavg } from 'node:os';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
@@ -149,9 +151,24 @@ interface Row {
   ratio: number;
 }
 
-/** Cold opening: a fresh browser, the k3 s2 layer sent when the page says ready. */
-async function coldOpening(): Promise<{ overlapMs: number; fromReadyMs: number; runtimeImagesMs: number }> {
-  const harness = await openHarness({ webgpu: false, showOnReady: { type: 'show', requestId: 1, target: TARGETS[0] } });
+interface Opening {
+  /** Navigation start → the overlap map painted on its canvas. */
+  overlapMs: number;
+  /** … → the next frame after that paint (the map on screen). */
+  onScreenMs: number;
+  /** The page's `ready` → the overlap map on screen. */
+  fromReadyMs: number;
+  runtimeImagesMs: number;
+}
+
+/**
+ * Cold opening: a fresh browser, the k3 s2 layer. 'panel': the layer in the page's HTML, as the
+ * panel opens it (the first picture needs no message); 'view': the layer sent when the page says
+ * ready, as the side view gets it.
+ */
+async function coldOpening(how: 'panel' | 'view'): Promise<Opening> {
+  const show = { type: 'show', requestId: 1, target: TARGETS[0]! } as const;
+  const harness = await openHarness(how === 'panel' ? { webgpu: false, initial: [show] } : { webgpu: false, showOnReady: show });
   try {
     return await harness.page.evaluate(async () => {
       const root = document.getElementById('convlens-preview')!;
@@ -161,11 +178,13 @@ async function coldOpening(): Promise<{ overlapMs: number; fromReadyMs: number; 
       }
       const canvas = document.getElementById('heatmap-layer') as HTMLCanvasElement;
       const engineAt = Number(canvas.dataset.enginePaintedAt);
-      if (!(engineAt > 0)) throw new Error('no overlap map was painted before the runtime');
+      const frameAt = Number(canvas.dataset.engineFrameAt);
+      if (!(engineAt > 0) || !(frameAt >= engineAt)) throw new Error('no overlap map was put on screen before the runtime');
       // performance.now() counts from navigation start: the panel opening, as the page sees it.
       return {
         overlapMs: engineAt,
-        fromReadyMs: engineAt - (window as unknown as { __readyAt: number }).__readyAt,
+        onScreenMs: frameAt,
+        fromReadyMs: frameAt - (window as unknown as { __readyAt: number }).__readyAt,
         runtimeImagesMs: Number(canvas.dataset.paintedAt),
       };
     });
@@ -174,10 +193,24 @@ async function coldOpening(): Promise<{ overlapMs: number; fromReadyMs: number; 
   }
 }
 
+const openingSummary = (openings: Opening[]) => ({
+  overlapOnScreenMedianMs: ms(median(openings.map((o) => o.onScreenMs))),
+  overlapOnScreenMaxMs: ms(Math.max(...openings.map((o) => o.onScreenMs))),
+  overlapPaintedMedianMs: ms(median(openings.map((o) => o.overlapMs))),
+  readyToOnScreenMedianMs: ms(median(openings.map((o) => o.fromReadyMs))),
+  runtimeImagesMedianMs: ms(median(openings.map((o) => o.runtimeImagesMs))),
+  samples: openings.length,
+});
+
 export default async function preview(): Promise<Record<string, unknown>> {
-  // Cold openings first, before this process has warmed anything that could matter.
-  const openings = [];
-  for (let i = 0; i < COLD_OPENINGS; i++) openings.push(await coldOpening());
+  // Cold openings first, before this process has warmed anything that could matter; the two
+  // ways alternate, so that load from elsewhere falls on both.
+  const panelOpenings: Opening[] = [];
+  const viewOpenings: Opening[] = [];
+  for (let i = 0; i < COLD_OPENINGS; i++) {
+    panelOpenings.push(await coldOpening('panel'));
+    viewOpenings.push(await coldOpening('view'));
+  }
 
   const harness = await openHarness({ webgpu: false });
   try {
@@ -306,15 +339,9 @@ export default async function preview(): Promise<Record<string, unknown>> {
     const cachedSummary = summary(cached);
     const firstPixelsOk = freshSummary.firstPixelsMedianMs < FIRST_PIXELS_TARGET_MS && cachedSummary.firstPixelsMedianMs < FIRST_PIXELS_TARGET_MS;
     const allVariantsOk = freshSummary.allVariantsMedianMs < ALL_VARIANTS_TARGET_MS && cachedSummary.allVariantsMedianMs < ALL_VARIANTS_TARGET_MS;
-    const opening = {
-      firstOverlapMapMedianMs: ms(median(openings.map((o) => o.overlapMs))),
-      firstOverlapMapMaxMs: ms(Math.max(...openings.map((o) => o.overlapMs))),
-      readyToOverlapMapMedianMs: ms(median(openings.map((o) => o.fromReadyMs))),
-      runtimeImagesMedianMs: ms(median(openings.map((o) => o.runtimeImagesMs))),
-      samples: openings.length,
-      targetMs: FIRST_OVERLAP_TARGET_MS,
-    };
-    const openingOk = opening.firstOverlapMapMedianMs < FIRST_OVERLAP_TARGET_MS;
+    const opening = { panel: openingSummary(panelOpenings), sideView: openingSummary(viewOpenings), targetMs: FIRST_OVERLAP_TARGET_MS };
+    // Held to the target: the panel (opening the preview); the side view is shown beside it.
+    const openingOk = opening.panel.overlapOnScreenMedianMs < FIRST_OVERLAP_TARGET_MS;
     return {
       // Other work on the machine shows here; the ratios pair each batch with one right after it.
       loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,

@@ -105,13 +105,13 @@ interface BrowserRun {
 async function runInBrowser(h: Harness, cases: Case[]): Promise<BrowserRun[][]> {
   const jobs = cases.map((c) => ({ target: c.prepared.target, ids: c.checks.map((k) => k.id) }));
   return h.page.evaluate(
-    async ({ bundleUrl, jobs, ONES, FLOAT }) => {
-      type Bundle = typeof import('../../webview/src/main');
-      const m = (await import(bundleUrl)) as Bundle;
-      const runtime = new m.PreviewRuntime(m.BASE_URL);
+    async ({ bundleUrl, runtimeUrl, jobs, ONES, FLOAT }) => {
+      const first = (await import(bundleUrl)) as typeof import('../../webview/src/main');
+      const m = (await import(runtimeUrl)) as typeof import('../../webview/src/runtimeEntry');
+      const runtime = new m.PreviewRuntime(first.BASE_URL);
       const results = [];
       for (const job of jobs) {
-        const plan = m.planPreview(job.target as PreviewTarget, { inputSize: 'model' });
+        const plan = first.planPreview(job.target as PreviewTarget, { inputSize: 'model' });
         const runs = [];
         const checked = job.ids.map((id) => plan.variants.find((v) => v.id === id)!);
         const set = await m.runVariants(runtime, checked, { ...FLOAT, backend: 'auto' });
@@ -133,7 +133,7 @@ async function runInBrowser(h: Harness, cases: Case[]): Promise<BrowserRun[][]> 
       }
       return results;
     },
-    { bundleUrl: h.bundleUrl, jobs, ONES, FLOAT },
+    { bundleUrl: h.bundleUrl, runtimeUrl: h.runtimeUrl, jobs, ONES, FLOAT },
   );
 }
 
@@ -298,7 +298,7 @@ for (const mode of ['webgpu', 'wasm'] as const) {
           async ({ bundleUrl, target }) => {
             const m = (await import(bundleUrl)) as typeof import('../../webview/src/main');
             // A runtime that never answers: whatever is on the canvas came without it.
-            const stalled = { runSet: () => new Promise(() => undefined), notice: null, reset: async () => undefined } as unknown as InstanceType<typeof m.PreviewRuntime>;
+            const stalled: import('../../webview/src/ui/app').PreviewRunner = { runVariants: () => new Promise(() => undefined), notice: null, reset: async () => undefined };
             const container = document.createElement('div');
             document.body.append(container);
             const host = { postMessage: () => undefined, getState: () => ({ input: 'noise', weights: 'default' }), setState: () => undefined };

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { previewHtml } from '../../client/src/preview/html';
+import type { HostMessage } from '../../webview/src/protocol/messages';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const DIST_WEBVIEW = join(ROOT, 'dist/webview');
@@ -29,15 +30,14 @@ window.__name = (target) => target;
 window.__hostMessages = [];
 window.__cspViolations = [];
 document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective + ' ' + e.blockedURI));
-let state;
+// The webview's saved state (VS Code keeps it across reloads of a hidden webview).
+let state = window.__savedState;
 window.acquireVsCodeApi = () => ({
   postMessage: (m) => {
     window.__hostMessages.push(JSON.parse(JSON.stringify(m)));
     // As the extension does: the latest preview goes out when the page says it is ready.
-    if (m.type === 'ready' && window.__showOnReady) {
-      window.__readyAt = performance.now();
-      window.postMessage(window.__showOnReady, '*');
-    }
+    if (m.type === 'ready') window.__readyAt = performance.now();
+    if (m.type === 'ready' && window.__showOnReady) window.postMessage(window.__showOnReady, '*');
   },
   getState: () => state,
   setState: (s) => { state = s; },
@@ -55,12 +55,23 @@ export interface Harness {
   browser: Browser;
   server: Server;
   origin: string;
-  /** URL of dist/webview/preview.js on the harness server. */
+  /** URL of dist/webview/preview.js (the first script) on the harness server. */
   bundleUrl: string;
+  /** URL of dist/webview/preview-runtime.js (the runtime script: ONNX graphs, the ORT wrapper). */
+  runtimeUrl: string;
+  /** Paths of dist/webview the server was asked for, in order. */
+  requested: string[];
   close(): Promise<void>;
 }
 
-function serve(): Promise<Server> {
+interface ServeOptions {
+  initial?: HostMessage[];
+  /** Files of dist/webview the server never answers (a runtime that does not arrive). */
+  hold?: RegExp;
+  requested: string[];
+}
+
+function serve(options: ServeOptions): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/' || url.pathname === '/index.html') {
@@ -70,6 +81,8 @@ function serve(): Promise<Server> {
         cspSource: origin,
         baseUri: base,
         scriptUri: `${base}/preview.js`,
+        later: { runtime: `${base}/preview-runtime.js`, controls: `${base}/preview-controls.js` },
+        initial: options.initial,
         styleUri: `${base}/preview.css`,
         ort: {
           module: `${base}/ort.webgpu.min.mjs`,
@@ -84,6 +97,9 @@ function serve(): Promise<Server> {
       return;
     }
     const relative = normalize(decodeURIComponent(url.pathname)).replace(/^\/dist\/webview\//, '');
+    options.requested.push(relative);
+    // Held: the request stays open until the browser closes.
+    if (options.hold?.test(relative)) return;
     const file = join(DIST_WEBVIEW, relative);
     if (!url.pathname.startsWith('/dist/webview/') || !file.startsWith(DIST_WEBVIEW) || !existsSync(file) || !statSync(file).isFile()) {
       res.writeHead(404);
@@ -100,10 +116,20 @@ function serve(): Promise<Server> {
  * Opens the harness page; `webgpu` adds --enable-unsafe-webgpu (headless Chromium's SwiftShader
  * adapter). `showOnReady`: a message the stand-in host posts to the page as soon as the webview
  * says it is ready, as the extension does with the latest preview (window.__readyAt says when).
+ * `initial`: the first messages written into the page's HTML, as the panel does with its layer.
+ * `hold`: files of dist/webview never answered. `savedState`: what getState() returns.
  */
-export async function openHarness(options: { webgpu: boolean; showOnReady?: unknown }): Promise<Harness> {
-  if (!existsSync(join(DIST_WEBVIEW, 'preview.js'))) throw new Error('dist/webview/preview.js is missing: npm run build first');
-  const server = await serve();
+export async function openHarness(options: {
+  webgpu: boolean;
+  showOnReady?: unknown;
+  initial?: HostMessage[];
+  hold?: RegExp;
+  /** The state the webview saved before (getState()'s answer). */
+  savedState?: unknown;
+}): Promise<Harness> {
+  if (!existsSync(join(DIST_WEBVIEW, 'preview-runtime.js'))) throw new Error('dist/webview/preview-runtime.js is missing: npm run build first');
+  const requested: string[] = [];
+  const server = await serve({ initial: options.initial, hold: options.hold, requested });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
@@ -121,6 +147,11 @@ export async function openHarness(options: { webgpu: boolean; showOnReady?: unkn
     ],
   });
   const page = await browser.newPage();
+  if (options.savedState !== undefined) {
+    await page.addInitScript((state) => {
+      (window as unknown as { __savedState: unknown }).__savedState = state;
+    }, options.savedState);
+  }
   if (options.showOnReady !== undefined) {
     await page.addInitScript((message) => {
       (window as unknown as { __showOnReady: unknown }).__showOnReady = message;
@@ -134,8 +165,11 @@ export async function openHarness(options: { webgpu: boolean; showOnReady?: unkn
     server,
     origin,
     bundleUrl: `${origin}/dist/webview/preview.js`,
+    runtimeUrl: `${origin}/dist/webview/preview-runtime.js`,
+    requested,
     close: async () => {
       await browser.close();
+      server.closeAllConnections();
       await new Promise((ok) => server.close(ok));
     },
   };

@@ -352,16 +352,47 @@ describe('the page', () => {
       styleUri: 'https://a.b/d/preview.css',
       nonce: 'n1',
       ort: { module: 'https://a.b/d/ort.webgpu.min.mjs?q=</script>', wasmGlue: 'https://a.b/d/g.mjs', wasm: 'https://a.b/d/w.wasm' },
+      later: { runtime: 'https://a.b/d/preview-runtime.js', controls: 'https://a.b/d/preview-controls.js' },
     });
     // The import map and the app: both nonced; no way out of the JSON.
     assert.equal(html.match(/<script/g)?.length, 2);
     assert.equal(html.match(/<\/script>/g)?.length, 2);
-    assert.match(html, /<script type="importmap" nonce="n1">\{"imports":\{"onnxruntime-web\/webgpu":"https:\/\/a\.b\/d\/ort\.webgpu\.min\.mjs\?q=\\u003c\/script\\u003e"\}\}<\/script>/);
+    assert.match(
+      html,
+      /<script type="importmap" nonce="n1">\{"imports":\{"onnxruntime-web\/webgpu":"https:\/\/a\.b\/d\/ort\.webgpu\.min\.mjs\?q=\\u003c\/script\\u003e","convlens-preview\/runtime":"https:\/\/a\.b\/d\/preview-runtime\.js","convlens-preview\/controls":"https:\/\/a\.b\/d\/preview-controls\.js"\}\}<\/script>/,
+    );
     assert.match(html, /data-ort-wasm-glue="https:\/\/a\.b\/d\/g\.mjs" data-ort-wasm="https:\/\/a\.b\/d\/w\.wasm"/);
     assert.match(html, /<script type="module" nonce="n1" src="https:\/\/a\.b\/d\/preview\.js\?x=&quot;1&quot;"><\/script>/);
     const a = makeNonce();
     assert.match(a, /^[A-Za-z0-9_-]{22}$/);
     assert.notEqual(a, makeNonce());
+  });
+
+  it("the first messages ride in the page as an inert JSON block that cannot close its element", () => {
+    const good = prepare(CONFIGS[0]!).target;
+    const target = { ...good, model: '</script><script>alert(1)</script>' };
+    const base = {
+      cspSource: 'https://a.b',
+      baseUri: 'https://a.b/d',
+      scriptUri: 'https://a.b/d/preview.js',
+      styleUri: 'https://a.b/d/preview.css',
+      nonce: 'n1',
+      ort: { module: 'https://a.b/d/o.mjs', wasmGlue: 'https://a.b/d/g.mjs', wasm: 'https://a.b/d/w.wasm' },
+      later: { runtime: 'https://a.b/d/r.js', controls: 'https://a.b/d/c.js' },
+    };
+    const initial = [{ type: 'options', backend: 'wasm' } as const, { type: 'show', requestId: 7, target } as const];
+    const html = previewHtml({ ...base, initial });
+    // One more element, not executable (no nonce: the CSP would refuse to run it anyway).
+    assert.equal(html.match(/<script/g)?.length, 3);
+    assert.equal(html.match(/<\/script>/g)?.length, 3);
+    const block = /<script type="application\/json" id="convlens-initial">([^<]*)<\/script>/.exec(html);
+    assert.ok(block, 'no JSON block');
+    // What the page reads back is exactly what was sent, and each message passes the schema.
+    const back = JSON.parse(block[1]!) as unknown[];
+    assert.deepEqual(back, initial);
+    for (const m of back) assert.ok(parseHostMessage(m).ok);
+    assert.equal(previewHtml(base).includes('convlens-initial'), false);
+    assert.throws(() => previewHtml({ ...base, initial: Array.from({ length: 5 }, () => initial[0]) }), /at most 4/);
   });
 });
 

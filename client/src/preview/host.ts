@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type BackendSetting, type HostMessage, type PreviewTarget } from '../../../webview/src/protocol/messages';
 import { makeNonce, previewHtml } from './html';
+import { resendOnReady } from './resend';
 
 export const BACKEND_SETTING = 'preview.backend';
 
@@ -22,33 +23,41 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot(extensionUri)] };
 }
 
+/** Request ids grow across hosts too: a page compares them with the one it saved in its state. */
+let lastRequestId = 0;
+
 export class PreviewHost implements vscode.Disposable {
   private ready = false;
   /** The latest show or clear: sent again whenever the page (re)loads — a hidden webview is
    *  discarded and rebuilt when shown again. */
   private latest: HostMessage | null = null;
-  private requestId = 0;
   private readonly disposables: vscode.Disposable[] = [];
   /** What the page last reported (backend, timings); the status line of the panel shows it too. */
   lastRendered: { backend: string; runMs: number } | null = null;
 
+  /**
+   * `initial`: the layer the page opens with. It goes into the page's HTML with the backend
+   * setting, so that its overlap map is painted without waiting for `ready` and an answer (the
+   * panel knows its layer before it exists; the side view learns it later, by messages).
+   */
   constructor(
     private readonly webview: vscode.Webview,
     extensionUri: vscode.Uri,
     private readonly log: vscode.OutputChannel,
+    initial?: PreviewTarget,
   ) {
     webview.options = webviewOptions(extensionUri);
     const root = webviewRoot(extensionUri);
+    const file = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(root, name)).toString();
+    if (initial) this.latest = { type: 'show', requestId: ++lastRequestId, target: initial };
     webview.html = previewHtml({
       cspSource: webview.cspSource,
       baseUri: webview.asWebviewUri(root).toString(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'preview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(root, 'preview.css')).toString(),
-      ort: {
-        module: webview.asWebviewUri(vscode.Uri.joinPath(root, 'ort.webgpu.min.mjs')).toString(),
-        wasmGlue: webview.asWebviewUri(vscode.Uri.joinPath(root, 'ort-wasm-simd-threaded.asyncify.mjs')).toString(),
-        wasm: webview.asWebviewUri(vscode.Uri.joinPath(root, 'ort-wasm-simd-threaded.asyncify.wasm')).toString(),
-      },
+      scriptUri: file('preview.js'),
+      later: { runtime: file('preview-runtime.js'), controls: file('preview-controls.js') },
+      initial: this.latest ? [{ type: 'options', backend: backendSetting() }, this.latest] : undefined,
+      styleUri: file('preview.css'),
+      ort: { module: file('ort.webgpu.min.mjs'), wasmGlue: file('ort-wasm-simd-threaded.asyncify.mjs'), wasm: file('ort-wasm-simd-threaded.asyncify.wasm') },
       nonce: makeNonce(),
     });
     this.disposables.push(webview.onDidReceiveMessage((raw: unknown) => this.receive(raw)));
@@ -65,7 +74,7 @@ export class PreviewHost implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         void this.webview.postMessage({ type: 'options', backend: backendSetting() } satisfies HostMessage);
-        if (this.latest) void this.webview.postMessage(this.latest);
+        if (resendOnReady(this.latest, message.shown)) void this.webview.postMessage(this.latest);
         break;
       case 'rendered':
         this.lastRendered = { backend: message.backend, runMs: message.runMs };
@@ -83,7 +92,7 @@ export class PreviewHost implements vscode.Disposable {
   }
 
   show(target: PreviewTarget): void {
-    this.post({ type: 'show', requestId: ++this.requestId, target });
+    this.post({ type: 'show', requestId: ++lastRequestId, target });
   }
 
   clear(message: string): void {

@@ -3,19 +3,28 @@
 // and fonts only from dist/webview). Pure (no `vscode` import) so the browser tests serve the very
 // same page.
 
+import { INITIAL_MESSAGES_ID, MAX_INITIAL_MESSAGES, type HostMessage } from '../../../webview/src/protocol/messages';
+
 export interface PreviewHtmlOptions {
   /** The webview's `cspSource` (space-separated origins such as `https://*.vscode-cdn.net`). */
   cspSource: string;
   /** The webview URI of dist/webview (no trailing slash). */
   baseUri: string;
-  /** The webview URI of dist/webview/preview.js. */
+  /** The webview URI of dist/webview/preview.js (the first script). */
   scriptUri: string;
+  /** The webview URIs of the scripts the first one imports after the first picture, by bare name
+   *  through the import map: dist/webview/preview-runtime.js and preview-controls.js. */
+  later: { runtime: string; controls: string };
   /** The webview URI of dist/webview/preview.css. */
   styleUri: string;
   /** The webview URIs of onnxruntime-web's files in dist/webview: the module the app imports by
    *  its bare name (through an import map), and the WebAssembly glue and binary it loads. */
   ort: { module: string; wasmGlue: string; wasm: string };
   nonce: string;
+  /** Messages the page handles before anything else (the panel's layer and the backend setting),
+   *  so that its first picture needs no round trip through the extension. Validated by the page
+   *  like every message; inert data here (a JSON block, never run). */
+  initial?: readonly HostMessage[];
   /** Extra inline script (the test harness's stand-in for acquireVsCodeApi); runs with the nonce. */
   prelude?: string;
 }
@@ -76,7 +85,11 @@ export function previewHtml(o: PreviewHtmlOptions): string {
   const nonce = escapeAttr(o.nonce);
   // URIs are passed exactly as the host made them: servers that put the file in the query string
   // (code-server) break relative URLs.
-  const importMap = scriptJson({ imports: { 'onnxruntime-web/webgpu': o.ort.module } });
+  const importMap = scriptJson({
+    imports: { 'onnxruntime-web/webgpu': o.ort.module, 'convlens-preview/runtime': o.later.runtime, 'convlens-preview/controls': o.later.controls },
+  });
+  if (o.initial && o.initial.length > MAX_INITIAL_MESSAGES) throw new Error(`at most ${MAX_INITIAL_MESSAGES} first messages`);
+  const initial = o.initial?.length ? `<script type="application/json" id="${INITIAL_MESSAGES_ID}">${scriptJson(o.initial)}</script>\n` : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -89,7 +102,7 @@ export function previewHtml(o: PreviewHtmlOptions): string {
 <body>
 <div id="app" data-ort-wasm-glue="${escapeAttr(o.ort.wasmGlue)}" data-ort-wasm="${escapeAttr(o.ort.wasm)}"></div>
 <script type="importmap" nonce="${nonce}">${importMap}</script>
-${o.prelude ? `<script nonce="${nonce}">${o.prelude}</script>\n` : ''}<script type="module" nonce="${nonce}" src="${escapeAttr(o.scriptUri)}"></script>
+${initial}${o.prelude ? `<script nonce="${nonce}">${o.prelude}</script>\n` : ''}<script type="module" nonce="${nonce}" src="${escapeAttr(o.scriptUri)}"></script>
 </body>
 </html>
 `;

@@ -41,16 +41,17 @@ export class PreviewPanels implements vscode.Disposable {
       return;
     }
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel(PREVIEW_PANEL_TYPE, 'Up-sampling preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
-      this.host = new PreviewHost(this.panel.webview, this.extensionUri, this.log);
+      this.panel = vscode.window.createWebviewPanel(PREVIEW_PANEL_TYPE, `Preview: ${target.layer.path}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+      // The layer goes into the page itself: its overlap map needs no message round trip.
+      this.host = new PreviewHost(this.panel.webview, this.extensionUri, this.log, target);
       this.panel.onDidDispose(() => {
         this.host?.dispose();
         this.host = null;
         this.panel = null;
       });
-    } else {
-      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      return;
     }
+    this.panel.reveal(vscode.ViewColumn.Beside, true);
     this.panel.title = `Preview: ${target.layer.path}`;
     this.host!.show(target);
   }

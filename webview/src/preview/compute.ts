@@ -32,10 +32,29 @@ export function chainKey(chain: Chain): string {
 /** The session key of a set of chains (the one graph of a preview). */
 export const setKey = (chains: readonly Chain[]): string => `[${chains.map(chainKey).join(',')}]`;
 
+/**
+ * The last few input pictures, by kind, channels, size and seed (all makeInput depends on): the
+ * variants of a preview share one, and so do the layers of a model with the same input size —
+ * drawing a natural-looking image takes milliseconds, and fresh memory costs page faults. Feeds
+ * are only read (copied into the runtime's heap), never written.
+ */
+const INPUT_CACHE_SIZE = 4;
+const inputCache = new Map<string, Float32Array>();
+
+function cachedInput(kind: InputKind, channels: number, size: readonly [number, number], seed: number): Float32Array {
+  const key = `${kind}/${channels}/${size[0]}x${size[1]}/${seed}`;
+  let data = inputCache.get(key);
+  if (data) inputCache.delete(key);
+  else data = makeInput(kind, channels, [size[0], size[1]], seed);
+  inputCache.set(key, data);
+  while (inputCache.size > INPUT_CACHE_SIZE) inputCache.delete(inputCache.keys().next().value!);
+  return data;
+}
+
 export function chainFeeds(chain: Chain, variantId: string, options: Pick<RunOptions, 'input' | 'weights' | 'seed'>): Record<string, Feed> {
   const feeds: Record<string, Feed> = {};
   const dims = chainInputDims(chain);
-  feeds[INPUT_NAME] = { data: makeInput(options.input, chain.inChannels, chain.inSize, options.seed), dims };
+  feeds[INPUT_NAME] = { data: cachedInput(options.input, chain.inChannels, chain.inSize, options.seed), dims };
   const weights = chainWeights(chain, options.weights, options.seed, variantId);
   for (const p of chainParameters(chain)) feeds[p.name] = { data: weights.get(p.name)!, dims: p.dims };
   return feeds;

@@ -13,6 +13,9 @@ export interface OverlapMap {
   /** Row-major, outSize[0] × outSize[1]; every value an integer. */
   data: Float32Array;
   size: Pair;
+  /** The buffer `data` lies in (the caller's scratch when it was large enough): pass it to the
+   *  next call to reuse it. */
+  scratch: Float32Array;
 }
 
 /** Taps per output position along one axis, borders included. */
@@ -45,19 +48,22 @@ export function agreesWithPattern(counts: Int32Array, pattern: readonly number[]
  * report carries the engine's pattern; null otherwise (resizes and shuffles have no taps to
  * count, and a map that disagreed with the engine would not be shown).
  */
-export function layerOverlapMap(variant: VariantPlan, layer: PreviewLayer): OverlapMap | null {
+export function layerOverlapMap(variant: VariantPlan, layer: PreviewLayer, scratch?: Float32Array): OverlapMap | null {
   const step = variant.chain.steps[0];
   if (variant.id !== 'layer' || variant.chain.steps.length !== 1 || step?.op !== 'convTranspose') return null;
   if (variant.chain.inChannels !== 1 || step.outChannels !== 1) return null;
   const pattern = layer.overlap;
   if (!pattern || pattern.length !== 2) return null;
+  // A scratch buffer is reused only up to four times the map's size: one that large layer left
+  // behind is not kept for every small one after it.
   const axes = ([0, 1] as const).map((a) =>
     axisTaps(variant.chain.inSize[a], variant.outSize[a], step.kernel[a], step.stride[a], step.dilation[a], step.padding[a]),
   );
   if (!([0, 1] as const).every((a) => agreesWithPattern(axes[a]!, pattern[a]!, step, a, variant.chain.inSize[a]))) return null;
   const [h, w] = variant.outSize;
   const [rows, cols] = axes as [Int32Array, Int32Array];
-  const data = new Float32Array(h * w);
+  const buffer = scratch && scratch.length >= h * w && scratch.length <= 4 * h * w ? scratch : new Float32Array(h * w);
+  const data = buffer.length === h * w ? buffer : buffer.subarray(0, h * w);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = rows[y]! * cols[x]!;
-  return { data, size: [h, w] };
+  return { data, size: [h, w], scratch: buffer };
 }

@@ -5,6 +5,12 @@
 import { SchemaError, arr, bool, int, literal, nullable, num, obj, str, tagged, type Schema } from './schema';
 
 export const BACKENDS = ['auto', 'webgpu', 'wasm'] as const;
+
+/** The id of the page's JSON block holding the first host messages (client previewHtml writes it,
+ *  the page's first script reads it and validates each message like any other). */
+export const INITIAL_MESSAGES_ID = 'convlens-initial';
+/** At most this many first messages (the backend setting and a layer). */
+export const MAX_INITIAL_MESSAGES = 4;
 export type BackendSetting = (typeof BACKENDS)[number];
 
 const MAX_DIM = 2 ** 31;
@@ -47,7 +53,8 @@ const variantSummary = obj({ id: str(32), label: str(120), score: nullable(num(0
 
 /** Webview → host. */
 export const webviewMessageSchema = tagged({
-  ready: obj({ type: literal('ready') }),
+  /** `shown`: the request the page rendered from its own HTML (the host need not send it again). */
+  ready: obj({ type: literal('ready') }, { shown: int(0, Number.MAX_SAFE_INTEGER) }),
   rendered: obj({
     type: literal('rendered'),
     requestId: int(0, Number.MAX_SAFE_INTEGER),

@@ -25,6 +25,18 @@ function context(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
 }
 
 /**
+ * Sizes a canvas that is about to be painted over and shows it again (the panel reuses its
+ * canvases from one layer to the next). Assigning a size, even the same one, drops the canvas's
+ * bitmap and allocates a new one: only a different size is assigned.
+ */
+function prepare(canvas: HTMLCanvasElement, w: number, h: number): CanvasRenderingContext2D {
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  delete canvas.dataset.stale;
+  return context(canvas);
+}
+
+/**
  * One ImageData per size, reused from paint to paint (putImageData copies it): a fresh one is a
  * fresh zeroed buffer, whose first writes cost page faults — on a 256×256 map about as much as
  * the run that computed it.
@@ -43,9 +55,8 @@ function imageData(ctx: CanvasRenderingContext2D, w: number, h: number): ImageDa
 }
 
 export function drawHeatmap(canvas: HTMLCanvasElement, data: ArrayLike<number>, [h, w]: Pair, [lo, hi]: [number, number]): void {
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = context(canvas);
+  // putImageData replaces every pixel: nothing to clear.
+  const ctx = prepare(canvas, w, h);
   const image = imageData(ctx, w, h);
   const px = image.data;
   for (let i = 0; i < h * w; i++) {
@@ -60,9 +71,13 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: ArrayLike<number>, 
 
 /** A vertical colour bar, high values on top. */
 export function drawLegend(canvas: HTMLCanvasElement): void {
-  canvas.width = 1;
-  canvas.height = 256;
-  const ctx = context(canvas);
+  // The same bar whatever the map (the numbers beside it change): drawn once per canvas.
+  if (canvas.dataset.drawn === 'true') {
+    delete canvas.dataset.stale;
+    return;
+  }
+  const ctx = prepare(canvas, 1, 256);
+  canvas.dataset.drawn = 'true';
   for (let i = 0; i < 256; i++) {
     ctx.fillStyle = cssColour(255 - i);
     ctx.fillRect(0, i, 1, 1);
@@ -79,10 +94,8 @@ export function drawProfile(canvas: HTMLCanvasElement, data: ArrayLike<number>, 
   const width = 320;
   const height = 120;
   const ratio = Math.max(1, Math.round(globalThis.devicePixelRatio || 1));
-  canvas.width = width * ratio;
-  canvas.height = height * ratio;
-  const ctx = context(canvas);
-  ctx.scale(ratio, ratio);
+  const ctx = prepare(canvas, width * ratio, height * ratio);
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
   ctx.clearRect(0, 0, width, height);
   const values = Array.from({ length: w }, (_, x) => data[row * w + x]!);
   let [lo, hi] = range(values);
@@ -134,10 +147,8 @@ export function drawSpectrum(canvas: HTMLCanvasElement, data: ArrayLike<number>,
   const logPower = power.map((p) => Math.log1p(p));
   const [, hi] = range(logPower);
   const side = 256;
-  canvas.width = side;
-  canvas.height = side;
-  const ctx = context(canvas);
-  const image = ctx.createImageData(side, side);
+  const ctx = prepare(canvas, side, side);
+  const image = imageData(ctx, side, side);
   for (let sy = 0; sy < side; sy++) {
     // Shifted: display row sy shows frequency (sy·h/side − h/2) mod h.
     const fy = (Math.floor((sy * h) / side) + Math.ceil(h / 2)) % h;

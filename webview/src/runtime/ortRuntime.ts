@@ -18,6 +18,8 @@
 
 import type * as Ort from 'onnxruntime-web/webgpu';
 import { chainModel } from '../onnx/chainGraph';
+import { runVariants, type RunOptions, type VariantRun } from '../preview/compute';
+import type { VariantPlan } from '../preview/plan';
 import type { BackendSetting } from '../protocol/messages';
 
 type OrtModule = typeof Ort;
@@ -160,6 +162,11 @@ export class PreviewRuntime {
       void oldest.then((s) => s.session.release()).catch(() => undefined);
     }
     return cached;
+  }
+
+  /** Every variant of a preview in one run of one graph (the panel's PreviewRunner). */
+  runVariants(variants: readonly VariantPlan[], options: RunOptions): Promise<VariantRun[]> {
+    return runVariants(this, variants, options);
   }
 
   /** Runs one after another: a newer preview may start while an older one still awaits a run,

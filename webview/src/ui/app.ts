@@ -2,17 +2,45 @@
 // paints the layer's overlap map from the engine's pattern at once (no runtime needed), runs all
 // variants in one graph and one run, paints them, ranks them by checkerboard score, and reports
 // back. A newer request abandons an older one between steps.
+//
+// This module is part of the first script (main.ts): it imports nothing of the runtime but types.
+// The runtime (ONNX graphs, onnxruntime-web) arrives through `runner`, a promise the page starts
+// only once the first overlap map is on screen.
 
 import { UnsupportedLayer } from '../preview/fromLayer';
 import { interiorOf } from '../analysis/checkerboard';
-import { runVariants, type VariantRun } from '../preview/compute';
+import type { RunOptions, VariantRun } from '../preview/compute';
 import { layerOverlapMap, type OverlapMap } from '../preview/overlapMap';
 import { planPreview, type VariantPlan } from '../preview/plan';
 import type { Pair } from '../preview/steps';
 import { parseHostMessage, type BackendSetting, type PreviewTarget, type WebviewMessage } from '../protocol/messages';
 import { drawHeatmap, drawLegend, drawProfile, drawSpectrum, range } from '../render/plots';
-import type { Backend, PreviewRuntime } from '../runtime/ortRuntime';
+import type { Backend } from '../runtime/ortRuntime';
 import { DEFAULT_CONTROLS, PreviewView, type Controls, type VariantView } from './view';
+
+/** What the panel needs of the runtime (PreviewRuntime in the runtime script; tests pass stubs). */
+export interface PreviewRunner {
+  /** Every variant in one run of one graph, in the plan's order. */
+  runVariants(variants: readonly VariantPlan[], options: RunOptions): Promise<VariantRun[]>;
+  /** One line for the panel when the backend is not the one asked for. */
+  readonly notice: string | null;
+  /** Drops every cached session (the backend setting changed). */
+  reset(): Promise<void>;
+  /** Loads and compiles what the first run needs, ahead of it. */
+  warmUp?(): Promise<void>;
+}
+
+/** Resolves when the next frame starts, i.e. what was painted before is being put on screen (a
+ *  hidden page renders no frames: then after at most `limitMs`). */
+export function nextFrame(limitMs = 100): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, limitMs);
+    requestAnimationFrame(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
 
 export interface HostApi {
   postMessage(message: WebviewMessage): void;
@@ -45,18 +73,28 @@ export class PreviewApp {
   private target: PreviewTarget | null = null;
   private requestId = 0;
   private generation = 0;
+  /** The runtime, once asked for (the first render that needs it, or `warmUp`). */
+  private runner: Promise<PreviewRunner> | null = null;
+  /** The overlap map's buffer, reused from layer to layer (fresh memory costs page faults). */
+  private overlapScratch: Float32Array = new Float32Array(0);
+  /** Resolves once the first picture of this page (an overlap map or a runtime output) is painted
+   *  and a frame has started after it. */
+  readonly firstPicture: Promise<void>;
+  private pictureShown!: () => void;
   /** Resolves when the latest render finished (tests and the bench wait on it). */
   idle: Promise<void> = Promise.resolve();
 
+  /** `runtime`: the runner, or how to load it (called once, when first needed). */
   constructor(
     container: HTMLElement,
     private readonly host: HostApi,
-    private readonly runtime: PreviewRuntime,
+    private readonly runtime: PreviewRunner | (() => Promise<PreviewRunner>),
   ) {
+    this.firstPicture = new Promise((resolve) => (this.pictureShown = resolve));
     this.controls = restoreControls(host.getState());
     this.view = new PreviewView(container, this.controls, (change) => {
       this.controls = { ...this.controls, ...change };
-      host.setState(this.controls);
+      this.saveState();
       this.rerender();
     });
   }
@@ -73,6 +111,7 @@ export class PreviewApp {
       case 'show':
         this.target = message.target;
         this.requestId = message.requestId;
+        this.saveState();
         this.rerender();
         break;
       case 'clear':
@@ -86,10 +125,31 @@ export class PreviewApp {
           this.backend = message.backend;
           // Abandon a render in flight first: its sessions are about to be released.
           this.generation++;
-          void this.runtime.reset().then(() => this.rerender());
+          // Nothing to reset before the runtime was first loaded.
+          if (this.runner) void this.runner.then((r) => r.reset()).then(() => this.rerender());
+          else this.rerender();
         }
         break;
     }
+  }
+
+  /** The controls, and the latest request shown (a page rebuilt from its first HTML skips an
+   *  older layer that HTML carries). */
+  private saveState(): void {
+    this.host.setState({ ...this.controls, shown: this.requestId });
+  }
+
+  /** The runtime, loaded on first use; a load that failed is tried again by the next render. */
+  loadRunner(): Promise<PreviewRunner> {
+    if (!this.runner) {
+      const runtime = this.runtime;
+      const loading = typeof runtime === 'function' ? runtime() : Promise.resolve(runtime);
+      this.runner = loading;
+      loading.catch(() => {
+        if (this.runner === loading) this.runner = null;
+      });
+    }
+    return this.runner;
   }
 
   private rerender(): void {
@@ -125,19 +185,28 @@ export class PreviewApp {
     view.setNotices(plan.notices);
     view.setRanking([]);
     view.setStatus('Running…');
-    view.clearVariants();
-    const views = new Map<string, VariantView>(plan.variants.map((v) => [v.id, view.addVariant(v.id, v.label)]));
+    const views = view.setVariants(plan.variants);
     // Before the runtime: the layer's overlap map, exact, from the engine's pattern.
     const layerVariant = plan.variants.find((v) => v.id === 'layer');
-    const overlap = layerVariant ? layerOverlapMap(layerVariant, plan.focus) : null;
+    const overlap = layerVariant ? layerOverlapMap(layerVariant, plan.focus, this.overlapScratch) : null;
+    if (overlap) this.overlapScratch = overlap.scratch;
     if (layerVariant && overlap) this.paintOverlap(views.get('layer')!, layerVariant, overlap);
     let runs: VariantRun[];
     let runMs = 0;
     let sessionMs = 0;
     let backend: Backend = 'wasm';
+    let runner: PreviewRunner;
     try {
+      if (!this.runner) {
+        // The first render: the overlap map goes on screen before the runtime's script and
+        // onnxruntime-web are fetched, compiled and set up.
+        if (overlap) await nextFrame();
+        if (stale()) return;
+      }
+      runner = await this.loadRunner();
+      if (stale()) return;
       // All variants in one run of one graph.
-      runs = await runVariants(this.runtime, plan.variants, { ...this.controls, backend: this.backend });
+      runs = await runner.runVariants(plan.variants, { ...this.controls, backend: this.backend });
       if (stale()) return;
       for (const run of runs) {
         runMs = run.result.runMs;
@@ -155,7 +224,7 @@ export class PreviewApp {
       return;
     }
     const notices = [...plan.notices];
-    if (this.runtime.notice) notices.unshift(this.runtime.notice);
+    if (runner.notice) notices.unshift(runner.notice);
     view.setNotices(notices);
     view.setRanking(runs.map((r) => ({ id: r.variant.id, label: r.variant.label, score: r.checkerboard?.score ?? null })));
     view.setStatus(`Backend: ${backend} · ${runs.length} variants in one run of ${fmtMs(runMs)} ms · new session ${fmtMs(sessionMs)} ms`);
@@ -200,6 +269,12 @@ export class PreviewApp {
     this.paintMap(v, overlap.data, overlap.size, row, variant.period[1]);
     const now = String(performance.now());
     Object.assign(v.heatmap.dataset, { source: 'engine', paintedAt: now, enginePaintedAt: now });
+    // When it is on screen: the start of the next frame (the bench's figure).
+    void nextFrame().then(() => {
+      // performance.now(), not the frame's own timestamp: that one may predate the paint.
+      if (v.heatmap.dataset.enginePaintedAt === now) v.heatmap.dataset.engineFrameAt = String(performance.now());
+      this.pictureShown();
+    });
     v.detail.textContent = 'Overlap map from the engine (kernel taps per output pixel, exact); the runtime is computing the outputs…';
   }
 
@@ -210,6 +285,7 @@ export class PreviewApp {
     const row = cb ? cb.interior.y0 + Math.floor(cb.interior.h / 2) : Math.floor(size[0] / 2);
     this.paintMap(v, data, size, row, run.variant.period[1]);
     Object.assign(v.heatmap.dataset, { source: 'runtime', paintedAt: String(performance.now()) });
+    void nextFrame().then(() => this.pictureShown());
     v.score.textContent = cb ? `checkerboard score ${cb.score.toFixed(4)}` : 'checkerboard score: output too small';
     v.article.dataset.score = cb ? String(cb.score) : '';
     const chain = run.variant.chain;

@@ -3,12 +3,13 @@
 // (webgpu | wasm), data-request-id, data-run-ms, data-session-ms; each variant is an
 // article#variant-<id> with data-score, holding canvas#heatmap-<id>, #profile-<id>, #spectrum-<id>.
 // A heatmap's data-source says who painted it last: 'engine' (the layer's overlap map, before the
-// runtime) or 'runtime'; data-painted-at and data-engine-painted-at are performance.now() times.
+// runtime) or 'runtime'; data-painted-at and data-engine-painted-at are performance.now() times,
+// data-engine-frame-at the start of the first frame after the overlap map was painted. A canvas
+// with data-stale still holds the previous layer's picture and is hidden.
+//
+// The control bar uses @vscode-elements tags; their definitions come with the controls script
+// (controlsEntry.ts), loaded after the first picture.
 
-import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import '@vscode-elements/elements/dist/vscode-option/index.js';
-import '@vscode-elements/elements/dist/vscode-button/index.js';
-import '@vscode-elements/elements/dist/vscode-label/index.js';
 import { INPUT_KINDS, type InputKind } from '../preview/inputs';
 import type { WeightMode } from '../preview/weights';
 
@@ -60,6 +61,7 @@ function select(id: string, label: string, options: [string, string][], value: s
 
 export interface VariantView {
   article: HTMLElement;
+  title: HTMLElement;
   heatmap: HTMLCanvasElement;
   legend: HTMLCanvasElement;
   legendMax: HTMLElement;
@@ -77,6 +79,7 @@ export class PreviewView {
   private readonly notices: HTMLElement;
   private readonly ranking: HTMLElement;
   private readonly variants: HTMLElement;
+  private readonly pool = new Map<string, VariantView>();
 
   constructor(container: HTMLElement, controls: Controls, onControls: (c: Partial<Controls>) => void) {
     this.root = el('main', { id: 'convlens-preview', 'data-state': 'idle' });
@@ -132,12 +135,47 @@ export class PreviewView {
 
   clearVariants(): void {
     this.variants.replaceChildren();
+    this.pool.clear();
   }
 
-  addVariant(id: string, label: string): VariantView {
+  /**
+   * The articles of these variants, in this order. An article already there for the same id is
+   * kept, canvases included: a new canvas (and its first paint) costs fresh memory on every cursor
+   * move. What it showed belongs to the previous layer, so its canvases are hidden (data-stale)
+   * until painted again, and its score and details are emptied.
+   */
+  setVariants(variants: readonly { id: string; label: string }[]): Map<string, VariantView> {
+    const views = new Map<string, VariantView>();
+    for (const { id, label } of variants) {
+      let v = this.pool.get(id);
+      if (v) {
+        v.title.textContent = label;
+        v.score.textContent = '';
+        v.detail.textContent = '';
+        v.article.dataset.score = '';
+        for (const canvas of [v.heatmap, v.legend, v.profile, v.spectrum]) canvas.dataset.stale = 'true';
+        for (const key of ['source', 'paintedAt', 'enginePaintedAt', 'engineFrameAt']) delete v.heatmap.dataset[key];
+        delete v.spectrum.dataset.painted;
+      } else {
+        v = this.addVariant(id, label);
+      }
+      views.set(id, v);
+    }
+    for (const [id, v] of this.pool) if (!views.has(id)) v.article.remove();
+    this.pool.clear();
+    for (const [id, v] of views) {
+      this.pool.set(id, v);
+      // In plan order (append moves an article already in place).
+      this.variants.append(v.article);
+    }
+    return views;
+  }
+
+  private addVariant(id: string, label: string): VariantView {
     const article = el('article', { class: 'variant', id: `variant-${id}`, 'data-variant': id });
     const head = el('div', { class: 'variant-head' });
-    head.append(el('h3', {}, label));
+    const title = el('h3', {}, label);
+    head.append(title);
     const score = el('span', { class: 'score', id: `score-${id}` });
     head.append(score);
     const detail = el('p', { class: 'detail', id: `detail-${id}` });
@@ -161,6 +199,6 @@ export class PreviewView {
     row.append(heatFigure, profileFigure, spectrumFigure);
     article.append(head, detail, row);
     this.variants.append(article);
-    return { article, heatmap, legend, legendMax, legendMin, profile, spectrum, score, detail };
+    return { article, title, heatmap, legend, legendMax, legendMin, profile, spectrum, score, detail };
   }
 }
