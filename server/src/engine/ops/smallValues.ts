@@ -33,6 +33,8 @@ export interface ValuedTensor extends Tensor {
   double?: boolean;
   /** A NumPy array (numpy promotes ints with Python floats to float64, torch to float32). */
   numpy?: boolean;
+  /** A bool tensor (comparisons, dtype=torch.bool): indexing with it is a mask. */
+  bool?: boolean;
 }
 
 export const MAX_VALUES = 4096;
@@ -45,6 +47,7 @@ export interface Known {
   integral: boolean;
   double: boolean;
   numpy: boolean;
+  bool?: boolean;
   /** A Python scalar (or a 0-d tensor): it does not decide a tensor operand's float width. */
   scalar: boolean;
 }
@@ -58,7 +61,7 @@ export function known(v: OpValue | undefined, floatScalars = false): Known | nul
   if (typeof v === 'boolean') return exactKnown([v ? 1 : 0], true, false, false, true);
   if (!isTensor(v)) return null;
   const scalar = v.shape.length === 0;
-  if (v.values) return exactKnown(v.values, !!v.integral, !!v.double, !!v.numpy, scalar);
+  if (v.values) return { ...exactKnown(v.values, !!v.integral, !!v.double, !!v.numpy, scalar), bool: !!v.bool };
   if (v.lo && v.hi) return { lo: v.lo, hi: v.hi, exact: false, integral: false, double: !!v.double, numpy: !!v.numpy, scalar };
   return null;
 }
@@ -69,8 +72,8 @@ function exactKnown(values: number[], integral: boolean, double: boolean, numpy:
 
 /** A result tensor carrying `k`'s numbers (and no stale ones from an input). */
 export function withKnown<T extends Tensor>(t: T, k: Known | null): ValuedTensor {
-  const { values: _v, lo: _l, hi: _h, integral: _i, double: _d, numpy, ...rest } = t as ValuedTensor;
-  void _v; void _l; void _h; void _i; void _d;
+  const { values: _v, lo: _l, hi: _h, integral: _i, double: _d, bool: _b, numpy, ...rest } = t as ValuedTensor;
+  void _v; void _l; void _h; void _i; void _d; void _b;
   const out: ValuedTensor = numpy ? { ...rest, numpy } : rest;
   if (!k) return out;
   if (k.exact) out.values = k.lo;
@@ -78,7 +81,25 @@ export function withKnown<T extends Tensor>(t: T, k: Known | null): ValuedTensor
   if (k.integral) out.integral = true;
   if (k.double) out.double = true;
   if (k.numpy) out.numpy = true;
+  if (k.bool) out.bool = true;
   return out;
+}
+
+/** `t[i] = x` in place: one element of a 1-d tensor whose values are exact gets the number
+ *  (converted to its dtype); any other write forgets the values. */
+export function writeElement(t: Tensor, index: number | null, value: number | null): void {
+  const v = t as ValuedTensor;
+  const values = v.values;
+  delete v.lo;
+  delete v.hi;
+  if (values && index !== null && value !== null && t.shape.length === 1 && index >= -values.length && index < values.length) {
+    const x = v.bool ? (value !== 0 ? 1 : 0) : v.integral ? Math.trunc(value) : v.double ? value : Math.fround(value);
+    const copy = values.slice();
+    copy[index < 0 ? index + values.length : index] = x;
+    v.values = copy;
+    return;
+  }
+  delete v.values;
 }
 
 /** The element at a (wrapped, in-range) index of a 1-d valued tensor, as a 0-d valued tensor. */
@@ -271,7 +292,8 @@ function compare(a: Known, b: Known, op: string): Known | null {
     else if (al > bh) out[i] = f(1, 0) ? 1 : 0;
     else return null;
   }
-  return result(out, out, true, false, a.numpy || b.numpy);
+  const r = result(out, out, true, false, a.numpy || b.numpy);
+  return r && { ...r, bool: true };
 }
 
 type UnarySpec = { f: (x: number) => number; keepsInt?: boolean; collapses?: boolean; ulps?: number; increasing?: boolean };
@@ -382,7 +404,9 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     if (!kind) return null;
     const r = kind.integral ? Math.trunc : rounder(kind.double);
     const values = nums.map(r);
-    return result(values, values, kind.integral, kind.double, false);
+    const isBool = args.dtype === 'bool' || ((args.dtype === undefined || args.dtype === null) && flat.length > 0 && flat.every((x) => typeof x === 'boolean'));
+    const out = result(isBool ? values.map((x) => (x !== 0 ? 1 : 0)) : values, isBool ? values.map((x) => (x !== 0 ? 1 : 0)) : values, kind.integral, kind.double, false);
+    return out && { ...out, bool: isBool };
   }
   if (SAME_VALUES.has(fn)) {
     const k = known(first(args));
@@ -394,6 +418,24 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     int: { integral: true, double: false }, long: { integral: true, double: false }, short: { integral: true, double: false },
     float: { integral: false, double: false }, double: { integral: false, double: true },
   };
+  if (fn === 'Tensor.bool') {
+    const k = known(args.self);
+    if (!k) return null;
+    const out = k.lo.map((x, i) => (x > 0 || k.hi[i]! < 0 ? 1 : x === 0 && k.hi[i] === 0 ? 0 : NaN));
+    return out.some(Number.isNaN) ? null : { ...exactKnown(out, true, false, k.numpy, false), bool: true };
+  }
+  if ((fn === 'torch.ones' || fn === 'torch.zeros' || fn === 'torch.full') && shape.length === 1) {
+    const fill = fn === 'torch.ones' ? 1 : fn === 'torch.zeros' ? 0 : args.fill_value;
+    if (typeof fill !== 'number' && typeof fill !== 'boolean') return null;
+    const x = typeof fill === 'boolean' ? (fill ? 1 : 0) : fill;
+    const isBool = args.dtype === 'bool';
+    const kind = isBool ? { integral: true, double: false } : dtypeKind(args.dtype, { integral: fn === 'torch.full' && !floatScalars && Number.isInteger(x), double: false });
+    if (!kind) return null;
+    const v = isBool ? (x !== 0 ? 1 : 0) : kind.integral ? Math.trunc(x) : rounder(kind.double)(x);
+    const values = new Array<number>(count).fill(v);
+    const r = result(values, values, kind.integral, kind.double, false);
+    return r && { ...r, bool: isBool };
+  }
   if (fn.startsWith('Tensor.') && name in conversion) {
     const k = known(args.self);
     if (!k) return null;

@@ -16,6 +16,7 @@ import { Recorder, tensorsIn } from './recorder';
 import { bindToOpArgs, fromOpValue, parseSignature, toOpValue, UnknownArgument } from './signature';
 import { makeStdlib, nativeModuleObject } from './stdlib';
 import { installPrivateBases, normInputRanks } from './torchPrivateBases';
+import { astype, makeNumpy } from './numpyLib';
 import {
   bool, dict, FALSE, float, int, iterator, list, native, newId, NONE, str, TRUE, tuple, unknown,
   WriteCountingMap, type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
@@ -884,7 +885,20 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     construct: (args, site) => tuple(args.positional[0] ? interp.toArray(args.positional[0], site) : []),
   }, 'torch');
 
+  /** A catalogue op by canonical name, unrecorded (numpy's functions compute with them). */
+  const applyByName = (name: string, args: CallArgs, site: Site | null): Value => {
+    const spec = specByName.get(name);
+    return spec ? applyFunction(spec, args, site, false) : unknown(`${name} is not modelled`, site);
+  };
+  let numpyModule: ModuleObjectValue | null = null;
+
   const tensorAttribute = (t: TensorValue, name: string, site: Site | null): Value => {
+    if ((t as ValuedTensor).numpy) {
+      // ndarray's own attributes where they differ from a tensor's.
+      if (name === 'astype') return fn('ndarray.astype', (a, s) => astype(applyByName, t, a.positional[0] ?? NONE, s ?? site));
+      if (name === 'size') return int(t.shape.reduce((p, x) => p * x, 1));
+      if (name === 'dtype') return unknown('numpy dtypes are not modelled', site);
+    }
     switch (name) {
       case 'shape': return tuple(t.shape.map(int));
       case 'ndim': return int(t.shape.length);
@@ -952,7 +966,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (!spec) return unknown('tensor indexing is not modelled', site);
     // A list index is advanced indexing, a tuple is one index per dim: ops tell them apart by
     // nesting, since both arrive as arrays.
-    const opIndex: Value = index.kind === 'list' ? tuple([index]) : index;
+    const converted = index.kind === 'tensor' ? knownIndex(index) : index.kind === 'tuple' ? tuple(index.items.map(knownIndex)) : index;
+    const opIndex: Value = converted.kind === 'list' ? tuple([converted]) : converted;
     return applyFunction(spec, { positional: [t, opIndex], keywords: NO_KEYWORDS }, site, false);
   };
   const tensorIterate = (t: TensorValue): Value[] => {
@@ -1121,7 +1136,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   ]);
 
   const library: Library = {
-    nativeModule: (name) => natives.get(name) ?? stdlibModule(name) ?? null,
+    nativeModule: (name) => {
+      if (name === 'numpy') return (numpyModule ??= makeNumpy(interp, applyByName, (d) => dtypes.get(d)));
+      return natives.get(name) ?? stdlibModule(name) ?? null;
+    },
     tensorAttribute,
     tensorBinary,
     tensorUnary,
@@ -1161,6 +1179,17 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     callModule,
     setTraining,
   };
+}
+
+/** A 1-d index tensor whose values are known, as the list torch would treat alike: a bool tensor is
+ *  a mask (its count of True decides the size), an integer one selects those positions. */
+function knownIndex(v: Value): Value {
+  if (v.kind !== 'tensor' || v.shape.length !== 1) return v;
+  const t = v as ValuedTensor;
+  if (!t.values) return v;
+  if (t.bool) return list(t.values.map((x) => bool(x !== 0)));
+  if (t.integral) return list(t.values.map((x) => int(x)));
+  return v;
 }
 
 /** Whether a call passed a Python float (directly or in a list): its whole numbers are floats. */
