@@ -446,6 +446,8 @@ TORCHVISION_MODELS = [
     ("mnasnet1_0", "", "", [1, 3, 224, 224]),
     ("efficientnet_b0", "", "", [1, 3, 224, 224]),
     ("regnet_y_400mf", "", "", [1, 3, 224, 224]),
+    ("regnet_x_800mf", "", "", [1, 3, 224, 224]),
+    ("regnet_y_1_6gf", "", "", [1, 3, 224, 224]),
     ("convnext_tiny", "", "", [1, 3, 224, 224]),
     ("googlenet", "", "aux_logits=False, init_weights=False", [1, 3, 224, 224]),
     ("inception_v3", "", "aux_logits=False, init_weights=False", [1, 3, 299, 299]),
