@@ -17,31 +17,31 @@ function gridSample(args: OpArgs): OpResult {
   const mode = r.string('mode', 'bilinear');
   const paddingMode = r.string('padding_mode', 'zeros');
   if (!MODES.has(mode)) {
-    throw invalid(`nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '${mode}'`);
+    throw invalid(`F.grid_sample: nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: '${mode}'`);
   }
   if (!PADDING_MODES.has(paddingMode)) {
-    throw invalid(`nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '${paddingMode}'`);
+    throw invalid(`F.grid_sample: nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: '${paddingMode}'`);
   }
   const inShape = input.shape;
   const gridShape = grid.shape;
   const sizes = `input with sizes ${formatShape(inShape)} and grid with sizes ${formatShape(gridShape)}`;
   if (inShape[0] !== gridShape[0]) {
-    throw new OpError('shape-mismatch', `grid_sampler(): expected grid and input to have same batch size, but got ${sizes}`);
+    throw new OpError('shape-mismatch', `F.grid_sample: grid_sampler(): expected grid and input to have same batch size, but got ${sizes}`);
   }
   const rank = inShape.length;
   if (gridShape.length !== rank || (rank !== 4 && rank !== 5)) {
-    throw new OpError('shape-mismatch', `grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but got ${sizes}`);
+    throw new OpError('shape-mismatch', `F.grid_sample: grid_sampler(): expected 4D or 5D input and grid with same number of dimensions, but got ${sizes}`);
   }
   const k = rank - 2;
   if (gridShape[rank - 1] !== k) {
-    throw new OpError('shape-mismatch', `grid_sampler(): expected grid to have size ${k} in last dimension, but got grid with sizes ${formatShape(gridShape)}`);
+    throw new OpError('shape-mismatch', `F.grid_sample: grid_sampler(): expected grid to have size ${k} in last dimension, but got grid with sizes ${formatShape(gridShape)}`);
   }
   for (let d = 2; d < rank; d++) {
     if (inShape[d] === 0) {
-      throw new OpError('shape-mismatch', `grid_sampler(): expected input to have non-empty spatial dimensions, but input has sizes ${formatShape(inShape)} with dimension ${d} being empty`);
+      throw new OpError('shape-mismatch', `F.grid_sample: grid_sampler(): expected input to have non-empty spatial dimensions, but input has sizes ${formatShape(inShape)} with dimension ${d} being empty`);
     }
   }
-  if (mode === 'bicubic' && rank !== 4) throw invalid('grid_sampler(): bicubic interpolation only supports 4D input');
+  if (mode === 'bicubic' && rank !== 4) throw invalid('F.grid_sample: grid_sampler(): bicubic interpolation only supports 4D input');
   return { value: makeTensor([inShape[0]!, inShape[1]!, ...gridShape.slice(1, rank - 1)], null), macs: 0 };
 }
 
@@ -52,7 +52,7 @@ function affineGrid(args: OpArgs): OpResult {
   if (size.length !== 4 && size.length !== 5) {
     throw new OpError(
       'unsupported',
-      `affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size ${formatShape(size)}.`,
+      `F.affine_grid: affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size ${formatShape(size)}.`,
     );
   }
   const k = size.length - 2;
@@ -60,12 +60,12 @@ function affineGrid(args: OpArgs): OpResult {
   if (t.length !== 3 || t[1] !== k || t[2] !== k + 1) {
     throw new OpError(
       'shape-mismatch',
-      `Expected a batch of ${k}D affine matrices of shape Nx${k}x${k + 1} for size ${formatShape(size)}. Got torch.Size(${formatShape(t)}).`,
+      `F.affine_grid: Expected a batch of ${k}D affine matrices of shape Nx${k}x${k + 1} for size ${formatShape(size)}. Got torch.Size(${formatShape(t)}).`,
     );
   }
-  if (size.some((s) => s <= 0)) throw invalid(`Expected non-zero, positive output size. Got ${formatShape(size)}`);
+  if (size.some((s) => s <= 0)) throw invalid(`F.affine_grid: Expected non-zero, positive output size. Got ${formatShape(size)}`);
   if (t[0] !== size[0]) {
-    throw new OpError('shape-mismatch', `Expected size for first two dimensions of batch2 tensor to be: [${size[0]}, ${k + 1}] but got: [${t[0]}, ${k + 1}].`);
+    throw new OpError('shape-mismatch', `F.affine_grid: Expected size for first two dimensions of batch2 tensor to be: [${size[0]}, ${k + 1}] but got: [${t[0]}, ${k + 1}].`);
   }
   return { value: makeTensor([size[0]!, ...size.slice(2), k], null), macs: 0 };
 }

@@ -13,6 +13,8 @@ function diff(fn: string, args: OpArgs): OpResult {
   const n = argInt(fn, args, 'n', 1);
   if (n < 0) throw new OpError('invalid-argument', `${fn}: order must be non-negative but got ${n}`);
   const dim = wrapDim(fn, argInt(fn, args, 'dim', -1), input.shape.length, input.shape);
+  // torch returns the input itself for n = 0, prepend and append unread.
+  if (n === 0) return ok(makeTensor(fn, input.shape, input.geometry));
   let length = input.shape[dim]!;
   for (const name of ['prepend', 'append']) {
     const extra = args[name];
@@ -60,6 +62,9 @@ function repeatInterleave(fn: string, args: OpArgs): OpResult {
   const input = argTensor(fn, args, selfName);
   const dimArg = args.dim;
   const flat = dimArg === undefined || dimArg === null;
+  if (!flat && input.shape.length === 0) {
+    throw new OpError('invalid-argument', `${fn}: Dimension specified as ${argInt(fn, args, 'dim')} but tensor has no dimensions`);
+  }
   const dim = flat ? 0 : wrapDim(fn, argInt(fn, args, 'dim'), input.shape.length, input.shape);
   const base = flat ? [input.shape.reduce((a, b) => a * b, 1)] : [...input.shape];
   const size = base[dim] ?? 1;
