@@ -106,7 +106,9 @@ export function writeElement(t: Tensor, index: number | null, value: number | nu
 export function elementOf(t: Tensor, i: number): ValuedTensor | null {
   const k = known(t);
   if (!k || t.shape.length !== 1) return null;
-  return withKnown({ kind: 'tensor', shape: [], geometry: null } as Tensor, { ...k, lo: [k.lo[i]!], hi: [k.hi[i]!], scalar: true });
+  const lo = k.lo[i]!;
+  const hi = k.hi[i]!;
+  return withKnown({ kind: 'tensor', shape: [], geometry: null } as Tensor, { ...k, lo: [lo], hi: lo === hi ? [lo] : [hi], exact: lo === hi, scalar: true });
 }
 
 /** int(t) of a one-element tensor: the truncated value, when every value torch could hold truncates alike. */
@@ -164,6 +166,65 @@ function widen(lo: number[], hi: number[], ulps: number, double: boolean): { lo:
     }
   }
   return { lo: l, hi: h };
+}
+
+/** Where torch's result of an op accurate to within one unit in the last place can lie, given the
+ *  double-precision value `d` of the exact result: the two floats around it (a float32 strictly
+ *  within one unit of the exact value is one of them), or, in float64, two units either side. */
+function bracket(d: number, double: boolean): [number, number] {
+  if (double) return [nextAfter(nextAfter(d, -1, true), -1, true), nextAfter(nextAfter(d, 1, true), 1, true)];
+  // d is itself within a double-precision unit of the exact value: allow for that too.
+  const dl = d - Math.abs(d) * 2 ** -50;
+  const dh = d + Math.abs(d) * 2 ** -50;
+  let lo = Math.fround(dl);
+  if (lo > dl) lo = nextAfter(lo, -1, false);
+  let hi = Math.fround(dh);
+  if (hi < dh) hi = nextAfter(hi, 1, false);
+  return [lo, hi];
+}
+
+/** Dekker's product: whether x·y is exact in double precision (its rounding error is zero). */
+function productIsExact(x: number, y: number): boolean {
+  const p = x * y;
+  if (!Number.isFinite(p)) return false;
+  const split = (a: number): [number, number] => {
+    const c = 134217729 * a; // 2^27 + 1
+    const hi = c - (c - a);
+    return [hi, a - hi];
+  };
+  const [xh, xl] = split(x);
+  const [yh, yl] = split(y);
+  const err = ((xh * yh - p) + xh * yl + xl * yh) + xl * yl;
+  return err === 0;
+}
+
+/** The exact result of a transcendental op where it is a number of the dtype (log(1) = 0,
+ *  log2(8) = 3, exp(0) = 1, 2.25 ** 1 = 2.25): an op accurate to within less than one unit in the
+ *  last place returns exactly that. Null where the exact result is not known to be representable. */
+function exactTranscendental(name: string, x: number, y: number, double: boolean): number | null {
+  const fits = (v: number) => Number.isFinite(v) && (double || Math.fround(v) === v);
+  switch (name) {
+    case 'log': return x === 1 ? 0 : null;
+    case 'exp': return x === 0 ? 1 : null;
+    case 'log2': {
+      const k = Math.round(Math.log2(x));
+      return x > 0 && 2 ** k === x ? k : null;
+    }
+    case 'log10': {
+      const k = Math.round(Math.log10(x));
+      return k >= 0 && k <= 22 && 10 ** k === x ? k : null;
+    }
+    case 'pow': {
+      if (!Number.isInteger(y) || y < 0 || y > 64) return null;
+      let acc = 1;
+      for (let i = 0; i < y; i++) {
+        if (!productIsExact(acc, x)) return null;
+        acc *= x;
+      }
+      return fits(acc) ? acc : null;
+    }
+    default: return null;
+  }
 }
 
 function result(lo: number[], hi: number[], integral: boolean, double: boolean, numpy: boolean, forceInexact = false): Known | null {
@@ -244,6 +305,42 @@ function binary(a: Known, b: Known, f: (x: number, y: number) => number, integra
   return result(lo, hi, integral, double, a.numpy || b.numpy, !(a.exact && b.exact));
 }
 
+/** x ** y in floating point: exact where the exact power is a number of the dtype, otherwise the
+ *  bracket around it (torch's pow is within a last-place unit), over the corners of the bounds. */
+function floatPow(a: Known, b: Known, double: boolean): Known | null {
+  const n = Math.max(a.lo.length, b.lo.length);
+  if ((a.lo.length !== n && a.lo.length !== 1) || (b.lo.length !== n && b.lo.length !== 1)) return null;
+  const cv = rounder(double);
+  const lo = new Array<number>(n);
+  const hi = new Array<number>(n);
+  let exact = true;
+  for (let i = 0; i < n; i++) {
+    const ai = a.lo.length === 1 ? 0 : i;
+    const bi = b.lo.length === 1 ? 0 : i;
+    const [xl, xh, yl, yh] = [cv(a.lo[ai]!), cv(a.hi[ai]!), cv(b.lo[bi]!), cv(b.hi[bi]!)];
+    if (xl === xh && yl === yh) {
+      const e = exactTranscendental('pow', xl, yl, double);
+      if (e !== null) {
+        lo[i] = hi[i] = e;
+        continue;
+      }
+    }
+    exact = false;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const x of [xl, xh]) {
+      for (const y of [yl, yh]) {
+        const [l, h] = bracket(x ** y, double);
+        if (l < min) min = l;
+        if (h > max) max = h;
+      }
+    }
+    lo[i] = min;
+    hi[i] = max;
+  }
+  return result(lo, hi, false, double, a.numpy || b.numpy, !exact);
+}
+
 type BinarySpec = { f: (x: number, y: number) => number; alwaysFloat?: boolean; intOnly?: (x: number, y: number) => number; monotone?: boolean };
 
 const BINARY: Record<string, BinarySpec> = {
@@ -296,12 +393,13 @@ function compare(a: Known, b: Known, op: string): Known | null {
   return r && { ...r, bool: true };
 }
 
-type UnarySpec = { f: (x: number) => number; keepsInt?: boolean; collapses?: boolean; ulps?: number; increasing?: boolean };
+type UnarySpec = { f: (x: number) => number; keepsInt?: boolean; collapses?: boolean; approximate?: string; increasing?: boolean };
 
-/** Monotone unary ops. `ulps`: how far torch's result may be from the correctly rounded one. */
+/** Monotone unary ops. `approximate`: torch's result is within a last-place unit of the exact one,
+ *  not always the correctly rounded number (its name picks the exactly known special cases). */
 const UNARY: Record<string, UnarySpec> = {
-  log: { f: Math.log, ulps: 2 }, log2: { f: Math.log2, ulps: 2 }, log10: { f: Math.log10, ulps: 2 },
-  exp: { f: Math.exp, ulps: 2 }, sqrt: { f: Math.sqrt },
+  log: { f: Math.log, approximate: 'log' }, log2: { f: Math.log2, approximate: 'log2' }, log10: { f: Math.log10, approximate: 'log10' },
+  exp: { f: Math.exp, approximate: 'exp' }, sqrt: { f: Math.sqrt },
   floor: { f: Math.floor, keepsInt: true, collapses: true }, ceil: { f: Math.ceil, keepsInt: true, collapses: true },
   round: { f: roundHalfEven, keepsInt: true, collapses: true }, trunc: { f: Math.trunc, keepsInt: true, collapses: true },
   fix: { f: Math.trunc, keepsInt: true, collapses: true }, rint: { f: roundHalfEven, keepsInt: true, collapses: true },
@@ -316,16 +414,27 @@ function unary(k: Known, spec: UnarySpec, double: boolean, integralOut: boolean)
   const n = k.lo.length;
   const lo = new Array<number>(n);
   const hi = new Array<number>(n);
+  if (spec.approximate && !integralOut) {
+    let exact = k.exact;
+    for (let i = 0; i < n; i++) {
+      const x = cv(k.lo[i]!);
+      const e = k.exact ? exactTranscendental(spec.approximate, x, 0, double) : null;
+      if (e !== null) {
+        lo[i] = hi[i] = e;
+        continue;
+      }
+      exact = false;
+      lo[i] = bracket(spec.f(x), double)[0];
+      hi[i] = bracket(spec.f(cv(k.hi[i]!)), double)[1];
+    }
+    return result(lo, hi, false, double, k.numpy, !exact);
+  }
   for (let i = 0; i < n; i++) {
     let a = r(spec.f(cv(k.lo[i]!)));
     let b = k.exact ? a : r(spec.f(cv(k.hi[i]!)));
     if (spec.increasing === false) [a, b] = [b, a];
     lo[i] = a;
     hi[i] = b;
-  }
-  if (spec.ulps && !integralOut) {
-    const w = widen(lo, hi, spec.ulps, double);
-    return result(w.lo, w.hi, false, double, k.numpy, true);
   }
   return result(lo, hi, integralOut, double, k.numpy, spec.collapses ? false : !k.exact);
 }
@@ -345,7 +454,9 @@ function linspaceValues(start: number, end: number, count: number, double: boole
   const r = rounder(double);
   const s = r(start);
   const e = r(end);
-  const step = count > 1 ? r((e - s) / (count - 1)) : 0;
+  if (count === 1) return result([s], [s], false, double, false);
+  // The step is computed in the dtype: (end − start) rounded, then divided.
+  const step = r(r(e - s) / (count - 1));
   const half = Math.floor(count / 2);
   const lo = new Array<number>(count);
   const hi = new Array<number>(count);
@@ -482,9 +593,7 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     if (op === 'pow' && !integral) {
       // x ** y is monotone in each argument only for positive bases.
       if (ka.lo.some((x) => x <= 0)) return null;
-      // torch's float pow is within a last-place unit; squaring is one exact multiplication.
-      const squaring = kb.exact && kb.lo.every((y) => y === 2 || y === 1);
-      return binary(ka, kb, spec.f, false, floatDouble(ka, kb), squaring ? 0 : 2);
+      return floatPow(ka, kb, floatDouble(ka, kb));
     }
     return binary(ka, kb, spec.f, integral, floatDouble(ka, kb), 0);
   }

@@ -919,13 +919,13 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       case '__class__': return tensorClass;
       case 'item': return fn('Tensor.item', (_a, s) => {
         const v = (t as ValuedTensor).values;
-        if (v && v.length === 1) return numberValue(v[0]!, !!(t as ValuedTensor).integral);
+        if (v && v.length === 1) return numberValue(v[0]!, !!(t as ValuedTensor).integral, !!(t as ValuedTensor).bool);
         return unknown(`Tensor.item() of ${unreadableReason(t)}`, s ?? site);
       });
       case 'tolist': return fn('Tensor.tolist', (_a, s) => {
         const v = (t as ValuedTensor).values;
         if (!v || t.shape.length > 1) return unknown(`Tensor.tolist() of ${unreadableReason(t)}`, s ?? site);
-        const nums = v.map((x) => numberValue(x, !!(t as ValuedTensor).integral));
+        const nums = v.map((x) => numberValue(x, !!(t as ValuedTensor).integral, !!(t as ValuedTensor).bool));
         return t.shape.length === 0 ? nums[0]! : list(nums);
       });
     }
@@ -1208,7 +1208,8 @@ function isFloatValue(v: Value): boolean {
 }
 
 /** A tensor element as Python gives it from `.item()` / `.tolist()`. */
-function numberValue(x: number, integral: boolean): Value {
+function numberValue(x: number, integral: boolean, isBool = false): Value {
+  if (isBool) return bool(x !== 0);
   return integral ? int(x) : float(x);
 }
 
