@@ -145,6 +145,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const withValues = (name: string, opArgs: Record<string, OpValue>, t: ValuedTensor, args: CallArgs): Value => {
     if (name === 'torch.unique') return t;
     const known = computeValues(name, opArgs, t.shape, hasFloatArgument(args));
+    // The numbers weigh like a list of that many elements (steps and the allocation budget).
+    if (known) interp.noteBuilding(known.lo.length, null);
     if (!known && t.values === undefined && t.lo === undefined && !t.numpy) return t;
     return withKnown(t, known) as Value;
   };
