@@ -100,6 +100,8 @@ def cases(rng):
     add("RESULT = [int(np.prod((4, 4))), int(np.log2(8)), int(np.sqrt(256)), np.cumsum([1, 2, 1]).tolist(), np.linspace(1.0, 2.0, 3).tolist()]")
     add("RESULT = [np.linspace(0, 1, 7).tolist(), np.arange(0.5, 3.0, 0.5).tolist(), (np.array([16, 32]) * 2).tolist(), np.diff([0, 1, 4, 13]).tolist()]")
     add("RESULT = [np.round(np.array([0.5, 1.5, 2.5, -0.5])).tolist(), np.floor(np.array([1.7, -1.2])).astype(int).tolist(), np.unique([3, 1, 3]).tolist()]")
+    add("widths = np.array([16, 32]) * 2\nws = np.arange(4) * 1.5\nRESULT = [[w for w in widths], ws.max(), ws.max() + 1, bool(np.log(2.0) > 0.5), int(np.log(20.0) / np.log(2.0)), widths[-1] * 3]")
+    add("ends = np.cumsum((2, 2, 6, 2))\nRESULT = [int(ends[-1]), [int(e) for e in ends], list(range(ends[0], ends[1]))]")
     for _ in range(10):
         n = rng.randint(2, 12)
         add(f"RESULT = np.linspace({round(rng.uniform(-3, 3), 2)}, {round(rng.uniform(-3, 3), 2)}, {n}).tolist()")

@@ -507,7 +507,11 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
   }
   if (fn === 'torch.tensor' || fn === 'torch.as_tensor' || fn === 'Tensor.new_tensor') {
     const data = args.data;
-    if (isTensor(data)) return known(data);
+    if (isTensor(data)) {
+      // torch.tensor(ndarray) keeps the dtype, and the result is a torch tensor.
+      const k = known(data);
+      return k && { ...k, numpy: false, scalar: false };
+    }
     const flat = Array.isArray(data) ? data : [data];
     if (!flat.every((x) => typeof x === 'number' || typeof x === 'boolean')) return null;
     const nums = flat.map((x) => (typeof x === 'boolean' ? (x ? 1 : 0) : (x as number)));

@@ -933,6 +933,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
     const spec = specByName.get(`Tensor.${name}`);
     if (spec) {
+      if ((t as ValuedTensor).numpy) {
+        return fn(`ndarray.${name}`, (args, s) => numpyScalar(applyFunction(spec, { positional: [t, ...args.positional], keywords: args.keywords }, s, false)));
+      }
       return fn(`Tensor.${name}`, (args, s) => applyFunction(spec, { positional: [t, ...args.positional], keywords: args.keywords }, s, false));
     }
     return unknown(`Tensor.${name} is not modelled`, site);
@@ -949,7 +952,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       : [COMPARISONS.has(op) ? `Tensor.__${reflectComparison(d)}__` : `Tensor.__r${d}__`];
     for (const name of candidates) {
       const spec = name && specByName.get(name);
-      if (spec) return applyFunction(spec, { positional: [self, other], keywords: NO_KEYWORDS }, site, op === '@');
+      if (!spec) continue;
+      const out = applyFunction(spec, { positional: [self, other], keywords: NO_KEYWORDS }, site, op === '@');
+      return (self as ValuedTensor).numpy ? numpyScalar(out) : out;
     }
     return unknown(`operator ${op} on tensors is not modelled`, site);
   };
@@ -962,7 +967,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const n = t.shape[0];
     if (t.shape.length === 1 && index.kind === 'int' && n !== undefined && index.value >= -n && index.value < n) {
       const element = elementOf(t, index.value < 0 ? index.value + n : index.value);
-      if (element) return element as TensorValue;
+      if (element) return (t as ValuedTensor).numpy ? numpyScalar(element as TensorValue) : element as TensorValue;
     }
     const spec = specByName.get('Tensor.__getitem__');
     if (!spec) return unknown('tensor indexing is not modelled', site);
@@ -979,7 +984,13 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const row: TensorValue = { kind: 'tensor', shape: t.shape.slice(1), geometry: t.geometry && t.geometry.length < t.shape.length ? t.geometry : null };
     if (t.shape.length === 1) {
       const first = elementOf(t, 0);
-      if (first) return Array.from({ length: n }, (_, i) => (i === 0 ? first : elementOf(t, i)!) as TensorValue);
+      if (first) {
+        const element = (i: number): Value => {
+          const e = (i === 0 ? first : elementOf(t, i)!) as TensorValue;
+          return (t as ValuedTensor).numpy ? numpyScalar(e) : e;
+        };
+        return Array.from({ length: n }, (_, i) => element(i));
+      }
     }
     return Array.from({ length: n }, () => row);
   };
@@ -1181,6 +1192,15 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     callModule,
     setTraining,
   };
+}
+
+/** A numpy scalar (np.int64, np.float64 behave as Python's int and float): a 0-d array whose value
+ *  is exact becomes that Python number. */
+function numpyScalar(v: Value): Value {
+  if (v.kind !== 'tensor' || v.shape.length !== 0) return v;
+  const t = v as ValuedTensor;
+  if (!t.values || t.values.length !== 1) return v;
+  return numberValue(t.values[0]!, !!t.integral, !!t.bool);
 }
 
 /** A 1-d index tensor whose values are known, as the list torch would treat alike: a bool tensor is
