@@ -155,19 +155,6 @@ function nextAfter(x: number, dir: 1 | -1, double: boolean): number {
 /** Rounds to the result dtype. */
 const rounder = (double: boolean): ((x: number) => number) => (double ? (x) => x : Math.fround);
 
-/** Widens bounds by `ulps` units in the last place on each side. */
-function widen(lo: number[], hi: number[], ulps: number, double: boolean): { lo: number[]; hi: number[] } {
-  const l = lo.slice();
-  const h = hi.slice();
-  for (let i = 0; i < l.length; i++) {
-    for (let u = 0; u < ulps; u++) {
-      l[i] = nextAfter(l[i]!, -1, double);
-      h[i] = nextAfter(h[i]!, 1, double);
-    }
-  }
-  return { lo: l, hi: h };
-}
-
 /** Where torch's result of an op accurate to within one unit in the last place can lie, given the
  *  double-precision value `d` of the exact result: the two floats around it (a float32 strictly
  *  within one unit of the exact value is one of them), or, in float64, two units either side. */
@@ -272,7 +259,7 @@ function floatDouble(a: Known, b: Known): boolean {
 // Elementwise
 
 /** Applies f over the corners of the operands' bounds (f monotone in each argument on them). */
-function binary(a: Known, b: Known, f: (x: number, y: number) => number, integral: boolean, double: boolean, extraUlps: number): Known | null {
+function binary(a: Known, b: Known, f: (x: number, y: number) => number, integral: boolean, double: boolean): Known | null {
   const n = Math.max(a.lo.length, b.lo.length);
   if ((a.lo.length !== n && a.lo.length !== 1) || (b.lo.length !== n && b.lo.length !== 1)) return null;
   const r = integral ? (x: number) => x : rounder(double);
@@ -297,10 +284,6 @@ function binary(a: Known, b: Known, f: (x: number, y: number) => number, integra
     }
     lo[i] = min;
     hi[i] = max;
-  }
-  if (extraUlps > 0 && !integral) {
-    const w = widen(lo, hi, extraUlps, double);
-    return result(w.lo, w.hi, integral, double, a.numpy || b.numpy, true);
   }
   return result(lo, hi, integral, double, a.numpy || b.numpy, !(a.exact && b.exact));
 }
@@ -466,11 +449,14 @@ function linspaceValues(start: number, end: number, count: number, double: boole
     lo[i] = Math.min(fused, separate);
     hi[i] = Math.max(fused, separate);
   }
-  if (count >= 16 && step !== 0) {
-    // Vector lanes add multiples of the step to a run's first value: each lane's rounding can
-    // move it by a last-place unit of the run's magnitudes.
-    const w = widen(lo, hi, 4, double);
-    return result(w.lo, w.hi, false, double, false, true);
+  if ((count >= 16 || double) && step !== 0) {
+    // Vector lanes add multiples of the step to a run's first value, and float64's fused
+    // multiply-add cannot be reproduced here: each rounding can move a value by a last-place unit
+    // of the largest magnitude involved, whatever the value's own size (near zero it is far more
+    // than the value's own last place).
+    const m = Math.max(Math.abs(s), Math.abs(e));
+    const unit = nextAfter(m, 1, double) - m;
+    return result(lo.map((x) => x - 4 * unit), hi.map((x) => x + 4 * unit), false, double, false, true);
   }
   return result(lo, hi, false, double, false);
 }
@@ -599,7 +585,7 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
       if (ka.lo.some((x) => x <= 0)) return null;
       return floatPow(ka, kb, floatDouble(ka, kb));
     }
-    return binary(ka, kb, spec.f, integral, floatDouble(ka, kb), 0);
+    return binary(ka, kb, spec.f, integral, floatDouble(ka, kb));
   }
   const uspec = UNARY[name];
   if (uspec) {
