@@ -144,7 +144,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
    *  without numbers carried over from an input otherwise. */
   const withValues = (name: string, opArgs: Record<string, OpValue>, t: ValuedTensor, args: CallArgs): Value => {
     if (name === 'torch.unique') return t;
-    const known = computeValues(name, opArgs, t.shape, hasFloatArgument(args));
+    // Only 0-d and 1-d results carry numbers (the hot path of forward never reads the arguments).
+    const known = t.shape.length <= 1 ? computeValues(name, opArgs, t.shape, hasFloatArgument(args)) : null;
     // The numbers weigh like a list of that many elements (steps and the allocation budget).
     if (known) interp.noteBuilding(known.lo.length, null);
     if (!known && t.values === undefined && t.lo === undefined && !t.numpy) return t;
