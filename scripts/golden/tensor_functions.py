@@ -372,10 +372,60 @@ def pad_case(rng):
     return f"F.pad({z(shape)}, {seq}{mode}{value})"
 
 
+# ---- tensor ops of modern models (unfold/fold, grid_sample, scatter, diff, repeat_interleave) ----
+
+def modern_case(rng):
+    kind = rng.choice(["unfold", "fold", "grid_sample", "affine_grid", "scatter", "diff", "repeat_interleave"])
+    if kind == "unfold":
+        shape = [rng.randint(1, 2), rng.randint(1, 3), rng.randint(1, 7), rng.randint(1, 7)][rng.choice([0, 0, 0, 1]):]
+        k, p, s, d = rng.randint(1, 4), rng.randint(0, 2), rng.randint(1, 3), rng.randint(1, 2)
+        return f"F.unfold({z(shape)}, {rng.choice([k, (k, rng.randint(1, 3))])}, dilation={d}, padding={p}, stride={s})"
+    if kind == "fold":
+        out = (rng.randint(2, 8), rng.randint(2, 8))
+        k, p, s = rng.randint(1, 3), rng.randint(0, 1), rng.randint(1, 3)
+        blocks = [(o + 2 * p - (k - 1) - 1) // s + 1 for o in out]
+        length = blocks[0] * blocks[1] if rng.random() < 0.8 else rng.randint(1, 20)
+        c = rng.randint(1, 3) * k * k + (1 if rng.random() < 0.1 else 0)
+        shape = [rng.randint(1, 2), c, length][rng.choice([0, 0, 1]):]
+        return f"F.fold({z(shape)}, {out}, {k}, padding={p}, stride={s})"
+    if kind == "grid_sample":
+        rank = rng.choice([4, 4, 4, 5])
+        n = rng.randint(1, 2)
+        inp = [n, rng.randint(1, 3)] + [rng.randint(1, 5) for _ in range(rank - 2)]
+        grid = [n if rng.random() < 0.9 else n + 1] + [rng.randint(1, 5) for _ in range(rank - 2)] + [rank - 2 if rng.random() < 0.9 else 3]
+        mode = rng.choice(["bilinear", "nearest", "bicubic"])
+        pad = rng.choice(["zeros", "border", "reflection"])
+        return f"F.grid_sample({z(inp)}, {z(grid)}, mode='{mode}', padding_mode='{pad}', align_corners={rng.choice([True, False])})"
+    if kind == "affine_grid":
+        k = rng.choice([2, 2, 3])
+        n = rng.randint(1, 3)
+        size = [n if rng.random() < 0.9 else n + 1, rng.randint(1, 3)] + [rng.randint(1, 6) for _ in range(k)]
+        theta = [n, k, k + 1] if rng.random() < 0.85 else [n, k + 1, k + 1]
+        return f"F.affine_grid({z(theta)}, {size}, align_corners=False)"
+    if kind == "scatter":
+        shape = [rng.randint(1, 4) for _ in range(rng.randint(1, 3))]
+        index = [rng.randint(1, x + (1 if rng.random() < 0.15 else 0)) for x in shape]
+        dim = rng.randint(-len(shape), len(shape) - 1)
+        idx = f"torch.zeros({', '.join(map(str, index))}, dtype=torch.long)"
+        src = rng.choice([z(index), z([x + 1 for x in index]), "1.0"])
+        fn = rng.choice(["scatter", "scatter_add"]) if src != "1.0" else "scatter"
+        return f"{z(shape)}.{fn}({dim}, {idx}, {src})"
+    if kind == "diff":
+        shape = rshape(rng, 0, 3, 1, 5)
+        n = rng.randint(0, 3)
+        dim = rng.randint(-max(len(shape), 1), max(len(shape), 1) - 1)
+        extra = f", prepend={z(shape[:-1] + [2])}" if shape and rng.random() < 0.3 else ""
+        return f"torch.diff({z(shape)}, n={n}, dim={dim}{extra})"
+    shape = rshape(rng, 0, 3, 1, 4)
+    dim = f", dim={rng.randint(-max(len(shape), 1), max(len(shape), 1) - 1)}" if rng.random() < 0.7 else ""
+    return f"torch.repeat_interleave({z(shape)}, {rng.randint(-1, 3)}{dim})"
+
+
 FAMILIES = [
     ("index", index_case, 380), ("index_advanced", index_pair_case, 80), ("elementwise", elementwise_case, 260),
     ("unary", unary_case, 80), ("reduce", reduce_case, 260), ("view", view_case, 140), ("shape", shape_case, 420),
     ("cat", cat_case, 160), ("matmul", matmul_case, 160), ("creation", creation_case, 140), ("pad", pad_case, 160),
+    ("modern", modern_case, 160),
 ]
 
 

@@ -76,6 +76,27 @@ def module_macs(module, inputs, output):
 MATMUL_FUNCS = {"matmul", "__matmul__", "__rmatmul__", "mm", "bmm", "baddbmm", "addmm"}
 
 
+def einsum_macs(equation, operands):
+    """A contraction of two or more operands: one multiply-accumulate per combination of every
+    label's index (and the broadcast '...' dims), as for matmul (DESIGN.md: matrix products)."""
+    if len(operands) < 2:
+        return 0
+    terms = equation.replace(" ", "").split("->")[0].split(",")
+    sizes, ellipses = {}, []
+    for term, t in zip(terms, operands):
+        letters = term.replace("...", "")
+        if "..." in term:
+            before = term.index("...")
+            ellipses.append(tuple(t.shape[before:before + t.dim() - len(letters)]))
+            shape = list(t.shape[:before]) + list(t.shape[before + t.dim() - len(letters):])
+        else:
+            shape = list(t.shape)
+        for letter, size in zip(letters, shape):
+            sizes[letter] = max(sizes.get(letter, 1), size)
+    ellipsis = torch.broadcast_shapes(*ellipses) if ellipses else ()
+    return math.prod(sizes.values()) * math.prod(ellipsis)
+
+
 def function_macs(name, args, output):
     """MACs of a torch function called outside any leaf module (functional conv/linear, matrix products)."""
     tensors = [a for a in args if isinstance(a, torch.Tensor)]
@@ -87,6 +108,8 @@ def function_macs(name, args, output):
             a = tensors[1]
         inner = a.shape[-1]
         return output.numel() * inner
+    if name == "einsum" and args and isinstance(args[0], str):
+        return einsum_macs(args[0], tensors)
     if name == "linear":
         return output.numel() * tensors[1].shape[1]
     if name in ("conv1d", "conv2d", "conv3d"):
@@ -423,6 +446,8 @@ TORCHVISION_MODELS = [
     ("mnasnet1_0", "", "", [1, 3, 224, 224]),
     ("efficientnet_b0", "", "", [1, 3, 224, 224]),
     ("regnet_y_400mf", "", "", [1, 3, 224, 224]),
+    ("regnet_x_800mf", "", "", [1, 3, 224, 224]),
+    ("regnet_y_1_6gf", "", "", [1, 3, 224, 224]),
     ("convnext_tiny", "", "", [1, 3, 224, 224]),
     ("googlenet", "", "aux_logits=False, init_weights=False", [1, 3, 224, 224]),
     ("inception_v3", "", "aux_logits=False, init_weights=False", [1, 3, 299, 299]),

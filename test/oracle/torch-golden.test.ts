@@ -35,10 +35,6 @@ function sourcePath(g: Golden<Source>): string {
   return join(sharedFixtures, g.source.file.split('/').pop()!);
 }
 
-/** RegNet sizes its stages from tensor *values* (torch.arange/round/log → tolist): out of reach of
- *  a shape analysis. The engine must say so instead of reporting wrong totals. */
-const NEEDS_TENSOR_VALUES = new Set(['torchvision_regnet_y_400mf.json']);
-
 for (const name of readdirSync(goldenDir).filter((f) => /^(torchvision|example|style|fixture)_.*\.json$/.test(f))) {
   const golden = readGolden<Source>(join(goldenDir, name));
   test(`${name}: ${golden.source.expr}`, () => {
@@ -47,11 +43,6 @@ for (const name of readdirSync(goldenDir).filter((f) => /^(torchvision|example|s
     const report = analyzeFile({ file, text, model: golden.source.expr, inputs: golden.input, timeLimitMs: 60_000, searchPaths, ...files });
     assert.equal(report.models.length, 1, JSON.stringify(report.diagnostics.filter((d) => d.severity === 'error')));
     const model = report.models[0]!;
-    if (NEEDS_TENSOR_VALUES.has(name)) {
-      assert.equal(model.incomplete, true, 'a model built from tensor values is flagged incomplete');
-      assert.ok(report.diagnostics.some((d) => d.severity === 'warning' && /could not be analysed while the model was built/.test(d.message)));
-      return;
-    }
     assertMatchesGolden(report, golden);
   });
 }

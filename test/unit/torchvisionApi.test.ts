@@ -4,7 +4,7 @@
 // weights as doing nothing, and model surgery through the nn.Module API. Expected values come from
 // real PyTorch: the goldens test/golden/torch/library_*.json (scripts/golden/trace_models.py,
 // files in test/fixtures/library_users/) and the numbers below, printed by torch 1.13 /
-// torchvision 0.14.1 for the same expressions.
+// torchvision 0.14.1 for the same expressions (RegNet: sum(p.numel() for p in builder().parameters())).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,6 +40,12 @@ const IN_PLACE: { file: string; expr: string; input: number[]; params: number; o
   { file: 'models/mobilenetv3.py', expr: 'mobilenet_v3_large(weights=MobileNet_V3_Large_Weights.IMAGENET1K_V2)', input: [1, 3, 224, 224], params: 5483032, outputs: [[1, 1000]] },
   { file: 'models/efficientnet.py', expr: 'efficientnet_b0(weights=EfficientNet_B0_Weights.DEFAULT)', input: [1, 3, 224, 224], params: 5288548, outputs: [[1, 1000]] },
   { file: 'models/efficientnet.py', expr: 'efficientnet_v2_s(weights="DEFAULT")', input: [1, 3, 384, 384], params: 21458488, outputs: [[1, 1000]] },
+  // RegNet sizes its stages from small tensor values (torch.arange / log / round / pow / diff → tolist).
+  { file: 'models/regnet.py', expr: 'regnet_y_400mf(weights=RegNet_Y_400MF_Weights.DEFAULT)', input: [1, 3, 224, 224], params: 4344144, outputs: [[1, 1000]] },
+  { file: 'models/regnet.py', expr: 'regnet_x_800mf()', input: [1, 3, 224, 224], params: 7259656, outputs: [[1, 1000]] },
+  { file: 'models/regnet.py', expr: 'regnet_y_1_6gf(weights="IMAGENET1K_V2")', input: [1, 3, 224, 224], params: 11202430, outputs: [[1, 1000]] },
+  { file: 'models/regnet.py', expr: 'regnet_y_16gf(num_classes=10)', input: [1, 3, 224, 224], params: 80595390, outputs: [[1, 10]] },
+  { file: 'models/regnet.py', expr: 'regnet_x_32gf()', input: [1, 3, 224, 224], params: 107811560, outputs: [[1, 1000]] },
 ];
 
 for (const c of IN_PLACE) {

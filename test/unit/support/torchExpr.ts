@@ -6,6 +6,7 @@
 // Deliberately independent of the engine's interpreter: it tests the op catalogue alone.
 
 import { tensorFunctionSpecs, tensorPropertyNames } from '../../../server/src/engine/ops/functionRegistry';
+import { layerFunctionSpecs } from '../../../server/src/engine/ops/layerFunctions';
 import type { FunctionSpec, OpArgs, OpValue, Tensor } from '../../../server/src/engine/ops/types';
 
 /** A Python-level error of the evaluator itself (bad syntax, a call that cannot bind). */
@@ -372,7 +373,7 @@ const REFLECTED_COMPARISON: Record<string, string> = { lt: 'gt', gt: 'lt', le: '
 export function evaluate(src: string): Evaluated {
   let macs = 0;
   const call = (name: string, positional: OpValue[], keywords: [string, OpValue][] = []): OpValue => {
-    const spec = tensorFunctionSpecs.get(name);
+    const spec = tensorFunctionSpecs.get(name) ?? layerFunctionSpecs.get(name);
     if (!spec) throw new EvalError(`no spec ${name}`);
     const result = spec.apply(bind(spec, positional, keywords));
     macs += result.macs;

@@ -16,6 +16,7 @@ import { concatSpecs } from './concat';
 import { creationSpecs } from './creation';
 import { elementwiseSpecs } from './elementwise';
 import { indexingSpecs } from './indexing';
+import { lengthAlongDimSpecs } from './lengthAlongDim';
 import { matmulSpecs } from './matmul';
 import { padSpecs } from './padFunction';
 import { reduceSpecs } from './reduce';
@@ -30,6 +31,7 @@ const all: readonly FunctionSpec[] = [
   ...padSpecs,
   ...matmulSpecs,
   ...creationSpecs,
+  ...lengthAlongDimSpecs,
 ];
 
 function byName(list: readonly FunctionSpec[]): Map<string, FunctionSpec> {

@@ -306,6 +306,43 @@ function gather(fn: string, args: OpArgs): OpResult {
   return ok(makeTensor(fn, index.shape, sameGrid ? geometryFromAxes(axes) : null));
 }
 
+/** scatter / scatter_add / scatter_reduce: writes src (or a number) into a copy of self at the
+ *  index's positions along dim. torch's check (scatter_gather_dtype_check / shape check): the
+ *  index has self's rank and is no larger than self apart from dim, and no larger than src. */
+function scatter(fn: string, args: OpArgs): OpResult {
+  const input = argTensor(fn, args, 'self' in args ? 'self' : 'input');
+  const index = argTensor(fn, args, 'index');
+  const rank = input.shape.length;
+  const dim = wrapDim(fn, argInt(fn, args, 'dim'), rank, input.shape);
+  const src = args.src ?? args.value;
+  if (index.shape.length !== rank && !(rank === 0 && index.shape.length <= 1)) {
+    throw new OpError('shape-mismatch', `${fn}: Index tensor must have the same number of dimensions as self tensor`);
+  }
+  if (isTensor(src)) {
+    if (src.shape.length !== index.shape.length && !(src.shape.length === 0 && index.shape.length === 0)) {
+      throw new OpError('shape-mismatch', `${fn}: Index tensor must have the same number of dimensions as src tensor`);
+    }
+    index.shape.forEach((s, d) => {
+      if ((d !== dim && s > (input.shape[d] ?? 1)) || s > (src.shape[d] ?? 1)) {
+        throw new OpError(
+          'shape-mismatch',
+          `${fn}: Expected index ${formatShape(index.shape)} to be smaller than self ${formatShape(input.shape)} apart from dimension ${dim} and to be smaller size than src ${formatShape(src.shape)}`,
+        );
+      }
+    });
+  } else {
+    if (typeof src !== 'number' && typeof src !== 'boolean') {
+      throw new OpError('invalid-argument', `${fn}: src must be a tensor or a number, not ${describe(src)}`);
+    }
+    index.shape.forEach((s, d) => {
+      if (d !== dim && s > (input.shape[d] ?? 1)) {
+        throw new OpError('shape-mismatch', `${fn}: Expected index ${formatShape(index.shape)} to be smaller than self ${formatShape(input.shape)} apart from dimension ${dim}`);
+      }
+    });
+  }
+  return ok(makeTensor(fn, input.shape, input.geometry));
+}
+
 function indexSelect(fn: string, args: OpArgs): OpResult {
   const input = argTensor(fn, args, 'self' in args ? 'self' : 'input');
   const index = argTensor(fn, args, 'index');
@@ -332,6 +369,12 @@ export const indexingSpecs: readonly FunctionSpec[] = [
   ...specs(['Tensor.__setitem__'], 'self, index, value', setItem),
   ...specs(['torch.gather'], 'input, dim, index, *, sparse_grad=False, out=None', gather),
   ...specs(['Tensor.gather'], 'self, dim, index, *, sparse_grad=False', gather),
+  ...specs(['torch.scatter'], 'input, dim, index, src=None, value=None, *, reduce=None, out=None', scatter),
+  ...specs(['Tensor.scatter', 'Tensor.scatter_'], 'self, dim, index, src=None, value=None, *, reduce=None', scatter),
+  ...specs(['torch.scatter_add'], 'input, dim, index, src, *, out=None', scatter),
+  ...specs(['Tensor.scatter_add', 'Tensor.scatter_add_'], 'self, dim, index, src', scatter),
+  ...specs(['torch.scatter_reduce'], 'input, dim, index, src, reduce, *, include_self=True, out=None', scatter),
+  ...specs(['Tensor.scatter_reduce', 'Tensor.scatter_reduce_'], 'self, dim, index, src, reduce, *, include_self=True', scatter),
   ...specs(['torch.index_select'], 'input, dim, index, *, out=None', indexSelect),
   ...specs(['Tensor.index_select'], 'self, dim, index', indexSelect),
   ...specs(['torch.nonzero', 'torch.argwhere'], 'input, *, out=None, as_tuple=False', dataDependent),

@@ -7,6 +7,8 @@ import { adaptivePoolFunctions } from './adaptivePool';
 import { functionalConv } from './conv';
 import { functionalConvTranspose } from './convTranspose';
 import { functionalEmbedding } from './embedding';
+import { gridSampleFunctions } from './gridSample';
+import { im2colFunctions } from './im2col';
 import { functionalBilinear, functionalLinear } from './linear';
 import {
   functionalBatchNorm,
@@ -74,4 +76,6 @@ export const layerFunctionSpecs: ReadonlyMap<string, FunctionSpec> = byName([
   ...unpoolFunctions,
   ...resizeFunctions,
   ...pixelShuffleFunctions,
+  ...im2colFunctions,
+  ...gridSampleFunctions,
 ]);

@@ -6,6 +6,7 @@ import { convModules } from './conv';
 import { convTransposeModules } from './convTranspose';
 import { embeddingModule } from './embedding';
 import { flattenModule, unflattenModule } from './flatten';
+import { im2colModules } from './im2col';
 import { bilinearModule, identityModule, linearModule } from './linear';
 import { normModules } from './norm';
 import { paddingModules } from './padding';
@@ -28,6 +29,7 @@ const all: readonly ModuleSpec[] = [
   ...unpoolModules,
   ...resizeModules,
   ...pixelShuffleModules,
+  ...(im2colModules as readonly ModuleSpec[]),
   flattenModule,
   unflattenModule,
   ...paddingModules,

@@ -3,6 +3,7 @@
 
 import { computeMro, identical, PyError, rangeLength, type Interpreter } from './interpreter';
 import { formatSpec, orderValues, valuesEqual } from './operators';
+import { truncatedValue, unreadableReason } from '../ops/smallValues';
 import {
   bool, dict, dictGet, dictSet, float, hashKey, int, intFromBig, isNumber, iterator, list, native, newId, NONE,
   numberOf, repr, set as makeSet, str, subclassOf, toStr, tuple, typeName, unknown,
@@ -59,8 +60,12 @@ export function installBuiltins(interp: Interpreter): void {
     return v.kind === 'tensor' && values && values.length === 1 ? values[0]! : null;
   };
   const toInt = (v: Value, site: Site | null): Value => {
-    if (tensorNumber(v) !== null) return int(Math.trunc(tensorNumber(v)!));
-    if (v.kind === 'unknown' || v.kind === 'tensor') return v.kind === 'tensor' ? unknown('int() of a tensor value', site) : v;
+    if (v.kind === 'tensor') {
+      // Bounded values (torch's float32 log, NumPy's log) still give one int when they truncate alike.
+      const t = truncatedValue(v);
+      return t !== null ? int(t) : unknown(`int() of ${unreadableReason(v)}`, site);
+    }
+    if (v.kind === 'unknown') return v;
     if (v.kind === 'int') return v.big === undefined ? int(v.value) : intFromBig(v.big);
     if (isNumber(v)) {
       const t = Math.trunc(numberOf(v));
@@ -93,7 +98,7 @@ export function installBuiltins(interp: Interpreter): void {
       return float(n);
     }
     if (tensorNumber(v) !== null) return float(tensorNumber(v)!);
-    if (v.kind === 'tensor') return unknown('float() of a tensor value', site);
+    if (v.kind === 'tensor') return unknown(`float() of ${unreadableReason(v)}`, site);
     return interp.raise('TypeError', `float() argument must be a string or a number`, site);
   });
   const boolType = builtinType('bool', (v) => v.kind === 'bool', (args) => {

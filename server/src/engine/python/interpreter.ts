@@ -8,6 +8,7 @@ import type { StatementTable } from './lezer/statementReuse';
 import type { Tree } from '@lezer/common';
 import { LineIndex } from './lineIndex';
 import { COMPILED_LIBRARIES, ModuleResolver, STANDARD_LIBRARY, type ModuleLocation } from './moduleResolver';
+import { writeElement } from '../ops/smallValues';
 import type { AstCache, LibraryInfo, SearchPathEntry } from '../report';
 import {
   binaryOnValues, builtSize, formatSpec, MAX_SEQUENCE, orderValues, PyTypeError, valuesEqual,
@@ -1785,8 +1786,9 @@ export class Interpreter {
         return;
       }
       case 'tensor':
-        // In-place writes keep the shape; the numbers the analysis knew (ops/smallValues.ts) are gone.
-        delete (obj as { values?: number[] }).values;
+        // In-place writes keep the shape; the numbers the analysis knew (ops/smallValues.ts) are
+        // updated where one element gets a number, and gone otherwise.
+        writeElement(obj, index.kind === 'int' ? index.value : null, value.kind === 'int' || value.kind === 'float' || value.kind === 'bool' ? numberOf(value) : null);
         return;
       case 'unknown':
         return; // in-place writes keep the shape

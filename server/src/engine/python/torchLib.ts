@@ -11,11 +11,12 @@ import { repeated } from '../ops/layerArgs';
 import { moduleSpecs } from '../ops/moduleRegistry';
 import { layerFunctionSpecs } from '../ops/layerFunctions';
 import { tensorFunctionSpecs } from '../ops/functionRegistry';
-import { computeValues, uniqueValues, type ValuedTensor } from '../ops/smallValues';
+import { computeValues, elementOf, uniqueValues, unreadableReason, withKnown, type ValuedTensor } from '../ops/smallValues';
 import { Recorder, tensorsIn } from './recorder';
 import { bindToOpArgs, fromOpValue, parseSignature, toOpValue, UnknownArgument } from './signature';
 import { makeStdlib, nativeModuleObject } from './stdlib';
 import { installPrivateBases, normInputRanks } from './torchPrivateBases';
+import { astype, makeNumpy } from './numpyLib';
 import {
   bool, dict, FALSE, float, int, iterator, list, native, newId, NONE, str, TRUE, tuple, unknown,
   WriteCountingMap, type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
@@ -106,13 +107,20 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       opArgs = bindToOpArgs(interp, spec.name, spec.signature, args, site) as Record<string, OpValue>;
       inputs = collectTensors(opArgs);
       // In-place ops change their input's numbers: the analysis forgets them.
-      if (/[^_]_$|^Tensor\.__i/.test(spec.name)) for (const t of inputs) delete (t as ValuedTensor).values;
+      if (/[^_]_$|^Tensor\.__i/.test(spec.name)) {
+        for (const t of inputs) {
+          const vt = t as ValuedTensor;
+          delete vt.values;
+          delete vt.lo;
+          delete vt.hi;
+        }
+      }
       const unique = spec.name === 'torch.unique' && !opArgs.return_inverse && (opArgs.dim === undefined || opArgs.dim === null)
         ? uniqueValues(opArgs.input) : null;
       if (unique) {
-        const n = unique.values.length;
-        const distinct = { kind: 'tensor', shape: [n], geometry: null, values: unique.values, integral: unique.integral } as ValuedTensor;
-        const counts = { kind: 'tensor', shape: [n], geometry: null, values: unique.counts, integral: true } as ValuedTensor;
+        const n = unique.lo.length;
+        const distinct = withKnown({ kind: 'tensor', shape: [n], geometry: null }, unique);
+        const counts = withKnown({ kind: 'tensor', shape: [n], geometry: null }, { ...unique, lo: unique.counts, hi: unique.counts, integral: true, double: false });
         result = { value: opArgs.return_counts ? [distinct, counts] : distinct, macs: 0 };
       } else result = spec.apply(opArgs);
     } catch (e) {
@@ -123,7 +131,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       return v;
     }
     let value = fromOpValue(result.value);
-    if (value.kind === 'tensor') value = withValues(spec.name, opArgs, value);
+    if (value.kind === 'tensor') value = withValues(spec.name, opArgs, value, args);
     // torch.max(x, dim) and friends return a named (values, indices) pair.
     if (value.kind === 'tuple' && value.items.length === 2 && VALUES_INDICES.test(spec.name)) value = { ...value, cls: valuesIndices };
     if (recorder && (record || result.macs > 0)) {
@@ -134,14 +142,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
 
   /** The op's result with the numbers it holds when they are known (ops/smallValues.ts), and
    *  without numbers carried over from an input otherwise. */
-  const withValues = (name: string, opArgs: Record<string, OpValue>, t: ValuedTensor): Value => {
+  const withValues = (name: string, opArgs: Record<string, OpValue>, t: ValuedTensor, args: CallArgs): Value => {
     if (name === 'torch.unique') return t;
-    const known = computeValues(name, opArgs, t.shape);
-    if (known) return { ...t, values: known.values, integral: known.integral } as ValuedTensor;
-    if (t.values === undefined) return t;
-    const { values: _v, integral: _i, ...rest } = t;
-    void _v; void _i;
-    return rest as Tensor;
+    // Only 0-d and 1-d results carry numbers (the hot path of forward never reads the arguments).
+    const known = t.shape.length <= 1 ? computeValues(name, opArgs, t.shape, hasFloatArgument(args)) : null;
+    // The numbers weigh like a list of that many elements (steps and the allocation budget).
+    if (known) interp.noteBuilding(known.lo.length, null);
+    if (!known && t.values === undefined && t.lo === undefined && !t.numpy) return t;
+    return withKnown(t, known) as Value;
   };
 
   const recordFunction = (name: string, inputs: Tensor[], outputs: Tensor[], macs: number,
@@ -841,19 +849,32 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
 
   // ---------- tensors ----------
 
-  const tensorClass = makeClass('Tensor', [object], {
-    instanceCheck: (v) => v.kind === 'tensor',
-    // `torch.Tensor(n, m)`: an uninitialised tensor of that size, as torch.empty makes it (code
-    // then fills it in place: `nn.Parameter(torch.Tensor(n).uniform_())`). Other arguments are
-    // data, whose values this does not model.
-    construct: (args, site) => {
-      const sizes = args.positional;
-      if (args.keywords.size === 0 && sizes.every((a) => a.kind === 'int')) {
-        return applyFunction(specByName.get('torch.empty')!, { positional: sizes.length ? sizes : [int(0)], keywords: NO_KEYWORDS }, site, false);
-      }
-      return unknown('torch.Tensor(data): a tensor made from data is not modelled', site);
-    },
-  }, 'torch');
+  /** `torch.Tensor(...)` and the typed constructors (`torch.FloatTensor`, `torch.LongTensor`):
+   *  sizes give an uninitialised tensor of that shape, as torch.empty makes it (code then fills it
+   *  in place: `nn.Parameter(torch.Tensor(n).uniform_())`; no sizes: shape [0]); a list gives a
+   *  tensor of its data (its values known, ops/smallValues.ts); a tensor gives itself. */
+  const legacyConstructor = (dtype: string | null) => (args: CallArgs, site: Site | null): Value => {
+    const positional = args.positional;
+    const only = positional.length === 1 ? positional[0]! : null;
+    const dtypeValue = dtype ? dtypes.get(dtype) : undefined;
+    const keywords = dtypeValue ? new Map([['dtype', dtypeValue]]) : NO_KEYWORDS;
+    if (only && only.kind === 'tensor') return only;
+    if (only && only.kind === 'unknown') return only;
+    if (only && only.kind === 'tuple' && only.items.every((x) => x.kind === 'int')) {
+      // torch.Size is a tuple here: sizes and data cannot be told apart.
+      return unknown(`torch.${dtype === 'float32' ? 'Tensor' : 'FloatTensor'} of a tuple of ints: a torch.Size (a shape) and data cannot be told apart here; pass a list for data or the sizes as separate ints`, site);
+    }
+    if (only && (only.kind === 'list' || only.kind === 'tuple')) {
+      return applyFunction(specByName.get('torch.tensor')!, { positional: [only], keywords }, site, false);
+    }
+    return applyFunction(specByName.get('torch.empty')!, { positional: positional.length ? positional : [int(0)], keywords }, site, false);
+  };
+  const tensorClass = makeClass('Tensor', [object], { instanceCheck: (v) => v.kind === 'tensor', construct: legacyConstructor('float32') }, 'torch');
+  const typedTensorClasses: Record<string, Value> = {};
+  for (const [name, dtype] of [['FloatTensor', 'float32'], ['DoubleTensor', 'float64'], ['LongTensor', 'int64'], ['IntTensor', 'int32'],
+    ['ShortTensor', 'int16'], ['ByteTensor', 'uint8'], ['CharTensor', 'int8'], ['BoolTensor', 'bool'], ['HalfTensor', 'float16']] as const) {
+    typedTensorClasses[name] = makeClass(name, [tensorClass], { instanceCheck: (v) => v.kind === 'tensor', construct: legacyConstructor(dtype) }, 'torch');
+  }
   const parameterClass = makeClass('Parameter', [tensorClass], {
     instanceCheck: (v) => v.kind === 'tensor' && !!v.parameter,
     construct: (args, site) => {
@@ -867,7 +888,20 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     construct: (args, site) => tuple(args.positional[0] ? interp.toArray(args.positional[0], site) : []),
   }, 'torch');
 
+  /** A catalogue op by canonical name, unrecorded (numpy's functions compute with them). */
+  const applyByName = (name: string, args: CallArgs, site: Site | null): Value => {
+    const spec = specByName.get(name);
+    return spec ? applyFunction(spec, args, site, false) : unknown(`${name} is not modelled`, site);
+  };
+  let numpyModule: ModuleObjectValue | null = null;
+
   const tensorAttribute = (t: TensorValue, name: string, site: Site | null): Value => {
+    if ((t as ValuedTensor).numpy) {
+      // ndarray's own attributes where they differ from a tensor's.
+      if (name === 'astype') return fn('ndarray.astype', (a, s) => astype(applyByName, t, a.positional[0] ?? NONE, s ?? site));
+      if (name === 'size') return int(t.shape.reduce((p, x) => p * x, 1));
+      if (name === 'dtype') return unknown('numpy dtypes are not modelled', site);
+    }
     switch (name) {
       case 'shape': return tuple(t.shape.map(int));
       case 'ndim': return int(t.shape.length);
@@ -888,18 +922,21 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       case '__class__': return tensorClass;
       case 'item': return fn('Tensor.item', (_a, s) => {
         const v = (t as ValuedTensor).values;
-        if (v && v.length === 1) return numberValue(v[0]!, !!(t as ValuedTensor).integral);
-        return unknown('Tensor.item() of a tensor whose values the analysis does not know', s ?? site);
+        if (v && v.length === 1) return numberValue(v[0]!, !!(t as ValuedTensor).integral, !!(t as ValuedTensor).bool);
+        return unknown(`Tensor.item() of ${unreadableReason(t)}`, s ?? site);
       });
       case 'tolist': return fn('Tensor.tolist', (_a, s) => {
         const v = (t as ValuedTensor).values;
-        if (!v || t.shape.length > 1) return unknown('Tensor.tolist() of a tensor whose values the analysis does not know', s ?? site);
-        const nums = v.map((x) => numberValue(x, !!(t as ValuedTensor).integral));
+        if (!v || t.shape.length > 1) return unknown(`Tensor.tolist() of ${unreadableReason(t)}`, s ?? site);
+        const nums = v.map((x) => numberValue(x, !!(t as ValuedTensor).integral, !!(t as ValuedTensor).bool));
         return t.shape.length === 0 ? nums[0]! : list(nums);
       });
     }
     const spec = specByName.get(`Tensor.${name}`);
     if (spec) {
+      if ((t as ValuedTensor).numpy) {
+        return fn(`ndarray.${name}`, (args, s) => numpyScalar(applyFunction(spec, { positional: [t, ...args.positional], keywords: args.keywords }, s, false)));
+      }
       return fn(`Tensor.${name}`, (args, s) => applyFunction(spec, { positional: [t, ...args.positional], keywords: args.keywords }, s, false));
     }
     return unknown(`Tensor.${name} is not modelled`, site);
@@ -916,7 +953,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       : [COMPARISONS.has(op) ? `Tensor.__${reflectComparison(d)}__` : `Tensor.__r${d}__`];
     for (const name of candidates) {
       const spec = name && specByName.get(name);
-      if (spec) return applyFunction(spec, { positional: [self, other], keywords: NO_KEYWORDS }, site, op === '@');
+      if (!spec) continue;
+      const out = applyFunction(spec, { positional: [self, other], keywords: NO_KEYWORDS }, site, op === '@');
+      return (self as ValuedTensor).numpy ? numpyScalar(out) : out;
     }
     return unknown(`operator ${op} on tensors is not modelled`, site);
   };
@@ -926,16 +965,17 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     return spec ? applyFunction(spec, { positional: [operand], keywords: NO_KEYWORDS }, site, false) : operand;
   };
   const tensorGetItem = (t: TensorValue, index: Value, site: Site | null): Value => {
-    const known = (t as ValuedTensor).values;
-    if (known && t.shape.length === 1 && index.kind === 'int' && index.value >= -known.length && index.value < known.length) {
-      const x = known[index.value < 0 ? index.value + known.length : index.value]!;
-      return { kind: 'tensor', shape: [], geometry: null, values: [x], integral: (t as ValuedTensor).integral } as ValuedTensor;
+    const n = t.shape[0];
+    if (t.shape.length === 1 && index.kind === 'int' && n !== undefined && index.value >= -n && index.value < n) {
+      const element = elementOf(t, index.value < 0 ? index.value + n : index.value);
+      if (element) return (t as ValuedTensor).numpy ? numpyScalar(element as TensorValue) : element as TensorValue;
     }
     const spec = specByName.get('Tensor.__getitem__');
     if (!spec) return unknown('tensor indexing is not modelled', site);
     // A list index is advanced indexing, a tuple is one index per dim: ops tell them apart by
     // nesting, since both arrive as arrays.
-    const opIndex: Value = index.kind === 'list' ? tuple([index]) : index;
+    const converted = index.kind === 'tensor' ? knownIndex(index) : index.kind === 'tuple' ? tuple(index.items.map(knownIndex)) : index;
+    const opIndex: Value = converted.kind === 'list' ? tuple([converted]) : converted;
     return applyFunction(spec, { positional: [t, opIndex], keywords: NO_KEYWORDS }, site, false);
   };
   const tensorIterate = (t: TensorValue): Value[] => {
@@ -943,8 +983,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const n = t.shape[0]!;
     if (n > 4096) interp.raise('MemoryError', `iterating over ${n} rows of a tensor is not analysed`);
     const row: TensorValue = { kind: 'tensor', shape: t.shape.slice(1), geometry: t.geometry && t.geometry.length < t.shape.length ? t.geometry : null };
-    const known = (t as ValuedTensor).values;
-    if (known && t.shape.length === 1) return known.map((x) => ({ ...row, values: [x], integral: (t as ValuedTensor).integral }) as ValuedTensor);
+    if (t.shape.length === 1) {
+      const first = elementOf(t, 0);
+      if (first) {
+        const element = (i: number): Value => {
+          const e = (i === 0 ? first : elementOf(t, i)!) as TensorValue;
+          return (t as ValuedTensor).numpy ? numpyScalar(e) : e;
+        };
+        return Array.from({ length: n }, (_, i) => element(i));
+      }
+    }
     return Array.from({ length: n }, () => row);
   };
 
@@ -1091,6 +1139,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     backends: unknown('torch.backends is not modelled'),
   })) torchMod.attrs.set(k, v);
   for (const [k, v] of dtypes) torchMod.attrs.set(k, v);
+  for (const [k, v] of Object.entries(typedTensorClasses)) torchMod.attrs.set(k, v);
 
   const natives = new Map<string, ModuleObjectValue>([
     ['torch', torchMod], ['torch.nn', nn], ['torch.nn.functional', functional], ['torch.nn.init', init],
@@ -1101,7 +1150,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   ]);
 
   const library: Library = {
-    nativeModule: (name) => natives.get(name) ?? stdlibModule(name) ?? null,
+    nativeModule: (name) => {
+      if (name === 'numpy') return (numpyModule ??= makeNumpy(interp, applyByName, (d) => dtypes.get(d)));
+      return natives.get(name) ?? stdlibModule(name) ?? null;
+    },
     tensorAttribute,
     tensorBinary,
     tensorUnary,
@@ -1143,8 +1195,44 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   };
 }
 
+/** A numpy scalar (np.int64, np.float64 behave as Python's int and float): a 0-d array whose value
+ *  is exact becomes that Python number. */
+function numpyScalar(v: Value): Value {
+  if (v.kind !== 'tensor' || v.shape.length !== 0) return v;
+  const t = v as ValuedTensor;
+  if (!t.values || t.values.length !== 1) return v;
+  return numberValue(t.values[0]!, !!t.integral, !!t.bool);
+}
+
+/** A 1-d index tensor whose values are known, as the list torch would treat alike: a bool tensor is
+ *  a mask (its count of True decides the size), an integer one selects those positions. */
+function knownIndex(v: Value): Value {
+  if (v.kind !== 'tensor' || v.shape.length !== 1) return v;
+  const t = v as ValuedTensor;
+  if (!t.values) return v;
+  if (t.bool) return list(t.values.map((x) => bool(x !== 0)));
+  if (t.integral) return list(t.values.map((x) => int(x)));
+  return v;
+}
+
+/** Whether a call passed a Python float (directly or in a list): its whole numbers are floats. */
+function hasFloatArgument(args: CallArgs): boolean {
+  for (const a of args.positional) if (isFloatValue(a)) return true;
+  for (const a of args.keywords.values()) if (isFloatValue(a)) return true;
+  return false;
+}
+
+function isFloatValue(v: Value): boolean {
+  if (v.kind === 'float') return true;
+  if (v.kind === 'list' || v.kind === 'tuple') {
+    for (const x of v.items) if (x.kind === 'float' || ((x.kind === 'list' || x.kind === 'tuple') && isFloatValue(x))) return true;
+  }
+  return false;
+}
+
 /** A tensor element as Python gives it from `.item()` / `.tolist()`. */
-function numberValue(x: number, integral: boolean): Value {
+function numberValue(x: number, integral: boolean, isBool = false): Value {
+  if (isBool) return bool(x !== 0);
   return integral ? int(x) : float(x);
 }
 
