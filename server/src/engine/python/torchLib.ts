@@ -61,7 +61,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       interp.options.diagnostics(severity, e.code === 'unsupported' ? 'unknown' : e.code, e.message, site);
       return unknown(`${opName}: ${e.message}`, site);
     }
-    if (e instanceof UnknownArgument) return unknown(`${opName}: ${e.reason}`, site);
+    if (e instanceof UnknownArgument) return unknown(`${opName}: ${e.reason}`, e.origin ?? site);
     if (e instanceof PyError || (e instanceof Error && e.name === 'AnalysisAborted')) throw e;
     const message = e instanceof Error ? e.message : String(e);
     interp.options.diagnostics('hint', 'unknown', `${opName}: internal error: ${message}`, site);
@@ -212,6 +212,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
     if (!isModule(child)) {
       if (child.kind === 'unknown') {
+        interp.noteProblem(site, `${self.cls.name}.${name} is unknown (${child.reason}): the model lacks that submodule`);
         self.attrs.set(name, child);
         return NONE;
       }
@@ -221,9 +222,15 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     self.module!.modules.set(name, child);
     return NONE;
   };
+  /** A registration whose name is not known: what it registers is missing from the model. */
+  const unknownRegistration = (self: InstanceValue, method: string, name: Value | undefined, site: Site | null): Value => {
+    const why = name?.kind === 'unknown' ? name.reason : `a name that is a ${name?.kind ?? 'missing argument'}`;
+    interp.noteProblem(site, `${self.cls.name}.${method} was not followed: the name is unknown (${why})`);
+    return unknown(`${method} with an unknown name`, site);
+  };
   moduleClass.attrs.set('add_module', m('add_module', (self, args, site) => {
     const [name, child] = args.positional;
-    if (name?.kind !== 'str') return unknown('add_module with an unknown name', site);
+    if (name?.kind !== 'str') return unknownRegistration(self, 'add_module', name, site);
     return register(self, name.value, child ?? NONE, site);
   }));
   moduleClass.attrs.set('register_module', moduleClass.attrs.get('add_module')!);
@@ -231,18 +238,20 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const name = option(args, 0, 'name', NONE);
     const value = option(args, 1, 'tensor', NONE);
     const persistent = option(args, 2, 'persistent', TRUE);
-    if (name.kind !== 'str') return unknown('register_buffer with an unknown name', site);
+    if (name.kind !== 'str') return unknownRegistration(self, 'register_buffer', name, site);
     const state = self.module!;
     state.buffers.set(name.value, value);
     if (!interp.truthy(persistent)) (state.nonPersistent ??= new Set()).add(name.value);
     else state.nonPersistent?.delete(name.value);
     return NONE;
   }));
-  moduleClass.attrs.set('register_parameter', m('register_parameter', (self, args) => {
+  moduleClass.attrs.set('register_parameter', m('register_parameter', (self, args, site) => {
     const [name, value] = args.positional;
-    if (name?.kind === 'str') {
-      if (value?.kind === 'tensor') self.module!.parameters.set(name.value, { ...value, parameter: true });
-      else self.module!.parameters.set(name.value, NONE);
+    if (name?.kind !== 'str') return unknownRegistration(self, 'register_parameter', name, site);
+    if (value?.kind === 'tensor') self.module!.parameters.set(name.value, { ...value, parameter: true });
+    else {
+      if (value?.kind === 'unknown') interp.noteProblem(site, `${self.cls.name}.${name.value} is unknown (${value.reason}): the model lacks that parameter`);
+      self.module!.parameters.set(name.value, NONE);
     }
     return NONE;
   }));
@@ -335,9 +344,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   for (const name of ['to', 'cuda', 'cpu', 'float', 'double', 'half', 'requires_grad_', 'share_memory', 'type', 'bfloat16', 'to_empty']) {
     moduleClass.attrs.set(name, m(name, (self) => self));
   }
-  // Hooks would run code the analysis does not follow: their handles are Unknown.
+  // Hooks would run code the analysis does not follow: their handles are Unknown. A forward hook
+  // may change what a layer returns; backward hooks and state-dict loading change no shape.
   for (const name of ['register_forward_hook', 'register_forward_pre_hook', 'register_full_backward_hook', 'register_backward_hook', '_load_from_state_dict']) {
-    moduleClass.attrs.set(name, m(name, (_self, _a, site) => unknown(`Module.${name} is not analysed`, site)));
+    const changesForward = name.startsWith('register_forward');
+    moduleClass.attrs.set(name, m(name, (self, _a, site) => {
+      if (changesForward) interp.noteProblem(site, `${self.cls.name}.${name}: the hook is not run by the analysis, and it may change what the module returns`);
+      return unknown(`Module.${name} is not analysed`, site);
+    }));
   }
   moduleClass.attrs.set('zero_grad', m('zero_grad', () => NONE));
   moduleClass.attrs.set('extra_repr', m('extra_repr', () => str('')));
@@ -367,6 +381,24 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       cur = next;
     }
     return cur;
+  }));
+  // Called by name (`self.__setattr__(name, m)`, `nn.Module.__setattr__(self, ...)`,
+  // `super().__setattr__` in a subclass's own): torch's registering assignment.
+  moduleClass.attrs.set('__setattr__', m('__setattr__', (self, args, site) => {
+    const [name, value] = args.positional;
+    if (!name || !value) return interp.raise('TypeError', `__setattr__ expected 2 arguments, got ${args.positional.length}`, site);
+    if (name.kind === 'unknown') {
+      interp.noteProblem(site, `__setattr__ was not followed: the name is unknown (${name.reason})`);
+      return NONE;
+    }
+    if (name.kind !== 'str') return interp.raise('TypeError', `attribute name must be string, not '${name.kind}'`, site);
+    interp.setAttr(self, name.value, value, site, true);
+    return NONE;
+  }));
+  moduleClass.attrs.set('__getattr__', m('__getattr__', (self, args, site) => {
+    const name = args.positional[0];
+    if (name?.kind !== 'str') return unknown('__getattr__ of an unknown name', site);
+    return moduleGetAttr(self, name.value) ?? interp.raise('AttributeError', `'${self.cls.name}' object has no attribute '${name.value}'`, site);
   }));
   moduleClass.attrs.set('__setstate__', m('__setstate__', () => NONE));
   moduleClass.attrs.set('__dir__', m('__dir__', (self) => list([...self.attrs.keys()].map(str))));
@@ -569,11 +601,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     } catch (e) {
       if (e instanceof OpError) {
         interp.options.diagnostics('error', e.code === 'unsupported' ? 'unknown' : e.code, e.message, site);
+        // Its parameters are unknown, whether forward calls it or not.
+        interp.noteProblem(site);
         self.attrs.set('__broken__', unknown(e.message, site));
         return;
       }
       if (e instanceof UnknownArgument) {
-        self.attrs.set('__broken__', unknown(`${spec.name}: ${e.reason}`, site));
+        interp.noteProblem(e.origin ?? site, `${spec.name} was not built: ${e.reason}`);
+        self.attrs.set('__broken__', unknown(`${spec.name}: ${e.reason}`, e.origin ?? site));
         return;
       }
       throw e;
