@@ -8,6 +8,7 @@ import { functionalConv } from './conv';
 import { functionalConvTranspose } from './convTranspose';
 import { functionalEmbedding } from './embedding';
 import { functionalBilinear, functionalLinear } from './linear';
+import { lossFunctions } from './loss';
 import {
   functionalBatchNorm,
   functionalGroupNorm,
@@ -68,6 +69,7 @@ function byName(specs: readonly FunctionSpec[]): Map<string, FunctionSpec> {
 export const layerFunctionSpecs: ReadonlyMap<string, FunctionSpec> = byName([
   ...convFunctions,
   ...otherFunctions,
+  ...lossFunctions,
   ...activationFunctions,
   ...poolFunctions,
   ...adaptivePoolFunctions,

@@ -7,6 +7,7 @@ import { convTransposeModules } from './convTranspose';
 import { embeddingModule } from './embedding';
 import { flattenModule, unflattenModule } from './flatten';
 import { bilinearModule, identityModule, linearModule } from './linear';
+import { lossModules } from './loss';
 import { normModules } from './norm';
 import { paddingModules } from './padding';
 import { pixelShuffleModules } from './pixelShuffle';
@@ -32,6 +33,7 @@ const all: readonly ModuleSpec[] = [
   unflattenModule,
   ...paddingModules,
   embeddingModule,
+  ...lossModules,
 ];
 
 function byName(specs: readonly ModuleSpec[]): Map<string, ModuleSpec> {
