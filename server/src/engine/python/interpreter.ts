@@ -1042,7 +1042,7 @@ export class Interpreter {
 
   makeFunction(node: ast.FunctionDef | ast.LambdaExpr, scope: Scope): FunctionValue {
     const defaults = new Map<string, Value>();
-    for (const p of node.params) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
+    for (const p of node.params) if (p.default) defaults.set(p.name, this.defaultValue(p.default, scope));
     let closure = scope;
     while (closure.isClassBody && closure.parent) closure = closure.parent;
     const name = node.kind === 'FunctionDef' ? node.name : '<lambda>';
@@ -1059,6 +1059,20 @@ export class Interpreter {
       file: scope.file,
       attrs: new Map(),
     };
+  }
+
+  /** A parameter's default, evaluated once where the function is defined. One that fails (an
+   *  object the analysis does not model, `criterion=nn.SomeLoss()`) is Unknown where it is used,
+   *  instead of losing the function, and with it the class. */
+  private defaultValue(expr: ast.Expr, scope: Scope): Value {
+    try {
+      return this.eval(expr, scope);
+    } catch (e) {
+      if (!(e instanceof PyError) || e.explicit) throw e;
+      const site = e.site ?? this.site(scope.file, expr);
+      this.options.diagnostics('hint', 'unknown', `${e.excType}: ${e.pyMessage} (a default argument; it is unknown where used)`, site);
+      return unknown(`the default argument failed: ${e.excType}: ${e.pyMessage}`, site);
+    }
   }
 
   private applyDecorator(expr: ast.Expr, target: Value, scope: Scope): Value {
@@ -1870,7 +1884,8 @@ export class Interpreter {
         const len = this.lookupClassAttr(v.cls, '__len__');
         if (getitem && len) {
           const n = this.call(this.bindIfMethod(len, v), { positional: [], keywords: NO_KEYWORDS }, site);
-          if (n.kind === 'int') for (let i = 0; i < n.value; i++) yield this.getItem(v, int(i), site);
+          if (n.kind !== 'int') this.raise('TypeError', `cannot iterate: the length of a ${v.cls.name} is unknown`, site);
+          for (let i = 0; i < n.value; i++) yield this.getItem(v, int(i), site);
           return;
         }
         this.raise('TypeError', `'${v.cls.name}' object is not iterable`, site);
@@ -2272,12 +2287,13 @@ export class Interpreter {
     }
     const site = this.site(scope.file, e);
     let result: Value;
+    const problemsBefore = this.problems.length;
     if (fn.kind === 'native' && fn.withScope) {
       this.steps += 4;
       this.tick(null, null, site);
       result = fn.withScope({ positional, keywords }, scope, site);
     } else result = this.call(fn, { positional, keywords }, site);
-    if (statement && result.kind === 'unknown' && this.givesModule(fn, positional, keywords)) {
+    if (statement && result.kind === 'unknown' && this.problems.length === problemsBefore && this.givesModule(fn, positional, keywords)) {
       this.noteProblem(site, `this call was not followed (${result.reason}), and it is given a module it could change`);
     }
     return result;

@@ -800,7 +800,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   moduleList.attrs.set('__init__', m('ModuleList.__init__', (self, args, site) => {
     const mods = args.positional[0] ?? args.keywords.get('modules');
     if (mods && mods.kind !== 'none') {
-      if (mods.kind === 'unknown') return NONE;
+      if (mods.kind === 'unknown') {
+        interp.noteProblem(site, `ModuleList was made empty: its modules are unknown (${mods.reason})`);
+        return NONE;
+      }
       interp.toArray(mods, site).forEach((c, i) => register(self, String(i), c, site));
     }
     return NONE;
@@ -819,8 +822,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       for (const pair of interp.toArray(mods, site)) {
         const kv = interp.toArray(pair, site);
         if (kv[0]?.kind === 'str') register(self, kv[0].value, kv[1] ?? NONE, site);
+        else unknownRegistration(self, 'update', kv[0], site);
       }
-    }
+    } else interp.noteProblem(site, `ModuleDict: its modules are unknown (${mods.reason})`);
   };
   moduleDict.attrs.set('__getitem__', m('ModuleDict.__getitem__', (self, args, site) => {
     const k = args.positional[0];
@@ -831,6 +835,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   moduleDict.attrs.set('__setitem__', m('ModuleDict.__setitem__', (self, args, site) => {
     const [k, v] = args.positional;
     if (k?.kind === 'str') register(self, k.value, v ?? NONE, site);
+    else unknownRegistration(self, '__setitem__', k, site);
     return NONE;
   }));
   moduleDict.attrs.set('__len__', m('ModuleDict.__len__', (self) => int(self.module!.modules.size)));
