@@ -155,6 +155,8 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   setModel(undefined);
   // An import of the user's code that found no file: whatever the model took from it is unknown.
   if (interp.missingImports.length) for (const m of report.models) m.incomplete = true;
+  // An import that fails in Python (a circular import): the file does not run past it there.
+  if (interp.failedImports.length) for (const m of report.models) m.incomplete = true;
   report.libraries = interp.resolver.listLibraries();
   libraryEffectsNotFollowed(interp, report, addDiagnostic);
   keepLibraryWorld(options, interp, torch);

@@ -28,6 +28,9 @@ export class PyError extends Error {
     readonly site: Site | null,
     /** Raised by a `raise` statement in user code (as opposed to an analysis failure). */
     readonly explicit: boolean,
+    /** A name read from a partially initialised module (a circular import): Python raises this
+     *  too, so the import that led here fails in Python. */
+    readonly circularImport = false,
   ) {
     super(`${excType}: ${pyMessage}`);
   }
@@ -157,12 +160,12 @@ export class Interpreter {
   // ---------- errors ----------
 
   /** Raise a Python exception of a builtin type. */
-  raise(excType: string, message: string, site: Site | null = null): never {
+  raise(excType: string, message: string, site: Site | null = null, circularImport = false): never {
     const cls = this.exceptionClasses.get(excType) ?? this.exceptionClasses.get('Exception');
     const exc: Value = cls
       ? { kind: 'instance', id: newId(), cls, attrs: new Map([['args', tuple([str(message)])]]) }
       : str(message);
-    throw new PyError(excType, message, exc, site ?? this.currentSite(), false);
+    throw new PyError(excType, message, exc, site ?? this.currentSite(), false, circularImport);
   }
 
   currentSite(): Site | null {
@@ -255,8 +258,36 @@ export class Interpreter {
     module.attrs.set('__name__', str(asMain ? '__main__' : moduleName));
     module.attrs.set('__file__', str(path));
     const parsed = tree ?? parsedTree;
-    this.execTolerant(parsed.body, scope);
+    this.initialising.add(module);
+    try {
+      this.execTolerant(parsed.body, scope);
+    } finally {
+      this.initialising.delete(module);
+    }
     return module;
+  }
+
+  /** Modules whose top level is running: partially initialised, as circular imports see them. */
+  private readonly initialising = new Set<ModuleObjectValue>();
+
+  /** User files whose import fails in Python because of a circular import (in the file itself or
+   *  in a module it imports), with the first failure: path → where and what. */
+  private readonly importFailures = new Map<string, { site: Site; message: string }>();
+
+  /** Import statements of the analysed file that fail in Python (see importFailures): each is a
+   *  warning on its line and makes the file's models incomplete. */
+  failedImports: Site[] = [];
+
+  /** After an import statement of `file` ran module `mod`: a failure in it fails this import too. */
+  private afterImport(mod: ModuleObjectValue | null, file: SourceFile, site: Site): void {
+    const failure = mod?.file ? this.importFailures.get(mod.file.path) : undefined;
+    if (!failure || this.isLibraryFile(file.path)) return;
+    if (!this.importFailures.has(file.path)) this.importFailures.set(file.path, failure);
+    if (file.path !== this.options.analysedFile || this.failedImports.includes(site)) return;
+    this.failedImports.push(site);
+    const at = failure.site.file.lines.position(failure.site.from);
+    this.options.diagnostics('warning', 'unknown',
+      `importing '${mod!.name}' fails in Python: ${failure.message}, raised at ${failure.site.file.path}:${at.line + 1}; the analysis went on past it`, site);
   }
 
   /** Statements at module or class level: a failing one is reported, the rest still run. */
@@ -275,6 +306,9 @@ export class Interpreter {
           }
           this.report(e, scope.file, stmt, !inLibrary);
           this.bindTargetsUnknown(stmt, scope, `${e.excType}: ${e.pyMessage}`);
+          if (e.circularImport && !inLibrary && !this.importFailures.has(scope.file.path)) {
+            this.importFailures.set(scope.file.path, { site: e.site ?? this.site(scope.file, stmt), message: `${e.excType}: ${e.pyMessage}` });
+          }
         } else throw e;
       }
     }
@@ -559,6 +593,8 @@ export class Interpreter {
     this.yielded.length = 0;
     this.problems = [];
     this.missingImports = [];
+    this.failedImports = [];
+    this.importFailures.clear();
     this.deadline = performance.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
     this.resolver = new ModuleResolver(options, options.searchPaths ?? []);
     for (const [key, mod] of [...this.fileModules]) {
@@ -747,6 +783,7 @@ export class Interpreter {
             this.bindMissingModule(alias, scope);
             continue;
           }
+          this.afterImport(mod, scope.file, site);
           if (alias.asname) this.setName(alias.asname, mod, scope);
           else {
             const top = alias.name.split('.')[0]!;
@@ -879,12 +916,17 @@ export class Interpreter {
         // A part of torch (or another library) the analysis does not model.
         value = unknown(`${mod.name}.${alias.name} is not modelled`, site);
       }
+      if (value === undefined && this.initialising.has(mod)) {
+        this.raise('ImportError', `cannot import name '${alias.name}' from partially initialized module '${mod.name}' (most likely due to a circular import) (${mod.file?.path ?? label})`, site, true);
+      }
       if (value === undefined) {
         this.options.diagnostics('hint', 'unknown', `cannot import name '${alias.name}' from '${label}'`, site);
         value = unknown(`cannot import name '${alias.name}' from '${label}'`, site);
       }
       this.setName(target, value, scope);
+      if (value.kind === 'pymodule') this.afterImport(value, scope.file, site);
     }
+    this.afterImport(mod, scope.file, site);
   }
 
   private execFor(stmt: ast.ForStmt, scope: Scope): Completion {
@@ -1496,6 +1538,9 @@ export class Interpreter {
         if (sub) return sub;
         const opaque = obj.attrs.get('__opaque__');
         if (opaque) return unknown(`${obj.name}.${name} is not modelled`, site);
+        if (this.initialising.has(obj)) {
+          this.raise('AttributeError', `partially initialized module '${obj.name}' has no attribute '${name}' (most likely due to a circular import)`, site, true);
+        }
         this.raise('AttributeError', `module '${obj.name}' has no attribute '${name}'`, site);
       }
       // falls through never
