@@ -239,9 +239,11 @@ function problemsSince(interp: Interpreter, before: number): { constructionProbl
   return { constructionProblems: interp.toleratedErrors - before, firstProblem: interp.problems[before] ?? null };
 }
 
-function reportAbort(e: unknown, addDiagnostic: AddDiagnostic): void {
-  if (e instanceof AnalysisAborted) addDiagnostic('warning', 'unknown', e.message, e.site);
-  else if (e instanceof PyError) addDiagnostic(e.explicit ? 'error' : 'hint', e.explicit ? 'raise' : 'unknown', `${e.excType}: ${e.pyMessage}`, e.site);
+/** `fallback`: where to report an error that carries no site (raised by a native called from
+ *  the analysis itself): the construct being run, never the top of the file. */
+function reportAbort(e: unknown, addDiagnostic: AddDiagnostic, fallback: Site | null = null): void {
+  if (e instanceof AnalysisAborted) addDiagnostic('warning', 'unknown', e.message, e.site ?? fallback);
+  else if (e instanceof PyError) addDiagnostic(e.explicit ? 'error' : 'hint', e.explicit ? 'raise' : 'unknown', `${e.excType}: ${e.pyMessage}`, e.site ?? fallback);
   else throw e;
 }
 
@@ -270,7 +272,7 @@ function runMainBlocks(interp: Interpreter, torch: TorchEnvironment, tree: ast.P
       try {
         interp.execBlock(m.body, scope);
       } catch (e) {
-        reportAbort(e, addDiagnostic);
+        reportAbort(e, addDiagnostic, interp.site(scope.file, m));
       }
     }
     // Models built in main but not called.
@@ -355,7 +357,7 @@ function defaultModels(interp: Interpreter, torch: TorchEnvironment, module: Mod
         noteTree(instance);
       }
     } catch (e) {
-      reportAbort(e, addDiagnostic);
+      reportAbort(e, addDiagnostic, cls.site);
     }
   }
   built.push(...fromLast.reverse());
@@ -383,7 +385,7 @@ function factoryModels(interp: Interpreter, torch: TorchEnvironment, module: Mod
       instance = interp.call(v, { positional: [], keywords: new Map() }, null);
     } catch (e) {
       if (e instanceof PyError) continue;
-      reportAbort(e, addDiagnostic);
+      reportAbort(e, addDiagnostic, interp.site(v.file, v.node));
       continue;
     }
     if (instance.kind !== 'instance' || !instance.module || !instance.cls.mro.includes(torch.moduleClass)) continue;
@@ -573,7 +575,10 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     }
   } catch (e) {
     incomplete = warned = true;
-    reportAbort(e, addDiagnostic);
+    const at = (e instanceof PyError || e instanceof AnalysisAborted ? e.site : null) ?? c.instance.cls.site;
+    // An analysis failure that ends forward (an error raised by `raise` is already an error).
+    if (e instanceof PyError && !e.explicit) addDiagnostic('warning', 'unknown', `${c.name}: forward could not be followed: ${e.excType}: ${e.pyMessage}`, at);
+    else reportAbort(e, addDiagnostic, at);
   } finally {
     torch.setRecorder(null);
   }

@@ -97,8 +97,21 @@ export function installDynamicCode(interp: Interpreter): void {
     const atTop = scope === scope.globals || scope.isClassBody;
     const runIn: Scope = atTop
       ? { vars: scope.vars, parent: scope.parent, globals: scope.globals, file, isClassBody: scope.isClassBody, globalNames: scope.globalNames }
-      : { vars: new Map(), parent: scope, globals: scope.globals, file };
+      : { vars: execLocals(scope), parent: scope, globals: scope.globals, file };
     return { runIn, writeBack: () => undefined };
+  };
+
+  /** Names exec binds in a function: kept per call of the function, as CPython 3.11 keeps them in
+   *  the frame's locals dict (a later exec and `locals()` see them; the function's code does not). */
+  const execBound = new WeakMap<Scope, Map<string, Value>>();
+  const execLocals = (scope: Scope): Map<string, Value> => {
+    let vars = execBound.get(scope);
+    if (!vars) execBound.set(scope, (vars = new Map()));
+    return vars;
+  };
+  const localsOf = (scope: Scope): Map<string, Value> => {
+    const extra = scope === scope.globals ? undefined : execBound.get(scope);
+    return extra ? new Map([...extra, ...scope.vars]) : scope.vars;
   };
 
   const snapshot = (vars: Map<string, Value>): DictValue => dict([...vars].map(([k, v]): [Value, Value] => [str(k), v]));
@@ -108,7 +121,7 @@ export function installDynamicCode(interp: Interpreter): void {
   // Copies: a write into them does not reach the namespace (as `locals()` in CPython; `globals()`
   // writes are rare in model code, and a name they would define is a NameError where used).
   scoped('globals', (_args, scope) => snapshot(scope.globals.vars));
-  scoped('locals', (_args, scope) => snapshot(scope.vars));
+  scoped('locals', (_args, scope) => snapshot(localsOf(scope)));
 
   // vars() and dir() without an argument read the caller's scope; with one, the object (their
   // own call, which also serves calls through another name).
@@ -117,7 +130,7 @@ export function installDynamicCode(interp: Interpreter): void {
     if (fn?.kind !== 'native') continue;
     fn.withScope = (args, scope, site) => {
       if (args.positional.length) return fn.call(args, site);
-      return name === 'vars' ? snapshot(scope.vars) : list([...scope.vars.keys()].sort().map(str));
+      return name === 'vars' ? snapshot(localsOf(scope)) : list([...localsOf(scope).keys()].sort().map(str));
     };
   }
 }
