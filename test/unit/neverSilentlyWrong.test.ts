@@ -85,6 +85,11 @@ test('a branch on an unknown condition in forward', () => {
     '\n    def forward(self, x):\n        x = self.conv(x)\n        if scipy.flag:  # MARK\n            x = self.extra(x)\n        return x\n'), 'MARK');
 });
 
+test('a branch on tensor values in forward (data-dependent: the analysis cannot decide it)', () => {
+  assertIncompleteAt(net('        self.extra = nn.Conv2d(8, 8, 1)\n',
+    '\n    def forward(self, x):\n        x = self.conv(x)\n        if x.mean() > 0:  # MARK\n            x = self.extra(x)\n        return x\n'), 'MARK', /depends on tensor values/);
+});
+
 test('a conditional expression on an unknown condition picking a layer', () => {
   assertIncompleteAt(net('        self.act = nn.ReLU() if scipy.flag else nn.Conv2d(8, 8, 3)  # MARK\n'), 'MARK');
 });

@@ -654,6 +654,13 @@ export class Interpreter {
   /** The truth of an `if` / `while` test. An unknown one takes the `else` path (stops the loop),
    *  which is a problem: the other path could have built or run layers. */
   private condition(v: Value, file: SourceFile, test: ast.Expr, what: string): boolean {
+    if (v.kind === 'tensor') {
+      // A one-element tensor whose number the analysis knows (ops/smallValues.ts) decides.
+      const values = (v as { values?: number[] }).values;
+      if (values && values.length === 1) return values[0] !== 0;
+      this.noteProblem(this.site(file, test), `${what} was not followed: its condition depends on tensor values`);
+      return false;
+    }
     if (v.kind !== 'unknown') return this.truthy(v);
     this.noteProblem(this.site(file, test), `${what} was not followed: its condition is unknown (${v.reason})`);
     return false;

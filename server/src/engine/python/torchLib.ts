@@ -860,9 +860,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const parameterList = makeClass('ParameterList', [moduleClass], {}, 'torch.nn');
   parameterList.attrs.set('__init__', m('ParameterList.__init__', (self, args, site) => {
     const values = args.positional[0];
-    if (values && values.kind !== 'none' && values.kind !== 'unknown') {
+    if (values?.kind === 'unknown') interp.noteProblem(site, `ParameterList was made empty: its parameters are unknown (${values.reason})`);
+    else if (values && values.kind !== 'none') {
       interp.toArray(values, site).forEach((p, i) => {
         if (p.kind === 'tensor') self.module!.parameters.set(String(i), { ...p, parameter: true });
+        else if (p.kind === 'unknown') interp.noteProblem(site, `ParameterList: parameter ${i} is unknown (${p.reason})`);
       });
     }
     return NONE;
@@ -873,9 +875,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   }));
   parameterList.attrs.set('__len__', m('ParameterList.__len__', (self) => int(self.module!.parameters.size)));
   parameterList.attrs.set('__iter__', m('ParameterList.__iter__', (self) => iterator([...self.module!.parameters.values()])));
-  parameterList.attrs.set('append', m('ParameterList.append', (self, args) => {
+  parameterList.attrs.set('append', m('ParameterList.append', (self, args, site) => {
     const p = args.positional[0];
     if (p?.kind === 'tensor') self.module!.parameters.set(String(self.module!.parameters.size), { ...p, parameter: true });
+    else if (p?.kind === 'unknown') interp.noteProblem(site, `ParameterList.append of an unknown parameter (${p.reason})`);
     return self;
   }));
 
