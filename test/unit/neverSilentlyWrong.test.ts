@@ -159,3 +159,9 @@ class Net(nn.Module):
   assert.deepEqual(m.layers.filter((l) => l.kind === 'module').map((l) => l.path),
     ['conv0', 'act', 'conv1', 'act', 'blocks.0', 'blocks.1', 'head', 'out']);
 });
+
+test('an error of the model itself called from the analysis (no call site of its own) is on its class line, not 1:1', () => {
+  const body = 'class Net(nn.Conv2d):  # MARK\n    def __init__(self):\n        super().__init__(5, 8, 3)\n';
+  const r = assertIncompleteAt(body, 'MARK');
+  assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.code === 'channel-mismatch' && d.line === lineOf(body, 'MARK')), JSON.stringify(r.diagnostics));
+});

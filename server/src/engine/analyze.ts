@@ -45,8 +45,11 @@ export function analyzeFile(options: AnalyzeOptions): FileReport {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   let currentModel: string | undefined;
+  // Where a diagnostic without a site of its own goes while a model runs: its class.
+  let modelSite: Site | null = null;
   const addDiagnostic = (severity: Severity, code: DiagnosticCode, message: string, site: Site | null, extra: Partial<Diagnostic> = {}): void => {
-    const loc = site ? locationOf(site) : { file: options.file, line: 1, column: 0, endLine: 1, endColumn: 0 };
+    const at = site ?? modelSite;
+    const loc = at ? locationOf(at) : { file: options.file, line: 1, column: 0, endLine: 1, endColumn: 0 };
     const key = `${code}|${message}|${loc.file}|${loc.line}|${loc.column}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -57,8 +60,9 @@ export function analyzeFile(options: AnalyzeOptions): FileReport {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    analyzeInto(options, report, addDiagnostic, (m) => {
+    analyzeInto(options, report, addDiagnostic, (m, where) => {
       currentModel = m;
+      modelSite = where ?? null;
     });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -76,7 +80,7 @@ function typeScriptFrontEnd(): typeof import('./typescript/analyzeTs') {
 
 type AddDiagnostic = (severity: Severity, code: DiagnosticCode, message: string, site: Site | null, extra?: Partial<Diagnostic>) => void;
 
-function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic: AddDiagnostic, setModel: (m: string | undefined) => void): void {
+function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic: AddDiagnostic, setModel: (m: string | undefined, where?: Site | null) => void): void {
   // Parsed first: the interpreter's clock covers interpretation, not reading the file.
   const { module: tree, file } = parsedFile(options.file, options.text);
   const { interp, torch } = interpreterFor(options, {
@@ -141,7 +145,7 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   }
 
   for (const candidate of candidates) {
-    setModel(candidate.name);
+    setModel(candidate.name, candidate.instance.cls.site);
     const inputChoice = chooseInputs(candidate, options, candidate.inputFile?.directives ?? directives, candidate.inputFile?.file ?? file);
     if (!inputChoice) {
       addDiagnostic('info', 'unknown', `${candidate.name}: no input shape could be chosen; add a "# convlens: input=(1, 3, 224, 224)" comment above the class`, candidate.instance.cls.site);
