@@ -17,7 +17,7 @@ import { splitLines } from './python/lineIndex';
 import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
 import { installTorch, type TorchEnvironment } from './python/torchLib';
 import { TYPESCRIPT_FILE } from './typescript/fileKinds';
-import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, Value } from './python/values';
+import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, UnknownValue, Value } from './python/values';
 
 const DEFAULT_BUDGET = 1_000_000;
 const MAX_FACTORY_ATTEMPTS = 3;
@@ -29,6 +29,8 @@ interface Candidate {
   mainInputs: number[][] | null;
   /** Statements that failed while the model was built: layers may be missing. */
   constructionProblems: number;
+  /** Where the first of them is (Interpreter.problems). */
+  firstProblem?: Site | null;
   /** `input=` given on the `# convlens: model=...` comment that named this model. */
   directiveInputs?: number[][] | null;
   /** Not from the analysed file: a call found in the project, or another file's model. */
@@ -43,8 +45,11 @@ export function analyzeFile(options: AnalyzeOptions): FileReport {
   const diagnostics: Diagnostic[] = [];
   const seen = new Set<string>();
   let currentModel: string | undefined;
+  // Where a diagnostic without a site of its own goes while a model runs: its class.
+  let modelSite: Site | null = null;
   const addDiagnostic = (severity: Severity, code: DiagnosticCode, message: string, site: Site | null, extra: Partial<Diagnostic> = {}): void => {
-    const loc = site ? locationOf(site) : { file: options.file, line: 1, column: 0, endLine: 1, endColumn: 0 };
+    const at = site ?? modelSite;
+    const loc = at ? locationOf(at) : { file: options.file, line: 1, column: 0, endLine: 1, endColumn: 0 };
     const key = `${code}|${message}|${loc.file}|${loc.line}|${loc.column}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -55,8 +60,9 @@ export function analyzeFile(options: AnalyzeOptions): FileReport {
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    analyzeInto(options, report, addDiagnostic, (m) => {
+    analyzeInto(options, report, addDiagnostic, (m, where) => {
       currentModel = m;
+      modelSite = where ?? null;
     });
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -74,7 +80,7 @@ function typeScriptFrontEnd(): typeof import('./typescript/analyzeTs') {
 
 type AddDiagnostic = (severity: Severity, code: DiagnosticCode, message: string, site: Site | null, extra?: Partial<Diagnostic>) => void;
 
-function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic: AddDiagnostic, setModel: (m: string | undefined) => void): void {
+function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic: AddDiagnostic, setModel: (m: string | undefined, where?: Site | null) => void): void {
   // Parsed first: the interpreter's clock covers interpretation, not reading the file.
   const { module: tree, file } = parsedFile(options.file, options.text);
   const { interp, torch } = interpreterFor(options, {
@@ -139,7 +145,7 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   }
 
   for (const candidate of candidates) {
-    setModel(candidate.name);
+    setModel(candidate.name, candidate.instance.cls.site);
     const inputChoice = chooseInputs(candidate, options, candidate.inputFile?.directives ?? directives, candidate.inputFile?.file ?? file);
     if (!inputChoice) {
       addDiagnostic('info', 'unknown', `${candidate.name}: no input shape could be chosen; add a "# convlens: input=(1, 3, 224, 224)" comment above the class`, candidate.instance.cls.site);
@@ -153,6 +159,8 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   setModel(undefined);
   // An import of the user's code that found no file: whatever the model took from it is unknown.
   if (interp.missingImports.length) for (const m of report.models) m.incomplete = true;
+  // An import that fails in Python (a circular import): the file does not run past it there.
+  if (interp.failedImports.length) for (const m of report.models) m.incomplete = true;
   report.libraries = interp.resolver.listLibraries();
   libraryEffectsNotFollowed(interp, report, addDiagnostic);
   keepLibraryWorld(options, interp, torch);
@@ -230,9 +238,16 @@ function moduleScope(module: ModuleObjectValue, file: SourceFile): Scope {
   return scope;
 }
 
-function reportAbort(e: unknown, addDiagnostic: AddDiagnostic): void {
-  if (e instanceof AnalysisAborted) addDiagnostic('warning', 'unknown', e.message, e.site);
-  else if (e instanceof PyError) addDiagnostic(e.explicit ? 'error' : 'hint', e.explicit ? 'raise' : 'unknown', `${e.excType}: ${e.pyMessage}`, e.site);
+/** The problems the interpreter noted since `before`: how many, and the first one's site. */
+function problemsSince(interp: Interpreter, before: number): { constructionProblems: number; firstProblem: Site | null } {
+  return { constructionProblems: interp.toleratedErrors - before, firstProblem: interp.problems[before] ?? null };
+}
+
+/** `fallback`: where to report an error that carries no site (raised by a native called from
+ *  the analysis itself): the construct being run, never the top of the file. */
+function reportAbort(e: unknown, addDiagnostic: AddDiagnostic, fallback: Site | null = null): void {
+  if (e instanceof AnalysisAborted) addDiagnostic('warning', 'unknown', e.message, e.site ?? fallback);
+  else if (e instanceof PyError) addDiagnostic(e.explicit ? 'error' : 'hint', e.explicit ? 'raise' : 'unknown', `${e.excType}: ${e.pyMessage}`, e.site ?? fallback);
   else throw e;
 }
 
@@ -261,7 +276,7 @@ function runMainBlocks(interp: Interpreter, torch: TorchEnvironment, tree: ast.P
       try {
         interp.execBlock(m.body, scope);
       } catch (e) {
-        reportAbort(e, addDiagnostic);
+        reportAbort(e, addDiagnostic, interp.site(scope.file, m));
       }
     }
     // Models built in main but not called.
@@ -312,7 +327,7 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
     const what = value.kind === 'unknown' ? value.reason : `a ${value.kind === 'instance' ? value.cls.name : value.kind}`;
     return fail(`model expression \`${expr}\` did not give an nn.Module (got ${what})`);
   }
-  return { name: expr, instance: value, mainInputs: null, constructionProblems: interp.toleratedErrors - before };
+  return { name: expr, instance: value, mainInputs: null, ...problemsSince(interp, before) };
 }
 
 /** No-argument nn.Module classes of the file that no other such model uses, plus main-block models. */
@@ -325,7 +340,9 @@ function defaultModels(interp: Interpreter, torch: TorchEnvironment, module: Mod
     for (const sub of submodules(instance)) if (sub !== instance) usedInside.add(sub.cls);
   };
   for (const [instance, inputs] of mainCalls) {
-    built.push({ name: `${instance.cls.name}()`, instance, mainInputs: inputs, constructionProblems: 0 });
+    // Built in the main block: the problems its own construction met.
+    const [from, to] = instance.problemsWhileBuilt ?? [0, 0];
+    built.push({ name: `${instance.cls.name}()`, instance, mainInputs: inputs, constructionProblems: to - from, firstProblem: interp.problems[from] ?? null });
     noteTree(instance);
   }
   const mainClasses = new Set([...mainCalls.keys()].map((i) => i.cls));
@@ -340,11 +357,11 @@ function defaultModels(interp: Interpreter, torch: TorchEnvironment, module: Mod
     try {
       const instance = interp.call(cls, { positional: [], keywords: new Map() }, null);
       if (instance.kind === 'instance' && instance.module) {
-        fromLast.push({ name: `${name}()`, instance, mainInputs: null, constructionProblems: interp.toleratedErrors - before });
+        fromLast.push({ name: `${name}()`, instance, mainInputs: null, ...problemsSince(interp, before) });
         noteTree(instance);
       }
     } catch (e) {
-      reportAbort(e, addDiagnostic);
+      reportAbort(e, addDiagnostic, cls.site);
     }
   }
   built.push(...fromLast.reverse());
@@ -372,14 +389,14 @@ function factoryModels(interp: Interpreter, torch: TorchEnvironment, module: Mod
       instance = interp.call(v, { positional: [], keywords: new Map() }, null);
     } catch (e) {
       if (e instanceof PyError) continue;
-      reportAbort(e, addDiagnostic);
+      reportAbort(e, addDiagnostic, interp.site(v.file, v.node));
       continue;
     }
     if (instance.kind !== 'instance' || !instance.module || !instance.cls.mro.includes(torch.moduleClass)) continue;
     const classes = submodules(instance).map((m) => m.cls).filter((c) => !c.moduleSpec);
     if (classes.every((c) => covered.has(c))) continue;
     for (const c of classes) covered.add(c);
-    out.push({ name: `${name}()`, instance, mainInputs: null, constructionProblems: interp.toleratedErrors - before });
+    out.push({ name: `${name}()`, instance, mainInputs: null, ...problemsSince(interp, before) });
   }
   return out;
 }
@@ -544,6 +561,8 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   const problemsBefore = interp.toleratedErrors;
   const paths = modulePaths(c.instance);
   let incomplete = false;
+  // One warning says why the run is incomplete, on the line of the first cause found.
+  let warned = false;
   let outputs: Tensor[] = [];
   torch.setRecorder(recorder);
   try {
@@ -552,13 +571,18 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     torch.setTraining(c.instance, false);
     const result = torch.callModule(c.instance, { positional: shapes.map(inputTensor), keywords: new Map() }, null);
     outputs = tensorsIn(result);
-    if (result.kind === 'unknown') {
-      incomplete = true;
-      addDiagnostic('info', 'unknown', `${c.name}: the output is unknown (${result.reason})`, result.site ?? c.instance.cls.site);
+    const lost = unknownIn(result, 4);
+    if (lost) {
+      incomplete = warned = true;
+      const what = lost === result ? 'the output is unknown' : 'part of the output is unknown';
+      addDiagnostic('warning', 'unknown', `${c.name}: ${what} (${lost.reason})`, lost.site ?? c.instance.cls.site);
     }
   } catch (e) {
-    incomplete = true;
-    reportAbort(e, addDiagnostic);
+    incomplete = warned = true;
+    const at = (e instanceof PyError || e instanceof AnalysisAborted ? e.site : null) ?? c.instance.cls.site;
+    // An analysis failure that ends forward (an error raised by `raise` is already an error).
+    if (e instanceof PyError && !e.explicit) addDiagnostic('warning', 'unknown', `${c.name}: forward could not be followed: ${e.excType}: ${e.pyMessage}`, at);
+    else reportAbort(e, addDiagnostic, at);
   } finally {
     torch.setRecorder(null);
   }
@@ -573,13 +597,27 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   });
   const defined = new Map<number, SourceLocation[]>();
   const layers = recorder.layers.map((r, i) => layerReport(r, paths, firstCalls.has(i), defined));
-  if (layers.some((l) => l.out.length === 0)) incomplete = true;
   const uncalled = notCalledLayers(c.instance, paths, calledBefore, defined);
   // A statement of forward that failed and was skipped (a loop over something unknown, say).
-  if (interp.toleratedErrors > problemsBefore) incomplete = true;
+  const forwardProblems = interp.toleratedErrors - problemsBefore;
+  if (forwardProblems > 0) {
+    incomplete = true;
+    if (!warned) {
+      warned = true;
+      addDiagnostic('warning', 'unknown', `${c.name}: ${forwardProblems} statement${forwardProblems === 1 ? '' : 's'} could not be followed while forward ran, so layers or numbers may be missing (see the hints)`, interp.problems[problemsBefore] ?? c.instance.cls.site);
+    }
+  }
+  const unknownLayer = layers.findIndex((l) => l.out.length === 0);
+  if (unknownLayer >= 0) {
+    incomplete = true;
+    if (!warned) {
+      const l = layers[unknownLayer]!;
+      addDiagnostic('warning', 'unknown', `${c.name}: the output of ${l.path} is unknown${l.unknown ? ` (${l.unknown})` : ''}`, recorder.layers[unknownLayer]!.called[0] ?? c.instance.cls.site);
+    }
+  }
   if (c.constructionProblems > 0) {
     incomplete = true;
-    addDiagnostic('warning', 'unknown', `${c.name}: ${c.constructionProblems} statement${c.constructionProblems === 1 ? '' : 's'} could not be analysed while the model was built, so layers may be missing (see the hints)`, c.instance.cls.site);
+    addDiagnostic('warning', 'unknown', `${c.name}: ${c.constructionProblems} statement${c.constructionProblems === 1 ? '' : 's'} could not be analysed while the model was built, so layers may be missing (see the hints)`, c.firstProblem ?? c.instance.cls.site);
   }
   overlapDiagnostics(recorder.layers, layers, addDiagnostic);
   griddingDiagnostics(recorder.layers, layers, outputs, addDiagnostic);
@@ -604,6 +642,24 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     incomplete,
     ...(footprint ? { outputFootprint: footprint } : {}),
   };
+}
+
+/** The first Unknown in what forward returned (through tuples, lists and dict values). */
+function unknownIn(v: Value, depth: number): UnknownValue | null {
+  if (v.kind === 'unknown') return v;
+  if (depth === 0) return null;
+  if (v.kind === 'tuple' || v.kind === 'list') {
+    for (const x of v.items) {
+      const u = unknownIn(x, depth - 1);
+      if (u) return u;
+    }
+  } else if (v.kind === 'dict') {
+    for (const e of v.entries.values()) {
+      const u = unknownIn(e.value, depth - 1);
+      if (u) return u;
+    }
+  }
+  return null;
 }
 
 function countParams(root: InstanceValue): number {
@@ -650,7 +706,7 @@ function layerReport(r: LayerRecord, paths: Map<number, string>, firstCall: bool
     if (firstCall) for (const p of r.module.module!.parameters.values()) if (p.kind === 'tensor') params += numel(p.shape);
   } else {
     const owner = r.owner ? paths.get(r.owner.id) ?? '' : '';
-    const line = r.called[0] ? r.called[0].file.lines.position(r.called[0].from).line + 1 : 0;
+    const line = r.called[0] ? locationOf(r.called[0]).line : 0;
     path = `${owner ? `${owner}.` : ''}${r.op}@${line}`;
   }
   const g = r.geometry;
@@ -709,6 +765,7 @@ type LocatedSite = Site & { $location?: SourceLocation };
 
 /** Sites are shared (one per AST node), so their locations are computed once. */
 export function locationOf(site: Site): SourceLocation {
+  if (site.file.origin) return locationOf(site.file.origin);
   let loc = (site as LocatedSite).$location;
   if (!loc) {
     const a = site.file.lines.position(site.from);

@@ -10,6 +10,7 @@ import { functionalEmbedding } from './embedding';
 import { gridSampleFunctions } from './gridSample';
 import { im2colFunctions } from './im2col';
 import { functionalBilinear, functionalLinear } from './linear';
+import { lossFunctions } from './loss';
 import {
   functionalBatchNorm,
   functionalGroupNorm,
@@ -70,6 +71,7 @@ function byName(specs: readonly FunctionSpec[]): Map<string, FunctionSpec> {
 export const layerFunctionSpecs: ReadonlyMap<string, FunctionSpec> = byName([
   ...convFunctions,
   ...otherFunctions,
+  ...lossFunctions,
   ...activationFunctions,
   ...poolFunctions,
   ...adaptivePoolFunctions,

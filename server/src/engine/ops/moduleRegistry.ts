@@ -8,6 +8,7 @@ import { embeddingModule } from './embedding';
 import { flattenModule, unflattenModule } from './flatten';
 import { im2colModules } from './im2col';
 import { bilinearModule, identityModule, linearModule } from './linear';
+import { lossModules } from './loss';
 import { normModules } from './norm';
 import { paddingModules } from './padding';
 import { pixelShuffleModules } from './pixelShuffle';
@@ -34,6 +35,7 @@ const all: readonly ModuleSpec[] = [
   unflattenModule,
   ...paddingModules,
   embeddingModule,
+  ...lossModules,
 ];
 
 function byName(specs: readonly ModuleSpec[]): Map<string, ModuleSpec> {

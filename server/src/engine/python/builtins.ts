@@ -2,6 +2,7 @@
 // isinstance, super, ...), exceptions, and the methods of str, list, dict, set and tuple.
 
 import { computeMro, identical, PyError, rangeLength, type Interpreter } from './interpreter';
+import { installDynamicCode } from './dynamicCode';
 import { formatSpec, orderValues, valuesEqual } from './operators';
 import { truncatedValue, unreadableReason } from '../ops/smallValues';
 import {
@@ -45,6 +46,23 @@ export function installBuiltins(interp: Interpreter): void {
     if (!self || name?.kind !== 'str') return unknown('object.__getattribute__ with an unknown name', site);
     return interp.getAttr(self, name.value, site);
   }));
+  // `object.__setattr__(self, name, value)` stores without the class's own `__setattr__` (torch's
+  // registration included, as in Python); `self.__setattr__(...)` finds the class's first.
+  object.attrs.set('__setattr__', native('object.__setattr__', (args, site) => {
+    const [self, name, value] = args.positional;
+    if (!self || !name || !value) return interp.raise('TypeError', `expected 3 arguments, got ${args.positional.length}`, site);
+    if (name.kind === 'unknown') {
+      interp.noteProblem(site, `__setattr__ was not followed: the name is unknown (${name.reason})`);
+      return NONE;
+    }
+    if (name.kind !== 'str') return interp.raise('TypeError', `attribute name must be string, not '${typeName(name)}'`, site);
+    if (self.kind === 'instance') {
+      interp.noteWrite(self);
+      self.attrs.set(name.value, value);
+    } else interp.setAttr(self, name.value, value, site);
+    return NONE;
+  }, true));
+  object.attrs.set('__delattr__', native('object.__delattr__', (args, site) => interp.call(b.get('delattr')!, args, site), true));
   interp.objectClass = object;
   b.set('object', object);
 
@@ -265,7 +283,10 @@ export function installBuiltins(interp: Interpreter): void {
   });
   def('setattr', (args, site) => {
     const [o, n, v] = args.positional;
-    if (o && n?.kind === 'str' && v) interp.setAttr(o, n.value, v, site);
+    if (!o || !n || !v) return interp.raise('TypeError', `setattr expected 3 arguments, got ${args.positional.length}`, site);
+    if (n.kind === 'str') interp.setAttr(o, n.value, v, site);
+    else if (n.kind === 'unknown') interp.noteProblem(site, `setattr was not followed: the name is unknown (${n.reason})`);
+    else interp.raise('TypeError', `attribute name must be string, not '${typeName(n)}'`, site);
     return NONE;
   });
   def('delattr', (args) => {
@@ -408,9 +429,15 @@ export function installBuiltins(interp: Interpreter): void {
   def('ord', (args) => int((args.positional[0] as { value: string }).value.charCodeAt(0)));
   def('hex', (args) => str(`0x${numberOf(args.positional[0] as never).toString(16)}`));
   def('bin', (args) => str(`0b${numberOf(args.positional[0] as never).toString(2)}`));
-  def('vars', (args) => {
+  // vars() of the caller's scope: dynamicCode.ts.
+  def('vars', (args, site) => {
     const v = args.positional[0];
-    return v?.kind === 'instance' ? dict([...v.attrs].map(([k, x]) => [str(k), x])) : dict();
+    if (!v) return unknown('vars() of an unknown scope', site);
+    if (v.kind === 'unknown') return v;
+    if (v.kind === 'instance' || v.kind === 'class' || v.kind === 'pymodule' || v.kind === 'function') {
+      return dict([...v.attrs].map(([k, x]) => [str(k), x]));
+    }
+    return interp.raise('TypeError', 'vars() argument must have __dict__ attribute', site);
   });
   def('dir', (args, site) => {
     const v = args.positional[0];
@@ -440,10 +467,6 @@ export function installBuiltins(interp: Interpreter): void {
     }
     return list([...names].sort().map(str));
   });
-  def('globals', () => dict());
-  def('locals', () => dict());
-  def('exec', (_a, site) => unknown('exec() is not analysed', site));
-  def('eval', (_a, site) => unknown('eval() is not analysed', site));
   def('__import__', (args, site) => {
     const n = args.positional[0];
     if (n?.kind !== 'str') return unknown('__import__ of an unknown name', site);
@@ -471,6 +494,7 @@ export function installBuiltins(interp: Interpreter): void {
   b.set('classmethod', makeClass('classmethod', [object], { construct: (args) => ({ kind: 'classmethod', func: args.positional[0] ?? NONE }) }));
 
   installMethods(interp, dictType);
+  installDynamicCode(interp);
 }
 
 function roundHalfEven(x: number): number {

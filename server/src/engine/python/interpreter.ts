@@ -29,6 +29,9 @@ export class PyError extends Error {
     readonly site: Site | null,
     /** Raised by a `raise` statement in user code (as opposed to an analysis failure). */
     readonly explicit: boolean,
+    /** A name read from a partially initialised module (a circular import): Python raises this
+     *  too, so the import that led here fails in Python. */
+    readonly circularImport = false,
   ) {
     super(`${excType}: ${pyMessage}`);
   }
@@ -158,12 +161,12 @@ export class Interpreter {
   // ---------- errors ----------
 
   /** Raise a Python exception of a builtin type. */
-  raise(excType: string, message: string, site: Site | null = null): never {
+  raise(excType: string, message: string, site: Site | null = null, circularImport = false): never {
     const cls = this.exceptionClasses.get(excType) ?? this.exceptionClasses.get('Exception');
     const exc: Value = cls
       ? { kind: 'instance', id: newId(), cls, attrs: new Map([['args', tuple([str(message)])]]) }
       : str(message);
-    throw new PyError(excType, message, exc, site ?? this.currentSite(), false);
+    throw new PyError(excType, message, exc, site ?? this.currentSite(), false, circularImport);
   }
 
   currentSite(): Site | null {
@@ -256,8 +259,36 @@ export class Interpreter {
     module.attrs.set('__name__', str(asMain ? '__main__' : moduleName));
     module.attrs.set('__file__', str(path));
     const parsed = tree ?? parsedTree;
-    this.execTolerant(parsed.body, scope);
+    this.initialising.add(module);
+    try {
+      this.execTolerant(parsed.body, scope);
+    } finally {
+      this.initialising.delete(module);
+    }
     return module;
+  }
+
+  /** Modules whose top level is running: partially initialised, as circular imports see them. */
+  private readonly initialising = new Set<ModuleObjectValue>();
+
+  /** User files whose import fails in Python because of a circular import (in the file itself or
+   *  in a module it imports), with the first failure: path → where and what. */
+  private readonly importFailures = new Map<string, { site: Site; message: string }>();
+
+  /** Import statements of the analysed file that fail in Python (see importFailures): each is a
+   *  warning on its line and makes the file's models incomplete. */
+  failedImports: Site[] = [];
+
+  /** After an import statement of `file` ran module `mod`: a failure in it fails this import too. */
+  private afterImport(mod: ModuleObjectValue | null, file: SourceFile, site: Site): void {
+    const failure = mod?.file ? this.importFailures.get(mod.file.path) : undefined;
+    if (!failure || this.isLibraryFile(file.path)) return;
+    if (!this.importFailures.has(file.path)) this.importFailures.set(file.path, failure);
+    if (file.path !== this.options.analysedFile || this.failedImports.includes(site)) return;
+    this.failedImports.push(site);
+    const at = failure.site.file.lines.position(failure.site.from);
+    this.options.diagnostics('warning', 'unknown',
+      `importing '${mod!.name}' fails in Python: ${failure.message}, raised at ${failure.site.file.path}:${at.line + 1}; the analysis went on past it`, site);
   }
 
   /** Statements at module or class level: a failing one is reported, the rest still run. */
@@ -276,6 +307,9 @@ export class Interpreter {
           }
           this.report(e, scope.file, stmt, !inLibrary);
           this.bindTargetsUnknown(stmt, scope, `${e.excType}: ${e.pyMessage}`);
+          if (e.circularImport && !inLibrary && !this.importFailures.has(scope.file.path)) {
+            this.importFailures.set(scope.file.path, { site: e.site ?? this.site(scope.file, stmt), message: `${e.excType}: ${e.pyMessage}` });
+          }
         } else throw e;
       }
     }
@@ -285,12 +319,25 @@ export class Interpreter {
    *  call, a registry update): kept with the loaded modules, for every analysis that uses them. */
   readonly libraryEffectFailures = new Map<string, Site>();
 
-  /** Statements that failed and were skipped so far: a model built while this grew may lack layers. */
-  toleratedErrors = 0;
+  /** Where something that could change a model's numbers was not followed (a statement that failed
+   *  and was skipped, a loop or branch on an unknown value, an unknown value stored on a module,
+   *  ...), in order: a model built or run while this grew is incomplete, with its warning on the
+   *  first of these lines. */
+  problems: (Site | null)[] = [];
+  get toleratedErrors(): number {
+    return this.problems.length;
+  }
+
+  /** Something not followed that could change a model's numbers (see `problems`); `hint` says what. */
+  noteProblem(site: Site | null, hint?: string): void {
+    const at = site ?? this.currentSite();
+    this.problems.push(at);
+    if (hint) this.options.diagnostics('hint', 'unknown', hint, at);
+  }
 
   private report(e: PyError, file: SourceFile, stmt: ast.Span, counts = true): void {
-    if (counts) this.toleratedErrors++;
     const site = e.site ?? this.site(file, stmt);
+    if (counts) this.problems.push(site);
     if (e.explicit) this.options.diagnostics('error', 'raise', `raise ${e.excType}: ${e.pyMessage}`, site);
     else this.options.diagnostics('hint', 'unknown', `${e.excType}: ${e.pyMessage}`, site);
   }
@@ -545,8 +592,10 @@ export class Interpreter {
     this.callSites.length = 0;
     this.frames.length = 0;
     this.yielded.length = 0;
-    this.toleratedErrors = 0;
+    this.problems = [];
     this.missingImports = [];
+    this.failedImports = [];
+    this.importFailures.clear();
     this.deadline = performance.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
     this.resolver = new ModuleResolver(options, options.searchPaths ?? []);
     for (const [key, mod] of [...this.fileModules]) {
@@ -603,6 +652,21 @@ export class Interpreter {
     return undefined;
   }
 
+  /** The truth of an `if` / `while` test. An unknown one takes the `else` path (stops the loop),
+   *  which is a problem: the other path could have built or run layers. */
+  private condition(v: Value, file: SourceFile, test: ast.Expr, what: string): boolean {
+    if (v.kind === 'tensor') {
+      // A one-element tensor whose number the analysis knows (ops/smallValues.ts) decides.
+      const values = (v as { values?: number[] }).values;
+      if (values && values.length === 1) return values[0] !== 0;
+      this.noteProblem(this.site(file, test), `${what} was not followed: its condition depends on tensor values`);
+      return false;
+    }
+    if (v.kind !== 'unknown') return this.truthy(v);
+    this.noteProblem(this.site(file, test), `${what} was not followed: its condition is unknown (${v.reason})`);
+    return false;
+  }
+
   private bindTargetsUnknown(stmt: ast.Stmt, scope: Scope, reason: string): void {
     const value = unknown(reason, this.site(scope.file, stmt));
     const bind = (t: ast.Expr): void => {
@@ -629,7 +693,8 @@ export class Interpreter {
     this.tick(stmt, scope.file);
     switch (stmt.kind) {
       case 'Expr':
-        this.eval(stmt.expr, scope);
+        if (stmt.expr.kind === 'Call') this.evalCall(stmt.expr, scope, true);
+        else this.eval(stmt.expr, scope);
         return undefined;
       case 'Assign': {
         const value = this.eval(stmt.value, scope);
@@ -682,7 +747,7 @@ export class Interpreter {
         return undefined;
       }
       case 'If': {
-        const test = this.truthy(this.eval(stmt.test, scope));
+        const test = this.condition(this.eval(stmt.test, scope), scope.file, stmt.test, 'this branch');
         return this.execBlock(test ? stmt.body : stmt.orelse, scope);
       }
       case 'For':
@@ -690,7 +755,7 @@ export class Interpreter {
       case 'While': {
         for (;;) {
           this.tick(stmt, scope.file);
-          if (!this.truthy(this.eval(stmt.test, scope))) break;
+          if (!this.condition(this.eval(stmt.test, scope), scope.file, stmt.test, 'this loop')) break;
           const c = this.execBlock(stmt.body, scope);
           if (c === BREAK) return undefined;
           if (c && c.type === 'return') return c;
@@ -726,6 +791,7 @@ export class Interpreter {
             this.bindMissingModule(alias, scope);
             continue;
           }
+          this.afterImport(mod, scope.file, site);
           if (alias.asname) this.setName(alias.asname, mod, scope);
           else {
             const top = alias.name.split('.')[0]!;
@@ -858,12 +924,17 @@ export class Interpreter {
         // A part of torch (or another library) the analysis does not model.
         value = unknown(`${mod.name}.${alias.name} is not modelled`, site);
       }
+      if (value === undefined && this.initialising.has(mod)) {
+        this.raise('ImportError', `cannot import name '${alias.name}' from partially initialized module '${mod.name}' (most likely due to a circular import) (${mod.file?.path ?? label})`, site, true);
+      }
       if (value === undefined) {
         this.options.diagnostics('hint', 'unknown', `cannot import name '${alias.name}' from '${label}'`, site);
         value = unknown(`cannot import name '${alias.name}' from '${label}'`, site);
       }
       this.setName(target, value, scope);
+      if (value.kind === 'pymodule') this.afterImport(value, scope.file, site);
     }
+    this.afterImport(mod, scope.file, site);
   }
 
   private execFor(stmt: ast.ForStmt, scope: Scope): Completion {
@@ -871,8 +942,7 @@ export class Interpreter {
     if (iterable.kind === 'unknown') {
       // The body did not run: what it would have built or computed is missing, never zero.
       this.assign(stmt.target, unknown(`iterating ${iterable.reason}`), scope);
-      this.toleratedErrors++;
-      this.options.diagnostics('hint', 'unknown', `this loop was not followed: what it iterates is unknown (${iterable.reason})`, this.site(scope.file, stmt.iter));
+      this.noteProblem(this.site(scope.file, stmt.iter), `this loop was not followed: what it iterates is unknown (${iterable.reason})`);
       return undefined;
     }
     for (const item of this.iterate(iterable, this.site(scope.file, stmt.iter))) {
@@ -1022,7 +1092,7 @@ export class Interpreter {
 
   makeFunction(node: ast.FunctionDef | ast.LambdaExpr, scope: Scope): FunctionValue {
     const defaults = new Map<string, Value>();
-    for (const p of node.params) if (p.default) defaults.set(p.name, this.eval(p.default, scope));
+    for (const p of node.params) if (p.default) defaults.set(p.name, this.defaultValue(p.default, scope));
     let closure = scope;
     while (closure.isClassBody && closure.parent) closure = closure.parent;
     const name = node.kind === 'FunctionDef' ? node.name : '<lambda>';
@@ -1039,6 +1109,20 @@ export class Interpreter {
       file: scope.file,
       attrs: new Map(),
     };
+  }
+
+  /** A parameter's default, evaluated once where the function is defined. One that fails (an
+   *  object the analysis does not model, `criterion=nn.SomeLoss()`) is Unknown where it is used,
+   *  instead of losing the function, and with it the class. */
+  private defaultValue(expr: ast.Expr, scope: Scope): Value {
+    try {
+      return this.eval(expr, scope);
+    } catch (e) {
+      if (!(e instanceof PyError) || e.explicit) throw e;
+      const site = e.site ?? this.site(scope.file, expr);
+      this.options.diagnostics('hint', 'unknown', `${e.excType}: ${e.pyMessage} (a default argument; it is unknown where used)`, site);
+      return unknown(`the default argument failed: ${e.excType}: ${e.pyMessage}`, site);
+    }
   }
 
   private applyDecorator(expr: ast.Expr, target: Value, scope: Scope): Value {
@@ -1233,7 +1317,9 @@ export class Interpreter {
     }
     const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
     const init = this.lookupClassAttr(cls, '__init__');
+    const before = this.problems.length;
     if (init) this.call(this.bindIfMethod(init, instance), args, site);
+    if (this.problems.length > before) instance.problemsWhileBuilt = [before, this.problems.length];
     return instance;
   }
 
@@ -1460,6 +1546,9 @@ export class Interpreter {
         if (sub) return sub;
         const opaque = obj.attrs.get('__opaque__');
         if (opaque) return unknown(`${obj.name}.${name} is not modelled`, site);
+        if (this.initialising.has(obj)) {
+          this.raise('AttributeError', `partially initialized module '${obj.name}' has no attribute '${name}' (most likely due to a circular import)`, site, true);
+        }
         this.raise('AttributeError', `module '${obj.name}' has no attribute '${name}'`, site);
       }
       // falls through never
@@ -1624,17 +1713,28 @@ export class Interpreter {
     }
   }
 
-  setAttr(obj: Value, name: string, value: Value, site: Site | null): void {
+  /** `direct`: the class's own `__setattr__` is not looked for (it is the caller). */
+  setAttr(obj: Value, name: string, value: Value, site: Site | null, direct = false): void {
     this.noteWrite(obj);
     switch (obj.kind) {
       case 'instance': {
+        // A class's own `__setattr__` (Python code) decides; torch's and object's are below.
+        const own = direct ? undefined : this.lookupClassAttr(obj.cls, '__setattr__');
+        if (own && own.kind === 'function') {
+          this.call(this.bindIfMethod(own, obj), { positional: [str(name), value], keywords: NO_KEYWORDS }, site);
+          return;
+        }
         const prop = this.lookupClassAttr(obj.cls, name);
         if (prop && prop.kind === 'property') {
           if (prop.setter) this.call(prop.setter, { positional: [obj, value], keywords: NO_KEYWORDS }, site);
           return;
         }
-        if (obj.module) this.lib.moduleSetAttr(obj, name, value, site);
-        else obj.attrs.set(name, value);
+        if (obj.module) {
+          // An unknown value kept on a module may be a submodule or a parameter the model lacks.
+          // (site null: bindTargetsUnknown, after a failed statement that already counted.)
+          if (value.kind === 'unknown' && site) this.noteProblem(site, `${obj.cls.name}.${name} is unknown (${value.reason}): if it is a submodule or a parameter, the model lacks it`);
+          this.lib.moduleSetAttr(obj, name, value, site);
+        } else obj.attrs.set(name, value);
         return;
       }
       case 'class':
@@ -1650,7 +1750,7 @@ export class Interpreter {
         // `p.data = t` of another shape changes the parameter's shape, which a shape (a value
         // shared by whatever holds it) cannot follow: a problem on this line, never ignored.
         if (name === 'data' && value.kind === 'tensor' && !sameShape(obj.shape, value.shape)) {
-          this.toleratedErrors++;
+          this.noteProblem(site);
           this.options.diagnostics('warning', 'unknown', `assigning .data of shape [${value.shape.join(', ')}] to a tensor of shape [${obj.shape.join(', ')}] changes its shape, which ConvLens does not follow`, site);
         }
         return;
@@ -1838,7 +1938,8 @@ export class Interpreter {
         const len = this.lookupClassAttr(v.cls, '__len__');
         if (getitem && len) {
           const n = this.call(this.bindIfMethod(len, v), { positional: [], keywords: NO_KEYWORDS }, site);
-          if (n.kind === 'int') for (let i = 0; i < n.value; i++) yield this.getItem(v, int(i), site);
+          if (n.kind !== 'int') this.raise('TypeError', `cannot iterate: the length of a ${v.cls.name} is unknown`, site);
+          for (let i = 0; i < n.value; i++) yield this.getItem(v, int(i), site);
           return;
         }
         this.raise('TypeError', `'${v.cls.name}' object is not iterable`, site);
@@ -2094,6 +2195,8 @@ export class Interpreter {
       }
       case 'IfExp': {
         const test = this.eval(e.test, scope);
+        // Neither side is known to be the one Python takes.
+        if (test.kind === 'unknown') return unknown(`the condition is unknown (${test.reason})`, test.site ?? this.site(scope.file, e.test));
         return this.truthy(test) ? this.eval(e.body, scope) : this.eval(e.orelse, scope);
       }
       case 'Lambda':
@@ -2103,8 +2206,8 @@ export class Interpreter {
       case 'DictComp': {
         const d = dict();
         const inner: Scope = { vars: new Map(), parent: scope, globals: scope.globals, file: scope.file };
-        this.runGenerators(e.generators, 0, inner, () => dictSet(d, this.eval(e.key, inner), this.eval(e.value, inner)));
-        return d;
+        const stopped = this.runGenerators(e.generators, 0, inner, () => dictSet(d, this.eval(e.key, inner), this.eval(e.value, inner)));
+        return stopped ?? d;
       }
       case 'Starred':
         return this.eval(e.value, scope);
@@ -2137,30 +2240,46 @@ export class Interpreter {
   private comprehension(e: ast.ComprehensionExpr, scope: Scope): Value {
     const items: Value[] = [];
     const inner: Scope = { vars: new Map(), parent: scope, globals: scope.globals, file: scope.file };
-    this.runGenerators(e.generators, 0, inner, () => {
+    const stopped = this.runGenerators(e.generators, 0, inner, () => {
       if (items.length >= MAX_SEQUENCE) this.raise('MemoryError', 'comprehension too long to analyse', this.site(scope.file, e));
       items.push(this.eval(e.elt, inner));
     });
+    if (stopped) return stopped;
     if (e.type === 'list') return list(items);
     if (e.type === 'set') return makeSet(items);
     return iterator(items);
   }
 
-  private runGenerators(gens: ast.Comprehension[], i: number, scope: Scope, emit: () => void): void {
+  /** Runs the comprehension's loops; an unknown iterable or condition stops them and is returned
+   *  (the comprehension is then unknown, never shorter than Python's). */
+  private runGenerators(gens: ast.Comprehension[], i: number, scope: Scope, emit: () => void): UnknownValue | null {
     if (i === gens.length) {
       emit();
-      return;
+      return null;
     }
     const g = gens[i]!;
     // The first iterable is evaluated in the enclosing scope, as Python does.
     const iterable = this.eval(g.iter, i === 0 && scope.parent ? scope.parent : scope);
-    if (iterable.kind === 'unknown') return;
+    if (iterable.kind === 'unknown') return unknown(`iterating ${iterable.reason}`, iterable.site ?? this.site(scope.file, g.iter));
     for (const item of this.iterate(iterable, this.site(scope.file, g.iter))) {
       this.tick(g.iter, scope.file);
       this.assign(g.target, item, scope);
-      if (g.ifs.every((cond) => this.truthy(this.eval(cond, scope)))) this.runGenerators(gens, i + 1, scope, emit);
+      let pass = true;
+      for (const cond of g.ifs) {
+        const c = this.eval(cond, scope);
+        if (c.kind === 'unknown') return unknown(`a condition is unknown (${c.reason})`, c.site ?? this.site(scope.file, cond));
+        if (!this.truthy(c)) {
+          pass = false;
+          break;
+        }
+      }
+      if (!pass) continue;
+      const stopped = this.runGenerators(gens, i + 1, scope, emit);
+      if (stopped) return stopped;
     }
+    return null;
   }
+
 
   private fstring(parts: (string | ast.FStringField)[], scope: Scope): string {
     let out = '';
@@ -2192,7 +2311,8 @@ export class Interpreter {
     return toStr(v);
   }
 
-  evalCall(e: ast.CallExpr, scope: Scope): Value {
+  /** `statement`: the call is a statement of its own, run for its effects. */
+  evalCall(e: ast.CallExpr, scope: Scope, statement = false): Value {
     const fn = this.eval(e.func, scope);
     const positional: Value[] = [];
     const keywords = hasKeywordArguments(e.args) ? new Map<string, Value>() : (NO_KEYWORDS as Map<string, Value>);
@@ -2219,7 +2339,26 @@ export class Interpreter {
         }
       }
     }
-    return this.call(fn, { positional, keywords }, this.site(scope.file, e));
+    const site = this.site(scope.file, e);
+    let result: Value;
+    const problemsBefore = this.problems.length;
+    if (fn.kind === 'native' && fn.withScope) {
+      this.steps += 4;
+      this.tick(null, null, site);
+      result = fn.withScope({ positional, keywords }, scope, site);
+    } else result = this.call(fn, { positional, keywords }, site);
+    if (statement && result.kind === 'unknown' && this.problems.length === problemsBefore && this.givesModule(fn, positional, keywords)) {
+      this.noteProblem(site, `this call was not followed (${result.reason}), and it is given a module it could change`);
+    }
+    return result;
+  }
+
+  /** Whether a call hands a module to the callee (its `self`, or an argument). */
+  private givesModule(fn: Value, positional: Value[], keywords: ReadonlyMap<string, Value>): boolean {
+    if (fn.kind === 'method' && fn.self.kind === 'instance' && fn.self.module) return true;
+    for (const v of positional) if (v.kind === 'instance' && v.module) return true;
+    for (const v of keywords.values()) if (v.kind === 'instance' && v.module) return true;
+    return false;
   }
 }
 

@@ -40,6 +40,8 @@ export class UnknownArgument extends Error {
   constructor(
     readonly param: string,
     readonly reason: string,
+    /** Where the unknown value was made, when it was one: the line that caused it. */
+    readonly origin: Site | null = null,
   ) {
     super(reason);
   }
@@ -97,7 +99,7 @@ export function toOpValue(v: Value, param: string): OpValue {
       return o;
     }
     case 'unknown':
-      throw new UnknownArgument(param, v.reason);
+      throw new UnknownArgument(param, v.reason, v.site);
     case 'instance':
       // dtypes and devices are instances of small marker classes; ops only need their name.
       if (v.attrs.has('__opname__')) return toOpValue(v.attrs.get('__opname__')!, param);

@@ -62,7 +62,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       interp.options.diagnostics(severity, e.code === 'unsupported' ? 'unknown' : e.code, e.message, site);
       return unknown(`${opName}: ${e.message}`, site);
     }
-    if (e instanceof UnknownArgument) return unknown(`${opName}: ${e.reason}`, site);
+    if (e instanceof UnknownArgument) return unknown(`${opName}: ${e.reason}`, e.origin ?? site);
     if (e instanceof PyError || (e instanceof Error && e.name === 'AnalysisAborted')) throw e;
     const message = e instanceof Error ? e.message : String(e);
     interp.options.diagnostics('hint', 'unknown', `${opName}: internal error: ${message}`, site);
@@ -220,6 +220,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
     if (!isModule(child)) {
       if (child.kind === 'unknown') {
+        interp.noteProblem(site, `${self.cls.name}.${name} is unknown (${child.reason}): the model lacks that submodule`);
         self.attrs.set(name, child);
         return NONE;
       }
@@ -229,9 +230,15 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     self.module!.modules.set(name, child);
     return NONE;
   };
+  /** A registration whose name is not known: what it registers is missing from the model. */
+  const unknownRegistration = (self: InstanceValue, method: string, name: Value | undefined, site: Site | null): Value => {
+    const why = name?.kind === 'unknown' ? name.reason : `a name that is a ${name?.kind ?? 'missing argument'}`;
+    interp.noteProblem(site, `${self.cls.name}.${method} was not followed: the name is unknown (${why})`);
+    return unknown(`${method} with an unknown name`, site);
+  };
   moduleClass.attrs.set('add_module', m('add_module', (self, args, site) => {
     const [name, child] = args.positional;
-    if (name?.kind !== 'str') return unknown('add_module with an unknown name', site);
+    if (name?.kind !== 'str') return unknownRegistration(self, 'add_module', name, site);
     return register(self, name.value, child ?? NONE, site);
   }));
   moduleClass.attrs.set('register_module', moduleClass.attrs.get('add_module')!);
@@ -239,18 +246,20 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     const name = option(args, 0, 'name', NONE);
     const value = option(args, 1, 'tensor', NONE);
     const persistent = option(args, 2, 'persistent', TRUE);
-    if (name.kind !== 'str') return unknown('register_buffer with an unknown name', site);
+    if (name.kind !== 'str') return unknownRegistration(self, 'register_buffer', name, site);
     const state = self.module!;
     state.buffers.set(name.value, value);
     if (!interp.truthy(persistent)) (state.nonPersistent ??= new Set()).add(name.value);
     else state.nonPersistent?.delete(name.value);
     return NONE;
   }));
-  moduleClass.attrs.set('register_parameter', m('register_parameter', (self, args) => {
+  moduleClass.attrs.set('register_parameter', m('register_parameter', (self, args, site) => {
     const [name, value] = args.positional;
-    if (name?.kind === 'str') {
-      if (value?.kind === 'tensor') self.module!.parameters.set(name.value, { ...value, parameter: true });
-      else self.module!.parameters.set(name.value, NONE);
+    if (name?.kind !== 'str') return unknownRegistration(self, 'register_parameter', name, site);
+    if (value?.kind === 'tensor') self.module!.parameters.set(name.value, { ...value, parameter: true });
+    else {
+      if (value?.kind === 'unknown') interp.noteProblem(site, `${self.cls.name}.${name.value} is unknown (${value.reason}): the model lacks that parameter`);
+      self.module!.parameters.set(name.value, NONE);
     }
     return NONE;
   }));
@@ -343,9 +352,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   for (const name of ['to', 'cuda', 'cpu', 'float', 'double', 'half', 'requires_grad_', 'share_memory', 'type', 'bfloat16', 'to_empty']) {
     moduleClass.attrs.set(name, m(name, (self) => self));
   }
-  // Hooks would run code the analysis does not follow: their handles are Unknown.
+  // Hooks would run code the analysis does not follow: their handles are Unknown. A forward hook
+  // may change what a layer returns; backward hooks and state-dict loading change no shape.
   for (const name of ['register_forward_hook', 'register_forward_pre_hook', 'register_full_backward_hook', 'register_backward_hook', '_load_from_state_dict']) {
-    moduleClass.attrs.set(name, m(name, (_self, _a, site) => unknown(`Module.${name} is not analysed`, site)));
+    const changesForward = name.startsWith('register_forward');
+    moduleClass.attrs.set(name, m(name, (self, _a, site) => {
+      if (changesForward) interp.noteProblem(site, `${self.cls.name}.${name}: the hook is not run by the analysis, and it may change what the module returns`);
+      return unknown(`Module.${name} is not analysed`, site);
+    }));
   }
   moduleClass.attrs.set('zero_grad', m('zero_grad', () => NONE));
   moduleClass.attrs.set('extra_repr', m('extra_repr', () => str('')));
@@ -375,6 +389,24 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       cur = next;
     }
     return cur;
+  }));
+  // Called by name (`self.__setattr__(name, m)`, `nn.Module.__setattr__(self, ...)`,
+  // `super().__setattr__` in a subclass's own): torch's registering assignment.
+  moduleClass.attrs.set('__setattr__', m('__setattr__', (self, args, site) => {
+    const [name, value] = args.positional;
+    if (!name || !value) return interp.raise('TypeError', `__setattr__ expected 2 arguments, got ${args.positional.length}`, site);
+    if (name.kind === 'unknown') {
+      interp.noteProblem(site, `__setattr__ was not followed: the name is unknown (${name.reason})`);
+      return NONE;
+    }
+    if (name.kind !== 'str') return interp.raise('TypeError', `attribute name must be string, not '${name.kind}'`, site);
+    interp.setAttr(self, name.value, value, site, true);
+    return NONE;
+  }));
+  moduleClass.attrs.set('__getattr__', m('__getattr__', (self, args, site) => {
+    const name = args.positional[0];
+    if (name?.kind !== 'str') return unknown('__getattr__ of an unknown name', site);
+    return moduleGetAttr(self, name.value) ?? interp.raise('AttributeError', `'${self.cls.name}' object has no attribute '${name.value}'`, site);
   }));
   moduleClass.attrs.set('__setstate__', m('__setstate__', () => NONE));
   moduleClass.attrs.set('__dir__', m('__dir__', (self) => list([...self.attrs.keys()].map(str))));
@@ -577,11 +609,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     } catch (e) {
       if (e instanceof OpError) {
         interp.options.diagnostics('error', e.code === 'unsupported' ? 'unknown' : e.code, e.message, site);
+        // Its parameters are unknown, whether forward calls it or not.
+        interp.noteProblem(site);
         self.attrs.set('__broken__', unknown(e.message, site));
         return;
       }
       if (e instanceof UnknownArgument) {
-        self.attrs.set('__broken__', unknown(`${spec.name}: ${e.reason}`, site));
+        interp.noteProblem(e.origin ?? site, `${spec.name} was not built: ${e.reason}`);
+        self.attrs.set('__broken__', unknown(`${spec.name}: ${e.reason}`, e.origin ?? site));
         return;
       }
       throw e;
@@ -773,7 +808,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   moduleList.attrs.set('__init__', m('ModuleList.__init__', (self, args, site) => {
     const mods = args.positional[0] ?? args.keywords.get('modules');
     if (mods && mods.kind !== 'none') {
-      if (mods.kind === 'unknown') return NONE;
+      if (mods.kind === 'unknown') {
+        interp.noteProblem(site, `ModuleList was made empty: its modules are unknown (${mods.reason})`);
+        return NONE;
+      }
       interp.toArray(mods, site).forEach((c, i) => register(self, String(i), c, site));
     }
     return NONE;
@@ -792,8 +830,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       for (const pair of interp.toArray(mods, site)) {
         const kv = interp.toArray(pair, site);
         if (kv[0]?.kind === 'str') register(self, kv[0].value, kv[1] ?? NONE, site);
+        else unknownRegistration(self, 'update', kv[0], site);
       }
-    }
+    } else interp.noteProblem(site, `ModuleDict: its modules are unknown (${mods.reason})`);
   };
   moduleDict.attrs.set('__getitem__', m('ModuleDict.__getitem__', (self, args, site) => {
     const k = args.positional[0];
@@ -804,6 +843,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   moduleDict.attrs.set('__setitem__', m('ModuleDict.__setitem__', (self, args, site) => {
     const [k, v] = args.positional;
     if (k?.kind === 'str') register(self, k.value, v ?? NONE, site);
+    else unknownRegistration(self, '__setitem__', k, site);
     return NONE;
   }));
   moduleDict.attrs.set('__len__', m('ModuleDict.__len__', (self) => int(self.module!.modules.size)));
@@ -828,9 +868,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const parameterList = makeClass('ParameterList', [moduleClass], {}, 'torch.nn');
   parameterList.attrs.set('__init__', m('ParameterList.__init__', (self, args, site) => {
     const values = args.positional[0];
-    if (values && values.kind !== 'none' && values.kind !== 'unknown') {
+    if (values?.kind === 'unknown') interp.noteProblem(site, `ParameterList was made empty: its parameters are unknown (${values.reason})`);
+    else if (values && values.kind !== 'none') {
       interp.toArray(values, site).forEach((p, i) => {
         if (p.kind === 'tensor') self.module!.parameters.set(String(i), { ...p, parameter: true });
+        else if (p.kind === 'unknown') interp.noteProblem(site, `ParameterList: parameter ${i} is unknown (${p.reason})`);
       });
     }
     return NONE;
@@ -841,9 +883,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   }));
   parameterList.attrs.set('__len__', m('ParameterList.__len__', (self) => int(self.module!.parameters.size)));
   parameterList.attrs.set('__iter__', m('ParameterList.__iter__', (self) => iterator([...self.module!.parameters.values()])));
-  parameterList.attrs.set('append', m('ParameterList.append', (self, args) => {
+  parameterList.attrs.set('append', m('ParameterList.append', (self, args, site) => {
     const p = args.positional[0];
     if (p?.kind === 'tensor') self.module!.parameters.set(String(self.module!.parameters.size), { ...p, parameter: true });
+    else if (p?.kind === 'unknown') interp.noteProblem(site, `ParameterList.append of an unknown parameter (${p.reason})`);
     return self;
   }));
 

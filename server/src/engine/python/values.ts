@@ -11,6 +11,9 @@ export interface SourceFile {
   path: string;
   text: string;
   lines: LineIndex;
+  /** Code the program built as a string and gave to `exec` / `eval`: what happens in it is
+   *  reported at that call. */
+  origin?: Site;
 }
 
 /** A place in a source file, kept as offsets until a report needs line and column. */
@@ -102,6 +105,9 @@ export interface NativeFunctionValue {
   /** Unbound natives stored on classes take `self` as their first positional argument and get
    *  bound on attribute access, like Python functions. */
   bindsSelf?: boolean;
+  /** Builtins that read the caller's namespace (`exec`, `eval`, `globals`, `locals`, `vars()`,
+   *  `dir()`): a direct call `f(...)` is given the scope it is made in. */
+  withScope?: (args: CallArgs, scope: Scope, site: Site) => Value;
 }
 
 export interface ClassValue {
@@ -165,6 +171,8 @@ export interface InstanceValue {
   attrs: Map<string, Value>;
   /** Present on nn.Module instances. */
   module?: ModuleState;
+  /** `Interpreter.problems` indices [from, to) noted while its `__init__` ran, when there were any. */
+  problemsWhileBuilt?: [number, number];
 }
 
 export interface BoundMethodValue { kind: 'method'; self: Value; func: Value }
