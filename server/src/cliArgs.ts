@@ -46,7 +46,8 @@ Options:
   -f, --format FORMAT     table (default), json, markdown or sarif
       --fail-on LEVEL     exit with status 1 when a diagnostic is at least this severe:
                           warning or error
-      --image-size N      spatial size used when the input is inferred (default 224)
+      --image-size N      spatial size wanted when the input is inferred (default 224;
+                          the nearest size the model runs on is used)
       --python-path DIR   also look for imported modules in DIR (repeatable; after the
                           project root and the current directory, before PYTHONPATH and
                           the installed environments: venv, conda, user and system site)

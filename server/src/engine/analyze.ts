@@ -9,14 +9,17 @@ import { flagInexactCounts } from './exactRange';
 import * as R from './rational';
 import { parseShapeText } from './shapeText';
 import { constructorSignature, findProjectCalls, importsModule, projectFiles, templateCall, type ProjectAccess } from './projectModels';
-import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FootprintAxis, ModelCandidate, ProjectCall, FileReport, LayerReport, ModelReport, Severity, SourceLocation, ValueReport } from './report';
+import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FootprintAxis, ModelCandidate, ProjectCall, FileReport, LayerReport, ModelReport, Severity, SizeSet, SourceLocation, ValueReport } from './report';
 import { installBuiltins } from './python/builtins';
-import { AnalysisAborted, Interpreter, parsedFile, PyError, type InterpreterOptions } from './python/interpreter';
+import { AnalysisAborted, DEFAULT_TIME_LIMIT_MS, Interpreter, parsedFile, PyError, type InterpreterOptions } from './python/interpreter';
 import type * as ast from './python/ast';
 import { splitLines } from './python/lineIndex';
 import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
 import { installTorch, type TorchEnvironment } from './python/torchLib';
 import { TYPESCRIPT_FILE } from './typescript/fileKinds';
+import { axisNames, MAX_CHECKED_SIZE, validInputSizes, type SizeScanOptions } from './inputSizes';
+import { guessInputs } from './inputGuess';
+import { chooseSize, nearestSizes } from './sizeSets';
 import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, UnknownValue, Value } from './python/values';
 
 const DEFAULT_BUDGET = 1_000_000;
@@ -83,10 +86,14 @@ type AddDiagnostic = (severity: Severity, code: DiagnosticCode, message: string,
 function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic: AddDiagnostic, setModel: (m: string | undefined, where?: Site | null) => void): void {
   // Parsed first: the interpreter's clock covers interpretation, not reading the file.
   const { module: tree, file } = parsedFile(options.file, options.text);
+  // While a model runs on a guessed input, its errors are warnings that say the input was a guess.
+  let guessNote: string | null = null;
   const { interp, torch } = interpreterFor(options, {
     readFile: (p) => (p === options.file ? options.text : options.readFile(p)),
     whyNotRead: options.whyNotRead,
-    diagnostics: (severity, code, message, site) => addDiagnostic(severity, code as DiagnosticCode, message, site),
+    diagnostics: (severity, code, message, site) => (guessNote && severity === 'error'
+      ? addDiagnostic('warning', code as DiagnosticCode, `${message} (${guessNote})`, site)
+      : addDiagnostic(severity, code as DiagnosticCode, message, site)),
     stepBudget: options.stepBudget ?? DEFAULT_BUDGET,
     timeLimitMs: options.timeLimitMs,
     isCancelled: options.isCancelled,
@@ -152,7 +159,23 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
       report.models.push(emptyModel(candidate));
       continue;
     }
-    const model = runModel(interp, torch, candidate, inputChoice.shapes, inputChoice.source, addDiagnostic);
+    const sizeOptions = {
+      max: MAX_CHECKED_SIZE, timeMs: options.validSizesTimeMs ?? DEFAULT_SIZES_TIME_MS, steps: options.validSizesSteps ?? DEFAULT_SIZES_STEPS,
+    };
+    const guess = inputChoice.source === 'inferred'
+      ? solveGuessedInput(interp, torch, candidate, inputChoice.shapes, options.defaultImageSize ?? 224, sizeOptions,
+        { stepBudget: options.stepBudget ?? DEFAULT_BUDGET, timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS })
+      : null;
+    const shapes = guess?.shapes ?? inputChoice.shapes;
+    if (guess) guessNote = `the input ${shapes.map((s) => s.join('×')).join(', ')} was a guess: the file gives no input`;
+    let model: ModelReport;
+    try {
+      model = runModel(interp, torch, candidate, shapes, inputChoice.source, addDiagnostic);
+    } finally {
+      guessNote = null;
+    }
+    if (guess) model.inputReason = guess.reason;
+    if (sizeOptions.timeMs > 0 && sizeOptions.steps > 0) validSizesOf(interp, torch, candidate, model, guess, sizeOptions, addDiagnostic);
     if (candidate.source) model.modelSource = candidate.source;
     report.models.push(model);
   }
@@ -540,6 +563,100 @@ function forwardArity(root: InstanceValue): number {
     }
   }
   return 1;
+}
+
+// ---------- guessed inputs and valid sizes ----------
+
+/** Steps for the valid sizes of one model in the editor (about 20 ms of a U-Net: a few sizes
+ *  around the input's; the CLI allows every size), and a time bound as a safety net. */
+const DEFAULT_SIZES_STEPS = 10_000;
+const DEFAULT_SIZES_TIME_MS = 1000;
+
+interface GuessedInput {
+  shapes: number[][];
+  reason: string;
+  square: SizeSet | null;
+}
+
+/** A guessed input: channels from the layers each input meets first, and a spatial size the model
+ *  runs on, nearest to the image size asked for. */
+function solveGuessedInput(interp: Interpreter, torch: TorchEnvironment, c: Candidate, initial: number[][], imageSize: number,
+  sizeOptions: SizeScanOptions, options: { stepBudget: number; timeLimitMs: number }): GuessedInput {
+  const limits = { steps: options.stepBudget, ms: options.timeLimitMs };
+  const { shapes: guessed, needs } = guessInputs(interp, torch, c.instance, initial, imageSize, limits);
+  const paths = modulePaths(c.instance);
+  const names = forwardParamNames(c.instance);
+  const parts: string[] = [];
+  needs.forEach((need, i) => {
+    if (!need) return;
+    const channels = need.shape[1]!;
+    const what = need.shape.length === 2 ? `${channels} features` : `${channels} channel${channels === 1 ? '' : 's'}`;
+    parts.push(`${names[i] ?? `input ${i + 1}`}: ${what} from ${paths.get(need.layer.id) || need.layer.cls.name}, the first layer forward applies to it`);
+  });
+  let shapes = guessed;
+  let square: SizeSet | null = null;
+  const rank = shapes[0]?.length ?? 0;
+  if (rank >= 3 && sizeOptions.timeMs > 0 && sizeOptions.steps > 0) {
+    const spatial = axisNames(rank - 2).join(', ');
+    // Half the steps for choosing the size, half for the report's other sets (validSizesOf).
+    square = validInputSizes(interp, torch, c.instance, shapes, { ...sizeOptions, steps: sizeOptions.steps / 2, onlySquare: true })?.square ?? null;
+    const chosen = square?.valid ? chooseSize(square.valid, imageSize) : null;
+    if (square?.valid && chosen !== null && chosen !== imageSize) {
+      shapes = shapes.map((s) => (s.length === rank ? s.map((d, k) => (k >= 2 ? chosen : d)) : s));
+      parts.push(`size ${chosen}: the model does not run at ${imageSize}; it runs on ${spatial}: ${setText(square)}, of which ${chosen} is ` +
+        'in the run of sizes nearest to it and divisible by the highest power of 2');
+    } else if (square?.valid && chosen === null) {
+      parts.push(`size ${imageSize}: the model runs on no size of ${square.checked[0]}–${square.checked[1]}`);
+    } else if (square?.valid) {
+      parts.push(`size ${imageSize} (${spatial}: ${setText(square)})`);
+    }
+  }
+  return { shapes, reason: parts.join('; '), square };
+}
+
+/** A set's text, with the sizes checked when they are not all of 1–512. */
+function setText(set: SizeSet): string {
+  return set.checked[0] === 1 && set.checked[1] >= MAX_CHECKED_SIZE ? set.text : `${set.text} (of sizes ${set.checked[0]}–${set.checked[1]})`;
+}
+
+function forwardParamNames(root: InstanceValue): string[] {
+  for (const c of root.cls.mro) {
+    const f = c.attrs.get('forward');
+    if (f && f.kind === 'function') return f.params.slice(1).filter((p) => p.kind === 'normal' || p.kind === 'posonly').map((p) => p.name);
+  }
+  return [];
+}
+
+/** The sizes the model runs on, and an error (a warning for a guessed input) when its input is not one. */
+function validSizesOf(interp: Interpreter, torch: TorchEnvironment, c: Candidate, model: ModelReport, guess: GuessedInput | null,
+  sizeOptions: SizeScanOptions, addDiagnostic: AddDiagnostic): void {
+  // The square set found for the guess is true over the sizes it checked (around the size asked
+  // for): not checked again.
+  const square = guess?.square ?? undefined;
+  const sizes = validInputSizes(interp, torch, c.instance, model.inputs, { ...sizeOptions, square, steps: guess ? sizeOptions.steps / 2 : sizeOptions.steps });
+  if (!sizes) return;
+  const { invalidInput, ...reported } = sizes;
+  model.validInputSizes = reported;
+  if (!invalidInput) return;
+  const input = model.inputs[0]!;
+  const names = axisNames(input.length - 2);
+  const isSquare = input.slice(2).every((d) => d === input[2]);
+  let nearest = '';
+  if (isSquare && reported.square.valid) {
+    const near = nearestSizes(reported.square.valid, input[2]!);
+    if (near.length) nearest = `; nearest valid size: ${near.map((n) => names.map(() => n).join('×')).join(' or ')}`;
+  } else {
+    const perAxis = reported.axes.filter((a) => a.valid).map((a) => {
+      const near = nearestSizes(a.valid!, input[a.axis]!);
+      return near.length ? `${a.name} ${near.join(' or ')}` : '';
+    }).filter(Boolean);
+    if (perAxis.length) nearest = `; nearest valid ${perAxis.join(', ')}`;
+  }
+  const shape = model.inputs.map((s) => s.join('×')).join(', ');
+  const guessed = guess ? ' (the input was a guess: the file gives none; add a "# convlens: input=(...)" comment)' : '';
+  addDiagnostic(guess ? 'warning' : 'error', 'shape-mismatch',
+    `${c.name} does not run on the input ${shape} (${invalidInput.message}). Valid ${reported.summary}${nearest}${guessed}`,
+    c.instance.cls.site);
 }
 
 // ---------- running a model ----------

@@ -96,6 +96,32 @@ export interface ModelReport {
    * models given a concrete batch (`batchInputShape`, `--input`, a directive).
    */
   symbolicBatch?: boolean;
+  /** The input sizes forward runs on (PyTorch models with a spatial input). */
+  validInputSizes?: ValidInputSizes;
+  /** Why a guessed input is what it is: where its channels came from, why its size. */
+  inputReason?: string;
+}
+
+/** Input sizes for which forward runs without an error, found by running forward at each size. */
+export interface SizeSet {
+  /** The valid sizes within `checked`, ascending; null when some size could not be decided. */
+  valid: number[] | null;
+  /** The sizes checked, inclusive (1–512, or a range around the input's size when time ran out). */
+  checked: [number, number];
+  /** The set in words: "multiples of 32 from 32", "exactly 28", "25–56". */
+  text: string;
+  /** Why the set is unknown (the size and what was not followed there). */
+  unknown?: string;
+}
+
+export interface ValidInputSizes {
+  /** Every spatial axis of every input (of the first input's rank) set to n. */
+  square: SizeSet;
+  /** With two or more spatial axes: one axis (`axis`: its index in the shape, 2 = H) set to n,
+   *  the others as in the analysed input. */
+  axes: (SizeSet & { axis: number; name: string })[];
+  /** One line for headers: "H, W: multiples of 32 from 32 (sizes 1–512 checked)". */
+  summary: string;
 }
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
@@ -232,8 +258,15 @@ export interface AnalyzeOptions {
   through?: string;
   /** Input shapes; overrides directives and inference. */
   inputs?: number[][];
-  /** Image size used when the input is inferred from the first layer (default 224). */
+  /** Image size used when the input is inferred from the first layer (default 224); the size
+   *  chosen is the valid size nearest to it. */
   defaultImageSize?: number;
+  /** Interpreter steps for finding the valid input sizes of one model (default 10,000: a few sizes
+   *  of a U-Net, for the editor; the CLI allows every size): sizes are checked outward from the
+   *  input's, up to 512. 0: none. */
+  validSizesSteps?: number;
+  /** A time bound on the same, in milliseconds (default 1,000), a safety net for runs whose steps are slow. */
+  validSizesTimeMs?: number;
   /** Interpreter step budget (default 1,000,000; a 1,500-layer model needs about 250,000). */
   stepBudget?: number;
   /** Wall-clock bound on the interpretation in milliseconds (default 200: the editor's bound). */

@@ -3,7 +3,7 @@
 // location chains into the innermost {file, line}, and leaves out what only the editor needs
 // (per-expression values for inlay hints).
 
-import type { Diagnostic, FileReport, FootprintAxis, LayerReport, LibraryInfo, ModelCandidate, ModelReport, ModelSource, SourceLocation } from '../engine/report';
+import type { Diagnostic, FileReport, FootprintAxis, LayerReport, LibraryInfo, ModelCandidate, ModelReport, ModelSource, SourceLocation, ValidInputSizes } from '../engine/report';
 
 export interface JsonLocation {
   file: string;
@@ -51,6 +51,10 @@ export interface JsonModel {
   symbolicBatch?: boolean;
   modelSource?: ModelSource;
   outputFootprint?: (FootprintAxis | null)[];
+  /** The input sizes forward runs on (PyTorch models with a spatial input). */
+  validInputSizes?: ValidInputSizes;
+  /** Why a guessed input (`inputSource: "inferred"`) is what it is. */
+  inputReason?: string;
 }
 
 export interface JsonDiagnostic {
@@ -122,6 +126,8 @@ function modelToJson(m: ModelReport): JsonModel {
     ...(m.symbolicBatch ? { symbolicBatch: true } : {}),
     ...(m.modelSource ? { modelSource: m.modelSource } : {}),
     ...(m.outputFootprint ? { outputFootprint: m.outputFootprint } : {}),
+    ...(m.validInputSizes ? { validInputSizes: m.validInputSizes } : {}),
+    ...(m.inputReason ? { inputReason: m.inputReason } : {}),
   };
 }
 

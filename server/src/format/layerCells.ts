@@ -97,7 +97,9 @@ export function modelNotes(model: ModelReport): string[] {
     const call = source.call ? `, built as at ${source.call.file}:${source.call.line}` : '';
     notes.push(`this file's classes as ${source.expression} of ${source.file}:${source.line} builds them${call}`);
   }
-  if (INPUT_SOURCE_NOTE[model.inputSource]) notes.push(INPUT_SOURCE_NOTE[model.inputSource]);
+  if (model.inputSource === 'inferred' && model.inputReason) notes.push(`input guessed (no directive): ${model.inputReason}`);
+  else if (INPUT_SOURCE_NOTE[model.inputSource]) notes.push(INPUT_SOURCE_NOTE[model.inputSource]);
+  if (model.validInputSizes) notes.push(`valid input sizes: ${model.validInputSizes.summary}`);
   if (model.symbolicBatch) notes.push("the first dimension is the batch, TF.js's null, analysed as 1 (MACs are per example)");
   if (model.incomplete) notes.push('forward was not followed to the end: the numbers cover what was (see the diagnostics)');
   return notes;

@@ -200,7 +200,9 @@ function modelSection(model: ModelReport): string {
   const header =
     `**${model.name}** — ${countText(model.params)} params · ${countText(model.macs)} MACs · ` +
     `\`${shapesText(model.inputs, model.symbolicBatch)}\` → \`${shapesText(model.outputs, model.symbolicBatch)}\`` +
-    `\n\ninput ${INPUT_SOURCE[model.inputSource]}${model.incomplete ? ' · forward not followed to the end (see the problems)' : ''}`;
+    `\n\ninput ${INPUT_SOURCE[model.inputSource]}${model.inputReason ? ` (${model.inputReason})` : ''}` +
+    `${model.incomplete ? ' · forward not followed to the end (see the problems)' : ''}` +
+    `${model.validInputSizes ? `\n\nvalid input sizes: ${model.validInputSizes.summary}` : ''}`;
   return `${header}\n\n${instanceTableRows({ model, path: '', sites: layers })}`;
 }
 

@@ -607,6 +607,56 @@ export class Interpreter {
     }
   }
 
+  /** Conditions decided without knowing them (an unknown or a tensor's value: the `else` path). */
+  undecidedConditions = 0;
+
+  /** Steps the last side run took. */
+  lastSideRunSteps = 0;
+
+  /** Whether a `try` body is running: an error there may be handled by the code. */
+  get insideTry(): boolean {
+    return this.tryDepth > 0;
+  }
+
+  /**
+   * Runs `fn` as a side run (a model's forward at another input size): with its own step budget,
+   * clock and diagnostics sink, and with every per-analysis count restored afterwards, so the
+   * analysis it sits in is charged and reported as if it had not run.
+   */
+  sideRun<T>(stepBudget: number, timeLimitMs: number, diagnostics: DiagnosticSink, fn: () => T): T {
+    const saved = {
+      options: this.options, budget: this.budget, steps: this.steps, allocated: this.allocated, nextCheck: this.nextCheck,
+      depth: this.depth, tryDepth: this.tryDepth, callSites: this.callSites.length, frames: this.frames.length,
+      yielded: this.yielded.length, toleratedErrors: this.toleratedErrors, deadline: this.deadline,
+    };
+    this.options = { ...this.options, diagnostics, timeLimitMs };
+    this.budget = stepBudget;
+    this.steps = 0;
+    this.allocated = 0;
+    this.nextCheck = 4096;
+    this.tryDepth = 0;
+    const started = performance.now();
+    this.deadline = started + timeLimitMs;
+    try {
+      return fn();
+    } finally {
+      this.lastSideRunSteps = this.steps;
+      this.options = saved.options;
+      this.budget = saved.budget;
+      this.steps = saved.steps;
+      this.allocated = saved.allocated;
+      this.nextCheck = saved.nextCheck;
+      this.depth = saved.depth;
+      this.tryDepth = saved.tryDepth;
+      this.callSites.length = saved.callSites;
+      this.frames.length = saved.frames;
+      this.yielded.length = saved.yielded;
+      this.problems.length = saved.toleratedErrors;
+      // A side run has its own clock: the analysis's is moved on by the time it took.
+      this.deadline = saved.deadline + (performance.now() - started);
+    }
+  }
+
   loadFile(path: string, moduleName: string): ModuleObjectValue | null {
     const cached = this.fileModules.get(path);
     if (cached) {
@@ -1984,8 +2034,10 @@ export class Interpreter {
       case 'set': return v.entries.size > 0;
       case 'range': return rangeLength(v) > 0;
       // An unknown condition takes the `else` path; the tensor case is a data-dependent branch.
-      case 'unknown': return false;
-      case 'tensor': return false;
+      case 'unknown':
+      case 'tensor':
+        this.undecidedConditions++;
+        return false;
       case 'instance': {
         const b = this.lookupClassAttr(v.cls, '__bool__') ?? this.lookupClassAttr(v.cls, '__len__');
         if (b) {
