@@ -47,7 +47,7 @@ export interface TorchEnvironment {
 export function installTorch(interp: Interpreter): TorchEnvironment {
   let recorder: Recorder | null = null;
   let stdlib: Map<string, ModuleObjectValue> | null = null;
-  const stdlibModule = (name: string): ModuleObjectValue | undefined => (stdlib ??= makeStdlib(interp)).get(name);
+  const stdlibModule = (name: string): ModuleObjectValue | undefined => (stdlib ??= interp.makeShared(() => makeStdlib(interp))).get(name);
   const object = interp.objectClass;
 
   const fn = (name: string, call: NativeCall, bindsSelf = false) => native(name, call, bindsSelf);
@@ -1025,12 +1025,12 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const functional = nativeModuleObject('torch.nn.functional', {});
   functional.resolve = (member) => {
     const spec = specByName.get(`F.${member}`);
-    return spec ? functionValue(spec, true) : undefined;
+    return spec ? interp.makeShared(() => functionValue(spec, true)) : undefined;
   };
   const torchMod = nativeModuleObject('torch', {});
   torchMod.resolve = (member) => {
     const spec = specByName.get(`torch.${member}`);
-    return spec ? functionValue(spec, !CREATION.test(`torch.${member}`)) : undefined;
+    return spec ? interp.makeShared(() => functionValue(spec, !CREATION.test(`torch.${member}`))) : undefined;
   };
   const namesWith = (prefix: string) => () => [...specByName.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
   functional.names = namesWith('F.');
@@ -1040,7 +1040,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     Module: moduleClass, Sequential: sequential, ModuleList: moduleList, ModuleDict: moduleDict,
     ParameterList: parameterList, Parameter: parameterClass, init, functional,
   });
-  nn.resolve = leafClass;
+  nn.resolve = (member) => interp.makeShared(() => leafClass(member));
   nn.names = () => [...moduleSpecs.keys()];
   const utils = nativeModuleObject('torch.nn.modules.utils', {
     _pair: fn('_pair', (a) => pairOf(a.positional[0] ?? NONE, 2)),
