@@ -959,7 +959,8 @@ export class Interpreter {
 
   private noteAssign(target: ast.Expr, value: Value, scope: Scope): void {
     if (target.kind === 'Name' || target.kind === 'Attribute') {
-      const name = target.kind === 'Name' ? target.id : `${exprText(target.obj)}.${target.attr}`;
+      // An attribute target's text is made once per AST node: `self.x = ...` runs for every module built.
+      const name = target.kind === 'Name' ? target.id : ((target as AssignNameCarrier).$name ??= `${exprText(target.obj)}.${target.attr}`);
       this.lib.onAssign!(this.site(scope.file, target), name, value);
     } else if (target.kind === 'Tuple' && value.kind === 'tuple' && value.items.length === target.elts.length) {
       target.elts.forEach((t, i) => this.noteAssign(t, value.items[i]!, scope));
@@ -2266,6 +2267,7 @@ type BuiltinMethod = (self: Value, args: CallArgs, site: Site | null) => Value;
 export const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();
 
 type SiteCarrier = ast.Span & { $site?: Site };
+type AssignNameCarrier = ast.AttributeExpr & { $name?: string };
 
 /** A number or string literal's value, made once per AST node: these values are never mutated (only
  *  int and str values that carry an enum class take attributes, and literals carry none), and
