@@ -204,13 +204,15 @@ for (const paths of [undefined, searchPaths]) {
     assert.equal(params(run(NET_CONV)), NET_PARAMS);
   });
 
-  test(`${label}: a write into a torch member the same analysis made first does not leak either`, () => {
-    forgetLibraryWorld();
-    // nn.Linear is made on first use, here by the analysis that patches it.
-    const patched = run(NET_CONV.replace('\nclass Net', '\nnn.Linear.forward = lambda self, x: x\n\nclass Net'));
-    assert.deepEqual(patched.models[0]?.outputs, [[1, 8]]);
-    const next = run(NET_CONV);
-    assert.deepEqual(next.models[0]?.outputs, [[1, 4]]);
-    assert.equal(params(next), NET_PARAMS);
-  });
+  for (const linear of ['nn.Linear', 'torch.nn.modules.linear.Linear']) {
+    test(`${label}: a write into a torch member the same analysis made first does not leak either (${linear})`, () => {
+      forgetLibraryWorld();
+      // The layer class is made on first use, here by the analysis that patches it.
+      const patched = run(NET_CONV.replace('\nclass Net', `\nimport torch\n${linear}.forward = lambda self, x: x\n\nclass Net`));
+      assert.deepEqual(patched.models[0]?.outputs, [[1, 8]]);
+      const next = run(NET_CONV);
+      assert.deepEqual(next.models[0]?.outputs, [[1, 4]]);
+      assert.equal(params(next), NET_PARAMS);
+    });
+  }
 }

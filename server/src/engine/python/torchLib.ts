@@ -511,9 +511,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   // ---------- leaf layers from the op catalogue ----------
 
   const leafClasses = new Map<string, ClassValue>();
-  const leafClass = (name: string): ClassValue | undefined => {
-    const known = leafClasses.get(name);
-    if (known) return known;
+  // Made on first use, whichever module names it, and kept by the world: its values count as
+  // shared (Interpreter.makeShared), so a write into it in this analysis is noticed.
+  const leafClass = (name: string): ClassValue | undefined => leafClasses.get(name) ?? interp.makeShared(() => makeLeafClass(name));
+  const makeLeafClass = (name: string): ClassValue | undefined => {
     const spec = moduleSpecs.get(name);
     if (!spec) return undefined;
     const cls = makeClass(name, [privateBases.baseOf(name)], { moduleSpec: spec as ModuleSpec }, 'torch.nn');
@@ -1040,7 +1041,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     Module: moduleClass, Sequential: sequential, ModuleList: moduleList, ModuleDict: moduleDict,
     ParameterList: parameterList, Parameter: parameterClass, init, functional,
   });
-  nn.resolve = (member) => interp.makeShared(() => leafClass(member));
+  nn.resolve = leafClass;
   nn.names = () => [...moduleSpecs.keys()];
   const utils = nativeModuleObject('torch.nn.modules.utils', {
     _pair: fn('_pair', (a) => pairOf(a.positional[0] ?? NONE, 2)),
