@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type * as CliAnalyze from './cliAnalyze';
 import { USAGE, UsageError, parseCommandLine } from './cliArgs';
 import { loadBundle } from './startup/bundleLoader';
+import { tuneForShortRun } from './startup/shortRun';
 import { convlensCacheDir } from './startup/cacheDir';
 import packageJson from '../../package.json';
 
@@ -23,6 +24,7 @@ function run(argv: readonly string[]): { output: string; status: number } {
     case 'analyze': {
       // --no-cache keeps ConvLens from writing anything, compiled code included.
       const cacheDir = command.noCache ? null : convlensCacheDir(process.env);
+      tuneForShortRun();
       const bundle = loadBundle<typeof CliAnalyze>(join(__dirname, 'cli-analyze.js'), cacheDir === null ? null : join(cacheDir, 'code'));
       // Written once the run has compiled what an analysis needs (the cache then holds it all).
       process.once('exit', () => bundle.saveCodeCache());

@@ -176,3 +176,43 @@ test('a failed library effect is reported the same whether the library was loade
   assert.deepEqual(notHints(warm), notHints(cold));
   assert.ok(cold.diagnostics.some((d) => d.severity === 'warning' && /could not be analysed \(first in \/env\/site-packages\/libx\/__init__\.py\)/.test(d.message)));
 });
+
+// Without libraries the world is the builtins and torch, reused as well: a write into them (or into
+// a torch member that the writing analysis itself made first) must not reach the next analysis.
+const NET_CONV = `import torch.nn as nn
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 8, 3)
+        self.fc = nn.Linear(8, 4)
+    def forward(self, x):
+        return self.fc(self.conv(x).mean((2, 3)))
+`;
+// Conv2d(3, 8, 3): 27·8 + 8 = 224; Linear(8, 4): 8·4 + 4 = 36.
+const NET_PARAMS = 260;
+
+for (const paths of [undefined, searchPaths]) {
+  const label = paths ? 'with a library search path' : 'without libraries';
+  const run = (text: string): FileReport => analyzeFile({ file: '/proj/net.py', text, readFile: () => null, searchPaths: paths, model: 'Net()', inputs: [[1, 3, 16, 16]] });
+
+  test(`${label}: model code that replaces a torch class does not leak into the next analysis`, () => {
+    forgetLibraryWorld();
+    assert.equal(params(run(NET_CONV)), NET_PARAMS);
+    const patched = run(NET_CONV.replace('\nclass Net', '\nnn.Conv2d = nn.Identity\n\nclass Net'));
+    assert.equal(patched.models[0]?.params, 36, 'the patch applies to the analysis that made it');
+    assert.equal(params(run(NET_CONV)), NET_PARAMS);
+  });
+
+  for (const linear of ['nn.Linear', 'torch.nn.modules.linear.Linear']) {
+    test(`${label}: a write into a torch member the same analysis made first does not leak either (${linear})`, () => {
+      forgetLibraryWorld();
+      // The layer class is made on first use, here by the analysis that patches it.
+      const patched = run(NET_CONV.replace('\nclass Net', `\nimport torch\n${linear}.forward = lambda self, x: x\n\nclass Net`));
+      assert.deepEqual(patched.models[0]?.outputs, [[1, 8]]);
+      const next = run(NET_CONV);
+      assert.deepEqual(next.models[0]?.outputs, [[1, 4]]);
+      assert.equal(params(next), NET_PARAMS);
+    });
+  }
+}

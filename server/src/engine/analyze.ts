@@ -207,7 +207,8 @@ function libraryEffectsNotFollowed(interp: Interpreter, report: FileReport, addD
  * files, parsed and run): the next analysis with the same search path starts from it instead of
  * running them again. It is used only while every library file it read is unchanged (read again
  * through the caller, which also learns them as dependencies) and while no model code has written
- * into a library's values; the user's own modules are always run afresh.
+ * into a library's values; the user's own modules are always run afresh. Without libraries it
+ * still saves installing the builtins and torch (written into, they are not reused either).
  */
 interface LibraryWorld {
   key: string;
@@ -231,7 +232,9 @@ function interpreterFor(options: AnalyzeOptions, interpreterOptions: Interpreter
   }
   const interp = new Interpreter(interpreterOptions);
   installBuiltins(interp);
-  return { interp, torch: installTorch(interp) };
+  const torch = installTorch(interp);
+  interp.worldInstalled();
+  return { interp, torch };
 }
 
 function libraryFilesUnchanged(interp: Interpreter, readFile: (path: string) => string | null): boolean {
@@ -240,7 +243,7 @@ function libraryFilesUnchanged(interp: Interpreter, readFile: (path: string) => 
 }
 
 function keepLibraryWorld(options: AnalyzeOptions, interp: Interpreter, torch: TorchEnvironment): void {
-  if (!interp.sharedStateChanged && options.searchPaths?.some((e) => e.kind !== 'project')) {
+  if (!interp.sharedStateChanged) {
     libraryWorld = { key: worldKey(options), interp, torch };
   }
 }

@@ -135,7 +135,7 @@ export class Interpreter {
   steps = 0;
   budget: number;
   private depth = 0;
-  private readonly maxDepth: number;
+  private maxDepth: number;
   /** Call sites of the calls now running, outermost first. */
   readonly callSites: (Site | null)[] = [];
   /** Inside a try body: exceptions must propagate to the handlers. */
@@ -556,10 +556,19 @@ export class Interpreter {
    *  state is no longer what its files say, and must not serve another analysis. */
   sharedStateChanged = false;
 
+  /** The first id of this analysis: every value with a smaller one belongs to the world it was
+   *  given (builtins, torch, the standard library, libraries and native members earlier analyses
+   *  loaded), so writing into it changes shared state. */
+  private analysisFirstId = 0;
+
   noteWrite(obj: Value): void {
     if (this.libraryLoadDepth > 0 || this.sharedStateChanged || !('id' in obj)) return;
-    // Ranges are recorded in the order ids are handed out: the last one starting at or before `id` decides.
     const id = obj.id;
+    if (id < this.analysisFirstId) {
+      this.sharedStateChanged = true;
+      return;
+    }
+    // Ranges are recorded in the order ids are handed out: the last one starting at or before `id` decides.
     let lo = 0;
     let hi = this.sharedIds.length - 1;
     while (lo <= hi) {
@@ -568,6 +577,24 @@ export class Interpreter {
       else hi = mid - 1;
     }
     if (hi >= 0 && id < this.sharedIds[hi]![1]) this.sharedStateChanged = true;
+  }
+
+  /** Makes what the world keeps though this analysis asked for it first (a native module's member
+   *  made on first use, the standard library's modules): its values count as shared, like those of
+   *  a library's top level, so that a write into them in this analysis is noticed too. */
+  makeShared<T>(make: () => T): T {
+    if (this.libraryLoadDepth > 0) return make();
+    const first = peekId();
+    try {
+      return make();
+    } finally {
+      if (peekId() > first) this.sharedIds.push([first, peekId()]);
+    }
+  }
+
+  /** The values made so far (builtins, torch) are the world's: called once they are installed. */
+  worldInstalled(): void {
+    this.analysisFirstId = peekId();
   }
 
   /** The library files whose modules are loaded, with the text each was run from. */
@@ -597,6 +624,8 @@ export class Interpreter {
     this.failedImports = [];
     this.importFailures.clear();
     this.deadline = performance.now() + (options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
+    this.maxDepth = options.maxDepth ?? 120;
+    this.analysisFirstId = peekId();
     this.resolver = new ModuleResolver(options, options.searchPaths ?? []);
     for (const [key, mod] of [...this.fileModules]) {
       const path = key.startsWith('namespace:') ? key.slice('namespace:'.length).split(':')[0]! : key;
@@ -1050,7 +1079,8 @@ export class Interpreter {
 
   private noteAssign(target: ast.Expr, value: Value, scope: Scope): void {
     if (target.kind === 'Name' || target.kind === 'Attribute') {
-      const name = target.kind === 'Name' ? target.id : `${exprText(target.obj)}.${target.attr}`;
+      // An attribute target's text is made once per AST node: `self.x = ...` runs for every module built.
+      const name = target.kind === 'Name' ? target.id : ((target as AssignNameCarrier).$name ??= `${exprText(target.obj)}.${target.attr}`);
       this.lib.onAssign!(this.site(scope.file, target), name, value);
     } else if (target.kind === 'Tuple' && value.kind === 'tuple' && value.items.length === target.elts.length) {
       target.elts.forEach((t, i) => this.noteAssign(t, value.items[i]!, scope));
@@ -2428,6 +2458,7 @@ type BuiltinMethod = (self: Value, args: CallArgs, site: Site | null) => Value;
 export const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();
 
 type SiteCarrier = ast.Span & { $site?: Site };
+type AssignNameCarrier = ast.AttributeExpr & { $name?: string };
 
 /** A number or string literal's value, made once per AST node: these values are never mutated (only
  *  int and str values that carry an enum class take attributes, and literals carry none), and

@@ -47,7 +47,7 @@ export interface TorchEnvironment {
 export function installTorch(interp: Interpreter): TorchEnvironment {
   let recorder: Recorder | null = null;
   let stdlib: Map<string, ModuleObjectValue> | null = null;
-  const stdlibModule = (name: string): ModuleObjectValue | undefined => (stdlib ??= makeStdlib(interp)).get(name);
+  const stdlibModule = (name: string): ModuleObjectValue | undefined => (stdlib ??= interp.makeShared(() => makeStdlib(interp))).get(name);
   const object = interp.objectClass;
 
   const fn = (name: string, call: NativeCall, bindsSelf = false) => native(name, call, bindsSelf);
@@ -543,9 +543,10 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   // ---------- leaf layers from the op catalogue ----------
 
   const leafClasses = new Map<string, ClassValue>();
-  const leafClass = (name: string): ClassValue | undefined => {
-    const known = leafClasses.get(name);
-    if (known) return known;
+  // Made on first use, whichever module names it, and kept by the world: its values count as
+  // shared (Interpreter.makeShared), so a write into it in this analysis is noticed.
+  const leafClass = (name: string): ClassValue | undefined => leafClasses.get(name) ?? interp.makeShared(() => makeLeafClass(name));
+  const makeLeafClass = (name: string): ClassValue | undefined => {
     const spec = moduleSpecs.get(name);
     if (!spec) return undefined;
     const cls = makeClass(name, [privateBases.baseOf(name)], { moduleSpec: spec as ModuleSpec }, 'torch.nn');
@@ -1068,12 +1069,12 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const functional = nativeModuleObject('torch.nn.functional', {});
   functional.resolve = (member) => {
     const spec = specByName.get(`F.${member}`);
-    return spec ? functionValue(spec, true) : undefined;
+    return spec ? interp.makeShared(() => functionValue(spec, true)) : undefined;
   };
   const torchMod = nativeModuleObject('torch', {});
   torchMod.resolve = (member) => {
     const spec = specByName.get(`torch.${member}`);
-    return spec ? functionValue(spec, !CREATION.test(`torch.${member}`)) : undefined;
+    return spec ? interp.makeShared(() => functionValue(spec, !CREATION.test(`torch.${member}`))) : undefined;
   };
   const namesWith = (prefix: string) => () => [...specByName.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
   functional.names = namesWith('F.');
