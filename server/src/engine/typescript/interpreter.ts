@@ -55,6 +55,8 @@ type Completion = undefined | { kind: 'return'; value: Value } | { kind: 'break'
 export interface HostObjects {
   member(obj: LayerValue | ModelValue | TensorValue, name: string, site: Site): Value;
   setMember(obj: LayerValue | ModelValue | TensorValue, name: string, value: Value): void;
+  /** `x.apply(tensors)` on an unknown `x`: a layer of unknown output in the graph (null: not tensors). */
+  applyUnknown(target: Unknown, arg: Value, site: Site): Value | null;
 }
 
 export interface InterpreterOptions {
@@ -815,6 +817,7 @@ export class Interpreter {
     if (obj instanceof JsObject) {
       const v = obj.props.get(key);
       if (v !== undefined || obj.props.has(key)) return v;
+      if (obj.fallback) return obj.fallback(key);
       return obj.stubPrefix !== null ? new Stub(`${obj.stubPrefix}.${key}`) : undefined;
     }
     if (obj instanceof JsArray) return arrayMember(this, obj, key, site);
@@ -878,6 +881,10 @@ export class Interpreter {
     if (c.questionDotToken && (fn === undefined || fn === null)) return undefined;
     const args = this.evalArgs(c.arguments, scope);
     if (args instanceof Unknown) return args;
+    if (thisValue instanceof Unknown && fn === thisValue && ts.isPropertyAccessExpression(callee) && callee.name.text === 'apply' && this.host) {
+      const applied = this.host.applyUnknown(thisValue, args[0], this.site(c));
+      if (applied !== null) return applied;
+    }
     return this.callValue(fn, args, thisValue, this.site(c), callee);
   }
 

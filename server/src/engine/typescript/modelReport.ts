@@ -49,6 +49,12 @@ export function runModelReport(runtime: TfRuntime, run: ModelRun, notes: readonl
       run.classLocation);
   }
   const totals = { params: layers.reduce((s, l) => s + l.params, 0), macs: layers.reduce((s, l) => s + l.macs, 0) };
+  const unknownLayers = layers.filter((l) => l.unknown !== undefined).length;
+  if (unknownLayers > 0) {
+    addDiagnostic('warning', 'unknown',
+      `${run.name}: params and MACs count only the known layers (${unknownLayers} of ${layers.length} layers ${unknownLayers === 1 ? 'is' : 'are'} unknown)`,
+      run.classLocation);
+  }
   const warnAt = (message: string, layer: number | null): void => {
     const e = layer === null ? undefined : events[layer];
     addDiagnostic('warning', 'unknown', message, (e && (e.called[0] ?? e.layer.defined[0])) ?? run.classLocation ?? null);

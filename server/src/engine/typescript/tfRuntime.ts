@@ -9,7 +9,7 @@ import { OpError } from '../ops/types';
 import type { DiagnosticCode } from '../report';
 import { configOf, shapeValue } from './convert';
 import type { Interpreter } from './interpreter';
-import { layerFactories, layerSpec } from './layers';
+import { layerFactories, layerSpec, unmodelledSpec } from './layers';
 import { ConfigReader, ConfigUnknown, UnknownConfig, type LayerResult, type Plain, type TfLayerSpec, type TfTensor } from './layers/spec';
 import {
   JsArray,
@@ -125,6 +125,7 @@ export class TfRuntime {
       setMember: (obj, name, value) => {
         if (!(obj instanceof TensorValue)) obj.extra.set(name, value);
       },
+      applyUnknown: (target, arg, site) => this.applyUnknown(target, arg, site),
     };
   }
 
@@ -140,6 +141,13 @@ export class TfRuntime {
       layers.props.set(factory, new NativeFunction(`tf.layers.${factory}`, ([config], call) => this.makeLayer(factory, spec, config, call.site)));
     }
     layers.props.set('inputLayer', new NativeFunction('tf.layers.inputLayer', ([config], call) => this.makeLayer('inputLayer', INPUT_LAYER_SPEC, config, call.site)));
+    layers.props.set('input', new NativeFunction('tf.layers.input', ([config], call) => this.input(config, call.site)));
+    // A factory of a newer TF.js (or a misspelt one) is still a layer in its place: unknown.
+    layers.fallback = (key) =>
+      new NativeFunction(`tf.layers.${key}`, ([config], call) => {
+        const className = key.charAt(0).toUpperCase() + key.slice(1);
+        return this.makeLayer(key, unmodelledSpec(className, `tf.layers.${key} is not a layer factory ConvLens knows`), config, call.site);
+      });
     tf.props.set('layers', layers);
     tf.props.set('sequential', new NativeFunction('tf.sequential', ([config], call) => this.sequential(config, call.site)));
     tf.props.set('model', new NativeFunction('tf.model', ([config], call) => this.functional(config, call.site)));
@@ -168,6 +176,18 @@ export class TfRuntime {
     let validated: unknown = null;
     let name: string | null = null;
     let declared: DeclaredInput | null = null;
+    if (spec.unmodelled) {
+      // Still read what the config says of the model (its input, the layer's name).
+      if (!(config instanceof UnknownConfig)) {
+        if (typeof config.name === 'string') name = config.name;
+        const d = declaredInputOf(config);
+        if (typeof d !== 'string') declared = d;
+      }
+      problem = { code: 'unknown', message: spec.unmodelled };
+      this.interp.problems++;
+      this.interp.options.diagnostic('warning', 'unknown', `${spec.unmodelled}: its output is unknown, and so are the shapes after it`, site);
+      return new LayerValue(this.id(), factory, spec, null, problem, name, declared, defined);
+    }
     if (config instanceof UnknownConfig) {
       problem = { code: 'unknown', message: `tf.layers.${factory}: the config is unknown (${config.reason})` };
     } else {
@@ -183,6 +203,22 @@ export class TfRuntime {
     }
     if (problem) this.reportProblem(problem, site);
     return new LayerValue(this.id(), factory, spec, validated, problem, name, declared, defined);
+  }
+
+  /** A layer the code made in a way ConvLens cannot follow (a value of an unmodelled library, a
+   *  class it cannot interpret): reported in its place with unknown output, with a warning. */
+  opaqueLayer(reason: string, site: Site, className = 'unknown'): LayerValue {
+    const spec = unmodelledSpec(className, reason);
+    this.interp.problems++;
+    this.interp.options.diagnostic('warning', 'unknown', `a layer ConvLens cannot follow: ${reason}; its output is unknown, and so are the shapes after it`, site);
+    return new LayerValue(this.id(), className, spec, null, { code: 'unknown', message: reason }, null, null, this.interp.stack(site));
+  }
+
+  /** `x.apply(tensors)` where `x` is unknown: an opaque layer node, so the graph goes on. */
+  applyUnknown(target: Unknown, arg: Value, site: Site): Value | null {
+    const tensors = arg instanceof TensorValue ? [arg] : arg instanceof JsArray && arg.items.length && arg.items.every((t) => t instanceof TensorValue) ? arg.items : null;
+    if (!tensors) return null;
+    return this.apply(this.opaqueLayer(target.reason, target.site ?? site), arg, site);
   }
 
   /** Runs one layer on known or unknown tensors. */
@@ -270,10 +306,8 @@ export class TfRuntime {
     }
     if (!(layer instanceof LayerValue || layer instanceof ModelValue)) {
       const reason = layer instanceof Unknown ? layer.reason : `${typeName(layer)} was added, not a layer`;
-      if (!(layer instanceof Unknown)) this.interp.problem(`model.add: ${reason}`, site);
-      model.entries.push({ layer: new Unknown(reason, site), called, via });
-      if (model.seqOutput) model.seqOutput = this.fromRun(new UnknownTensor(reason), null);
-      return;
+      // The layer stays in its place, unknown: never dropped from the model.
+      layer = this.opaqueLayer(reason, layer instanceof Unknown && layer.site ? layer.site : site);
     }
     if (model.entries.length === 0 && !model.seqInput) {
       const declared = layer instanceof LayerValue ? layer.declaredInput : layer.kind === 'sequential' ? layer.seqInput?.declared : layer.inputs.length === 1 ? layer.inputs[0]!.declared : null;

@@ -33,6 +33,8 @@ export class JsArray {
 
 export class JsObject {
   readonly props = new Map<string, Value>();
+  /** Answers members the object does not have (`tf.layers.someNewFactory`), before the stub. */
+  fallback: ((key: string) => Value) | null = null;
   /** A namespace (`tf`, `tf.layers`, an unmodelled module): missing members are stubs, not undefined. */
   constructor(readonly stubPrefix: string | null = null) {}
 }

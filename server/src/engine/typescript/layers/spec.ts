@@ -34,6 +34,8 @@ export interface TfLayerSpec<C = unknown> {
   className: string;
   /** Reads and validates the config; throws OpError or ConfigUnknown. */
   configure(config: ConfigReader): C;
+  /** Set for a layer ConvLens does not model: why (its output is unknown, with a warning). */
+  unmodelled?: string;
   /** Takes an array of tensors (merge layers). */
   multiInput?: boolean;
   apply(config: C, inputs: TfTensor[]): LayerResult;
