@@ -8,6 +8,7 @@ import { freshGeometry } from '../geometry';
 import { OpError } from '../ops/types';
 import type { DiagnosticCode } from '../report';
 import { configOf, shapeValue } from './convert';
+import { addWeight, CustomLayerState, customLayerSpec } from './customLayers';
 import type { Interpreter } from './interpreter';
 import { layerFactories, layerSpec, unmodelledSpec } from './layers';
 import { ConfigReader, ConfigUnknown, UnknownConfig, type LayerResult, type Plain, type TfLayerSpec, type TfTensor } from './layers/spec';
@@ -142,6 +143,17 @@ export class TfRuntime {
     }
     layers.props.set('inputLayer', new NativeFunction('tf.layers.inputLayer', ([config], call) => this.makeLayer('inputLayer', INPUT_LAYER_SPEC, config, call.site)));
     layers.props.set('input', new NativeFunction('tf.layers.input', ([config], call) => this.input(config, call.site)));
+    // The bases of custom layers (`class Z extends tf.layers.Layer`) and models.
+    layers.props.set('Layer', new NativeFunction('tf.layers.Layer', ([config], call) => this.customLayer(config, call.site), true));
+    for (const base of ['RNN', 'RNNCell']) {
+      layers.props.set(base, new NativeFunction(`tf.layers.${base}`, (_a, call) => new Unknown(`a subclass of tf.layers.${base} is not modelled`, call.site), true));
+    }
+    tf.props.set('Sequential', new NativeFunction('tf.Sequential', ([config], call) => this.sequential(config, call.site), true));
+    tf.props.set('LayersModel', new NativeFunction('tf.LayersModel', ([config], call) => this.functional(config, call.site), true));
+    const registerClass = new NativeFunction('tf.serialization.registerClass', ([cls]) => cls);
+    const serialization = new JsObject('tf.serialization');
+    serialization.props.set('registerClass', registerClass);
+    tf.props.set('serialization', serialization);
     // A factory of a newer TF.js (or a misspelt one) is still a layer in its place: unknown.
     layers.fallback = (key) =>
       new NativeFunction(`tf.layers.${key}`, ([config], call) => {
@@ -203,6 +215,17 @@ export class TfRuntime {
     }
     if (problem) this.reportProblem(problem, site);
     return new LayerValue(this.id(), factory, spec, validated, problem, name, declared, defined);
+  }
+
+  private readonly customStates = new Map<LayerValue, CustomLayerState>();
+
+  /** `super(config)` of a custom layer class: a layer whose shapes its class's methods give. */
+  private customLayer(config: Value, site: Site): LayerValue {
+    const state = new CustomLayerState();
+    const layer = this.makeLayer('Layer', customLayerSpec(this.interp, state), config, site);
+    state.layer = layer;
+    this.customStates.set(layer, state);
+    return layer;
   }
 
   /** A layer the code made in a way ConvLens cannot follow (a value of an unmodelled library, a
@@ -276,7 +299,7 @@ export class TfRuntime {
     else return new Unknown(`\`apply\` of ${typeName(arg)}: only symbolic tensors (tf.input, layer.apply) are followed`, site);
     const node: GraphNode = { id: this.id(), layer: target, inputs, outputs: [], called: this.interp.stack(site), listInput };
     const runInputs = inputs.map((t) => this.toRun(t));
-    const outs = target instanceof ModelValue ? this.runModel(target, runInputs, null, new Naming(''), []) : [this.runLayer(target, runInputs, null, new Naming(''), [], null)];
+    const outs = target instanceof ModelValue ? this.runModel(target, runInputs, null, new Naming(''), []) : this.runLayer(target, runInputs, null, new Naming(''), [], null);
     node.outputs = outs.map((o) => this.fromRun(o, node));
     return node.outputs.length === 1 ? node.outputs[0] : new JsArray(node.outputs);
   }
@@ -316,7 +339,7 @@ export class TfRuntime {
     model.entries.push({ layer, called, via });
     if (model.seqOutput) {
       const input = this.toRun(model.seqOutput);
-      const out = layer instanceof ModelValue ? this.runModel(layer, [input], null, new Naming(''), [])[0]! : this.runLayer(layer, [input], null, new Naming(''), [], null);
+      const out = layer instanceof ModelValue ? this.runModel(layer, [input], null, new Naming(''), [])[0]! : this.runLayer(layer, [input], null, new Naming(''), [], null)[0]!;
       model.seqOutput = this.fromRun(out, null);
     }
   }
@@ -385,7 +408,7 @@ export class TfRuntime {
         const called = [...entry.called, ...calledBelow];
         if (entry.layer instanceof Unknown) t = new UnknownTensor(entry.layer.reason);
         else if (entry.layer instanceof ModelValue) t = this.runModel(entry.layer, [t], ctx, naming.child(entry.layer), called)[0] ?? new UnknownTensor('a nested model without outputs');
-        else t = this.runLayer(entry.layer, [t], ctx, naming, called, top ? (entry.via === 'add' ? entry.called[0]! : entry.layer.defined[0]!) : null);
+        else t = this.runLayer(entry.layer, [t], ctx, naming, called, top ? (entry.via === 'add' ? entry.called[0]! : entry.layer.defined[0]!) : null)[0]!;
       }
       return [t];
     }
@@ -400,7 +423,7 @@ export class TfRuntime {
     for (const node of graph) {
       const ins = node.inputs.map((t) => env.get(t) ?? new UnknownTensor('a tensor that does not come from the model inputs'));
       const called = [...node.called, ...calledBelow];
-      const outs = node.layer instanceof ModelValue ? this.runModel(node.layer, ins, ctx, naming.child(node.layer), called) : [this.runLayer(node.layer, ins, ctx, naming, called, null)];
+      const outs = node.layer instanceof ModelValue ? this.runModel(node.layer, ins, ctx, naming.child(node.layer), called) : this.runLayer(node.layer, ins, ctx, naming, called, null);
       node.outputs.forEach((t, k) => {
         const v = outs[k] ?? new UnknownTensor('a missing output');
         env.set(t, v);
@@ -410,18 +433,19 @@ export class TfRuntime {
     return model.outputs.map((t) => env.get(t) ?? new UnknownTensor('an output that does not come from the model inputs'));
   }
 
-  private runLayer(layer: LayerValue, inputs: RunTensor[], ctx: RunContext | null, naming: Naming, called: Site[], entrySite: Site | null): RunTensor {
+  private runLayer(layer: LayerValue, inputs: RunTensor[], ctx: RunContext | null, naming: Naming, called: Site[], entrySite: Site | null): RunTensor[] {
     const { result, problem } = this.evalLayer(layer, inputs);
     if (ctx) {
       const firstCall = !ctx.seen.has(layer);
       ctx.seen.add(layer);
       ctx.sink.event({ layer, path: naming.nameOf(layer), inputs, result, problem, called, firstCall, entrySite });
     }
-    if (result) return result.outputs[0]!;
+    if (result) return result.outputs;
     // An unknown input passes its own reason on: the first layer that failed says why.
     const missing = inputs.find((t): t is UnknownTensor => t instanceof UnknownTensor);
-    if (missing && !layer.problem) return missing;
-    return new UnknownTensor(problem ? `${naming.nameOf(layer)}: ${problem.message}` : 'unknown');
+    const unknown = missing && !layer.problem ? missing : new UnknownTensor(problem ? `${naming.nameOf(layer)}: ${problem.message}` : 'unknown');
+    // As many outputs as the code takes from it (`const [out, h, c] = lstm.apply(x)`).
+    return Array.from({ length: Math.max(1, layer.outputCount) }, () => unknown);
   }
 
   /** A run for a report: fresh names, weights counted on first use. */
@@ -459,6 +483,16 @@ export class TfRuntime {
         return new NativeFunction('getClassName', () => layer.spec.className);
       case 'trainable':
         return true;
+      case 'addWeight': {
+        const state = this.customStates.get(layer);
+        if (state) return new NativeFunction('addWeight', ([, shape]) => addWeight(state, shape));
+        return new Unknown('`addWeight` of a built-in layer is not modelled', site);
+      }
+      case 'build':
+      case 'setWeights':
+        return new NativeFunction(name, () => undefined);
+      case 'getConfig':
+        return new NativeFunction(name, () => new JsObject());
       default:
         return new Unknown(`the layer member \`${name}\` is not modelled`, site);
     }
