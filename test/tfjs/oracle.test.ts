@@ -33,6 +33,22 @@ const EXPECTED: Record<string, string[]> = {
   'blocks.ts': [],
   'uses_blocks.ts': ['segmenter()'],
   'factory_aliases.ts': ['aliasNet()', 'signalNet()'],
+  // Classes: a model a class holds, a builder, subclasses of tf.Sequential and tf.LayersModel.
+  'class_holder.ts': ['recognizer.model'],
+  'class_builder.ts': ['new ConvNetBuilder().build()'],
+  'sequential_subclass.ts': ['new LeNet5()', 'new WideAndDeep()'],
+  // Script globals, other packages and names for TF.js, TF.js handed in.
+  'browser_script.js': ['model'],
+  'node_gpu_require.js': ['buildForecaster()'],
+  'tfjs_layers_import.ts': ['mlp()'],
+  'tf_parameter.js': ['createModel(tf)'],
+  // Recurrent layers, cells, wrappers, attention by dot products.
+  'sentiment_lstm.ts': ['sentimentModel()'],
+  'char_rnn.ts': ['charRnn()', 'nextCharModel()'],
+  'bidirectional_tagger.ts': ['tagger()', 'sentenceEncoder()'],
+  'rnn_cells.ts': ['stackedCells()', 'withStates()'],
+  'video_convlstm.ts': ['framePredictor()'],
+  'seq2seq_attention.ts': ['translator()'],
 };
 
 /** Diagnostics these files are meant to produce (all others would be analysis failures). */

@@ -214,7 +214,9 @@ export class TfRuntime {
       }
     }
     if (problem) this.reportProblem(problem, site);
-    return new LayerValue(this.id(), factory, spec, validated, problem, name, declared, defined);
+    const layer = new LayerValue(this.id(), factory, spec, validated, problem, name, declared, defined);
+    if (!problem && spec.outputCount) layer.outputCount = spec.outputCount(validated);
+    return layer;
   }
 
   private readonly customStates = new Map<LayerValue, CustomLayerState>();
@@ -287,9 +289,16 @@ export class TfRuntime {
   }
 
   /** `layer.apply(x)` / `model.apply(x)` on symbolic tensors. */
-  private apply(target: LayerValue | ModelValue, arg: Value, site: Site): Value {
+  private apply(target: LayerValue | ModelValue, arg: Value, site: Site, kwargs: Value = undefined): Value {
     let inputs: TensorValue[];
     let listInput = false;
+    // A recurrent layer's `{initialState}`: TF.js makes the states inputs of the application, so
+    // the layers that computed them (an encoder) are part of the graph.
+    const state = kwargs instanceof JsObject ? kwargs.props.get('initialState') : undefined;
+    if (state instanceof Unknown) return state;
+    const states = state instanceof TensorValue ? [state] : state instanceof JsArray && state.items.every((t) => t instanceof TensorValue) ? (state.items as TensorValue[]) : [];
+    if (state !== undefined && state !== null && !states.length) return this.interp.problem(`\`initialState\` is ${typeName(state)}, not symbolic tensors`, site);
+    if (states.length && arg instanceof TensorValue) arg = new JsArray([arg, ...states]);
     if (arg instanceof TensorValue) inputs = [arg];
     else if (arg instanceof JsArray && arg.items.length > 0 && arg.items.every((x) => x instanceof TensorValue)) {
       inputs = arg.items as TensorValue[];
@@ -458,7 +467,7 @@ export class TfRuntime {
   private member(obj: LayerValue | ModelValue | TensorValue, name: string, site: Site): Value {
     if (obj instanceof TensorValue) return this.tensorMember(obj, name, site);
     if (obj.extra.has(name)) return obj.extra.get(name);
-    if (name === 'apply') return new NativeFunction(`${name}`, ([x], call) => this.apply(obj, x, call.site));
+    if (name === 'apply') return new NativeFunction(`${name}`, ([x, kwargs], call) => this.apply(obj, x, call.site, kwargs));
     if (name === 'name') return obj.name ?? undefined;
     if (obj instanceof LayerValue) return this.layerMember(obj, name, site);
     return this.modelMember(obj, name, site);

@@ -1,22 +1,20 @@
 // The layer catalogue under `tf.layers`: factory name → spec. Layers TF.js has but ConvLens does
-// not model (recurrent layers, wrappers, preprocessing) still make layer objects, whose output is
+// not model (preprocessing, the ConvLSTM2D cell) still make layer objects, whose output is
 // unknown with that reason, so a model that uses one is reported up to it.
 
 import { CONV_LAYERS } from './conv';
 import { CORE_LAYERS } from './core';
 import { MERGE_NORM_LAYERS } from './mergeNorm';
 import { POOL_LAYERS } from './pool';
+import { RECURRENT_LAYERS } from './recurrent';
 import { ConfigUnknown, type TfLayerSpec } from './spec';
 
-const MODELLED: Record<string, TfLayerSpec> = { ...CONV_LAYERS, ...POOL_LAYERS, ...CORE_LAYERS, ...MERGE_NORM_LAYERS };
+const MODELLED: Record<string, TfLayerSpec> = { ...CONV_LAYERS, ...POOL_LAYERS, ...CORE_LAYERS, ...MERGE_NORM_LAYERS, ...RECURRENT_LAYERS };
 
 /** Factories TF.js has that ConvLens does not model, with the class name TF.js reports. */
 const UNMODELLED: Record<string, string> = {
-  dot: 'Dot', gru: 'GRU', gruCell: 'GRUCell', lstm: 'LSTM', lstmCell: 'LSTMCell', simpleRNN: 'SimpleRNN',
-  simpleRNNCell: 'SimpleRNNCell', convLstm2d: 'ConvLSTM2D', convLstm2dCell: 'ConvLSTM2DCell', rnn: 'RNN',
-  stackedRNNCells: 'StackedRNNCells', bidirectional: 'Bidirectional', timeDistributed: 'TimeDistributed',
-  rescaling: 'Rescaling', centerCrop: 'CenterCrop', resizing: 'Resizing', categoryEncoding: 'CategoryEncoding',
-  randomWidth: 'RandomWidth',
+  convLstm2dCell: 'ConvLSTM2DCell', rescaling: 'Rescaling', centerCrop: 'CenterCrop', resizing: 'Resizing',
+  categoryEncoding: 'CategoryEncoding', randomWidth: 'RandomWidth',
 };
 
 /** A layer ConvLens does not model: the layer is made (so it is reported, in its place), its
