@@ -110,7 +110,8 @@ function eventDiagnostics(e: LayerEvent, addDiagnostic: AddDiagnostic): void {
   if (e.problem && !e.layer.problem) {
     // A layer whose input is unknown says so in the report; the cause has its own diagnostic.
     if (e.problem.code === 'unknown') {
-      if (!e.problem.message.startsWith('its input is unknown')) addDiagnostic('hint', 'unknown', `${e.path}: ${e.problem.message}`, where, { path: e.path });
+      // The layer that made the shapes unknown: a warning on its line (the model is incomplete).
+      if (!e.problem.message.startsWith('its input is unknown')) addDiagnostic('warning', 'unknown', `${e.path}: ${e.problem.message}; the shapes after it are unknown`, where, { path: e.path });
     } else {
       addDiagnostic('error', e.problem.code, `${e.path}: ${e.problem.message}`, where, { path: e.path });
     }
