@@ -53,6 +53,9 @@ const EXPECTED: Record<string, string[]> = {
   // Custom layers: computeOutputShape, build with addWeight, className, registerClass.
   'vae_sampling.ts': ['vae()'],
   'custom_layers.ts': ['tabular()', 'gatedCnn()'],
+  // JavaScript in configs and conditions: defaults, Object.assign, spreads, switch on strings,
+  // String and Array methods, optional chaining.
+  'config_idioms.ts': ['configurable()', 'large()', 'wideKernels()'],
 };
 
 /** Models with a layer ConvLens cannot follow: the index of that layer. The layers before it must

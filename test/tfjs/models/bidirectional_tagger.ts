@@ -19,6 +19,7 @@ export function sentenceEncoder(): tf.LayersModel {
   const words = tf.input({ shape: [TOKENS, FEATURES] });
   const outs = tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 24, returnState: true }) as tf.RNN }).apply(words) as tf.SymbolicTensor[];
   const [merged, forwardH, , backwardH] = outs;
+  // @ts-expect-error TF.js takes mergeMode null (both directions, unmerged); its typings do not say so
   const both = tf.layers.bidirectional({ layer: tf.layers.simpleRNN({ units: 8 }) as tf.RNN, mergeMode: null }).apply(words) as tf.SymbolicTensor[];
   const summary = tf.layers.concatenate().apply([merged!, forwardH!, backwardH!, ...both]) as tf.SymbolicTensor;
   return tf.model({ inputs: words, outputs: tf.layers.dense({ units: 4 }).apply(summary) as tf.SymbolicTensor });

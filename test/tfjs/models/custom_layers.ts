@@ -23,7 +23,7 @@ export class ScaledDense extends tf.layers.Layer {
     this.useBias = args.useBias ?? true;
   }
 
-  build(inputShape: tf.Shape | tf.Shape[]): void {
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = inputShape as tf.Shape;
     const inputDim = shape[shape.length - 1] as number;
     this.kernel = this.addWeight('kernel', [inputDim, this.units], 'float32', tf.initializers.glorotUniform({}));
@@ -32,12 +32,12 @@ export class ScaledDense extends tf.layers.Layer {
     this.built = true;
   }
 
-  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const shape = inputShape as tf.Shape;
     return [...shape.slice(0, -1), this.units];
   }
 
-  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
       const y = tf.matMul(x as tf.Tensor2D, this.kernel.read() as tf.Tensor2D).mul(this.scale.read());
@@ -45,7 +45,7 @@ export class ScaledDense extends tf.layers.Layer {
     });
   }
 
-  getConfig(): tf.serialization.ConfigDict {
+  override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), units: this.units, useBias: this.useBias };
   }
 }
@@ -57,12 +57,12 @@ class ChannelGate extends tf.layers.Layer {
     return 'ChannelGate';
   }
 
-  build(inputShape: tf.Shape | tf.Shape[]): void {
+  override build(inputShape: tf.Shape | tf.Shape[]): void {
     const channels = (inputShape as tf.Shape)[3] as number;
     this.addWeight('gate', [1, 1, 1, channels], 'float32', tf.initializers.ones());
   }
 
-  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return inputs as tf.Tensor;
   }
 }

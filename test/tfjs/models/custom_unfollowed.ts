@@ -17,13 +17,13 @@ class PixelShuffle extends tf.layers.Layer {
     return Number(match[1]);
   }
 
-  computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
+  override computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {
     const [batch, h, w, c] = inputShape as number[];
     const r = this.factor;
     return [batch!, h! * r, w! * r, c! / (r * r)];
   }
 
-  call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     return tf.depthToSpace(inputs as tf.Tensor4D, this.factor);
   }
 }

@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 export class LeNet5 extends tf.Sequential {
-  static className = 'LeNet5';
+  static override className = 'LeNet5';
 
   constructor() {
     super({

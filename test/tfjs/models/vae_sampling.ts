@@ -11,12 +11,12 @@ class ZLayer extends tf.layers.Layer {
     super(config ?? {});
   }
 
-  computeOutputShape(inputShape: tf.Shape[]): tf.Shape {
+  override computeOutputShape(inputShape: tf.Shape[]): tf.Shape {
     tf.util.assert(inputShape.length === 2 && Array.isArray(inputShape[0]), () => `expected 2 input shapes, got ${inputShape.length}`);
     return inputShape[0]!;
   }
 
-  call(inputs: tf.Tensor[]): tf.Tensor {
+  override call(inputs: tf.Tensor[]): tf.Tensor {
     const [zMean, zLogVar] = inputs as [tf.Tensor2D, tf.Tensor2D];
     return tf.tidy(() => {
       const epsilon = tf.randomNormal(zMean.shape);
