@@ -56,6 +56,8 @@ const EXPECTED: Record<string, string[]> = {
   // JavaScript in configs and conditions: defaults, Object.assign, spreads, switch on strings,
   // String and Array methods, optional chaining.
   'config_idioms.ts': ['configurable()', 'large()', 'wideKernels()'],
+  'gan_class.js': ['new Gan().generator', 'new Gan().discriminator'],
+  'attention_dot.ts': ['selfAttention()'],
 };
 
 /** Models with a layer ConvLens cannot follow: the index of that layer. The layers before it must
