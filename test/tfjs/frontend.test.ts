@@ -335,8 +335,12 @@ export function net() {
 `;
     const r = analyse(text);
     const m = only(r);
-    assert.deepEqual(m.layers.map((l) => l.out), [[[1, 8]], []]);
+    // The layer it cannot follow keeps its place (unknown), and so does the one after it.
+    assert.deepEqual(m.layers.map((l) => l.out), [[[1, 8]], [], []]);
     assert.match(m.layers[1]!.unknown!, /my-layers\.customLayer/);
+    assert.match(m.layers[2]!.unknown!, /its input is unknown/);
     assert.equal(m.incomplete, true);
+    const warning = r.diagnostics.find((d) => d.severity === 'warning' && d.line === lineOf(text, 'customLayer({'));
+    assert.ok(warning, 'a warning on the line of the layer it cannot follow');
   });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { analyzeFile } from '../../server/src/engine/analyze';
 import type { FileReport, ModelReport } from '../../server/src/engine/report';
+import { toJsonReport } from '../../server/src/format/json';
 import { describeModel, loadWithTfjs, oracleModel, tfReady } from './tfjsOracle';
 
 const MODELS = join(import.meta.dirname, 'models');
@@ -32,6 +33,38 @@ const EXPECTED: Record<string, string[]> = {
   // Helpers only: functions that need arguments are not models.
   'blocks.ts': [],
   'uses_blocks.ts': ['segmenter()'],
+  'factory_aliases.ts': ['aliasNet()', 'signalNet()'],
+  // Classes: a model a class holds, a builder, subclasses of tf.Sequential and tf.LayersModel.
+  'class_holder.ts': ['recognizer.model'],
+  'class_builder.ts': ['new ConvNetBuilder().build()'],
+  'sequential_subclass.ts': ['new LeNet5()', 'new WideAndDeep()'],
+  // Script globals, other packages and names for TF.js, TF.js handed in.
+  'browser_script.js': ['model'],
+  'node_gpu_require.js': ['buildForecaster()'],
+  'tfjs_layers_import.ts': ['mlp()'],
+  'tf_parameter.js': ['createModel(tf)'],
+  // Recurrent layers, cells, wrappers, attention by dot products.
+  'sentiment_lstm.ts': ['sentimentModel()'],
+  'char_rnn.ts': ['charRnn()', 'nextCharModel()'],
+  'bidirectional_tagger.ts': ['tagger()', 'sentenceEncoder()'],
+  'rnn_cells.ts': ['stackedCells()', 'withStates()'],
+  'video_convlstm.ts': ['framePredictor()'],
+  'seq2seq_attention.ts': ['translator()'],
+  // Custom layers: computeOutputShape, build with addWeight, className, registerClass.
+  'vae_sampling.ts': ['vae()'],
+  'custom_layers.ts': ['tabular()', 'gatedCnn()'],
+  // JavaScript in configs and conditions: defaults, Object.assign, spreads, switch on strings,
+  // String and Array methods, optional chaining.
+  'config_idioms.ts': ['configurable()', 'large()', 'wideKernels()'],
+  'gan_class.js': ['new Gan().generator', 'new Gan().discriminator'],
+  'attention_dot.ts': ['selfAttention()'],
+};
+
+/** Models with a layer ConvLens cannot follow: the index of that layer. The layers before it must
+ *  equal TF.js's, it and those after it are unknown (params null in the JSON), and the model's
+ *  params are those of the layers before it. */
+const PARTIAL: Record<string, Record<string, number>> = {
+  'custom_unfollowed.ts': { 'upsampler()': 2 },
 };
 
 /** Diagnostics these files are meant to produce (all others would be analysis failures). */
@@ -94,6 +127,45 @@ for (const [file, names] of Object.entries(EXPECTED)) {
           assert.equal(model.params, oracle.params, `${name}: countParams()`);
           assert.deepEqual(model.outputs.map((s) => asTfjs(s, model)), oracle.outputs, `${name}: outputs`);
           assert.deepEqual(model.inputs.map((s) => asTfjs(s, model)), oracle.inputs, `${name}: inputs`);
+        } finally {
+          tfModel.dispose();
+        }
+      });
+    }
+  });
+}
+
+for (const [file, models] of Object.entries(PARTIAL)) {
+  describe(`${file} (a layer ConvLens cannot follow)`, () => {
+    const report = analyse(file);
+    const text = readFileSync(join(MODELS, file), 'utf8');
+    for (const [name, at] of Object.entries(models)) {
+      test(`${name}: exact up to layer ${at}, unknown from it on, a warning on its line, params of the known layers`, async () => {
+        const model = report.models.find((m) => m.name === name);
+        assert.ok(model, `ConvLens found ${name}`);
+        const tfModel = await oracleModel(loadWithTfjs(join(MODELS, file), text), name);
+        const oracle = describeModel(tfModel);
+        try {
+          assert.equal(model.layers.length, oracle.layers.length, 'no layer dropped');
+          model.layers.forEach((layer, i) => {
+            const expected = oracle.layers[i]!;
+            assert.equal(layer.op, expected.className, `layer ${i}: class`);
+            if (i < at) {
+              assert.equal(layer.unknown, undefined, `layer ${i}: ${layer.unknown}`);
+              assert.deepEqual(asTfjs(layer.out[0]!, model), expected.outputShape, `layer ${i}: output shape`);
+              assert.equal(layer.params, expected.params, `layer ${i}: params`);
+            } else {
+              assert.ok(layer.unknown, `layer ${i} is unknown`);
+              assert.deepEqual(layer.out, []);
+            }
+          });
+          assert.equal(model.incomplete, true);
+          assert.equal(model.params, oracle.layers.slice(0, at).reduce((s, l) => s + l.params, 0));
+          const json = toJsonReport(report).models.find((m) => m.name === name)!;
+          assert.equal(json.countsPartial, true);
+          assert.deepEqual(json.layers.slice(at).map((l) => l.params), json.layers.slice(at).map(() => null));
+          const called = model.layers[at]!.called[0]!;
+          assert.ok(report.diagnostics.some((d) => d.severity === 'warning' && d.line === called.line && d.path === model.layers[at]!.path), 'a warning on the line of the layer');
         } finally {
           tfModel.dispose();
         }

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
+import * as tfLayers from '@tensorflow/tfjs-layers';
 import * as ts from 'typescript';
 
 export interface OracleLayer {
@@ -33,6 +34,8 @@ export function tfReady(): Promise<void> {
   return ready;
 }
 
+const EVALUATE = '__convlensEvaluate';
+
 const TF_MODULES = new Set(['@tensorflow/tfjs', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
 
 /** Runs a model file with the real TF.js and returns its exports (relative imports load too). */
@@ -47,15 +50,20 @@ export function loadWithTfjs(path: string, text: string, loaded = new Map<string
   loaded.set(path, module.exports);
   const requireTf = (name: string): unknown => {
     if (TF_MODULES.has(name)) return tf;
+    if (name === '@tensorflow/tfjs-layers') return tfLayers;
     if (name.startsWith('.')) {
       const file = ['.ts', '.js', ''].map((ext) => resolve(dirname(path), name) + ext).find((f) => existsSync(f));
       if (file) return loadWithTfjs(file, readFileSync(file, 'utf8'), loaded);
     }
     throw new Error(`the oracle cannot load '${name}'`);
   };
-  // Run in this realm (not a fresh vm context) so arrays are the arrays TF.js checks for.
-  const wrapped = runInThisContext(`(function (require, module, exports) {\n${js}\n})`, { filename: path }) as (r: typeof requireTf, m: typeof module, e: Record<string, unknown>) => void;
-  wrapped(requireTf, module, module.exports);
+  // Run in this realm (not a fresh vm context) so arrays are the arrays TF.js checks for. `tf` is
+  // also the global a <script> tag gives; the returned function evaluates a model's name (an
+  // expression) in the module's own scope.
+  const wrapped = runInThisContext(`(function (require, module, exports, tf) { return (function () {\n${js}\n;return (e) => eval(e);\n})(); })`, { filename: path }) as (r: typeof requireTf, m: typeof module, e: Record<string, unknown>, t: typeof tf) => (e: string) => unknown;
+  const evaluate = wrapped(requireTf, module, module.exports, tf);
+  Object.defineProperty(module.exports, EVALUATE, { value: evaluate, enumerable: false });
+  loaded.set(path, module.exports);
   return module.exports;
 }
 
@@ -118,8 +126,16 @@ export function describeModel(model: tf.LayersModel): OracleModel {
 
 /** The model a ConvLens model name stands for: `buildX()` calls the export, `x` reads it. */
 export async function oracleModel(exports: Record<string, unknown>, name: string): Promise<tf.LayersModel> {
-  const call = /^(\w+)\(\)$/.exec(name);
-  const value = call ? (exports[call[1]!] as () => unknown)() : exports[name];
+  // `buildX()`, `model`, `new Net().model`, `net.model`: the expression, in the module's scope.
+  const evaluate = exports[EVALUATE] as ((e: string) => unknown) | undefined;
+  let value: unknown;
+  try {
+    value = evaluate ? evaluate(name) : undefined;
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    // `export const model = …` compiles to `exports.model = …`, with no local name.
+    value = new Function(...Object.keys(exports), `return (${name});`)(...Object.values(exports));
+  }
   const model = await value;
   if (!(model instanceof tf.LayersModel)) throw new Error(`${name} did not give a TF.js model`);
   return model;

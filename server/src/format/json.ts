@@ -15,8 +15,13 @@ export interface JsonLayer {
   op: string;
   in: number[][];
   out: number[][];
-  params: number;
+  /** null when the layer is unknown (`unknown: true`): its parameters are not known. */
+  params: number | null;
   macs: number;
+  /** A layer ConvLens could not model or whose input is unknown: its shapes are empty. */
+  unknown?: true;
+  /** Why it is unknown. */
+  reason?: string;
   kernel?: number[];
   stride?: number[];
   dilation?: number[];
@@ -47,6 +52,8 @@ export interface JsonModel {
   classLocation: JsonLocation | null;
   inputSource: ModelReport['inputSource'];
   incomplete: boolean;
+  /** Some layers are unknown: `params` and `macs` sum only the layers that are known. */
+  countsPartial?: true;
   /** TensorFlow.js: the first dimension of every shape is the symbolic batch, analysed as 1. */
   symbolicBatch?: boolean;
   modelSource?: ModelSource;
@@ -93,8 +100,9 @@ function layerToJson(l: LayerReport): JsonLayer {
     op: l.op,
     in: l.in,
     out: l.out,
-    params: l.params,
+    params: l.unknown !== undefined ? null : l.params,
     macs: l.macs,
+    ...(l.unknown !== undefined ? { unknown: true as const, reason: l.unknown } : {}),
     kernel: l.kernel,
     stride: l.stride,
     dilation: l.dilation,
@@ -123,6 +131,7 @@ function modelToJson(m: ModelReport): JsonModel {
     classLocation: location(m.classLocation),
     inputSource: m.inputSource,
     incomplete: m.incomplete,
+    ...(m.layers.some((l) => l.unknown !== undefined) ? { countsPartial: true as const } : {}),
     ...(m.symbolicBatch ? { symbolicBatch: true } : {}),
     ...(m.modelSource ? { modelSource: m.modelSource } : {}),
     ...(m.outputFootprint ? { outputFootprint: m.outputFootprint } : {}),

@@ -20,7 +20,8 @@ import { AnalysisAborted, Interpreter, ThrowSignal, clip, parseSource, skipOuter
 import { locationOf, runModelReport, type AddDiagnostic, type ModelRun } from './modelReport';
 import { TF_PACKAGES, TfRuntime, type RunTensor } from './tfRuntime';
 import * as ts from 'typescript';
-import { JsFunction, JsObject, ModelValue, Scope, Unknown, typeName, type Site, type SourceInfo, type Value } from './values';
+import { construct } from './classes';
+import { JsClass, JsFunction, JsObject, ModelValue, Scope, Unknown, typeName, type Site, type SourceInfo, type Value } from './values';
 
 const DEFAULT_BUDGET = 300_000;
 const MAX_FACTORIES = 8;
@@ -88,6 +89,9 @@ function analyzeInto(options: AnalyzeOptions, file: SourceInfo, report: FileRepo
     importPackage: (spec) => (TF_PACKAGES.has(spec) ? runtime!.namespace : spec === '@tensorflow/tfjs-core' ? new JsObject('tf') : null),
   });
   runtime = new TfRuntime(interp, options.defaultImageSize ?? 224);
+  // A browser script loaded after TF.js's <script> tag uses the global `tf` (a file that imports
+  // or requires it binds its own).
+  interp.globals.declare('tf', runtime.namespace, true);
 
   let record: ModuleRecord;
   try {
@@ -186,9 +190,27 @@ function containedModels(m: ModelValue, runtime: TfRuntime, out = new Set<ModelV
   return out;
 }
 
-function callableWithoutArguments(fn: JsFunction): boolean {
-  return fn.node.parameters.every((p) => p.initializer || p.questionToken || p.dotDotDotToken || (ts.isIdentifier(p.name) && p.name.text === 'this'));
+/** A parameter the TF.js namespace is handed in through (`function createModel(tf) {…}`, a module
+ *  shared by Node and the browser): named as TF.js's global is. */
+function isTfParameter(p: ts.ParameterDeclaration): boolean {
+  return ts.isIdentifier(p.name) && p.name.text === 'tf' && !p.initializer && !p.dotDotDotToken;
 }
+
+/** The arguments a function is tried with: none, or the namespace for `tf` parameters; null: it
+ *  needs others. */
+function trialArguments(fn: JsFunction | null, tf: Value): Value[] | null {
+  if (!fn) return [];
+  const args: Value[] = [];
+  for (const p of fn.node.parameters) {
+    if (isTfParameter(p)) args.push(tf);
+    else if (p.initializer || p.questionToken || p.dotDotDotToken || (ts.isIdentifier(p.name) && p.name.text === 'this')) args.push(undefined);
+    else return null;
+  }
+  while (args.length && args[args.length - 1] === undefined) args.pop();
+  return args;
+}
+
+const argumentText = (args: Value[]): string => args.map((a) => (a === undefined ? 'undefined' : 'tf')).join(', ');
 
 function defaultModels(interp: Interpreter, runtime: TfRuntime, record: ModuleRecord, addDiagnostic: AddDiagnostic): Candidate[] {
   const file = record.file;
@@ -213,6 +235,10 @@ function defaultModels(interp: Interpreter, runtime: TfRuntime, record: ModuleRe
   for (const v of record.variables) {
     const value = record.scope.vars.get(v.name)?.value;
     if (value instanceof ModelValue && !boundName.has(value)) boundName.set(value, { name: v.name, site: v.nameSite });
+    // A model an object holds: `const net = new Net()` with `this.model = tf.sequential()`.
+    if (value instanceof JsObject) {
+      for (const [key, field] of value.props) if (field instanceof ModelValue && !boundName.has(field)) boundName.set(field, { name: `${v.name}.${key}`, site: v.nameSite });
+    }
   }
   const exported = record.exports.get('default');
   for (const m of topModels) {
@@ -230,13 +256,14 @@ function defaultModels(interp: Interpreter, runtime: TfRuntime, record: ModuleRe
   let called = 0;
   for (const f of factories) {
     if (called >= MAX_FACTORIES) break;
-    if (calledAtTop.has(f.fn) || !callableWithoutArguments(f.fn) || f.name.startsWith('_')) continue;
+    const args = trialArguments(f.fn, runtime.namespace);
+    if (calledAtTop.has(f.fn) || !args || f.name.startsWith('_')) continue;
     called++;
     const before = interp.problems;
     const modelsBefore = runtime.models.length;
     let value: Value;
     try {
-      value = interp.invoke(f.fn, [], undefined, f.nameSite, true);
+      value = interp.invoke(f.fn, args, undefined, f.nameSite, true);
     } catch (e) {
       if (e instanceof ThrowSignal) continue;
       reportAbort(e, addDiagnostic);
@@ -244,7 +271,60 @@ function defaultModels(interp: Interpreter, runtime: TfRuntime, record: ModuleRe
     }
     const made = runtime.models.slice(modelsBefore);
     if (value instanceof ModelValue && made.includes(value)) {
-      found.push({ name: `${f.name}()`, model: value, classLocation: f.nameSite, anchorLines: anchors(value, f.nameSite), constructionProblems: interp.problems - before });
+      found.push({ name: `${f.name}(${argumentText(args)})`, model: value, classLocation: f.nameSite, anchorLines: anchors(value, f.nameSite), constructionProblems: interp.problems - before });
+    }
+  }
+
+  // Classes the top level never built: `new LeNet()` (a model subclass), `new Net().model` (a
+  // model it holds), `new Builder().build()` (a method that needs no arguments and returns one).
+  for (const c of record.classes) {
+    const cls = record.scope.vars.get(c.name)?.value;
+    if (called >= MAX_FACTORIES) break;
+    const ctorArgs = cls instanceof JsClass ? trialArguments(cls.ctor, runtime.namespace) : null;
+    if (!(cls instanceof JsClass) || cls.constructed > 0 || c.name.startsWith('_') || !ctorArgs) continue;
+    called++;
+    const before = interp.problems;
+    const modelsBefore = runtime.models.length;
+    let instance: Value;
+    try {
+      instance = construct(interp, cls, ctorArgs, c.nameSite);
+    } catch (e) {
+      if (e instanceof ThrowSignal) continue;
+      reportAbort(e, addDiagnostic);
+      break;
+    }
+    const made = (): ModelValue[] => runtime.models.slice(modelsBefore);
+    const candidate = (name: string, model: ModelValue): void => {
+      found.push({ name, model, classLocation: c.nameSite, anchorLines: anchors(model, c.nameSite), constructionProblems: interp.problems - before });
+    };
+    if (instance instanceof ModelValue && made().includes(instance)) {
+      candidate(`new ${c.name}(${argumentText(ctorArgs)})`, instance);
+      continue;
+    }
+    if (!(instance instanceof JsObject)) continue;
+    let any = false;
+    for (const [key, field] of instance.props) {
+      if (field instanceof ModelValue && made().includes(field)) {
+        candidate(`new ${c.name}(${argumentText(ctorArgs)}).${key}`, field);
+        any = true;
+      }
+    }
+    if (any) continue;
+    for (const [key, method] of cls.methods) {
+      if (called >= MAX_FACTORIES) break;
+      const methodArgs = trialArguments(method, runtime.namespace);
+      if (key.startsWith('_') || !methodArgs) continue;
+      called++;
+      const count = runtime.models.length;
+      let value: Value;
+      try {
+        value = interp.invoke(method, methodArgs, instance, c.nameSite, true);
+      } catch (e) {
+        if (e instanceof ThrowSignal) continue;
+        reportAbort(e, addDiagnostic);
+        break;
+      }
+      if (value instanceof ModelValue && runtime.models.slice(count).includes(value)) candidate(`new ${c.name}(${argumentText(ctorArgs)}).${key}(${argumentText(methodArgs)})`, value);
     }
   }
 

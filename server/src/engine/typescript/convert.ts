@@ -1,7 +1,7 @@
 // Interpreter values → plain config data for the layer catalogue, and shapes back to values.
 
-import { UnknownConfig, type Plain } from './layers/spec';
-import { JsArray, JsObject, Stub, Unknown, typeName, type Value } from './values';
+import { LayerRef, UnknownConfig, type Plain } from './layers/spec';
+import { JsArray, JsObject, LayerValue, Stub, Unknown, typeName, type Value } from './values';
 
 /** A config value as plain data; what cannot be plain data becomes UnknownConfig. */
 export function toPlain(v: Value, depth = 0): Plain {
@@ -14,6 +14,7 @@ export function toPlain(v: Value, depth = 0): Plain {
     return o;
   }
   if (v instanceof Unknown) return new UnknownConfig(v.reason);
+  if (v instanceof LayerValue) return new LayerRef(v.spec, v.config, v.problem?.message ?? null);
   // Initializers, regularizers, constraints (`tf.initializers.heNormal()`) do not change shapes.
   if (v instanceof Stub) return new UnknownConfig(`\`${v.path}\` is not modelled`);
   return new UnknownConfig(`${typeName(v)} where a plain value was expected`);

@@ -8,10 +8,12 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import * as ts from 'typescript';
 import type { DiagnosticCode, Severity } from '../report';
 import { installGlobals } from './builtins';
+import { NOT_FOUND, assignParameterProperties, classMember, construct, makeClass, staticMember, superCall, superMember } from './classes';
 import { isPrimitive, keyOf, strictEquals, toText, typeOf } from './jsOps';
 import { arrayMember, numberMember, stringMember } from './members';
 import {
   JsArray,
+  JsClass,
   JsFunction,
   JsObject,
   LayerValue,
@@ -55,6 +57,8 @@ type Completion = undefined | { kind: 'return'; value: Value } | { kind: 'break'
 export interface HostObjects {
   member(obj: LayerValue | ModelValue | TensorValue, name: string, site: Site): Value;
   setMember(obj: LayerValue | ModelValue | TensorValue, name: string, value: Value): void;
+  /** `x.apply(tensors)` on an unknown `x`: a layer of unknown output in the graph (null: not tensors). */
+  applyUnknown(target: Unknown, arg: Value, site: Site): Value | null;
 }
 
 export interface InterpreterOptions {
@@ -77,6 +81,8 @@ export interface ModuleRecord {
   functions: { name: string; fn: JsFunction; nameSite: Site; exported: boolean }[];
   /** Top-level variables in source order, with the site of their name. */
   variables: { name: string; nameSite: Site }[];
+  /** Top-level classes in source order. */
+  classes: { name: string; nameSite: Site }[];
   done: boolean;
 }
 
@@ -212,7 +218,7 @@ export class Interpreter {
     moduleObject.props.set('exports', exportsObject);
     scope.declare('module', moduleObject);
     scope.declare('exports', exportsObject);
-    const record: ModuleRecord = { file, scope, exports: new Map(), functions: [], variables: [], done: false };
+    const record: ModuleRecord = { file, scope, exports: new Map(), functions: [], variables: [], classes: [], done: false };
     this.modules.set(file.path, record);
     const saved = this.file;
     this.file = file;
@@ -243,6 +249,8 @@ export class Interpreter {
     if (ts.isFunctionDeclaration(s) && s.name && s.body) {
       const b = record.scope.vars.get(s.name.text);
       if (b && b.value instanceof JsFunction) record.functions.push({ name: s.name.text, fn: b.value, nameSite: this.site(s.name), exported });
+    } else if (ts.isClassDeclaration(s) && s.name) {
+      record.classes.push({ name: s.name.text, nameSite: this.site(s.name) });
     } else if (ts.isVariableStatement(s)) {
       for (const d of s.declarationList.declarations) {
         if (ts.isIdentifier(d.name)) record.variables.push({ name: d.name.text, nameSite: this.site(d.name) });
@@ -404,7 +412,7 @@ export class Interpreter {
       }
       case ts.SyntaxKind.ClassDeclaration: {
         const c = s as ts.ClassDeclaration;
-        if (c.name) scope.declare(c.name.text, this.classStub(c));
+        if (c.name) scope.declare(c.name.text, makeClass(this, c, scope, this.file));
         return undefined;
       }
       case ts.SyntaxKind.EnumDeclaration: {
@@ -426,12 +434,6 @@ export class Interpreter {
         this.problem(`${ts.SyntaxKind[s.kind]} statements are not modelled`, this.site(s));
         return undefined;
     }
-  }
-
-  private classStub(c: ts.ClassDeclaration | ts.ClassExpression): NativeFunction {
-    const name = c.name?.text ?? 'class';
-    const site = this.site(c.name ?? c);
-    return new NativeFunction(name, () => new Unknown(`class ${name} is not modelled (custom layers and classes are not followed)`, site), true);
   }
 
   private evalEnum(e: ts.EnumDeclaration, scope: Scope): JsObject {
@@ -458,6 +460,7 @@ export class Interpreter {
   private evalNamed(e: ts.Expression, scope: Scope, name: string): Value {
     const inner = skipOuter(e);
     if (name && (ts.isArrowFunction(inner) || ts.isFunctionExpression(inner))) return new JsFunction(inner.name?.text ?? name, inner, scope, this.file);
+    if (name && ts.isClassExpression(inner)) return makeClass(this, inner, scope, this.file, name);
     return this.eval(e, scope);
   }
 
@@ -678,6 +681,7 @@ export class Interpreter {
         return this.evalObject(e as ts.ObjectLiteralExpression, scope);
       case ts.SyntaxKind.PropertyAccessExpression: {
         const p = e as ts.PropertyAccessExpression;
+        if (p.expression.kind === ts.SyntaxKind.SuperKeyword) return superMember(this, scope, p.name.text, this.site(p.name));
         const obj = this.eval(p.expression, scope);
         if (p.questionDotToken && (obj === undefined || obj === null)) return undefined;
         return this.getMember(obj, p.name.text, this.site(p.name));
@@ -700,7 +704,9 @@ export class Interpreter {
         return new JsFunction(f.name?.text ?? 'anonymous', f, scope, this.file);
       }
       case ts.SyntaxKind.ClassExpression:
-        return this.classStub(e as ts.ClassExpression);
+        return makeClass(this, e as ts.ClassExpression, scope, this.file);
+      case ts.SyntaxKind.SuperKeyword:
+        return new Unknown('`super` as a value is not modelled', this.site(e));
       case ts.SyntaxKind.BinaryExpression:
         return this.evalBinary(e as ts.BinaryExpression, scope);
       case ts.SyntaxKind.PrefixUnaryExpression:
@@ -777,7 +783,7 @@ export class Interpreter {
     return new JsArray(items);
   }
 
-  private propertyKey(name: ts.PropertyName, scope: Scope): string {
+  propertyKey(name: ts.PropertyName, scope: Scope): string {
     if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
     if (ts.isComputedPropertyName(name)) {
       const v = this.eval(name.expression, scope);
@@ -815,20 +821,33 @@ export class Interpreter {
     if (obj instanceof JsObject) {
       const v = obj.props.get(key);
       if (v !== undefined || obj.props.has(key)) return v;
+      if (obj.cls) {
+        const m = classMember(this, obj, obj.cls, key, site);
+        if (m !== NOT_FOUND) return m;
+      }
+      if (obj.fallback) return obj.fallback(key);
       return obj.stubPrefix !== null ? new Stub(`${obj.stubPrefix}.${key}`) : undefined;
     }
     if (obj instanceof JsArray) return arrayMember(this, obj, key, site);
     if (typeof obj === 'string') return stringMember(obj, key);
     if (typeof obj === 'number') return numberMember(obj, key);
-    if (obj instanceof LayerValue || obj instanceof ModelValue || obj instanceof TensorValue) {
-      return this.host ? this.host.member(obj, key, site) : undefined;
+    if ((obj instanceof LayerValue || obj instanceof ModelValue) && obj.cls && !obj.extra.has(key)) {
+      const m = classMember(this, obj, obj.cls, key, site);
+      if (m !== NOT_FOUND) return m;
     }
+    if (obj instanceof LayerValue || obj instanceof ModelValue || obj instanceof TensorValue) return this.hostMember(obj, key, site);
+    if (obj instanceof JsClass) return staticMember(this, obj, key, site);
     if (obj instanceof Stub) return new Stub(`${obj.path}.${key}`);
     if (obj instanceof Unknown) return obj;
     if (obj instanceof NativeFunction && obj.statics?.props.has(key)) return obj.statics.props.get(key);
     if (obj instanceof JsFunction || obj instanceof NativeFunction) return key === 'name' ? obj.name : undefined;
     if (obj === undefined || obj === null) return this.problem(`reading \`${key}\` of ${String(obj)}`, site);
     return undefined;
+  }
+
+  /** A member as TF.js has it (past the object's own class). */
+  hostMember(obj: LayerValue | ModelValue | TensorValue, key: string, site: Site): Value {
+    return this.host ? this.host.member(obj, key, site) : undefined;
   }
 
   setMember(obj: Value, key: string, value: Value, site: Site): void {
@@ -841,6 +860,7 @@ export class Interpreter {
         obj.items[i] = value;
       }
     } else if (obj instanceof LayerValue || obj instanceof ModelValue || obj instanceof TensorValue) this.host?.setMember(obj, key, value);
+    else if (obj instanceof JsClass) obj.statics.props.set(key, value);
     else if (obj === undefined || obj === null) this.problem(`setting \`${key}\` of ${String(obj)}`, site);
   }
 
@@ -860,7 +880,14 @@ export class Interpreter {
     const callee = skipOuter(c.expression);
     let thisValue: Value = undefined;
     let fn: Value;
-    if (ts.isPropertyAccessExpression(callee)) {
+    if (callee.kind === ts.SyntaxKind.SuperKeyword) {
+      const args = this.evalArgs(c.arguments, scope);
+      return superCall(this, scope, args instanceof Unknown ? [args] : args, this.site(c));
+    }
+    if (ts.isPropertyAccessExpression(callee) && callee.expression.kind === ts.SyntaxKind.SuperKeyword) {
+      thisValue = scope.thisOf();
+      fn = superMember(this, scope, callee.name.text, this.site(callee.name));
+    } else if (ts.isPropertyAccessExpression(callee)) {
       thisValue = this.eval(callee.expression, scope);
       if (callee.questionDotToken && (thisValue === undefined || thisValue === null)) return undefined;
       fn = this.getMember(thisValue, callee.name.text, this.site(callee.name));
@@ -878,6 +905,10 @@ export class Interpreter {
     if (c.questionDotToken && (fn === undefined || fn === null)) return undefined;
     const args = this.evalArgs(c.arguments, scope);
     if (args instanceof Unknown) return args;
+    if (thisValue instanceof Unknown && fn === thisValue && ts.isPropertyAccessExpression(callee) && callee.name.text === 'apply' && this.host) {
+      const applied = this.host.applyUnknown(thisValue, args[0], this.site(c));
+      if (applied !== null) return applied;
+    }
     return this.callValue(fn, args, thisValue, this.site(c), callee);
   }
 
@@ -886,6 +917,10 @@ export class Interpreter {
     const args = this.evalArgs(n.arguments ?? [], scope);
     if (args instanceof Unknown) return args;
     if (ctor instanceof NativeFunction && ctor.constructible) return this.noteBuilt(ctor.impl(args, { site: this.site(n), thisValue: undefined }), this.site(n));
+    if (ctor instanceof JsClass) {
+      if (this.callStack.length >= MAX_DEPTH) throw new AnalysisAborted(`calls nested more than ${MAX_DEPTH} deep (endless recursion?)`, this.site(n));
+      return construct(this, ctor, args, this.site(n));
+    }
     if (ctor instanceof Unknown) return ctor;
     if (ctor instanceof Stub) return new Unknown(`\`new ${ctor.path}(…)\` is not modelled`, this.site(n));
     return new Unknown(`\`new ${clip(n.expression.getText(this.file.sf))}(…)\` is not modelled`, this.site(n));
@@ -900,6 +935,7 @@ export class Interpreter {
     }
     if (fn instanceof Stub) return new Unknown(`\`${fn.path}(…)\` is not modelled`, site);
     if (fn instanceof Unknown) return fn;
+    if (fn instanceof JsClass) return this.problem(`the class ${fn.name} is called without \`new\``, site);
     const what = callee ? `\`${clip(callee.getText(site.file.sf))}\`` : 'the callee';
     return this.problem(`${what} is ${typeName(fn)}, not a function`, site);
   }
@@ -910,12 +946,15 @@ export class Interpreter {
     this.steps += 4;
     fn.calls++;
     const node = fn.node;
-    const scope = new Scope(fn.scope, ts.isArrowFunction(node) ? NO_THIS : thisValue);
+    const scope = new Scope(fn.scope, NO_THIS, fn.home);
+    // Set after: a default parameter would take an undefined `this` for "none".
+    if (!ts.isArrowFunction(node)) scope.thisValue = thisValue;
     const saved = this.file;
     this.file = fn.file;
     this.callStack.push({ site, fn, synthetic });
     try {
       this.bindParameters(node, args, scope);
+      if (fn.home && ts.isConstructorDeclaration(node) && thisValue !== undefined) assignParameterProperties(this, fn.home, thisValue, scope, site);
       const body = node.body;
       if (!body) return undefined;
       if (ts.isBlock(body)) {

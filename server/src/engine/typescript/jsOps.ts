@@ -1,7 +1,7 @@
 // JavaScript's own semantics for the primitive operations the interpreter and the built-ins share:
 // what counts as a primitive, String(v), property keys.
 
-import { JsArray, JsFunction, JsObject, NativeFunction, Stub, typeName, type Value } from './values';
+import { JsArray, JsClass, JsFunction, JsObject, NativeFunction, Stub, typeName, type Value } from './values';
 
 export type Primitive = undefined | null | boolean | number | string;
 
@@ -29,6 +29,6 @@ export function typeOf(v: Value): string {
   if (v === null) return 'object';
   if (v === undefined) return 'undefined';
   if (typeof v !== 'object') return typeof v;
-  if (v instanceof JsFunction || v instanceof NativeFunction || v instanceof Stub) return 'function';
+  if (v instanceof JsFunction || v instanceof JsClass || v instanceof NativeFunction || v instanceof Stub) return 'function';
   return 'object';
 }

@@ -111,6 +111,28 @@ const ARRAY_METHODS: Record<string, Method> = {
     iterate(interp, arr, fn, site, (r) => (truthy(r) ? true : ((all = false), false)));
     return all;
   },
+  lastIndexOf: (_i, arr, [x]) => arr.items.lastIndexOf(x),
+  findLast: (interp, arr, [fn], site) => {
+    for (let k = arr.items.length - 1; k >= 0; k--) if (truthy(interp.callValue(fn, [arr.items[k], k, arr], undefined, site))) return arr.items[k];
+    return undefined;
+  },
+  findLastIndex: (interp, arr, [fn], site) => {
+    for (let k = arr.items.length - 1; k >= 0; k--) if (truthy(interp.callValue(fn, [arr.items[k], k, arr], undefined, site))) return k;
+    return -1;
+  },
+  sort: (interp, arr, [fn], site) => sortItems(interp, arr, arr.items, fn, site),
+  toSorted: (interp, arr, [fn], site) => sortItems(interp, arr, [...arr.items], fn, site, true),
+  toReversed: (_i, arr) => new JsArray([...arr.items].reverse()),
+  reduceRight: (interp, arr, args, site) => {
+    const [fn] = args;
+    let acc: Value;
+    let start = arr.items.length - 1;
+    if (args.length >= 2) acc = args[1];
+    else if (arr.items.length) acc = arr.items[start--];
+    else return new Unknown('reduceRight of an empty array with no initial value', site);
+    for (let k = start; k >= 0; k--) acc = interp.callValue(fn, [acc, arr.items[k], k, arr], undefined, site);
+    return acc;
+  },
   reduce: (interp, arr, args, site) => {
     const [fn] = args;
     let acc: Value;
@@ -124,6 +146,30 @@ const ARRAY_METHODS: Record<string, Method> = {
     return acc;
   },
 };
+
+/** Array.prototype.sort: JavaScript's order (strings by default, else the comparator's sign);
+ *  an unknown comparison makes the result unknown. */
+function sortItems(interp: Interpreter, arr: JsArray, items: Value[], fn: Value, site: Site, copy = false): Value {
+  let unknown: Unknown | null = null;
+  const compare = (a: Value, b: Value): number => {
+    if (a === undefined) return b === undefined ? 0 : 1;
+    if (b === undefined) return -1;
+    if (fn === undefined) {
+      const x = toText(a);
+      const y = toText(b);
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    const r = interp.callValue(fn, [a, b], undefined, site);
+    if (r instanceof Unknown) {
+      unknown ??= r;
+      return 0;
+    }
+    return Number(r) || 0;
+  };
+  items.sort(compare);
+  if (unknown) return unknown;
+  return copy ? new JsArray(items) : arr;
+}
 
 export function arrayMember(interp: Interpreter, arr: JsArray, key: string, site: Site): Value {
   if (key === 'length') return arr.items.length;
@@ -147,7 +193,14 @@ const STRING_METHODS: Record<string, (s: string, args: Value[]) => Value> = {
   padStart: (s, [n, f]) => s.padStart(Math.min(Number(n), 10_000), f === undefined ? ' ' : keyOf(f)),
   padEnd: (s, [n, f]) => s.padEnd(Math.min(Number(n), 10_000), f === undefined ? ' ' : keyOf(f)),
   split: (s, [sep]) => new JsArray(typeof sep === 'string' ? s.split(sep) : [s]),
-  replace: (s, [a, b]) => (typeof a === 'string' && typeof b === 'string' ? s.replace(a, b) : s),
+  replace: (s, [a, b]) => (typeof a === 'string' && typeof b === 'string' ? s.replace(a, b) : new Unknown('`replace` with a pattern or a function is not modelled', null)),
+  replaceAll: (s, [a, b]) => (typeof a === 'string' && typeof b === 'string' ? s.replaceAll(a, b) : new Unknown('`replaceAll` with a pattern or a function is not modelled', null)),
+  trimStart: (s) => s.trimStart(),
+  trimEnd: (s) => s.trimEnd(),
+  lastIndexOf: (s, [x]) => s.lastIndexOf(keyOf(x)),
+  at: (s, [i]) => s.at(Math.trunc(Number(i ?? 0))),
+  match: () => new Unknown('regular expressions are not run by ConvLens', null),
+  search: () => new Unknown('regular expressions are not run by ConvLens', null),
   concat: (s, args) => s + args.map((a) => (isPrimitive(a) ? String(a) : toText(a))).join(''),
   toString: (s: string) => s,
   charAt: (s, [i]) => s.charAt(Number(i ?? 0)),

@@ -49,6 +49,12 @@ export function runModelReport(runtime: TfRuntime, run: ModelRun, notes: readonl
       run.classLocation);
   }
   const totals = { params: layers.reduce((s, l) => s + l.params, 0), macs: layers.reduce((s, l) => s + l.macs, 0) };
+  const unknownLayers = layers.filter((l) => l.unknown !== undefined).length;
+  if (unknownLayers > 0) {
+    addDiagnostic('warning', 'unknown',
+      `${run.name}: params and MACs count only the known layers (${unknownLayers} of ${layers.length} layers ${unknownLayers === 1 ? 'is' : 'are'} unknown)`,
+      run.classLocation);
+  }
   const warnAt = (message: string, layer: number | null): void => {
     const e = layer === null ? undefined : events[layer];
     addDiagnostic('warning', 'unknown', message, (e && (e.called[0] ?? e.layer.defined[0])) ?? run.classLocation ?? null);
@@ -104,7 +110,8 @@ function eventDiagnostics(e: LayerEvent, addDiagnostic: AddDiagnostic): void {
   if (e.problem && !e.layer.problem) {
     // A layer whose input is unknown says so in the report; the cause has its own diagnostic.
     if (e.problem.code === 'unknown') {
-      if (!e.problem.message.startsWith('its input is unknown')) addDiagnostic('hint', 'unknown', `${e.path}: ${e.problem.message}`, where, { path: e.path });
+      // The layer that made the shapes unknown: a warning on its line (the model is incomplete).
+      if (!e.problem.message.startsWith('its input is unknown')) addDiagnostic('warning', 'unknown', `${e.path}: ${e.problem.message}; the shapes after it are unknown`, where, { path: e.path });
     } else {
       addDiagnostic('error', e.problem.code, `${e.path}: ${e.problem.message}`, where, { path: e.path });
     }

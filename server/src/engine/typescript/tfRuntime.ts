@@ -8,8 +8,9 @@ import { freshGeometry } from '../geometry';
 import { OpError } from '../ops/types';
 import type { DiagnosticCode } from '../report';
 import { configOf, shapeValue } from './convert';
+import { addWeight, CustomLayerState, customLayerSpec } from './customLayers';
 import type { Interpreter } from './interpreter';
-import { layerFactories, layerSpec } from './layers';
+import { layerFactories, layerSpec, unmodelledSpec } from './layers';
 import { ConfigReader, ConfigUnknown, UnknownConfig, type LayerResult, type Plain, type TfLayerSpec, type TfTensor } from './layers/spec';
 import {
   JsArray,
@@ -125,6 +126,7 @@ export class TfRuntime {
       setMember: (obj, name, value) => {
         if (!(obj instanceof TensorValue)) obj.extra.set(name, value);
       },
+      applyUnknown: (target, arg, site) => this.applyUnknown(target, arg, site),
     };
   }
 
@@ -140,6 +142,24 @@ export class TfRuntime {
       layers.props.set(factory, new NativeFunction(`tf.layers.${factory}`, ([config], call) => this.makeLayer(factory, spec, config, call.site)));
     }
     layers.props.set('inputLayer', new NativeFunction('tf.layers.inputLayer', ([config], call) => this.makeLayer('inputLayer', INPUT_LAYER_SPEC, config, call.site)));
+    layers.props.set('input', new NativeFunction('tf.layers.input', ([config], call) => this.input(config, call.site)));
+    // The bases of custom layers (`class Z extends tf.layers.Layer`) and models.
+    layers.props.set('Layer', new NativeFunction('tf.layers.Layer', ([config], call) => this.customLayer(config, call.site), true));
+    for (const base of ['RNN', 'RNNCell']) {
+      layers.props.set(base, new NativeFunction(`tf.layers.${base}`, (_a, call) => new Unknown(`a subclass of tf.layers.${base} is not modelled`, call.site), true));
+    }
+    tf.props.set('Sequential', new NativeFunction('tf.Sequential', ([config], call) => this.sequential(config, call.site), true));
+    tf.props.set('LayersModel', new NativeFunction('tf.LayersModel', ([config], call) => this.functional(config, call.site), true));
+    const registerClass = new NativeFunction('tf.serialization.registerClass', ([cls]) => cls);
+    const serialization = new JsObject('tf.serialization');
+    serialization.props.set('registerClass', registerClass);
+    tf.props.set('serialization', serialization);
+    // A factory of a newer TF.js (or a misspelt one) is still a layer in its place: unknown.
+    layers.fallback = (key) =>
+      new NativeFunction(`tf.layers.${key}`, ([config], call) => {
+        const className = key.charAt(0).toUpperCase() + key.slice(1);
+        return this.makeLayer(key, unmodelledSpec(className, `tf.layers.${key} is not a layer factory ConvLens knows`), config, call.site);
+      });
     tf.props.set('layers', layers);
     tf.props.set('sequential', new NativeFunction('tf.sequential', ([config], call) => this.sequential(config, call.site)));
     tf.props.set('model', new NativeFunction('tf.model', ([config], call) => this.functional(config, call.site)));
@@ -168,6 +188,18 @@ export class TfRuntime {
     let validated: unknown = null;
     let name: string | null = null;
     let declared: DeclaredInput | null = null;
+    if (spec.unmodelled) {
+      // Still read what the config says of the model (its input, the layer's name).
+      if (!(config instanceof UnknownConfig)) {
+        if (typeof config.name === 'string') name = config.name;
+        const d = declaredInputOf(config);
+        if (typeof d !== 'string') declared = d;
+      }
+      problem = { code: 'unknown', message: spec.unmodelled };
+      this.interp.problems++;
+      this.interp.options.diagnostic('warning', 'unknown', `${spec.unmodelled}: its output is unknown, and so are the shapes after it`, site);
+      return new LayerValue(this.id(), factory, spec, null, problem, name, declared, defined);
+    }
     if (config instanceof UnknownConfig) {
       problem = { code: 'unknown', message: `tf.layers.${factory}: the config is unknown (${config.reason})` };
     } else {
@@ -182,7 +214,36 @@ export class TfRuntime {
       }
     }
     if (problem) this.reportProblem(problem, site);
-    return new LayerValue(this.id(), factory, spec, validated, problem, name, declared, defined);
+    const layer = new LayerValue(this.id(), factory, spec, validated, problem, name, declared, defined);
+    if (!problem && spec.outputCount) layer.outputCount = spec.outputCount(validated);
+    return layer;
+  }
+
+  private readonly customStates = new Map<LayerValue, CustomLayerState>();
+
+  /** `super(config)` of a custom layer class: a layer whose shapes its class's methods give. */
+  private customLayer(config: Value, site: Site): LayerValue {
+    const state = new CustomLayerState();
+    const layer = this.makeLayer('Layer', customLayerSpec(this.interp, state), config, site);
+    state.layer = layer;
+    this.customStates.set(layer, state);
+    return layer;
+  }
+
+  /** A layer the code made in a way ConvLens cannot follow (a value of an unmodelled library, a
+   *  class it cannot interpret): reported in its place with unknown output, with a warning. */
+  opaqueLayer(reason: string, site: Site, className = 'unknown'): LayerValue {
+    const spec = unmodelledSpec(className, reason);
+    this.interp.problems++;
+    this.interp.options.diagnostic('warning', 'unknown', `a layer ConvLens cannot follow: ${reason}; its output is unknown, and so are the shapes after it`, site);
+    return new LayerValue(this.id(), className, spec, null, { code: 'unknown', message: reason }, null, null, this.interp.stack(site));
+  }
+
+  /** `x.apply(tensors)` where `x` is unknown: an opaque layer node, so the graph goes on. */
+  applyUnknown(target: Unknown, arg: Value, site: Site): Value | null {
+    const tensors = arg instanceof TensorValue ? [arg] : arg instanceof JsArray && arg.items.length && arg.items.every((t) => t instanceof TensorValue) ? arg.items : null;
+    if (!tensors) return null;
+    return this.apply(this.opaqueLayer(target.reason, target.site ?? site), arg, site);
   }
 
   /** Runs one layer on known or unknown tensors. */
@@ -228,9 +289,16 @@ export class TfRuntime {
   }
 
   /** `layer.apply(x)` / `model.apply(x)` on symbolic tensors. */
-  private apply(target: LayerValue | ModelValue, arg: Value, site: Site): Value {
+  private apply(target: LayerValue | ModelValue, arg: Value, site: Site, kwargs: Value = undefined): Value {
     let inputs: TensorValue[];
     let listInput = false;
+    // A recurrent layer's `{initialState}`: TF.js makes the states inputs of the application, so
+    // the layers that computed them (an encoder) are part of the graph.
+    const state = kwargs instanceof JsObject ? kwargs.props.get('initialState') : undefined;
+    if (state instanceof Unknown) return state;
+    const states = state instanceof TensorValue ? [state] : state instanceof JsArray && state.items.every((t) => t instanceof TensorValue) ? (state.items as TensorValue[]) : [];
+    if (state !== undefined && state !== null && !states.length) return this.interp.problem(`\`initialState\` is ${typeName(state)}, not symbolic tensors`, site);
+    if (states.length && arg instanceof TensorValue) arg = new JsArray([arg, ...states]);
     if (arg instanceof TensorValue) inputs = [arg];
     else if (arg instanceof JsArray && arg.items.length > 0 && arg.items.every((x) => x instanceof TensorValue)) {
       inputs = arg.items as TensorValue[];
@@ -240,7 +308,7 @@ export class TfRuntime {
     else return new Unknown(`\`apply\` of ${typeName(arg)}: only symbolic tensors (tf.input, layer.apply) are followed`, site);
     const node: GraphNode = { id: this.id(), layer: target, inputs, outputs: [], called: this.interp.stack(site), listInput };
     const runInputs = inputs.map((t) => this.toRun(t));
-    const outs = target instanceof ModelValue ? this.runModel(target, runInputs, null, new Naming(''), []) : [this.runLayer(target, runInputs, null, new Naming(''), [], null)];
+    const outs = target instanceof ModelValue ? this.runModel(target, runInputs, null, new Naming(''), []) : this.runLayer(target, runInputs, null, new Naming(''), [], null);
     node.outputs = outs.map((o) => this.fromRun(o, node));
     return node.outputs.length === 1 ? node.outputs[0] : new JsArray(node.outputs);
   }
@@ -270,10 +338,8 @@ export class TfRuntime {
     }
     if (!(layer instanceof LayerValue || layer instanceof ModelValue)) {
       const reason = layer instanceof Unknown ? layer.reason : `${typeName(layer)} was added, not a layer`;
-      if (!(layer instanceof Unknown)) this.interp.problem(`model.add: ${reason}`, site);
-      model.entries.push({ layer: new Unknown(reason, site), called, via });
-      if (model.seqOutput) model.seqOutput = this.fromRun(new UnknownTensor(reason), null);
-      return;
+      // The layer stays in its place, unknown: never dropped from the model.
+      layer = this.opaqueLayer(reason, layer instanceof Unknown && layer.site ? layer.site : site);
     }
     if (model.entries.length === 0 && !model.seqInput) {
       const declared = layer instanceof LayerValue ? layer.declaredInput : layer.kind === 'sequential' ? layer.seqInput?.declared : layer.inputs.length === 1 ? layer.inputs[0]!.declared : null;
@@ -282,7 +348,7 @@ export class TfRuntime {
     model.entries.push({ layer, called, via });
     if (model.seqOutput) {
       const input = this.toRun(model.seqOutput);
-      const out = layer instanceof ModelValue ? this.runModel(layer, [input], null, new Naming(''), [])[0]! : this.runLayer(layer, [input], null, new Naming(''), [], null);
+      const out = layer instanceof ModelValue ? this.runModel(layer, [input], null, new Naming(''), [])[0]! : this.runLayer(layer, [input], null, new Naming(''), [], null)[0]!;
       model.seqOutput = this.fromRun(out, null);
     }
   }
@@ -351,7 +417,7 @@ export class TfRuntime {
         const called = [...entry.called, ...calledBelow];
         if (entry.layer instanceof Unknown) t = new UnknownTensor(entry.layer.reason);
         else if (entry.layer instanceof ModelValue) t = this.runModel(entry.layer, [t], ctx, naming.child(entry.layer), called)[0] ?? new UnknownTensor('a nested model without outputs');
-        else t = this.runLayer(entry.layer, [t], ctx, naming, called, top ? (entry.via === 'add' ? entry.called[0]! : entry.layer.defined[0]!) : null);
+        else t = this.runLayer(entry.layer, [t], ctx, naming, called, top ? (entry.via === 'add' ? entry.called[0]! : entry.layer.defined[0]!) : null)[0]!;
       }
       return [t];
     }
@@ -366,7 +432,7 @@ export class TfRuntime {
     for (const node of graph) {
       const ins = node.inputs.map((t) => env.get(t) ?? new UnknownTensor('a tensor that does not come from the model inputs'));
       const called = [...node.called, ...calledBelow];
-      const outs = node.layer instanceof ModelValue ? this.runModel(node.layer, ins, ctx, naming.child(node.layer), called) : [this.runLayer(node.layer, ins, ctx, naming, called, null)];
+      const outs = node.layer instanceof ModelValue ? this.runModel(node.layer, ins, ctx, naming.child(node.layer), called) : this.runLayer(node.layer, ins, ctx, naming, called, null);
       node.outputs.forEach((t, k) => {
         const v = outs[k] ?? new UnknownTensor('a missing output');
         env.set(t, v);
@@ -376,18 +442,19 @@ export class TfRuntime {
     return model.outputs.map((t) => env.get(t) ?? new UnknownTensor('an output that does not come from the model inputs'));
   }
 
-  private runLayer(layer: LayerValue, inputs: RunTensor[], ctx: RunContext | null, naming: Naming, called: Site[], entrySite: Site | null): RunTensor {
+  private runLayer(layer: LayerValue, inputs: RunTensor[], ctx: RunContext | null, naming: Naming, called: Site[], entrySite: Site | null): RunTensor[] {
     const { result, problem } = this.evalLayer(layer, inputs);
     if (ctx) {
       const firstCall = !ctx.seen.has(layer);
       ctx.seen.add(layer);
       ctx.sink.event({ layer, path: naming.nameOf(layer), inputs, result, problem, called, firstCall, entrySite });
     }
-    if (result) return result.outputs[0]!;
+    if (result) return result.outputs;
     // An unknown input passes its own reason on: the first layer that failed says why.
     const missing = inputs.find((t): t is UnknownTensor => t instanceof UnknownTensor);
-    if (missing && !layer.problem) return missing;
-    return new UnknownTensor(problem ? `${naming.nameOf(layer)}: ${problem.message}` : 'unknown');
+    const unknown = missing && !layer.problem ? missing : new UnknownTensor(problem ? `${naming.nameOf(layer)}: ${problem.message}` : 'unknown');
+    // As many outputs as the code takes from it (`const [out, h, c] = lstm.apply(x)`).
+    return Array.from({ length: Math.max(1, layer.outputCount) }, () => unknown);
   }
 
   /** A run for a report: fresh names, weights counted on first use. */
@@ -400,7 +467,7 @@ export class TfRuntime {
   private member(obj: LayerValue | ModelValue | TensorValue, name: string, site: Site): Value {
     if (obj instanceof TensorValue) return this.tensorMember(obj, name, site);
     if (obj.extra.has(name)) return obj.extra.get(name);
-    if (name === 'apply') return new NativeFunction(`${name}`, ([x], call) => this.apply(obj, x, call.site));
+    if (name === 'apply') return new NativeFunction(`${name}`, ([x, kwargs], call) => this.apply(obj, x, call.site, kwargs));
     if (name === 'name') return obj.name ?? undefined;
     if (obj instanceof LayerValue) return this.layerMember(obj, name, site);
     return this.modelMember(obj, name, site);
@@ -425,6 +492,16 @@ export class TfRuntime {
         return new NativeFunction('getClassName', () => layer.spec.className);
       case 'trainable':
         return true;
+      case 'addWeight': {
+        const state = this.customStates.get(layer);
+        if (state) return new NativeFunction('addWeight', ([, shape]) => addWeight(state, shape));
+        return new Unknown('`addWeight` of a built-in layer is not modelled', site);
+      }
+      case 'build':
+      case 'setWeights':
+        return new NativeFunction(name, () => undefined);
+      case 'getConfig':
+        return new NativeFunction(name, () => new JsObject());
       default:
         return new Unknown(`the layer member \`${name}\` is not modelled`, site);
     }

@@ -33,6 +33,10 @@ export class JsArray {
 
 export class JsObject {
   readonly props = new Map<string, Value>();
+  /** An instance of a user class: its methods and getters. */
+  cls: JsClass | null = null;
+  /** Answers members the object does not have (`tf.layers.someNewFactory`), before the stub. */
+  fallback: ((key: string) => Value) | null = null;
   /** A namespace (`tf`, `tf.layers`, an unmodelled module): missing members are stubs, not undefined. */
   constructor(readonly stubPrefix: string | null = null) {}
 }
@@ -42,8 +46,11 @@ export class Scope {
   private own: Map<string, { value: Value; constant: boolean }> | null = null;
   constructor(
     readonly parent: Scope | null,
-    /** `this` inside a function scope (arrow functions see their parent's). */
-    readonly thisValue: Value | typeof NO_THIS = NO_THIS,
+    /** `this` inside a function scope (arrow functions see their parent's); a derived class's
+     *  constructor gets it from `super(…)`. */
+    public thisValue: Value | typeof NO_THIS = NO_THIS,
+    /** A method's or constructor's class, for `super` (arrow functions see their parent's). */
+    readonly home: JsClass | null = null,
   ) {}
 
   get vars(): Map<string, { value: Value; constant: boolean }> {
@@ -64,18 +71,51 @@ export class Scope {
   }
 
   thisOf(): Value {
-    for (let s: Scope | null = this; s; s = s.parent) if (s.thisValue !== NO_THIS) return s.thisValue as Value;
-    return undefined;
+    return this.thisScope()?.thisValue as Value;
+  }
+
+  /** The scope that holds `this` (a function's, not an arrow function's). */
+  thisScope(): Scope | null {
+    for (let s: Scope | null = this; s; s = s.parent) if (s.thisValue !== NO_THIS) return s;
+    return null;
+  }
+
+  homeOf(): JsClass | null {
+    for (let s: Scope | null = this; s; s = s.parent) if (s.home) return s.home;
+    return null;
   }
 }
 
 export const NO_THIS: unique symbol = Symbol('no this');
 
-export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration;
+export type FunctionNode = ts.FunctionDeclaration | ts.FunctionExpression | ts.ArrowFunction | ts.MethodDeclaration | ts.ConstructorDeclaration | ts.GetAccessorDeclaration;
+
+/** A user class: its constructor, methods, getters and static members; `superClass` is another
+ *  JsClass, a TF.js base (`tf.layers.Layer`, `tf.Sequential`), Unknown, or null. */
+export class JsClass {
+  readonly statics = new JsObject();
+  readonly staticGetters = new Map<string, JsFunction>();
+  readonly methods = new Map<string, JsFunction>();
+  readonly getters = new Map<string, JsFunction>();
+  /** Instance fields with their initializers, in order. */
+  readonly fields: { key: string; init: ts.Expression | undefined }[] = [];
+  ctor: JsFunction | null = null;
+  /** Times constructed: a class the file already builds is not built again to find models. */
+  constructed = 0;
+  constructor(
+    readonly name: string,
+    readonly node: ts.ClassLikeDeclaration,
+    readonly scope: Scope,
+    readonly file: SourceInfo,
+    readonly superClass: Value,
+  ) {}
+}
 
 export class JsFunction {
   /** Times called: a factory the file already calls is not called again to find models. */
   calls = 0;
+  /** The class of a method or constructor (for `super`). */
+  home: JsClass | null = null;
   constructor(
     readonly name: string,
     readonly node: FunctionNode,
@@ -112,6 +152,10 @@ export class Stub {
 export class LayerValue {
   /** User-set properties (`layer.trainable = false`). */
   readonly extra = new Map<string, Value>();
+  /** A custom layer: its class (methods, getters). */
+  cls: JsClass | null = null;
+  /** Outputs per application when its result is unknown (a recurrent layer returning its states). */
+  outputCount = 1;
   constructor(
     readonly id: number,
     /** The factory under `tf.layers`, e.g. `conv2d`. */
@@ -175,6 +219,8 @@ export interface SequentialEntry {
 
 export class ModelValue {
   readonly extra = new Map<string, Value>();
+  /** A subclass of tf.Sequential / tf.LayersModel. */
+  cls: JsClass | null = null;
   /** Why the model's graph cannot be followed (a functional model with unknown inputs). */
   problem: string | null = null;
   /** Sequential: the layers in order. */
@@ -205,6 +251,7 @@ export type Value =
   | JsArray
   | JsObject
   | JsFunction
+  | JsClass
   | NativeFunction
   | Stub
   | Unknown
@@ -219,6 +266,7 @@ export function typeName(v: Value): string {
   if (v instanceof JsArray) return 'an array';
   if (v instanceof JsObject) return 'an object';
   if (v instanceof JsFunction || v instanceof NativeFunction) return 'a function';
+  if (v instanceof JsClass) return `the class ${v.name}`;
   if (v instanceof LayerValue) return `a ${v.spec.className} layer`;
   if (v instanceof TensorValue) return 'a symbolic tensor';
   if (v instanceof ModelValue) return 'a model';

@@ -64,8 +64,9 @@ const reshape: TfLayerSpec<number[]> = {
   className: 'Reshape',
   configure(c) {
     const target = c.get('targetShape');
-    if (!Array.isArray(target) || target.some((d) => typeof d !== 'number' && d !== null)) {
-      fail('invalid-argument', `reshape: \`targetShape\` must be an array of numbers, got ${show(target)}`);
+    // TF.js refuses a fractional size (`KEY_DIM / 4` of an odd KEY_DIM) when the layer runs.
+    if (!Array.isArray(target) || target.some((d) => d !== null && (typeof d !== 'number' || !Number.isSafeInteger(d)))) {
+      fail('invalid-argument', `reshape: \`targetShape\` must be an array of integers, got ${show(target)}`);
     }
     const dims = target.map((d) => (d === null ? -1 : (d as number)));
     if (dims.filter((d) => d < 0).length > 1) fail('invalid-argument', 'reshape: only one dimension of `targetShape` may be -1 (or null)');

@@ -1,34 +1,46 @@
 // The layer catalogue under `tf.layers`: factory name → spec. Layers TF.js has but ConvLens does
-// not model (recurrent layers, wrappers, preprocessing) still make layer objects, whose output is
+// not model (preprocessing, the ConvLSTM2D cell) still make layer objects, whose output is
 // unknown with that reason, so a model that uses one is reported up to it.
 
 import { CONV_LAYERS } from './conv';
 import { CORE_LAYERS } from './core';
 import { MERGE_NORM_LAYERS } from './mergeNorm';
 import { POOL_LAYERS } from './pool';
+import { RECURRENT_LAYERS } from './recurrent';
 import { ConfigUnknown, type TfLayerSpec } from './spec';
 
-const MODELLED: Record<string, TfLayerSpec> = { ...CONV_LAYERS, ...POOL_LAYERS, ...CORE_LAYERS, ...MERGE_NORM_LAYERS };
+const MODELLED: Record<string, TfLayerSpec> = { ...CONV_LAYERS, ...POOL_LAYERS, ...CORE_LAYERS, ...MERGE_NORM_LAYERS, ...RECURRENT_LAYERS };
 
-const UNMODELLED = [
-  'dot', 'gru', 'gruCell', 'lstm', 'lstmCell', 'simpleRNN', 'simpleRNNCell', 'convLstm2d', 'convLstm2dCell', 'rnn',
-  'stackedRNNCells', 'bidirectional', 'timeDistributed', 'rescaling', 'centerCrop', 'resizing', 'categoryEncoding',
-  'randomWidth',
-];
+/** Factories TF.js has that ConvLens does not model, with the class name TF.js reports. */
+const UNMODELLED: Record<string, string> = {
+  convLstm2dCell: 'ConvLSTM2DCell', rescaling: 'Rescaling', centerCrop: 'CenterCrop', resizing: 'Resizing',
+  categoryEncoding: 'CategoryEncoding', randomWidth: 'RandomWidth',
+};
 
-function unmodelled(factory: string): TfLayerSpec<null> {
+/** A layer ConvLens does not model: the layer is made (so it is reported, in its place), its
+ *  output is unknown for this reason. */
+export function unmodelledSpec(className: string, reason: string): TfLayerSpec<null> {
   return {
-    className: factory.charAt(0).toUpperCase() + factory.slice(1),
+    className,
+    unmodelled: reason,
     configure: () => {
-      throw new ConfigUnknown(`tf.layers.${factory} is not modelled by ConvLens`);
+      throw new ConfigUnknown(reason);
     },
     apply: () => {
-      throw new ConfigUnknown(`tf.layers.${factory} is not modelled by ConvLens`);
+      throw new ConfigUnknown(reason);
     },
   };
 }
 
-const ALL: Record<string, TfLayerSpec> = { ...MODELLED, ...Object.fromEntries(UNMODELLED.map((f) => [f, unmodelled(f) as TfLayerSpec])) };
+const ALL: Record<string, TfLayerSpec> = { ...MODELLED };
+for (const [factory, className] of Object.entries(UNMODELLED)) {
+  if (!Object.hasOwn(ALL, factory)) ALL[factory] = unmodelledSpec(className, `tf.layers.${factory} (${className}) is not modelled by ConvLens`) as TfLayerSpec;
+}
+
+/** Names under `tf.layers` that the runtime answers itself: `tf.layers.input` is `tf.input`,
+ *  `inputLayer` declares a sequential model's input; `Layer`, `RNN`, `RNNCell` are the classes
+ *  custom layers extend. */
+export const RUNTIME_LAYER_NAMES = ['input', 'inputLayer', 'Layer', 'RNN', 'RNNCell'] as const;
 
 /** The spec behind `tf.layers.<factory>`, or null for a name TF.js does not have. */
 export function layerSpec(factory: string): TfLayerSpec | null {

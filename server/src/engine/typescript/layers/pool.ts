@@ -98,6 +98,8 @@ export const POOL_LAYERS: Record<string, TfLayerSpec> = {
   maxPooling1d: pool(1, 'Max'),
   maxPooling2d: pool(2, 'Max'),
   maxPooling3d: pool(3, 'Max'),
+  maxPool1d: pool(1, 'Max'),
+  maxPool2d: pool(2, 'Max'),
   averagePooling1d: pool(1, 'Average'),
   averagePooling2d: pool(2, 'Average'),
   averagePooling3d: pool(3, 'Average'),
@@ -111,4 +113,6 @@ export const POOL_LAYERS: Record<string, TfLayerSpec> = {
   globalAveragePooling2d: globalPool(2, 'Average'),
   globalMaxPooling1d: globalPool(1, 'Max'),
   globalMaxPooling2d: globalPool(2, 'Max'),
+  globalMaxPool1d: globalPool(1, 'Max'),
+  globalMaxPool2d: globalPool(2, 'Max'),
 };

@@ -34,8 +34,12 @@ export interface TfLayerSpec<C = unknown> {
   className: string;
   /** Reads and validates the config; throws OpError or ConfigUnknown. */
   configure(config: ConfigReader): C;
+  /** Set for a layer ConvLens does not model: why (its output is unknown, with a warning). */
+  unmodelled?: string;
   /** Takes an array of tensors (merge layers). */
   multiInput?: boolean;
+  /** Outputs per application, when more than one (a recurrent layer returning its states). */
+  outputCount?(config: C): number;
   apply(config: C, inputs: TfTensor[]): LayerResult;
 }
 
@@ -47,7 +51,17 @@ export class UnknownConfig {
   constructor(readonly reason: string) {}
 }
 
-export type Plain = number | string | boolean | null | undefined | UnknownConfig | Plain[] | { [key: string]: Plain };
+/** A layer object in a config (`bidirectional({layer})`, `rnn({cell})`): its spec and validated
+ *  config, or why it is unknown. */
+export class LayerRef {
+  constructor(
+    readonly spec: TfLayerSpec,
+    readonly config: unknown,
+    readonly problem: string | null,
+  ) {}
+}
+
+export type Plain = number | string | boolean | null | undefined | UnknownConfig | LayerRef | Plain[] | { [key: string]: Plain };
 
 /** A config entry whose value is not known: the layer's output is unknown, for this reason. */
 export class ConfigUnknown extends Error {}
@@ -122,6 +136,14 @@ export class ConfigReader {
     return v as T;
   }
 
+  /** A layer given in the config (a wrapper's `layer`, an RNN's `cell`). */
+  layer(name: string): LayerRef {
+    const v = this.get(name);
+    if (!(v instanceof LayerRef)) this.invalid(`\`${name}\` must be a layer, got ${show(v)}`);
+    if (v.problem) throw new ConfigUnknown(`${this.factory}: its \`${name}\` is unknown (${v.problem})`);
+    return v;
+  }
+
   bool(name: string, fallback: boolean): boolean {
     const v = this.get(name);
     if (v === undefined || v === null) return fallback;
@@ -132,6 +154,7 @@ export class ConfigReader {
 
 export function show(v: Plain): string {
   if (v instanceof UnknownConfig) return '?';
+  if (v instanceof LayerRef) return `a ${v.spec.className} layer`;
   if (v === undefined) return 'undefined';
   if (typeof v === 'string') return `'${v}'`;
   if (Array.isArray(v)) return `[${v.map(show).join(', ')}]`;
