@@ -149,12 +149,22 @@ const FUNCTION_NAMES: Record<string, string> = {
   tanh: 'torch.tanh',
 };
 
+/** Goldens whose modules' repr is not their state, so a layer rebuilt from `args` is another
+ *  layer: attributes written after construction (torch's repr shows the written kernel_size; the
+ *  weight, which forward uses, keeps its shape). torch-golden.test.ts compares these models whole. */
+const REPR_IS_NOT_STATE = new Set(['style_pymod_dilated_backbone_RetunedLayers.json']);
+
+/** Losses print no arguments (their extra_repr is empty): `reduction=` cannot be rebuilt from `args`. */
+const NO_ARGUMENTS_IN_REPR = /Loss$/;
+
 describe('traced models (real PyTorch 1.13): every catalogued layer call', () => {
-  const files = readdirSync(GOLDEN).filter((f) => f.endsWith('.json') && !['functions.json', 'tensor_functions.json', 'fixtures_crosscheck.json'].includes(f));
+  const files = readdirSync(GOLDEN).filter(
+    (f) => f.endsWith('.json') && !['functions.json', 'tensor_functions.json', 'fixtures_crosscheck.json'].includes(f) && !REPR_IS_NOT_STATE.has(f),
+  );
   let total = 0;
   for (const file of files) {
     const model = JSON.parse(readFileSync(resolve(GOLDEN, file), 'utf8')) as { layers?: GoldenLayer[] };
-    const layers = (model.layers ?? []).filter((l) => (l.name !== null ? moduleSpecs.has(l.type) : l.type in FUNCTION_NAMES));
+    const layers = (model.layers ?? []).filter((l) => (l.name !== null ? moduleSpecs.has(l.type) && !NO_ARGUMENTS_IN_REPR.test(l.type) : l.type in FUNCTION_NAMES));
     total += layers.length;
     if (layers.length === 0) continue;
     test(`${file}: ${layers.length} layers`, () => {

@@ -1812,7 +1812,7 @@ export class Interpreter {
         if (obj.module) {
           // An unknown value kept on a module may be a submodule or a parameter the model lacks.
           // (site null: bindTargetsUnknown, after a failed statement that already counted.)
-          if (value.kind === 'unknown' && site) this.noteProblem(site, `${obj.cls.name}.${name} is unknown (${value.reason}): if it is a submodule or a parameter, the model lacks it`);
+          if (value.kind === 'unknown' && !value.numeric && site) this.noteProblem(site, `${obj.cls.name}.${name} is unknown (${value.reason}): if it is a submodule or a parameter, the model lacks it`);
           this.lib.moduleSetAttr(obj, name, value, site);
         } else obj.attrs.set(name, value);
         return;

@@ -18,10 +18,13 @@ import { makeStdlib, nativeModuleObject } from './stdlib';
 import { installPrivateBases, normInputRanks } from './torchPrivateBases';
 import { astype, makeNumpy } from './numpyLib';
 import {
-  bool, dict, FALSE, float, int, iterator, list, native, newId, NONE, str, TRUE, tuple, unknown,
+  bool, dict, FALSE, float, int, iterator, list, native, newId, NONE, str, TRUE, tuple, unknown, unknownNumber,
   WriteCountingMap, type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
   type Site, type TensorValue, type Value,
 } from './values';
+
+/** `.tolist()` of a vector whose values are not known gives this many unknown numbers at most. */
+const MAX_UNKNOWN_ELEMENTS = 4096;
 
 const BINARY_DUNDER: Record<string, string> = {
   '+': 'add', '-': 'sub', '*': 'mul', '/': 'truediv', '//': 'floordiv', '%': 'mod', '**': 'pow', '@': 'matmul',
@@ -967,10 +970,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       case 'item': return fn('Tensor.item', (_a, s) => {
         const v = (t as ValuedTensor).values;
         if (v && v.length === 1) return numberValue(v[0]!, !!(t as ValuedTensor).integral, !!(t as ValuedTensor).bool);
-        return unknown(`Tensor.item() of ${unreadableReason(t)}`, s ?? site);
+        return unknownNumber(`Tensor.item() of ${unreadableReason(t)}`, s ?? site);
       });
       case 'tolist': return fn('Tensor.tolist', (_a, s) => {
         const v = (t as ValuedTensor).values;
+        if (!v && t.shape.length === 0) return unknownNumber(`Tensor.tolist() of ${unreadableReason(t)}`, s ?? site);
+        // A vector whose values are not known: its length is, and each element is a number.
+        if (!v && t.shape.length === 1 && t.shape[0]! <= MAX_UNKNOWN_ELEMENTS) {
+          const element = unknownNumber(`an element of Tensor.tolist() of ${unreadableReason(t)}`, s ?? site);
+          return list(Array.from({ length: t.shape[0]! }, () => element));
+        }
         if (!v || t.shape.length > 1) return unknown(`Tensor.tolist() of ${unreadableReason(t)}`, s ?? site);
         const nums = v.map((x) => numberValue(x, !!(t as ValuedTensor).integral, !!(t as ValuedTensor).bool));
         return t.shape.length === 0 ? nums[0]! : list(nums);

@@ -54,6 +54,10 @@ export interface UnknownValue {
   kind: 'unknown';
   reason: string;
   site: Site | null;
+  /** A Python number whose value is not known (`.item()` / `.tolist()` of a tensor whose values
+   *  the analysis does not know): never a module or a parameter, so keeping one on a module
+   *  cannot change a model's layers. */
+  numeric?: true;
 }
 
 export interface Scope {
@@ -288,6 +292,7 @@ export const str = (value: string): StrValue => ({ kind: 'str', value });
 export const tuple = (items: Value[]): TupleValue => ({ kind: 'tuple', items });
 export const list = (items: Value[]): ListValue => ({ kind: 'list', id: newId(), items });
 export const unknown = (reason: string, site: Site | null = null): UnknownValue => ({ kind: 'unknown', reason, site });
+export const unknownNumber = (reason: string, site: Site | null = null): UnknownValue => ({ kind: 'unknown', reason, site, numeric: true });
 export const iterator = (items: Value[]): IteratorValue => ({ kind: 'iterator', id: newId(), items, index: 0 });
 
 export function native(name: string, call: NativeCall, bindsSelf = false): NativeFunctionValue {
