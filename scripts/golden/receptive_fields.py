@@ -285,8 +285,7 @@ def measure_run(model, input_shapes):
 
 
 def enlarged(shape):
-    """The golden's input made larger, so that deeper layers' receptive fields fit inside it (only
-    for inputs under 128 pixels: at 224 twice the input costs four times the time)."""
+    """The golden's input made larger, so that deeper layers' receptive fields fit inside it."""
     return list(shape[:2]) + [max(2 * s, 12) for s in shape[2:]]
 
 
