@@ -21,7 +21,7 @@ import {
 import { NOT_CALLED } from '../format/layerCells';
 import { groupSites, layerSignature, summarize, type GroupMode, type LayerGroup } from './layerGroups';
 import type { Pos } from './positionMap';
-import { spanOf, type LayerSite, type Span0, type ValueSite } from './reportIndex';
+import { spanContains, spanOf, type LayerSite, type Span0, type ValueSite } from './reportIndex';
 import { selfAttributeCalled } from './syntaxIndex';
 import { offersPreview } from './upsamplingPath';
 import { isInsideFolder } from './uris';
@@ -158,7 +158,12 @@ export function computeHover(view: AnalysisView, screen: Pos, options: HoverOpti
   const libraries = target ? librarySection(view, targetLayers(target)) : '';
   if (libraries) sections[sections.length - 1] += `\n\n${libraries}`;
   const contents: MarkupContent = { kind: 'markdown', value: sections.join('\n\n---\n\n') };
-  return { contents };
+  // The piece of code the hover is about, when it is one place under the cursor: the call that made
+  // or called the layers (the innermost), else the variable assigned there. The editor highlights it.
+  const direct = view.index().sitesAt(p);
+  const at = direct.length ? direct[0]!.span : values.length === 1 && spanContains(values[0]!.span, p) ? values[0]!.span : null;
+  const range = at ? view.rangeToScreen(at) : null;
+  return range ? { contents, range } : { contents };
 }
 
 function targetLayers(target: HoverTarget): LayerReport[] {

@@ -751,7 +751,13 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     return NONE;
   }));
   sequential.attrs.set('forward', m('Sequential.forward', (self, args, site) => {
-    let x: Value = args.positional[0] ?? NONE;
+    // torch's `def forward(self, input)`: `seq(x, output_size=...)` is a TypeError there, never
+    // an argument silently dropped.
+    for (const k of args.keywords.keys()) if (k !== 'input') interp.raise('TypeError', `Sequential.forward() got an unexpected keyword argument '${k}'`, site);
+    const given = args.positional.length + (args.keywords.has('input') ? 1 : 0);
+    if (given > 1) interp.raise('TypeError', args.positional.length > 1 ? `Sequential.forward() takes 2 positional arguments but ${args.positional.length + 1} were given` : "Sequential.forward() got multiple values for argument 'input'", site);
+    if (given === 0) interp.raise('TypeError', "Sequential.forward() missing 1 required positional argument: 'input'", site);
+    let x: Value = args.positional[0] ?? args.keywords.get('input')!;
     for (const child of childList(self)) {
       interp.tick(null, null);
       x = interp.call(child, { positional: [x], keywords: NO_KEYWORDS }, site);
