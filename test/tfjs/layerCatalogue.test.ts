@@ -1,7 +1,7 @@
 // Every layer factory of the installed TensorFlow.js is one ConvLens knows, under the class name
 // TF.js gives it; a factory ConvLens does not model (or does not know at all) is a layer of
 // unknown output in its place, with a warning on its line — never dropped — and the JSON says
-// `unknown: true`, why, and `params: null`.
+// `unknown: true`, why, and `params: null` / `macs: null`.
 
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
@@ -87,6 +87,8 @@ describe('a layer ConvLens does not model is never dropped', () => {
     const json = toJsonReport(r).models[0]!;
     assert.equal(json.countsPartial, true);
     assert.deepEqual(json.layers.map((l) => [l.unknown ?? false, l.params]), [[false, 40], [true, null], [true, null]]);
+    // MACs of an unknown layer are not known either: null, never a plausible 0.
+    assert.deepEqual(json.layers.map((l) => l.macs === null), [false, true, true]);
     assert.match(json.layers[1]!.reason!, /someFutureLayer/);
   });
 

@@ -17,7 +17,8 @@ export interface JsonLayer {
   out: number[][];
   /** null when the layer is unknown (`unknown: true`): its parameters are not known. */
   params: number | null;
-  macs: number;
+  /** null when the layer is unknown: what it computes is not known (0 would be a plausible wrong count). */
+  macs: number | null;
   /** A layer ConvLens could not model or whose input is unknown: its shapes are empty. */
   unknown?: true;
   /** Why it is unknown. */
@@ -101,7 +102,7 @@ function layerToJson(l: LayerReport): JsonLayer {
     in: l.in,
     out: l.out,
     params: l.unknown !== undefined ? null : l.params,
-    macs: l.macs,
+    macs: l.unknown !== undefined ? null : l.macs,
     ...(l.unknown !== undefined ? { unknown: true as const, reason: l.unknown } : {}),
     kernel: l.kernel,
     stride: l.stride,
