@@ -11,12 +11,15 @@ import { layerSignature } from './layerGroups';
 import { spanOf, type Span0 } from './reportIndex';
 import { samePath } from './uris';
 import { offersPreview } from './upsamplingPath';
+import type { ChooseModelArgs } from './protocol';
 
 export interface LensCommands {
   /** Client command for the model lens (set the input shape); a plain label without one. */
   setInputShape?: string;
   /** Client command that opens the preview of a layer; without one the warning has no link. */
   preview?: string;
+  /** Client command behind `▶ Analyse Class(…)` (asks for the constructor's arguments). */
+  chooseModel?: string;
 }
 
 interface LensSpec {
@@ -80,6 +83,18 @@ function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[
     });
   }
 
+  // Classes that need constructor arguments and were not analysed: the way to choose them.
+  for (const c of report.modelCandidates ?? []) {
+    if (!c.location || !samePath(c.location.file, path)) continue;
+    const span = spanOf(c.location);
+    const args: ChooseModelArgs = {
+      uri: view.result.uri, line: span.start.line, className: c.className, signature: c.signature,
+      directive: c.directive.replace(/^#\s*convlens:\s*model=/, ''),
+      calls: c.calls.map((call) => ({ expression: call.expression, file: call.file, line: call.line, literal: call.literal, ...(call.insideClass ? { insideClass: call.insideClass } : {}) })),
+    };
+    specs.push({ span: { start: span.start, end: span.start }, title: `▶ Analyse ${c.className}(…)`, command: commands.chooseModel, args: [args] });
+  }
+
   // Layer lenses: at the constructor call and at every call site up to the first one inside a
   // class method (`nn.Conv2d(…)` in conv3x3, then `self.conv1 = conv3x3(…)`).
   const byLocation = new Map<string, { span: Span0; layers: LayerReport[] }>();
@@ -126,7 +141,7 @@ function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[
 
 export function computeCodeLenses(view: AnalysisView, commands: LensCommands): CodeLens[] {
   const d = view.result.derived;
-  const key = `lenses:${commands.setInputShape ?? ''}:${commands.preview ?? ''}`;
+  const key = `lenses:${commands.setInputShape ?? ''}:${commands.preview ?? ''}:${commands.chooseModel ?? ''}`;
   if (!Array.isArray(d[key])) d[key] = computeLensSpecs(view, commands);
   const specs = d[key] as LensSpec[];
   const lenses: CodeLens[] = [];
@@ -136,7 +151,7 @@ export function computeCodeLenses(view: AnalysisView, commands: LensCommands): C
     const command: Command = { title: spec.title, command: spec.command ?? '' };
     if (spec.args) command.arguments = spec.args;
     // The model lens names the class line: where it is on screen now, not where it was analysed.
-    if (spec.command && spec.command === commands.setInputShape && spec.args) {
+    if (spec.command && (spec.command === commands.setInputShape || spec.command === commands.chooseModel) && spec.args) {
       command.arguments = spec.args.map((a) => (typeof a === 'object' && a !== null ? { ...a, line: range.start.line } : a));
     }
     lenses.push({ range, command });

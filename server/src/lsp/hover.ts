@@ -24,7 +24,8 @@ import type { Pos } from './positionMap';
 import { spanContains, spanOf, type LayerSite, type Span0, type ValueSite } from './reportIndex';
 import { selfAttributeCalled } from './syntaxIndex';
 import { offersPreview } from './upsamplingPath';
-import { isInsideFolder } from './uris';
+import { isInsideFolder, samePath } from './uris';
+import { signatureParameters } from './modelChoice';
 
 export interface HoverOptions {
   /** A client command that opens the preview for a layer; no link without one. */
@@ -154,6 +155,10 @@ export function computeHover(view: AnalysisView, screen: Pos, options: HoverOpti
   if (target?.kind === 'model') sections.push(modelSection(target.model));
   else if (target?.kind === 'sites') sections.push(groupsSection(groupSites(view, target.sites, target.mode), options));
   else if (target?.kind === 'groups') sections.push(groupsSection(target.groups, options));
+  if (!target) {
+    const candidate = candidateSection(view, p);
+    if (candidate) sections.push(candidate);
+  }
   if (!sections.length) return null;
   const libraries = target ? librarySection(view, targetLayers(target)) : '';
   if (libraries) sections[sections.length - 1] += `\n\n${libraries}`;
@@ -164,6 +169,45 @@ export function computeHover(view: AnalysisView, screen: Pos, options: HoverOpti
   const at = direct.length ? direct[0]!.span : values.length === 1 && spanContains(values[0]!.span, p) ? values[0]!.span : null;
   const range = at ? view.rangeToScreen(at) : null;
   return range ? { contents, range } : { contents };
+}
+
+/** On the name of a class that needs constructor arguments and was not analysed: why, and how to choose. */
+function candidateSection(view: AnalysisView, p: Pos): string | null {
+  const offset = view.snapshot().offsetAt(p);
+  const def = view.syntax().definitionNamedAt(offset);
+  if (!def || def.kind !== 'ClassDef') return null;
+  const line = view.snapshot().positionAt(def.from).line + 1;
+  const candidate = (view.report.modelCandidates ?? []).find(
+    (c) => c.className === def.name && c.location && samePath(c.location.file, view.result.path) && c.location.line <= line + def.decorators.length && c.location.endLine >= line,
+  );
+  if (!candidate) return null;
+  const required = signatureParameters(candidate.signature)?.parameters.filter((q) => q.default === null).map((q) => `\`${q.name}\``) ?? [];
+  const literal = candidate.calls.find((c) => c.literal && !c.insideClass);
+  const why = literal
+    ? `the project builds it with constant arguments (\`${literal.expression}\`, ${basename(literal.file)}:${literal.line}), but it has no first layer (convolution, linear, batch norm) to guess its input shape from: choose it, then give the input with \`# convlens: input=(…)\``
+    : `its constructor needs ${required.length ? `arguments (${required.join(', ')})` : 'arguments'}, and no call of the project gives them as constants`;
+  const lines = [
+    `**${candidate.className}** is not analysed: ${why}.`,
+    '',
+    `\`${candidate.signature}\``,
+  ];
+  const calls = candidate.calls.filter((c) => !c.insideClass);
+  if (calls.length) {
+    lines.push('', 'Calls found in the project:', '');
+    const seen = new Set<string>();
+    for (const c of calls) {
+      const key = `${c.expression}\u0000${c.line}\u0000${basename(c.file)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      lines.push(`- \`${c.expression}\` — ${basename(c.file)}:${c.line}${c.literal ? '' : ' (arguments not constant)'}`);
+    }
+  }
+  lines.push('', `Choose its arguments with the *▶ Analyse ${candidate.className}(…)* lens, or write \`${candidate.directive}\` above the class.`);
+  return lines.join('\n');
+}
+
+function basename(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }
 
 function targetLayers(target: HoverTarget): LayerReport[] {

@@ -249,7 +249,7 @@ export function startLanguageServer(connection: Connection): void {
     safeRequest(log, 'codeLens', (params) => {
       if (!settings.codeLens.enable) return [];
       const view = viewOf(params.textDocument.uri);
-      return view ? computeCodeLenses(view, { setInputShape: options.setInputShapeCommand, preview: options.previewCommand }) : [];
+      return view ? computeCodeLenses(view, { setInputShape: options.setInputShapeCommand, preview: options.previewCommand, chooseModel: options.chooseModelCommand }) : [];
     }),
   );
 

@@ -68,6 +68,9 @@ export interface StatusParams {
 export const SERVER_COMMANDS = {
   /** args: [{ uri, line?, shape }] → inserts or replaces the `# convlens: input=` directive. */
   applyInputShape: 'convlens.server.applyInputShape',
+  /** args: [{ uri, line, expression }] → writes `# convlens: model=EXPR` above the class at `line`
+   *  (and keeps the file's other shown models with directives of their own). */
+  applyModel: 'convlens.server.applyModel',
   /** args: [{ uri }] → the CLI table of the document's report, as text (null when not analysed). */
   layerTable: 'convlens.server.layerTable',
 } as const;
@@ -78,6 +81,26 @@ export interface ApplyInputShapeArgs {
   line?: number;
   /** `1,3,224,224` or `(1, 3, 224, 224)`; several inputs separated by `;`. */
   shape: string;
+}
+
+export interface ApplyModelArgs {
+  uri: string;
+  /** 0-based line of the class statement on screen. */
+  line: number;
+  /** The call that builds the model, with the class's bare name: `ResnetGenerator(3, 3, ngf=64)`. */
+  expression: string;
+}
+
+/** What the `▶ Analyse Class(…)` lens hands the client's choose-model command. */
+export interface ChooseModelArgs {
+  uri: string;
+  /** 0-based line of the class statement on screen. */
+  line: number;
+  className: string;
+  signature: string;
+  /** The expression of the engine's ready directive (a literal call of the project, else a template). */
+  directive: string;
+  calls: { expression: string; file: string; line: number; literal: boolean; insideClass?: string }[];
 }
 
 export interface LayerTableArgs {
@@ -126,6 +149,9 @@ export interface InitializationOptions {
   debounceMs?: number;
   /** The client's command that sets the input shape (what the model code lens runs). */
   setInputShapeCommand?: string;
+  /** The client's command that asks which arguments to build a class with (args: [ChooseModelArgs]);
+   *  the `▶ Analyse` lens is a plain label without one. */
+  chooseModelCommand?: string;
   /** The client's command that opens the preview of a layer (args: [{ uri, path, model? }]); hovers
    *  and the uneven-overlap lens link to it only when the client names one. */
   previewCommand?: string;
