@@ -15,6 +15,7 @@ import {
   SERVER_COMMANDS,
   STATUS_NOTIFICATION,
   type ApplyInputShapeArgs,
+  type ChooseModelArgs,
   type ConvLensSettings,
   type InitializationOptions,
   type ModelSummary,
@@ -27,6 +28,7 @@ import { LAYER_TABLE_SCHEME, LayerTableProvider, layerTableUri } from './layerTa
 import { LibraryWatchers } from './libraryWatchers';
 import { PythonEnvironmentTracker } from './pythonEnvironment';
 import { OPEN_PREVIEW, registerPreview } from './preview/register';
+import { CHOOSE_MODEL, chooseModel } from './chooseModel';
 
 const SET_INPUT_SHAPE = 'convlens.setInputShape';
 const SHOW_LAYER_TABLE = 'convlens.showLayerTable';
@@ -66,6 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
   const initializationOptions: InitializationOptions = {
     settings: currentSettings(),
     setInputShapeCommand: SET_INPUT_SHAPE,
+    chooseModelCommand: CHOOSE_MODEL,
     previewCommand: OPEN_PREVIEW,
     pythonEnvironment: await pythonEnvironment.initial(PYTHON_EXTENSION_WAIT_MS),
   };
@@ -102,8 +105,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
     vscode.commands.registerCommand(SET_INPUT_SHAPE, (args?: Partial<ApplyInputShapeArgs> & { model?: string }) =>
       setInputShape(languageClient, status, args),
     ),
+    vscode.commands.registerCommand(CHOOSE_MODEL, (args?: ChooseModelArgs) => chooseModel(languageClient, args, (uri, version) => status.nextAnalysis(uri, version))),
     vscode.commands.registerCommand(SHOW_LAYER_TABLE, () => showLayerTable()),
     vscode.window.onDidChangeActiveTextEditor(() => status.render()),
+    // With several models, the item names the one whose class holds the cursor.
+    vscode.window.onDidChangeTextEditorSelection((e) => {
+      if (e.textEditor === vscode.window.activeTextEditor) status.render();
+    }),
     vscode.workspace.onDidCloseTextDocument((doc) => status.forget(doc.uri.toString())),
   );
 
@@ -323,12 +331,17 @@ class StatusBar implements vscode.Disposable {
       return;
     }
     const models = params.models;
-    const main =
-      models.length === 1
-        ? `${models[0].name}: ${humanCount(models[0].params)} params · ${humanCount(models[0].macs)} MACs`
-        : models.length > 1
-          ? `${models.length} models`
-          : 'no model';
+    const editor = vscode.window.activeTextEditor;
+    const cursor = editor && editor.document.uri.toString() === uri ? editor.selection.active.line : -1;
+    // The model whose class holds the cursor; the lines are those the analysis read (close enough
+    // while typing: the next analysis follows within a quarter of a second).
+    const here = models.length > 1 ? models.filter((m) => m.classLines && m.classLines.start <= cursor && cursor <= m.classLines.end) : [];
+    const one = models.length === 1 ? models[0] : here.length === 1 ? here[0] : undefined;
+    const main = one
+      ? `${one.name}: ${humanCount(one.params)} params · ${humanCount(one.macs)} MACs${models.length > 1 ? ` (1 of ${models.length})` : ''}`
+      : models.length > 1
+        ? `${models.length} models`
+        : 'no model';
     const problems = params.errors + params.warnings ? ` $(warning) ${params.errors + params.warnings}` : '';
     this.item.text = `$(layers) ${main}${problems}${params.state === 'failed' ? ' $(error)' : ''}`;
     const tooltip = new vscode.MarkdownString();

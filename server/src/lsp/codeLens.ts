@@ -7,8 +7,9 @@ import type { LayerReport } from '../engine/report';
 import type { AnalysisView } from './analysisView';
 import { NOT_CALLED } from '../format/layerCells';
 import { humanCount, isUneven, jumpLensText, macsText, overlapRatio, rfLensText, shapeWithoutBatch, shapesText } from './format';
-import { layerSignature } from './layerGroups';
-import { spanOf, type Span0 } from './reportIndex';
+import { groupSites, layerSignature, summarize, type GroupSummary, type LayerGroup } from './layerGroups';
+import { spanOf, type LayerSite, type Span0 } from './reportIndex';
+import { selfAttributeAssigned } from './syntaxIndex';
 import { samePath } from './uris';
 import { offersPreview } from './upsamplingPath';
 import type { ChooseModelArgs } from './protocol';
@@ -57,6 +58,68 @@ function layerTitle(layers: LayerReport[]): string {
   return parts.join(' · ');
 }
 
+/** A frame in a method past a layer's own code that builds a whole block: `self.NAME = …`, or a
+ *  class called (`ResnetBlock(…)`); not a helper's inner `block(…)` or a list being filled. */
+function blockSite(view: AnalysisView, offset: number): boolean {
+  const syntax = view.syntax();
+  if (!syntax.inClassMethod(offset)) return false;
+  if (selfAttributeAssigned(syntax.statementAt(offset, view.result.text))) return true;
+  const name = calleeName(view, offset);
+  return name !== null && /^[A-Z]/.test(name);
+}
+
+/**
+ * The instances the code at a place makes. A block built without `self.NAME =` (`model +=
+ * [ResnetBlock(…)]`) does not name its instance: its layers are grouped by the instance the code one
+ * frame in belongs to (the block's own `__init__`), as a hover over that class groups them.
+ */
+function instancesAt(view: AnalysisView, sites: LayerSite[], block: boolean): LayerGroup[] {
+  const groups = groupSites(view, sites, 'site');
+  if (!block || groups.some((g) => g.sites.length > 1 || g.path !== g.sites[0]!.layer.path)) return groups;
+  const inner: LayerSite[] = [];
+  for (const site of sites) {
+    const loc = site.layer.defined[site.depth - 1];
+    if (!loc || !samePath(loc.file, view.result.path)) return groups;
+    inner.push({ ...site, depth: site.depth - 1, location: loc, span: spanOf(loc) });
+  }
+  return groupSites(view, inner, 'owner');
+}
+
+/** `Down` of `Down(64, 128)`, `_make_layer` of `self._make_layer(…)`. */
+function calleeName(view: AnalysisView, offset: number): string | null {
+  const call = view.syntax().callStartingAt(offset);
+  if (!call) return null;
+  const f = call.func;
+  return f.kind === 'Name' ? f.id : f.kind === 'Attribute' ? f.attr : null;
+}
+
+/**
+ * The instances a block's call site makes, aggregated: `Down: 64→128 · → 128×112×112 · rf 14 ·
+ * jump 2 · 222K params`; several (a class called in a loop): `×9 ResnetBlock · …`, first … last.
+ * ×N counts instances, as on a leaf layer's line.
+ */
+function blockTitle(groups: LayerGroup[], callee: string | null): string {
+  const all = groups.flatMap((g) => g.sites.map((s) => s.layer));
+  const params = all.reduce((a, l) => a + l.params, 0);
+  const label = callee && /^[A-Z]/.test(callee) ? callee : (groups[0]!.path.split('.').pop() || callee || 'block');
+  if (all.every((l) => l.notCalled)) {
+    return [`${groups.length > 1 ? `×${groups.length} ` : ''}${label}: ${NOT_CALLED}`, ...(params ? [`${humanCount(params)} params`] : [])].join(' · ');
+  }
+  const summaries = groups.map((g) => ({ ...g, sites: g.sites.filter((s) => !s.layer.notCalled) })).filter((g) => g.sites.length).map(summarize);
+  const first = summaries[0]!;
+  const last = summaries[summaries.length - 1]!;
+  const channels = (s: GroupSummary) => (s.in[0] && s.out[0] && s.in[0].length >= 2 && s.out[0].length >= 2 ? `${s.in[0][1]}→${s.out[0][1]}` : null);
+  const outText = (s: GroupSummary) => (s.out.length ? s.out.map(shapeWithoutBatch).join(', ') : '?');
+  const range = (a: string, b: string) => (a === b ? a : `${a} … ${b}`);
+  const head = groups.length > 1 ? `×${groups.length} ${label}` : `${label}${channels(first) ? `: ${channels(first)}` : ''}`;
+  const parts = [head, `→ ${range(outText(first), outText(last))}`];
+  if (first.last.rf.length && last.last.rf.length) {
+    parts.push(`rf ${range(rfLensText(first.last), rfLensText(last.last))}`, `jump ${range(jumpLensText(first.last), jumpLensText(last.last))}`);
+  }
+  if (params) parts.push(`${humanCount(params)} params`);
+  return parts.join(' · ');
+}
+
 function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[] {
   const specs: LensSpec[] = [];
   const report = view.report;
@@ -96,33 +159,48 @@ function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[
   }
 
   // Layer lenses: at the constructor call and at every call site up to the first one inside a
-  // class method (`nn.Conv2d(…)` in conv3x3, then `self.conv1 = conv3x3(…)`).
-  const byLocation = new Map<string, { span: Span0; layers: LayerReport[] }>();
+  // class method (`nn.Conv2d(…)` in conv3x3, then `self.conv1 = conv3x3(…)`); past it, the places
+  // in methods that make a whole block: `self.down1 = Down(64, 128)`, `self.layer1 =
+  // self._make_layer(…)`, `model += [ResnetBlock(…)]` (a class called), each an instance.
+  const byLocation = new Map<string, { span: Span0; sites: LayerSite[] }>();
   const inMethod = new Map<number, boolean>();
+  const makesBlock = new Map<string, boolean>();
+  const blockSites = new Set<string>();
   for (const model of report.models) {
-    for (const layer of model.layers) {
-      if (layer.kind !== 'module') continue;
-      for (const loc of layer.defined) {
-        if (!samePath(loc.file, path)) continue;
+    model.layers.forEach((layer, order) => {
+      if (layer.kind !== 'module') return;
+      let stopped = false;
+      layer.defined.forEach((loc, depth) => {
+        if (!samePath(loc.file, path)) return;
         const span = spanOf(loc);
         const key = `${span.start.line}:${span.start.character}-${span.end.line}:${span.end.character}`;
+        if (stopped) {
+          let block = makesBlock.get(key);
+          if (block === undefined) {
+            block = blockSite(view, doc.offsetAt(span.start));
+            makesBlock.set(key, block);
+          }
+          if (!block) return;
+          blockSites.add(key);
+        }
         let entry = byLocation.get(key);
         if (!entry) {
-          entry = { span, layers: [] };
+          entry = { span, sites: [] };
           byLocation.set(key, entry);
         }
-        if (!entry.layers.includes(layer)) entry.layers.push(layer);
+        if (!entry.sites.some((s) => s.layer === layer)) entry.sites.push({ model, layer, order, kind: 'defined', depth, location: loc, span });
         let stop = inMethod.get(span.start.line);
         if (stop === undefined) {
           stop = syntax.inClassMethod(doc.offsetAt(span.start));
           inMethod.set(span.start.line, stop);
         }
-        if (stop) break;
-      }
-    }
+        if (stop) stopped = true;
+      });
+    });
   }
-  for (const { span, layers } of byLocation.values()) {
+  for (const { span, sites } of byLocation.values()) {
     const at = { start: span.start, end: span.start };
+    const layers = sites.map((site) => site.layer);
     // The warning first: a narrow editor cuts the end of a long line of lenses, never the ⚠.
     const uneven = layers.find((l) => isUneven(l.overlap));
     if (uneven && uneven.overlap) {
@@ -134,7 +212,9 @@ function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[
         args: preview ? [{ uri: view.result.uri, path: uneven.path }] : undefined,
       });
     }
-    specs.push({ span: at, title: layerTitle(layers) });
+    const groups = instancesAt(view, sites, blockSites.has(`${span.start.line}:${span.start.character}-${span.end.line}:${span.end.character}`));
+    const composite = groups.some((g) => g.sites.length > 1 || g.path !== g.sites[0]!.layer.path);
+    specs.push({ span: at, title: composite ? blockTitle(groups, calleeName(view, doc.offsetAt(span.start))) : layerTitle(layers) });
   }
   return specs.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
 }
