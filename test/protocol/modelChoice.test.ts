@@ -124,6 +124,17 @@ describe('U-Net split into a model file and a parts file (train.py builds UNet(n
     assert.equal(status.models[0]!.params, ref.layers.reduce((a, l) => a + l.params, 0) + 64 * 2 * 8);
     assert.equal(outc.params, 64 * 2 + 2);
   });
+
+  test('the parts file re-analyses when the model file changes', async () => {
+    const line = lineOf(modelText, 'self.down4 = Down(512, 1024 // factor)');
+    const waiting = client.futureStatus(partsUri);
+    // UNet without down4's block: the parts file now shows 3 Down instances.
+    await client.change(modelUri, 2, [{ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, text: '' }]);
+    await waiting;
+    const lenses = await client.codeLenses(partsUri);
+    const maxpool = lensesAt(lenses, lineOf(partsText, 'self.maxpool_conv = nn.Sequential('));
+    assert.ok(maxpool.some((l) => /^×3 DoubleConv · /.test(l.command!.title)), maxpool.map((l) => l.command!.title).join('\n'));
+  });
 });
 
 describe('generators and losses with a train.py', () => {
