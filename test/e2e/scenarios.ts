@@ -388,6 +388,36 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    id: 'choose-model',
+    name: '▶ Analyse on a class that needs constructor arguments',
+    session: 'trusted',
+    async run(ctx) {
+      const { wb } = ctx;
+      // A file of generators and losses with no training script beside it: nothing is analysed,
+      // each model class offers ▶ Analyse. (The test project's networks.py; its golden's model.)
+      const name = 'edmodels_networks.py';
+      const file = ctx.file(name);
+      const source = readFileSync(join(import.meta.dirname, '../fixtures/projects/pychoice_pix2pix/models/networks.py'), 'utf8');
+      writeFileSync(file, source);
+      const ref = JSON.parse(readFileSync(join(import.meta.dirname, '../golden/torch/project_pychoice_pix2pix_ResnetGenerator_3_3_64_norm_layer_nn_InstanceNorm2d_n_blocks_9.json'), 'utf8')) as { params: number };
+      await wb.openFile(name);
+      const classLine = lineOf(file, 'class ResnetGenerator');
+      await wb.goTo(classLine);
+      await wb.waitLens('class ResnetGenerator', (t) => t.includes('▶ Analyse ResnetGenerator(…)'), 60_000);
+      await wb.editor.locator('.codelens-decoration a', { hasText: '▶ Analyse ResnetGenerator' }).first().click();
+      const offered = await wb.answerInput('ResnetGenerator(3, 3, 64, norm_layer=nn.InstanceNorm2d, n_blocks=9)');
+      ctx.note(`offered: ${offered}`);
+      // The signature with its defaults, `...` for the required parameters.
+      assert.equal(offered, "ResnetGenerator(input_nc=..., output_nc=..., ngf=64, norm_layer=nn.BatchNorm2d, use_dropout=False, n_blocks=6, padding_type='reflect')");
+      await waitFor('the directive above ResnetGenerator', () => wb.lineText(classLine - 1), (t) => t.trim() === '# convlens: model=ResnetGenerator(3, 3, 64, norm_layer=nn.InstanceNorm2d, n_blocks=9)', 10_000);
+      const params = ref.params >= 1e6 ? `${Number((ref.params / 1e6).toPrecision(3))}M params` : String(ref.params);
+      const lens = await wb.waitLens('class ResnetGenerator', (t) => t.startsWith(params), 60_000);
+      const status = await waitFor('the model in the status bar', () => wb.statusBarItems(), (items) => items.some((i) => i.includes(`ResnetGenerator(3, 3, 64, norm_layer=nn.InstanceNorm2d, n_blocks=9): ${params.replace(' params', '')}`)), 30_000);
+      ctx.note(`lens: ${lens}; status bar: ${status.find((i) => i.includes('ResnetGenerator'))}`);
+      await wb.screenshotStep('choose-model');
+    },
+  },
+  {
     id: '9',
     name: 'a model on an installed library (torchvision)',
     session: 'trusted',
