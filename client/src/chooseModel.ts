@@ -49,6 +49,31 @@ function picks(args: ChooseModelArgs): CallPick[] {
   return out;
 }
 
+/** A quick pick that also takes a call typed into it (a text no pick matches is that call). */
+function pickOrType(items: CallPick[], className: string): Promise<CallPick | undefined> {
+  return new Promise((resolve) => {
+    const pick = vscode.window.createQuickPick<CallPick>();
+    pick.title = `Analyse ${className} built as`;
+    pick.placeholder = `A call found in the project, or type one: ${className}(…)`;
+    pick.matchOnDescription = true;
+    pick.items = items;
+    let done = false;
+    const finish = (value: CallPick | undefined) => {
+      if (done) return;
+      done = true;
+      resolve(value);
+      pick.dispose();
+    };
+    pick.onDidAccept(() => {
+      const selected = pick.selectedItems[0] ?? pick.activeItems[0];
+      const typed = pick.value.trim();
+      finish(selected ?? (typed ? { label: typed, expression: typed, edit: true } : undefined));
+    });
+    pick.onDidHide(() => finish(undefined));
+    pick.show();
+  });
+}
+
 export async function chooseModel(client: LanguageClient, args: ChooseModelArgs | undefined, nextAnalysis: (uri: string, version: number) => Promise<StatusParams | undefined>): Promise<void> {
   if (!args || typeof args.uri !== 'string' || typeof args.signature !== 'string') {
     void vscode.window.showInformationMessage('ConvLens: use the ▶ Analyse lens above a model class.');
@@ -57,11 +82,7 @@ export async function chooseModel(client: LanguageClient, args: ChooseModelArgs 
   const items = picks(args);
   let chosen: CallPick | undefined = items[0];
   if (items.length > 1) {
-    chosen = await vscode.window.showQuickPick(items, {
-      title: `Analyse ${args.className} built as`,
-      placeHolder: 'A call found in the project, or write the arguments',
-      matchOnDescription: true,
-    });
+    chosen = await pickOrType(items, args.className);
     if (!chosen) return;
   }
   let expression = chosen.expression;

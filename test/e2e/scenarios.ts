@@ -405,11 +405,18 @@ export const scenarios: Scenario[] = [
       await wb.goTo(classLine);
       await wb.waitLens('class ResnetGenerator', (t) => t.includes('▶ Analyse ResnetGenerator(…)'), 60_000);
       await wb.editor.locator('.codelens-decoration a', { hasText: '▶ Analyse ResnetGenerator' }).first().click();
+      // The file's own define_G call (arguments not constant) is offered, then writing them.
+      const rows = await wb.pick('Write the arguments');
+      ctx.note(`picks: ${rows.map((r) => r.split('\n')[0]).join(' | ')}`);
+      // The same widget becomes the input box: wait for its title before answering it.
+      await wb.page.locator('.quick-input-widget', { hasText: 'Arguments of ResnetGenerator' }).waitFor({ timeout: 10_000 });
+      await sleep(200);
       const offered = await wb.answerInput('ResnetGenerator(3, 3, 64, norm_layer=nn.InstanceNorm2d, n_blocks=9)');
       ctx.note(`offered: ${offered}`);
       // The signature with its defaults, `...` for the required parameters.
       assert.equal(offered, "ResnetGenerator(input_nc=..., output_nc=..., ngf=64, norm_layer=nn.BatchNorm2d, use_dropout=False, n_blocks=6, padding_type='reflect')");
-      await waitFor('the directive above ResnetGenerator', () => wb.lineText(classLine - 1), (t) => t.trim() === '# convlens: model=ResnetGenerator(3, 3, 64, norm_layer=nn.InstanceNorm2d, n_blocks=9)', 10_000);
+      // Inserted: the class moves down one line, the directive takes its old line.
+      await waitFor('the directive above ResnetGenerator', () => wb.lineText(classLine), (t) => t.trim() === '# convlens: model=ResnetGenerator(3, 3, 64, norm_layer=nn.InstanceNorm2d, n_blocks=9)', 10_000);
       const params = ref.params >= 1e6 ? `${Number((ref.params / 1e6).toPrecision(3))}M params` : String(ref.params);
       const lens = await wb.waitLens('class ResnetGenerator', (t) => t.startsWith(params), 60_000);
       const status = await waitFor('the model in the status bar', () => wb.statusBarItems(), (items) => items.some((i) => i.includes(`ResnetGenerator(3, 3, 64, norm_layer=nn.InstanceNorm2d, n_blocks=9): ${params.replace(' params', '')}`)), 30_000);
