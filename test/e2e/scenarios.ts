@@ -449,7 +449,8 @@ export const scenarios: Scenario[] = [
       const first = backbone[0]!.out[0]!.slice(1).join('×');
       const last = backbone[backbone.length - 1]!.out[0]!.slice(1).join('×');
       assert.equal(last, '2048×60×60');
-      const resnetLens = await wb.waitLens(resnetLine, (t) => t.startsWith(`×${backbone.length} · → ${first} … ${last} · `) && t.includes('jump 2 … 8'), 30_000);
+      // Layers of many kinds from one builder call: their count, not ×N (which counts instances).
+      const resnetLens = await wb.waitLens(resnetLine, (t) => t.startsWith(`${backbone.length} layers · → ${first} … ${last} · `) && t.includes('jump 2 … 8'), 30_000);
       ctx.note(`pspnet.py resnet50 lens: ${resnetLens}`);
       // After the pyramid pooling: 4096 channels in, 512×60×60 out at jump 8.
       const headLine = 'nn.Conv2d(4096, 512, 3, padding=1, bias=False),';

@@ -49,7 +49,10 @@ function layerTitle(layers: LayerReport[]): string {
   const ordered = layers;
   const last = ordered[ordered.length - 1];
   const range = (a: string, b: string) => (a === b ? a : `${a} … ${b}`);
-  const parts = [`×${ordered.length}`, `→ ${range(outText(ordered[0]), outText(last))}`];
+  // ×N counts instances of one layer (a loop, a helper called N times); a call that made layers of
+  // several kinds (a library's builder) says how many layers instead.
+  const sameOp = ordered.every((l) => l.op === ordered[0].op);
+  const parts = [sameOp ? `×${ordered.length}` : `${ordered.length} layers`, `→ ${range(outText(ordered[0]), outText(last))}`];
   if (ordered[0].rf.length && last.rf.length) {
     parts.push(`rf ${range(rfLensText(ordered[0]), rfLensText(last))}`, `jump ${range(jumpLensText(ordered[0]), jumpLensText(last))}`);
   }
@@ -212,8 +215,13 @@ function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[
         args: preview ? [{ uri: view.result.uri, path: uneven.path }] : undefined,
       });
     }
-    const groups = instancesAt(view, sites, blockSites.has(`${span.start.line}:${span.start.character}-${span.end.line}:${span.end.character}`));
-    const composite = groups.some((g) => g.sites.length > 1 || g.path !== g.sites[0]!.layer.path);
+    const key = `${span.start.line}:${span.start.character}-${span.end.line}:${span.end.character}`;
+    const groups = instancesAt(view, sites, blockSites.has(key));
+    // An aggregated block lens where the code makes named instances: a block site, or `self.NAME =
+    // …` in a method. A local `resnet = models.resnet50(…)` whose layers end up elsewhere keeps
+    // the per-layer lens (its instance paths are not where the layers live).
+    const namesInstances = blockSites.has(key) || (syntax.inClassMethod(doc.offsetAt(span.start)) && selfAttributeAssigned(syntax.statementAt(doc.offsetAt(span.start), view.result.text)));
+    const composite = namesInstances && groups.some((g) => g.sites.length > 1 || g.path !== g.sites[0]!.layer.path);
     specs.push({ span: at, title: composite ? blockTitle(groups, calleeName(view, doc.offsetAt(span.start))) : layerTitle(layers) });
   }
   return specs.sort((a, b) => a.span.start.line - b.span.start.line || a.span.start.character - b.span.start.character);
