@@ -397,8 +397,7 @@ export const scenarios: Scenario[] = [
       // each model class offers ▶ Analyse. (The test project's networks.py; its golden's model.)
       const name = 'edmodels_networks.py';
       const file = ctx.file(name);
-      const source = readFileSync(join(import.meta.dirname, '../fixtures/projects/pychoice_pix2pix/models/networks.py'), 'utf8');
-      writeFileSync(file, source);
+      // run.ts copies the test project's networks.py into the workspace as this file.
       const ref = JSON.parse(readFileSync(join(import.meta.dirname, '../golden/torch/project_pychoice_pix2pix_ResnetGenerator_3_3_64_norm_layer_nn_InstanceNorm2d_n_blocks_9.json'), 'utf8')) as { params: number };
       await wb.openFile(name);
       const classLine = lineOf(file, 'class ResnetGenerator');
