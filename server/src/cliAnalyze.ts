@@ -117,9 +117,9 @@ export function analyze(command: AnalyzeCommand, toolVersion: string): { output:
     astCache: command.noCache ? undefined : astDiskCacheFromEnv(process.env),
     // A command line waits for complete results; the step budget still bounds endless loops.
     timeLimitMs: 30_000,
-    // Every size 1–512 is checked (a forward per size: seconds for a large model).
-    validSizesSteps: 100_000_000,
-    validSizesTimeMs: 20_000,
+    // --valid-sizes: every size 1–512 (a forward per size: seconds for a large model); else the
+    // engine's default, the editor's budget: the sizes nearest the input (the header says which).
+    ...(command.validSizes ? { validSizesSteps: 100_000_000, validSizesTimeMs: 20_000 } : {}),
   });
   if (command.verbose) process.stderr.write(describeLibraries(report));
   checkModelEvaluated(command, report);

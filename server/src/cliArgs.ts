@@ -23,6 +23,9 @@ export interface AnalyzeCommand {
   pythonPaths: string[];
   /** `--verbose`: the module search path and the libraries read, on stderr. */
   verbose: boolean;
+  /** `--valid-sizes`: every spatial size 1–512 is checked (a forward per size); by default the
+   *  sizes near the input, within the editor's budget. */
+  validSizes?: boolean;
   /** `--no-cache`: library files are parsed afresh and nothing is written to the AST cache. */
   noCache?: boolean;
 }
@@ -53,6 +56,9 @@ Options:
                           the installed environments: venv, conda, user and system site)
   -v, --verbose           print on stderr where imports are looked for and which
                           installed libraries (name, version, folder) the analysis read
+      --valid-sizes       check every input size 1–512 the model runs on (a forward per
+                          size: seconds for a large model); by default the sizes nearest
+                          the input, as in the editor
       --no-cache          neither read nor write the cache of parsed library files
   -h, --help              show this help
   -V, --version           show the version
@@ -93,6 +99,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   pythonPath: { names: ['--python-path'], takesValue: true },
   verbose: { names: ['--verbose', '-v'], takesValue: false },
   noCache: { names: ['--no-cache'], takesValue: false },
+  validSizes: { names: ['--valid-sizes'], takesValue: false },
   help: { names: ['--help', '-h'], takesValue: false },
   version: { names: ['--version', '-V'], takesValue: false },
 };
@@ -145,6 +152,7 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const last = (key: string): string | undefined => values[key]?.[values[key].length - 1];
   const result: AnalyzeCommand = { kind: 'analyze', file: rest[0], format: 'table', pythonPaths: [], verbose: flags.has('verbose') };
   if (flags.has('noCache')) result.noCache = true;
+  if (flags.has('validSizes')) result.validSizes = true;
 
   const model = last('model');
   if (model !== undefined) {

@@ -195,12 +195,16 @@ const sameSet = (a: SizeSet, b: SizeSet) => a.valid !== null && b.valid !== null
 
 /** `H, W: multiples of 32 from 32 (sizes 1–512 checked)`, or each axis alone when they differ. */
 function summaryOf(v: ValidInputSizes, first: number[], names: string[]): string {
-  const range = (s: SizeSet) => `sizes ${s.checked[0]}–${s.checked[1]} checked`;
-  if (!v.axes.length || v.axes.every((a) => sameSet(a, v.square))) return `${names.join(', ')}: ${v.square.text} (${range(v.square)})`;
-  const parts = [`${names.join(' = ')}: ${v.square.text} (${range(v.square)})`];
+  // One size checked (a small budget): say that it runs, not that it is the only size that does.
+  const described = (s: SizeSet) =>
+    s.valid !== null && s.checked[0] === s.checked[1]
+      ? `${s.checked[0]} ${s.valid.length ? 'runs' : 'does not run'} (no other size checked)`
+      : `${s.text} (sizes ${s.checked[0]}–${s.checked[1]} checked)`;
+  if (!v.axes.length || v.axes.every((a) => sameSet(a, v.square))) return `${names.join(', ')}: ${described(v.square)}`;
+  const parts = [`${names.join(' = ')}: ${described(v.square)}`];
   for (const a of v.axes) {
     const others = v.axes.filter((b) => b !== a).map((b) => `${b.name} = ${first[b.axis]}`).join(', ');
-    parts.push(`${a.name} alone (${others}): ${a.text} (${range(a)})`);
+    parts.push(`${a.name} alone (${others}): ${described(a)}`);
   }
   return parts.join('; ');
 }
