@@ -23,6 +23,7 @@ import {
 } from '../../server/src/lsp/protocol';
 import { parseShapeList } from '../../server/src/lsp/settings';
 import { humanCount } from '../../server/src/format/units';
+import { shapesText } from '../../server/src/lsp/format';
 import { freshCodeLenses } from './freshCodeLenses';
 import { LAYER_TABLE_SCHEME, LayerTableProvider, layerTableUri } from './layerTable';
 import { LibraryWatchers } from './libraryWatchers';
@@ -239,10 +240,6 @@ const INPUT_SOURCE: Record<ModelSummary['inputSource'], string> = {
   code: 'declared by the model code',
 };
 
-function shapesText(shapes: number[][]): string {
-  return shapes.map((x) => x.join('×')).join(', ') || '?';
-}
-
 /** The CLI's table of the active file, beside it, as a read-only document that follows the analysis. */
 async function showLayerTable(): Promise<void> {
   const editor = vscode.window.activeTextEditor;
@@ -346,9 +343,8 @@ class StatusBar implements vscode.Disposable {
     this.item.text = `$(layers) ${main}${problems}${params.state === 'failed' ? ' $(error)' : ''}`;
     const tooltip = new vscode.MarkdownString();
     for (const m of models) {
-      const shapes = (s: number[][]) => s.map((x) => x.join('×')).join(', ') || '?';
       tooltip.appendMarkdown(
-        `**${m.name}** — ${humanCount(m.params)} params · ${humanCount(m.macs)} MACs · ${shapes(m.inputs)} → ${shapes(m.outputs)}` +
+        `**${m.name}** — ${humanCount(m.params)} params · ${humanCount(m.macs)} MACs · ${shapesText(m.inputs)} → ${shapesText(m.outputs)}` +
           `${m.incomplete ? ' (incomplete)' : ''}\n\n`,
       );
     }

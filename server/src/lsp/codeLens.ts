@@ -61,12 +61,17 @@ function layerTitle(layers: LayerReport[]): string {
   return parts.join(' · ');
 }
 
+/** `self.NAME = …` at `offset`, in a method: the code names the instance it makes. */
+function assignsSelfAttribute(view: AnalysisView, offset: number): boolean {
+  const syntax = view.syntax();
+  return syntax.inClassMethod(offset) && selfAttributeAssigned(syntax.statementAt(offset, view.result.text)) !== null;
+}
+
 /** A frame in a method past a layer's own code that builds a whole block: `self.NAME = …`, or a
  *  class called (`ResnetBlock(…)`); not a helper's inner `block(…)` or a list being filled. */
 function blockSite(view: AnalysisView, offset: number): boolean {
-  const syntax = view.syntax();
-  if (!syntax.inClassMethod(offset)) return false;
-  if (selfAttributeAssigned(syntax.statementAt(offset, view.result.text))) return true;
+  if (!view.syntax().inClassMethod(offset)) return false;
+  if (assignsSelfAttribute(view, offset)) return true;
   const name = calleeName(view, offset);
   return name !== null && /^[A-Z]/.test(name);
 }
@@ -220,7 +225,7 @@ function computeLensSpecs(view: AnalysisView, commands: LensCommands): LensSpec[
     // An aggregated block lens where the code makes named instances: a block site, or `self.NAME =
     // …` in a method. A local `resnet = models.resnet50(…)` whose layers end up elsewhere keeps
     // the per-layer lens (its instance paths are not where the layers live).
-    const namesInstances = blockSites.has(key) || (syntax.inClassMethod(doc.offsetAt(span.start)) && selfAttributeAssigned(syntax.statementAt(doc.offsetAt(span.start), view.result.text)));
+    const namesInstances = blockSites.has(key) || assignsSelfAttribute(view, doc.offsetAt(span.start));
     const composite = namesInstances && groups.some((g) => g.sites.length > 1 || g.path !== g.sites[0]!.layer.path);
     specs.push({ span: at, title: composite ? blockTitle(groups, calleeName(view, doc.offsetAt(span.start))) : layerTitle(layers) });
   }

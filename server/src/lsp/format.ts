@@ -3,9 +3,9 @@
 
 import type { LayerReport } from '../engine/report';
 import { formatAxes, NOT_CALLED } from '../format/layerCells';
-import { gigaMacs, groupThousands, humanCount } from '../format/units';
+import { groupThousands, humanCount } from '../format/units';
 
-export { formatAxes, gigaMacs, groupThousands, humanCount };
+export { formatAxes, groupThousands, humanCount };
 
 /** `1×64×56×56`; `N×28×28×1` when the batch is symbolic (TF.js's null, see ModelReport). */
 export function shapeText(shape: readonly number[], symbolicBatch = false): string {
