@@ -23,7 +23,7 @@ copyFileSync('node_modules/typescript/lib/typescript.js', 'dist/typescript.js');
 // start (the start-up CPU time measured the same; `npm run bench -- startup`). Stack traces map
 // back through the external .map files, which the .vsix leaves out (.vscodeignore). keepNames:
 // functions and classes keep their `name`, which messages and runtime checks may read.
-const node = { minify: true, keepNames: true };
+const node = { minify: process.env.CONVLENS_NO_MINIFY ? false : true, keepNames: true };
 // The CLI and the server each start from a small entry that loads the bundle doing the work
 // (cli-analyze.js, server-main.js) through V8's code cache (server/src/startup/bundleLoader.ts):
 // `convlens --help` compiles nothing else, and later starts skip most of the compiling.

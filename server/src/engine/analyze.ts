@@ -88,12 +88,17 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   const { module: tree, file } = parsedFile(options.file, options.text);
   // While a model runs on a guessed input, its errors are warnings that say the input was a guess.
   let guessNote: string | null = null;
+  // Errors raised while a model runs (before a guess turns them into warnings): none, and the
+  // input runs, so a lazy size scan may wait.
+  let errorsRaised = 0;
   const { interp, torch } = interpreterFor(options, {
     readFile: (p) => (p === options.file ? options.text : options.readFile(p)),
     whyNotRead: options.whyNotRead,
-    diagnostics: (severity, code, message, site) => (guessNote && severity === 'error'
-      ? addDiagnostic('warning', code as DiagnosticCode, `${message} (${guessNote})`, site)
-      : addDiagnostic(severity, code as DiagnosticCode, message, site)),
+    diagnostics: (severity, code, message, site) => {
+      if (severity === 'error') errorsRaised++;
+      if (guessNote && severity === 'error') addDiagnostic('warning', code as DiagnosticCode, `${message} (${guessNote})`, site);
+      else addDiagnostic(severity, code as DiagnosticCode, message, site);
+    },
     stepBudget: options.stepBudget ?? DEFAULT_BUDGET,
     timeLimitMs: options.timeLimitMs,
     isCancelled: options.isCancelled,
@@ -162,20 +167,29 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     const sizeOptions = {
       max: MAX_CHECKED_SIZE, timeMs: options.validSizesTimeMs ?? DEFAULT_SIZES_TIME_MS, steps: options.validSizesSteps ?? DEFAULT_SIZES_STEPS,
     };
+    const lazySizes = options.validSizes === 'whenInputFails';
     const guess = inputChoice.source === 'inferred'
       ? solveGuessedInput(interp, torch, candidate, inputChoice.shapes, options.defaultImageSize ?? 224, sizeOptions,
-        { stepBudget: options.stepBudget ?? DEFAULT_BUDGET, timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS })
+        { stepBudget: options.stepBudget ?? DEFAULT_BUDGET, timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS }, lazySizes)
       : null;
     const shapes = guess?.shapes ?? inputChoice.shapes;
     if (guess) guessNote = `the input ${shapes.map((s) => s.join('×')).join(', ')} was a guess: the file gives no input`;
     let model: ModelReport;
+    const errorsBefore = errorsRaised;
+    const countErrors: AddDiagnostic = (severity, ...rest) => {
+      if (severity === 'error') errorsRaised++;
+      addDiagnostic(severity, ...rest);
+    };
     try {
-      model = runModel(interp, torch, candidate, shapes, inputChoice.source, addDiagnostic);
+      model = runModel(interp, torch, candidate, shapes, inputChoice.source, countErrors);
     } finally {
       guessNote = null;
     }
     if (guess) model.inputReason = guess.reason;
-    if (sizeOptions.timeMs > 0 && sizeOptions.steps > 0) validSizesOf(interp, torch, candidate, model, guess, sizeOptions, addDiagnostic);
+    if (sizeOptions.timeMs > 0 && sizeOptions.steps > 0) {
+      if (lazySizes && errorsRaised === errorsBefore && !guess?.scanned) model.validSizesDeferred = true;
+      else validSizesOf(interp, torch, candidate, model, guess, sizeOptions, addDiagnostic);
+    }
     if (candidate.source) model.modelSource = candidate.source;
     report.models.push(model);
   }
@@ -579,14 +593,16 @@ interface GuessedInput {
   shapes: number[][];
   reason: string;
   square: SizeSet | null;
+  /** The sizes were scanned to choose this one (its square set is part of the report). */
+  scanned: boolean;
 }
 
 /** A guessed input: channels from the layers each input meets first, and a spatial size the model
  *  runs on, nearest to the image size asked for. */
 function solveGuessedInput(interp: Interpreter, torch: TorchEnvironment, c: Candidate, initial: number[][], imageSize: number,
-  sizeOptions: SizeScanOptions, options: { stepBudget: number; timeLimitMs: number }): GuessedInput {
+  sizeOptions: SizeScanOptions, options: { stepBudget: number; timeLimitMs: number }, lazy: boolean): GuessedInput {
   const limits = { steps: options.stepBudget, ms: options.timeLimitMs };
-  const { shapes: guessed, needs } = guessInputs(interp, torch, c.instance, initial, imageSize, limits);
+  const { shapes: guessed, needs, probe } = guessInputs(interp, torch, c.instance, initial, imageSize, limits);
   const paths = modulePaths(c.instance);
   const names = forwardParamNames(c.instance);
   const parts: string[] = [];
@@ -599,7 +615,10 @@ function solveGuessedInput(interp: Interpreter, torch: TorchEnvironment, c: Cand
   let shapes = guessed;
   let square: SizeSet | null = null;
   const rank = shapes[0]?.length ?? 0;
-  if (rank >= 3 && sizeOptions.timeMs > 0 && sizeOptions.steps > 0) {
+  // The guess runs at the size asked for: that size is the one chosen (the nearest valid size to
+  // it), whatever the scan would find around it.
+  const runsAsGuessed = lazy && probe?.kind === 'valid' && guessed.every((s) => s.length !== rank || s.slice(2).every((d) => d === imageSize));
+  if (rank >= 3 && sizeOptions.timeMs > 0 && sizeOptions.steps > 0 && !runsAsGuessed) {
     const spatial = axisNames(rank - 2).join(', ');
     // Half the steps for choosing the size, half for the report's other sets (validSizesOf).
     square = validInputSizes(interp, torch, c.instance, shapes, { ...sizeOptions, steps: sizeOptions.steps / 2, onlySquare: true })?.square ?? null;
@@ -614,7 +633,7 @@ function solveGuessedInput(interp: Interpreter, torch: TorchEnvironment, c: Cand
       parts.push(`size ${imageSize} (${spatial}: ${setText(square)})`);
     }
   }
-  return { shapes, reason: parts.join('; '), square };
+  return { shapes, reason: parts.join('; '), square, scanned: square !== null };
 }
 
 /** A set's text, with the sizes checked when they are not all of 1–512. */
@@ -1104,8 +1123,9 @@ function modelsFromProject(interp: Interpreter, torch: TorchEnvironment, module:
     for (const m of submodules(c.instance)) usedInside.add(m.cls);
   };
   analysed.forEach(note);
+  // A class the analysed models build (a block of the model) is neither listed nor searched for.
   const classes = [...module.attrs].filter(([name, v]) => v.kind === 'class' && v.name === name && v.site?.file.path === path &&
-    v.mro.includes(torch.moduleClass) && !v.moduleSpec && !constructibleWithoutArguments(interp, v)).map(([, v]) => v as ClassValue);
+    !usedInside.has(v) && v.mro.includes(torch.moduleClass) && !v.moduleSpec && !constructibleWithoutArguments(interp, v)).map(([, v]) => v as ClassValue);
   const models: Candidate[] = [];
   if (!classes.length && analysed.length) return { models, listing: [] };
   const access: ProjectAccess = { file: path, readFile: options.readFile, listDirectory: options.listDirectory, roots: projectRoots(options) };

@@ -2,7 +2,7 @@
 // first layer forward applies to it (not the first layer defined), found by running forward with
 // a recorder and following each input through the layers that keep its channels.
 
-import { probeForward } from './inputSizes';
+import { probeForward, type Probe } from './inputSizes';
 import { Recorder } from './python/recorder';
 import type { Interpreter } from './python/interpreter';
 import type { TorchEnvironment } from './python/torchLib';
@@ -78,17 +78,18 @@ export function firstLayersApplied(recorder: Recorder, inputs: Tensor[], size: n
  * first, until they agree (a few runs at most). The needs found on the last run are returned.
  */
 export function guessInputs(interp: Interpreter, torch: TorchEnvironment, instance: InstanceValue, initial: number[][], size: number,
-  limits: { steps: number; ms: number }): { shapes: number[][]; needs: (InputNeed | null)[] } {
+  limits: { steps: number; ms: number }): { shapes: number[][]; needs: (InputNeed | null)[]; probe: Probe | null } {
   let shapes = initial;
   let needs: (InputNeed | null)[] = initial.map(() => null);
   for (let attempt = 0; attempt <= initial.length; attempt++) {
     const recorder = new Recorder();
-    probeForward(interp, torch, instance, shapes, limits, recorder, (tensors) => {
+    const probe = probeForward(interp, torch, instance, shapes, limits, recorder, (tensors) => {
       needs = firstLayersApplied(recorder, tensors, size);
     });
     const next = shapes.map((s, i) => needs[i]?.shape ?? s);
-    if (next.every((s, i) => s.length === shapes[i]!.length && s.every((d, k) => d === shapes[i]![k]))) break;
+    // Agreed: the last run was at the shapes returned, and its outcome is theirs.
+    if (next.every((s, i) => s.length === shapes[i]!.length && s.every((d, k) => d === shapes[i]![k]))) return { shapes, needs, probe };
     shapes = next;
   }
-  return { shapes, needs };
+  return { shapes, needs, probe: null };
 }

@@ -68,20 +68,55 @@ export function findProjectCalls(className: string, moduleName: string, defining
     if (!text || !pattern.test(text)) continue;
     if (path !== definingFile && !importsModule(text, moduleName)) continue;
     const { module, file } = parsedFile(path, text);
-    walk(module, null, (call, insideClass) => {
-      if (out.length >= MAX_CALLS_PER_CLASS) return;
-      const f = call.func;
-      const name = f.kind === 'Name' ? f.id : f.kind === 'Attribute' ? f.attr : null;
-      if (name !== className) return;
+    for (const { call, insideClass } of callsByName(module).get(className) ?? []) {
+      if (out.length >= MAX_CALLS_PER_CLASS) break;
       const args = call.args.map((a) => `${a.kind === 'kw' ? `${a.name}=` : a.kind === 'star' ? '*' : a.kind === 'dstar' ? '**' : ''}${text.slice(a.value.from, a.value.to)}`);
       const literal = call.args.every((a) => (a.kind === 'pos' || a.kind === 'kw') && isLiteral(a.value, isModuleName));
       out.push({
         expression: `${className}(${args.join(', ')})`, file: path, line: file.lines.position(call.from).line + 1, literal,
         ...(insideClass ? { insideClass } : {}),
       });
-    });
+    }
   }
   return out;
+}
+
+interface CallSite {
+  call: ast.CallExpr;
+  insideClass: string | null;
+}
+
+/** Every call of a parsed file by the name it calls (`Name(...)`, `x.Name(...)`), in source
+ *  order: one pass however many classes are looked up (a keystroke re-analyses a file with
+ *  dozens). Keyed weakly on the tree, which the parse cache keeps while the text is current. */
+const callIndex = new WeakMap<ast.PyModule, Map<string, CallSite[]>>();
+/** The calls of one top-level statement: an edit re-parses the statements it touches, and the
+ *  others keep their nodes, so a keystroke walks only what it changed. */
+const statementCalls = new WeakMap<ast.Stmt, CallSite[]>();
+
+function callsByName(module: ast.PyModule): Map<string, CallSite[]> {
+  let index = callIndex.get(module);
+  if (index) return index;
+  index = new Map();
+  for (const stmt of module.body) {
+    let calls = statementCalls.get(stmt);
+    if (!calls) {
+      const found: CallSite[] = [];
+      walk(stmt, null, (call, insideClass) => found.push({ call, insideClass }));
+      statementCalls.set(stmt, found);
+      calls = found;
+    }
+    for (const site of calls) {
+      const f = site.call.func;
+      const name = f.kind === 'Name' ? f.id : f.kind === 'Attribute' ? f.attr : null;
+      if (name === null) continue;
+      const list = index.get(name);
+      if (list) list.push(site);
+      else index.set(name, [site]);
+    }
+  }
+  callIndex.set(module, index);
+  return index;
 }
 
 function isLiteral(e: ast.Expr, isModuleName: (name: string) => boolean): boolean {

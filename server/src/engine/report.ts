@@ -98,6 +98,8 @@ export interface ModelReport {
   symbolicBatch?: boolean;
   /** The input sizes forward runs on (PyTorch models with a spatial input). */
   validInputSizes?: ValidInputSizes;
+  /** The input runs and its valid sizes were not looked for (`validSizes: 'whenInputFails'`). */
+  validSizesDeferred?: true;
   /** Why a guessed input is what it is: where its channels came from, why its size. */
   inputReason?: string;
 }
@@ -267,6 +269,11 @@ export interface AnalyzeOptions {
   validSizesSteps?: number;
   /** A time bound on the same, in milliseconds (default 1,000), a safety net for runs whose steps are slow. */
   validSizesTimeMs?: number;
+  /** `whenInputFails` (the editor's keystrokes): the sizes are found only where the input does not
+   *  run (its diagnostic names the nearest valid ones, and a guessed input needs a size that runs);
+   *  elsewhere the model says `validSizesDeferred` and an analysis with `always` (the default)
+   *  finds them for the hover. The shapes and diagnostics are the same either way. */
+  validSizes?: 'always' | 'whenInputFails';
   /** Interpreter step budget (default 1,000,000; a 1,500-layer model needs about 250,000). */
   stepBudget?: number;
   /** Wall-clock bound on the interpretation in milliseconds (default 200: the editor's bound). */

@@ -30,7 +30,8 @@ export interface CompletedAnalysis {
 }
 
 export interface SchedulerHooks {
-  analyze(doc: OpenDocument): AnalysisOutput;
+  /** `complete`: with what a keystroke's analysis may defer (the valid input sizes). */
+  analyze(doc: OpenDocument, text: string, complete: boolean): AnalysisOutput;
   /** Changes whenever a setting that affects the report changes. */
   settingsKey(): string;
   completed(result: CompletedAnalysis, fromCache: boolean): void;
@@ -40,8 +41,17 @@ export interface SchedulerHooks {
 // Enough for undo/redo across a few edits; each entry holds a report and its derived indexes.
 const CACHE_LIMIT = 6;
 
+/** Quiet time after which a keystroke's report gets what it deferred (a pause in typing). */
+const COMPLETE_AFTER_MS = 600;
+
+/** A report some of whose models deferred their valid-size scan. */
+export function isDeferred(report: FileReport): boolean {
+  return report.models.some((m) => m.validSizesDeferred);
+}
+
 export class AnalysisScheduler {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly completeTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Documents due for analysis, oldest first. */
   private readonly due = new Set<string>();
   private turn: ReturnType<typeof setImmediate> | null = null;
@@ -57,6 +67,7 @@ export class AnalysisScheduler {
 
   /** Analyse `uri` after `delayMs` of quiet (a later call restarts the wait). */
   schedule(uri: string, delayMs = this.debounceMs): void {
+    this.cancelCompletion(uri);
     const timer = this.timers.get(uri);
     if (timer) clearTimeout(timer);
     this.timers.delete(uri);
@@ -83,10 +94,36 @@ export class AnalysisScheduler {
     return this.timers.has(uri) || this.due.has(uri);
   }
 
+  /**
+   * The newest report of `uri` with nothing deferred: a keystroke's report is completed now (one
+   * more analysis of the same text, same version) when something needs what it deferred, such as
+   * a hover on the model. Undefined when there is no report or its document is closed.
+   */
+  complete(uri: string): CompletedAnalysis | undefined {
+    const latest = this.latestByUri.get(uri);
+    if (!latest || !isDeferred(latest.report)) return latest;
+    const doc = this.store.get(uri);
+    if (!doc) return latest;
+    const key = this.keyOf(uri, latest.text);
+    let output: AnalysisOutput;
+    try {
+      output = this.hooks.analyze(doc, latest.text, true);
+    } catch (error) {
+      this.hooks.failed(doc, error);
+      return latest;
+    }
+    const result: CompletedAnalysis = { ...this.resultOf(latest.uri, latest.path, latest.version, latest.text, output) };
+    this.cache.delete(key);
+    this.cache.set(key, result);
+    this.publish(result, false);
+    return result;
+  }
+
   forget(uri: string): void {
     const timer = this.timers.get(uri);
     if (timer) clearTimeout(timer);
     this.timers.delete(uri);
+    this.cancelCompletion(uri);
     this.due.delete(uri);
     this.latestByUri.delete(uri);
     this.invalidate(uri);
@@ -133,7 +170,7 @@ export class AnalysisScheduler {
     if (!doc) return;
     const text = doc.document.getText();
     const version = doc.document.version;
-    const key = `${uri}\u0000${this.hooks.settingsKey()}\u0000${text}`;
+    const key = this.keyOf(uri, text);
     const cached = this.cache.get(key);
     if (cached) {
       this.cache.delete(key);
@@ -143,14 +180,25 @@ export class AnalysisScheduler {
     }
     let output: AnalysisOutput;
     try {
-      output = this.hooks.analyze(doc);
+      output = this.hooks.analyze(doc, text, false);
     } catch (error) {
       this.hooks.failed(doc, error);
       return;
     }
-    const result: CompletedAnalysis = {
+    const result = this.resultOf(uri, doc.path, version, text, output);
+    this.cache.set(key, result);
+    while (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
+    this.publish(result, false);
+  }
+
+  private keyOf(uri: string, text: string): string {
+    return `${uri}\u0000${this.hooks.settingsKey()}\u0000${text}`;
+  }
+
+  private resultOf(uri: string, path: string, version: number, text: string, output: AnalysisOutput): CompletedAnalysis {
+    return {
       uri,
-      path: doc.path,
+      path,
       version,
       text,
       report: output.report,
@@ -159,14 +207,30 @@ export class AnalysisScheduler {
       syntaxTree: output.syntaxTree,
       derived: {},
     };
-    this.cache.set(key, result);
-    while (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
-    this.publish(result, false);
   }
 
   private publish(result: CompletedAnalysis, fromCache: boolean): void {
     this.latestByUri.set(result.uri, result);
     this.store.trim(result.uri, result.version);
     this.hooks.completed(result, fromCache);
+    if (isDeferred(result.report)) this.completeWhenQuiet(result.uri);
+  }
+
+  /** A pause in typing completes the report, so that the hover finds it done. */
+  private completeWhenQuiet(uri: string): void {
+    this.cancelCompletion(uri);
+    const timer = setTimeout(() => {
+      this.completeTimers.delete(uri);
+      if (!this.pending(uri)) this.complete(uri);
+    }, COMPLETE_AFTER_MS);
+    // The server's process may end while a pause is awaited.
+    timer.unref?.();
+    this.completeTimers.set(uri, timer);
+  }
+
+  private cancelCompletion(uri: string): void {
+    const timer = this.completeTimers.get(uri);
+    if (timer) clearTimeout(timer);
+    this.completeTimers.delete(uri);
   }
 }

@@ -30,7 +30,8 @@ export async function executeCommand(
   const arg = args?.[0];
   if (command === SERVER_COMMANDS.layerTable) {
     if (!isRecord(arg) || typeof arg.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'expected [{ uri }]');
-    const result = deps.scheduler.latest((arg as unknown as LayerTableArgs).uri);
+    // The table's header gives the valid input sizes a keystroke's report defers.
+    const result = deps.scheduler.complete((arg as unknown as LayerTableArgs).uri);
     return result ? formatTable(result.report) : null;
   }
   if (command === SERVER_COMMANDS.applyInputShape) {

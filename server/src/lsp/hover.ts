@@ -31,6 +31,9 @@ export interface HoverOptions {
   /** A client command that opens the preview for a layer; no link without one. */
   previewCommand?: string;
   uri: string;
+  /** The same model from a report with nothing deferred (its valid input sizes), when the
+   *  keystroke's report deferred them: the model's hover shows them. */
+  completeModel?: (model: ModelReport) => ModelReport | null;
 }
 
 const MAX_ROWS = 12;
@@ -152,7 +155,7 @@ export function computeHover(view: AnalysisView, screen: Pos, options: HoverOpti
   if (values.length) sections.push(valueSection(values));
   // On a variable, the statement around it is not what the cursor means.
   const target = findTarget(view, p, values.length === 0);
-  if (target?.kind === 'model') sections.push(modelSection(target.model));
+  if (target?.kind === 'model') sections.push(modelSection((target.model.validSizesDeferred && options.completeModel?.(target.model)) || target.model));
   else if (target?.kind === 'sites') sections.push(groupsSection(groupSites(view, target.sites, target.mode), options));
   else if (target?.kind === 'groups') sections.push(groupsSection(target.groups, options));
   if (!target) {

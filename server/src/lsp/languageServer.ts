@@ -34,6 +34,7 @@ import {
   type UpsamplingPathResult,
 } from './protocol';
 import { DEFERRED_DOCUMENT_CHARS, runAnalysis } from './runAnalysis';
+import type { ModelReport } from '../engine/report';
 import { SearchPathProvider } from './searchPathProvider';
 import { keepAlive, safeNotification, safeRequest } from './safeHandler';
 import { DEFAULT_SETTINGS, readPythonEnvironment, readSettings } from './settings';
@@ -56,13 +57,13 @@ export function startLanguageServer(connection: Connection): void {
   // Python's module search path per file folder, from the settings and the editor's environment.
   const searchPaths = new SearchPathProvider();
 
-  const analyse = (path: string, text: string) =>
-    runAnalysis({ file: path, text, settings, openText: (p) => store.byPath(p)?.document.getText(), searchPaths: searchPaths.searchPathFor(path) });
+  const analyse = (path: string, text: string, complete = true) =>
+    runAnalysis({ file: path, text, settings, openText: (p) => store.byPath(p)?.document.getText(), searchPaths: searchPaths.searchPathFor(path), complete });
 
   const scheduler = new AnalysisScheduler(
     store,
     {
-      analyze: (doc) => analyse(doc.path, doc.document.getText()),
+      analyze: (doc, text, complete) => analyse(doc.path, text, complete),
       settingsKey: () => JSON.stringify([settings.defaultInputShape, settings.defaultImageSize, settings.analysis.timeLimitMs, searchPaths.generation]),
       completed: (result) => {
         const published = publishDiagnostics(result);
@@ -240,8 +241,16 @@ export function startLanguageServer(connection: Connection): void {
 
   connection.onHover(
     safeRequest(log, 'hover', (params) => {
-      const view = viewOf(params.textDocument.uri);
-      return view ? computeHover(view, params.position, { uri: params.textDocument.uri, previewCommand: options.previewCommand }) : null;
+      const uri = params.textDocument.uri;
+      const view = viewOf(uri);
+      // The completed report describes the same text and version: the hover's positions hold.
+      const completeModel = (model: ModelReport): ModelReport | null => {
+        const done = scheduler.complete(uri);
+        const index = view?.result.report.models.indexOf(model) ?? -1;
+        const same = index >= 0 ? done?.report.models[index] : undefined;
+        return same && same.name === model.name ? same : null;
+      };
+      return view ? computeHover(view, params.position, { uri, previewCommand: options.previewCommand, completeModel }) : null;
     }),
   );
 

@@ -23,6 +23,9 @@ export interface AnalysisInput {
   openText: (path: string) => string | undefined;
   /** Where absolute imports are looked for after the file's own folder (none: only that folder). */
   searchPaths?: SearchPathEntry[];
+  /** False on a keystroke: the valid input sizes are looked for only where the input fails
+   *  (the scheduler completes the report in a pause, or when a hover needs it). Default true. */
+  complete?: boolean;
 }
 
 export interface AnalysisOutput {
@@ -100,6 +103,7 @@ export function runAnalysis(input: AnalysisInput): AnalysisOutput {
     isDirectory: fileAccess.isDirectory,
     listDirectory: fileAccess.listDirectory,
     astCache,
+    validSizes: input.complete === false ? 'whenInputFails' : 'always',
   });
   dependencies.delete(resolve(input.file));
   const durationMs = performance.now() - started;
