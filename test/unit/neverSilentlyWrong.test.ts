@@ -167,3 +167,33 @@ test('an error of the model itself called from the analysis (no call site of its
   const r = assertIncompleteAt(body, 'MARK');
   assert.ok(r.diagnostics.some((d) => d.severity === 'error' && d.code === 'channel-mismatch' && d.line === lineOf(body, 'MARK')), JSON.stringify(r.diagnostics));
 });
+
+// Members of torch that ConvLens does not model (real PyTorch 1.13 has them: torch.fft,
+// nn.FractionalMaxPool2d). Code that catches the error, or asks hasattr/getattr, must not take
+// the fallback silently: in PyTorch the try body runs.
+test('a try whose except clause catches an unmodelled member of torch (in forward)', () => {
+  const body = net('', '\n    def forward(self, x):\n        try:\n            y = torch.fft.rfft2(x).abs()  # MARK\n        except Exception:\n            y = x\n        return self.conv(y)\n');
+  assertIncompleteAt(body, 'MARK', /does not model it/);
+});
+
+test('a try whose except clause catches an unmodelled layer class (while the model is built)', () => {
+  assertIncompleteAt(net('        try:\n            self.pool = nn.FractionalMaxPool2d(2, output_ratio=0.5)  # MARK\n        except AttributeError:\n            self.pool = nn.MaxPool2d(2)\n'), 'MARK', /does not model it/);
+});
+
+test('hasattr and getattr with a default on an unmodelled member of torch are not False / the default', () => {
+  assertIncompleteAt(net("        if hasattr(nn, 'FractionalMaxPool2d'):  # MARK\n            self.pool = nn.Identity()\n"), 'MARK');
+  assertIncompleteAt(net("        self.pool = getattr(nn, 'FractionalMaxPool2d', nn.Identity)(2, output_ratio=0.5)  # MARK\n"), 'MARK');
+});
+
+test('an attribute error of the code\'s own objects is exact: its except clause runs silently, hasattr is False', () => {
+  const body = net(`        try:
+            act = self.activation_from_config
+        except AttributeError:
+            act = nn.ReLU()
+        self.act = act if hasattr(self, 'conv') and not hasattr(self, 'missing') else None
+`, '\n    def forward(self, x):\n        return self.act(self.conv(x))\n');
+  const r = analyze(body);
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'hint'), []);
+  assert.equal(r.models[0]!.incomplete, false);
+  assert.deepEqual(r.models[0]!.layers.map((l) => l.op), ['Conv2d', 'ReLU']);
+});

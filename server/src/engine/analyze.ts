@@ -1132,7 +1132,14 @@ function modelsFromProject(interp: Interpreter, torch: TorchEnvironment, module:
   const files = projectFiles(access);
   const calls = new Map<ClassValue, ProjectCall[]>();
   const isModule = (scopeVars: Map<string, Value>) => (name: string): boolean => scopeVars.get(name)?.kind === 'pymodule';
-  for (const cls of classes) calls.set(cls, findProjectCalls(cls.name, moduleName, path, files, options.readFile, isModule(module.attrs)));
+  // Each project file is read once however many classes are looked for in it.
+  const texts = new Map<string, string | null>();
+  const readOnce = (p: string): string | null => {
+    let text = texts.get(p);
+    if (text === undefined) texts.set(p, (text = options.readFile(p)));
+    return text;
+  };
+  for (const cls of classes) calls.set(cls, findProjectCalls(cls.name, moduleName, path, files, readOnce, isModule(module.attrs)));
   if (!analysed.length) {
     // Models are defined after their parts: the last classes first, so parts they build are skipped.
     for (const cls of [...classes].reverse()) {

@@ -263,11 +263,18 @@ export function installBuiltins(interp: Interpreter): void {
     const check = (t: Value): boolean => (t.kind === 'tuple' ? t.items.some(check) : t.kind === 'class' && c.mro.includes(t));
     return bool(check(types ?? NONE));
   });
-  def('hasattr', (args) => {
+  def('hasattr', (args, site) => {
     const [o, n] = args.positional;
     if (!o || n?.kind !== 'str') return unknown('hasattr with an unknown name');
     if (o.kind === 'unknown') return o;
-    return bool(interp.hasAttr(o, n.value));
+    try {
+      const v = interp.getAttr(o, n.value, site);
+      // Not modelled is not absent: the branch that tests it is not followed either way.
+      return v.kind === 'unknown' ? unknown(`hasattr(…, '${n.value}'): ${v.reason}`, site) : bool(true);
+    } catch (e) {
+      if (!(e instanceof PyError)) throw e;
+      return e.limitation ? unknown(`hasattr(…, '${n.value}'): ${e.pyMessage} (ConvLens does not model it)`, site) : bool(false);
+    }
   });
   def('getattr', (args, site) => {
     const [o, n, d] = args.positional;
@@ -277,8 +284,8 @@ export function installBuiltins(interp: Interpreter): void {
     try {
       return interp.getAttr(o, n.value, site);
     } catch (e) {
-      if (e instanceof PyError) return d;
-      throw e;
+      if (!(e instanceof PyError)) throw e;
+      return e.limitation ? unknown(`getattr(…, '${n.value}', default): ${e.pyMessage} (ConvLens does not model it)`, site) : d;
     }
   });
   def('setattr', (args, site) => {

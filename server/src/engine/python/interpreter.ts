@@ -35,6 +35,10 @@ export class PyError extends Error {
   ) {
     super(`${excType}: ${pyMessage}`);
   }
+
+  /** Raised because ConvLens does not model something (a member of torch it lacks), not because
+   *  Python would: code that catches it takes a path PyTorch may not take. */
+  limitation = false;
 }
 
 /** The analysis ran out of steps or recursion depth: ends the model as Unknown. */
@@ -1047,6 +1051,8 @@ export class Interpreter {
         if (stmt.finalbody.length) this.execBlock(stmt.finalbody, scope);
         throw e;
       }
+      // The handler runs, as it would in Python, but what led here may not happen there.
+      if (e.limitation) this.noteProblem(e.site ?? this.site(scope.file, stmt), `${e.excType}: ${e.pyMessage} (ConvLens does not model it), so this except clause ran where PyTorch may run the try body`);
       if (handler.name) this.setName(handler.name, e.exc, scope);
       const c = this.execBlock(handler.body, scope);
       const f = this.execBlock(stmt.finalbody, scope);
@@ -1628,6 +1634,12 @@ export class Interpreter {
         if (opaque) return unknown(`${obj.name}.${name} is not modelled`, site);
         if (this.initialising.has(obj)) {
           this.raise('AttributeError', `partially initialized module '${obj.name}' has no attribute '${name}' (most likely due to a circular import)`, site, true);
+        }
+        if (obj.file === null) {
+          // A module ConvLens models (torch, math, …) may lack a member the real one has.
+          const e = new PyError('AttributeError', `module '${obj.name}' has no attribute '${name}'`, str(`module '${obj.name}' has no attribute '${name}'`), site ?? this.currentSite(), false);
+          e.limitation = true;
+          throw e;
         }
         this.raise('AttributeError', `module '${obj.name}' has no attribute '${name}'`, site);
       }
