@@ -67,8 +67,8 @@ async function statusWhere(test: (s: StatusParams) => boolean, trigger: () => Pr
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const last = client.statuses.filter((s) => s.uri === uri).pop();
-      reject(new Error(`${what}: no such status in 20 s; last: ${JSON.stringify(last && { models: last.models, libraries: last.libraries })}`));
-    }, 20_000);
+      reject(new Error(`${what}: no such status in 120 s; last: ${JSON.stringify(last && { models: last.models, libraries: last.libraries })}`));
+    }, 120_000);
   });
   try {
     return await Promise.race([next, timeout]);
@@ -106,7 +106,7 @@ after(async () => {
 });
 
 describe('imports found on the module search path', { concurrency: false }, () => {
-  test('a module found nowhere: one warning on its import line naming the setting; the model is incomplete', { timeout: 30_000 }, async () => {
+  test('a module found nowhere: one warning on its import line naming the setting; the model is incomplete', { timeout: 180_000 }, async () => {
     const status = await client.open(uri, modelSource);
     const importLine = positionOf(modelSource, 'from mylayers').line;
     const diagnostics = client.diagnostics.get(uri)?.diagnostics ?? [];
@@ -131,7 +131,7 @@ describe('imports found on the module search path', { concurrency: false }, () =
     );
   });
 
-  test('setting convlens.python.extraPaths re-analyses: the own package and torchvision give the exact parameter count', { timeout: 30_000 }, async () => {
+  test('setting convlens.python.extraPaths re-analyses: the own package and torchvision give the exact parameter count', { timeout: 180_000 }, async () => {
     settings = { python: { extraPaths: [extra] } };
     const status = await statusWhere(
       withParams(RESNET18_PARAMS + head(1000, 10)),
@@ -156,7 +156,7 @@ describe('imports found on the module search path', { concurrency: false }, () =
     );
   });
 
-  test('hovers and lenses carry the resolved numbers and say which library made a layer', { timeout: 30_000 }, async () => {
+  test('hovers and lenses carry the resolved numbers and say which library made a layer', { timeout: 180_000 }, async () => {
     const classHover = await hoverAt('class Net', 6);
     assert.match(classHover, /11,699,522 \(11\.7M\) params/, classHover);
 
@@ -178,7 +178,7 @@ describe('imports found on the module search path', { concurrency: false }, () =
     assert.ok(!headHover.includes('torchvision'), `only the library that made the head: ${headHover}`);
   });
 
-  test('a library file outside the workspace changed on disk re-analyses the importer', { timeout: 30_000 }, async () => {
+  test('a library file outside the workspace changed on disk re-analyses the importer', { timeout: 180_000 }, async () => {
     writeFileSync(join(extra, 'mylayers', 'heads.py'), headSource(2));
     const changed = pathToFileURL(join(extra, 'mylayers', 'heads.py')).toString();
     const status = await statusWhere(
@@ -189,7 +189,7 @@ describe('imports found on the module search path', { concurrency: false }, () =
     assert.deepEqual(net(status)?.outputs, [[1, 20]]);
   });
 
-  test("the editor's python.analysis.extraPaths (convlens/pythonEnvironment) is a search path too", { timeout: 30_000 }, async () => {
+  test("the editor's python.analysis.extraPaths (convlens/pythonEnvironment) is a search path too", { timeout: 180_000 }, async () => {
     settings = { python: { extraPaths: [] } };
     await statusWhere(
       (s) => net(s)?.incomplete === true,

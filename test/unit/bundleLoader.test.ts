@@ -147,7 +147,7 @@ function serverSession(cacheDir: string): void {
     frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' }),
     frame({ jsonrpc: '2.0', method: 'exit' }),
   ].join('');
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { input, encoding: 'utf8', timeout: 30_000, env: { ...process.env, CONVLENS_CACHE_DIR: cacheDir } });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist/server.js'), '--stdio'], { input, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CONVLENS_CACHE_DIR: cacheDir } });
   assert.equal(r.signal, null, r.stderr);
 }
 

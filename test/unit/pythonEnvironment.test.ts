@@ -290,7 +290,7 @@ describe('nodeFileAccess', () => {
     // In a child process with a time limit: a wrong implementation blocks instead of failing.
     const script = `const { nodeFileAccess } = require(${JSON.stringify(join(import.meta.dirname, '../../server/src/pythonEnvironment/fileAccess.ts'))});
       process.stdout.write(JSON.stringify(nodeFileAccess().readFile(${JSON.stringify(fifo)})));`;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 120_000 });
     assert.equal(r.signal, null, 'readFile blocked on a FIFO');
     assert.equal(r.stdout, 'null', r.stderr);
   });

@@ -116,7 +116,7 @@ describe('the first picture, with the runtime held back', () => {
     });
 
     it('loads its controls after the picture, whatever the runtime does', async () => {
-      await h.page.waitForFunction(() => customElements.get('vscode-single-select') !== undefined, null, { timeout: 30_000 });
+      await h.page.waitForFunction(() => customElements.get('vscode-single-select') !== undefined, null, { timeout: 120_000 });
       const visible = await h.page.evaluate(() => getComputedStyle(document.getElementById('weights')!).visibility);
       assert.equal(visible, 'visible');
     });

@@ -158,7 +158,7 @@ export async function openHarness(options: {
     }, options.showOnReady);
   }
   await page.goto(`${origin}/`);
-  await page.waitForFunction(() => (window as unknown as { convlensPreview?: unknown }).convlensPreview !== undefined, null, { timeout: 30_000 });
+  await page.waitForFunction(() => (window as unknown as { convlensPreview?: unknown }).convlensPreview !== undefined, null, { timeout: 120_000 });
   return {
     page,
     browser,
