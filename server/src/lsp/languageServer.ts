@@ -276,7 +276,8 @@ export function startLanguageServer(connection: Connection): void {
       if (!view) return [];
       return computeCodeActions(view, params, (text) => {
         try {
-          return analyse(view.result.path, text).report;
+          // Only the diagnostics are compared: the size scan may wait (they are the same).
+          return analyse(view.result.path, text, false).report;
         } catch (error) {
           log(`[codeAction] re-analysis failed: ${String(error)}`);
           return null;
