@@ -151,6 +151,19 @@ def _describe_args(args, kwargs):
     return ", ".join(parts)
 
 
+# The public names a traced callable is bound to. `type` (its __name__) cannot tell `torch.flatten(x)`
+# from `x.flatten()`, nor `F.relu` from `torch.relu`: these names can. Operators reach torch as the
+# method they dispatch to (`x + y` is Tensor.add, `x @ y` Tensor.matmul, `x += y` Tensor.add_).
+PUBLIC_NAMESPACES = (("F", torch.nn.functional), ("Tensor", torch.Tensor), ("torch", torch))
+
+
+def public_names(func):
+    name = getattr(func, "__name__", None)
+    if not isinstance(name, str):
+        return []
+    return [f"{prefix}.{name}" for prefix, namespace in PUBLIC_NAMESPACES if getattr(namespace, name, None) is func]
+
+
 class Tracer(TorchFunctionMode):
     """Forward hooks on leaf modules + a torch-function mode for calls made outside leaf modules."""
 
@@ -214,6 +227,7 @@ class Tracer(TorchFunctionMode):
                 self.records.append({
                     "name": None,
                     "type": name,
+                    "fn": public_names(func),
                     "in": shapes_of(flat),
                     "out": out,
                     "params": 0,
