@@ -1,7 +1,8 @@
 // ConvLens against the real TensorFlow.js: every model file in models/ is analysed from its text,
 // and built by @tensorflow/tfjs (CPU backend, in Node). For every model, every layer
-// application's class, output shape and parameter count, the model's inputs, outputs and
-// countParams() must be equal.
+// application's class, output shape, parameter count and MACs (worked out from the real layer's
+// getConfig() and shapes, test/tfjs/tfjsMacs.ts), the model's inputs, outputs, countParams() and
+// total MACs must be equal.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ const EXPECTED: Record<string, string[]> = {
   'unet.ts': ['buildUNet()'],
   'dcgan_generator.ts': ['makeGenerator()', 'makeEvenGenerator()'],
   'mobilenet_like.ts': ['mobileNetLike()'],
+  'separable_variants.ts': ['entryFlow()'],
   // The encoder and decoder are shown inside the autoencoder, not on their own.
   'autoencoder.ts': ['buildAutoencoder()'],
   'conv1d_signal.ts': ['model'],
@@ -123,8 +125,10 @@ for (const [file, names] of Object.entries(EXPECTED)) {
             assert.equal(layer.unknown, undefined, `${label}: ${layer.unknown}`);
             assert.deepEqual(asTfjs(layer.out[0]!, model), expected.outputShape, `${label}: output shape`);
             assert.equal(layer.params, expected.params, `${label}: params`);
+            assert.equal(layer.macs, expected.macs, `${label}: MACs`);
           });
           assert.equal(model.params, oracle.params, `${name}: countParams()`);
+          assert.equal(model.macs, oracle.macs, `${name}: MACs`);
           assert.deepEqual(model.outputs.map((s) => asTfjs(s, model)), oracle.outputs, `${name}: outputs`);
           assert.deepEqual(model.inputs.map((s) => asTfjs(s, model)), oracle.inputs, `${name}: inputs`);
         } finally {
@@ -154,6 +158,7 @@ for (const [file, models] of Object.entries(PARTIAL)) {
               assert.equal(layer.unknown, undefined, `layer ${i}: ${layer.unknown}`);
               assert.deepEqual(asTfjs(layer.out[0]!, model), expected.outputShape, `layer ${i}: output shape`);
               assert.equal(layer.params, expected.params, `layer ${i}: params`);
+              assert.equal(layer.macs, expected.macs, `layer ${i}: MACs`);
             } else {
               assert.ok(layer.unknown, `layer ${i} is unknown`);
               assert.deepEqual(layer.out, []);

@@ -2,7 +2,8 @@
 // builds a model file's models. The file is transpiled with the TypeScript compiler and run as a
 // CommonJS module whose `require('@tensorflow/tfjs')` is the real library; a model is then read
 // back as TF.js knows it: every layer application (in the order the applications were made, a
-// nested model's applications in its place), its output shape and the layer's countParams().
+// nested model's applications in its place), its output shape, the layer's countParams(), and its
+// MACs worked out from the layer's getConfig() and the application's shapes (tfjsMacs.ts).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { runInThisContext } from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 import * as tfLayers from '@tensorflow/tfjs-layers';
 import * as ts from 'typescript';
+import { layerMacs, type TfLayerLike } from './tfjsMacs';
 
 export interface OracleLayer {
   className: string;
@@ -17,11 +19,15 @@ export interface OracleLayer {
   outputShape: (number | null)[];
   /** countParams() of the layer on its first application, 0 after. */
   params: number;
+  /** Multiply–accumulates of this application (tfjsMacs.ts). */
+  macs: number;
 }
 
 export interface OracleModel {
   layers: OracleLayer[];
   params: number;
+  /** The sum of the applications' MACs. */
+  macs: number;
   outputs: (number | null)[][];
   inputs: (number | null)[][];
 }
@@ -69,11 +75,16 @@ export function loadWithTfjs(path: string, text: string, loaded = new Map<string
 
 interface TfNode {
   id: number;
+  inputTensors: { shape: (number | null)[] }[];
   outputTensors: { shape: (number | null)[] }[];
 }
 
+/** The classes TF.js registers itself, read before any model file runs: a layer class outside
+ *  them is the model file's own (`extends tf.layers.Layer`, registered or not). */
+const TFJS_CLASSES = new Set(Object.keys(tf.serialization.SerializationMap.getMap().classNameMap));
+
 /** The fields of TF.js's layer objects the oracle reads (some are internal but plain JS). */
-interface TfLayer {
+interface TfLayer extends TfLayerLike {
   name: string;
   getClassName(): string;
   countParams(): number;
@@ -110,15 +121,20 @@ function applications(model: TfLayer, counted: Set<TfLayer>): OracleLayer[] {
     }
     const first = !counted.has(layer);
     counted.add(layer);
-    out.push({ className: layer.getClassName(), outputShape: [...node.outputTensors[0]!.shape], params: first ? layer.countParams() : 0 });
+    const className = layer.getClassName();
+    const custom = TFJS_CLASSES.has(className) ? new Set<string>() : new Set([className]);
+    const macs = layerMacs(layer, node.inputTensors.map((t) => t.shape), node.outputTensors.map((t) => t.shape), custom);
+    out.push({ className, outputShape: [...node.outputTensors[0]!.shape], params: first ? layer.countParams() : 0, macs });
   }
   return out;
 }
 
 export function describeModel(model: tf.LayersModel): OracleModel {
+  const layers = applications(model as unknown as TfLayer, new Set());
   return {
-    layers: applications(model as unknown as TfLayer, new Set()),
+    layers,
     params: model.countParams(),
+    macs: layers.reduce((n, l) => n + l.macs, 0),
     outputs: model.outputs.map((o) => [...o.shape]),
     inputs: model.inputs.map((i) => [...i.shape]),
   };
