@@ -97,11 +97,12 @@ const OPERATOR_METHODS: Record<string, string> = { 'Tensor.__matmul__': 'Tensor.
  * Type: the engine's `op` must be one of the record's public names (OPERATOR_METHODS maps the
  * operator dunders the engine uses). Input shapes: the tensors of the call, in order, lists of
  * tensors flattened (the trace's order: positional, then keywords). Output shapes, MACs, and 0
- * params. Goldens made before the trace wrote `fn` are left to the totals.
+ * params.
  */
 export function assertFunctionCalls(model: ModelReport, golden: Golden<unknown>): void {
   const records = golden.layers.filter((l) => l.name === null);
-  if (records.some((r) => r.fn === undefined)) return;
+  const unnamed = records.find((r) => r.fn === undefined);
+  assert.equal(unnamed, undefined, 'a functional record without `fn`: regenerate the golden with scripts/golden/trace_models.py --only NAME');
   const expected = records.filter((r) => r.macs > 0
     || r.fn!.some((n) => (n.startsWith('torch.') || n.startsWith('F.')) && !FACTORIES.has(n.slice(n.indexOf('.') + 1))));
   const got = model.layers.filter((l) => l.kind === 'function');
