@@ -1,0 +1,50 @@
+// Real PyTorch as the oracle for trainable parameters and memory: scripts/golden/memory.py reads
+// `requires_grad`, `numel() * element_size()` of parameters and of every leaf-module call's
+// outputs off the real model (test/golden/torch/memory/). The engine analyses the same source.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { analyzeFile } from '../../server/src/engine/analyze';
+
+const root = resolve(__dirname, '../..');
+const dir = join(root, 'test/golden/torch/memory');
+
+interface MemoryGolden {
+  input: number[][];
+  source: { file: string; expr: string };
+  layers: { name: string; params: number; trainable: number; param_bytes: number; out_bytes: number }[];
+  params: number;
+  trainable: number;
+  param_bytes: number;
+  module_out_bytes: number;
+  torchinfo_forward_backward_bytes: number;
+}
+
+for (const name of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+  const golden = JSON.parse(readFileSync(join(dir, name), 'utf8')) as MemoryGolden;
+  test(`${name}: trainable params and memory as real PyTorch has them`, () => {
+    const file = join(root, golden.source.file);
+    const report = analyzeFile({ file, text: readFileSync(file, 'utf8'), model: golden.source.expr, inputs: golden.input, readFile: () => null, timeLimitMs: 60_000 });
+    const model = report.models[0]!;
+    assert.equal(model.incomplete, false, JSON.stringify(report.diagnostics));
+    const calls = model.layers.filter((l) => l.kind === 'module' && !l.notCalled);
+    assert.deepEqual(calls.map((l) => l.path), golden.layers.map((l) => l.name));
+    const seen = new Set<string>();
+    golden.layers.forEach((g, i) => {
+      const l = calls[i]!;
+      // A module called again shows its parameters on its first row only.
+      const first = !seen.has(g.name);
+      seen.add(g.name);
+      assert.equal(l.trainableParams, first ? g.trainable : 0, `${g.name}: trainable`);
+      assert.equal(l.paramBytes, first ? g.param_bytes : 0, `${g.name}: parameter bytes`);
+      assert.equal(l.outputBytes, g.out_bytes, `${g.name}: output bytes`);
+    });
+    assert.equal(model.params, golden.params);
+    assert.equal(model.trainableParams, golden.trainable);
+    assert.equal(model.paramBytes, golden.param_bytes);
+    assert.equal(model.forwardBytes, golden.module_out_bytes);
+    assert.equal(model.torchinfoForwardBackwardBytes, golden.torchinfo_forward_backward_bytes);
+  });
+}
