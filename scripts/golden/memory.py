@@ -3,7 +3,7 @@
 
 Run with Debian's interpreter (python3-torch 1.13):
 
-    /usr/bin/python3 scripts/golden/memory.py [--only SUBSTRING]    # default: --only style_table
+    /usr/bin/python3 scripts/golden/memory.py [--only SUBSTRING]    # default: every style_ model
 
 Models are built exactly as scripts/golden/trace_models.py builds them (that module is imported and
 its run_examples reused, with its `trace` replaced by `record` below and its writer pointed at
@@ -107,7 +107,7 @@ def write_memory(path, obj):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="style_table")
+    parser.add_argument("--only", default="style_")
     args = parser.parse_args()
     torch.manual_seed(0)
     MEMORY_DIR.mkdir(parents=True, exist_ok=True)
