@@ -19,7 +19,10 @@ Recorded, read off the real model after it was built and run once (eval mode, ze
   `buffer_bytes` over `model.buffers()`, `input_bytes`, and `module_out_bytes`: the sum of
   `out_bytes` over every leaf-module call. `torchinfo_forward_backward_bytes` applies torchinfo's
   rule for its "Forward/backward pass size" to the same calls: twice `first_out_bytes` of every
-  call of a leaf module that has parameters.
+  call of a leaf module that has parameters;
+* `containers`: every module with children but the root (`named_modules()` order), with all the
+  parameters under it and those with `requires_grad` (torchinfo's numbers for a row folded at
+  its `depth`).
 
 Nothing is taken from the TypeScript engine.
 """
@@ -84,7 +87,12 @@ def record(model, input_shapes, source_roots):
         for h in handles:
             h.remove()
     params = list(model.parameters())
+    containers = [{"name": name, "type": type(module).__name__,
+                   "params": sum(p.numel() for p in module.parameters()),
+                   "trainable": sum(p.numel() for p in module.parameters() if p.requires_grad)}
+                  for name, module in model.named_modules() if name and next(module.children(), None) is not None]
     return {
+        "containers": containers,
         "input": [list(s) for s in input_shapes],
         "layers": calls,
         "params": sum(p.numel() for p in params),

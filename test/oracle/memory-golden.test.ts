@@ -20,6 +20,7 @@ interface MemoryGolden {
   param_bytes: number;
   module_out_bytes: number;
   torchinfo_forward_backward_bytes: number;
+  containers: { name: string; type: string; params: number; trainable: number }[];
 }
 
 for (const name of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
@@ -46,5 +47,8 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
     assert.equal(model.paramBytes, golden.param_bytes);
     assert.equal(model.forwardBytes, golden.module_out_bytes);
     assert.equal(model.torchinfoForwardBackwardBytes, golden.torchinfo_forward_backward_bytes);
+    // What a row folded at a depth shows (torchinfo's depth): every module with submodules.
+    assert.deepEqual((model.containers ?? []).map((c) => [c.path, c.className, c.params, c.trainableParams, c.paramBytes]),
+      golden.containers.map((c) => [c.name, c.type, c.params, c.trainable, c.params * 4]));
   });
 }

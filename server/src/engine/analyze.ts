@@ -6,7 +6,7 @@ import { footprintHoles, footprintPatterns, type Footprint } from './footprint';
 import { freshGeometry, isUneven, stackOverlapPattern, type OverlapStackLayer } from './geometry';
 import type { AxisGeometry, Tensor } from './ops/types';
 import { flagInexactCounts } from './exactRange';
-import { fillLayerMemory, fillUncalledMemory, modelMemory } from './memory';
+import { containerReports, fillLayerMemory, fillUncalledMemory, modelMemory } from './memory';
 import * as R from './rational';
 import { parseShapeText } from './shapeText';
 import { constructorSignature, findProjectCalls, importsModule, projectFiles, templateCall, type ProjectAccess } from './projectModels';
@@ -768,7 +768,9 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   const notFollowed = c.constructionProblems > 0 || forwardProblems > 0
     ? `statements of the model were not followed${firstProblem ? ` (the first at line ${locationOf(firstProblem).line})` : ''}`
     : null;
-  const memory = modelMemory(submodules(c.instance), recorder.layers, notFollowed);
+  const modules = submodules(c.instance);
+  const memory = modelMemory(modules, recorder.layers, notFollowed);
+  const containers = containerReports(modules, paths);
   const warnAt = (message: string, layer: number | null) => addDiagnostic('warning', 'unknown', message, (layer === null ? null : recorder.layers[layer]?.called[0]) ?? c.instance.cls.site ?? null);
   if (flagInexactCounts(c.name, layers, totals, warnAt)) incomplete = true;
   // Only when forward ran to its end: otherwise a module may be "not called" only because the
@@ -784,6 +786,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     outputs: outputs.map((t) => [...t.shape]),
     ...totals,
     ...memory,
+    ...(containers.length ? { containers } : {}),
     layers,
     values,
     incomplete,

@@ -11,7 +11,7 @@
 //   "Forward/backward pass size" is reported beside it, by its rule: twice the first output
 //   tensor's bytes of every call of a module that has parameters.
 
-import type { LayerReport } from './report';
+import type { ContainerReport, LayerReport } from './report';
 import type { LayerRecord } from './python/recorder';
 import { addParameter, emptyTotals, FLOAT32_BYTES, type FlaggedTensor, type ParameterTotals } from './python/paramFlags';
 import type { InstanceValue } from './python/values';
@@ -111,4 +111,34 @@ export function modelMemory(modules: readonly InstanceValue[], records: readonly
     torchinfoForwardBackwardBytes: known(torchinfo),
     ...(memoryUnknown ? { memoryUnknown } : {}),
   };
+}
+
+/** Every module with submodules under the root, with its parameters (each once). */
+export function containerReports(modules: readonly InstanceValue[], paths: ReadonlyMap<number, string>): ContainerReport[] {
+  const out: ContainerReport[] = [];
+  for (const m of modules) {
+    const path = paths.get(m.id);
+    if (!path || !m.module) continue;
+    let hasChildren = false;
+    for (const c of m.module.modules.values()) if (c.kind === 'instance') hasChildren = true;
+    if (!hasChildren) continue;
+    const totals = emptyTotals();
+    const seen = new Set<FlaggedTensor>();
+    const visit = (x: InstanceValue, depth: number): void => {
+      for (const p of x.module!.parameters.values()) {
+        if (p.kind !== 'tensor' || seen.has(p)) continue;
+        seen.add(p);
+        addParameter(totals, p, numel(p.shape));
+      }
+      // A module registered under itself would loop; torch's named_modules() skips repeats too.
+      if (depth < 64) for (const c of x.module!.modules.values()) if (c.kind === 'instance') visit(c, depth + 1);
+    };
+    visit(m, 0);
+    out.push({
+      path, className: m.cls.name, params: totals.params,
+      trainableParams: totals.trainableUnknown ? null : totals.trainable,
+      paramBytes: totals.bytesUnknown ? null : totals.bytes,
+    });
+  }
+  return out;
 }

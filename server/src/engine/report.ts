@@ -63,6 +63,15 @@ export interface LayerReport {
   notCalled?: true;
 }
 
+/** A module with submodules: `path` as `named_modules()` gives it. */
+export interface ContainerReport {
+  path: string;
+  className: string;
+  params: number;
+  trainableParams: number | null;
+  paramBytes: number | null;
+}
+
 /** The shape of a tensor-valued expression in forward at a place, for inlay hints and hovers. */
 export interface ValueReport {
   name: string;
@@ -97,6 +106,9 @@ export interface ModelReport {
   torchinfoForwardBackwardBytes?: number | null;
   /** Why the byte counts are null, when they are. */
   memoryUnknown?: string;
+  /** PyTorch models: every module that has submodules (the root excepted), for summaries folded
+   *  to a depth: its class and all the parameters under it, each once. */
+  containers?: ContainerReport[];
   macs: number;
   layers: LayerReport[];
   values: ValueReport[];
