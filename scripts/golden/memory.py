@@ -108,7 +108,7 @@ def record(model, input_shapes, source_roots):
 
 
 def write_memory(path, obj):
-    obj = {k: v for k, v in obj.items() if k not in ("macs", "outputs")}
+    obj = {k: v for k, v in obj.items() if k not in ("macs", "outputs", "published", "published_gflops_upstream")}
     obj["generator"] = obj["generator"].replace(tm.SCRIPT, SCRIPT)
     WRITE_JSON(MEMORY_DIR / path.name, obj)
 
@@ -116,6 +116,8 @@ def write_memory(path, obj):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default="style_")
+    parser.add_argument("--torchvision", default="resnet18,mobilenet_v3_small,densenet121",
+                        help="comma list of torchvision builders to record too (empty: none)")
     args = parser.parse_args()
     torch.manual_seed(0)
     MEMORY_DIR.mkdir(parents=True, exist_ok=True)
@@ -124,6 +126,10 @@ def main():
     tm.write_golden = write_memory
     try:
         tm.run_examples(args.only, "test/fixtures/styles", "style")
+        wanted = set(filter(None, args.torchvision.split(",")))
+        tm.TORCHVISION_MODELS = [m for m in tm.TORCHVISION_MODELS if m[0] in wanted and not m[2]]
+        tm.published_meta = lambda builder: {}
+        tm.run_torchvision("")
     finally:
         tm.write_golden = original_write
 

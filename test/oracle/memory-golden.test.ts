@@ -7,13 +7,19 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeFile } from '../../server/src/engine/analyze';
+import { discoverSearchPath } from '../../server/src/pythonEnvironment/searchPath';
+import { nodeFileAccess } from '../../server/src/pythonEnvironment/fileAccess';
 
 const root = resolve(__dirname, '../..');
 const dir = join(root, 'test/golden/torch/memory');
+const files = nodeFileAccess();
+// The installed torchvision, found as the CLI finds it (the goldens were made with 0.14.1).
+const searchPaths = discoverSearchPath({ file: join(root, 'test/oracle/model.py'), cwd: root, env: { HOME: process.env.HOME } });
+const torchvisionRoot = searchPaths.map((e) => e.path).find((p) => files.readFile(join(p, 'torchvision/__init__.py')) !== null);
 
 interface MemoryGolden {
   input: number[][];
-  source: { file: string; expr: string };
+  source: { kind: string; file: string; expr: string };
   layers: { name: string; params: number; trainable: number; param_bytes: number; out_bytes: number }[];
   params: number;
   trainable: number;
@@ -26,8 +32,8 @@ interface MemoryGolden {
 for (const name of readdirSync(dir).filter((f) => f.endsWith('.json'))) {
   const golden = JSON.parse(readFileSync(join(dir, name), 'utf8')) as MemoryGolden;
   test(`${name}: trainable params and memory as real PyTorch has them`, () => {
-    const file = join(root, golden.source.file);
-    const report = analyzeFile({ file, text: readFileSync(file, 'utf8'), model: golden.source.expr, inputs: golden.input, readFile: () => null, timeLimitMs: 60_000 });
+    const file = golden.source.kind === 'torchvision' ? join(torchvisionRoot ?? '/nonexistent', golden.source.file) : join(root, golden.source.file);
+    const report = analyzeFile({ file, text: readFileSync(file, 'utf8'), model: golden.source.expr, inputs: golden.input, timeLimitMs: 60_000, searchPaths, ...files });
     const model = report.models[0]!;
     assert.equal(model.incomplete, false, JSON.stringify(report.diagnostics));
     const calls = model.layers.filter((l) => l.kind === 'module' && !l.notCalled);
