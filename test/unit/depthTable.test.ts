@@ -43,6 +43,8 @@ test('--depth 0 is the model alone; a depth past the deepest layer changes nothi
   assert.equal(rows.length, 1);
   assert.equal(rows[0]!.params, memory.params);
   assert.equal(rows[0]!.trainableParams, memory.trainable);
+  // Every module call's outputs (torch.flatten, a functional call, is not one of them).
+  assert.equal(rows[0]!.outputBytes, memory.module_out_bytes);
   assert.deepEqual(rowsToDepth(model, 9), model.layers);
   const json = toJsonReport(report, 1);
   assert.equal(json.models[0]!.layers[0]!.folded, 9);

@@ -21,8 +21,12 @@ function placeOf(layer: LayerReport): { segments: string[]; depth: number } {
   return { segments, depth: segments.length };
 }
 
-function sumOrNull(a: number | null | undefined, b: number | null | undefined): number | null {
-  return a === null || a === undefined || b === null || b === undefined ? null : a + b;
+/** Output memory of folded rows: the module calls' (functional calls have none, as in the
+ *  totals); one unknown makes the sum unknown. */
+function addOutputBytes(sum: number | null | undefined, layer: LayerReport): number | null | undefined {
+  if (layer.notCalled || layer.kind === 'function' || layer.outputBytes === undefined) return sum;
+  if (layer.outputBytes === null || sum === null) return null;
+  return (sum ?? 0) + layer.outputBytes;
 }
 
 /** The rows at most `depth` deep (consecutive rows under the same ancestor become one). */
@@ -43,7 +47,7 @@ export function rowsToDepth(model: ModelReport, depth: number): TableRow[] {
     if (open && open.path === path && !!open.notCalled === !!layer.notCalled) {
       open.folded! += 1;
       open.macs += layer.macs;
-      open.outputBytes = layer.notCalled ? undefined : sumOrNull(open.outputBytes, layer.outputBytes);
+      open.outputBytes = addOutputBytes(open.outputBytes, layer);
       if (layer.unknown) open.unknown ??= layer.unknown;
       continue;
     }
@@ -64,7 +68,7 @@ export function rowsToDepth(model: ModelReport, depth: number): TableRow[] {
       defined: [], called: [],
       trainableParams: !first ? 0 : container ? container.trainableParams : path === '' ? model.trainableParams : layer.trainableParams,
       paramBytes: !first ? 0 : container ? container.paramBytes : path === '' ? model.paramBytes : layer.paramBytes,
-      outputBytes: layer.notCalled ? undefined : layer.outputBytes,
+      outputBytes: addOutputBytes(undefined, layer),
       folded: 1,
       ...(layer.notCalled ? { notCalled: true as const } : {}),
       ...(layer.unknown ? { unknown: layer.unknown } : {}),
