@@ -107,3 +107,25 @@ test('nn.Parameter(requires_grad=False) and a max pool returning int64 indices',
   assert.equal(model.forwardBytes, null);
   assert.match(model.memoryUnknown ?? '', /int64 indices/);
 });
+
+test('a parameter made from float64 or half data: its bytes are unknown, not counted at 4 each', () => {
+  const model = analyse(`    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 8, 3)
+        self.b = nn.Conv2d(8, 8, 1)
+        self.scale = nn.Parameter(torch.ones(8, dtype=torch.float64))
+${FORWARD}`);
+  assert.equal(model.params, 224 + 72 + 8);
+  assert.equal(model.paramBytes, null);
+  assert.match(model.memoryUnknown ?? '', /another dtype than float32 made by torch\.ones at line 12/);
+  const half = analyse(`    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 8, 3)
+        self.b = nn.Conv2d(8, 8, 1)
+        self.bias = nn.Parameter(torch.randn(5000).half())
+        self.ok = nn.Parameter(torch.zeros(5000, dtype=torch.float32))
+${FORWARD}`);
+  assert.equal(half.paramBytes, null);
+  assert.match(half.memoryUnknown ?? '', /Tensor\.half at line 12/);
+  assert.equal(half.layers.find((l) => l.path === 'a')!.paramBytes, 224 * 4);
+});

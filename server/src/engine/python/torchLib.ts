@@ -103,6 +103,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   };
 
   /** Apply a FunctionSpec to call arguments, recording a functional layer when it is one. */
+  /** Whether a call makes a float tensor of another dtype than float32 (half, bfloat16, double). */
+  const otherFloatDtype = (name: string, args: CallArgs): boolean => {
+    if (/^Tensor\.(double|half|bfloat16)$/.test(name)) return true;
+    const dtype = args.keywords.get('dtype') ?? (/^Tensor\.(to|type)$/.test(name) ? args.positional[0] : undefined);
+    if (!dtype || dtype.kind !== 'instance' || dtype.cls !== dtypeClass) return false;
+    const opname = dtype.attrs.get('__opname__');
+    return opname?.kind === 'str' && /^(float64|double|float16|half|bfloat16)$/.test(opname.value);
+  };
   const applyFunction = (spec: FunctionSpec, args: CallArgs, site: Site | null, record: boolean): Value => {
     let result: OpResult;
     let inputs: Tensor[] = [];
@@ -136,6 +144,12 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
     let value = fromOpValue(result.value);
     if (value.kind === 'tensor') value = withValues(spec.name, opArgs, value, args);
+    // Tensors carry no dtype here: one made with another float dtype (`dtype=torch.float16`,
+    // `.double()`) is flagged, so a Parameter made from it does not count 4 bytes each.
+    if (value.kind === 'tensor' && otherFloatDtype(spec.name, args)) {
+      value = { ...value };
+      (value as { dtypeUnknown?: string }).dtypeUnknown = `a tensor of another dtype than float32 made by ${spec.name}${site ? ` at line ${site.file.lines.position(site.from).line + 1}` : ''}`;
+    }
     // torch.max(x, dim) and friends return a named (values, indices) pair.
     if (value.kind === 'tuple' && value.items.length === 2 && VALUES_INDICES.test(spec.name)) value = { ...value, cls: valuesIndices };
     if (recorder && (record || result.macs > 0)) {
@@ -972,7 +986,15 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       const requiresGrad = args.positional[1] ?? args.keywords.get('requires_grad');
       const truthy = (v: Value): boolean => interp.truthy(v);
       if (!data || data.kind === 'none') return initialRequiresGrad({ kind: 'tensor', shape: [0], geometry: null, parameter: true }, requiresGrad, site, truthy);
-      if (data.kind === 'tensor') return initialRequiresGrad({ ...data, geometry: null, parameter: true }, requiresGrad, site, truthy);
+      if (data.kind === 'tensor') {
+        const p = initialRequiresGrad({ ...data, geometry: null, parameter: true }, requiresGrad, site, truthy);
+        // Data known not to be float32 (float64, integers): its bytes are not 4 each.
+        const flags = data as ValuedTensor;
+        const other = (data as { dtypeUnknown?: string }).dtypeUnknown;
+        if (other) markDtypeUnknown(p, other);
+        else if (flags.double || flags.integral || flags.bool) markDtypeUnknown(p, `nn.Parameter of a tensor that is not float32${site ? ` (line ${site.file.lines.position(site.from).line + 1})` : ''}`);
+        return p;
+      }
       return unknown(data.kind === 'unknown' ? data.reason : 'nn.Parameter of a non-tensor', site);
     },
   }, 'torch.nn');
