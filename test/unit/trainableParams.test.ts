@@ -124,8 +124,18 @@ ${FORWARD}`);
         self.b = nn.Conv2d(8, 8, 1)
         self.bias = nn.Parameter(torch.randn(5000).half())
         self.ok = nn.Parameter(torch.zeros(5000, dtype=torch.float32))
+        self.scaled = nn.Parameter(torch.ones(3, dtype=torch.float16) * 0.1)
 ${FORWARD}`);
   assert.equal(half.paramBytes, null);
   assert.match(half.memoryUnknown ?? '', /Tensor\.half at line 12/);
+  assert.equal(half.params, 224 + 72 + 5000 + 5000 + 3);
   assert.equal(half.layers.find((l) => l.path === 'a')!.paramBytes, 224 * 4);
+  const scaled = analyse(`    def __init__(self):
+        super().__init__()
+        self.a = nn.Conv2d(3, 8, 3)
+        self.b = nn.Conv2d(8, 8, 1)
+        self.scaled = nn.Parameter(torch.ones(3, dtype=torch.float16) * 0.1)
+${FORWARD}`);
+  assert.equal(scaled.paramBytes, null);
+  assert.match(scaled.memoryUnknown ?? '', /torch\.ones at line 12/);
 });

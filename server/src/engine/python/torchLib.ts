@@ -146,9 +146,13 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (value.kind === 'tensor') value = withValues(spec.name, opArgs, value, args);
     // Tensors carry no dtype here: one made with another float dtype (`dtype=torch.float16`,
     // `.double()`) is flagged, so a Parameter made from it does not count 4 bytes each.
-    if (value.kind === 'tensor' && otherFloatDtype(spec.name, args)) {
-      value = { ...value };
-      (value as { dtypeUnknown?: string }).dtypeUnknown = `a tensor of another dtype than float32 made by ${spec.name}${site ? ` at line ${site.file.lines.position(site.from).line + 1}` : ''}`;
+    if (value.kind === 'tensor') {
+      // Computed from such a tensor: its dtype may be that one too (type promotion), so unknown.
+      let why = otherFloatDtype(spec.name, args)
+        ? `a tensor of another dtype than float32 made by ${spec.name}${site ? ` at line ${site.file.lines.position(site.from).line + 1}` : ''}`
+        : undefined;
+      for (let i = 0; i < inputs.length && !why; i++) why = (inputs[i] as { dtypeUnknown?: string }).dtypeUnknown;
+      if (why) value = { ...value, dtypeUnknown: why } as TensorValue;
     }
     // torch.max(x, dim) and friends return a named (values, indices) pair.
     if (value.kind === 'tuple' && value.items.length === 2 && VALUES_INDICES.test(spec.name)) value = { ...value, cls: valuesIndices };
