@@ -18,13 +18,22 @@ export class LayerTableProvider implements vscode.TextDocumentContentProvider, v
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly client: LanguageClient) {}
+  private readonly configWatch: vscode.Disposable;
+
+  constructor(private readonly client: LanguageClient) {
+    // A new depth shows at once in the open tables.
+    this.configWatch = vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration('convlens.layerTable.depth')) return;
+      for (const doc of vscode.workspace.textDocuments) if (doc.uri.scheme === LAYER_TABLE_SCHEME) this.changed.fire(doc.uri);
+    });
+  }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const source = uri.query;
+    const depth = vscode.workspace.getConfiguration('convlens').get<number | null>('layerTable.depth');
     const table: unknown = await this.client.sendRequest(ExecuteCommandRequest.type, {
       command: SERVER_COMMANDS.layerTable,
-      arguments: [{ uri: source }],
+      arguments: [{ uri: source, ...(typeof depth === 'number' ? { depth } : {}) }],
     });
     return typeof table === 'string' ? table : `ConvLens has not analysed ${decodeURIComponent(source)} yet: open it in an editor.\n`;
   }
@@ -37,6 +46,7 @@ export class LayerTableProvider implements vscode.TextDocumentContentProvider, v
   }
 
   dispose(): void {
+    this.configWatch.dispose();
     this.changed.dispose();
   }
 }

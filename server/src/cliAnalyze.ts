@@ -123,7 +123,7 @@ export function analyze(command: AnalyzeCommand, toolVersion: string): { output:
   });
   if (command.verbose) process.stderr.write(describeLibraries(report));
   checkModelEvaluated(command, report);
-  const output = formatReport(report, command.format, { color: useColor(), toolVersion });
+  const output = formatReport(report, command.format, { color: useColor(), toolVersion, depth: command.depth });
   return { output, status: meetsFailOn(report.diagnostics, command.failOn) ? EXIT_FAIL_ON : EXIT_ANALYSED };
 }
 

@@ -19,6 +19,9 @@ export interface AnalyzeCommand {
   format: FormatName;
   failOn?: FailOn;
   imageSize?: number;
+  /** `--depth N`: torchinfo's depth, rows nested deeper folded into their ancestor (table,
+   *  markdown, json). */
+  depth?: number;
   /** `--python-path DIR`, in the order given (folders searched for imports after the project's). */
   pythonPaths: string[];
   /** `--verbose`: the module search path and the libraries read, on stderr. */
@@ -51,6 +54,9 @@ Options:
                           warning or error
       --image-size N      spatial size wanted when the input is inferred (default 224;
                           the nearest size the model runs on is used)
+      --depth N           nest rows at most N modules deep, as torchinfo's depth: deeper
+                          layers are folded into their ancestor (its parameters, the
+                          sums of their MACs and output memory); default: every layer
       --python-path DIR   also look for imported modules in DIR (repeatable; after the
                           project root and the current directory, before PYTHONPATH and
                           the installed environments: venv, conda, user and system site)
@@ -96,6 +102,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   format: { names: ['--format', '-f'], takesValue: true },
   failOn: { names: ['--fail-on'], takesValue: true },
   imageSize: { names: ['--image-size'], takesValue: true },
+  depth: { names: ['--depth'], takesValue: true },
   pythonPath: { names: ['--python-path'], takesValue: true },
   verbose: { names: ['--verbose', '-v'], takesValue: false },
   noCache: { names: ['--no-cache'], takesValue: false },
@@ -182,6 +189,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
       throw new UsageError(`bad --image-size '${imageSize}' (a positive integer, e.g. 224)`);
     }
     result.imageSize = Number(imageSize);
+  }
+  const depth = last('depth');
+  if (depth !== undefined) {
+    if (!/^\d+$/.test(depth) || !Number.isSafeInteger(Number(depth))) throw new UsageError(`bad --depth '${depth}' (a whole number, e.g. 2)`);
+    result.depth = Number(depth);
   }
   for (const folder of values.pythonPath ?? []) {
     if (folder.trim() === '') throw new UsageError('--python-path needs a folder, e.g. --python-path src');

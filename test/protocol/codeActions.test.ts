@@ -227,6 +227,14 @@ describe('convlens/layerAt and the layer table', () => {
     assert.match(table as string, /Decoder\(\)/);
     assert.match(table as string, /blocks\.0\s+ConvTranspose2d\s+\[2, 128, 8, 8\]/);
     assert.match(table as string, /926,243/);
+    assert.match(table as string, /^Trainable params: 926,243$/m);
+  });
+
+  test('the layer table folds to a depth when asked (convlens.layerTable.depth)', async () => {
+    const table = (await client.executeCommand(SERVER_COMMANDS.layerTable, [{ uri, depth: 0 }])) as string;
+    // One row: the model itself, all its parameters, every call folded into it.
+    assert.match(table, /^\(root\)\s+Decoder\s+\(\d+ calls\)\s.*926K/m);
+    assert.doesNotMatch(table, /^\s*blocks\.0\s/m);
   });
 });
 

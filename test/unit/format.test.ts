@@ -41,18 +41,21 @@ const LAYERS: LayerReport[] = [
     kernel: [7, 7], stride: [2, 2], dilation: [1, 1], padding: [3, 3],
     rf: [7, 7], jump: [2, 2], rfExact: ['7', '7'], jumpExact: ['2', '2'],
     defined: [loc(12, 8), loc(40, 8)], called: [loc(50, 12), loc(90, 12)],
+    trainableParams: 9408, paramBytes: 9408 * 4, outputBytes: 64 * 112 * 112 * 4,
   }),
   layer({
     path: 'decoder.blocks.0', op: 'ConvTranspose2d', out: [[1, 32, 224, 224]], params: 18464, macs: 462422016,
     kernel: [3, 1], stride: [2, 1], dilation: [1, 1],
     rf: [5.875, 7], jump: [0.125, 2], rfExact: ['47/8', '7'], jumpExact: ['1/8', '2'],
     overlap: [[1, 2], [1]],
+    trainableParams: 0, paramBytes: 18464 * 4, outputBytes: 32 * 224 * 224 * 4,
   }),
   layer({
     path: 'decoder.F.interpolate@77', op: 'F.interpolate', kind: 'function', out: [[1, 32, 448, 448]],
     rf: [5.875, 7], jump: [0.0625, 1], rfExact: ['47/8', '7'], jumpExact: ['1/16', '1'], defined: [],
   }),
-  layer({ path: 'head', op: 'Linear', in: [[1, 512]], out: [[1, 1000], [1, 5]], params: 513000, macs: 512000, rf: [], jump: [], rfExact: [], jumpExact: [] }),
+  layer({ path: 'head', op: 'Linear', in: [[1, 512]], out: [[1, 1000], [1, 5]], params: 513000, macs: 512000, rf: [], jump: [], rfExact: [], jumpExact: [],
+    trainableParams: 512000, paramBytes: null, outputBytes: 1005 * 4 }),
 ];
 
 const MODEL: ModelReport = {
@@ -159,16 +162,19 @@ describe('table', () => {
 
   test('cells: output shape, kernel, stride, fractions and human units', () => {
     const cells = rows.map((r) => r.trim().split(/\s{2,}/));
-    assert.deepEqual(cells[0], ['stem', 'Conv2d', '[1, 64, 112, 112]', '7', '2', '1', '7', '2', humanCount(9408), humanCount(118013952)]);
-    assert.deepEqual(cells[1], ['decoder.blocks.0', 'ConvTranspose2d', '[1, 32, 224, 224]', '3×1', '2×1', '1', '47/8×7', '1/8×2', '18.5K', '462M']);
-    // A functional call: no kernel, no params, no MACs.
+    assert.deepEqual(cells[0], ['stem', 'Conv2d', '[1, 64, 112, 112]', '7', '2', '1', '7', '2', humanCount(9408), humanCount(118013952), '37.6KB', '3.21MB', 'yes']);
+    assert.deepEqual(cells[1], ['decoder.blocks.0', 'ConvTranspose2d', '[1, 32, 224, 224]', '3×1', '2×1', '1', '47/8×7', '1/8×2', '18.5K', '462M', '73.9KB', '6.42MB', 'frozen']);
+    // A functional call: no kernel, no params, no MACs, no memory columns.
     assert.deepEqual(cells[2], ['decoder.F.interpolate@77', 'F.interpolate', '[1, 32, 448, 448]', '47/8×7', '1/16×1', '-', '-']);
-    assert.deepEqual(cells[3], ['head', 'Linear', '[1, 1000], [1, 5]', '513K', '512K']);
+    // Parameter bytes not known (a dtype change): "?"; some parameters frozen: partial.
+    assert.deepEqual(cells[3], ['head', 'Linear', '[1, 1000], [1, 5]', '513K', '512K', '?', '4.02KB', 'partial 512K']);
   });
 
   test('columns are aligned: every heading starts where its cells start or ends where they end', () => {
-    // Right-aligned last column: every row ends at the same place.
-    for (const row of rows) assert.equal(row.length, heading.length, row);
+    // The last column (Trainable) is left-aligned: every cell of it starts under its heading.
+    const trainableAt = heading.indexOf('Trainable');
+    for (const row of rows) if (row.length > trainableAt) assert.equal(row[trainableAt - 1], ' ', row);
+    assert.equal(rows[0].indexOf('yes'), trainableAt);
     // Left-aligned columns start where their heading starts.
     const opAt = heading.indexOf('Op');
     const shapeAt = heading.indexOf('Output shape');
@@ -281,9 +287,9 @@ describe('markdown', () => {
 
   test('a GitHub table: heading, alignment row, one row per layer, totals', () => {
     assert.equal(rows.length, 2 + LAYERS.length + 1 + 1);
-    for (const row of rows) assert.equal(cells(row).length, 10, row);
-    assert.deepEqual(cells(rows[1]), ['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']);
-    assert.deepEqual(cells(rows[3]), ['`decoder.blocks.0`', 'ConvTranspose2d', '[1, 32, 224, 224]', '3×1', '2×1', '1', '47/8×7', '1/8×2', '18.5K', '462M']);
+    for (const row of rows) assert.equal(cells(row).length, 13, row);
+    assert.deepEqual(cells(rows[1]), ['---', '---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']);
+    assert.deepEqual(cells(rows[3]), ['`decoder.blocks.0`', 'ConvTranspose2d', '[1, 32, 224, 224]', '3×1', '2×1', '1', '47/8×7', '1/8×2', '18.5K', '462M', '73.9KB', '6.42MB', 'frozen']);
     assert.equal(cells(rows[6])[0], '`odd\\|name`');
     const total = cells(rows.at(-1) as string);
     assert.equal(total[0], '**Total**');

@@ -6,6 +6,7 @@ import { footprintHoles, footprintPatterns, type Footprint } from './footprint';
 import { freshGeometry, isUneven, stackOverlapPattern, type OverlapStackLayer } from './geometry';
 import type { AxisGeometry, Tensor } from './ops/types';
 import { flagInexactCounts } from './exactRange';
+import { containerReports, fillLayerMemory, fillUncalledMemory, modelMemory } from './memory';
 import * as R from './rational';
 import { parseShapeText } from './shapeText';
 import { constructorSignature, findProjectCalls, importsModule, projectFiles, templateCall, type ProjectAccess } from './projectModels';
@@ -736,6 +737,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   });
   const defined = new Map<number, SourceLocation[]>();
   const layers = recorder.layers.map((r, i) => layerReport(r, paths, firstCalls.has(i), defined));
+  recorder.layers.forEach((r, i) => fillLayerMemory(layers[i]!, r, firstCalls.has(i)));
   const uncalled = notCalledLayers(c.instance, paths, calledBefore, defined);
   // A statement of forward that failed and was skipped (a loop over something unknown, say).
   const forwardProblems = interp.toleratedErrors - problemsBefore;
@@ -762,6 +764,13 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   griddingDiagnostics(recorder.layers, layers, outputs, addDiagnostic);
   const values: ValueReport[] = [...recorder.values.values()].map((v) => ({ name: v.name, location: locationOf(v.site), shapes: v.shapes }));
   const totals = { params: countParams(c.instance), macs: layers.reduce((s, l) => s + l.macs, 0) };
+  const firstProblem = interp.problems[problemsBefore] ?? (c.constructionProblems > 0 ? c.firstProblem : null);
+  const notFollowed = c.constructionProblems > 0 || forwardProblems > 0
+    ? `statements of the model were not followed${firstProblem ? ` (the first at line ${locationOf(firstProblem).line})` : ''}`
+    : null;
+  const modules = submodules(c.instance);
+  const memory = modelMemory(modules, recorder.layers, notFollowed);
+  const containers = containerReports(modules, paths);
   const warnAt = (message: string, layer: number | null) => addDiagnostic('warning', 'unknown', message, (layer === null ? null : recorder.layers[layer]?.called[0]) ?? c.instance.cls.site ?? null);
   if (flagInexactCounts(c.name, layers, totals, warnAt)) incomplete = true;
   // Only when forward ran to its end: otherwise a module may be "not called" only because the
@@ -776,6 +785,8 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     inputSource: source,
     outputs: outputs.map((t) => [...t.shape]),
     ...totals,
+    ...memory,
+    ...(containers.length ? { containers } : {}),
     layers,
     values,
     incomplete,
@@ -826,11 +837,13 @@ function notCalledLayers(root: InstanceValue, paths: Map<number, string>, called
     if (!leaf) continue;
     let params = 0;
     for (const p of m.module.parameters.values()) if (p.kind === 'tensor') params += numel(p.shape);
-    out.push({
+    const row: LayerReport = {
       path: paths.get(m.id) ?? `(${m.cls.name})`, op: m.cls.name, kind: 'module', args: m.module.native?.description ?? '',
       in: [], out: [], params, macs: 0, rf: [], jump: [], rfExact: [], jumpExact: [],
       defined: definedLocations(m, defined), called: [], notCalled: true,
-    });
+    };
+    fillUncalledMemory(row, m);
+    out.push(row);
   }
   return out;
 }

@@ -49,10 +49,27 @@ export interface LayerReport {
   called: SourceLocation[];
   /** Why the output is not known, when it is not (the layer still appears, with empty shapes). */
   unknown?: string;
+  /** PyTorch modules (absent for functional calls): of `params`, those that train
+   *  (`requires_grad`); null when a flag was set from a value the analysis does not know. */
+  trainableParams?: number | null;
+  /** Bytes of `params` at float32 (4 each); null after a dtype change (`.half()`, `.to(dtype)`). */
+  paramBytes?: number | null;
+  /** Bytes of every tensor the call returned, at float32; null when an output is unknown or not
+   *  float32 (int64 indices, masks). */
+  outputBytes?: number | null;
   /** A module registered in the model (built in `__init__`) that forward never called: an
    *  auxiliary head in eval mode, a layer left unused. Its row comes after the called ones, with
    *  its parameters and no shapes; it does not make the model incomplete. */
   notCalled?: true;
+}
+
+/** A module with submodules: `path` as `named_modules()` gives it. */
+export interface ContainerReport {
+  path: string;
+  className: string;
+  params: number;
+  trainableParams: number | null;
+  paramBytes: number | null;
 }
 
 /** The shape of a tensor-valued expression in forward at a place, for inlay hints and hovers. */
@@ -76,6 +93,22 @@ export interface ModelReport {
   inputSource: 'argument' | 'directive' | 'main' | 'inferred' | 'code';
   outputs: number[][];
   params: number;
+  /** PyTorch models: parameters with `requires_grad` after construction and forward (each
+   *  once); null when the analysis cannot tell, `trainableUnknown` says why. */
+  trainableParams?: number | null;
+  trainableUnknown?: string;
+  /** Bytes of the parameters at float32 (buffers not counted, as torchinfo's "Params size"). */
+  paramBytes?: number | null;
+  /** The forward pass's activation memory: `outputBytes` summed over every module call. */
+  forwardBytes?: number | null;
+  /** torchinfo's "Forward/backward pass size": twice the first output's bytes of every call of a
+   *  module with parameters. */
+  torchinfoForwardBackwardBytes?: number | null;
+  /** Why the byte counts are null, when they are. */
+  memoryUnknown?: string;
+  /** PyTorch models: every module that has submodules (the root excepted), for summaries folded
+   *  to a depth: its class and all the parameters under it, each once. */
+  containers?: ContainerReport[];
   macs: number;
   layers: LayerReport[];
   values: ValueReport[];

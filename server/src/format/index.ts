@@ -13,16 +13,18 @@ export { FORMATS, type FormatName, isFormatName } from './names';
 export interface FormatOptions {
   color: boolean;
   toolVersion: string;
+  /** torchinfo's depth (table, markdown, json); undefined: every layer. */
+  depth?: number;
 }
 
 export function formatReport(report: FileReport, format: FormatName, options: FormatOptions): string {
   switch (format) {
     case 'table':
-      return formatTable(report, { color: options.color });
+      return formatTable(report, { color: options.color, depth: options.depth });
     case 'json':
-      return formatJson(report);
+      return formatJson(report, options.depth);
     case 'markdown':
-      return formatMarkdown(report);
+      return formatMarkdown(report, options.depth);
     case 'sarif':
       return formatSarif(report, { toolVersion: options.toolVersion });
   }

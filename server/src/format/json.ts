@@ -3,6 +3,7 @@
 // location chains into the innermost {file, line}, and leaves out what only the editor needs
 // (per-expression values for inlay hints).
 
+import { rowsToDepth, type TableRow } from './depth';
 import type { Diagnostic, FileReport, FootprintAxis, LayerReport, LibraryInfo, ModelCandidate, ModelReport, ModelSource, SourceLocation, ValidInputSizes } from '../engine/report';
 
 export interface JsonLocation {
@@ -39,6 +40,13 @@ export interface JsonLayer {
   rfExact: string[];
   jumpExact: string[];
   overlap?: number[][];
+  /** PyTorch modules: of `params`, those with `requires_grad` (null: not known). */
+  trainableParams?: number | null;
+  /** Bytes of `params` at float32; of every output tensor of the call. */
+  paramBytes?: number | null;
+  outputBytes?: number | null;
+  /** With `--depth`: this row stands for that many rows folded into this ancestor. */
+  folded?: number;
 }
 
 export interface JsonModel {
@@ -63,6 +71,15 @@ export interface JsonModel {
   validInputSizes?: ValidInputSizes;
   /** Why a guessed input (`inputSource: "inferred"`) is what it is. */
   inputReason?: string;
+  /** PyTorch: torchinfo's totals (definitions in the README's "Numbers"); null when not known,
+   *  with why. */
+  trainableParams?: number | null;
+  nonTrainableParams?: number | null;
+  trainableUnknown?: string;
+  paramBytes?: number | null;
+  forwardBytes?: number | null;
+  torchinfoForwardBackwardBytes?: number | null;
+  memoryUnknown?: string;
 }
 
 export interface JsonDiagnostic {
@@ -95,7 +112,7 @@ function location(loc: SourceLocation | null | undefined): JsonLocation | null {
   return loc ? { file: loc.file, line: loc.line } : null;
 }
 
-function layerToJson(l: LayerReport): JsonLayer {
+function layerToJson(l: TableRow): JsonLayer {
   return {
     path: l.path,
     op: l.op,
@@ -117,17 +134,21 @@ function layerToJson(l: LayerReport): JsonLayer {
     rfExact: l.rfExact,
     jumpExact: l.jumpExact,
     overlap: l.overlap,
+    trainableParams: l.trainableParams,
+    paramBytes: l.paramBytes,
+    outputBytes: l.outputBytes,
+    folded: l.folded,
   };
 }
 
-function modelToJson(m: ModelReport): JsonModel {
+function modelToJson(m: ModelReport, depth: number | undefined): JsonModel {
   return {
     name: m.name,
     inputs: m.inputs,
     outputs: m.outputs,
     params: m.params,
     macs: m.macs,
-    layers: m.layers.map(layerToJson),
+    layers: (depth === undefined ? m.layers : rowsToDepth(m, depth)).map(layerToJson),
     className: m.className,
     classLocation: location(m.classLocation),
     inputSource: m.inputSource,
@@ -138,6 +159,15 @@ function modelToJson(m: ModelReport): JsonModel {
     ...(m.outputFootprint ? { outputFootprint: m.outputFootprint } : {}),
     ...(m.validInputSizes ? { validInputSizes: m.validInputSizes } : {}),
     ...(m.inputReason ? { inputReason: m.inputReason } : {}),
+    ...(m.trainableParams !== undefined ? {
+      trainableParams: m.trainableParams,
+      nonTrainableParams: m.trainableParams === null ? null : m.params - m.trainableParams,
+      trainableUnknown: m.trainableUnknown,
+      paramBytes: m.paramBytes,
+      forwardBytes: m.forwardBytes,
+      torchinfoForwardBackwardBytes: m.torchinfoForwardBackwardBytes,
+      memoryUnknown: m.memoryUnknown,
+    } : {}),
   };
 }
 
@@ -158,10 +188,10 @@ function diagnosticToJson(d: Diagnostic): JsonDiagnostic {
   };
 }
 
-export function toJsonReport(report: FileReport): JsonFileReport {
+export function toJsonReport(report: FileReport, depth?: number): JsonFileReport {
   return {
     file: report.file,
-    models: report.models.map(modelToJson),
+    models: report.models.map((m) => modelToJson(m, depth)),
     diagnostics: report.diagnostics.map(diagnosticToJson),
     libraries: (report.libraries ?? []).map((l) => ({ name: l.name, version: l.version, path: l.path })),
     ...(report.modelCandidates?.length ? { modelCandidates: report.modelCandidates } : {}),
@@ -169,6 +199,6 @@ export function toJsonReport(report: FileReport): JsonFileReport {
 }
 
 /** Undefined optional fields drop out; numbers stay numbers (a fractional jump is 0.125). */
-export function formatJson(report: FileReport): string {
-  return JSON.stringify(toJsonReport(report), null, 2) + '\n';
+export function formatJson(report: FileReport, depth?: number): string {
+  return JSON.stringify(toJsonReport(report, depth), null, 2) + '\n';
 }

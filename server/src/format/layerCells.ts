@@ -2,7 +2,7 @@
 // thing about a layer.
 
 import type { Diagnostic, FileReport, LayerReport, ModelReport, SourceLocation } from '../engine/report';
-import { gigaMacs, groupThousands, humanCount } from './units';
+import { gigaMacs, groupThousands, humanBytes, humanCount, megabytes } from './units';
 
 export type Align = 'left' | 'right';
 
@@ -49,7 +49,25 @@ export const LAYER_COLUMNS: readonly Column[] = [
   { header: 'Jump', align: 'right', cell: (l) => formatAxes(l.jumpExact.length ? l.jumpExact : l.jump) },
   { header: 'Params', align: 'right', cell: (l) => countCell(l.params) },
   { header: 'MACs', align: 'right', cell: (l) => countCell(l.macs) },
+  { header: 'Param mem', align: 'right', cell: (l) => bytesCell(l.paramBytes) },
+  { header: 'Out mem', align: 'right', cell: (l) => (l.notCalled ? '' : bytesCell(l.outputBytes)) },
+  { header: 'Trainable', align: 'left', cell: (l) => trainableCell(l) },
 ];
+
+/** Bytes: "-" for none, "?" when not known (a dtype change, an unknown output). */
+function bytesCell(bytes: number | null | undefined): string {
+  if (bytes === undefined) return '';
+  return bytes === null ? '?' : bytes === 0 ? '-' : humanBytes(bytes);
+}
+
+/** torchinfo's trainable column: `yes`, `frozen`, `partial` (with the trainable count), `?`. */
+export function trainableCell(l: Pick<LayerReport, 'params' | 'trainableParams'>): string {
+  if (l.trainableParams === undefined || l.params === 0) return '';
+  if (l.trainableParams === null) return '?';
+  if (l.trainableParams === l.params) return 'yes';
+  if (l.trainableParams === 0) return 'frozen';
+  return `partial ${humanCount(l.trainableParams)}`;
+}
 
 /** How deep a layer sits under the root: `layer1.0.conv1` is 2. A functional call sits one
  *  level under the module whose forward made it (`up1.F.pad@48` → under `up1`). */
@@ -110,6 +128,27 @@ export function totalsText(model: ModelReport): { params: string; macs: string }
     params: `${groupThousands(model.params)} (${humanCount(model.params)})`,
     macs: `${groupThousands(model.macs)} (${gigaMacs(model.macs)} G)`,
   };
+}
+
+/** torchinfo's totals: trainable and frozen parameters, parameter and forward-pass memory
+ *  (absent for models without these numbers: TensorFlow.js). */
+export function memoryTotalLines(model: ModelReport): string[] {
+  if (model.trainableParams === undefined && model.paramBytes === undefined) return [];
+  const lines: string[] = [];
+  if (model.trainableParams === null || model.trainableParams === undefined) {
+    lines.push(`Trainable params: unknown${model.trainableUnknown ? ` (${model.trainableUnknown})` : ''}`);
+  } else {
+    lines.push(`Trainable params: ${groupThousands(model.trainableParams)}`);
+    lines.push(`Non-trainable params: ${groupThousands(model.params - model.trainableParams)}`);
+  }
+  const why = model.memoryUnknown ? `unknown (${model.memoryUnknown})` : 'unknown';
+  lines.push(`Params size (MB): ${model.paramBytes == null ? why : megabytes(model.paramBytes)}`);
+  if (model.forwardBytes == null) lines.push(`Forward pass size (MB): ${why}`);
+  else {
+    const torchinfo = model.torchinfoForwardBackwardBytes;
+    lines.push(`Forward pass size (MB): ${megabytes(model.forwardBytes)}${torchinfo == null ? '' : ` (torchinfo's Forward/backward pass size: ${megabytes(torchinfo)})`}`);
+  }
+  return lines;
 }
 
 /** Lines listing the classes that need constructor arguments: each signature, where it is, a

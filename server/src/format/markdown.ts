@@ -2,7 +2,8 @@
 // summaries ($GITHUB_STEP_SUMMARY).
 
 import type { Diagnostic, FileReport, ModelReport } from '../engine/report';
-import { LAYER_COLUMNS, candidateLines, formatLocation, modelNotes, modelSignature, showClassName, sortDiagnostics, totalsText } from './layerCells';
+import { LAYER_COLUMNS, candidateLines, formatLocation, memoryTotalLines, modelNotes, modelSignature, showClassName, sortDiagnostics, totalsText } from './layerCells';
+import { rowsToDepth, type TableRow } from './depth';
 import { gigaMacs } from './units';
 
 /** A cell must not end the row early or start a new line (GitHub wants `\|` even inside code). */
@@ -20,7 +21,7 @@ function tableRow(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
-function formatModel(model: ModelReport): string[] {
+function formatModel(model: ModelReport, depth: number | undefined): string[] {
   const totals = totalsText(model);
   const lines = [
     `### ${code(model.name)}${showClassName(model) ? ` (${escapeCell(model.className)})` : ''}`,
@@ -33,9 +34,11 @@ function formatModel(model: ModelReport): string[] {
     tableRow(LAYER_COLUMNS.map((c) => c.header)),
     tableRow(LAYER_COLUMNS.map((c) => (c.align === 'right' ? '---:' : '---'))),
   );
-  for (const layer of model.layers) {
+  const rows: TableRow[] = depth === undefined ? model.layers : rowsToDepth(model, depth);
+  for (const layer of rows) {
     lines.push(tableRow(LAYER_COLUMNS.map((c, i) => {
-      const text = escapeCell(c.cell(layer));
+      const folded = layer.folded && !layer.notCalled && c.header === 'Output shape';
+      const text = folded ? `(${layer.folded} call${layer.folded === 1 ? '' : 's'})` : escapeCell(c.cell(layer));
       return i === 0 ? code(text || '(root)') : text;
     })));
   }
@@ -44,6 +47,8 @@ function formatModel(model: ModelReport): string[] {
   totalCells[LAYER_COLUMNS.findIndex((c) => c.header === 'Params')] = `**${totals.params}**`;
   totalCells[LAYER_COLUMNS.findIndex((c) => c.header === 'MACs')] = `**${totals.macs}**`;
   lines.push(tableRow(totalCells));
+  const memory = memoryTotalLines(model);
+  if (memory.length) lines.push('', ...memory.map((l) => `- ${escapeCell(l)}`));
   return lines;
 }
 
@@ -54,10 +59,10 @@ function formatDiagnostic(d: Diagnostic): string {
   return text;
 }
 
-export function formatMarkdown(report: FileReport): string {
+export function formatMarkdown(report: FileReport, depth?: number): string {
   const lines = [`## ConvLens: ${code(report.file)}`];
   if (report.models.length === 0 && !report.modelCandidates?.length) lines.push('', 'No models analysed.');
-  for (const model of report.models) lines.push('', ...formatModel(model));
+  for (const model of report.models) lines.push('', ...formatModel(model, depth));
   const candidates = candidateLines(report);
   if (candidates.length) lines.push('', '```', ...candidates, '```');
   if (report.diagnostics.length) {

@@ -13,12 +13,16 @@ import {
   sortDiagnostics,
   totalsText,
   showClassName,
+  memoryTotalLines,
 } from './layerCells';
+import { rowsToDepth, type TableRow } from './depth';
 import { gigaMacs } from './units';
 
 export interface TableOptions {
   /** ANSI colours; the CLI turns them on only for a TTY without NO_COLOR. */
   color?: boolean;
+  /** torchinfo's `depth`: rows nested deeper are folded into their ancestor (`depth.ts`). */
+  depth?: number;
 }
 
 const GAP = '  ';
@@ -47,7 +51,7 @@ function layoutRows(rows: readonly (readonly string[])[], aligns: readonly Align
   return rows.map((r) => r.map((cell, c) => pad(cell, widths[c], aligns[c])).join(GAP).trimEnd());
 }
 
-function formatModel(model: ModelReport, paint: ReturnType<typeof painter>): string[] {
+function formatModel(model: ModelReport, paint: ReturnType<typeof painter>, depth: number | undefined): string[] {
   const totals = totalsText(model);
   const header = [
     `${model.name}${showClassName(model) ? ` (${model.className})` : ''}`,
@@ -58,11 +62,18 @@ function formatModel(model: ModelReport, paint: ReturnType<typeof painter>): str
   const notes = modelNotes(model).map((n) => `note: ${n}`);
 
   const headings = LAYER_COLUMNS.map((c) => c.header);
-  const body = model.layers.map((layer) =>
-    LAYER_COLUMNS.map((c, i) => (i === 0 ? '  '.repeat(layerDepth(layer)) + (c.cell(layer) || '(root)') : c.cell(layer))),
+  const rows: TableRow[] = depth === undefined ? model.layers : rowsToDepth(model, depth);
+  const body = rows.map((layer) =>
+    LAYER_COLUMNS.map((c, i) => {
+      if (i === 0) return '  '.repeat(layerDepth(layer)) + (c.cell(layer) || '(root)');
+      // A folded row stands for several calls: their sums, no single output shape.
+      if (layer.folded && c.header === 'Output shape') return layer.notCalled ? c.cell(layer) : `(${layer.folded} call${layer.folded === 1 ? '' : 's'})`;
+      return c.cell(layer);
+    }),
   );
   const [headingLine, ...rowLines] = layoutRows([headings, ...body], LAYER_COLUMNS.map((c) => c.align));
   const totalLine = `Total   params ${totals.params}   MACs ${totals.macs}`;
+  const memoryLines = memoryTotalLines(model);
 
   const width = Math.max(header.length, totalLine.length, headingLine.length, ...rowLines.map((l) => l.length));
   const heavy = paint('dim', '='.repeat(width));
@@ -77,6 +88,7 @@ function formatModel(model: ModelReport, paint: ReturnType<typeof painter>): str
     ...(rowLines.length ? rowLines : ['(no layers)']),
     light,
     paint('bold', totalLine),
+    ...memoryLines,
     heavy,
   ];
 }
@@ -93,7 +105,7 @@ export function formatTable(report: FileReport, options: TableOptions = {}): str
   if (report.models.length === 0 && !report.modelCandidates?.length) lines.push(`No models analysed in ${report.file}.`);
   for (const model of report.models) {
     if (lines.length) lines.push('');
-    lines.push(...formatModel(model, paint));
+    lines.push(...formatModel(model, paint, options.depth));
   }
   const candidates = candidateLines(report);
   if (candidates.length) lines.push(...(lines.length ? [''] : []), ...candidates);

@@ -62,3 +62,17 @@ export function gigaMacs(macs: number | bigint): string {
   if (Math.abs(g) >= 0.01) return g.toFixed(2);
   return g.toPrecision(3).replace(/\.?0+$/, '');
 }
+
+/** Bytes in decimal units, as torchinfo counts them (1 KB = 1,000 B): 36864 → "36.9KB". */
+export function humanBytes(bytes: number): string {
+  return `${humanCount(bytes)}B`;
+}
+
+/** Bytes as megabytes (10⁶, torchinfo's MB) with two decimals; small sizes keep three
+ *  significant digits instead of "0.00". */
+export function megabytes(bytes: number): string {
+  const mb = bytes / 1e6;
+  if (mb === 0) return '0';
+  if (mb >= 0.01) return mb.toFixed(2);
+  return mb.toPrecision(3).replace(/\.?0+$/, '');
+}

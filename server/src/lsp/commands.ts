@@ -30,9 +30,11 @@ export async function executeCommand(
   const arg = args?.[0];
   if (command === SERVER_COMMANDS.layerTable) {
     if (!isRecord(arg) || typeof arg.uri !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, 'expected [{ uri }]');
+    const { uri, depth } = arg as unknown as LayerTableArgs;
     // The table's header gives the valid input sizes a keystroke's report defers.
-    const result = deps.scheduler.complete((arg as unknown as LayerTableArgs).uri);
-    return result ? formatTable(result.report) : null;
+    const result = deps.scheduler.complete(uri);
+    const validDepth = typeof depth === 'number' && Number.isSafeInteger(depth) && depth >= 0 ? depth : undefined;
+    return result ? formatTable(result.report, { depth: validDepth }) : null;
   }
   if (command === SERVER_COMMANDS.applyInputShape) {
     if (!isRecord(arg) || typeof arg.uri !== 'string' || typeof arg.shape !== 'string') {

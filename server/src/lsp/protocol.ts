@@ -105,6 +105,8 @@ export interface ChooseModelArgs {
 
 export interface LayerTableArgs {
   uri: string;
+  /** torchinfo's depth (`convlens.layerTable.depth`): deeper rows folded into their ancestor. */
+  depth?: number;
 }
 
 /** Settings the server reads from `initializationOptions.settings` and from `workspace/configuration` ("convlens"). */

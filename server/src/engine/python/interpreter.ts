@@ -10,6 +10,7 @@ import { LineIndex } from './lineIndex';
 import { COMPILED_LIBRARIES, ModuleResolver, STANDARD_LIBRARY, type ModuleLocation } from './moduleResolver';
 import { writeElement } from '../ops/smallValues';
 import type { AstCache, LibraryInfo, SearchPathEntry } from '../report';
+import { setRequiresGrad } from './paramFlags';
 import {
   binaryOnValues, builtSize, formatSpec, MAX_SEQUENCE, orderValues, PyTypeError, valuesEqual,
 } from './operators';
@@ -1839,6 +1840,10 @@ export class Interpreter {
         obj.attrs.set(name, value);
         return;
       case 'tensor':
+        if (name === 'requires_grad') {
+          setRequiresGrad(obj, value, site, (v) => this.truthy(v));
+          return;
+        }
         // `p.data = t` of another shape changes the parameter's shape, which a shape (a value
         // shared by whatever holds it) cannot follow: a problem on this line, never ignored.
         if (name === 'data' && value.kind === 'tensor' && !sameShape(obj.shape, value.shape)) {

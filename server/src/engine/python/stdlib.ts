@@ -8,7 +8,7 @@ import { valuesEqual } from './operators';
 import {
   bool, dict, dictSet, float, hashKey as hashKeyOf, int, isNumber, iterator, list, native, newId, NONE, numberOf, repr, str, subclassOf, toStr, tuple, typeName, unknown,
   type CallArgs, type ClassValue, type FunctionValue, type InstanceValue, type ModuleObjectValue, type NativeCall, type Site,
-  type UnknownValue, type Value,
+  type TensorValue, type UnknownValue, type Value,
 } from './values';
 
 export function nativeModuleObject(name: string, members: Record<string, Value>): ModuleObjectValue {
@@ -1381,7 +1381,15 @@ function shallowCopy(v: Value): Value {
   }
 }
 
-function deepCopy(v: Value, seen: Map<number, Value>): Value {
+function copiedParameter(p: TensorValue, seen: Map<number | TensorValue, Value>): TensorValue {
+  const prior = seen.get(p);
+  if (prior) return prior as TensorValue;
+  const copy: TensorValue = { ...p };
+  seen.set(p, copy);
+  return copy;
+}
+
+function deepCopy(v: Value, seen: Map<number | TensorValue, Value>): Value {
   switch (v.kind) {
     case 'list': {
       const out = list([]);
@@ -1405,7 +1413,9 @@ function deepCopy(v: Value, seen: Map<number, Value>): Value {
         out.module = {
           ...v.module,
           modules: new Map([...v.module.modules].map(([k, m]) => [k, deepCopy(m, seen) as InstanceValue])),
-          parameters: new Map(v.module.parameters),
+          // Each copy owns its parameters (torch's deepcopy copies them; ties inside the copy stay
+          // ties): freezing one copy's parameters must not freeze the original's.
+          parameters: new Map([...v.module.parameters].map(([k, p]) => [k, p.kind === 'tensor' ? copiedParameter(p, seen) : p])),
           buffers: new Map(v.module.buffers),
           defined: v.module.defined,
         };

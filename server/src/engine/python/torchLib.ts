@@ -17,6 +17,7 @@ import { bindToOpArgs, fromOpValue, parseSignature, toOpValue, UnknownArgument }
 import { makeStdlib, nativeModuleObject } from './stdlib';
 import { installPrivateBases, normInputRanks } from './torchPrivateBases';
 import { astype, makeNumpy } from './numpyLib';
+import { initialRequiresGrad, markDtypeUnknown, requiresGradValue, setRequiresGrad } from './paramFlags';
 import {
   bool, dict, FALSE, float, int, iterator, list, native, newId, NONE, str, TRUE, tuple, unknown, unknownNumber,
   WriteCountingMap, type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
@@ -102,6 +103,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   };
 
   /** Apply a FunctionSpec to call arguments, recording a functional layer when it is one. */
+  /** Whether a call makes a float tensor of another dtype than float32 (half, bfloat16, double). */
+  const otherFloatDtype = (name: string, args: CallArgs): boolean => {
+    if (/^Tensor\.(double|half|bfloat16)$/.test(name)) return true;
+    const dtype = args.keywords.get('dtype') ?? (/^Tensor\.(to|type)$/.test(name) ? args.positional[0] : undefined);
+    if (!dtype || dtype.kind !== 'instance' || dtype.cls !== dtypeClass) return false;
+    const opname = dtype.attrs.get('__opname__');
+    return opname?.kind === 'str' && /^(float64|double|float16|half|bfloat16)$/.test(opname.value);
+  };
   const applyFunction = (spec: FunctionSpec, args: CallArgs, site: Site | null, record: boolean): Value => {
     let result: OpResult;
     let inputs: Tensor[] = [];
@@ -135,6 +144,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
     let value = fromOpValue(result.value);
     if (value.kind === 'tensor') value = withValues(spec.name, opArgs, value, args);
+    // Tensors carry no dtype here: one made with another float dtype (`dtype=torch.float16`,
+    // `.double()`) is flagged, so a Parameter made from it does not count 4 bytes each.
+    if (value.kind === 'tensor') {
+      // Computed from such a tensor: its dtype may be that one too (type promotion), so unknown.
+      let why = otherFloatDtype(spec.name, args)
+        ? `a tensor of another dtype than float32 made by ${spec.name}${site ? ` at line ${site.file.lines.position(site.from).line + 1}` : ''}`
+        : undefined;
+      for (let i = 0; i < inputs.length && !why; i++) why = (inputs[i] as { dtypeUnknown?: string }).dtypeUnknown;
+      if (why) value = { ...value, dtypeUnknown: why } as TensorValue;
+    }
     // torch.max(x, dim) and friends return a named (values, indices) pair.
     if (value.kind === 'tuple' && value.items.length === 2 && VALUES_INDICES.test(spec.name)) value = { ...value, cls: valuesIndices };
     if (recorder && (record || result.macs > 0)) {
@@ -259,7 +278,8 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   moduleClass.attrs.set('register_parameter', m('register_parameter', (self, args, site) => {
     const [name, value] = args.positional;
     if (name?.kind !== 'str') return unknownRegistration(self, 'register_parameter', name, site);
-    if (value?.kind === 'tensor') self.module!.parameters.set(name.value, { ...value, parameter: true });
+    // The same Parameter object, so a later `p.requires_grad = False` on it is seen here too.
+    if (value?.kind === 'tensor') self.module!.parameters.set(name.value, value.parameter ? value : { ...value, parameter: true });
     else {
       if (value?.kind === 'unknown') interp.noteProblem(site, `${self.cls.name}.${name.value} is unknown (${value.reason}): the model lacks that parameter`);
       self.module!.parameters.set(name.value, NONE);
@@ -352,8 +372,43 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     setTraining(self, false);
     return self;
   }));
-  for (const name of ['to', 'cuda', 'cpu', 'float', 'double', 'half', 'requires_grad_', 'share_memory', 'type', 'bfloat16', 'to_empty']) {
+  for (const name of ['cuda', 'cpu', 'float', 'share_memory', 'to_empty']) {
     moduleClass.attrs.set(name, m(name, (self) => self));
+  }
+  // `module.requires_grad_(False)` freezes every parameter under it (paramFlags.ts).
+  moduleClass.attrs.set('requires_grad_', m('requires_grad_', (self, args, site) => {
+    const flag = option(args, 0, 'requires_grad', TRUE);
+    for (const [, p] of namedParametersOf(self, TRUE)) if (p.kind === 'tensor') {
+      interp.noteWrite(p);
+      setRequiresGrad(p, flag, site, (v) => interp.truthy(v));
+    }
+    return self;
+  }));
+  /** Whether `module.to(...)` / `.type(...)` / `.half()` may change its parameters' dtype. */
+  const changesDtype = (name: string, args: CallArgs): boolean => {
+    if (name !== 'to' && name !== 'type') return true;
+    const values = [...args.positional, ...args.keywords.values()];
+    return values.some((v) => {
+      if (v.kind === 'instance' && v.cls === dtypeClass) {
+        const opname = v.attrs.get('__opname__');
+        return !(opname?.kind === 'str' && (opname.value === 'float32' || opname.value === 'float'));
+      }
+      return v.kind === 'tensor' || v.kind === 'unknown' || (name === 'type' && !(v.kind === 'str' && v.value.endsWith('.FloatTensor')));
+    });
+  };
+  // A dtype change makes the parameters' bytes unknown: tensors here carry no dtype, so memory is
+  // counted at float32's 4 bytes only where nothing changed it.
+  for (const name of ['to', 'double', 'half', 'type', 'bfloat16']) {
+    moduleClass.attrs.set(name, m(name, (self, args, site) => {
+      if (changesDtype(name, args)) {
+        const why = `${self.cls.name}.${name}(…)${site ? ` at line ${site.file.lines.position(site.from).line + 1}` : ''} changes the parameters' dtype, which ConvLens does not follow`;
+        for (const [, p] of namedParametersOf(self, TRUE)) if (p.kind === 'tensor') {
+          interp.noteWrite(p);
+          markDtypeUnknown(p, why);
+        }
+      }
+      return self;
+    }));
   }
   // Hooks would run code the analysis does not follow: their handles are Unknown. A forward hook
   // may change what a layer returns; backward hooks and state-dict loading change no shape.
@@ -881,7 +936,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (values?.kind === 'unknown') interp.noteProblem(site, `ParameterList was made empty: its parameters are unknown (${values.reason})`);
     else if (values && values.kind !== 'none') {
       interp.toArray(values, site).forEach((p, i) => {
-        if (p.kind === 'tensor') self.module!.parameters.set(String(i), { ...p, parameter: true });
+        if (p.kind === 'tensor') self.module!.parameters.set(String(i), p.parameter ? p : { ...p, parameter: true });
         else if (p.kind === 'unknown') interp.noteProblem(site, `ParameterList: parameter ${i} is unknown (${p.reason})`);
       });
     }
@@ -895,7 +950,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   parameterList.attrs.set('__iter__', m('ParameterList.__iter__', (self) => iterator([...self.module!.parameters.values()])));
   parameterList.attrs.set('append', m('ParameterList.append', (self, args, site) => {
     const p = args.positional[0];
-    if (p?.kind === 'tensor') self.module!.parameters.set(String(self.module!.parameters.size), { ...p, parameter: true });
+    if (p?.kind === 'tensor') self.module!.parameters.set(String(self.module!.parameters.size), p.parameter ? p : { ...p, parameter: true });
     else if (p?.kind === 'unknown') interp.noteProblem(site, `ParameterList.append of an unknown parameter (${p.reason})`);
     return self;
   }));
@@ -932,8 +987,18 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     instanceCheck: (v) => v.kind === 'tensor' && !!v.parameter,
     construct: (args, site) => {
       const data = args.positional[0] ?? args.keywords.get('data');
-      if (!data || data.kind === 'none') return { kind: 'tensor', shape: [0], geometry: null, parameter: true } as TensorValue;
-      if (data.kind === 'tensor') return { ...data, geometry: null, parameter: true };
+      const requiresGrad = args.positional[1] ?? args.keywords.get('requires_grad');
+      const truthy = (v: Value): boolean => interp.truthy(v);
+      if (!data || data.kind === 'none') return initialRequiresGrad({ kind: 'tensor', shape: [0], geometry: null, parameter: true }, requiresGrad, site, truthy);
+      if (data.kind === 'tensor') {
+        const p = initialRequiresGrad({ ...data, geometry: null, parameter: true }, requiresGrad, site, truthy);
+        // Data known not to be float32 (float64, integers): its bytes are not 4 each.
+        const flags = data as ValuedTensor;
+        const other = (data as { dtypeUnknown?: string }).dtypeUnknown;
+        if (other) markDtypeUnknown(p, other);
+        else if (flags.double || flags.integral || flags.bool) markDtypeUnknown(p, `nn.Parameter of a tensor that is not float32${site ? ` (line ${site.file.lines.position(site.from).line + 1})` : ''}`);
+        return p;
+      }
       return unknown(data.kind === 'unknown' ? data.reason : 'nn.Parameter of a non-tensor', site);
     },
   }, 'torch.nn');
@@ -966,7 +1031,12 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       }
       case 'dtype': return dtypes.get('float32')!;
       case 'device': return deviceValue;
-      case 'requires_grad': return bool(!!t.parameter);
+      case 'requires_grad': return requiresGradValue(t, site);
+      case 'requires_grad_': return fn('Tensor.requires_grad_', (a, s) => {
+        interp.noteWrite(t);
+        setRequiresGrad(t, a.positional[0] ?? a.keywords.get('requires_grad') ?? TRUE, s ?? site, (v) => interp.truthy(v));
+        return t;
+      });
       case 'is_cuda': return bool(false);
       case 'data': return t;
       case 'grad': return NONE;
