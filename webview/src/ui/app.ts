@@ -232,7 +232,7 @@ export class PreviewApp {
       const message = error instanceof Error ? error.message : String(error);
       if (!this.runtimeStarted) {
         view.setProgress(
-          `The WebAssembly runtime did not start: ${message}` + (overlap ? ' The overlap map shown is exact (from the engine).' : ''),
+          `The WebAssembly runtime did not start (${message}).` + (overlap ? ' The overlap map shown is exact (from the engine).' : ''),
           'error',
         );
       }

@@ -67,7 +67,11 @@ interface ZoomState {
   size: Pair;
   period: Pair;
   zoom: number;
+  /** Where the reader moved the window (null: the map's centre); zooming keeps it, so that − then
+   *  + returns to the same window. */
   centre: Pair | null;
+  /** The centre of the window shown, where a move by one period starts from. */
+  shownCentre: Pair;
 }
 
 export interface VariantView {
@@ -158,7 +162,7 @@ export class PreviewView {
    */
   showHeat(v: VariantView, size: Pair, period: Pair): void {
     const same = v.zoom && v.zoom.size.join() === size.join() && v.zoom.period.join() === period.join();
-    if (!same) v.zoom = { size: [...size], period: [...period], zoom: defaultZoom(size, period, viewportDevicePx()), centre: null };
+    if (!same) v.zoom = { size: [...size], period: [...period], zoom: defaultZoom(size, period, viewportDevicePx()), centre: null, shownCentre: [size[0] / 2, size[1] / 2] };
     this.applyZoom(v);
   }
 
@@ -169,7 +173,7 @@ export class PreviewView {
     const view = heatView(z.size, z.period, viewportDevicePx(), z.zoom, z.centre);
     const { y0, x0, h, w } = view.crop;
     z.zoom = view.zoom;
-    z.centre = [y0 + h / 2, x0 + w / 2];
+    z.shownCentre = [y0 + h / 2, x0 + w / 2];
     // CSS pixels per output pixel: `zoom` device pixels.
     const px = (n: number) => `${(n * view.zoom) / dpr}px`;
     Object.assign(v.heatmap.style, { width: px(z.size[1]), height: px(z.size[0]), left: px(-x0), top: px(-y0) });
@@ -192,7 +196,7 @@ export class PreviewView {
     const z = v.zoom;
     if (!z) return;
     const move = (axis: 0 | 1, sign: number) => {
-      const centre: Pair = z.centre ? [...z.centre] : [z.size[0] / 2, z.size[1] / 2];
+      const centre: Pair = [...z.shownCentre];
       centre[axis] += sign * Math.max(1, z.period[axis]);
       z.centre = centre;
       this.applyZoom(v);
