@@ -13,8 +13,11 @@ import { describe, it } from 'node:test';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { chainModel } from '../../webview/src/onnx/chainGraph';
 import { chainFeeds } from '../../webview/src/preview/compute';
+import { layerOverlapMap } from '../../webview/src/preview/overlapMap';
+import { planPreview } from '../../webview/src/preview/plan';
 import type { Chain, Pair, ResizeMode, Step } from '../../webview/src/preview/steps';
 import { FLOAT32_UNIT_ROUNDOFF, MAX_RELATIVE, classifyRange, flatTolerance, uniformLabel } from '../../webview/src/render/flat';
+import { CONFIGS, prepare } from './configs';
 import { MAX_ZOOM, MIN_PERIOD_DEVICE_PX, defaultZoom, heatView, zoomLimits } from '../../webview/src/render/zoom';
 
 type Controls = { input: 'constant' | 'noise'; weights: 'ones' | 'default'; seed: number };
@@ -102,6 +105,23 @@ describe('the flat-map rule on onnxruntime-node outputs', () => {
     const wide: Step = { ...(convT(3, 2, 1) as Extract<Step, { op: 'convTranspose' }>), inChannels: 4096 };
     assert.equal(flatTolerance([wide], 3), MAX_RELATIVE * 3);
     assert.equal(flatTolerance([resize('bicubic', 2)], 0), 0);
+  });
+});
+
+describe("the overlap map's range (the first paint does not scan the map for it)", () => {
+  it('equals a scan of the map for every configuration with an engine overlap map', () => {
+    let maps = 0;
+    for (const c of CONFIGS) {
+      const { target } = prepare(c);
+      const plan = planPreview(target, { inputSize: 'model' });
+      const layer = plan.variants.find((v) => v.id === 'layer');
+      const map = layer && layerOverlapMap(layer, plan.focus);
+      if (!map) continue;
+      maps++;
+      const { lo, hi } = spread(map.data);
+      assert.deepEqual(map.range, [lo, hi], c.name);
+    }
+    assert.ok(maps >= 10, `${maps} overlap maps`);
   });
 });
 
