@@ -248,9 +248,11 @@ for (const mode of ['webgpu', 'wasm'] as const) {
             scores: Array.from(document.querySelectorAll<HTMLElement>('article.variant'), (a) => [a.dataset.variant, Number(a.dataset.score)]),
             status: document.getElementById('preview-status')!.textContent,
             notices: document.getElementById('preview-notices')!.textContent ?? '',
+            progress: document.getElementById('preview-progress')!.hidden,
           };
         });
         assert.equal(dom.state, 'done');
+        assert.equal(dom.progress, true, 'the compiling note is gone once the runtime painted');
         assert.equal(dom.backend, mode);
         assert.match(dom.status ?? '', new RegExp(`Backend: ${mode} · 4 variants in one run of [\\d.]+ ms`));
         assert.deepEqual(dom.size, [14, 16]);

@@ -18,7 +18,8 @@ import { resendOnReady } from '../../client/src/preview/resend';
 import { chainModel } from '../../webview/src/onnx/chainGraph';
 import { chainFeeds } from '../../webview/src/preview/compute';
 import { planPreview } from '../../webview/src/preview/plan';
-import type { HostMessage, PreviewTarget } from '../../webview/src/protocol/messages';
+import type { HostMessage, PreviewLayer, PreviewTarget } from '../../webview/src/protocol/messages';
+import { overlapPattern } from '../../server/src/engine/geometry';
 import { CONFIGS, prepare } from './configs';
 import { DIST_WEBVIEW, openHarness, type Harness } from './harness';
 
@@ -121,9 +122,118 @@ describe('the first picture, with the runtime held back', () => {
       assert.equal(visible, 'visible');
     });
 
+    it('says the runtime is compiling while the exact overlap map is shown', async () => {
+      const note = await h.page.evaluate(() => {
+        const p = document.getElementById('preview-progress')!;
+        return { hidden: p.hidden, text: p.textContent, kind: p.dataset.kind, role: p.getAttribute('role') };
+      });
+      assert.deepEqual(note, { hidden: false, text: 'Compiling the WebAssembly runtime… the exact overlap map is shown meanwhile.', kind: 'progress', role: 'status' });
+    });
+
+    it('shows the map at an integer zoom on a window of whole periods, with keyboard and button controls', async () => {
+      // ct k5 s2 p2 op1 on the configuration's input: period 2, so ×6 device pixels by default.
+      const read = () =>
+        h.page.evaluate(() => {
+          const canvas = document.getElementById('heatmap-layer') as HTMLCanvasElement;
+          const box = document.getElementById('heat-viewport-layer')!.getBoundingClientRect();
+          const drawn = canvas.getBoundingClientRect();
+          const dpr = devicePixelRatio;
+          return {
+            size: [canvas.height, canvas.width],
+            zoom: Number(canvas.dataset.zoom),
+            crop: canvas.dataset.crop!.split(',').map(Number),
+            caption: document.getElementById('heat-caption-layer')!.textContent!,
+            // Device pixels per output pixel, as laid out.
+            scale: [(drawn.height * dpr) / canvas.height, (drawn.width * dpr) / canvas.width],
+            box: [box.height * dpr, box.width * dpr],
+            offset: [(box.top - drawn.top) * dpr, (box.left - drawn.left) * dpr],
+            rendering: getComputedStyle(canvas).imageRendering,
+            zoomIn: (document.getElementById('zoom-in-layer') as HTMLButtonElement).disabled,
+          };
+        });
+      // The configuration's small map fits whole, at the largest integer zoom.
+      const small = await read();
+      assert.equal(small.rendering, 'pixelated');
+      assert.match(small.caption, new RegExp(`^${small.size[0]}×${small.size[1]}, ×${small.zoom}$`));
+      assert.deepEqual(small.scale, [small.zoom, small.zoom]);
+      // A k3 s2 layer 64² → 128² (the issue's moiré case): a window of whole periods at ×6.
+      const k3: PreviewLayer = {
+        path: 'up', op: 'ConvTranspose2d', args: '8→8, k=3, s=2, p=1, op=1', in: [[1, 8, 64, 64]], out: [[1, 8, 128, 128]],
+        kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1], overlap: [overlapPattern(3, 2, 1, 1), overlapPattern(3, 2, 1, 1)],
+      };
+      await h.page.evaluate((target) => window.postMessage({ type: 'show', requestId: 42, target }, '*'), { model: 'M()', layer: k3, path: [k3], index: 0 });
+      await h.page.waitForFunction(() => document.getElementById('convlens-preview')!.dataset.requestId === '42' && !!document.getElementById('heatmap-layer')!.dataset.engineFrameAt);
+      const first = await read();
+      assert.deepEqual(first.size, [128, 128]);
+      const dpr = await h.page.evaluate(() => devicePixelRatio);
+      assert.equal(dpr, 1, 'the harness page has one device pixel per CSS pixel');
+      assert.equal(first.zoom, 6);
+      assert.deepEqual(first.scale, [6, 6]);
+      assert.equal(first.caption, 'crop 32×32 of 128×128, ×6');
+      assert.deepEqual(first.crop, [48, 48, 32, 32]);
+      assert.deepEqual(first.box, [32 * 6, 32 * 6]);
+      assert.deepEqual(first.offset, [48 * 6, 48 * 6]);
+      // Keyboard: − zooms out, + back in; the buttons do the same.
+      await h.page.focus('#heat-viewport-layer');
+      await h.page.keyboard.press('-');
+      assert.equal((await read()).zoom, 5);
+      await h.page.keyboard.press('+');
+      assert.equal((await read()).zoom, 6);
+      await h.page.click('#zoom-out-layer');
+      const out = await read();
+      assert.equal(out.zoom, 5);
+      assert.deepEqual(out.scale, [5, 5]);
+      // 192 / 5 = 38 pixels: 19 whole periods, still around the centre and on a period.
+      assert.equal(out.caption, 'crop 38×38 of 128×128, ×5');
+      assert.deepEqual(out.crop, [44, 44, 38, 38]);
+      // Arrow keys move by one period.
+      await h.page.focus('#heat-viewport-layer');
+      await h.page.keyboard.press('ArrowRight');
+      assert.deepEqual((await read()).crop, [44, 46, 38, 38]);
+      await h.page.focus('#heat-viewport-layer');
+      await h.page.keyboard.press('0');
+      assert.equal((await read()).zoom, 6);
+    });
+
     it('loads under its Content-Security-Policy without a violation', async () => {
       assert.deepEqual(await h.page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations), []);
     });
+  });
+
+  it('a runtime that fails to start leaves an error note beside the exact overlap map', async () => {
+    const h = await openHarness({ webgpu: false, hold: RUNTIME_FILES });
+    try {
+      const dom = await h.page.evaluate(
+        async ({ bundleUrl, target }) => {
+          const m = (await import(bundleUrl)) as typeof import('../../webview/src/main');
+          const container = document.createElement('div');
+          document.body.append(container);
+          const host = { postMessage: () => undefined, getState: () => undefined, setState: () => undefined };
+          const failing = () => Promise.reject(new Error('WebAssembly.instantiate(): out of memory'));
+          const app = new m.PreviewApp(container, host, failing);
+          app.handleMessage({ type: 'show', requestId: 1, target });
+          await app.idle;
+          const p = container.querySelector<HTMLElement>('#preview-progress')!;
+          return {
+            note: p.textContent,
+            hidden: p.hidden,
+            kind: p.dataset.kind,
+            state: container.querySelector<HTMLElement>('#convlens-preview')!.dataset.state,
+            source: container.querySelector<HTMLCanvasElement>('#heatmap-layer')!.dataset.source,
+          };
+        },
+        { bundleUrl: h.bundleUrl, target: target() },
+      );
+      assert.deepEqual(dom, {
+        note: 'The WebAssembly runtime did not start (WebAssembly.instantiate(): out of memory). The overlap map shown is exact (from the engine).',
+        hidden: false,
+        kind: 'error',
+        state: 'error',
+        source: 'engine',
+      });
+    } finally {
+      await h.close();
+    }
   });
 
   it('paints it the same when the layer comes after ready (the side view)', async () => {

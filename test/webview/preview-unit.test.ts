@@ -363,6 +363,8 @@ describe('the page', () => {
     );
     assert.match(html, /data-ort-wasm-glue="https:\/\/a\.b\/d\/g\.mjs" data-ort-wasm="https:\/\/a\.b\/d\/w\.wasm"/);
     assert.match(html, /<script type="module" nonce="n1" src="https:\/\/a\.b\/d\/preview\.js\?x=&quot;1&quot;"><\/script>/);
+    // The first script is fetched beside the stylesheet, after the import map (which must come first).
+    assert.match(html, /<script type="importmap"[^]*<link rel="modulepreload" href="https:\/\/a\.b\/d\/preview\.js\?x=&quot;1&quot;" nonce="n1">\n<link rel="stylesheet"/);
     const a = makeNonce();
     assert.match(a, /^[A-Za-z0-9_-]{22}$/);
     assert.notEqual(a, makeNonce());

@@ -84,7 +84,9 @@ function scriptJson(value: unknown): string {
 export function previewHtml(o: PreviewHtmlOptions): string {
   const nonce = escapeAttr(o.nonce);
   // URIs are passed exactly as the host made them: servers that put the file in the query string
-  // (code-server) break relative URLs.
+  // (code-server) break relative URLs. The first script is fetched alongside the stylesheet
+  // (modulepreload, after the import map as import maps require): a module script at the end of
+  // the body was fetched only once the stylesheet had arrived. Same URL, same CSP source.
   const importMap = scriptJson({
     imports: { 'onnxruntime-web/webgpu': o.ort.module, 'convlens-preview/runtime': o.later.runtime, 'convlens-preview/controls': o.later.controls },
   });
@@ -96,12 +98,13 @@ export function previewHtml(o: PreviewHtmlOptions): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<script type="importmap" nonce="${nonce}">${importMap}</script>
+<link rel="modulepreload" href="${escapeAttr(o.scriptUri)}" nonce="${nonce}">
 <link rel="stylesheet" href="${escapeAttr(o.styleUri)}">
 <title>ConvLens preview</title>
 </head>
 <body>
 <div id="app" data-ort-wasm-glue="${escapeAttr(o.ort.wasmGlue)}" data-ort-wasm="${escapeAttr(o.ort.wasm)}"></div>
-<script type="importmap" nonce="${nonce}">${importMap}</script>
 ${initial}${o.prelude ? `<script nonce="${nonce}">${o.prelude}</script>\n` : ''}<script type="module" nonce="${nonce}" src="${escapeAttr(o.scriptUri)}"></script>
 </body>
 </html>

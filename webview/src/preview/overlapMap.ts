@@ -13,6 +13,9 @@ export interface OverlapMap {
   /** Row-major, outSize[0] × outSize[1]; every value an integer. */
   data: Float32Array;
   size: Pair;
+  /** [min, max] of `data`, from the two axes (counts are ≥ 0: the extremes are products of the
+   *  axes' extremes), so that the first paint need not scan the map for them. */
+  range: [number, number];
   /** The buffer `data` lies in (the caller's scratch when it was large enough): pass it to the
    *  next call to reuse it. */
   scratch: Float32Array;
@@ -65,5 +68,15 @@ export function layerOverlapMap(variant: VariantPlan, layer: PreviewLayer, scrat
   const buffer = scratch && scratch.length >= h * w && scratch.length <= 4 * h * w ? scratch : new Float32Array(h * w);
   const data = buffer.length === h * w ? buffer : buffer.subarray(0, h * w);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = rows[y]! * cols[x]!;
-  return { data, size: [h, w], scratch: buffer };
+  const extremes = (a: Int32Array): [number, number] => {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of a) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return [lo, hi];
+  };
+  const [r, c] = [extremes(rows), extremes(cols)];
+  return { data, size: [h, w], range: h * w ? [r[0] * c[0], r[1] * c[1]] : [0, 0], scratch: buffer };
 }

@@ -32,7 +32,3 @@ export function colourIndex(value: number, lo: number, hi: number): number {
   if (!(hi > lo)) return 128;
   return Math.max(0, Math.min(255, Math.round(((value - lo) / (hi - lo)) * 255)));
 }
-
-export function cssColour(index: number): string {
-  return `rgb(${VIRIDIS[index * 3]}, ${VIRIDIS[index * 3 + 1]}, ${VIRIDIS[index * 3 + 2]})`;
-}

@@ -14,6 +14,7 @@ import { layerOverlapMap, type OverlapMap } from '../preview/overlapMap';
 import { planPreview, type VariantPlan } from '../preview/plan';
 import type { Pair } from '../preview/steps';
 import { parseHostMessage, type BackendSetting, type PreviewTarget, type WebviewMessage } from '../protocol/messages';
+import { classifyRange, flatTolerance, uniformLabel, type MapRange } from '../render/flat';
 import { drawHeatmap, drawLegend, drawProfile, drawSpectrum, range } from '../render/plots';
 import type { Backend } from '../runtime/ortRuntime';
 import { DEFAULT_CONTROLS, PreviewView, type Controls, type VariantView } from './view';
@@ -81,6 +82,9 @@ export class PreviewApp {
    *  and a frame has started after it. */
   readonly firstPicture: Promise<void>;
   private pictureShown!: () => void;
+  /** True once a run of the runtime succeeded: until then its first session is compiling and the
+   *  panel says so. */
+  private runtimeStarted = false;
   /** Resolves when the latest render finished (tests and the bench wait on it). */
   idle: Promise<void> = Promise.resolve();
 
@@ -119,6 +123,7 @@ export class PreviewApp {
         this.target = null;
         this.view.setState('idle');
         this.view.setStatus(message.message);
+        this.view.setProgress(null);
         break;
       case 'options':
         if (message.backend !== this.backend) {
@@ -203,11 +208,18 @@ export class PreviewApp {
         if (overlap) await nextFrame();
         if (stale()) return;
       }
+      if (!this.runtimeStarted) {
+        view.setProgress(
+          overlap ? 'Compiling the WebAssembly runtime… the exact overlap map is shown meanwhile.' : 'Compiling the WebAssembly runtime…',
+        );
+      }
       runner = await this.loadRunner();
       if (stale()) return;
       // All variants in one run of one graph.
       runs = await runner.runVariants(plan.variants, { ...this.controls, backend: this.backend });
       if (stale()) return;
+      this.runtimeStarted = true;
+      view.setProgress(null);
       for (const run of runs) {
         runMs = run.result.runMs;
         sessionMs = run.result.sessionMs;
@@ -218,6 +230,12 @@ export class PreviewApp {
     } catch (error) {
       if (stale()) return;
       const message = error instanceof Error ? error.message : String(error);
+      if (!this.runtimeStarted) {
+        view.setProgress(
+          `The WebAssembly runtime did not start (${message}).` + (overlap ? ' The overlap map shown is exact (from the engine).' : ''),
+          'error',
+        );
+      }
       view.setStatus(`The preview failed: ${message}`);
       view.setState('error');
       this.host.postMessage({ type: 'error', requestId, message: message.slice(0, 1000) });
@@ -250,14 +268,25 @@ export class PreviewApp {
     }
   }
 
-  /** Heatmap, legend and row profile of one output map. */
-  private paintMap(v: VariantView, data: Float32Array, size: Pair, row: number, period: number): void {
-    const lo_hi = range(data);
-    drawHeatmap(v.heatmap, data, size, lo_hi);
+  /** Heatmap and legend of one output map, under the flat-map rule (render/flat.ts): a map
+   *  within rounding of uniform is painted in one colour with the legend "uniform (v)". */
+  private paintHeat(v: VariantView, data: Float32Array, size: Pair, period: Pair, r: MapRange): void {
+    drawHeatmap(v.heatmap, data, size, r.flat ? [r.lo, r.lo] : [r.lo, r.hi]);
+    this.view.showHeat(v, size, period);
     drawLegend(v.legend);
-    v.legendMax.textContent = Number(lo_hi[1].toPrecision(4)).toString();
-    v.legendMin.textContent = Number(lo_hi[0].toPrecision(4)).toString();
-    drawProfile(v.profile, data, size, row, period);
+    v.heatmap.dataset.flat = String(r.flat);
+    v.legend.classList.toggle('flat', r.flat);
+    if (r.flat) {
+      v.legendMax.textContent = uniformLabel(r.lo, r.hi);
+      v.legendMin.textContent = '';
+    } else {
+      v.legendMax.textContent = Number(r.hi.toPrecision(4)).toString();
+      v.legendMin.textContent = Number(r.lo.toPrecision(4)).toString();
+    }
+  }
+
+  private paintProfile(v: VariantView, data: Float32Array, size: Pair, row: number, period: number, flat: boolean): void {
+    drawProfile(v.profile, data, size, row, period, flat);
     const caption = v.profile.nextElementSibling;
     if (caption) caption.textContent = `row ${row} profile`;
   }
@@ -266,16 +295,23 @@ export class PreviewApp {
   private paintOverlap(v: VariantView, variant: VariantPlan, overlap: OverlapMap): void {
     const interior = interiorOf(overlap.size, variant.period, variant.margin);
     const row = interior ? interior.y0 + Math.floor(interior.h / 2) : Math.floor(overlap.size[0] / 2);
-    this.paintMap(v, overlap.data, overlap.size, row, variant.period[1]);
+    // Exact integers: flat only when every count is the same; the range comes with the map.
+    const r = classifyRange(overlap.range[0], overlap.range[1], 0);
+    this.paintHeat(v, overlap.data, overlap.size, variant.period, r);
     const now = String(performance.now());
     Object.assign(v.heatmap.dataset, { source: 'engine', paintedAt: now, enginePaintedAt: now });
-    // When it is on screen: the start of the next frame (the bench's figure).
+    v.detail.textContent = 'Overlap map from the engine (kernel taps per output pixel, exact); the runtime is computing the outputs…';
+    // When it is on screen: the start of the next frame (the bench's figure). The row profile
+    // waits for that frame: it is drawn by code not compiled yet and reads the theme's colours
+    // (a style recalculation), which the map on screen need not wait for.
     void nextFrame().then(() => {
       // performance.now(), not the frame's own timestamp: that one may predate the paint.
-      if (v.heatmap.dataset.enginePaintedAt === now) v.heatmap.dataset.engineFrameAt = String(performance.now());
+      if (v.heatmap.dataset.enginePaintedAt !== now) return;
+      v.heatmap.dataset.engineFrameAt = String(performance.now());
       this.pictureShown();
+      // Unless the runtime's output (and its profile) came first.
+      if (v.heatmap.dataset.source === 'engine') this.paintProfile(v, overlap.data, overlap.size, row, variant.period[1], r.flat);
     });
-    v.detail.textContent = 'Overlap map from the engine (kernel taps per output pixel, exact); the runtime is computing the outputs…';
   }
 
   private paint(v: VariantView, run: VariantRun): void {
@@ -283,7 +319,10 @@ export class PreviewApp {
     const size = run.variant.outSize;
     const cb = run.checkerboard;
     const row = cb ? cb.interior.y0 + Math.floor(cb.interior.h / 2) : Math.floor(size[0] / 2);
-    this.paintMap(v, data, size, row, run.variant.period[1]);
+    const [lo, hi] = range(data);
+    const r = classifyRange(lo, hi, flatTolerance(run.variant.chain.steps, Math.max(Math.abs(lo), Math.abs(hi))));
+    this.paintHeat(v, data, size, run.variant.period, r);
+    this.paintProfile(v, data, size, row, run.variant.period[1], r.flat);
     Object.assign(v.heatmap.dataset, { source: 'runtime', paintedAt: String(performance.now()) });
     void nextFrame().then(() => this.pictureShown());
     v.score.textContent = cb ? `checkerboard score ${cb.score.toFixed(4)}` : 'checkerboard score: output too small';

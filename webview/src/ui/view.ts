@@ -11,7 +11,9 @@
 // (controlsEntry.ts), loaded after the first picture.
 
 import { INPUT_KINDS, type InputKind } from '../preview/inputs';
+import type { Pair } from '../preview/steps';
 import type { WeightMode } from '../preview/weights';
+import { VIEWPORT_CSS_PX, defaultZoom, heatView } from '../render/zoom';
 
 export interface Controls {
   input: InputKind;
@@ -59,10 +61,30 @@ function select(id: string, label: string, options: [string, string][], value: s
   return wrap;
 }
 
+/** What a heatmap shows: kept while the map's size and period stay the same (a cursor moving
+ *  between layers of one kind keeps the zoom the reader chose). */
+interface ZoomState {
+  size: Pair;
+  period: Pair;
+  zoom: number;
+  /** Where the reader moved the window (null: the map's centre); zooming keeps it, so that − then
+   *  + returns to the same window. */
+  centre: Pair | null;
+  /** The centre of the window shown, where a move by one period starts from. */
+  shownCentre: Pair;
+}
+
 export interface VariantView {
   article: HTMLElement;
   title: HTMLElement;
   heatmap: HTMLCanvasElement;
+  /** The heatmap's window (the canvas inside is the whole map, one pixel per output pixel). */
+  viewport: HTMLElement;
+  /** "crop 32×32 of 128×128, ×6". */
+  heatCaption: HTMLElement;
+  zoomIn: HTMLButtonElement;
+  zoomOut: HTMLButtonElement;
+  zoom: ZoomState | null;
   legend: HTMLCanvasElement;
   legendMax: HTMLElement;
   legendMin: HTMLElement;
@@ -76,6 +98,7 @@ export class PreviewView {
   readonly root: HTMLElement;
   private readonly title: HTMLElement;
   private readonly status: HTMLElement;
+  private readonly progress: HTMLElement;
   private readonly notices: HTMLElement;
   private readonly ranking: HTMLElement;
   private readonly variants: HTMLElement;
@@ -102,9 +125,11 @@ export class PreviewView {
     reseed.addEventListener('click', () => onControls({ seed: (Math.random() * 2 ** 31) >>> 0 }));
     bar.append(reseed);
     this.status = el('p', { id: 'preview-status', class: 'status', role: 'status' }, 'Move the cursor to an up-sampling layer.');
+    // While the first session compiles (seconds, more under load): what is on screen meanwhile.
+    this.progress = el('p', { id: 'preview-progress', class: 'progress', role: 'status', 'aria-live': 'polite', hidden: '' });
     this.notices = el('ul', { id: 'preview-notices', class: 'notices' });
     this.ranking = el('ol', { id: 'preview-ranking', class: 'ranking' });
-    header.append(this.title, bar, this.status, this.notices, this.ranking);
+    header.append(this.title, bar, this.status, this.progress, this.notices, this.ranking);
     this.variants = el('section', { id: 'variants' });
     this.root.append(header, this.variants);
     container.replaceChildren(this.root);
@@ -120,6 +145,92 @@ export class PreviewView {
 
   setStatus(text: string): void {
     this.status.textContent = text;
+  }
+
+  /** The runtime's start-up note; null removes it. An error note stays until a later run succeeds. */
+  setProgress(text: string | null, kind: 'progress' | 'error' = 'progress'): void {
+    this.progress.textContent = text ?? '';
+    this.progress.hidden = text === null;
+    this.progress.dataset.kind = kind;
+    this.progress.classList.toggle('error', kind === 'error');
+  }
+
+  /**
+   * Shows `v`'s heatmap (already painted, size × period) at its zoom: the default for a map of a
+   * new size or period, else the one the reader chose. Nothing is repainted: CSS scales the whole
+   * map's canvas by an integer number of device pixels and the viewport clips it to the crop.
+   */
+  showHeat(v: VariantView, size: Pair, period: Pair): void {
+    const same = v.zoom && v.zoom.size.join() === size.join() && v.zoom.period.join() === period.join();
+    if (!same) v.zoom = { size: [...size], period: [...period], zoom: defaultZoom(size, period, viewportDevicePx()), centre: null, shownCentre: [size[0] / 2, size[1] / 2] };
+    this.applyZoom(v);
+  }
+
+  private applyZoom(v: VariantView): void {
+    const z = v.zoom;
+    if (!z) return;
+    const dpr = devicePixelRatio();
+    const view = heatView(z.size, z.period, viewportDevicePx(), z.zoom, z.centre);
+    const { y0, x0, h, w } = view.crop;
+    z.zoom = view.zoom;
+    z.shownCentre = [y0 + h / 2, x0 + w / 2];
+    // CSS pixels per output pixel: `zoom` device pixels.
+    const px = (n: number) => `${(n * view.zoom) / dpr}px`;
+    Object.assign(v.heatmap.style, { width: px(z.size[1]), height: px(z.size[0]), left: px(-x0), top: px(-y0) });
+    Object.assign(v.viewport.style, { width: px(w), height: px(h) });
+    Object.assign(v.heatmap.dataset, { zoom: String(view.zoom), crop: `${y0},${x0},${h},${w}` });
+    v.heatCaption.textContent = view.caption;
+    v.viewport.setAttribute('aria-label', `${v.title.textContent ?? ''} output, ${view.caption}. Plus and minus zoom, arrow keys move by one period, 0 resets.`);
+    v.zoomIn.disabled = view.zoom >= view.maxZoom;
+    v.zoomOut.disabled = view.zoom <= view.minZoom;
+  }
+
+  private zoomBy(v: VariantView, step: number): void {
+    if (!v.zoom) return;
+    v.zoom.zoom += step;
+    this.applyZoom(v);
+  }
+
+  /** Keys on the focused heatmap: + / − zoom, arrows move by one period, 0 resets. */
+  private onHeatKey(v: VariantView, event: KeyboardEvent): void {
+    const z = v.zoom;
+    if (!z) return;
+    const move = (axis: 0 | 1, sign: number) => {
+      const centre: Pair = [...z.shownCentre];
+      centre[axis] += sign * Math.max(1, z.period[axis]);
+      z.centre = centre;
+      this.applyZoom(v);
+    };
+    switch (event.key) {
+      case '+':
+      case '=':
+        this.zoomBy(v, 1);
+        break;
+      case '-':
+      case '_':
+        this.zoomBy(v, -1);
+        break;
+      case 'ArrowUp':
+        move(0, -1);
+        break;
+      case 'ArrowDown':
+        move(0, 1);
+        break;
+      case 'ArrowLeft':
+        move(1, -1);
+        break;
+      case 'ArrowRight':
+        move(1, 1);
+        break;
+      case '0':
+      case 'Home':
+        v.zoom = null;
+        this.showHeat(v, z.size, z.period);
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
   }
 
   setNotices(lines: readonly string[]): void {
@@ -182,14 +293,21 @@ export class PreviewView {
     const row = el('div', { class: 'plots' });
     const heatFigure = el('figure', { class: 'heat' });
     const heatmap = el('canvas', { id: `heatmap-${id}`, class: 'heatmap' });
+    const viewport = el('div', { class: 'heat-viewport', id: `heat-viewport-${id}`, tabindex: '0', role: 'group', 'aria-roledescription': 'zoomable heatmap' });
+    viewport.append(heatmap);
     const legendBox = el('div', { class: 'legend' });
     const legendMax = el('span', { class: 'legend-max', id: `legend-max-${id}` });
     const legend = el('canvas', { id: `legend-${id}`, class: 'legend-bar' });
     const legendMin = el('span', { class: 'legend-min', id: `legend-min-${id}` });
     legendBox.append(legendMax, legend, legendMin);
     const heatWrap = el('div', { class: 'heat-wrap' });
-    heatWrap.append(heatmap, legendBox);
-    heatFigure.append(heatWrap, el('figcaption', {}, 'output'));
+    heatWrap.append(viewport, legendBox);
+    const zoomOut = el('button', { type: 'button', class: 'zoom', id: `zoom-out-${id}`, 'aria-label': 'Zoom out', title: 'Zoom out (−)' }, '−');
+    const zoomIn = el('button', { type: 'button', class: 'zoom', id: `zoom-in-${id}`, 'aria-label': 'Zoom in', title: 'Zoom in (+)' }, '+');
+    const heatCaption = el('span', { id: `heat-caption-${id}` }, 'output');
+    const caption = el('figcaption', { class: 'heat-caption' });
+    caption.append(zoomOut, zoomIn, heatCaption);
+    heatFigure.append(heatWrap, caption);
     const profileFigure = el('figure', { class: 'profile' });
     const profile = el('canvas', { id: `profile-${id}`, class: 'profile-plot' });
     profileFigure.append(profile, el('figcaption', { id: `profile-caption-${id}` }, 'row profile'));
@@ -199,6 +317,20 @@ export class PreviewView {
     row.append(heatFigure, profileFigure, spectrumFigure);
     article.append(head, detail, row);
     this.variants.append(article);
-    return { article, title, heatmap, legend, legendMax, legendMin, profile, spectrum, score, detail };
+    const v: VariantView = { article, title, heatmap, viewport, heatCaption, zoomIn, zoomOut, zoom: null, legend, legendMax, legendMin, profile, spectrum, score, detail };
+    zoomIn.addEventListener('click', () => this.zoomBy(v, 1));
+    zoomOut.addEventListener('click', () => this.zoomBy(v, -1));
+    viewport.addEventListener('keydown', (event) => this.onHeatKey(v, event));
+    return v;
   }
+}
+
+function devicePixelRatio(): number {
+  const r = globalThis.devicePixelRatio;
+  return typeof r === 'number' && r > 0 && Number.isFinite(r) ? r : 1;
+}
+
+/** The heatmap box in device pixels. */
+function viewportDevicePx(): number {
+  return Math.max(1, Math.round(VIEWPORT_CSS_PX * devicePixelRatio()));
 }
