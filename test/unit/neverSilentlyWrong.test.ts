@@ -197,3 +197,17 @@ test('an attribute error of the code\'s own objects is exact: its except clause 
   assert.equal(r.models[0]!.incomplete, false);
   assert.deepEqual(r.models[0]!.layers.map((l) => l.op), ['Conv2d', 'ReLU']);
 });
+
+test('environment variables of the run are unknown; those the code sets are known', () => {
+  const header = 'import os\n';
+  assertIncompleteAt(`${header}${net("        if os.environ.get('FREEZE'):  # MARK\n            self.conv.requires_grad_(False)\n")}`, 'MARK');
+  assertIncompleteAt(`${header}${net("        width = int(os.getenv('WIDTH', '8'))  # MARK\n        self.extra = nn.Conv2d(8, width, 1)\n", '\n    def forward(self, x):\n        return self.extra(self.conv(x))\n')}`, 'MARK');
+  const known = `${header}os.environ['WIDTH'] = '4'\nos.environ.setdefault('UNUSED', '1')\n${net("        width = int(os.environ['WIDTH']) if 'WIDTH' in os.environ else 16\n        self.extra = nn.Conv2d(8, width, 1)\n", '\n    def forward(self, x):\n        return self.extra(self.conv(x))\n')}`;
+  const r = analyze(known);
+  assert.deepEqual(r.diagnostics.filter((d) => d.severity !== 'hint'), []);
+  assert.equal(r.models[0]!.incomplete, false);
+  assert.deepEqual(r.models[0]!.outputs, [[1, 4, 14, 14]]);
+  // The next analysis does not see what this one set.
+  const again = analyze(`${header}${net("        width = int(os.environ['WIDTH'])  # MARK\n        self.extra = nn.Conv2d(8, width, 1)\n", '\n    def forward(self, x):\n        return self.extra(self.conv(x))\n')}`);
+  assert.equal(again.models[0]!.incomplete, true);
+});

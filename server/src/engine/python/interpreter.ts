@@ -566,8 +566,12 @@ export class Interpreter {
    *  loaded), so writing into it changes shared state. */
   private analysisFirstId = 0;
 
+  /** Shared objects whose writes go to per-analysis state (`os.environ`): not a change of the
+   *  shared world. */
+  readonly perAnalysisState = new WeakSet<object>();
+
   noteWrite(obj: Value): void {
-    if (this.libraryLoadDepth > 0 || this.sharedStateChanged || !('id' in obj)) return;
+    if (this.libraryLoadDepth > 0 || this.sharedStateChanged || !('id' in obj) || this.perAnalysisState.has(obj)) return;
     const id = obj.id;
     if (id < this.analysisFirstId) {
       this.sharedStateChanged = true;
@@ -613,8 +617,13 @@ export class Interpreter {
 
   /** Ready for another analysis with the library modules already loaded: the modules of the
    *  user's own files go (they may have changed), as does every per-analysis count. */
+  /** The environment variables this analysis's code set (`os.environ[k] = v`): the others are
+   *  those of a run the analysis knows nothing of. Per analysis, never in the shared world. */
+  readonly environ = new Map<string, Value>();
+
   beginAnalysis(options: InterpreterOptions): void {
     this.options = options;
+    this.environ.clear();
     this.budget = options.stepBudget;
     this.steps = 0;
     this.allocated = 0;

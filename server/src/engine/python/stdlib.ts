@@ -430,6 +430,44 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
     expanduser: fn('os.path.expanduser', (args) => args.positional[0] ?? NONE),
   });
   modules.set('os.path', osPath);
+  // The variables of the run the code is written for are not known (`os.environ.get("FREEZE")`
+  // is no known None); those the code itself sets are.
+  const notSet = (key: Value, site: Site | null): Value =>
+    unknown(`the environment variable ${key.kind === 'str' ? key.value : '(unknown name)'} of the run is not known`, site);
+  const environKey = (key: Value | undefined): string | null => (key?.kind === 'str' ? key.value : null);
+  const readEnv = (key: Value | undefined, site: Site | null): Value => {
+    const k = environKey(key);
+    return (k !== null && interp.environ.get(k)) || notSet(key ?? NONE, site);
+  };
+  const environClass = makeClass('_Environ', [interp.objectClass], {}, 'os');
+  const method = (name: string, call: NativeCall) => environClass.attrs.set(name, native(`os.environ.${name}`, call, true));
+  method('__getitem__', (a, site) => readEnv(a.positional[1], site));
+  method('get', (a, site) => readEnv(a.positional[1], site));
+  method('__contains__', (a, site) => {
+    const k = environKey(a.positional[1]);
+    return k !== null && interp.environ.has(k) ? bool(true) : notSet(a.positional[1] ?? NONE, site);
+  });
+  method('__setitem__', (a, site) => {
+    const k = environKey(a.positional[1]);
+    if (k === null) interp.noteProblem(site, 'os.environ was set with a name that is not known');
+    else interp.environ.set(k, a.positional[2] ?? NONE);
+    return NONE;
+  });
+  method('setdefault', (a, site) => {
+    const k = environKey(a.positional[1]);
+    const known = k !== null ? interp.environ.get(k) : undefined;
+    if (known) return known;
+    // Set only if the run lacked it: what it holds afterwards is not known either.
+    return notSet(a.positional[1] ?? NONE, site);
+  });
+  method('pop', (a, site) => {
+    const k = environKey(a.positional[1]);
+    const known = k !== null ? interp.environ.get(k) : undefined;
+    if (k !== null) interp.environ.delete(k);
+    return known ?? notSet(a.positional[1] ?? NONE, site);
+  });
+  const environ: InstanceValue = { kind: 'instance', id: newId(), cls: environClass, attrs: new Map() };
+  interp.perAnalysisState.add(environ);
   modules.set('os', nativeModuleObject('os', {
     path: osPath,
     name: str('posix'),
@@ -437,8 +475,8 @@ export function makeStdlib(interp: Interpreter): Map<string, ModuleObjectValue> 
     pathsep: str(':'),
     linesep: str('\n'),
     fspath: fn('os.fspath', (args) => args.positional[0] ?? NONE),
-    environ: dict(),
-    getenv: fn('os.getenv', (args) => args.positional[1] ?? NONE),
+    environ,
+    getenv: fn('os.getenv', (args, site) => readEnv(args.positional[0], site)),
   }));
   modules.set('types', nativeModuleObject('types', {
     FunctionType: makeClass('function', [interp.objectClass], { instanceCheck: (v) => v.kind === 'function' }, 'types'),
