@@ -1,0 +1,102 @@
+// `npm run mutation [-- FILE...] [-- --report]`: StrykerJS on the engine's operators, geometry.ts
+// and the quick fixes, one target file at a time with only the test files that exercise it (a
+// mutant is run against the files that reach it, fastest first, until one fails). Each target
+// keeps its own incremental file under reports/mutation/, so a rerun re-tests only mutants whose
+// code or tests changed. Prints the mutation score per file and overall, from every target's
+// latest JSON report. Not part of `npm test` (hours for everything on a small machine).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ROOT = join(import.meta.dirname, '..');
+const REPORTS = join(ROOT, 'reports', 'mutation');
+
+// Fast files first: a mutant stops at the first test file that kills it.
+const OPS_TESTS = [
+  'test/unit/ops-layers.test.ts',
+  'test/unit/ops-functions.test.ts',
+  'test/unit/ops-functions-golden.test.ts',
+  'test/unit/geometry.test.ts',
+  'test/unit/ops-losses-golden.test.ts',
+  'test/unit/smallValues-golden.test.ts',
+  'test/unit/opsMutation.test.ts',
+  'test/oracle/ops-layers-torch.test.ts',
+  'test/oracle/geometry-bruteforce.test.ts',
+  'test/oracle/ops-functions-ort.test.ts',
+];
+const GEOMETRY_TESTS = [
+  'test/unit/geometry.test.ts',
+  'test/unit/ops-layers.test.ts',
+  'test/oracle/ops-layers-torch.test.ts',
+  'test/oracle/geometry-bruteforce.test.ts',
+];
+const CODE_ACTION_TESTS = ['test/unit/codeActions.test.ts'];
+
+function targets() {
+  const ops = readdirSync(join(ROOT, 'server/src/engine/ops'))
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((f) => ({ file: `server/src/engine/ops/${f}`, tests: OPS_TESTS }));
+  return [
+    { file: 'server/src/engine/geometry.ts', tests: GEOMETRY_TESTS },
+    { file: 'server/src/lsp/codeActions.ts', tests: CODE_ACTION_TESTS },
+    ...ops,
+  ];
+}
+
+const slugOf = (file) => file.replace(/^server\/src\//, '').replace(/\.ts$/, '').replaceAll('/', '_');
+
+function run(target) {
+  const tests = target.tests.filter((t) => existsSync(join(ROOT, t)));
+  console.log(`\n=== ${target.file} (${tests.length} test files)`);
+  // Some tests read the shared fixtures beside the checkout (../shared); the sandbox sits one
+  // folder deeper (.stryker-tmp/sandbox-*), so the same relative path must lead there too.
+  const tmp = join(ROOT, '.stryker-tmp');
+  mkdirSync(tmp, { recursive: true });
+  if (existsSync(join(ROOT, '..', 'shared')) && !existsSync(join(tmp, 'shared'))) symlinkSync(join('..', '..', 'shared'), join(tmp, 'shared'));
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs', '--mutate', target.file], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, MUTATION_TESTS: tests.join(','), MUTATION_SLUG: slugOf(target.file) },
+  });
+  if (r.status !== 0) console.error(`stryker exited with ${r.status} for ${target.file}`);
+}
+
+// Stryker's own definition: detected (killed, timeout) over valid (detected, survived, no coverage).
+function table() {
+  if (!existsSync(REPORTS)) return console.log('no reports yet');
+  const rows = [];
+  for (const f of readdirSync(REPORTS).filter((n) => n.endsWith('.json') && !n.endsWith('.incremental.json')).sort()) {
+    const report = JSON.parse(readFileSync(join(REPORTS, f), 'utf8'));
+    for (const [file, { mutants }] of Object.entries(report.files)) {
+      const c = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
+      for (const m of mutants) if (m.status in c) c[m.status]++;
+      rows.push({ file, ...c });
+    }
+  }
+  const score = (r) => {
+    const valid = r.Killed + r.Timeout + r.Survived + r.NoCoverage;
+    return valid ? ((100 * (r.Killed + r.Timeout)) / valid).toFixed(2) : 'n/a';
+  };
+  const all = rows.reduce((a, r) => ({ file: 'All files', Killed: a.Killed + r.Killed, Timeout: a.Timeout + r.Timeout, Survived: a.Survived + r.Survived, NoCoverage: a.NoCoverage + r.NoCoverage }), { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 });
+  const w = Math.max(9, ...rows.map((r) => r.file.length));
+  console.log(`\n${'file'.padEnd(w)}  score%  killed timeout survived no-cov`);
+  for (const r of [...rows, all]) {
+    console.log(`${r.file.padEnd(w)} ${String(score(r)).padStart(7)} ${String(r.Killed).padStart(7)} ${String(r.Timeout).padStart(7)} ${String(r.Survived).padStart(8)} ${String(r.NoCoverage).padStart(6)}`);
+  }
+}
+
+const args = process.argv.slice(2);
+const reportOnly = args.includes('--report');
+const chosen = args.filter((a) => !a.startsWith('--'));
+if (!reportOnly) {
+  const all = targets();
+  const unknown = chosen.filter((c) => !all.some((t) => t.file === c));
+  if (unknown.length) {
+    console.error(`not a mutation target: ${unknown.join(', ')}\ntargets: ${all.map((t) => t.file).join(' ')}`);
+    process.exit(2);
+  }
+  for (const t of all) if (!chosen.length || chosen.includes(t.file)) run(t);
+}
+table();
+
