@@ -30,7 +30,7 @@ const GEOMETRY_TESTS = [
   'test/oracle/ops-layers-torch.test.ts',
   'test/oracle/geometry-bruteforce.test.ts',
 ];
-const CODE_ACTION_TESTS = ['test/unit/codeActions.test.ts'];
+const CODE_ACTION_TESTS = ['test/unit/codeActions.test.ts', 'test/unit/codeActionsVariants.test.ts'];
 
 function targets() {
   const ops = readdirSync(join(ROOT, 'server/src/engine/ops'))
@@ -44,22 +44,24 @@ function targets() {
   ];
 }
 
-const slugOf = (file) => file.replace(/^server\/src\//, '').replace(/\.ts$/, '').replaceAll('/', '_');
+// `FILE:10-80` mutates those lines only (a long file in chunks, each with its own report).
+const slugOf = (target) => target.replace(/^server\/src\//, '').replace(/\.ts(?=$|:)/, '').replaceAll('/', '_').replace(':', '@');
+const fileOf = (target) => target.replace(/:\d+-\d+$/, '');
 
-function run(target) {
+function run(target, mutate) {
   const tests = target.tests.filter((t) => existsSync(join(ROOT, t)));
-  console.log(`\n=== ${target.file} (${tests.length} test files)`);
+  console.log(`\n=== ${mutate} (${tests.length} test files)`);
   // Some tests read the shared fixtures beside the checkout (../shared); the sandbox sits one
   // folder deeper (.stryker-tmp/sandbox-*), so the same relative path must lead there too.
   const tmp = join(ROOT, '.stryker-tmp');
   mkdirSync(tmp, { recursive: true });
   if (existsSync(join(ROOT, '..', 'shared')) && !existsSync(join(tmp, 'shared'))) symlinkSync(join('..', '..', 'shared'), join(tmp, 'shared'));
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs', '--mutate', target.file], {
+  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs', '--mutate', mutate], {
     cwd: ROOT,
     stdio: 'inherit',
-    env: { ...process.env, MUTATION_TESTS: tests.join(','), MUTATION_SLUG: slugOf(target.file) },
+    env: { ...process.env, MUTATION_TESTS: tests.join(','), MUTATION_SLUG: slugOf(mutate) },
   });
-  if (r.status !== 0) console.error(`stryker exited with ${r.status} for ${target.file}`);
+  if (r.status !== 0) console.error(`stryker exited with ${r.status} for ${mutate}`);
 }
 
 // Stryker's own definition: detected (killed, timeout) over valid (detected, survived, no coverage).
@@ -71,7 +73,9 @@ function table() {
     for (const [file, { mutants }] of Object.entries(report.files)) {
       const c = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
       for (const m of mutants) if (m.status in c) c[m.status]++;
-      rows.push({ file, ...c });
+      const row = rows.find((r) => r.file === file);
+      if (row) for (const k of Object.keys(c)) row[k] += c[k];
+      else rows.push({ file, ...c });
     }
   }
   const score = (r) => {
@@ -91,12 +95,13 @@ const reportOnly = args.includes('--report');
 const chosen = args.filter((a) => !a.startsWith('--'));
 if (!reportOnly) {
   const all = targets();
-  const unknown = chosen.filter((c) => !all.some((t) => t.file === c));
+  const unknown = chosen.filter((c) => !all.some((t) => t.file === fileOf(c)));
   if (unknown.length) {
     console.error(`not a mutation target: ${unknown.join(', ')}\ntargets: ${all.map((t) => t.file).join(' ')}`);
     process.exit(2);
   }
-  for (const t of all) if (!chosen.length || chosen.includes(t.file)) run(t);
+  if (!chosen.length) for (const t of all) run(t, t.file);
+  for (const c of chosen) run(all.find((t) => t.file === fileOf(c)), c);
 }
 table();
 
