@@ -30,7 +30,7 @@ const GEOMETRY_TESTS = [
   'test/oracle/ops-layers-torch.test.ts',
   'test/oracle/geometry-bruteforce.test.ts',
 ];
-const CODE_ACTION_TESTS = ['test/unit/codeActions.test.ts', 'test/unit/codeActionsVariants.test.ts'];
+const CODE_ACTION_TESTS = ['test/unit/codeActionsTargets.test.ts', 'test/unit/codeActions.test.ts', 'test/unit/codeActionsVariants.test.ts'];
 
 function targets() {
   const ops = readdirSync(join(ROOT, 'server/src/engine/ops'))
