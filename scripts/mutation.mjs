@@ -56,12 +56,28 @@ function run(target, mutate) {
   const tmp = join(ROOT, '.stryker-tmp');
   mkdirSync(tmp, { recursive: true });
   if (existsSync(join(ROOT, '..', 'shared')) && !existsSync(join(tmp, 'shared'))) symlinkSync(join('..', '..', 'shared'), join(tmp, 'shared'));
-  const r = spawnSync(process.execPath, [join(ROOT, 'node_modules/@stryker-mutator/core/bin/stryker.js'), 'run', 'stryker.config.mjs', '--mutate', mutate], {
+  const r = spawnSync(process.execPath, [strykerBin(), 'run', 'stryker.config.mjs', '--mutate', mutate], {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...process.env, MUTATION_TESTS: tests.join(','), MUTATION_SLUG: slugOf(mutate) },
   });
   if (r.status !== 0) console.error(`stryker exited with ${r.status} for ${mutate}`);
+}
+
+// StrykerJS is installed on first use into .stryker-tools/ (git-ignored), pinned, not as a
+// devDependency: `npm ci` and CI never fetch its ~130 packages for a tool they do not run.
+const STRYKER_VERSION = '9.6.1';
+function strykerBin() {
+  const tools = join(ROOT, '.stryker-tools');
+  const bin = join(tools, 'node_modules/@stryker-mutator/core/bin/stryker.js');
+  if (existsSync(bin)) return bin;
+  console.log(`installing StrykerJS ${STRYKER_VERSION} into .stryker-tools/ (once)`);
+  mkdirSync(tools, { recursive: true });
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['install', '--no-save', '--no-package-lock', '--prefix', tools,
+    `@stryker-mutator/core@${STRYKER_VERSION}`, `@stryker-mutator/tap-runner@${STRYKER_VERSION}`], { cwd: tools, stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(bin)) throw new Error('could not install StrykerJS (npm install failed)');
+  return bin;
 }
 
 // Stryker's own definition: detected (killed, timeout) over valid (detected, survived, no coverage).
