@@ -9,7 +9,7 @@ import { flagInexactCounts } from './exactRange';
 import { containerReports, fillLayerMemory, fillUncalledMemory, modelMemory } from './memory';
 import * as R from './rational';
 import { parseShapeText } from './shapeText';
-import { constructorSignature, findProjectCalls, importsModule, projectFiles, templateCall, type ProjectAccess } from './projectModels';
+import { constructorSignature, findProjectCalls, findProjectCallsOf, importsModule, projectFiles, templateCall, type ProjectAccess } from './projectModels';
 import type { AnalyzeOptions, Diagnostic, DiagnosticCode, FootprintAxis, ModelCandidate, ProjectCall, FileReport, LayerReport, ModelReport, Severity, SizeSet, SourceLocation, ValueReport } from './report';
 import { installBuiltins } from './python/builtins';
 import { AnalysisAborted, DEFAULT_TIME_LIMIT_MS, Interpreter, parsedFile, PyError, type InterpreterOptions } from './python/interpreter';
@@ -1152,7 +1152,8 @@ function modelsFromProject(interp: Interpreter, torch: TorchEnvironment, module:
     if (text === undefined) texts.set(p, (text = options.readFile(p)));
     return text;
   };
-  for (const cls of classes) calls.set(cls, findProjectCalls(cls.name, moduleName, path, files, readOnce, isModule(module.attrs)));
+  const found = findProjectCallsOf(classes.map((c) => c.name), moduleName, path, files, readOnce, isModule(module.attrs));
+  for (const cls of classes) calls.set(cls, found.get(cls.name)!);
   if (!analysed.length) {
     // Models are defined after their parts: the last classes first, so parts they build are skipped.
     for (const cls of [...classes].reverse()) {

@@ -53,32 +53,61 @@ export function importsModule(text: string, moduleName: string): boolean {
 }
 
 /**
- * Calls `Name(...)` / `x.Name(...)` of a class in the project's files: in the analysed file, and in
+ * Calls `Name(...)` / `x.Name(...)` of classes in the project's files: in the analysed file, and in
  * files that import its module. `literal` when every argument is a constant (numbers, strings,
  * True/False/None, tuples and lists of them) or a dotted name whose root is a module the class's
  * own module imports (`nn.InstanceNorm2d`; not `args.width`): such a call evaluates there. A call inside a class body (`Down(64, 128)` in a
- * U-Net's `__init__`) builds a part of that class's model: `insideClass` names it.
+ * U-Net's `__init__`) builds a part of that class's model: `insideClass` names it. Each file is
+ * read, scanned and parsed once for all the classes.
  */
-export function findProjectCalls(className: string, moduleName: string, definingFile: string, files: readonly string[], readFile: ReadFile,
-  isModuleName: (name: string) => boolean): ProjectCall[] {
-  const out: ProjectCall[] = [];
-  const pattern = new RegExp(`\\b${className}\\s*\\(`);
+export function findProjectCallsOf(classNames: readonly string[], moduleName: string, definingFile: string, files: readonly string[], readFile: ReadFile,
+  isModuleName: (name: string) => boolean): Map<string, ProjectCall[]> {
+  const out = new Map<string, ProjectCall[]>(classNames.map((n) => [n, []]));
+  if (!classNames.length) return out;
   for (const path of files) {
     const text = readFile(path);
-    if (!text || !pattern.test(text)) continue;
+    if (!text) continue;
+    const called = calledNames(text);
+    const wanted = classNames.filter((n) => called.has(n) && out.get(n)!.length < MAX_CALLS_PER_CLASS);
+    if (!wanted.length) continue;
     if (path !== definingFile && !importsModule(text, moduleName)) continue;
     const { module, file } = parsedFile(path, text);
-    for (const { call, insideClass } of callsByName(module).get(className) ?? []) {
-      if (out.length >= MAX_CALLS_PER_CLASS) break;
-      const args = call.args.map((a) => `${a.kind === 'kw' ? `${a.name}=` : a.kind === 'star' ? '*' : a.kind === 'dstar' ? '**' : ''}${text.slice(a.value.from, a.value.to)}`);
-      const literal = call.args.every((a) => (a.kind === 'pos' || a.kind === 'kw') && isLiteral(a.value, isModuleName));
-      out.push({
-        expression: `${className}(${args.join(', ')})`, file: path, line: file.lines.position(call.from).line + 1, literal,
-        ...(insideClass ? { insideClass } : {}),
-      });
+    const index = callsByName(module);
+    for (const className of wanted) {
+      const calls = out.get(className)!;
+      for (const { call, insideClass } of index.get(className) ?? []) {
+        if (calls.length >= MAX_CALLS_PER_CLASS) break;
+        const args = call.args.map((a) => `${a.kind === 'kw' ? `${a.name}=` : a.kind === 'star' ? '*' : a.kind === 'dstar' ? '**' : ''}${text.slice(a.value.from, a.value.to)}`);
+        const literal = call.args.every((a) => (a.kind === 'pos' || a.kind === 'kw') && isLiteral(a.value, isModuleName));
+        calls.push({
+          expression: `${className}(${args.join(', ')})`, file: path, line: file.lines.position(call.from).line + 1, literal,
+          ...(insideClass ? { insideClass } : {}),
+        });
+      }
     }
   }
   return out;
+}
+
+/** The same for one class. */
+export function findProjectCalls(className: string, moduleName: string, definingFile: string, files: readonly string[], readFile: ReadFile,
+  isModuleName: (name: string) => boolean): ProjectCall[] {
+  return findProjectCallsOf([className], moduleName, definingFile, files, readFile, isModuleName).get(className)!;
+}
+
+/** Every name written before a `(` in a text (calls, and definitions too): which files may call a
+ *  class, without parsing them. The last few texts are kept: a keystroke asks again for the same files. */
+const calledNamesKept = new Map<string, Set<string>>();
+const CALLED_NAMES_KEPT = 32;
+
+function calledNames(text: string): Set<string> {
+  let names = calledNamesKept.get(text);
+  if (names) return names;
+  names = new Set<string>();
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*\(/g)) names.add(m[1]!);
+  calledNamesKept.set(text, names);
+  if (calledNamesKept.size > CALLED_NAMES_KEPT) calledNamesKept.delete(calledNamesKept.keys().next().value!);
+  return names;
 }
 
 interface CallSite {
