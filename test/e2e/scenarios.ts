@@ -424,6 +424,65 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    id: 'guess',
+    name: 'a guessed input: warnings, the quick fix from test(), an uncalled layer',
+    session: 'trusted',
+    async run(ctx) {
+      const { wb } = ctx;
+      // A CIFAR ResNet with no input directive: the editor guesses 1×3×224×224, which its Linear(512)
+      // head does not take. What test() calls it with and the sizes it runs on: real PyTorch
+      // (scripts/golden/caller_inputs.py, valid_sizes.py).
+      const name = 'cifar_resnet.py';
+      const file = ctx.file(name);
+      const golden = (f: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../golden/torch', f), 'utf8'));
+      const caller = (golden('callerinput_guess_cifar_resnet.json') as { calls: { function: string; line: number; class: string; shapes: number[][] }[] }).calls[0]!;
+      const square = (golden('validsizes_guess_cifar_resnet_ResNet18.json') as { square: number[] }).square;
+      await wb.openFile(name);
+      const classLine = lineOf(file, 'class ResNet(');
+      await wb.goTo(classLine);
+      // Problems: warnings that say the input was a guess, no error (issue 14, item 3).
+      const mine = (rows: { file: string; text: string; severity: string }[]) => rows.filter((r) => r.file === name);
+      const rows = mine(await waitFor('the guessed-input warnings', () => wb.problems(), (r) => mine(r).filter((p) => p.text.includes('was a guess')).length >= 2, 60_000));
+      assert.deepEqual(rows.map((r) => r.severity), rows.map(() => 'warning'), JSON.stringify(rows));
+      assert.ok(rows.some((r) => r.text.includes('Linear expects 512 input features but got 25088')), JSON.stringify(rows));
+      // The status bar counts what Problems lists (item 12).
+      const warned = await waitFor('⚠ in the status bar', () => wb.convlensStatus(), (st) => !!st?.warning && st.text.endsWith(` ${rows.length}`), 15_000);
+      ctx.note(`problems: ${rows.length} warnings (${rows.map((r) => r.text.slice(0, 60)).join(' | ')}); status bar: ${warned?.text} (⚠)`);
+      // The quick fix at the Linear's warning: test()'s input and the size the model runs on,
+      // never the guess again.
+      const linearLine = lineOf(file, 'out = self.linear(out)');
+      const column = Number(/\[Ln \d+, Col (\d+)\]/.exec(rows.find((r) => r.text.includes('Linear expects'))!.text)?.[1]);
+      await wb.closePanel();
+      await wb.goTo(linearLine, column);
+      const shapes = caller.shapes.map((x) => x.join('×')).join(', ');
+      const fromTest = `Set input ${shapes} (as ${caller.function}() on line ${caller.line} calls ${caller.class})`;
+      const fix = await wb.quickFix(fromTest);
+      ctx.note(`quick fixes: ${fix.rows.join(' | ')}`);
+      assert.ok(fix.rows.some((r) => r.startsWith(`Set input 1×3×32×32 (ResNet18() runs on H, W: ${square[0]}–${square[square.length - 1]};`)), JSON.stringify(fix.rows));
+      assert.ok(!fix.rows.some((r) => /^Set input[^(]*224/.test(r)), `the wrong guess offered again: ${JSON.stringify(fix.rows)}`);
+      await waitFor('the directive above the class', () => wb.lineText(classLine), (t) => t.trim() === `# convlens: input=(${caller.shapes[0]!.join(', ')})`, 10_000);
+      // Linear(512, 10): the batch of test()'s input × 10 classes.
+      const io = `${shapes} → ${caller.shapes[0]![0]}×10`;
+      const lens = await wb.waitLens('class ResNet(', (t) => t.includes(io), 30_000);
+      const left = mine(await waitFor('no problems left', () => wb.problems(), (r) => mine(r).length === 0, 20_000));
+      const quiet = await waitFor('no ⚠ in the status bar', () => wb.convlensStatus(), (st) => !!st && !st.warning && st.text.includes('ResNet18()'), 15_000);
+      ctx.note(`lens: ${lens}; problems left: ${left.length}; status bar: ${quiet?.text}`);
+      await wb.closePanel();
+      await wb.screenshotStep('fixed');
+
+      // A layer defined and not called yet (item 14): Conv2d(512, 512, 3) has 512·512·9 + 512 =
+      // 2,359,808 parameters.
+      await wb.goTo(lineOf(file, 'self.linear = nn.Linear('));
+      await wb.page.keyboard.press('End');
+      await wb.page.keyboard.press('Enter');
+      await wb.page.keyboard.type('self.extra = nn.Conv2d(512, 512, 3)', { delay: 15 });
+      const uncalled = await wb.waitLens('self.extra = nn.Conv2d', (t) => t === 'not called in forward · 2.36M params', 20_000);
+      const still = await wb.convlensStatus();
+      assert.ok(still && !still.warning, JSON.stringify(still));
+      ctx.note(`uncalled layer's lens: ${uncalled}; status bar: ${still.text}`);
+    },
+  },
+  {
     id: '9',
     name: 'a model on an installed library (torchvision)',
     session: 'trusted',
