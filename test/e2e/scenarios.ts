@@ -490,6 +490,15 @@ export const scenarios: Scenario[] = [
       // The status bar counts what Problems lists (item 12).
       const warned = await waitFor('⚠ in the status bar', () => wb.convlensStatus(), (st) => !!st?.warning && st.text.endsWith(` ${rows.length}`), 15_000);
       ctx.note(`problems: ${rows.length} warnings (${rows.map((r) => r.text.slice(0, 60)).join(' | ')}); status bar: ${warned?.text} (⚠)`);
+      // The code of a problem links to its explanation in the README the extension ships (item 4):
+      // followed from the Problems panel, it opens that file at the Diagnostics section.
+      const readmeLines = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8').split('\n');
+      const section = readmeLines.findIndex((l) => /^#+\s+Diagnostics\s*$/.test(l)) + 1;
+      await wb.page.locator('.markers-panel .monaco-list-row', { hasText: 'channel-mismatch' }).first().locator('a', { hasText: 'channel-mismatch' }).first().click();
+      const tab = await waitFor('the README opened by the link', async () => (await wb.page.locator('.tab.active').first().innerText().catch(() => '')).replace(/\s+/g, ''), (t) => /^readme\.md/i.test(t), 15_000);
+      const at = await waitFor('the cursor at the Diagnostics section', () => wb.cursor(), (c) => c.startsWith(`Ln ${section},`), 10_000);
+      ctx.note(`documentation link: opened ${tab} at ${at}`);
+      await wb.openFile(name);
       // The quick fix at the Linear's warning: test()'s input and the size the model runs on,
       // never the guess again.
       const linearLine = lineOf(file, 'out = self.linear(out)');
