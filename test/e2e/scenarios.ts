@@ -534,6 +534,57 @@ export const scenarios: Scenario[] = [
     },
   },
   {
+    id: 'screenshots',
+    name: "the README's screenshots",
+    session: 'trusted',
+    async run(ctx) {
+      const { wb } = ctx;
+      // `npm run screenshots` (CONVLENS_DOCS_SCREENSHOTS=1) writes them into docs/; a plain run
+      // keeps them with the other artifacts.
+      const docs = process.env.CONVLENS_DOCS_SCREENSHOTS === '1';
+      const shot = async (name: string) => {
+        if (docs) await wb.screenshot(join(import.meta.dirname, '../../docs', `screenshot-${name}.png`));
+        else await wb.screenshotStep(name);
+      };
+      // The generators file of pix2pix: ResnetGenerator chosen with a model= directive (as the
+      // choose-model scenario writes it), its block lenses, the ⚠ of its transposed convolutions
+      // and a hover. (With a model= directive the file's other classes get no ▶ Analyse lens.)
+      const name = 'edmodels_networks.py';
+      const file = ctx.file(name);
+      const directive = '# convlens: model=ResnetGenerator(3, 3, 64, norm_layer=nn.InstanceNorm2d, n_blocks=9)';
+      await wb.openFile(name);
+      await wb.closePanel();
+      const classLine = lineOf(file, 'class ResnetGenerator');
+      if ((await wb.lineText(classLine - 1)).trim() !== directive) {
+        await wb.goTo(classLine);
+        await wb.page.keyboard.press('Home');
+        await wb.page.keyboard.type(`${directive}\n`, { delay: 5 });
+      }
+      // Saved: the lines read from the file on disk below are those on screen.
+      await wb.page.keyboard.press('Control+S');
+      // The editor alone, wide enough for the lenses.
+      await wb.page.keyboard.press('Control+B');
+      // The generator's class at the top of the screen.
+      await wb.goTo(classLine + 14);
+      const block = await wb.waitLens('model += [ResnetBlock(', (t) => t.includes('ResnetBlock'), 60_000);
+      ctx.note(`block lens: ${block}`);
+      await shot('editor');
+
+      // The preview of the generator's first transposed convolution (3×3, stride 2: a checkerboard).
+      await wb.page.keyboard.press('Control+B');
+      const frame = await wb.openPreviewView();
+      await frame.locator('#convlens-preview').waitFor({ timeout: 30_000 });
+      const state = await previewAt(ctx, frame, name, 'model += [nn.ConvTranspose2d(', /ConvTranspose2d/);
+      ctx.note(`preview: ${state.title}; ${state.status}`);
+      await frame.locator('#heatmap-layer').scrollIntoViewIfNeeded();
+      const hover = await wb.hover('model += [nn.ConvTranspose2d(', 'ConvTranspose2d', /overlaps unevenly/, 30_000);
+      ctx.note(`hover: ${hover.replace(/\s+/g, ' ').slice(0, 160)}`);
+      await shot('preview');
+      await wb.hideHover();
+      await wb.closePreviewView();
+    },
+  },
+  {
     id: '9',
     name: 'a model on an installed library (torchvision)',
     session: 'trusted',
