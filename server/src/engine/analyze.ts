@@ -196,13 +196,14 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     report.models.push(model);
   }
   setModel(undefined);
-  noteCallerInputs(interp, torch, module, options.file, candidates, report.models);
   // An import of the user's code that found no file: whatever the model took from it is unknown.
   if (interp.missingImports.length) for (const m of report.models) m.incomplete = true;
   // An import that fails in Python (a circular import): the file does not run past it there.
   if (interp.failedImports.length) for (const m of report.models) m.incomplete = true;
   report.libraries = interp.resolver.listLibraries();
   libraryEffectsNotFollowed(interp, report, addDiagnostic);
+  // Last: what those functions import or fail on is no part of the report.
+  noteCallerInputs(interp, torch, module, options.file, candidates, report.models);
   keepLibraryWorld(options, interp, torch);
 }
 
