@@ -105,7 +105,8 @@ describe('quick fixes of a guessed input (CIFAR ResNet with a test())', () => {
       const lines = after.split('\n');
       assert.equal(lines[classLine], `# convlens: input=${expectedInputs[i]!.map((s) => `(${s.join(', ')})`).join('; ')}`);
       assert.equal(lines[classLine + 1], 'class ResNet(nn.Module):');
-      const report = analyzeFile({ file, text: after, readFile: () => null });
+      // A generous clock: the bound is the editor's, and this machine may be loaded.
+      const report = analyzeFile({ file, text: after, readFile: () => null, timeLimitMs: 60_000 });
       const model = report.models.find((m) => m.name === 'ResNet18()')!;
       assert.equal(model.inputSource, 'directive');
       assert.deepEqual(model.inputs, expectedInputs[i]);
