@@ -47,6 +47,7 @@ MODELS = [
     ("validsizes_pyinput_MnistNet", "test/fixtures/styles/pyinput_classifiers.py", "MnistNet()", [[1, 1, 28, 28]]),
     ("validsizes_pyinput_CifarResNet", "test/fixtures/styles/pyinput_classifiers.py", "CifarResNet()", [[1, 3, 32, 32]]),
     ("validsizes_pyinput_EightLevelNet", "test/fixtures/styles/pyinput_classifiers.py", "EightLevelNet()", [[1, 2, 256, 256]]),
+    ("validsizes_guess_cifar_resnet_ResNet18", "test/fixtures/styles/guess_cifar_resnet.py", "ResNet18()", [[1, 3, 32, 32]]),
     ("validsizes_pyinput_RgbDepthFusion", "test/fixtures/styles/pyinput_classifiers.py", "RgbDepthFusion()", [[1, 3, 64, 64], [1, 1, 64, 64]]),
 ]
 

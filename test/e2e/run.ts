@@ -118,6 +118,10 @@ async function runSession(run: number, kind: SessionKind, list: Scenario[], vsix
   // A file of generators and losses (scenario choose-model), there before the workbench indexes the
   // folder: Quick Open may not list a file created while it runs.
   cpSync(join(ROOT, 'test/fixtures/projects/pychoice_pix2pix/models/networks.py'), join(workspace, 'edmodels_networks.py'));
+  // A U-Net split into a model file and a file of parts, with its training script (scenario parts).
+  cpSync(join(ROOT, 'test/fixtures/projects/pychoice_unet'), join(workspace, 'unet_project'), { recursive: true });
+  // A CIFAR ResNet with a test() and no input directive (scenario guess).
+  cpSync(join(ROOT, 'test/fixtures/styles/guess_cifar_resnet.py'), join(workspace, 'cifar_resnet.py'));
   let server: CodeServer | null = null;
   let browser: Browser | null = null;
   const started = Date.now();

@@ -206,22 +206,31 @@ export class Workbench {
   }
 
   /** Opens the Problems panel and returns each marker row (file rows are the tree's level 1). */
-  async problems(): Promise<{ file: string; text: string }[]> {
+  async problems(): Promise<{ file: string; text: string; severity: string }[]> {
     const panel = this.page.locator('.markers-panel');
     if (!(await panel.isVisible().catch(() => false))) {
       await this.page.keyboard.press('Control+Shift+M');
       await panel.waitFor({ timeout: 10_000 });
     }
     return panel.locator('.monaco-list-row').evaluateAll((rows) => {
-      const out: { file: string; text: string }[] = [];
+      const out: { file: string; text: string; severity: string }[] = [];
       let file = '';
       for (const row of rows) {
         const text = (row.textContent ?? '').replace(/\u00a0/g, ' ').trim();
+        // The marker's icon says its severity (codicon-error, -warning, -info).
+        const icon = /codicon-(error|warning|info)\b/.exec(row.innerHTML)?.[1] ?? (row.getAttribute('aria-label') ?? '').slice(0, 80);
         if (row.getAttribute('aria-level') === '1') file = (row.querySelector('.label-name')?.textContent ?? text).trim();
-        else out.push({ file, text });
+        else out.push({ file, text, severity: icon });
       }
       return out;
     });
+  }
+
+  /** ConvLens's status bar item: its text, and whether it shows the ⚠ (warning) icon. */
+  async convlensStatus(): Promise<{ text: string; warning: boolean } | null> {
+    const item = this.page.locator('.statusbar-item', { has: this.page.locator('.codicon-layers') }).first();
+    if (!(await item.isVisible().catch(() => false))) return null;
+    return { text: (await item.innerText()).replace(/\s+/g, ' ').trim(), warning: (await item.locator('.codicon-warning').count()) > 0 };
   }
 
   /** Hides the bottom panel (Problems, Output, …) so the editor has the window's height. */
@@ -272,7 +281,7 @@ export class Workbench {
    * it was clicked. The menu closes when the editor loses focus before it is read, so a menu that
    * did not show is asked for once more, with the focus put back on the editor.
    */
-  async quickFix(title: string): Promise<{ clicked: number; attempts: number; focus: string[] }> {
+  async quickFix(title: string): Promise<{ clicked: number; attempts: number; focus: string[]; rows: string[] }> {
     const item = this.page.locator('.action-widget .monaco-list-row', { hasText: title }).first();
     const focus: string[] = [];
     for (let attempt = 1; ; attempt++) {
@@ -286,10 +295,11 @@ export class Workbench {
         await this.page.keyboard.press('Control+1');
         continue;
       }
+      const rows = (await this.page.locator('.action-widget .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
       const clicked = Date.now();
       await item.click();
       await item.waitFor({ state: 'detached', timeout: 10_000 });
-      return { clicked, attempts: attempt, focus };
+      return { clicked, attempts: attempt, focus, rows };
     }
   }
 

@@ -20,6 +20,7 @@ import { installTorch, type TorchEnvironment } from './python/torchLib';
 import { TYPESCRIPT_FILE } from './typescript/fileKinds';
 import { axisNames, MAX_CHECKED_SIZE, validInputSizes, type SizeScanOptions } from './inputSizes';
 import { guessInputs } from './inputGuess';
+import { callerInputs } from './callerInputs';
 import { chooseSize, nearestSizes } from './sizeSets';
 import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, UnknownValue, Value } from './python/values';
 
@@ -201,7 +202,27 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   if (interp.failedImports.length) for (const m of report.models) m.incomplete = true;
   report.libraries = interp.resolver.listLibraries();
   libraryEffectsNotFollowed(interp, report, addDiagnostic);
+  // Last: what those functions import or fail on is no part of the report.
+  noteCallerInputs(interp, torch, module, options.file, candidates, report.models);
   keepLibraryWorld(options, interp, torch);
+}
+
+/** Models analysed on a guess: the input the file's own argument-free functions (a `test()`) call
+ *  their class with. Run after every model, so nothing those functions change reaches a report. */
+function noteCallerInputs(interp: Interpreter, torch: TorchEnvironment, module: ModuleObjectValue, path: string,
+  candidates: Candidate[], models: ModelReport[]): void {
+  const guessed = new Map<ClassValue, ModelReport[]>();
+  for (const m of models) {
+    if (m.inputSource !== 'inferred' || !m.inputs.length) continue;
+    const c = candidates.find((k) => k.name === m.name);
+    if (c) guessed.set(c.instance.cls, [...(guessed.get(c.instance.cls) ?? []), m]);
+  }
+  if (!guessed.size) return;
+  for (const [cls, input] of callerInputs(interp, torch, module, path, new Set(guessed.keys()))) {
+    for (const m of guessed.get(cls) ?? []) {
+      if (JSON.stringify(input.shapes) !== JSON.stringify(m.inputs)) m.callerInput = input;
+    }
+  }
 }
 
 /** A library the analysis read has a top-level statement that failed and did more than bind names

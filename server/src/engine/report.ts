@@ -135,6 +135,9 @@ export interface ModelReport {
   validSizesDeferred?: true;
   /** Why a guessed input is what it is: where its channels came from, why its size. */
   inputReason?: string;
+  /** A guessed input only: the input an argument-free function of the file (a `test()`) calls the
+   *  model's class with, when it differs from the guess (1-based `line` of that function's `def`). */
+  callerInput?: { shapes: number[][]; functionName: string; line: number };
 }
 
 /** Input sizes for which forward runs without an error, found by running forward at each size. */

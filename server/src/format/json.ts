@@ -80,6 +80,8 @@ export interface JsonModel {
   forwardBytes?: number | null;
   torchinfoForwardBackwardBytes?: number | null;
   memoryUnknown?: string;
+  /** A guessed input only: the input a function of the file (a `test()`) calls the model's class with. */
+  callerInput?: ModelReport['callerInput'];
 }
 
 export interface JsonDiagnostic {
@@ -168,6 +170,7 @@ function modelToJson(m: ModelReport, depth: number | undefined): JsonModel {
       torchinfoForwardBackwardBytes: m.torchinfoForwardBackwardBytes,
       memoryUnknown: m.memoryUnknown,
     } : {}),
+    ...(m.callerInput ? { callerInput: m.callerInput } : {}),
   };
 }
 

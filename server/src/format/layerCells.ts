@@ -117,6 +117,10 @@ export function modelNotes(model: ModelReport): string[] {
   }
   if (model.inputSource === 'inferred' && model.inputReason) notes.push(`input guessed (no directive): ${model.inputReason}`);
   else if (INPUT_SOURCE_NOTE[model.inputSource]) notes.push(INPUT_SOURCE_NOTE[model.inputSource]);
+  if (model.callerInput) {
+    const c = model.callerInput;
+    notes.push(`${c.functionName}() (line ${c.line}) calls it with ${c.shapes.map((s) => s.join('×')).join(', ')}: --input ${c.shapes.map((s) => s.join(',')).join(';')} analyses that`);
+  }
   if (model.validInputSizes) notes.push(`valid input sizes: ${model.validInputSizes.summary}`);
   if (model.symbolicBatch) notes.push("the first dimension is the batch, TF.js's null, analysed as 1 (MACs are per example)");
   if (model.incomplete) notes.push('forward was not followed to the end: the numbers cover what was (see the diagnostics)');

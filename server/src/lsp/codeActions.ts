@@ -3,7 +3,7 @@
 // offered only after the engine has analysed the edited text and found the warning gone and
 // every output shape unchanged. And "Set input shape here" on a model class.
 
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic as LspDiagnostic, type TextEdit } from 'vscode-languageserver';
+import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type CodeActionParams, type Diagnostic as LspDiagnostic, type TextEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic, FileReport, LayerReport, ModelReport } from '../engine/report';
 import type { AnalysisView } from './analysisView';
@@ -19,8 +19,9 @@ import { tfjsKernelCandidate } from './tfjsFixes';
 import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
 import { samePath } from './uris';
 
-/** Runs the engine on another text of the same document; null when it failed. */
-export type Reanalyse = (text: string) => FileReport | null;
+/** Runs the engine on another text of the same document (`validSizes`: steps and time for the
+ *  valid input sizes instead of the editor's few); null when it failed. */
+export type Reanalyse = (text: string, options?: { validSizes?: { steps: number; timeMs: number } }) => FileReport | null;
 
 interface Candidate {
   title: string;
@@ -264,22 +265,132 @@ function effectText(before: FileReport, after: FileReport, model: string, c: Can
   return parts.join(' · ');
 }
 
-function inputShapeAction(view: AnalysisView, params: CodeActionParams): CodeAction[] {
+// ---------- a guessed input that the model does not run on ----------
+
+/** Every size 1–512, as the CLI's --valid-sizes: a forward per size, done once per analysed
+ *  version and only when a fix for a guessed input is asked for. */
+const SOLVE_SIZES = { steps: 100_000_000, timeMs: 2_000 };
+
+/** The engine's note on a diagnostic that a guessed input caused (analyze.ts). */
+const GUESS_NOTE = 'was a guess';
+
+const shapesText = (shapes: readonly (readonly number[])[]) => shapes.map((s) => s.join('×')).join(', ');
+
+/** The report of this version with every input size checked: the size the engine solves a guess to. */
+function solvedReport(view: AnalysisView, reanalyse: Reanalyse, solve: boolean): FileReport | null {
+  const derived = view.result.derived as { solvedSizes?: FileReport | null };
+  if (derived.solvedSizes === undefined && solve) derived.solvedSizes = reanalyse(view.result.text, { validSizes: SOLVE_SIZES });
+  return derived.solvedSizes ?? null;
+}
+
+/** The guessed input fails: the engine says so in the model's diagnostics. */
+function guessFails(report: FileReport, model: ModelReport): boolean {
+  return report.diagnostics.some((d) => d.model === model.name && (d.severity === 'warning' || d.severity === 'error') && d.message.includes(GUESS_NOTE));
+}
+
+/** The model runs on `shapes` written as a directive: the engine, run on the edited text, uses
+ *  them and reports no shape error for it. */
+function runsWith(view: AnalysisView, reanalyse: Reanalyse, model: ModelReport, edit: TextEdit, shapes: number[][]): boolean {
+  const cache = (view.result.derived.verified ??= new Map<string, FileReport | null>()) as Map<string, FileReport | null>;
+  const newText = TextDocument.applyEdits(view.snapshot(), [edit]);
+  let after = cache.get(newText);
+  if (after === undefined) {
+    after = reanalyse(newText);
+    cache.set(newText, after);
+  }
+  const now = after?.models.find((m) => m.name === model.name);
+  if (!after || !now || now.inputSource !== 'directive' || JSON.stringify(now.inputs) !== JSON.stringify(shapes)) return false;
+  return !after.diagnostics.some((d) => d.model === model.name && (d.code === 'shape-mismatch' || d.code === 'channel-mismatch'));
+}
+
+/** What the guess failed on, for the title: ` fails at linear (Linear 512→10)`, from the layer
+ *  called where the first warning the guess caused is. */
+function failedAt(report: FileReport, model: ModelReport): string {
+  for (const d of report.diagnostics) {
+    if (d.model !== model.name || !d.message.includes(GUESS_NOTE)) continue;
+    const layer = model.layers.find((l) => (d.path !== undefined && l.path === d.path) ||
+      l.called.some((c) => samePath(c.file, d.file) && c.line === d.line && c.column === d.column));
+    if (layer) return ` fails at ${layer.path} (${layer.op}${layer.args ? ` ${layer.args}` : ''})`;
+  }
+  return ' fails';
+}
+
+/**
+ * The fixes for a model analysed on a guessed input: the input a function of the file calls it
+ * with (a `test()`), and, when the guess does not run, the size the engine solves it to from every
+ * size 1–512. The guess itself is offered (pinned) only when the model runs on it. Each is
+ * offered after the engine has run the edited text on it without a shape error.
+ */
+function guessedInputActions(view: AnalysisView, model: ModelReport, classLine: number, reanalyse: Reanalyse, diagnostics: LspDiagnostic[], solve: boolean): CodeAction[] {
+  const doc = view.snapshot();
+  const fails = guessFails(view.report, model);
+  const offers: { shapes: number[][]; title: string }[] = [];
+  const caller = model.callerInput;
+  if (caller) offers.push({ shapes: caller.shapes, title: `Set input ${shapesText(caller.shapes)} (as ${caller.functionName}() on line ${caller.line} calls ${model.className})` });
+  if (fails) {
+    const solved = solvedReport(view, reanalyse, solve)?.models.find((m) => m.name === model.name && m.inputSource === 'inferred');
+    const square = solved?.validInputSizes?.square;
+    const rank = model.inputs[0]?.length ?? 0;
+    if (solved && square?.valid?.length && JSON.stringify(solved.inputs) !== JSON.stringify(model.inputs)) {
+      const names = rank === 3 ? 'L' : rank === 4 ? 'H, W' : rank === 5 ? 'D, H, W' : 'sizes';
+      const guess = model.inputs[0]!.slice(2).join('×');
+      offers.push({
+        shapes: solved.inputs,
+        title: `Set input ${shapesText(solved.inputs)} (${model.name} runs on ${names}: ${square.text}; the guessed ${guess}${failedAt(view.report, model)})`,
+      });
+    }
+  }
+  if (!fails) offers.push({ shapes: model.inputs, title: `Set input shape here: ${shapeListToDirective(model.inputs)}` });
+  const actions: CodeAction[] = [];
+  const seen = new Set<string>();
+  for (const offer of offers) {
+    const key = JSON.stringify(offer.shapes);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const edit = inputDirectiveEdit(doc, classLine, offer.shapes);
+    // The pinned guess is checked already (the analysis ran it); the others by running them.
+    if (offer.shapes !== model.inputs && !runsWith(view, reanalyse, model, edit, offer.shapes)) continue;
+    actions.push({
+      title: offer.title,
+      kind: CodeActionKind.QuickFix,
+      ...(diagnostics.length ? { diagnostics } : {}),
+      isPreferred: actions.length === 0 && offer.shapes !== model.inputs,
+      edit: { changes: { [view.result.uri]: [edit] } },
+    });
+  }
+  return actions;
+}
+
+/** The input fixes of the model classes at the cursor, and of the models whose guessed input
+ *  caused a requested diagnostic. `solve`: the engine may check every size now (the user asked for
+ *  the fixes; the light bulb's own requests use only what an earlier request found). */
+function inputShapeActions(view: AnalysisView, params: CodeActionParams, reanalyse: Reanalyse, solve: boolean): CodeAction[] {
   const actions: CodeAction[] = [];
   const doc = view.snapshot();
   const scope = view.syntax().scopeAt(doc.offsetAt(params.range.start));
   const cls = scope ? (scope.node.kind === 'ClassDef' ? scope.node : scope.owner) : null;
   const classNameAt = cls ? doc.positionAt(cls.nameSpan.from) : null;
-  const seen = new Set<number>();
+  const seen = new Set<string>();
+  const guessDiagnostics = params.context.diagnostics.filter((d) => d.source === 'convlens' && typeof d.message === 'string' && d.message.includes(GUESS_NOTE));
   for (const model of view.report.models) {
     const loc = model.classLocation;
-    if (!loc || !samePath(loc.file, view.result.path) || seen.has(loc.line)) continue;
+    if (!loc || !samePath(loc.file, view.result.path)) continue;
     const span = spanOf(loc);
     const here =
       span.start.line === params.range.start.line ||
       (classNameAt !== null && (spanContains(span, classNameAt) || span.start.line === classNameAt.line));
-    if (!here) continue;
-    seen.add(loc.line);
+    const caused = model.inputSource === 'inferred'
+      ? guessDiagnostics.filter((d) => (d.data as DiagnosticData | undefined)?.model === model.name)
+      : [];
+    if (!here && !caused.length) continue;
+    // One directive per class: models of the same class share it.
+    const key = `${loc.line}:${model.inputSource === 'inferred' ? model.name : ''}`;
+    if (seen.has(key) || (model.inputSource !== 'inferred' && [...seen].some((k) => k.startsWith(`${loc.line}:`)))) continue;
+    seen.add(key);
+    if (model.inputSource === 'inferred') {
+      actions.push(...guessedInputActions(view, model, span.start.line, reanalyse, caused, solve));
+      continue;
+    }
     const edit = inputDirectiveEdit(doc, span.start.line, model.inputs);
     actions.push({
       title: `Set input shape here: ${shapeListToDirective(model.inputs)}`,
@@ -287,7 +398,14 @@ function inputShapeAction(view: AnalysisView, params: CodeActionParams): CodeAct
       edit: { changes: { [view.result.uri]: [edit] } },
     });
   }
-  return actions;
+  // The same edit offered twice (two models of one class with the same fix): once.
+  const edits = new Set<string>();
+  return actions.filter((a) => {
+    const k = JSON.stringify(a.edit);
+    if (edits.has(k)) return false;
+    edits.add(k);
+    return true;
+  });
 }
 
 export function computeCodeActions(view: AnalysisView, params: CodeActionParams, reanalyse: Reanalyse): CodeAction[] {
@@ -320,7 +438,7 @@ export function computeCodeActions(view: AnalysisView, params: CodeActionParams,
     }
   }
   if (!params.context.only || params.context.only.some((k) => k === CodeActionKind.QuickFix || k === CodeActionKind.Empty)) {
-    actions.push(...inputShapeAction(view, params));
+    actions.push(...inputShapeActions(view, params, reanalyse, params.context.triggerKind !== CodeActionTriggerKind.Automatic));
   }
   return actions;
 }

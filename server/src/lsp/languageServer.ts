@@ -57,8 +57,8 @@ export function startLanguageServer(connection: Connection): void {
   // Python's module search path per file folder, from the settings and the editor's environment.
   const searchPaths = new SearchPathProvider();
 
-  const analyse = (path: string, text: string, complete = true) =>
-    runAnalysis({ file: path, text, settings, openText: (p) => store.byPath(p)?.document.getText(), searchPaths: searchPaths.searchPathFor(path), complete });
+  const analyse = (path: string, text: string, complete = true, validSizes?: { steps: number; timeMs: number }) =>
+    runAnalysis({ file: path, text, settings, openText: (p) => store.byPath(p)?.document.getText(), searchPaths: searchPaths.searchPathFor(path), complete, validSizes });
 
   const scheduler = new AnalysisScheduler(
     store,
@@ -274,10 +274,11 @@ export function startLanguageServer(connection: Connection): void {
     safeRequest(log, 'codeAction', (params) => {
       const view = viewOf(params.textDocument.uri);
       if (!view) return [];
-      return computeCodeActions(view, params, (text) => {
+      return computeCodeActions(view, params, (text, options) => {
         try {
-          // Only the diagnostics are compared: the size scan may wait (they are the same).
-          return analyse(view.result.path, text, false).report;
+          // Only the diagnostics are compared: the size scan may wait (they are the same), unless
+          // the sizes are what is asked for (a guessed input solved from every size).
+          return analyse(view.result.path, text, !!options?.validSizes, options?.validSizes).report;
         } catch (error) {
           log(`[codeAction] re-analysis failed: ${String(error)}`);
           return null;

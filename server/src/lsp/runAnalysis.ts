@@ -26,6 +26,9 @@ export interface AnalysisInput {
   /** False on a keystroke: the valid input sizes are looked for only where the input fails
    *  (the scheduler completes the report in a pause, or when a hover needs it). Default true. */
   complete?: boolean;
+  /** Steps and time for the valid input sizes instead of the editor's few sizes (a quick fix that
+   *  solves a guessed input's size asks for every size, as the CLI's --valid-sizes). */
+  validSizes?: { steps: number; timeMs: number };
 }
 
 export interface AnalysisOutput {
@@ -96,6 +99,7 @@ export function runAnalysis(input: AnalysisInput): AnalysisOutput {
     // The setting is a better guess than the first layer, but a directive or __main__ beats it.
     defaultInputs: (input.settings.defaultInputShape && parseShapeList(input.settings.defaultInputShape)) || undefined,
     searchPaths: input.searchPaths,
+    ...(input.validSizes ? { validSizesSteps: input.validSizes.steps, validSizesTimeMs: input.validSizes.timeMs } : {}),
     // The editor's bound (`convlens.analysis.timeLimitMs`, 200 ms by default) for both front ends
     // (the TypeScript one alone would allow 2 s): a runaway model cannot hold the server while the
     // user types. Library loading is excluded (engine/analyze.ts).
