@@ -157,3 +157,44 @@ class Net(nn.Module):
     assert.equal(report.modelCandidates, undefined);
   });
 });
+
+describe('a model= directive decides what is analysed; the other classes that need arguments are still listed', () => {
+  const text = `import torch.nn as nn
+
+class Block(nn.Module):
+    def __init__(self, cin, cout):
+        super().__init__()
+        self.conv = nn.Conv2d(cin, cout, 3, padding=1)
+
+    def forward(self, x):
+        return self.conv(x)
+
+class Head(nn.Module):
+    def __init__(self, classes, hidden=8):
+        super().__init__()
+        self.fc = nn.Linear(hidden, classes)
+
+    def forward(self, x):
+        return self.fc(x)
+
+# convlens: model=Net(8)
+# convlens: input=(1, 3, 16, 16)
+class Net(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.b = Block(3, width)
+
+    def forward(self, x):
+        return self.b(x)
+`;
+  const report = analyzeFile({ file: '/proj/net.py', text, readFile: (p) => (p === '/proj/net.py' ? text : null), timeLimitMs: 30_000 });
+
+  test('only the directive\'s model is analysed', () => {
+    assert.deepEqual(report.models.map((m) => m.name), ['Net(8)']);
+  });
+
+  test('Head (needs arguments, built by no analysed model) is listed with its signature; Block (a part of Net) is not', () => {
+    assert.deepEqual((report.modelCandidates ?? []).map((c) => [c.className, c.signature, c.directive]),
+      [['Head', 'Head(classes, hidden=8)', '# convlens: model=Head(classes=...)']]);
+  });
+});

@@ -147,6 +147,16 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
       const c = evaluateModelExpression(interp, torch, d.model!, scope, addDiagnostic, { file, line: d.line });
       if (c) candidates.push({ ...c, directiveInputs: d.shapes });
     }
+    // The other classes that need arguments keep their ▶ Analyse (a listing only: a directive
+    // decides which models are analysed).
+    if (candidates.length) {
+      try {
+        const choice = modelsFromProject(interp, torch, module, scope, options, candidates);
+        if (choice.listing.length) report.modelCandidates = choice.listing;
+      } catch (e) {
+        reportAbort(e, addDiagnostic);
+      }
+    }
   } else {
     candidates.push(...defaultModels(interp, torch, module, options.file, mainCalls, addDiagnostic));
     try {
