@@ -56,8 +56,10 @@ export class Workbench {
       await input.fill(name);
       const rows = this.page.locator('.quick-input-list .monaco-list-row');
       // Liveness, not speed: the first search indexes the folder, slow on a loaded machine.
-      await waitFor(`Quick Open to list ${name}`, () => rows.allInnerTexts(), (t) => t.length > 0 && t.every((r) => r.includes(name)), 30_000, 50);
-      await rows.first().click();
+      // Other files may match the name loosely (unet_model.py for unet.py): the row labelled exactly it.
+      const exact = (r: string) => r.split('\n')[0]!.trim() === name;
+      const listed = await waitFor(`Quick Open to list ${name}`, () => rows.allInnerTexts(), (t) => t.some(exact), 30_000, 50);
+      await rows.nth(listed.findIndex(exact)).click();
       try {
         await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 5000 });
         await this.editor.locator('.view-lines .view-line').first().waitFor({ timeout: 20_000 });
