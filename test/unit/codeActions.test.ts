@@ -7,8 +7,6 @@
 // kernel size in torch's table could make must be refused.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { CodeActionKind, type CodeAction, type Diagnostic } from 'vscode-languageserver';
@@ -18,35 +16,9 @@ import { AnalysisView } from '../../server/src/lsp/analysisView';
 import { computeCodeActions } from '../../server/src/lsp/codeActions';
 import { computeDiagnostics } from '../../server/src/lsp/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
+import { quickFixGolden, torchResize, torchTransposed } from '../support/quickFixGolden';
 
-interface TransposedRow {
-  k: number;
-  s: number;
-  p: number;
-  op: number;
-  lengths: number[];
-  even: boolean;
-}
-interface ResizeRow {
-  s: number;
-  k: number;
-  p: number;
-  lengths: number[];
-}
-const golden = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', 'mut_quickfix.json'), 'utf8')) as {
-  transposed: TransposedRow[];
-  resize: ResizeRow[];
-};
-const torchTransposed = (k: number, s: number, p: number, op: number): TransposedRow => {
-  const row = golden.transposed.find((r) => r.k === k && r.s === s && r.p === p && r.op === op);
-  assert.ok(row, `torch golden has ConvTranspose1d(k=${k}, s=${s}, p=${p}, op=${op})`);
-  return row;
-};
-const torchResize = (s: number, k: number, p: number): ResizeRow => {
-  const row = golden.resize.find((r) => r.s === s && r.k === k && r.p === p);
-  assert.ok(row, `torch golden has Upsample(${s}) + Conv1d(k=${k}, p=${p})`);
-  return row;
-};
+const golden = quickFixGolden;
 
 const FILE = '/proj/model.py';
 const URI = 'file:///proj/model.py';

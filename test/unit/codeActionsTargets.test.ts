@@ -5,8 +5,6 @@
 // Oracle: real PyTorch (test/golden/torch/mut_quickfix.json, scripts/golden/mut_quickfix.py).
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeFile } from '../../server/src/engine/analyze';
@@ -14,17 +12,9 @@ import { AnalysisView } from '../../server/src/lsp/analysisView';
 import { computeCodeActions } from '../../server/src/lsp/codeActions';
 import { computeDiagnostics } from '../../server/src/lsp/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
+import { torchTransposed } from '../support/quickFixGolden';
 
-interface TransposedRow {
-  k: number;
-  s: number;
-  p: number;
-  op: number;
-  lengths: number[];
-  even: boolean;
-}
-const golden = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', 'mut_quickfix.json'), 'utf8')) as { transposed: TransposedRow[] };
-const torch = (k: number, s: number, p: number, op: number) => golden.transposed.find((r) => r.k === k && r.s === s && r.p === p && r.op === op)!;
+const torch = torchTransposed;
 
 const FILE = '/proj/two.py';
 const URI = `file://${FILE}`;

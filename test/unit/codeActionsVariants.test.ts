@@ -5,8 +5,6 @@
 // all-ones weights), and torch's weight shapes ([in, out, k…] transposed, [out, in, k…] plain).
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -17,24 +15,10 @@ import { computeCodeActions } from '../../server/src/lsp/codeActions';
 import { computeDiagnostics } from '../../server/src/lsp/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
 import { tfReady } from '../tfjs/tfjsOracle';
+import { torchResize, torchTransposed } from '../support/quickFixGolden';
 
-interface TransposedRow {
-  k: number;
-  s: number;
-  p: number;
-  op: number;
-  lengths: number[];
-  even: boolean;
-}
-interface ResizeRow {
-  s: number;
-  k: number;
-  p: number;
-  lengths: number[];
-}
-const golden = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', 'mut_quickfix.json'), 'utf8')) as { transposed: TransposedRow[]; resize: ResizeRow[] };
-const transposed = (k: number, s: number, p: number, op: number) => golden.transposed.find((r) => r.k === k && r.s === s && r.p === p && r.op === op)!;
-const resize = (s: number, k: number, p: number) => golden.resize.find((r) => r.s === s && r.k === k && r.p === p)!;
+const transposed = torchTransposed;
+const resize = torchResize;
 
 function fixesFor(file: string, text: string): { actions: CodeAction[]; apply: (a: CodeAction) => string } {
   const uri = `file://${file}`;
