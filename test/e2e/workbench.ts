@@ -56,10 +56,12 @@ export class Workbench {
       await input.fill(name);
       const rows = this.page.locator('.quick-input-list .monaco-list-row');
       // Liveness, not speed: the first search indexes the folder, slow on a loaded machine.
-      // Other files may match the name loosely (unet_model.py for unet.py): the row labelled exactly it.
-      const exact = (r: string) => r.split('\n')[0]!.trim() === name;
-      const listed = await waitFor(`Quick Open to list ${name}`, () => rows.allInnerTexts(), (t) => t.some(exact), 30_000, 50);
-      await rows.nth(listed.findIndex(exact)).click();
+      // Other files may match the name loosely (unet_model.py for unet.py): the row whose file name
+      // is exactly it. Playwright's click waits for it and retries while the list re-renders.
+      const exactName = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
+      const row = rows.filter({ has: this.page.locator('.label-name', { hasText: exactName }) }).first();
+      await row.waitFor({ timeout: 30_000 });
+      await row.click({ timeout: 30_000 });
       try {
         await this.page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 5000 });
         await this.editor.locator('.view-lines .view-line').first().waitFor({ timeout: 20_000 });
