@@ -199,7 +199,8 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
     }
     if (guess) model.inputReason = guess.reason;
     if (sizeOptions.timeMs > 0 && sizeOptions.steps > 0) {
-      if (lazySizes && errorsRaised === errorsBefore && !guess?.scanned) model.validSizesDeferred = true;
+      // A guess that scanned sizes to choose one reports them (its square set) as the CLI would.
+      if (lazySizes && errorsRaised === errorsBefore && !guess?.square) model.validSizesDeferred = true;
       else validSizesOf(interp, torch, candidate, model, guess, sizeOptions, addDiagnostic);
     }
     if (candidate.source) model.modelSource = candidate.source;
@@ -624,9 +625,8 @@ const DEFAULT_SIZES_TIME_MS = 1000;
 interface GuessedInput {
   shapes: number[][];
   reason: string;
+  /** The square sizes scanned to choose this one; null when none were. */
   square: SizeSet | null;
-  /** The sizes were scanned to choose this one (its square set is part of the report). */
-  scanned: boolean;
 }
 
 /** A guessed input: channels from the layers each input meets first, and a spatial size the model
@@ -665,7 +665,7 @@ function solveGuessedInput(interp: Interpreter, torch: TorchEnvironment, c: Cand
       parts.push(`size ${imageSize} (${spatial}: ${setText(square)})`);
     }
   }
-  return { shapes, reason: parts.join('; '), square, scanned: square !== null };
+  return { shapes, reason: parts.join('; '), square };
 }
 
 /** A set's text, with the sizes checked when they are not all of 1–512. */
@@ -1176,14 +1176,7 @@ function modelsFromProject(interp: Interpreter, torch: TorchEnvironment, module:
   const files = projectFiles(access);
   const calls = new Map<ClassValue, ProjectCall[]>();
   const isModule = (scopeVars: Map<string, Value>) => (name: string): boolean => scopeVars.get(name)?.kind === 'pymodule';
-  // Each project file is read once however many classes are looked for in it.
-  const texts = new Map<string, string | null>();
-  const readOnce = (p: string): string | null => {
-    let text = texts.get(p);
-    if (text === undefined) texts.set(p, (text = options.readFile(p)));
-    return text;
-  };
-  const found = findProjectCallsOf(classes.map((c) => c.name), moduleName, path, files, readOnce, isModule(module.attrs));
+  const found = findProjectCallsOf(classes.map((c) => c.name), moduleName, path, files, options.readFile, isModule(module.attrs));
   for (const cls of classes) calls.set(cls, found.get(cls.name)!);
   if (!analysed.length) {
     // Models are defined after their parts: the last classes first, so parts they build are skipped.

@@ -112,9 +112,8 @@ export class AnalysisScheduler {
       this.hooks.failed(doc, error);
       return latest;
     }
-    const result: CompletedAnalysis = { ...this.resultOf(latest.uri, latest.path, latest.version, latest.text, output) };
-    this.cache.delete(key);
-    this.cache.set(key, result);
+    const result = this.resultOf(latest.uri, latest.path, latest.version, latest.text, output);
+    this.remember(key, result);
     this.publish(result, false);
     return result;
   }
@@ -186,9 +185,15 @@ export class AnalysisScheduler {
       return;
     }
     const result = this.resultOf(uri, doc.path, version, text, output);
+    this.remember(key, result);
+    this.publish(result, false);
+  }
+
+  /** Caches a report as the most recently used, replacing one of the same text. */
+  private remember(key: string, result: CompletedAnalysis): void {
+    this.cache.delete(key);
     this.cache.set(key, result);
     while (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
-    this.publish(result, false);
   }
 
   private keyOf(uri: string, text: string): string {

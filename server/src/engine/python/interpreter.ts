@@ -165,13 +165,16 @@ export class Interpreter {
 
   // ---------- errors ----------
 
-  /** Raise a Python exception of a builtin type. */
-  raise(excType: string, message: string, site: Site | null = null, circularImport = false): never {
+  /** Raise a Python exception of a builtin type. `cause`: Python raises it too, here because of a
+   *  circular import, or only ConvLens does (a `limitation`: something it does not model). */
+  raise(excType: string, message: string, site: Site | null = null, cause: 'python' | 'circularImport' | 'limitation' = 'python'): never {
     const cls = this.exceptionClasses.get(excType) ?? this.exceptionClasses.get('Exception');
     const exc: Value = cls
       ? { kind: 'instance', id: newId(), cls, attrs: new Map([['args', tuple([str(message)])]]) }
       : str(message);
-    throw new PyError(excType, message, exc, site ?? this.currentSite(), false, circularImport);
+    const error = new PyError(excType, message, exc, site ?? this.currentSite(), false, cause === 'circularImport');
+    error.limitation = cause === 'limitation';
+    throw error;
   }
 
   currentSite(): Site | null {
@@ -1018,7 +1021,7 @@ export class Interpreter {
         value = unknown(`${mod.name}.${alias.name} is not modelled`, site);
       }
       if (value === undefined && this.initialising.has(mod)) {
-        this.raise('ImportError', `cannot import name '${alias.name}' from partially initialized module '${mod.name}' (most likely due to a circular import) (${mod.file?.path ?? label})`, site, true);
+        this.raise('ImportError', `cannot import name '${alias.name}' from partially initialized module '${mod.name}' (most likely due to a circular import) (${mod.file?.path ?? label})`, site, 'circularImport');
       }
       if (value === undefined) {
         this.options.diagnostics('hint', 'unknown', `cannot import name '${alias.name}' from '${label}'`, site);
@@ -1643,15 +1646,10 @@ export class Interpreter {
         const opaque = obj.attrs.get('__opaque__');
         if (opaque) return unknown(`${obj.name}.${name} is not modelled`, site);
         if (this.initialising.has(obj)) {
-          this.raise('AttributeError', `partially initialized module '${obj.name}' has no attribute '${name}' (most likely due to a circular import)`, site, true);
+          this.raise('AttributeError', `partially initialized module '${obj.name}' has no attribute '${name}' (most likely due to a circular import)`, site, 'circularImport');
         }
-        if (obj.file === null) {
-          // A module ConvLens models (torch, math, …) may lack a member the real one has.
-          const e = new PyError('AttributeError', `module '${obj.name}' has no attribute '${name}'`, str(`module '${obj.name}' has no attribute '${name}'`), site ?? this.currentSite(), false);
-          e.limitation = true;
-          throw e;
-        }
-        this.raise('AttributeError', `module '${obj.name}' has no attribute '${name}'`, site);
+        // A module ConvLens models (torch, math, …) may lack a member the real one has.
+        this.raise('AttributeError', `module '${obj.name}' has no attribute '${name}'`, site, obj.file === null ? 'limitation' : 'python');
       }
       // falls through never
       case 'tensor':
@@ -1803,16 +1801,6 @@ export class Interpreter {
     const getattr = this.lookupClassAttr(obj.cls, '__getattr__');
     if (getattr && getattr.kind === 'function') return this.call(this.bindIfMethod(getattr, obj), { positional: [str(name)], keywords: NO_KEYWORDS }, site);
     this.raise('AttributeError', `'${obj.cls.name}' object has no attribute '${name}'`, site);
-  }
-
-  hasAttr(obj: Value, name: string): boolean {
-    try {
-      const v = this.getAttr(obj, name, null);
-      return v.kind !== 'unknown' || obj.kind === 'unknown';
-    } catch (e) {
-      if (e instanceof PyError) return false;
-      throw e;
-    }
   }
 
   /** `direct`: the class's own `__setattr__` is not looked for (it is the caller). */
