@@ -39,8 +39,10 @@ const isDirectory = (p: string): boolean => {
 /** The parts of a guessed input's reason; the complete one adds the sizes it scanned. */
 const reasonParts = (m: ModelReport): string[] => (m.inputReason ?? '').split('; ').filter(Boolean);
 
-function withoutSizes(m: ModelReport): Omit<ModelReport, 'validInputSizes' | 'validSizesDeferred' | 'inputReason'> {
-  const { validInputSizes: _sizes, validSizesDeferred: _deferred, inputReason: _reason, ...rest } = m;
+/** What a deferred model leaves to the completed report: the sizes, and the input the file's own
+ *  functions call it with. */
+function withoutDeferred(m: ModelReport): Omit<ModelReport, 'validInputSizes' | 'validSizesDeferred' | 'inputReason' | 'callerInput'> {
+  const { validInputSizes: _sizes, validSizesDeferred: _deferred, inputReason: _reason, callerInput: _caller, ...rest } = m;
   return rest;
 }
 
@@ -88,7 +90,8 @@ for (const { file, text } of cases) {
     assert.equal(lazy.models.length, full.models.length);
     lazy.models.forEach((l, i) => {
       const f = full.models[i]!;
-      assert.deepEqual(withoutSizes(l), withoutSizes(f), l.name);
+      assert.deepEqual(withoutDeferred(l), withoutDeferred(f), l.name);
+      if (!l.validSizesDeferred) assert.deepEqual(l.callerInput, f.callerInput, `${l.name}: caller input`);
       for (const part of reasonParts(l)) assert.ok(reasonParts(f).includes(part), `${l.name}: reason part "${part}" not in "${f.inputReason}"`);
       if (l.validSizesDeferred) {
         seen.deferred++;

@@ -224,7 +224,9 @@ function noteCallerInputs(interp: Interpreter, torch: TorchEnvironment, module: 
   candidates: Candidate[], models: ModelReport[]): void {
   const guessed = new Map<ClassValue, ModelReport[]>();
   for (const m of models) {
-    if (m.inputSource !== 'inferred' || !m.inputs.length) continue;
+    // A keystroke's model that runs on its guess waits, with its sizes, for the completed report:
+    // running the file's functions is not for every keystroke.
+    if (m.inputSource !== 'inferred' || !m.inputs.length || m.validSizesDeferred) continue;
     const c = candidates.find((k) => k.name === m.name);
     if (c) guessed.set(c.instance.cls, [...(guessed.get(c.instance.cls) ?? []), m]);
   }
