@@ -350,7 +350,10 @@ export class Workbench {
   async answerInput(text: string): Promise<string> {
     const input = this.page.locator('.quick-input-widget input.input');
     await input.waitFor({ timeout: 10_000 });
-    const offered = await input.inputValue();
+    // After a quick pick the same widget becomes the input box a moment later: until the pick's list
+    // has gone, the input read is the pick's empty filter (both callers offer a value).
+    const list = this.page.locator('.quick-input-list');
+    const offered = await waitFor('the input box with its offered value', async () => ((await list.isVisible()) ? '' : input.inputValue()), (v) => v !== '', 10_000, 50);
     await input.fill(text);
     await sleep(50);
     await this.page.keyboard.press('Enter');
