@@ -16,14 +16,23 @@ const typescriptApart = {
     build.onResolve({ filter: /^typescript$/ }, () => ({ path: './typescript.js', external: true }));
   },
 };
-mkdirSync('dist', { recursive: true });
-copyFileSync('node_modules/typescript/lib/typescript.js', 'dist/typescript.js');
 
 // The Node bundles are minified: about half the size, so a smaller .vsix and less to read on each
 // start (the start-up CPU time measured the same; `npm run bench -- startup`). Stack traces map
 // back through the external .map files, which the .vsix leaves out (.vscodeignore). keepNames:
 // functions and classes keep their `name`, which messages and runtime checks may read.
 const node = { minify: process.env.CONVLENS_NO_MINIFY ? false : true, keepNames: true };
+
+// `npm run bench` times the engine as it ships (bench/engineBundle.ts): the engine alone, bundled
+// with the Node bundles' options, to the file it names; nothing else is built then.
+const benchEngineOut = process.env.CONVLENS_BENCH_ENGINE_OUT;
+if (benchEngineOut) {
+  await esbuild.build({ ...common, ...node, sourcemap: false, entryPoints: ['bench/engineEntry.ts'], outfile: benchEngineOut });
+  process.exit(0);
+}
+mkdirSync('dist', { recursive: true });
+copyFileSync('node_modules/typescript/lib/typescript.js', 'dist/typescript.js');
+
 // The CLI and the server each start from a small entry that loads the bundle doing the work
 // (cli-analyze.js, server-main.js) through V8's code cache (server/src/startup/bundleLoader.ts):
 // `convlens --help` compiles nothing else, and later starts skip most of the compiling.

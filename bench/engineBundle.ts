@@ -1,0 +1,27 @@
+// The engine as it ships: the server and the CLI run it from one esbuild bundle (minified, names
+// kept), where a call into another module is a plain function call. Run from the TypeScript
+// sources through tsx, every such call goes through the export getters of tsx's module interop,
+// a cost no user pays (about a quarter of resnet.py's eight cases on this machine). The engine
+// benchmark therefore times this bundle, built by esbuild.mjs itself so that its options are the
+// shipped ones, and reports the sources' figure beside it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export type EngineApi = typeof import('./engineEntry');
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+export function loadBundledEngine(): EngineApi {
+  const dir = mkdtempSync(join(tmpdir(), 'convlens-bench-engine-'));
+  const out = join(dir, 'engine.cjs');
+  try {
+    const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CONVLENS_BENCH_ENGINE_OUT: out } });
+    if (built.status !== 0) throw new Error(`could not bundle the engine for the benchmark: ${built.stderr || built.stdout}`);
+    return createRequire(import.meta.url)(out) as EngineApi;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
