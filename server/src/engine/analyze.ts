@@ -19,7 +19,7 @@ import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
 import { installTorch, type TorchEnvironment } from './python/torchLib';
 import { TYPESCRIPT_FILE } from './typescript/fileKinds';
 import { axisNames, MAX_CHECKED_SIZE, validInputSizes, type SizeScanOptions } from './inputSizes';
-import { guessInputs } from './inputGuess';
+import { firstLayersApplied, guessInputs, type InputNeed } from './inputGuess';
 import { callerInputs } from './callerInputs';
 import { chooseSize, nearestSizes } from './sizeSets';
 import type { ClassValue, InstanceValue, ModuleObjectValue, Scope, Site, SourceFile, TensorValue, UnknownValue, Value } from './python/values';
@@ -93,13 +93,20 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   // Errors raised while a model runs (before a guess turns them into warnings): none, and the
   // input runs, so a lazy size scan may wait.
   let errorsRaised = 0;
+  // A keystroke's run on a guessed input, kept until it is known to be the guess's run (see
+  // runOnInitialGuess): its diagnostics are held, and dropped with it.
+  let held: Parameters<AddDiagnostic>[] | null = null;
+  const emit: AddDiagnostic = (...d) => {
+    if (held) held.push(d);
+    else addDiagnostic(...d);
+  };
   const { interp, torch } = interpreterFor(options, {
     readFile: (p) => (p === options.file ? options.text : options.readFile(p)),
     whyNotRead: options.whyNotRead,
     diagnostics: (severity, code, message, site) => {
       if (severity === 'error') errorsRaised++;
-      if (guessNote && severity === 'error') addDiagnostic('warning', code as DiagnosticCode, `${message} (${guessNote})`, site);
-      else addDiagnostic(severity, code as DiagnosticCode, message, site);
+      if (guessNote && severity === 'error') emit('warning', code as DiagnosticCode, `${message} (${guessNote})`, site);
+      else emit(severity, code as DiagnosticCode, message, site);
     },
     stepBudget: options.stepBudget ?? DEFAULT_BUDGET,
     timeLimitMs: options.timeLimitMs,
@@ -180,23 +187,60 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
       max: MAX_CHECKED_SIZE, timeMs: options.validSizesTimeMs ?? DEFAULT_SIZES_TIME_MS, steps: options.validSizesSteps ?? DEFAULT_SIZES_STEPS,
     };
     const lazySizes = options.validSizes === 'whenInputFails';
-    const guess = inputChoice.source === 'inferred'
-      ? solveGuessedInput(interp, torch, candidate, inputChoice.shapes, options.defaultImageSize ?? 224, sizeOptions,
-        { stepBudget: options.stepBudget ?? DEFAULT_BUDGET, timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS }, lazySizes)
-      : null;
-    const shapes = guess?.shapes ?? inputChoice.shapes;
-    if (guess) guessNote = `the input ${shapes.map((s) => s.join('×')).join(', ')} was a guess: the file gives no input`;
-    let model: ModelReport;
-    const errorsBefore = errorsRaised;
+    const imageSize = options.defaultImageSize ?? 224;
     const countErrors: AddDiagnostic = (severity, ...rest) => {
       if (severity === 'error') errorsRaised++;
-      addDiagnostic(severity, ...rest);
+      emit(severity, ...rest);
     };
-    try {
-      model = runModel(interp, torch, candidate, shapes, inputChoice.source, countErrors);
-    } finally {
-      guessNote = null;
+    const guessRun = (shapes: number[][], seen?: RunSeen): ModelReport => {
+      guessNote = `the input ${shapes.map((s) => s.join('×')).join(', ')} was a guess: the file gives no input`;
+      try {
+        return runModel(interp, torch, candidate, shapes, 'inferred', countErrors, seen);
+      } finally {
+        guessNote = null;
+      }
+    };
+    let guess: GuessedInput | null = null;
+    let model: ModelReport | null = null;
+    const errorsBefore = errorsRaised;
+    if (inputChoice.source === 'inferred') {
+      // The numbers are those of inference (runModel runs forward in eval mode): so is the guess.
+      torch.setTraining(candidate.instance, false);
+      // A keystroke runs the model once where it can: the run at the first guess is the guess's
+      // probe when the layers its inputs meet agree with it and it runs at the size asked for.
+      if (lazySizes) {
+        const problemsBefore = interp.problems.length;
+        const undecidedBefore = interp.undecidedConditions;
+        const seen: RunSeen = { recorder: null, inputs: [] };
+        held = [];
+        let run: ModelReport;
+        let kept: Parameters<AddDiagnostic>[];
+        try {
+          run = guessRun(inputChoice.shapes, seen);
+        } finally {
+          kept = held;
+          held = null;
+        }
+        const needs = seen.recorder ? firstLayersApplied(seen.recorder, seen.inputs, imageSize) : null;
+        const agreed = needs !== null && inputChoice.shapes.every((s, i) => sameShape(needs[i]?.shape ?? s, s));
+        const asAsked = inputChoice.shapes.every((s) => s.length !== inputChoice.shapes[0]!.length || s.slice(2).every((d) => d === imageSize));
+        const ranClean = errorsRaised === errorsBefore && interp.problems.length === problemsBefore && interp.undecidedConditions === undecidedBefore &&
+          !kept.some(([severity, code]) => severity === 'error' || severity === 'hint' || code === 'unknown');
+        if (needs && agreed && asAsked && ranClean) {
+          for (const d of kept) addDiagnostic(...d);
+          guess = { shapes: inputChoice.shapes, reason: needsReason(candidate, needs), square: null };
+          model = run;
+        } else {
+          // Not the guess's run: the guess is solved as the complete report solves it.
+          errorsRaised = errorsBefore;
+          interp.problems.length = problemsBefore;
+        }
+      }
+      guess ??= solveGuessedInput(interp, torch, candidate, inputChoice.shapes, imageSize, sizeOptions,
+        { stepBudget: options.stepBudget ?? DEFAULT_BUDGET, timeLimitMs: options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS }, lazySizes);
     }
+    const shapes = guess?.shapes ?? inputChoice.shapes;
+    model ??= guess ? guessRun(shapes) : runModel(interp, torch, candidate, shapes, inputChoice.source, countErrors);
     if (guess) model.inputReason = guess.reason;
     if (sizeOptions.timeMs > 0 && sizeOptions.steps > 0) {
       // A guess that scanned sizes to choose one reports them (its square set) as the CLI would.
@@ -637,15 +681,7 @@ function solveGuessedInput(interp: Interpreter, torch: TorchEnvironment, c: Cand
   sizeOptions: SizeScanOptions, options: { stepBudget: number; timeLimitMs: number }, lazy: boolean): GuessedInput {
   const limits = { steps: options.stepBudget, ms: options.timeLimitMs };
   const { shapes: guessed, needs, probe } = guessInputs(interp, torch, c.instance, initial, imageSize, limits);
-  const paths = modulePaths(c.instance);
-  const names = forwardParamNames(c.instance);
-  const parts: string[] = [];
-  needs.forEach((need, i) => {
-    if (!need) return;
-    const channels = need.shape[1]!;
-    const what = need.shape.length === 2 ? `${channels} features` : `${channels} channel${channels === 1 ? '' : 's'}`;
-    parts.push(`${names[i] ?? `input ${i + 1}`}: ${what} from ${paths.get(need.layer.id) || need.layer.cls.name}, the first layer forward applies to it`);
-  });
+  const parts: string[] = needsReason(c, needs) ? [needsReason(c, needs)] : [];
   let shapes = guessed;
   let square: SizeSet | null = null;
   const rank = shapes[0]?.length ?? 0;
@@ -668,6 +704,20 @@ function solveGuessedInput(interp: Interpreter, torch: TorchEnvironment, c: Cand
     }
   }
   return { shapes, reason: parts.join('; '), square };
+}
+
+/** Where each input's channels come from: the first layer forward applies to it. */
+function needsReason(c: Candidate, needs: readonly (InputNeed | null)[]): string {
+  const paths = modulePaths(c.instance);
+  const names = forwardParamNames(c.instance);
+  const parts: string[] = [];
+  needs.forEach((need, i) => {
+    if (!need) return;
+    const channels = need.shape[1]!;
+    const what = need.shape.length === 2 ? `${channels} features` : `${channels} channel${channels === 1 ? '' : 's'}`;
+    parts.push(`${names[i] ?? `input ${i + 1}`}: ${what} from ${paths.get(need.layer.id) || need.layer.cls.name}, the first layer forward applies to it`);
+  });
+  return parts.join('; ');
 }
 
 /** A set's text, with the sizes checked when they are not all of 1–512. */
@@ -729,8 +779,20 @@ function emptyModel(c: Candidate): ModelReport {
   };
 }
 
-function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, shapes: number[][], source: ModelReport['inputSource'], addDiagnostic: AddDiagnostic): ModelReport {
+/** What a run saw, for the guess (inputGuess.firstLayersApplied): its rows and input tensors. */
+interface RunSeen {
+  recorder: Recorder | null;
+  inputs: TensorValue[];
+}
+
+function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, shapes: number[][], source: ModelReport['inputSource'], addDiagnostic: AddDiagnostic,
+  seen?: RunSeen): ModelReport {
   const recorder = new Recorder();
+  const inputs = shapes.map(inputTensor);
+  if (seen) {
+    seen.recorder = recorder;
+    seen.inputs = inputs;
+  }
   const problemsBefore = interp.toleratedErrors;
   const paths = modulePaths(c.instance);
   let incomplete = false;
@@ -742,7 +804,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     // Shapes are those of inference: forward runs in eval mode (`self.training` False), as the
     // golden traces run it; a model is built in training mode, as torch builds it.
     torch.setTraining(c.instance, false);
-    const result = torch.callModule(c.instance, { positional: shapes.map(inputTensor), keywords: new Map() }, null);
+    const result = torch.callModule(c.instance, { positional: inputs, keywords: new Map() }, null);
     outputs = tensorsIn(result);
     const lost = unknownIn(result, 4);
     if (lost) {

@@ -19,9 +19,9 @@ import { tfjsKernelCandidate } from './tfjsFixes';
 import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
 import { samePath } from './uris';
 
-/** Runs the engine on another text of the same document (`validSizes`: steps and time for the
- *  valid input sizes instead of the editor's few); null when it failed. */
-export type Reanalyse = (text: string, options?: { validSizes?: { steps: number; timeMs: number } }) => FileReport | null;
+/** Runs the engine on another text of the same document (`validSizes`: steps and time, in
+ *  analysis time limits, for the valid input sizes instead of the editor's few); null when it failed. */
+export type Reanalyse = (text: string, options?: { validSizes?: { steps: number; timeLimits: number } }) => FileReport | null;
 
 interface Candidate {
   title: string;
@@ -268,8 +268,9 @@ function effectText(before: FileReport, after: FileReport, model: string, c: Can
 // ---------- a guessed input that the model does not run on ----------
 
 /** Every size 1–512, as the CLI's --valid-sizes: a forward per size, done once per analysed
- *  version and only when a fix for a guessed input is asked for. */
-const SOLVE_SIZES = { steps: 100_000_000, timeMs: 2_000 };
+ *  version and only when a fix for a guessed input is asked for; for at most ten analysis time
+ *  limits (2 s at the default limit). */
+const SOLVE_SIZES = { steps: 100_000_000, timeLimits: 10 };
 
 /** The engine's note on a diagnostic that a guessed input caused (analyze.ts). */
 const GUESS_NOTE = 'was a guess';

@@ -57,7 +57,7 @@ export function startLanguageServer(connection: Connection): void {
   // Python's module search path per file folder, from the settings and the editor's environment.
   const searchPaths = new SearchPathProvider();
 
-  const analyse = (path: string, text: string, complete = true, validSizes?: { steps: number; timeMs: number }) =>
+  const analyse = (path: string, text: string, complete = true, validSizes?: { steps: number; timeLimits: number }) =>
     runAnalysis({ file: path, text, settings, openText: (p) => store.byPath(p)?.document.getText(), searchPaths: searchPaths.searchPathFor(path), complete, validSizes });
 
   const scheduler = new AnalysisScheduler(

@@ -26,9 +26,10 @@ export interface AnalysisInput {
   /** False on a keystroke: the valid input sizes are looked for only where the input fails
    *  (the scheduler completes the report in a pause, or when a hover needs it). Default true. */
   complete?: boolean;
-  /** Steps and time for the valid input sizes instead of the editor's few sizes (a quick fix that
-   *  solves a guessed input's size asks for every size, as the CLI's --valid-sizes). */
-  validSizes?: { steps: number; timeMs: number };
+  /** Steps, and time in analysis time limits, for the valid input sizes instead of the editor's
+   *  few sizes (a quick fix that solves a guessed input's size asks for every size, as the CLI's
+   *  --valid-sizes). */
+  validSizes?: { steps: number; timeLimits: number };
 }
 
 export interface AnalysisOutput {
@@ -80,6 +81,12 @@ function tooLargeReport(input: AnalysisInput): FileReport {
   };
 }
 
+/** The editor's valid-size scan (a few sizes around the input's, step-bounded) may take five
+ *  analysis time limits: 1 s at the default 200 ms. */
+const SIZE_SCAN_TIME_LIMITS = 5;
+/** However high the limit is set, a scan holds the server at most as long as the CLI's --valid-sizes may run. */
+const SIZE_SCAN_MAX_MS = 20_000;
+
 export function runAnalysis(input: AnalysisInput): AnalysisOutput {
   const started = performance.now();
   // UTF-8 takes at most 3 bytes per UTF-16 unit: most documents are measured without encoding them.
@@ -99,7 +106,10 @@ export function runAnalysis(input: AnalysisInput): AnalysisOutput {
     // The setting is a better guess than the first layer, but a directive or __main__ beats it.
     defaultInputs: (input.settings.defaultInputShape && parseShapeList(input.settings.defaultInputShape)) || undefined,
     searchPaths: input.searchPaths,
-    ...(input.validSizes ? { validSizesSteps: input.validSizes.steps, validSizesTimeMs: input.validSizes.timeMs } : {}),
+    ...(input.validSizes ? { validSizesSteps: input.validSizes.steps } : {}),
+    // The size scan's time bound follows the analysis's: the same count of forward runs fits the
+    // same multiple of the limit, whether the limit is the default or one raised for a slow machine.
+    validSizesTimeMs: Math.min(SIZE_SCAN_MAX_MS, (input.validSizes?.timeLimits ?? SIZE_SCAN_TIME_LIMITS) * input.settings.analysis.timeLimitMs),
     // The editor's bound (`convlens.analysis.timeLimitMs`, 200 ms by default) for both front ends
     // (the TypeScript one alone would allow 2 s): a runaway model cannot hold the server while the
     // user types. Library loading is excluded (engine/analyze.ts).
