@@ -67,12 +67,15 @@ export function findProjectCallsOf(classNames: readonly string[], moduleName: st
   for (const path of files) {
     const text = readFile(path);
     if (!text) continue;
-    const called = calledNames(text);
-    const wanted = classNames.filter((n) => called.has(n) && out.get(n)!.length < MAX_CALLS_PER_CLASS);
+    // The analysed file is parsed already (and changes with every keystroke): its calls are read
+    // from its tree, for the classes asked about only; other files are scanned before parsing.
+    const own = path === definingFile;
+    const called = own ? null : calledNames(text);
+    const wanted = classNames.filter((n) => (called === null || called.has(n)) && out.get(n)!.length < MAX_CALLS_PER_CLASS);
     if (!wanted.length) continue;
-    if (path !== definingFile && !importsModule(text, moduleName)) continue;
+    if (!own && !importsModule(text, moduleName)) continue;
     const { module, file } = parsedFile(path, text);
-    const index = callsByName(module);
+    const index = own ? callsOfNames(module, new Set(wanted)) : callsByName(module);
     for (const className of wanted) {
       const calls = out.get(className)!;
       for (const { call, insideClass } of index.get(className) ?? []) {
@@ -126,7 +129,14 @@ const statementCalls = new WeakMap<ast.Stmt, CallSite[]>();
 function callsByName(module: ast.PyModule): Map<string, CallSite[]> {
   let index = callIndex.get(module);
   if (index) return index;
-  index = new Map();
+  index = callsOfNames(module, null);
+  callIndex.set(module, index);
+  return index;
+}
+
+/** The calls of a parsed file by name, for these names only (null: every name), in source order. */
+function callsOfNames(module: ast.PyModule, names: ReadonlySet<string> | null): Map<string, CallSite[]> {
+  const index = new Map<string, CallSite[]>();
   for (const stmt of module.body) {
     let calls = statementCalls.get(stmt);
     if (!calls) {
@@ -138,13 +148,12 @@ function callsByName(module: ast.PyModule): Map<string, CallSite[]> {
     for (const site of calls) {
       const f = site.call.func;
       const name = f.kind === 'Name' ? f.id : f.kind === 'Attribute' ? f.attr : null;
-      if (name === null) continue;
+      if (name === null || (names !== null && !names.has(name))) continue;
       const list = index.get(name);
       if (list) list.push(site);
       else index.set(name, [site]);
     }
   }
-  callIndex.set(module, index);
   return index;
 }
 
