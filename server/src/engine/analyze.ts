@@ -211,7 +211,10 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
       if (lazySizes) {
         const problemsBefore = interp.problems.length;
         const undecidedBefore = interp.undecidedConditions;
-        const seen: RunSeen = { recorder: null, inputs: [] };
+        // What forward itself raised decides, as in the probe (not the warnings the report adds after
+        // it, such as a statement of __init__ that could not be analysed).
+        let fromForward = 0;
+        const seen: RunSeen = { recorder: null, inputs: [], forwardEnded: () => (fromForward = held?.length ?? 0) };
         held = [];
         let run: ModelReport;
         let kept: Parameters<AddDiagnostic>[];
@@ -225,7 +228,7 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
         const agreed = needs !== null && inputChoice.shapes.every((s, i) => sameShape(needs[i]?.shape ?? s, s));
         const asAsked = inputChoice.shapes.every((s) => s.length !== inputChoice.shapes[0]!.length || s.slice(2).every((d) => d === imageSize));
         const ranClean = errorsRaised === errorsBefore && interp.problems.length === problemsBefore && interp.undecidedConditions === undecidedBefore &&
-          !kept.some(([severity, code]) => severity === 'error' || severity === 'hint' || code === 'unknown');
+          !kept.slice(0, fromForward).some(([severity, code]) => severity === 'error' || severity === 'hint' || code === 'unknown');
         if (needs && agreed && asAsked && ranClean) {
           for (const d of kept) addDiagnostic(...d);
           guess = { shapes: inputChoice.shapes, reason: needsReason(candidate, needs), square: null };
@@ -783,6 +786,8 @@ function emptyModel(c: Candidate): ModelReport {
 interface RunSeen {
   recorder: Recorder | null;
   inputs: TensorValue[];
+  /** Called when forward has returned or failed, before what the report adds after it. */
+  forwardEnded?: () => void;
 }
 
 function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, shapes: number[][], source: ModelReport['inputSource'], addDiagnostic: AddDiagnostic,
@@ -820,6 +825,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     else reportAbort(e, addDiagnostic, at);
   } finally {
     torch.setRecorder(null);
+    seen?.forwardEnded?.();
   }
   const firstCalls = new Set<number>();
   // Keyed by id: a number hashes without giving each module object an identity hash.
