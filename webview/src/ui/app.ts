@@ -309,20 +309,17 @@ export class PreviewApp {
     const now = String(performance.now());
     Object.assign(v.heatmap.dataset, { source: 'engine', paintedAt: now, enginePaintedAt: now });
     v.detail.textContent = 'Overlap map from the engine (kernel taps per output pixel, exact); the runtime is computing the outputs…';
-    // When it is on screen: the start of the next frame (the bench's figure). Nothing else runs
-    // in that frame: the row profile (code not compiled yet, and the theme's colours: a style
-    // recalculation) and whatever waits for the first picture come in a task after it.
-    void nextFrame().then(() => {
-      // performance.now(), not the frame's own timestamp: that one may predate the paint.
+    // When it is on screen: the end of the next frame's rendering (style, layout and paint run
+    // after the frame's rAF callbacks, in the same task; a task queued from the callback runs
+    // after them) — the bench's figure. Nothing else runs in that frame: the row profile (code not
+    // compiled yet, and the theme's colours: a style recalculation) and whatever waits for the
+    // first picture come after it.
+    void afterFrame().then(() => {
       if (v.heatmap.dataset.enginePaintedAt !== now) return;
       v.heatmap.dataset.engineFrameAt = String(performance.now());
-      setTimeout(() => {
-        this.pictureShown();
-        // Unless the runtime's output (and its profile) or another layer came first.
-        if (v.heatmap.dataset.source === 'engine' && v.heatmap.dataset.enginePaintedAt === now) {
-          this.paintProfile(v, overlap.data, overlap.size, row, variant.period[1], r.flat);
-        }
-      }, 0);
+      this.pictureShown();
+      // Unless the runtime's output (and its profile) came first.
+      if (v.heatmap.dataset.source === 'engine') this.paintProfile(v, overlap.data, overlap.size, row, variant.period[1], r.flat);
     });
   }
 
