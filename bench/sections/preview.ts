@@ -12,7 +12,8 @@
 //    before) and with cached ones (moving back): first pixels (target < 100 ms) and every variant
 //    painted (target < 60 ms);
 //  - opening the panel with a cold runtime (a fresh browser each time): navigation start → the
-//    layer's overlap map on screen (the first frame after its paint; target < 300 ms), and → the
+//    layer's overlap map on screen (the end of the first frame's rendering after its paint; target
+//    < 300 ms), and → the
 //    runtime's images; the panel carries its layer in its HTML, the side view gets it after
 //    `ready` (shown beside it).
 
@@ -154,7 +155,7 @@ interface Row {
 interface Opening {
   /** Navigation start → the overlap map painted on its canvas. */
   overlapMs: number;
-  /** … → the next frame after that paint (the map on screen). */
+  /** … → the end of the first frame rendered after that paint (the map on screen). */
   onScreenMs: number;
   /** The page's `ready` → the overlap map on screen. */
   fromReadyMs: number;

@@ -362,7 +362,9 @@ describe('the page', () => {
       /<script type="importmap" nonce="n1">\{"imports":\{"onnxruntime-web\/webgpu":"https:\/\/a\.b\/d\/ort\.webgpu\.min\.mjs\?q=\\u003c\/script\\u003e","convlens-preview\/runtime":"https:\/\/a\.b\/d\/preview-runtime\.js","convlens-preview\/controls":"https:\/\/a\.b\/d\/preview-controls\.js"\}\}<\/script>/,
     );
     assert.match(html, /data-ort-wasm-glue="https:\/\/a\.b\/d\/g\.mjs" data-ort-wasm="https:\/\/a\.b\/d\/w\.wasm"/);
-    assert.match(html, /<script type="module" nonce="n1" src="https:\/\/a\.b\/d\/preview\.js\?x=&quot;1&quot;"><\/script>/);
+    assert.match(html, /<script type="module" async nonce="n1" src="https:\/\/a\.b\/d\/preview\.js\?x=&quot;1&quot;"><\/script>\n<\/body>/);
+    // It runs without waiting for the stylesheet, after the elements it reads.
+    assert.match(html, /<div id="app"[^]*<script type="module" async/);
     // The first script is fetched beside the stylesheet, after the import map (which must come first).
     assert.match(html, /<script type="importmap"[^]*<link rel="modulepreload" href="https:\/\/a\.b\/d\/preview\.js\?x=&quot;1&quot;" nonce="n1">\n<link rel="stylesheet"/);
     const a = makeNonce();

@@ -25,7 +25,8 @@ export interface PreviewHtmlOptions {
    *  so that its first picture needs no round trip through the extension. Validated by the page
    *  like every message; inert data here (a JSON block, never run). */
   initial?: readonly HostMessage[];
-  /** Extra inline script (the test harness's stand-in for acquireVsCodeApi); runs with the nonce. */
+  /** Extra inline script (the test harness's stand-in for acquireVsCodeApi); runs with the nonce,
+   *  first in the head, where VS Code puts its own acquireVsCodeApi script. */
   prelude?: string;
 }
 
@@ -86,7 +87,11 @@ export function previewHtml(o: PreviewHtmlOptions): string {
   // URIs are passed exactly as the host made them: servers that put the file in the query string
   // (code-server) break relative URLs. The first script is fetched alongside the stylesheet
   // (modulepreload, after the import map as import maps require): a module script at the end of
-  // the body was fetched only once the stylesheet had arrived. Same URL, same CSP source.
+  // the body was fetched only once the stylesheet had arrived. Same URL, same CSP source. It is
+  // `async`: a deferred module waits for the stylesheet before it runs, whereas this one builds
+  // the panel and paints the first overlap map while the stylesheet is still on its way (the first
+  // frame still waits for it: a stylesheet in the head blocks rendering, so nothing is shown
+  // unstyled). It comes after #app and the first messages, so both exist when it runs.
   const importMap = scriptJson({
     imports: { 'onnxruntime-web/webgpu': o.ort.module, 'convlens-preview/runtime': o.later.runtime, 'convlens-preview/controls': o.later.controls },
   });
@@ -97,7 +102,7 @@ export function previewHtml(o: PreviewHtmlOptions): string {
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o))}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
+${o.prelude ? `<script nonce="${nonce}">${o.prelude}</script>\n` : ''}<meta name="viewport" content="width=device-width, initial-scale=1">
 <script type="importmap" nonce="${nonce}">${importMap}</script>
 <link rel="modulepreload" href="${escapeAttr(o.scriptUri)}" nonce="${nonce}">
 <link rel="stylesheet" href="${escapeAttr(o.styleUri)}">
@@ -105,7 +110,7 @@ export function previewHtml(o: PreviewHtmlOptions): string {
 </head>
 <body>
 <div id="app" data-ort-wasm-glue="${escapeAttr(o.ort.wasmGlue)}" data-ort-wasm="${escapeAttr(o.ort.wasm)}"></div>
-${initial}${o.prelude ? `<script nonce="${nonce}">${o.prelude}</script>\n` : ''}<script type="module" nonce="${nonce}" src="${escapeAttr(o.scriptUri)}"></script>
+${initial}<script type="module" async nonce="${nonce}" src="${escapeAttr(o.scriptUri)}"></script>
 </body>
 </html>
 `;

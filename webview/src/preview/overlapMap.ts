@@ -19,6 +19,9 @@ export interface OverlapMap {
   /** The buffer `data` lies in (the caller's scratch when it was large enough): pass it to the
    *  next call to reuse it. */
   scratch: Float32Array;
+  /** For each row, the first row equal to it (itself when none before it is): rows with the same
+   *  count along the first axis are the same row of the map, so a painter copies them. */
+  sameRowAs: Int32Array;
 }
 
 /** Taps per output position along one axis, borders included. */
@@ -67,7 +70,22 @@ export function layerOverlapMap(variant: VariantPlan, layer: PreviewLayer, scrat
   const [rows, cols] = axes as [Int32Array, Int32Array];
   const buffer = scratch && scratch.length >= h * w && scratch.length <= 4 * h * w ? scratch : new Float32Array(h * w);
   const data = buffer.length === h * w ? buffer : buffer.subarray(0, h * w);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = rows[y]! * cols[x]!;
+  // The map is an outer product: each distinct row count is multiplied out once and its row
+  // copied to the other rows with that count (a few rows of arithmetic on the first paint, not
+  // one product per pixel in code that has not been compiled yet).
+  const sameRowAs = new Int32Array(h);
+  const firstWith = new Map<number, number>();
+  for (let y = 0; y < h; y++) {
+    const count = rows[y]!;
+    const from = firstWith.get(count);
+    sameRowAs[y] = from ?? y;
+    if (from === undefined) {
+      firstWith.set(count, y);
+      for (let x = 0, at = y * w; x < w; x++) data[at + x] = count * cols[x]!;
+    } else {
+      data.copyWithin(y * w, from * w, from * w + w);
+    }
+  }
   const extremes = (a: Int32Array): [number, number] => {
     let lo = Infinity;
     let hi = -Infinity;
@@ -78,5 +96,5 @@ export function layerOverlapMap(variant: VariantPlan, layer: PreviewLayer, scrat
     return [lo, hi];
   };
   const [r, c] = [extremes(rows), extremes(cols)];
-  return { data, size: [h, w], range: h * w ? [r[0] * c[0], r[1] * c[1]] : [0, 0], scratch: buffer };
+  return { data, size: [h, w], range: h * w ? [r[0] * c[0], r[1] * c[1]] : [0, 0], scratch: buffer, sameRowAs };
 }

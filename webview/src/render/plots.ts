@@ -66,9 +66,10 @@ const VIRIDIS_RGBA: Uint32Array = (() => {
  * One canvas pixel per output pixel, coloured by [lo, hi] (lo = hi: the middle colour, a flat
  * map). The first map of a panel is painted by code V8 has not compiled yet, 65 536 times for a
  * 256×256 map: one division, one clamp and one 32-bit store per pixel, no call (colourIndex's
- * arithmetic, inlined: same rounding).
+ * arithmetic, inlined: same rounding). `sameRowAs` (the overlap map's): for each row, an earlier
+ * row with the same values, whose pixels are copied instead.
  */
-export function drawHeatmap(canvas: HTMLCanvasElement, data: ArrayLike<number>, [h, w]: Pair, [lo, hi]: [number, number]): void {
+export function drawHeatmap(canvas: HTMLCanvasElement, data: ArrayLike<number>, [h, w]: Pair, [lo, hi]: [number, number], sameRowAs?: Int32Array): void {
   // putImageData replaces every pixel: nothing to clear.
   const ctx = prepare(canvas, w, h);
   const image = imageData(ctx, w, h);
@@ -78,10 +79,18 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: ArrayLike<number>, 
     px.fill(VIRIDIS_RGBA[128]!, 0, n);
   } else {
     const span = hi - lo;
-    for (let i = 0; i < n; i++) {
-      // NaN and values below lo clamp to 0, as in colourIndex.
-      const t = Math.round(((data[i]! - lo) / span) * 255);
-      px[i] = VIRIDIS_RGBA[t > 255 ? 255 : t >= 0 ? t : 0]!;
+    for (let y = 0; y < h; y++) {
+      const at = y * w;
+      const from = sameRowAs ? sameRowAs[y]! : y;
+      if (from !== y) {
+        px.copyWithin(at, from * w, from * w + w);
+        continue;
+      }
+      for (let i = at, end = at + w; i < end; i++) {
+        // NaN and values below lo clamp to 0, as in colourIndex.
+        const t = Math.round(((data[i]! - lo) / span) * 255);
+        px[i] = VIRIDIS_RGBA[t > 255 ? 255 : t >= 0 ? t : 0]!;
+      }
     }
   }
   ctx.putImageData(image, 0, 0);

@@ -43,6 +43,13 @@ export function nextFrame(limitMs = 100): Promise<void> {
   });
 }
 
+/** Resolves in a task after the next frame's rendering: what was painted before is on its way to
+ *  the screen, and work started now does not hold that frame up (rAF callbacks and their
+ *  microtasks run before the frame's style, layout and paint). */
+export function afterFrame(limitMs = 100): Promise<void> {
+  return nextFrame(limitMs).then(() => new Promise((resolve) => setTimeout(resolve, 0)));
+}
+
 export interface HostApi {
   postMessage(message: WebviewMessage): void;
   getState(): unknown;
@@ -202,16 +209,17 @@ export class PreviewApp {
     let backend: Backend = 'wasm';
     let runner: PreviewRunner;
     try {
-      if (!this.runner) {
-        // The first render: the overlap map goes on screen before the runtime's script and
-        // onnxruntime-web are fetched, compiled and set up.
-        if (overlap) await nextFrame();
-        if (stale()) return;
-      }
+      // The note goes into the same frame as the map (one layout, not a second one in that frame).
       if (!this.runtimeStarted) {
         view.setProgress(
           overlap ? 'Compiling the WebAssembly runtime… the exact overlap map is shown meanwhile.' : 'Compiling the WebAssembly runtime…',
         );
+      }
+      if (!this.runner) {
+        // The first render: the overlap map goes on screen before the runtime's script and
+        // onnxruntime-web are fetched, compiled and set up — after that frame, not in it.
+        if (overlap) await afterFrame();
+        if (stale()) return;
       }
       runner = await this.loadRunner();
       if (stale()) return;
@@ -270,8 +278,8 @@ export class PreviewApp {
 
   /** Heatmap and legend of one output map, under the flat-map rule (render/flat.ts): a map
    *  within rounding of uniform is painted in one colour with the legend "uniform (v)". */
-  private paintHeat(v: VariantView, data: Float32Array, size: Pair, period: Pair, r: MapRange): void {
-    drawHeatmap(v.heatmap, data, size, r.flat ? [r.lo, r.lo] : [r.lo, r.hi]);
+  private paintHeat(v: VariantView, data: Float32Array, size: Pair, period: Pair, r: MapRange, sameRowAs?: Int32Array): void {
+    drawHeatmap(v.heatmap, data, size, r.flat ? [r.lo, r.lo] : [r.lo, r.hi], sameRowAs);
     this.view.showHeat(v, size, period);
     drawLegend(v.legend);
     v.heatmap.dataset.flat = String(r.flat);
@@ -297,15 +305,16 @@ export class PreviewApp {
     const row = interior ? interior.y0 + Math.floor(interior.h / 2) : Math.floor(overlap.size[0] / 2);
     // Exact integers: flat only when every count is the same; the range comes with the map.
     const r = classifyRange(overlap.range[0], overlap.range[1], 0);
-    this.paintHeat(v, overlap.data, overlap.size, variant.period, r);
+    this.paintHeat(v, overlap.data, overlap.size, variant.period, r, overlap.sameRowAs);
     const now = String(performance.now());
     Object.assign(v.heatmap.dataset, { source: 'engine', paintedAt: now, enginePaintedAt: now });
     v.detail.textContent = 'Overlap map from the engine (kernel taps per output pixel, exact); the runtime is computing the outputs…';
-    // When it is on screen: the start of the next frame (the bench's figure). The row profile
-    // waits for that frame: it is drawn by code not compiled yet and reads the theme's colours
-    // (a style recalculation), which the map on screen need not wait for.
-    void nextFrame().then(() => {
-      // performance.now(), not the frame's own timestamp: that one may predate the paint.
+    // When it is on screen: the end of the next frame's rendering (style, layout and paint run
+    // after the frame's rAF callbacks, in the same task; a task queued from the callback runs
+    // after them) — the bench's figure. Nothing else runs in that frame: the row profile (code not
+    // compiled yet, and the theme's colours: a style recalculation) and whatever waits for the
+    // first picture come after it.
+    void afterFrame().then(() => {
       if (v.heatmap.dataset.enginePaintedAt !== now) return;
       v.heatmap.dataset.engineFrameAt = String(performance.now());
       this.pictureShown();

@@ -4,7 +4,7 @@
 // article#variant-<id> with data-score, holding canvas#heatmap-<id>, #profile-<id>, #spectrum-<id>.
 // A heatmap's data-source says who painted it last: 'engine' (the layer's overlap map, before the
 // runtime) or 'runtime'; data-painted-at and data-engine-painted-at are performance.now() times,
-// data-engine-frame-at the start of the first frame after the overlap map was painted. A canvas
+// data-engine-frame-at the end of the first frame's rendering after the overlap map was painted. A canvas
 // with data-stale still holds the previous layer's picture and is hidden.
 //
 // The control bar uses @vscode-elements tags; their definitions come with the controls script
