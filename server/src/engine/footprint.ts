@@ -74,12 +74,13 @@ function gcd(a: number, b: number): number {
 
 /** The union of sets, each shifted by its offset. Null when too wide. */
 function unionShifted(allSets: readonly OffsetSet[], allShifts: readonly number[]): OffsetSet | null {
-  const sets: OffsetSet[] = [];
-  const shifts: number[] = [];
-  for (let i = 0; i < allSets.length; i++) {
-    if (isEmpty(allSets[i]!)) continue;
-    sets.push(allSets[i]!);
-    shifts.push(allShifts[i]!);
+  // Every layer of a model unions sets (a merge's two branches, a window's taps): the arrays are
+  // copied only when some set is empty.
+  let sets = allSets;
+  let shifts = allShifts;
+  if (allSets.some(isEmpty)) {
+    sets = allSets.filter((s) => !isEmpty(s));
+    shifts = allShifts.filter((_, i) => !isEmpty(allSets[i]!));
   }
   if (!sets.length) return EMPTY;
   let lo = Infinity;
@@ -92,7 +93,15 @@ function unionShifted(allSets: readonly OffsetSet[], allShifts: readonly number[
     if (s.bits) allDense = false;
   }
   if (hi - lo + 1 > MAX_FOOTPRINT_WIDTH) return null;
-  if (allDense) {
+  if (allDense && sets.length <= 2) {
+    // One or two dense intervals: dense when they overlap or touch.
+    const last = sets.length - 1;
+    const aLo = sets[0]!.lo + shifts[0]!;
+    const aHi = sets[0]!.hi + shifts[0]!;
+    const bLo = sets[last]!.lo + shifts[last]!;
+    const bHi = sets[last]!.hi + shifts[last]!;
+    if (bLo <= aHi + 1 && aLo <= bHi + 1) return { lo, hi, bits: null };
+  } else if (allDense) {
     // Dense intervals: dense union when they chain without a gap.
     const order = sets.map((s, i) => [s.lo + shifts[i]!, s.hi + shifts[i]!] as const).sort((a, b) => a[0] - b[0]);
     let reach = order[0]![1];
