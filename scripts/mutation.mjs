@@ -26,10 +26,14 @@ const OPS_TESTS = [
   'test/oracle/ops-functions-ort.test.ts',
 ];
 const GEOMETRY_TESTS = [
+  'test/unit/geometryMutation.test.ts',
   'test/unit/geometry.test.ts',
   'test/unit/ops-layers.test.ts',
   'test/oracle/ops-layers-torch.test.ts',
   'test/oracle/geometry-bruteforce.test.ts',
+  // Real autograd: the gridding footprints and the rf / jump of traced models.
+  'test/oracle/gridding-footprint.test.ts',
+  'test/oracle/geometry-torch.test.ts',
 ];
 const CODE_ACTION_TESTS = ['test/unit/codeActionsTargets.test.ts', 'test/unit/codeActions.test.ts', 'test/unit/codeActionsVariants.test.ts'];
 

@@ -33,6 +33,7 @@ export function freshGeometry(nAxes: number): AxisGeometry[] {
 export function spatialGeometry(tensor: Tensor, nAxes: number): AxisGeometry[] {
   const g = tensor.geometry;
   if (!g) return freshGeometry(nAxes);
+  // Stryker disable next-line EqualityOperator: at g.length === nAxes both branches return g's axes in order
   if (g.length < nAxes) return [...freshGeometry(nAxes - g.length), ...g];
   return g.slice(g.length - nAxes);
 }
