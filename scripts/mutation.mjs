@@ -14,6 +14,7 @@ const REPORTS = join(ROOT, 'reports', 'mutation');
 // Fast files first: a mutant stops at the first test file that kills it.
 const OPS_TESTS = [
   'test/oracle/mg-layer-cases.test.ts',
+  'test/unit/mg-opsLayers.test.ts',
   'test/unit/ops-layers.test.ts',
   'test/unit/ops-functions.test.ts',
   'test/unit/ops-functions-golden.test.ts',
@@ -31,9 +32,9 @@ const GEOMETRY_TESTS = [
   'test/unit/ops-layers.test.ts',
   'test/oracle/ops-layers-torch.test.ts',
   'test/oracle/geometry-bruteforce.test.ts',
-  // Real autograd: the gridding footprints and the rf / jump of traced models.
+  // Real autograd on the gridding footprints (geometry-torch.test.ts reads examples/, which the
+  // sandbox does not copy).
   'test/oracle/gridding-footprint.test.ts',
-  'test/oracle/geometry-torch.test.ts',
 ];
 const CODE_ACTION_TESTS = ['test/unit/codeActionsTargets.test.ts', 'test/unit/codeActions.test.ts', 'test/unit/codeActionsVariants.test.ts'];
 
