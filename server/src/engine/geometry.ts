@@ -54,6 +54,7 @@ export function growAxis(input: AxisGeometry, span: number | Rational, newJump: 
 function mapAxis(input: AxisGeometry, span: number | Rational, newJump: Rational, map: LayerMap | null): AxisGeometry {
   const out = growAxis(input, span, newJump);
   const fp = input.footprint && map ? applyLayerMap(input.footprint, map) : undefined;
+  // Stryker disable next-line ConditionalExpression: an explicit undefined footprint reads as none (every reader tests it)
   if (fp) out.footprint = fp;
   return out;
 }
@@ -124,6 +125,7 @@ export function adaptivePoolAxis(input: AxisGeometry, inSize: number, outSize: n
   // A global pool reads everything: where gridding matters is its input, which it does not continue.
   if (outSize === 1) return { rf: add(input.rf, mul(rational(span - 1), input.jump)), jump, footprint: globalFootprint() };
   const g = gcd(inSize, outSize);
+  // Stryker disable next-line BooleanLiteral: resizeMap's 'area' windows never read alignCorners
   return mapAxis(input, span, jump, resizeMap('area', inSize / g, outSize / g, false));
 }
 
