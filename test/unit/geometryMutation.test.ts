@@ -20,6 +20,7 @@ import {
   pixelUnshuffleAxis,
   rationalFromNumber,
   resizeAxis,
+  resizeCoordinateScale,
   resizeReadSpan,
   resizeSpan,
   shiftAxis,
@@ -242,9 +243,10 @@ describe('geometry.ts: overlap, stacks, gridding messages, fractions', () => {
     assert.equal(resizeReadSpan({ mode: 'bicubic', inSize: 5, outSize: 5 }), 1);
     assert.equal(resizeReadSpan({ mode: 'bicubic', inSize: 9, outSize: 3 }), 1);
     assert.equal(resizeReadSpan({ mode: 'bicubic', inSize: 8, outSize: 4 }), 4);
-    // align_corners with a whole step (in−1)/(out−1) = 2 lands on samples; with out = 1 it does not apply.
+    // align_corners with a whole step (in−1)/(out−1) = 2 lands on samples; an odd step 3 without it too, an even one not.
     assert.equal(resizeReadSpan({ mode: 'linear', inSize: 9, outSize: 5, alignCorners: true }), 1);
-    assert.equal(resizeReadSpan({ mode: 'linear', inSize: 8, outSize: 1, alignCorners: true }), 2);
+    assert.equal(resizeReadSpan({ mode: 'linear', inSize: 9, outSize: 3 }), 1);
+    assert.equal(resizeReadSpan({ mode: 'linear', inSize: 8, outSize: 4 }), 2);
     assert.equal(resizeReadSpan({ mode: 'nearest-exact', inSize: 8, outSize: 3 }), 1);
   });
 
@@ -258,5 +260,56 @@ describe('geometry.ts: overlap, stacks, gridding messages, fractions', () => {
     assert.equal(show(u), 'rf 3, jump 3');
     assert.deepEqual(footprintPatterns(u.footprint!), [{ extent: 3, missing: [] }]);
     assert.deepEqual([u.footprint!.phases[0]!.lo, u.footprint!.phases[0]!.hi], [0, 2]);
+  });
+});
+
+describe('geometry.ts: resize coordinates (torch area_pixel_compute_scale)', () => {
+  test("the coordinate scale of 'area' is in/out whatever align_corners and scale_factor say", () => {
+    assert.equal(format(resizeCoordinateScale({ mode: 'area', inSize: 7, outSize: 3, alignCorners: true, scaleFactor: rational(1, 2) })), '7/3');
+    // nearest-exact ignores align_corners: in/out = 4/7, not (4−1)/(7−1)
+    assert.equal(format(resizeCoordinateScale({ mode: 'nearest-exact', inSize: 4, outSize: 7, alignCorners: true })), '4/7');
+  });
+
+  test('align_corners reaches the footprint: linear 5 → 9 samples o·(4/8) = o/2', () => {
+    // o = 0 lands on input 0 (one tap), o = 1 on 0.5 (inputs 0 and 1). Half-pixel centres would read −1, 0 first.
+    const g = resizeAxis(fresh(), { mode: 'linear', inSize: 5, outSize: 9, alignCorners: true });
+    assert.deepEqual(
+      g.footprint!.phases.map((p) => [p.lo, p.hi]),
+      [
+        [0, 0],
+        [0, 1],
+      ],
+    );
+  });
+
+  test('align_corners to one output reads input 0 only (torch: F.interpolate(arange(4), size=1, linear, align_corners=True) = 0)', () => {
+    for (const mode of ['linear', 'bicubic'] as const) {
+      assert.equal(resizeReadSpan({ mode, inSize: 4, outSize: 1, alignCorners: true }), 1);
+      const g = resizeAxis(fresh(), { mode, inSize: 4, outSize: 1, alignCorners: true });
+      assert.equal(format(g.rf), '1');
+      assert.deepEqual([g.footprint!.phases[0]!.lo, g.footprint!.phases[0]!.hi], [0, 0]);
+    }
+    // without align_corners it samples (0 + ½)·4 − ½ = 1.5: inputs 1 and 2
+    const half = resizeAxis(fresh(), { mode: 'linear', inSize: 4, outSize: 1 });
+    assert.equal(format(half.rf), '2');
+    assert.deepEqual([half.footprint!.phases[0]!.lo, half.footprint!.phases[0]!.hi], [1, 2]);
+  });
+
+  test('rationalFromNumber stops at the first exact convergent (0.3 is 3/10, not a longer fraction)', () => {
+    for (const [x, want] of [
+      [0.3, '3/10'],
+      [0.7, '7/10'],
+      [1.7, '17/10'],
+      [0.6, '3/5'],
+      [2 / 3, '2/3'],
+      [0, '0'],
+      [7, '7'],
+    ] as const) {
+      assert.equal(format(rationalFromNumber(x)), want, String(x));
+    }
+    // With a generous bound the expansion of the double 2.3 goes on past 23/10 (to
+    // 1327984505506696/577384567611607): the exactness test is what stops it at the written fraction.
+    assert.equal(format(rationalFromNumber(2.3, 1e15)), '23/10');
+    assert.equal(format(rationalFromNumber(1.15, 1e15)), '23/20');
   });
 });
