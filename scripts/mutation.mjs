@@ -13,6 +13,8 @@ const REPORTS = join(ROOT, 'reports', 'mutation');
 
 // Fast files first: a mutant stops at the first test file that kills it.
 const OPS_TESTS = [
+  'test/oracle/mg-layer-cases.test.ts',
+  'test/unit/mg-opsLayers.test.ts',
   'test/unit/ops-layers.test.ts',
   'test/unit/ops-functions.test.ts',
   'test/unit/ops-functions-golden.test.ts',
@@ -25,10 +27,14 @@ const OPS_TESTS = [
   'test/oracle/ops-functions-ort.test.ts',
 ];
 const GEOMETRY_TESTS = [
+  'test/unit/geometryMutation.test.ts',
   'test/unit/geometry.test.ts',
   'test/unit/ops-layers.test.ts',
   'test/oracle/ops-layers-torch.test.ts',
   'test/oracle/geometry-bruteforce.test.ts',
+  // Real autograd on the gridding footprints (geometry-torch.test.ts reads examples/, which the
+  // sandbox does not copy).
+  'test/oracle/gridding-footprint.test.ts',
 ];
 const CODE_ACTION_TESTS = ['test/unit/codeActionsTargets.test.ts', 'test/unit/codeActions.test.ts', 'test/unit/codeActionsVariants.test.ts'];
 

@@ -33,6 +33,7 @@ export function freshGeometry(nAxes: number): AxisGeometry[] {
 export function spatialGeometry(tensor: Tensor, nAxes: number): AxisGeometry[] {
   const g = tensor.geometry;
   if (!g) return freshGeometry(nAxes);
+  // Stryker disable next-line EqualityOperator: at g.length === nAxes both branches return g's axes in order
   if (g.length < nAxes) return [...freshGeometry(nAxes - g.length), ...g];
   return g.slice(g.length - nAxes);
 }
@@ -53,6 +54,7 @@ export function growAxis(input: AxisGeometry, span: number | Rational, newJump: 
 function mapAxis(input: AxisGeometry, span: number | Rational, newJump: Rational, map: LayerMap | null): AxisGeometry {
   const out = growAxis(input, span, newJump);
   const fp = input.footprint && map ? applyLayerMap(input.footprint, map) : undefined;
+  // Stryker disable next-line ConditionalExpression: an explicit undefined footprint reads as none (every reader tests it)
   if (fp) out.footprint = fp;
   return out;
 }
@@ -123,6 +125,7 @@ export function adaptivePoolAxis(input: AxisGeometry, inSize: number, outSize: n
   // A global pool reads everything: where gridding matters is its input, which it does not continue.
   if (outSize === 1) return { rf: add(input.rf, mul(rational(span - 1), input.jump)), jump, footprint: globalFootprint() };
   const g = gcd(inSize, outSize);
+  // Stryker disable next-line BooleanLiteral: resizeMap's 'area' windows never read alignCorners
   return mapAxis(input, span, jump, resizeMap('area', inSize / g, outSize / g, false));
 }
 
@@ -179,16 +182,22 @@ export function resizeCoordinateScale(o: ResizeAxisOptions): Rational {
  */
 export function resizeReadSpan(o: ResizeAxisOptions): number {
   const span = resizeSpan(o.mode);
-  if (span === 1) return 1;
+  // align_corners to a single output: torch's coordinate scale is 0, so it reads input 0 only.
+  if (alignsToOne(o)) return 1;
   const c = resizeCoordinateScale(o);
   const alignCorners = o.alignCorners === true && o.outSize > 1;
   if (c.den === 1 && (alignCorners || c.num % 2 === 1)) return 1;
   return span;
 }
 
+function alignsToOne(o: ResizeAxisOptions): boolean {
+  return o.alignCorners === true && o.outSize === 1 && o.mode !== 'nearest-exact';
+}
+
 export function resizeAxis(input: AxisGeometry, o: ResizeAxisOptions): AxisGeometry {
   if (o.mode === 'area') return adaptivePoolAxis(input, o.inSize, o.outSize);
   const c = resizeCoordinateScale(o);
+  if (alignsToOne(o)) return mapAxis(input, 1, mul(input.jump, c), convMap(1, Math.max(o.inSize, 1), 1, 0));
   const map = resizeMap(o.mode, c.num, c.den, o.alignCorners === true && o.outSize > 1);
   return mapAxis(input, resizeReadSpan(o), mul(input.jump, c), map);
 }
@@ -226,18 +235,21 @@ export function mergeGeometry(inputs: readonly (readonly AxisGeometry[] | null)[
 
 /** Converts a float the user wrote (a scale factor such as 1.5 or 0.25) to a nearby fraction. */
 export function rationalFromNumber(x: number, maxDenominator = 1_000_000): Rational {
-  if (Number.isInteger(x)) return rational(x);
-  // Continued fraction convergents; stop once exact to double precision or too large.
+  // Continued fraction convergents; stop once exact to double precision or too large (an integer
+  // stops at its first convergent).
   let [h0, h1, k0, k1] = [0, 1, 1, 0];
   let v = x;
+  // Stryker disable next-line EqualityOperator,UpdateOperator: a double's expansion meets a break in under 64 terms (denominators grow at least as Fibonacci numbers)
   for (let n = 0; n < 64; n++) {
     const a = Math.floor(v);
     const h2 = a * h1 + h0;
     const k2 = a * k1 + k0;
     if (k2 > maxDenominator) break;
     [h0, h1, k0, k1] = [h1, h2, k1, k2];
+    // Stryker disable next-line EqualityOperator: equality with the bound itself needs an error of exactly EPSILON·|x|
     if (Math.abs(h1 / k1 - x) <= Number.EPSILON * Math.abs(x)) break;
     const frac = v - a;
+    // Stryker disable next-line ConditionalExpression: without it v = Infinity and the next k2 exceeds maxDenominator
     if (frac === 0) break;
     v = 1 / frac;
   }

@@ -122,6 +122,14 @@ export function convForward(opName: string, c: ConvConfig, input: Tensor): OpRes
       `${opName} expects ${c.inChannels} input channels but got ${channels} (input shape ${formatShape(input.shape)})`,
     );
   }
+  // torch refuses a weight with no output channels at the call; with no input channels it returns
+  // an empty tensor whose channel count is not out_channels: refused here rather than guessed.
+  if (c.outChannels === 0 || c.inChannels === 0) {
+    throw new OpError(
+      'shape-mismatch',
+      `${opName}: a convolution with ${c.outChannels === 0 ? 'out_channels=0' : 'in_channels=0'} cannot run (torch needs at least one channel in the weight), input shape ${formatShape(input.shape)}`,
+    );
+  }
   const spatial = input.shape.slice(channelDim + 1);
   const { left, total } = resolvePadding(c.padding, c.kernel, c.dilation);
   if (c.paddingMode !== 'zeros') {

@@ -141,6 +141,13 @@ export function convTransposeForward(
       `${opName} expects ${c.inChannels} input channels but got ${channels} (input shape ${formatShape(input.shape)})`,
     );
   }
+  // torch refuses a weight with no input or no output channels ("non-empty weight expected").
+  if (c.inChannels === 0 || c.outChannels === 0) {
+    throw new OpError(
+      'shape-mismatch',
+      `${opName}: a transposed convolution with ${c.inChannels === 0 ? 'in_channels=0' : 'out_channels=0'} cannot run (torch needs a non-empty weight), input shape ${formatShape(input.shape)}`,
+    );
+  }
   const outputPadding = outputPaddingFor(opName, c, input, outputSize);
   checkOutputPadding(opName, c, outputPadding);
   const spatial = input.shape.slice(channelDim + 1);

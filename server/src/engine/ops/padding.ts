@@ -21,10 +21,12 @@ export function paddedShape(opName: string, input: Tensor, pads: readonly number
   for (let pair = 0; pair < pads.length / 2; pair++) {
     const dim = shape.length - 1 - pair;
     const size = input.shape[dim]! + pads[2 * pair]! + pads[2 * pair + 1]!;
-    if (size < 0) {
+    // torch's constant_pad_nd only crops (narrow) when no pad is positive, and then an empty
+    // dimension is fine; once it pads, every new size must be positive.
+    if (size < 0 || (size === 0 && pads.some((p) => p > 0))) {
       throw new OpError(
         'shape-mismatch',
-        `${opName}: the input size ${input.shape[dim]} plus padding ${pads[2 * pair]} and ${pads[2 * pair + 1]} gives a negative size on dimension ${dim} (input shape ${formatShape(input.shape)})`,
+        `${opName}: the input size ${input.shape[dim]} plus padding ${pads[2 * pair]} and ${pads[2 * pair + 1]} gives a size below 1 on dimension ${dim} (input shape ${formatShape(input.shape)})`,
       );
     }
     shape[dim] = size;
