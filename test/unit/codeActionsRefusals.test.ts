@@ -297,7 +297,7 @@ describe('quick fixes that must be refused (real PyTorch)', () => {
     const acc = (k: number, p: number) => refusals.outputSize.find((r) => r.k === k && r.p === p)!.accepted;
     assert.ok(acc(3, 1).includes(15) && acc(3, 1).includes(16));
     for (const K of [2, 4, 6, 8]) for (let p = 0; p <= 4; p++) assert.ok(!(acc(K, p).includes(15) && acc(K, p).includes(16)), `k=${K} p=${p}`);
-    const own = diagnostics.filter((d) => d.message.startsWith('ConvTranspose2d up'));
+    const own = diagnostics.filter((d) => String(d.message).startsWith('ConvTranspose2d up'));
     assert.equal(own.length, 1);
     assert.deepEqual(fixes(view, own), []);
   });
