@@ -44,7 +44,7 @@ function sizesWhere(f: (n: number) => number, want: number): number[] {
   for (let n = 1; n <= 512; n++) if (f(n) === want) out.push(n);
   return out;
 }
-const twos = (n: number) => (n % 2 ? 0 : 1 + twos(n / 2));
+const twos = (n: number): number => (n % 2 ? 0 : 1 + twos(n / 2));
 
 const lenet = [
   'import torch',
