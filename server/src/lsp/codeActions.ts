@@ -40,7 +40,8 @@ function findLayer(report: FileReport, data: DiagnosticData | undefined): { laye
   if (data?.path === undefined) return null;
   for (const model of report.models) {
     if (data.model && model.name !== data.model) continue;
-    for (const layer of model.layers) if (layer.path === data.path && layer.kind === 'module') return { layer, model };
+    // (A functional call's path carries its line, `F.relu@12`: no module path equals it.)
+    for (const layer of model.layers) if (layer.path === data.path) return { layer, model };
   }
   return null;
 }
@@ -155,13 +156,14 @@ function outputsUnchanged(before: FileReport, after: FileReport, c: Candidate): 
 }
 
 /** The touched layers overlap evenly now (their own warnings are gone). outputsUnchanged has
- *  found each of them in the new report already. */
+ *  found each of them in the new report already; a resize-convolution's Upsample (`up.0`) has no
+ *  overlap to check. */
 function touchedEven(after: FileReport, c: Candidate): boolean {
   for (const m of after.models) {
     const touched = c.replaced.get(m.name);
     if (!touched) continue;
     for (const l of m.layers) {
-      for (const p of touched) if ((l.path === c.renamed(p) || l.path.startsWith(`${p}.`)) && isUneven(l.overlap)) return false;
+      for (const p of touched) if (l.path === c.renamed(p) && isUneven(l.overlap)) return false;
     }
   }
   return true;
