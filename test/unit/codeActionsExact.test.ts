@@ -79,4 +79,49 @@ describe('quick fixes: more cases', () => {
     assert.deepEqual(got.map((a) => a.title.split(' · ')[0]), ['Use kernel_size=4 (padding=1, output_padding=0: same output shape, even overlap)', 'Replace with resize-convolution (nearest ×2 + nn.Conv2d)']);
     for (const a of got) assert.deepEqual(a.diagnostics, own);
   });
+
+  test('a functional call padded by the layer’s kernel_size: the kernel fix would change its shape (the model’s output stays), so no fix', () => {
+    const text = ['import torch.nn as nn', 'import torch.nn.functional as F', '', '', ...cls(['self.up = nn.ConvTranspose2d(8, 4, 3, 2, 1, 1)'], ['z = F.pad(self.up(x), [self.up.kernel_size[0]] * 4)', 'return z[:, :, :8, :8]'])].join('\n');
+    const { view, diagnostics, fixes } = setup(text);
+    // torch: 16 rows from 8 ((3, 2, 1, 1)); F.pad adds k on each side: 16 + 2·3 = 22, with kernel 4: 24.
+    assert.deepEqual(torchTransposed(3, 2, 1, 1).lengths, [14, 16]);
+    assert.deepEqual(view.report.models[0]!.layers.map((l) => l.out), [[[1, 4, 16, 16]], [[1, 4, 16 + 2 * 3, 16 + 2 * 3]]]);
+    assert.deepEqual(view.report.models[0]!.outputs, [[1, 4, 8, 8]]);
+    assert.deepEqual(fixes(diagnostics), []);
+  });
+
+  test('fixing the last of two stacked layers cures its own warning, not the stack’s (brute force: the stack stays uneven)', () => {
+    const text = ['import torch.nn as nn', '', '', ...cls(['self.up1 = nn.ConvTranspose2d(8, 8, kernel_size=3, stride=2, padding=1, output_padding=1)', 'self.up2 = nn.ConvTranspose2d(8, 4, kernel_size=5, stride=2, padding=2, output_padding=1)'], ['return self.up2(self.up1(x))'])].join('\n');
+    const { diagnostics, fixes } = setup(text);
+    const at = (p: string) => diagnostics.filter((d) => (d.data as { path: string }).path === p);
+    const [own2, stack2] = [at('up2').find((d) => String(d.message).startsWith('ConvTranspose2d up2'))!, at('up2').find((d) => String(d.message).startsWith('The 2 stacked'))!];
+    assert.ok(own2 && stack2 && at('up1').length === 1);
+    // torch: (5, 2, 2, 1) → kernel 6, p=2, op=0 keeps the lengths, even.
+    assert.equal(torchTransposed(6, 2, 2, 0).even, true);
+    assert.deepEqual(torchTransposed(6, 2, 2, 0).lengths, torchTransposed(5, 2, 2, 1).lengths);
+    // Kernel 3 stride 2 then kernel 6 stride 2 with all-ones weights: outputs still reached unequally.
+    const taps = (k1: number, k2: number) => {
+      const x = new Array<number>(30).fill(1);
+      const y = new Array<number>(29 * 2 + k1).fill(0);
+      x.forEach((v, i) => { for (let j = 0; j < k1; j++) y[i * 2 + j]! += v; });
+      const z = new Array<number>((y.length - 1) * 2 + k2).fill(0);
+      y.forEach((v, i) => { for (let j = 0; j < k2; j++) z[i * 2 + j]! += v; });
+      return new Set(z.slice(20, z.length - 20)).size;
+    };
+    assert.ok(taps(3, 6) > 1);
+    assert.ok(taps(3, 5) > 1);
+    const got = fixes(diagnostics).filter((a) => a.title.startsWith('Use kernel_size=6'));
+    assert.equal(got.length, 1);
+    assert.deepEqual(got[0]!.diagnostics, [own2]);
+  });
+
+  test('a resize that takes weights off says so with a minus sign (hand count of torch’s weights)', () => {
+    const text = ['import torch.nn as nn', '', '', ...cls(['self.up = nn.ConvTranspose2d(8, 4, kernel_size=5, stride=2, padding=2, output_padding=1)'], ['return self.up(x)'])].join('\n');
+    const { diagnostics, fixes } = setup(text);
+    const resize = fixes(diagnostics).find((a) => a.title.startsWith('Replace'))!;
+    // δ = k + op − s − 2p = 5 + 1 − 2 − 4 = 0, so a 3×3 conv with 2P = δ + 3 − 1 = 2: Conv2d(8, 4, 3, padding=1).
+    // ConvTranspose2d weight 8·4·5·5 = 800, Conv2d weight 4·8·3·3 = 288 (biases 4 both): −512.
+    assert.match(resize.title, /nn\.Conv2d\) · −512 params, \+[0-9.]+K MACs · state_dict keys move \(up\.weight → up\.1\.weight\)$/);
+  });
 });
+

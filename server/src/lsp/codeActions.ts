@@ -82,7 +82,7 @@ function kernelCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
   };
   setOrDefault('padding', P, axes.map((a) => a.padding));
   setOrDefault('output_padding', OP, axes.map(outputPadding));
-  if (!edits.length) return null;
+  // (kernel_size is always written: a transposed convolution is built only with one.)
   const detail = `padding=${axesLiteral(P)}, output_padding=${axesLiteral(OP)}`;
   return {
     title: `Use kernel_size=${axesLiteral(K)} (${detail}: same output shape, even overlap)`,
@@ -105,7 +105,8 @@ function resizeCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
   const mode = argumentText(t.bound, 'padding_mode', text);
   if (mode && !/^['"]zeros['"]$/.test(mode)) return null;
   const prefix = t.callee.slice(0, t.callee.lastIndexOf('.') + 1);
-  const dims = /ConvTranspose([123])d$/.exec(t.callee)?.[1] ?? '2';
+  // One kernel size per spatial axis: ConvTranspose1d, 2d or 3d.
+  const dims = plan.length;
   const extras = ['groups', 'bias']
     .map((name) => [name, argumentText(t.bound, name, text)] as const)
     .filter(([, v]) => v !== null)
