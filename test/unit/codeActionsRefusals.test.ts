@@ -63,8 +63,8 @@ const model = (cls: string, layer: string, forward = 'return self.up(x)', extra 
   [`# convlens: input=(1, 8, 8, 8)`, `class ${cls}(nn.Module):`, '    def __init__(self):', '        super().__init__()', `        self.up = ${layer}`, ...(extra ? [extra] : []), '', '    def forward(self, x):', `        ${forward}`, ''].join('\n');
 const file = (...models: string[]) => ['import torch.nn as nn', '', '', models.join('\n\n')].join('\n');
 
-/** torch's kernel fixes for ConvTranspose(k, 2, p, op): kernel 4 (the multiple of 2 above 3 or 5
- *  is tried first), even in torch and with torch's lengths. */
+/** torch's rows with kernel K and stride s that overlap evenly and keep ConvTranspose(k, s, p,
+ *  op)'s lengths: the (p, op) a kernel-K fix may write. */
 const torchKernelFixes = (k: number, s: number, p: number, op: number, K: number) =>
   quickFixGolden.transposed.filter((r) => r.k === K && r.s === s && r.even && JSON.stringify(r.lengths) === JSON.stringify(torchTransposed(k, s, p, op).lengths));
 
@@ -120,7 +120,7 @@ describe('quick fixes: exact edits and titles, checked against real PyTorch', ()
     }
   });
 
-  test('the first of the two classes: a kernel fix and a resize-convolution with the exact texts', () => {
+  test('padding absent and still 0 stays absent, a keyword output_padding that becomes 0 is removed; the exact resize text', () => {
     const layer = 'nn.ConvTranspose2d(8, 4, kernel_size=3, stride=2, output_padding=1)';
     const text = file(model('A', layer));
     const { view, diagnostics } = setup(text);
