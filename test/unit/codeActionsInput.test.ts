@@ -20,7 +20,7 @@ const FILE = '/proj/guess.py';
 const URI = 'file:///proj/guess.py';
 
 // The clock is not what is tested: a bound no loaded machine reaches.
-const analyse = (text: string, o?: { validSizes?: { steps: number; timeMs: number } }) =>
+const analyse = (text: string, o?: { validSizes?: { steps: number; timeLimits: number } }) =>
   analyzeFile({ file: FILE, text, readFile: () => null, ...(o?.validSizes ? { validSizesSteps: o.validSizes.steps, validSizesTimeMs: 600_000, validSizes: 'always' as const } : {}) });
 
 let reanalysed: { text: string; sizes: boolean }[] = [];
