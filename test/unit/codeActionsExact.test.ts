@@ -12,7 +12,7 @@ import { AnalysisView } from '../../server/src/lsp/analysisView';
 import { computeCodeActions } from '../../server/src/lsp/codeActions';
 import { computeDiagnostics } from '../../server/src/lsp/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
-import { torchTransposed } from '../support/quickFixGolden';
+import { quickFixGolden, torchTransposed } from '../support/quickFixGolden';
 
 const FILE = '/proj/main.py';
 const URI = 'file:///proj/main.py';
@@ -122,6 +122,27 @@ describe('quick fixes: more cases', () => {
     // δ = k + op − s − 2p = 5 + 1 − 2 − 4 = 0, so a 3×3 conv with 2P = δ + 3 − 1 = 2: Conv2d(8, 4, 3, padding=1).
     // ConvTranspose2d weight 8·4·5·5 = 800, Conv2d weight 4·8·3·3 = 288 (biases 4 both): −512.
     assert.match(resize.title, /nn\.Conv2d\) · −512 params, \+[0-9.]+K MACs · state_dict keys move \(up\.weight → up\.1\.weight\)$/);
+  });
+
+  test('a later layer’s shape would change but the model’s output not (adaptive pool after it): no resize fix', () => {
+    const helper = ['import torch.nn as nn', '', '', 'def up(cin, cout, stride):', '    return nn.ConvTranspose2d(cin, cout, kernel_size=3, stride=stride, padding=1)', '', ''];
+    const text = [...helper, ...cls(['self.first = up(8, 8, 2)', 'self.second = up(8, 8, 4)', 'self.pool = nn.AdaptiveAvgPool2d(4)'], ['return self.pool(self.second(self.first(x)))'])].join('\n');
+    const { view, diagnostics, fixes } = setup(text);
+    assert.deepEqual(view.report.models[0]!.outputs, [[1, 8, 4, 4]]);
+    // torch: nearest ×2 + any conv of the table never gives (3, 4, 1, 0)'s lengths for the stride-4 layer.
+    for (const r of quickFixGolden.resize.filter((r) => r.s === 2)) assert.notDeepEqual(r.lengths, torchTransposed(3, 4, 1, 0).lengths);
+    assert.deepEqual(fixes(diagnostics).map((a) => a.title.split(' · ')[0]), ['Use kernel_size=4 (padding=2, output_padding=1: same output shape, even overlap)']);
+  });
+
+  test('a grouped diagnostic of the analysed version stands for every layer of the group', () => {
+    const helper = ['import torch.nn as nn', '', '', 'def up(cin, cout, stride):', '    return nn.ConvTranspose2d(cin, cout, kernel_size=3, stride=stride, padding=1, output_padding=1)', '', ''];
+    const text = [...helper, ...cls(['self.first = up(8, 8, 2)', 'self.second = up(8, 8, 2)'], ['return self.second(self.first(x))'])].join('\n');
+    const { diagnostics, fixes } = setup(text);
+    const grouped = diagnostics.filter((d) => (d.data as { indices?: number[] }).indices?.length === 2);
+    assert.equal(grouped.length, 1);
+    const got = fixes(grouped);
+    assert.deepEqual(got.map((a) => a.title.split(' · ')[0]), ['Use kernel_size=4 (padding=1, output_padding=0: same output shape, even overlap)', 'Replace with resize-convolution (nearest ×2 + nn.Conv2d)']);
+    for (const a of got) assert.deepEqual(a.diagnostics, grouped);
   });
 });
 
