@@ -15,7 +15,7 @@ import { spanOf, spanContains } from './reportIndex';
 import { shapeListToDirective } from './settings';
 import { calleeName } from './syntaxIndex';
 import { axisConfigs, kernelFixAxis, outputPadding, resizeConvAxis } from './transposedConvFix';
-import { tfjsKernelCandidate } from './tfjsFixes';
+import { layersMadeBy, tfjsKernelCandidate, type FixCandidate } from './tfjsFixes';
 import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
 import { samePath } from './uris';
 
@@ -23,36 +23,25 @@ import { samePath } from './uris';
  *  analysis time limits, for the valid input sizes instead of the editor's few); null when it failed. */
 export type Reanalyse = (text: string, options?: { validSizes?: { steps: number; timeLimits: number } }) => FileReport | null;
 
-interface Candidate {
-  title: string;
-  edits: TextEdit[];
-  /** Paths of the layers the edit rebuilds, and how they are named afterwards. */
-  replaced: Set<string>;
-  renamed: (path: string) => string;
-}
+type Candidate = FixCandidate;
 
 interface FixTarget {
   layer: LayerReport;
   model: ModelReport;
   bound: BoundArguments;
   callee: string;
-  /** Every layer (in every model) made by the same call. */
-  siblings: Set<string>;
+  /** Every layer (per model) made by the same call. */
+  siblings: Map<string, Set<string>>;
 }
 
-function findLayer(report: FileReport, data: DiagnosticData | undefined, d: LspDiagnostic): { layer: LayerReport; model: ModelReport } | null {
+// Without the diagnostic's data (a client that drops it) there is no fix: the fix could not say
+// which diagnostics it cures (curedDiagnostics reads the data).
+function findLayer(report: FileReport, data: DiagnosticData | undefined): { layer: LayerReport; model: ModelReport } | null {
+  if (data?.path === undefined) return null;
   for (const model of report.models) {
-    if (data?.model && model.name !== data.model) continue;
-    for (const layer of model.layers) if (data?.path !== undefined && layer.path === data.path && layer.kind === 'module') return { layer, model };
-  }
-  // Without data (a client that drops it): the report's own diagnostic at that place.
-  for (const rd of report.diagnostics) {
-    if (rd.code !== 'uneven-overlap' || rd.line - 1 !== d.range.start.line || !rd.path) continue;
-    for (const model of report.models) {
-      if (rd.model && model.name !== rd.model) continue;
-      const layer = model.layers.find((l) => l.path === rd.path);
-      if (layer) return { layer, model };
-    }
+    if (data.model && model.name !== data.model) continue;
+    // (A functional call's path carries its line, `F.relu@12`: no module path equals it.)
+    for (const layer of model.layers) if (layer.path === data.path) return { layer, model };
   }
   return null;
 }
@@ -68,14 +57,7 @@ function fixTarget(view: AnalysisView, layer: LayerReport, model: ModelReport): 
   if (!callee || !/(^|\.)ConvTranspose[123]d$/.test(callee)) return null;
   const bound = bindArguments(call, CONV_TRANSPOSE_PARAMS);
   if (!bound) return null;
-  const siblings = new Set<string>();
-  for (const m of view.report.models) {
-    for (const l of m.layers) {
-      const d0 = l.defined[0];
-      if (d0 && d0.line === made.line && d0.column === made.column && samePath(d0.file, made.file)) siblings.add(l.path);
-    }
-  }
-  return { layer, model, bound, callee, siblings };
+  return { layer, model, bound, callee, siblings: layersMadeBy(view.report, made) };
 }
 
 function kernelCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
@@ -100,7 +82,7 @@ function kernelCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
   };
   setOrDefault('padding', P, axes.map((a) => a.padding));
   setOrDefault('output_padding', OP, axes.map(outputPadding));
-  if (!edits.length) return null;
+  // (kernel_size is always written: a transposed convolution is built only with one.)
   const detail = `padding=${axesLiteral(P)}, output_padding=${axesLiteral(OP)}`;
   return {
     title: `Use kernel_size=${axesLiteral(K)} (${detail}: same output shape, even overlap)`,
@@ -119,11 +101,13 @@ function resizeCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
   const text = view.result.text;
   const cin = argumentText(t.bound, 'in_channels', text);
   const cout = argumentText(t.bound, 'out_channels', text);
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent — bindArguments refuses * and ** arguments, and torch (so the engine) builds no transposed convolution without both, so both are always bound here
   if (!cin || !cout) return null;
   const mode = argumentText(t.bound, 'padding_mode', text);
   if (mode && !/^['"]zeros['"]$/.test(mode)) return null;
   const prefix = t.callee.slice(0, t.callee.lastIndexOf('.') + 1);
-  const dims = /ConvTranspose([123])d$/.exec(t.callee)?.[1] ?? '2';
+  // One kernel size per spatial axis: ConvTranspose1d, 2d or 3d.
+  const dims = plan.length;
   const extras = ['groups', 'bias']
     .map((name) => [name, argumentText(t.bound, name, text)] as const)
     .filter(([, v]) => v !== null)
@@ -162,8 +146,9 @@ function outputsUnchanged(before: FileReport, after: FileReport, c: Candidate): 
     };
     const was = outsByPath(old);
     const is = outsByPath(now);
+    const touched = c.replaced.get(old.name);
     for (const [path, outs] of was) {
-      const newPath = c.replaced.has(path) ? c.renamed(path) : path;
+      const newPath = touched?.has(path) ? c.renamed(path) : path;
       if (JSON.stringify(is.get(newPath)) !== JSON.stringify(outs)) return false;
     }
     const functional = (m: ModelReport) => JSON.stringify(m.layers.filter((l) => l.kind === 'function').map((l) => l.out));
@@ -172,19 +157,18 @@ function outputsUnchanged(before: FileReport, after: FileReport, c: Candidate): 
   return true;
 }
 
-/** The touched layers overlap evenly now (their own warnings are gone). */
+/** The touched layers overlap evenly now (their own warnings are gone). outputsUnchanged has
+ *  found each of them in the new report already; a resize-convolution's Upsample (`up.0`) has no
+ *  overlap to check. */
 function touchedEven(after: FileReport, c: Candidate): boolean {
-  let seen = 0;
   for (const m of after.models) {
+    const touched = c.replaced.get(m.name);
+    if (!touched) continue;
     for (const l of m.layers) {
-      for (const p of c.replaced) {
-        if (l.path !== c.renamed(p) && !l.path.startsWith(`${p}.`)) continue;
-        seen++;
-        if (isUneven(l.overlap)) return false;
-      }
+      for (const p of touched) if (l.path === c.renamed(p) && isUneven(l.overlap)) return false;
     }
   }
-  return seen > 0;
+  return true;
 }
 
 /** A diagnostic about a layer's own overlap (not the compound pattern of a stack ending there). */
@@ -210,17 +194,13 @@ function curedDiagnostics(view: AnalysisView, after: FileReport, c: Candidate, r
     const data = d.data as DiagnosticData | undefined;
     if (!data?.path) return false;
     const originals = originalsOf(view, d, data);
-    const stands = originals.length ? originals.map((r) => ({ path: r.path, own: isOwn(view.report, r.pattern, r.model, r.path) })) : [{ path: data.path, own: true }];
-    return stands.every(({ path, own }) => {
-      if (path === undefined || !c.replaced.has(path)) return false;
+    const stands = originals.length
+      ? originals.map((r) => ({ path: r.path, model: r.model, own: isOwn(view.report, r.pattern, r.model, r.path) }))
+      : [{ path: data.path, model: data.model, own: true }];
+    return stands.every(({ path, model, own }) => {
+      if (path === undefined || model === undefined || !c.replaced.get(model)?.has(path)) return false;
       const newPath = c.renamed(path);
-      return !after.diagnostics.some(
-        (r) =>
-          r.code === 'uneven-overlap' &&
-          (r.path === newPath || r.path === path) &&
-          (!data.model || r.model === data.model) &&
-          isOwn(after, r.pattern, r.model, r.path) === own,
-      );
+      return !after.diagnostics.some((r) => r.code === 'uneven-overlap' && r.path === newPath && r.model === model && isOwn(after, r.pattern, r.model, r.path) === own);
     });
   });
 }
@@ -258,7 +238,7 @@ function effectText(before: FileReport, after: FileReport, model: string, c: Can
     const macs = now.macs - was.macs;
     parts.push(params || macs ? `${params ? `${signedCount(params)} params` : 'params unchanged'}, ${macs ? `${signedCount(macs)} MACs` : 'MACs unchanged'}` : 'params and MACs unchanged');
   }
-  const first = [...c.replaced][0];
+  const first = [...(c.replaced.get(model) ?? [])][0];
   if (tfjs) parts.push('same layers, new kernel shape');
   else if (first !== undefined && c.renamed(first) !== first) parts.push(`state_dict keys move (${first}.weight → ${c.renamed(first)}.weight)`);
   else parts.push('same state_dict keys, new weight shapes');
@@ -416,7 +396,7 @@ export function computeCodeActions(view: AnalysisView, params: CodeActionParams,
   const done = new Set<string>();
   const requested = params.context.diagnostics.filter((d) => d.code === 'uneven-overlap' && d.source === 'convlens');
   for (const d of requested) {
-    const found = findLayer(view.report, d.data as DiagnosticData | undefined, d);
+    const found = findLayer(view.report, d.data as DiagnosticData | undefined);
     if (!found) continue;
     // TensorFlow.js files have their own fix (a kernelSize divisible by the strides).
     const tfjs = TYPESCRIPT_FILE.test(view.result.path);

@@ -6,7 +6,7 @@
 
 import type * as TS from 'typescript';
 import type { TextEdit } from 'vscode-languageserver';
-import type { LayerReport } from '../engine/report';
+import type { FileReport, LayerReport, SourceLocation } from '../engine/report';
 import type { AnalysisView } from './analysisView';
 import { spanOf } from './reportIndex';
 import { samePath } from './uris';
@@ -15,8 +15,26 @@ import { samePath } from './uris';
 export interface FixCandidate {
   title: string;
   edits: TextEdit[];
-  replaced: Set<string>;
+  /** The layers the edit rebuilds: their paths per model name (a path names a layer only within
+   *  its model: two classes may both have a `self.up`). */
+  replaced: Map<string, Set<string>>;
+  /** How a rebuilt layer is named afterwards. */
   renamed: (path: string) => string;
+}
+
+/** Every layer, in every model, that the call at `made` builds (a helper or a loop builds several). */
+export function layersMadeBy(report: FileReport, made: SourceLocation): Map<string, Set<string>> {
+  const byModel = new Map<string, Set<string>>();
+  for (const m of report.models) {
+    for (const l of m.layers) {
+      const d0 = l.defined[0];
+      if (!d0 || d0.line !== made.line || d0.column !== made.column || !samePath(d0.file, made.file)) continue;
+      let paths = byModel.get(m.name);
+      if (!paths) byModel.set(m.name, (paths = new Set()));
+      paths.add(l.path);
+    }
+  }
+  return byModel;
 }
 
 /** Loaded when a TS/JS file asks for a fix (Python users never load the compiler). */
@@ -74,17 +92,10 @@ export function tfjsKernelCandidate(view: AnalysisView, layer: LayerReport): Fix
   const literal = ts.isArrayLiteralExpression(kernelProp.initializer) || new Set(fixed).size > 1 ? `[${fixed.join(', ')}]` : String(fixed[0]);
   const init = kernelProp.initializer;
   const edit: TextEdit = { range: { start: doc.positionAt(init.getStart(sf)), end: doc.positionAt(init.end) }, newText: literal };
-  const siblings = new Set<string>();
-  for (const m of view.report.models) {
-    for (const l of m.layers) {
-      const d0 = l.defined[0];
-      if (d0 && d0.line === made.line && d0.column === made.column && samePath(d0.file, made.file)) siblings.add(l.path);
-    }
-  }
   return {
     title: `Use kernelSize: ${literal} (divisible by the strides: even overlap, same output shape)`,
     edits: [edit],
-    replaced: siblings,
+    replaced: layersMadeBy(view.report, made),
     renamed: (p) => p,
   };
 }
