@@ -13,6 +13,7 @@ const REPORTS = join(ROOT, 'reports', 'mutation');
 
 // Fast files first: a mutant stops at the first test file that kills it.
 const OPS_TESTS = [
+  'test/unit/mo-ops-golden.test.ts',
   'test/unit/ops-layers.test.ts',
   'test/unit/ops-functions.test.ts',
   'test/unit/ops-functions-golden.test.ts',

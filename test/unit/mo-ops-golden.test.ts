@@ -1,0 +1,167 @@
+// The shape-only operators at the edges of their checks, against real PyTorch 1.13: every case of
+// test/golden/torch/mo_ops.json (scripts/golden/mo_ops_cases.py) gives torch's output shapes,
+// parameter count, or error. A refusal must be an OpError whose message names the op and contains
+// the parts of torch's message the case lists (in any case: ours start lower-case after the op's name). Each expression is bound to the specs' own Python
+// signatures (test/support/pyExpr.ts), so the signature strings are tested too.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { tensorFunctionSpecs } from '../../server/src/engine/ops/functionRegistry';
+import { layerFunctionSpecs } from '../../server/src/engine/ops/layerFunctions';
+import { moduleSpecs } from '../../server/src/engine/ops/moduleRegistry';
+import { OpError, type ModuleSpec, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
+import { bindArgs, literal, parseExpr, type PyArg, type PyNode } from '../support/pyExpr';
+
+type InputSpec = number[] | { shape: number[]; dtype: 'long'; values?: number | number[] };
+
+interface GoldenCase {
+  expr: string;
+  inputs: InputSpec[];
+  out?: number[][];
+  params?: number;
+  error?: string;
+  message?: string;
+  match?: string[];
+}
+
+interface Built {
+  kind: 'module';
+  spec: ModuleSpec;
+  config: unknown;
+}
+
+const golden = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', 'mo_ops.json'), 'utf8')) as { cases: GoldenCase[] };
+
+function makeInput(spec: InputSpec): Tensor {
+  if (Array.isArray(spec)) return { kind: 'tensor', shape: spec, geometry: null };
+  // An integer tensor whose values the op reads (repeat_interleave's counts), as ops/smallValues.ts carries them.
+  const values = spec.values === undefined ? undefined : Array.isArray(spec.values) ? spec.values : [spec.values];
+  return { kind: 'tensor', shape: spec.shape, geometry: null, ...(values ? { values } : {}) } as Tensor;
+}
+
+function isBuilt(v: unknown): v is Built {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === 'module';
+}
+
+/** Evaluates a case's expression the way the interpreter feeds the ops: each call bound to its spec's signature. */
+function evaluate(node: PyNode, tensors: Tensor[]): OpValue | Built {
+  const values = (args: PyArg[]): { positional: OpValue[]; keywords: Record<string, OpValue> } => {
+    const positional: OpValue[] = [];
+    const keywords: Record<string, OpValue> = {};
+    for (const a of args) {
+      const v = evaluate(a.value, tensors);
+      if (isBuilt(v)) throw new Error('a module as an argument');
+      if (a.name) keywords[a.name] = v;
+      else positional.push(v);
+    }
+    return { positional, keywords };
+  };
+  switch (node.kind) {
+    case 'name':
+      if (node.value === 'T') {
+        const t = tensors.shift();
+        if (!t) throw new Error('more T placeholders than inputs');
+        return t;
+      }
+      return literal(node);
+    case 'tuple':
+    case 'list':
+      return node.items.map((n) => evaluate(n, tensors) as OpValue);
+    case 'call':
+      break;
+    default:
+      return literal(node);
+  }
+  if (node.callee.kind === 'name') {
+    const name = node.callee.value;
+    if (name === 'float') return Number(literal(node.args[0]!.value) === 'inf' ? Infinity : literal(node.args[0]!.value));
+    if (name.startsWith('nn.')) {
+      const spec = moduleSpecs.get(name.slice(3));
+      if (!spec) throw new Error(`no module ${name}`);
+      const { positional, keywords } = values(node.args);
+      return { kind: 'module', spec, config: spec.build(bindArgs(spec.signature, positional, keywords)) };
+    }
+    if (name.startsWith('T.')) {
+      // A method call: the next input is `self`.
+      const self = tensors.shift()!;
+      const spec = tensorFunctionSpecs.get(`Tensor.${name.slice(2)}`);
+      if (!spec) throw new Error(`no method ${name}`);
+      const { positional, keywords } = values(node.args);
+      return spec.apply(bindArgs(spec.signature, [self, ...positional], keywords)).value;
+    }
+    const spec = tensorFunctionSpecs.get(name) ?? layerFunctionSpecs.get(name);
+    if (!spec) throw new Error(`no function ${name}`);
+    const { positional, keywords } = values(node.args);
+    return spec.apply(bindArgs(spec.signature, positional, keywords)).value;
+  }
+  const callee = evaluate(node.callee, tensors);
+  if (!isBuilt(callee)) throw new Error('a call of a non-module');
+  const { positional, keywords } = values(node.args);
+  return callee.spec.forward(callee.config, bindArgs(callee.spec.forwardSignature, positional, keywords)).value;
+}
+
+function shapesOf(v: OpValue): number[][] {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && v.kind === 'tensor') return [[...(v as Tensor).shape]];
+  if (Array.isArray(v)) return v.flatMap(shapesOf);
+  return [];
+}
+
+/** The op a message must name: `nn.X(...)` → X, `F.f(...)`/`torch.f(...)` → itself, `T.m(...)` → Tensor.m. */
+function opName(expr: string): string {
+  const m = /^(nn\.|T\.)?([\w.]+)\(/.exec(expr)!;
+  return m[1] === 'T.' ? `Tensor.${m[2]}` : m[2]!;
+}
+
+function check(c: GoldenCase): string | null {
+  const tensors = c.inputs.map(makeInput);
+  let value: OpValue | Built;
+  try {
+    value = evaluate(parseExpr(c.expr), tensors);
+    if (isBuilt(value)) {
+      if (c.error) return `built the module; torch raises ${c.error}: ${c.message}`;
+      if (value.spec.params(value.config) !== c.params) return `params ${value.spec.params(value.config)}; torch has ${c.params}`;
+      return null;
+    }
+  } catch (e) {
+    if (!(e instanceof OpError)) return `crashed or refused to bind: ${(e as Error).stack}`;
+    if (!c.error) return `threw ${e.message}; torch gives ${JSON.stringify(c.out)}`;
+    const name = opName(c.expr);
+    if (!e.message.startsWith(name)) return `the message does not start with ${name}: ${e.message}`;
+    const missing = (c.match ?? []).filter((m) => !e.message.toLowerCase().includes(m.toLowerCase()));
+    if (missing.length) return `the message ${JSON.stringify(e.message)} lacks torch's ${JSON.stringify(missing)} (torch: ${c.message})`;
+    return null;
+  }
+  if (c.error) return `gave ${JSON.stringify(shapesOf(value))}; torch raises ${c.error}: ${c.message}`;
+  if (JSON.stringify(shapesOf(value)) !== JSON.stringify(c.out)) return `gave ${JSON.stringify(shapesOf(value))}; torch gives ${JSON.stringify(c.out)}`;
+  if (c.params !== undefined) {
+    // The module again, for its parameter count (the expression's outer call is its forward).
+    const built = evaluate((parseExpr(c.expr) as Extract<PyNode, { kind: 'call' }>).callee, c.inputs.map(makeInput));
+    if (!isBuilt(built) || built.spec.params(built.config) !== c.params) return `params differ from torch's ${c.params}`;
+  }
+  return null;
+}
+
+const families = new Map<string, GoldenCase[]>();
+for (const c of golden.cases) {
+  const family = opName(c.expr).replace(/^(F|torch|Tensor)\./, '').replace(/\d+d$/, '');
+  families.set(family, [...(families.get(family) ?? []), c]);
+}
+
+test('the golden file has results and refusals', () => {
+  assert.ok(golden.cases.length > 400, `only ${golden.cases.length} cases`);
+  assert.ok(golden.cases.filter((c) => c.error).length > 150);
+});
+
+for (const [family, cases] of families) {
+  test(`torch 1.13: ${family} (${cases.length} cases)`, () => {
+    const failures: string[] = [];
+    for (const c of cases) {
+      const problem = check(c);
+      if (problem) failures.push(`${c.expr} on ${JSON.stringify(c.inputs)}\n    ${problem}`);
+    }
+    assert.equal(failures.length, 0, `${failures.length} of ${cases.length} differ from torch:\n${failures.join('\n')}`);
+  });
+}
