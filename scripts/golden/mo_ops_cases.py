@@ -362,6 +362,8 @@ case("F.embedding(T, T)", ints([2, 5]), [10, 3])
 case("F.embedding(T, T)", ints([2, 5]), [10, 3, 2], match=[])
 case("F.embedding(T, T)", ints([2, 5]), [10], match=[])
 case("F.embedding(T, T, padding_idx=1)", ints([]), [10, 7])
+case("nn.Embedding(10, 3)(5)", match=[])
+case("F.embedding(T, 3)", ints([2]), match=[])
 
 # ---- max unpool ---------------------------------------------------------------------------------
 case("nn.MaxUnpool2d(2)(T, T)", [1, 3, 4, 5], ints([1, 3, 4, 5]))
