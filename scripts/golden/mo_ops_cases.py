@@ -523,6 +523,37 @@ case("F.affine_grid(T, (2, 3, 0, 6), align_corners=False)", [2, 2, 3], match=[])
 case("F.affine_grid(T, (3, 3, 5, 6), align_corners=False)", [2, 2, 3], match=['Expected size for first two dimensions of batch2 tensor to be: [3, 3] but got: [2, 3].'])
 
 
+# ---- antialiased resize: receptive field measured by autograd -----------------------------------
+# The input positions (rows) with a nonzero gradient of one output position, max - min + 1, the
+# largest over the output rows whose field stays off the image border; a positive input, so that
+# only a zero filter weight leaves a tap out. The images are large enough for every phase of the
+# output grid to occur away from the border.
+RF_CASES = [
+    (n, f"F.interpolate(T, size=({out}, {out}), mode='{mode}', antialias=True{ac})")
+    for mode in ['bilinear', 'bicubic']
+    for n, out in [(64, 32), (96, 32), (80, 28), (105, 25), (120, 28), (68, 24), (36, 16), (52, 52), (40, 60), (24, 60), (160, 40), (90, 7)]
+    for ac in ['', ', align_corners=True']
+] + [
+    (n, f"F.interpolate(T, scale_factor={sf}, mode='{mode}', antialias=True)")
+    for mode in ['bilinear', 'bicubic']
+    for n, sf in [(64, 0.5), (80, 0.3), (32, 1.5), (120, 0.25), (81, 1 / 3), (50, 0.7)]
+]
+
+
+def measure_rf(n, expr):
+    x = (torch.rand(1, 1, n, n, generator=torch.Generator().manual_seed(1)) + 0.5).requires_grad_(True)
+    y = eval(expr.replace('T', 'x', 1), {'torch': torch, 'F': F, 'x': x})
+    out = y.shape[2]
+    best = None
+    for i in range(out):
+        g, = torch.autograd.grad(y[0, 0, i, y.shape[3] // 2], x, retain_graph=True)
+        rows = (g[0, 0].abs().sum(1) > 0).nonzero().flatten()
+        if rows.min() == 0 or rows.max() == n - 1:
+            continue
+        best = max(best or 0, int(rows.max() - rows.min() + 1))
+    return best
+
+
 def make_input(spec, gen):
     if isinstance(spec, dict):
         if 'values' in spec:
@@ -576,7 +607,9 @@ def main():
     assert len(set(exprs)) == len(exprs), 'duplicate cases'
     assert not PROBLEMS, '\n'.join(PROBLEMS)
     with open(OUT, 'w') as f:
-        json.dump({'generator': f'scripts/golden/mo_ops_cases.py, torch {torch.__version__}', 'cases': results}, f, indent=0)
+        rf = [{'expr': e, 'input': [1, 1, n, n], 'rf': measure_rf(n, e)} for n, e in RF_CASES]
+        assert sum(r['rf'] is not None for r in rf) > 30
+        json.dump({'generator': f'scripts/golden/mo_ops_cases.py, torch {torch.__version__}', 'cases': results, 'antialias_rf': [r for r in rf if r['rf'] is not None]}, f, indent=0)
         f.write('\n')
     print(f'{len(results)} cases, {sum("error" in r for r in results)} errors -> {os.path.relpath(OUT)}')
 

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
+import { freshGeometry } from '../../server/src/engine/geometry';
 import { tensorFunctionSpecs } from '../../server/src/engine/ops/functionRegistry';
 import { layerFunctionSpecs } from '../../server/src/engine/ops/layerFunctions';
 import { moduleSpecs } from '../../server/src/engine/ops/moduleRegistry';
@@ -33,7 +34,10 @@ interface Built {
   config: unknown;
 }
 
-const golden = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', 'mo_ops.json'), 'utf8')) as { cases: GoldenCase[] };
+const golden = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', 'mo_ops.json'), 'utf8')) as {
+  cases: GoldenCase[];
+  antialias_rf: { expr: string; input: number[]; rf: number }[];
+};
 
 function makeInput(spec: InputSpec): Tensor {
   if (Array.isArray(spec)) return { kind: 'tensor', shape: spec, geometry: null };
@@ -194,3 +198,15 @@ for (const [family, cases] of families) {
     assert.equal(failures.length, 0, `${failures.length} of ${cases.length} differ from torch:\n${failures.join('\n')}`);
   });
 }
+
+test('antialiased interpolate: the receptive field autograd measures (taps of weight 0 left out)', () => {
+  assert.ok(golden.antialias_rf.length > 30);
+  const failures: string[] = [];
+  for (const c of golden.antialias_rf) {
+    const input: Tensor = { kind: 'tensor', shape: c.input, geometry: freshGeometry(2) };
+    const out = evaluate(parseExpr(c.expr), [input]) as Tensor;
+    const rf = out.geometry![0]!.rf;
+    if (rf.den !== 1 || rf.num !== c.rf) failures.push(`${c.expr} on ${JSON.stringify(c.input)}: rf ${rf.num}/${rf.den}, torch ${c.rf}`);
+  }
+  assert.deepEqual(failures, []);
+});
