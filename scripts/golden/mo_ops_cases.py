@@ -336,6 +336,11 @@ case("nn.Unflatten(1, (6, 1))(T)", [4, 6, 5])
 case("nn.Unflatten(3, (2, 3))(T)", [4, 6, 5], match=['Dimension out of range'])
 case("nn.Unflatten(0, [2, 2])(T)", [4, 6, 5])
 case("nn.Unflatten(1, 6)(T)", [4, 6, 5])
+case("nn.Unflatten(1, (2.5, 3))(T)", [4, 6, 5], match=[])
+case("nn.Unflatten(1, (2, 'a'))(T)", [4, 6, 5], match=[])
+case("nn.Unflatten(1, (2, 3))(5)", match=[])
+case("nn.Flatten('a')(T)", [2, 3], match=[])
+case("nn.Flatten()(5)", match=[])
 
 # ---- embedding ----------------------------------------------------------------------------------
 case("nn.Embedding(10, 3)(T)", ints([2, 5]))

@@ -13,7 +13,8 @@ import { freshGeometry } from '../../server/src/engine/geometry';
 import { tensorFunctionSpecs } from '../../server/src/engine/ops/functionRegistry';
 import { layerFunctionSpecs } from '../../server/src/engine/ops/layerFunctions';
 import { moduleSpecs } from '../../server/src/engine/ops/moduleRegistry';
-import { OpError, type ModuleSpec, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
+import { flattenModule, unflattenModule } from '../../server/src/engine/ops/flatten';
+import { OpError, type AxisGeometry, type ModuleSpec, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
 import { bindArgs, literal, parseExpr, type PyArg, type PyNode } from '../support/pyExpr';
 
 type InputSpec = number[] | { shape: number[]; dtype: 'long'; values?: number | number[] };
@@ -134,7 +135,9 @@ function check(c: GoldenCase): string | null {
     if (!c.error) return `threw ${e.message}; torch gives ${JSON.stringify(c.out)}`;
     // A refusal torch makes is the user's error, never a limitation of the analysis (torch's own
     // NotImplementedError aside: interpolate raises it for an input of the wrong rank too).
-    const codes = ['shape-mismatch', 'channel-mismatch', 'invalid-argument', ...(c.error === 'NotImplementedError' ? ['unsupported'] : [])];
+    // A TypeError is an argument of the wrong kind whatever the shapes.
+    const codes =
+      c.error === 'TypeError' ? ['invalid-argument'] : ['shape-mismatch', 'channel-mismatch', 'invalid-argument', ...(c.error === 'NotImplementedError' ? ['unsupported'] : [])];
     if (!codes.includes(e.code)) return `error code ${e.code} for torch's ${c.error}`;
     const name = opName(c.expr);
     if (!e.message.startsWith(name)) return `the message does not start with ${name}: ${e.message}`;
@@ -209,4 +212,28 @@ test('antialiased interpolate: the receptive field autograd measures (taps of we
     if (rf.den !== 1 || rf.num !== c.rf) failures.push(`${c.expr} on ${JSON.stringify(c.input)}: rf ${rf.num}/${rf.den}, torch ${c.rf}`);
   }
   assert.deepEqual(failures, []);
+});
+
+test('Flatten / Unflatten keep the geometry of the dims after the last one they reshape, and only those', () => {
+  // Hand derivation: the reshaped dims become one (or several) new dims whose positions mix the
+  // old axes, so their rf/jump mean nothing; a dim after them is the same axis, position for
+  // position; dims before the spatial ones (N, C) carry no geometry, so reshaping only them keeps all.
+  const g = (rf: number): AxisGeometry => ({ rf: { num: rf, den: 1 }, jump: { num: 1, den: 1 } });
+  const h = g(3);
+  const w = g(5);
+  const x: Tensor = { kind: 'tensor', shape: [2, 3, 4, 6], geometry: [h, w] };
+  const flatten = (start: number, end: number) => flattenModule.forward({ startDim: start, endDim: end }, { input: x }).value as Tensor;
+  const unflatten = (dim: number, sizes: number[]) => unflattenModule.forward({ dim, sizes }, { input: x }).value as Tensor;
+  assert.deepEqual(flatten(0, 1).geometry, [h, w]); // N·C only
+  assert.deepEqual(flatten(1, 2).geometry, [w]); // C·H: W stays
+  assert.deepEqual(flatten(2, 3).geometry, null); // H·W: nothing left
+  assert.deepEqual(flatten(2, 2).geometry, [h, w]); // nothing reshaped
+  assert.deepEqual(flatten(1, 1).geometry, [h, w]);
+  assert.deepEqual(unflatten(1, [1, 3]).geometry, [h, w]); // C only
+  assert.deepEqual(unflatten(2, [2, 2]).geometry, [w]); // H split: W stays
+  assert.deepEqual(unflatten(3, [2, 3]).geometry, null); // W split
+  assert.deepEqual(unflatten(-1, [6]).geometry, null);
+  const plain: Tensor = { kind: 'tensor', shape: [2, 3], geometry: null };
+  assert.equal((flattenModule.forward({ startDim: 0, endDim: 1 }, { input: plain }).value as Tensor).geometry, null);
+  assert.equal((unflattenModule.forward({ dim: 1, sizes: [3, 1] }, { input: plain }).value as Tensor).geometry, null);
 });

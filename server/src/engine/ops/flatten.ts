@@ -39,7 +39,8 @@ export function unflattenForward(opName: string, input: Tensor, dim: number, siz
   let resolved = [...sizes];
   if (inferred === 1) {
     const known = product(sizes.filter((s) => s !== -1));
-    if (known === 0 || size % known !== 0) {
+    // known = 0 gives size % 0 = NaN: refused too, as torch refuses it.
+    if (size % known !== 0) {
       throw new OpError(
         'shape-mismatch',
         `${opName}: unflattened_size ${formatShape(sizes)} cannot be inferred for dim ${d} of size ${size} (input shape ${formatShape(input.shape)})`,
