@@ -78,6 +78,19 @@ case("F.interpolate(T, size=3)", [1, 2, 0, 4], match=['Input and output sizes sh
 case("F.interpolate(T, scale_factor=2, mode='bogus')", [1, 2, 3, 4], match=['bogus'])
 case("F.interpolate(T, scale_factor=1.7, mode='bilinear')", [1, 2, 3, 4])
 case("F.interpolate(T, scale_factor=1.7, mode='area')", [1, 2, 3, 4])
+# Scale factors whose 1/scale is not in/out: torch's kernel maps coordinates with them (or not).
+for mode in ['nearest', 'nearest-exact', 'bicubic', 'bilinear']:
+    case(f"F.interpolate(T, scale_factor=1.7, mode='{mode}')", [1, 2, 5, 3])
+    case(f"F.interpolate(T, scale_factor=(1.5, 2.5), mode='{mode}', recompute_scale_factor=False)", [1, 2, 5, 3])
+    case(f"F.interpolate(T, scale_factor=0.7, mode='{mode}', recompute_scale_factor=True)", [1, 2, 5, 6])
+case("F.interpolate(T, scale_factor=1.7, mode='bilinear', align_corners=True)", [1, 2, 5, 3])
+case("F.interpolate(T, scale_factor=1.7, mode='bicubic', align_corners=True)", [1, 2, 5, 3])
+case("F.interpolate(T, scale_factor=0.3, mode='bilinear', antialias=True)", [1, 2, 15, 11])
+case("F.interpolate(T, scale_factor=1.3, mode='linear')", [1, 2, 7])
+case("F.interpolate(T, scale_factor=0.7, mode='trilinear')", [1, 2, 5, 6, 7])
+case("F.interpolate(T, scale_factor=2.5, mode='area')", [1, 2, 5, 3])
+case("nn.Upsample(scale_factor=1.7, mode='bilinear')(T)", [1, 2, 5, 3])
+case("nn.Upsample(scale_factor=(1.7, 1.2), mode='nearest')(T)", [1, 2, 5, 3])
 case("F.interpolate(T, scale_factor=2, mode='nearest', recompute_scale_factor=None)", [1, 2, 3, 4])
 case("F.interpolate(T, scale_factor=2, align_corners=None)", [1, 2, 3, 4])
 case("F.upsample(T, scale_factor=2, mode='bilinear', align_corners=True)", [1, 2, 3, 4])
@@ -575,6 +588,32 @@ def shapes(v):
     return []
 
 
+REAL_INTERPOLATE = F.interpolate
+
+
+def kernel_uses_scale_factor(expr, tensors):
+    """Whether torch's kernel maps coordinates with the user's scale_factor rather than with the
+    sizes: the same call on a random input differs from one given the output size instead."""
+    calls = []
+
+    def spy(input, size=None, scale_factor=None, mode='nearest', align_corners=None, recompute_scale_factor=None, antialias=False):
+        calls.append(dict(scale_factor=scale_factor, mode=mode, align_corners=align_corners, recompute_scale_factor=recompute_scale_factor, antialias=antialias))
+        return REAL_INTERPOLATE(input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias)
+
+    F.interpolate = spy
+    try:
+        v = eval(expr, {'torch': torch, 'nn': nn, 'F': F, '_t': tensors})
+    finally:
+        F.interpolate = REAL_INTERPOLATE
+    if len(calls) != 1 or calls[0]['scale_factor'] is None:
+        return None
+    kw = calls[0]
+    x = torch.rand(tensors[0].shape, generator=torch.Generator().manual_seed(2))
+    by_scale = REAL_INTERPOLATE(x, **kw)
+    by_size = REAL_INTERPOLATE(x, size=list(v.shape[2:]), mode=kw['mode'], align_corners=kw['align_corners'], antialias=kw['antialias'])
+    return not torch.equal(by_scale, by_size)
+
+
 def run(c):
     gen = torch.Generator().manual_seed(0)
     tensors = [make_input(s, gen) for s in c['inputs']]
@@ -600,6 +639,10 @@ def run(c):
         out['params'] = sum(p.numel() for p in v.parameters())
         return out
     out['out'] = shapes(v)
+    if 'scale_factor' in c['expr'] and ('interpolate' in c['expr'] or 'Upsampl' in c['expr'] or 'upsample' in c['expr']):
+        uses = kernel_uses_scale_factor(src, tensors)
+        if uses is not None:
+            out['kernel_scale'] = uses
     module = eval(src.split(')(')[0] + ')', {'torch': torch, 'nn': nn, 'F': F, '_t': tensors}) if c['expr'].startswith('nn.') else None
     if module is not None:
         out['params'] = sum(p.numel() for p in module.parameters())

@@ -14,7 +14,7 @@ import { tensorFunctionSpecs } from '../../server/src/engine/ops/functionRegistr
 import { layerFunctionSpecs } from '../../server/src/engine/ops/layerFunctions';
 import { moduleSpecs } from '../../server/src/engine/ops/moduleRegistry';
 import { flattenModule, unflattenModule } from '../../server/src/engine/ops/flatten';
-import { OpError, type AxisGeometry, type ModuleSpec, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
+import { OpError, type AxisGeometry, type ModuleSpec, type OpResult, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
 import { bindArgs, literal, parseExpr, type PyArg, type PyNode } from '../support/pyExpr';
 
 type InputSpec = number[] | { shape: number[]; dtype: 'long'; values?: number | number[] };
@@ -27,6 +27,9 @@ interface GoldenCase {
   error?: string;
   message?: string;
   match?: string[];
+  /** Whether torch's kernel provably maps coordinates with the user's scale_factor (its output
+   *  differs from the same resize given the output size). */
+  kernel_scale?: boolean;
 }
 
 interface Built {
@@ -50,6 +53,9 @@ function makeInput(spec: InputSpec): Tensor {
 function isBuilt(v: unknown): v is Built {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === 'module';
 }
+
+/** The result of the outermost call evaluate() made last (the case's own op). */
+let lastResult: OpResult | null = null;
 
 /** Evaluates a case's expression the way the interpreter feeds the ops: each call bound to its spec's signature. */
 function evaluate(node: PyNode, tensors: Tensor[]): OpValue | Built {
@@ -95,17 +101,20 @@ function evaluate(node: PyNode, tensors: Tensor[]): OpValue | Built {
       const spec = tensorFunctionSpecs.get(`Tensor.${name.slice(2)}`);
       if (!spec) throw new Error(`no method ${name}`);
       const { positional, keywords } = values(node.args);
-      return spec.apply(bindArgs(spec.signature, [self, ...positional], keywords)).value;
+      lastResult = spec.apply(bindArgs(spec.signature, [self, ...positional], keywords));
+      return lastResult.value;
     }
     const spec = tensorFunctionSpecs.get(name) ?? layerFunctionSpecs.get(name);
     if (!spec) throw new Error(`no function ${name}`);
     const { positional, keywords } = values(node.args);
-    return spec.apply(bindArgs(spec.signature, positional, keywords)).value;
+    lastResult = spec.apply(bindArgs(spec.signature, positional, keywords));
+    return lastResult.value;
   }
   const callee = evaluate(node.callee, tensors);
   if (!isBuilt(callee)) throw new Error('a call of a non-module');
   const { positional, keywords } = values(node.args);
-  return callee.spec.forward(callee.config, bindArgs(callee.spec.forwardSignature, positional, keywords)).value;
+  lastResult = callee.spec.forward(callee.config, bindArgs(callee.spec.forwardSignature, positional, keywords));
+  return lastResult.value;
 }
 
 function shapesOf(v: OpValue): number[][] {
@@ -236,4 +245,36 @@ test('Flatten / Unflatten keep the geometry of the dims after the last one they 
   const plain: Tensor = { kind: 'tensor', shape: [2, 3], geometry: null };
   assert.equal((flattenModule.forward({ startDim: 0, endDim: 1 }, { input: plain }).value as Tensor).geometry, null);
   assert.equal((unflattenModule.forward({ dim: 1, sizes: [3, 1] }, { input: plain }).value as Tensor).geometry, null);
+});
+
+test('resizes: the scale per axis is out/in from torch\'s shapes; the factor torch\'s kernel maps coordinates with', () => {
+  const failures: string[] = [];
+  let provable = 0;
+  for (const c of golden.cases) {
+    if (c.error || !/^(F\.interpolate|F\.upsample|nn\.Upsampl)/.test(c.expr)) continue;
+    const input = makeInput(c.inputs[0]!);
+    evaluate(parseExpr(c.expr), [input]);
+    const g = lastResult!.geometry!;
+    const spatialIn = input.shape.slice(2);
+    const spatialOut = c.out![0]!.slice(2);
+    const scale = spatialOut.map((o, i) => o / spatialIn[i]!);
+    if (JSON.stringify(g.scale) !== JSON.stringify(scale)) failures.push(`${c.expr}: scale ${JSON.stringify(g.scale)}, torch's shapes give ${JSON.stringify(scale)}`);
+    // torch maps output o to input (o + ½)/s − ½ with the user's s unless the sizes decide: no
+    // scale_factor, recompute_scale_factor=True (the factor never reaches the kernel), 'area' (an
+    // adaptive pool). (With align_corners=True it reaches the kernel, which then ignores it.)
+    const sizesDecide = /recompute_scale_factor=True|'area'/.test(c.expr) || !/scale_factor/.test(c.expr);
+    const factor = g.resize!.scaleFactor;
+    if (sizesDecide && factor !== null) failures.push(`${c.expr}: reports the kernel scale ${JSON.stringify(factor)} where the sizes decide`);
+    if (c.kernel_scale) {
+      provable++;
+      if (factor === null) failures.push(`${c.expr}: torch's kernel maps coordinates with the scale factor, ConvLens says the sizes`);
+      else {
+        // neighbouring outputs are 1/s input positions apart
+        const jumps = (lastResult!.value as Tensor).geometry!.map((a) => a.jump.num / a.jump.den);
+        if (jumps.some((j, i) => Math.abs(j - 1 / factor[i]!) > 1e-9)) failures.push(`${c.expr}: jump ${JSON.stringify(jumps)} with factor ${JSON.stringify(factor)}`);
+      }
+    }
+  }
+  assert.ok(provable >= 10, `only ${provable} cases where torch provably uses the factor`);
+  assert.deepEqual(failures, []);
 });
