@@ -14,8 +14,8 @@ import { tensorFunctionSpecs } from '../../server/src/engine/ops/functionRegistr
 import { layerFunctionSpecs } from '../../server/src/engine/ops/layerFunctions';
 import { moduleSpecs } from '../../server/src/engine/ops/moduleRegistry';
 import { flattenModule, unflattenModule } from '../../server/src/engine/ops/flatten';
-import { OpError, type AxisGeometry, type ModuleSpec, type OpResult, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
-import { bindArgs, literal, parseExpr, type PyArg, type PyNode } from '../support/pyExpr';
+import { OpError, type AxisGeometry, type ModuleSpec, type OpArgs, type OpResult, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
+import { bindArgs as bindAll, literal, parseExpr, parseSignature, type PyArg, type PyNode } from '../support/pyExpr';
 
 type InputSpec = number[] | { shape: number[]; dtype: 'long'; values?: number | number[] };
 
@@ -52,6 +52,22 @@ function makeInput(spec: InputSpec): Tensor {
 
 function isBuilt(v: unknown): v is Built {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === 'module';
+}
+
+/** When set, calls are bound without the signature's defaults: an op must fall back to the same
+ *  defaults itself (a missing key falls back to the signature's default, layerArgs.ts). */
+let givenOnly = false;
+
+function bindArgs(signature: string, positional: readonly OpValue[], keywords: Readonly<Record<string, OpValue>>): OpArgs {
+  const bound = bindAll(signature, positional, keywords);
+  if (!givenOnly) return bound;
+  let i = 0;
+  for (const p of parseSignature(signature)) {
+    const byPosition = p.kind === 'normal' && i < positional.length;
+    if (byPosition) i++;
+    if (p.default !== undefined && !byPosition && !(p.name in keywords)) delete bound[p.name];
+  }
+  return bound;
 }
 
 /** The result of the outermost call evaluate() made last (the case's own op). */
@@ -156,6 +172,15 @@ function check(c: GoldenCase): string | null {
   }
   if (c.error) return `gave ${JSON.stringify(shapesOf(value))}; torch raises ${c.error}: ${c.message}`;
   if (JSON.stringify(shapesOf(value)) !== JSON.stringify(c.out)) return `gave ${JSON.stringify(shapesOf(value))}; torch gives ${JSON.stringify(c.out)}`;
+  givenOnly = true;
+  try {
+    const again = evaluate(parseExpr(c.expr), c.inputs.map(makeInput)) as OpValue;
+    if (JSON.stringify(shapesOf(again)) !== JSON.stringify(c.out)) return `without the defaults bound, gave ${JSON.stringify(shapesOf(again))}`;
+  } catch (e) {
+    return `without the defaults bound, threw ${(e as Error).message}`;
+  } finally {
+    givenOnly = false;
+  }
   if (c.params !== undefined) {
     // The module again, for its parameter count (the expression's outer call is its forward).
     const built = evaluate((parseExpr(c.expr) as Extract<PyNode, { kind: 'call' }>).callee, c.inputs.map(makeInput));
