@@ -619,6 +619,21 @@ def kernel_uses_scale_factor(expr, tensors):
     return not torch.equal(by_scale, by_size)
 
 
+def macs(expr, v, tensors, src):
+    """DESIGN.md's MACs (as trace_models.py counts them): Linear / F.linear out_elements·in_features,
+    Bilinear / F.bilinear out_elements·in1·in2; every other op here moves data only: 0."""
+    if expr.startswith('nn.Linear'):
+        return v.numel() * eval(src.split(')(')[0] + ')', {'nn': nn, '_t': tensors}).in_features
+    if expr.startswith('nn.Bilinear'):
+        m = eval(src.split(')(')[0] + ')', {'nn': nn, '_t': tensors})
+        return v.numel() * m.in1_features * m.in2_features
+    if expr.startswith('F.linear'):
+        return v.numel() * tensors[1].shape[-1]
+    if expr.startswith('F.bilinear'):
+        return v.numel() * tensors[2].shape[1] * tensors[2].shape[2]
+    return 0
+
+
 def run(c):
     gen = torch.Generator().manual_seed(0)
     tensors = [make_input(s, gen) for s in c['inputs']]
@@ -644,6 +659,7 @@ def run(c):
         out['params'] = sum(p.numel() for p in v.parameters())
         return out
     out['out'] = shapes(v)
+    out['macs'] = macs(c['expr'], v, tensors, src)
     if 'scale_factor' in c['expr'] and ('interpolate' in c['expr'] or 'Upsampl' in c['expr'] or 'upsample' in c['expr']):
         uses = kernel_uses_scale_factor(src, tensors)
         if uses is not None:

@@ -30,6 +30,8 @@ interface GoldenCase {
   /** Whether torch's kernel provably maps coordinates with the user's scale_factor (its output
    *  differs from the same resize given the output size). */
   kernel_scale?: boolean;
+  /** DESIGN.md's MACs of the call, worked out from torch's output shape and the layer's sizes. */
+  macs?: number;
 }
 
 interface Built {
@@ -172,6 +174,16 @@ function check(c: GoldenCase): string | null {
   }
   if (c.error) return `gave ${JSON.stringify(shapesOf(value))}; torch raises ${c.error}: ${c.message}`;
   if (JSON.stringify(shapesOf(value)) !== JSON.stringify(c.out)) return `gave ${JSON.stringify(shapesOf(value))}; torch gives ${JSON.stringify(c.out)}`;
+  const result = lastResult!;
+  if (c.macs !== undefined && result.macs !== c.macs) return `MACs ${result.macs}; from torch's shapes ${c.macs}`;
+  // A layer's scale is out/in along the axes it reports, from torch's shapes.
+  const scale = result.geometry?.scale;
+  if (scale && c.out!.length === 1) {
+    const inShape = makeInput(c.inputs[0]!).shape;
+    const outShape = c.out![0]!;
+    const expected = scale.map((_, i) => outShape[outShape.length - scale.length + i]! / inShape[inShape.length - scale.length + i]!);
+    if (JSON.stringify(scale) !== JSON.stringify(expected)) return `scale ${JSON.stringify(scale)}; torch's shapes give ${JSON.stringify(expected)}`;
+  }
   givenOnly = true;
   try {
     const again = evaluate(parseExpr(c.expr), c.inputs.map(makeInput)) as OpValue;
@@ -302,4 +314,35 @@ test('resizes: the scale per axis is out/in from torch\'s shapes; the factor tor
   }
   assert.ok(provable >= 10, `only ${provable} cases where torch provably uses the factor`);
   assert.deepEqual(failures, []);
+});
+
+test('pixel (un)shuffle and channel shuffle: the geometry of where each output reads', () => {
+  // Hand derivation: pixel_shuffle(r) output (h, w) is input (h // r, w // r) (one input position,
+  // rf 1; r outputs per input step, jump 1/r); pixel_unshuffle(r) output (h, w) holds the r×r block
+  // at (r·h, r·w) across its channels (rf r, jump r, kernel = stride = r); channel_shuffle permutes
+  // channels only. On an input with rf 3 and jump 2 per axis: rf grows by (span − 1)·2.
+  const fresh = (): AxisGeometry[] => [0, 1].map(() => ({ rf: { num: 3, den: 1 }, jump: { num: 2, den: 1 } }));
+  const at = (expr: string, shape: number[]) => {
+    const t: Tensor = { kind: 'tensor', shape, geometry: fresh() };
+    const value = evaluate(parseExpr(expr), [t]) as Tensor;
+    return { axes: value.geometry!.map((a) => `${a.rf.num}/${a.rf.den} ${a.jump.num}/${a.jump.den}`), layer: lastResult!.geometry, input: t, value };
+  };
+  const shuffle = at('F.pixel_shuffle(T, 2)', [1, 8, 3, 5]);
+  assert.deepEqual(shuffle.axes, ['3/1 1/1', '3/1 1/1']);
+  assert.deepEqual(shuffle.layer, { scale: [2, 2] });
+  const unshuffle = at('F.pixel_unshuffle(T, 3)', [1, 2, 6, 9]);
+  assert.deepEqual(unshuffle.axes, ['7/1 6/1', '7/1 6/1']);
+  assert.deepEqual(unshuffle.layer, { kernel: [3, 3], stride: [3, 3], scale: [1 / 3, 1 / 3] });
+  const channels = at('F.channel_shuffle(T, 2)', [1, 8, 3, 5]);
+  assert.deepEqual(channels.value.geometry, channels.input.geometry);
+  assert.deepEqual(channels.value.shape, [1, 8, 3, 5]);
+});
+
+test('MaxUnpool reports the pooling window it inverts', () => {
+  // The layer's kernel, stride and padding are those it was built with (stride defaults to the kernel).
+  const x = makeInput([1, 3, 4, 5]);
+  evaluate(parseExpr('nn.MaxUnpool2d((2, 3), stride=(1, 2), padding=(1, 0))(T, T)'), [x, x]);
+  assert.deepEqual(lastResult!.geometry, { kernel: [2, 3], stride: [1, 2], padding: [1, 0] });
+  evaluate(parseExpr('F.max_unpool1d(T, T, 3)'), [makeInput([1, 3, 4]), makeInput([1, 3, 4])]);
+  assert.deepEqual(lastResult!.geometry, { kernel: [3], stride: [3], padding: [0] });
 });
