@@ -346,3 +346,15 @@ test('MaxUnpool reports the pooling window it inverts', () => {
   evaluate(parseExpr('F.max_unpool1d(T, T, 3)'), [makeInput([1, 3, 4]), makeInput([1, 3, 4])]);
   assert.deepEqual(lastResult!.geometry, { kernel: [3], stride: [3], padding: [0] });
 });
+
+test('SyncBatchNorm: any input of 2 or more dims, channels checked as BatchNorm does', () => {
+  // Not from the golden: on the CPU torch refuses every SyncBatchNorm input ("expected input
+  // tensor to be on GPU"). From torch 1.13's source: _check_input_dim raises for dim < 2 only, and
+  // the forward then runs F.batch_norm, whose running_mean must have C elements.
+  const run = (expr: string, shape: number[]) => shapesOf(evaluate(parseExpr(expr), [makeInput(shape)]) as OpValue);
+  assert.deepEqual(run('nn.SyncBatchNorm(4)(T)', [2, 4]), [[2, 4]]);
+  assert.deepEqual(run('nn.SyncBatchNorm(4)(T)', [2, 4, 3, 3, 3, 3]), [[2, 4, 3, 3, 3, 3]]);
+  assert.throws(() => run('nn.SyncBatchNorm(4)(T)', [4]), (e: unknown) => e instanceof OpError && e.message.startsWith('SyncBatchNorm'));
+  assert.throws(() => run('nn.SyncBatchNorm(4)(T)', [2, 3, 5]), (e: unknown) => e instanceof OpError && /4 channels but got 3/.test(e.message));
+  assert.deepEqual(run('nn.SyncBatchNorm(4, affine=False, track_running_stats=False)(T)', [2, 3, 5]), [[2, 3, 5]]);
+});
