@@ -358,3 +358,25 @@ test('SyncBatchNorm: any input of 2 or more dims, channels checked as BatchNorm 
   assert.throws(() => run('nn.SyncBatchNorm(4)(T)', [2, 3, 5]), (e: unknown) => e instanceof OpError && /4 channels but got 3/.test(e.message));
   assert.deepEqual(run('nn.SyncBatchNorm(4, affine=False, track_running_stats=False)(T)', [2, 3, 5]), [[2, 3, 5]]);
 });
+
+test('joins and length changes: which axes keep their geometry', () => {
+  // Hand derivation. cat along W holds both operands' positions side by side: its W rf is the
+  // wider of the two, a size-1 operand included (it is joined, not broadcast); the other axes are
+  // the same positions in each. stack adds a new leading axis with no geometry. diff and
+  // repeat_interleave change the length of one dim: its positions no longer map one to one (no
+  // geometry), the others keep theirs; diff with n = 0 returns the input.
+  const axis = (rf: number): AxisGeometry => ({ rf: { num: rf, den: 1 }, jump: { num: 1, den: 1 } });
+  const t = (shape: number[], rfs: number[]): Tensor => ({ kind: 'tensor', shape, geometry: rfs.map(axis) });
+  const rfs = (v: OpValue | Built) => (v as Tensor).geometry?.map((a) => (a ? a.rf.num : null)) ?? null;
+  assert.deepEqual(rfs(evaluate(parseExpr('torch.cat([T, T], dim=3)'), [t([1, 3, 4, 1], [5, 7]), t([1, 3, 4, 5], [5, 3])])), [5, 7]);
+  assert.deepEqual(rfs(evaluate(parseExpr('torch.cat([T, T], dim=1)'), [t([1, 3, 4, 5], [3, 3]), t([1, 2, 4, 5], [5, 7])])), [5, 7]);
+  assert.deepEqual(rfs(evaluate(parseExpr('torch.stack([T, T])'), [t([3, 4, 5], [3, 5]), t([3, 4, 5], [3, 5])])), [3, 5]);
+  // (Geometry describes trailing dims: once the last one loses it, none is left.)
+  assert.deepEqual(rfs(evaluate(parseExpr('torch.diff(T, dim=-1)'), [t([3, 4, 5], [3, 5])])), null);
+  assert.deepEqual(rfs(evaluate(parseExpr('torch.diff(T, n=0, dim=-1)'), [t([3, 4, 5], [3, 5])])), [3, 5]);
+  assert.deepEqual(rfs(evaluate(parseExpr('torch.diff(T, dim=1)'), [t([3, 4, 5], [3, 5])])), [5]);
+  assert.deepEqual(rfs(evaluate(parseExpr('torch.diff(T, n=-1, dim=1)'), [t([3, 4, 5], [3, 5])])), [3, 5]);
+  assert.deepEqual(rfs(evaluate(parseExpr('torch.repeat_interleave(T, 2, dim=1)'), [t([3, 4, 5], [3, 5])])), [5]);
+  assert.deepEqual(rfs(evaluate(parseExpr('torch.repeat_interleave(T, 2, dim=2)'), [t([3, 4, 5], [3, 5])])), null);
+  assert.deepEqual(rfs(evaluate(parseExpr('torch.repeat_interleave(T, 2)'), [t([3, 4, 5], [3, 5])])), null);
+});

@@ -82,9 +82,9 @@ function repeatInterleave(fn: string, args: OpArgs): OpResult {
     if (r < 0) throw new OpError('invalid-argument', `${fn}: repeats can not be negative`);
     total = r * size;
   }
+  // base has a dim 0 when flat (the element count) and otherwise is the input's shape of rank ≥ 1.
   const shape = [...base];
-  if (shape.length === 0) shape.push(total);
-  else shape[dim] = total;
+  shape[dim] = total;
   if (flat) return ok(makeTensor(fn, shape, null));
   const axes = axisGeometries(input);
   axes[dim] = null;
