@@ -13,6 +13,7 @@ const REPORTS = join(ROOT, 'reports', 'mutation');
 
 // Fast files first: a mutant stops at the first test file that kills it.
 const OPS_TESTS = [
+  'test/unit/mo-ops-golden.test.ts',
   'test/oracle/mg-layer-cases.test.ts',
   'test/unit/mg-opsLayers.test.ts',
   'test/unit/ops-layers.test.ts',

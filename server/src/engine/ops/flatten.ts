@@ -19,9 +19,10 @@ function geometryAfter(input: Tensor, lastTouched: number): AxisGeometry[] | nul
 
 export function flattenForward(opName: string, input: Tensor, startDim: number, endDim: number): OpResult {
   const rank = input.shape.length;
-  if (rank === 0) return { value: makeTensor([1], null), macs: 0 };
+  // torch wraps the dims of a 0-d input as if it had one dim, then gives [1].
   const start = normalizeDim(startDim, rank, opName);
   const end = normalizeDim(endDim, rank, opName);
+  if (rank === 0) return { value: makeTensor([1], null), macs: 0 };
   if (start > end) {
     throw invalid(`${opName}: start_dim (${startDim}) cannot come after end_dim (${endDim}) for an input of shape ${formatShape(input.shape)}`);
   }
@@ -38,7 +39,8 @@ export function unflattenForward(opName: string, input: Tensor, dim: number, siz
   let resolved = [...sizes];
   if (inferred === 1) {
     const known = product(sizes.filter((s) => s !== -1));
-    if (known === 0 || size % known !== 0) {
+    // known = 0 gives size % 0 = NaN: refused too, as torch refuses it.
+    if (size % known !== 0) {
       throw new OpError(
         'shape-mismatch',
         `${opName}: unflattened_size ${formatShape(sizes)} cannot be inferred for dim ${d} of size ${size} (input shape ${formatShape(input.shape)})`,

@@ -36,10 +36,9 @@ function gridSample(args: OpArgs): OpResult {
   if (gridShape[rank - 1] !== k) {
     throw new OpError('shape-mismatch', `F.grid_sample: grid_sampler(): expected grid to have size ${k} in last dimension, but got grid with sizes ${formatShape(gridShape)}`);
   }
-  for (let d = 2; d < rank; d++) {
-    if (inShape[d] === 0) {
-      throw new OpError('shape-mismatch', `F.grid_sample: grid_sampler(): expected input to have non-empty spatial dimensions, but input has sizes ${formatShape(inShape)} with dimension ${d} being empty`);
-    }
+  const empty = inShape.indexOf(0, 2);
+  if (empty >= 0) {
+    throw new OpError('shape-mismatch', `F.grid_sample: grid_sampler(): expected input to have non-empty spatial dimensions, but input has sizes ${formatShape(inShape)} with dimension ${empty} being empty`);
   }
   if (mode === 'bicubic' && rank !== 4) throw invalid('F.grid_sample: grid_sampler(): bicubic interpolation only supports 4D input');
   return { value: makeTensor([inShape[0]!, inShape[1]!, ...gridShape.slice(1, rank - 1)], null), macs: 0 };

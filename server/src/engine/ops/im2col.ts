@@ -72,8 +72,8 @@ export function foldForward(opName: string, input: Tensor, outputSize: number[],
       `${opName}: Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, but got: ${formatShape(input.shape)}`,
     );
   }
+  // torch has no check of its own for output_size ≤ 0: the sliding-block count below refuses it.
   const [oh, ow] = outputSize as [number, number];
-  if (oh <= 0 || ow <= 0) throw invalid(`${opName}: output_size should be greater than zero, but got output_height: ${oh} output_width: ${ow}`);
   const [cols, l] = input.shape.slice(rank - 2) as [number, number];
   const k = w.kernel[0]! * w.kernel[1]!;
   if (cols % k !== 0) {

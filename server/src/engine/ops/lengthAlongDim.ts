@@ -11,10 +11,7 @@ function diff(fn: string, args: OpArgs): OpResult {
   const input = argTensor(fn, args, 'self' in args ? 'self' : 'input');
   if (input.shape.length === 0) throw new OpError('invalid-argument', `${fn}: diff expects input to be at least one-dimensional`);
   const n = argInt(fn, args, 'n', 1);
-  if (n < 0) throw new OpError('invalid-argument', `${fn}: order must be non-negative but got ${n}`);
   const dim = wrapDim(fn, argInt(fn, args, 'dim', -1), input.shape.length, input.shape);
-  // torch returns the input itself for n = 0, prepend and append unread.
-  if (n === 0) return ok(makeTensor(fn, input.shape, input.geometry));
   let length = input.shape[dim]!;
   for (const name of ['prepend', 'append']) {
     const extra = args[name];
@@ -25,7 +22,7 @@ function diff(fn: string, args: OpArgs): OpResult {
       continue;
     }
     if (extra.shape.length !== input.shape.length) {
-      throw new OpError('shape-mismatch', `${fn}: diff expects ${name} or input to be the same dimension as input (got ${formatShape(extra.shape)} for input ${formatShape(input.shape)})`);
+      throw new OpError('shape-mismatch', `${fn}: diff expects prepend or append to be the same dimension as input (got ${name} of shape ${formatShape(extra.shape)} for input ${formatShape(input.shape)})`);
     }
     extra.shape.forEach((s, d) => {
       if (d !== dim && s !== input.shape[d]) {
@@ -34,8 +31,11 @@ function diff(fn: string, args: OpArgs): OpResult {
     });
     length += extra.shape[dim]!;
   }
+  // torch checks prepend and append for every n, then returns the input itself for n = 0; a
+  // negative n differences nothing (its loop runs n times) but keeps what was prepended and appended.
+  if (n === 0 || (n < 0 && length === input.shape[dim])) return ok(makeTensor(fn, input.shape, input.geometry));
   const shape = [...input.shape];
-  shape[dim] = Math.max(length - n, 0);
+  shape[dim] = Math.max(length - Math.max(n, 0), 0);
   const axes = axisGeometries(input);
   axes[dim] = null;
   return ok(makeTensor(fn, shape, geometryFromAxes(axes)));
@@ -82,9 +82,9 @@ function repeatInterleave(fn: string, args: OpArgs): OpResult {
     if (r < 0) throw new OpError('invalid-argument', `${fn}: repeats can not be negative`);
     total = r * size;
   }
+  // base has a dim 0 when flat (the element count) and otherwise is the input's shape of rank ≥ 1.
   const shape = [...base];
-  if (shape.length === 0) shape.push(total);
-  else shape[dim] = total;
+  shape[dim] = total;
   if (flat) return ok(makeTensor(fn, shape, null));
   const axes = axisGeometries(input);
   axes[dim] = null;

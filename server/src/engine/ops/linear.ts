@@ -1,7 +1,7 @@
 // Linear, Bilinear, Identity and F.linear / F.bilinear. A linear layer mixes its last dim, so
 // the output has no spatial geometry any more (DESIGN: rf/jump are reported empty after it).
 
-import { ArgReader, formatShape, invalid, makeTensor, numel } from './layerArgs';
+import { ArgReader, formatShape, invalid, makeTensor, numel, product } from './layerArgs';
 import { OpError, type ModuleSpec, type OpArgs, type OpResult, type Tensor } from './types';
 
 export interface LinearConfig {
@@ -62,13 +62,34 @@ export function functionalLinear(args: OpArgs): OpResult {
     throw new OpError('shape-mismatch', `F.linear expects a 1D or 2D weight, got shape ${formatShape(weight.shape)}`);
   }
   const [outFeatures, inFeatures] = weight.shape as [number, number];
-  if (bias && bias.shape.length > 1) {
-    throw new OpError('shape-mismatch', `F.linear expects a bias of ${outFeatures} elements, got shape ${formatShape(bias.shape)}`);
+  const result = linearForward('F.linear', { inFeatures, outFeatures, bias: bias !== null }, input);
+  if (bias) {
+    // torch 1.13 adds the bias with addmm on the input flattened to 2-D when it is 2-D or 3-D, and
+    // in place on the output otherwise: the bias must expand to that target without growing it.
+    const lead = input.shape.slice(0, -1);
+    const target = lead.length === 1 || lead.length === 2 ? [product(lead), outFeatures] : [...lead, outFeatures];
+    expandTo('F.linear', bias.shape, target);
   }
-  if (bias && bias.shape.length === 1 && bias.shape[0] !== outFeatures && bias.shape[0] !== 1) {
-    throw new OpError('shape-mismatch', `F.linear expects a bias of ${outFeatures} elements, got shape ${formatShape(bias.shape)}`);
+  return result;
+}
+
+/** torch's expand check: `shape` lines up with the end of `target`, each size equal or 1. */
+function expandTo(opName: string, shape: readonly number[], target: readonly number[]): void {
+  if (shape.length > target.length) {
+    throw new OpError(
+      'shape-mismatch',
+      `${opName}: expand(${formatShape(shape)}, size=${formatShape(target)}): the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${shape.length})`,
+    );
   }
-  return linearForward('F.linear', { inFeatures, outFeatures, bias: bias !== null }, input);
+  const offset = target.length - shape.length;
+  shape.forEach((s, i) => {
+    if (s !== 1 && s !== target[offset + i]) {
+      throw new OpError(
+        'shape-mismatch',
+        `${opName}: The expanded size of the tensor (${target[offset + i]}) must match the existing size (${s}) at non-singleton dimension ${offset + i}.  Target sizes: ${formatShape(target)}.  Tensor sizes: ${formatShape(shape)}`,
+      );
+    }
+  });
 }
 
 export interface BilinearConfig {

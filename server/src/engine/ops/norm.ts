@@ -145,7 +145,8 @@ const groupNormModule: ModuleSpec<GroupNormConfig> = {
   },
   params: (c) => (c.affine ? 2 * c.numChannels : 0),
   forwardSignature: 'input',
-  forward: (c, args) => groupNormForward('GroupNorm', c.numGroups, c.numChannels, new ArgReader('GroupNorm', args).tensor('input')),
+  // Without affine weights nothing in torch compares num_channels with the input's channels.
+  forward: (c, args) => groupNormForward('GroupNorm', c.numGroups, c.affine ? c.numChannels : null, new ArgReader('GroupNorm', args).tensor('input')),
   describe: (c) => `${c.numGroups} groups, ${c.numChannels}${c.affine ? '' : ', affine=False'}`,
 };
 

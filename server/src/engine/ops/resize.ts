@@ -74,20 +74,43 @@ export function readResizeConfig(opName: string, args: OpArgs, overrides: Partia
 }
 
 /**
- * The span of an antialiased (bi)linear/bicubic downscale: torch widens the filter support to
- * (interp_size/2)·scale and reads the taps trunc(centre ± support + 0.5) around each output
- * centre scale·(i + 0.5) (UpSampleKernel.cpp, _compute_indices_weights_aa).
+ * The span of an antialiased (bi)linear/bicubic resize, as torch 1.13 computes its taps in float32
+ * (UpSampleKernel.cpp, _compute_weights_aa): support (interp_size/2)·scale when downscaling, taps
+ * trunc(centre ± support + 0.5) around each output centre scale·(i + 0.5), each weighted by the
+ * filter at (j − centre + 0.5)/scale. The triangle and the cubic are 0 at the ends of the support
+ * (and the cubic at ±1), so the span runs from the first to the last tap of nonzero weight; float32
+ * rounding decides the taps that sit exactly on an end. The widest over the output positions whose
+ * taps stay inside the input (the interior, where no border clamps them), all when there is none.
  */
-function antialiasSpan(interpSize: number, coordScale: Rational, outSize: number): number {
-  const scale = coordScale.num / coordScale.den;
-  if (scale < 1) return interpSize;
-  const support = (interpSize / 2) * scale;
-  let span = 0;
+function antialiasSpan(interpSize: number, coordScale: Rational, inSize: number, outSize: number): number {
+  const f = Math.fround;
+  const scale = f(coordScale.num / coordScale.den);
+  const support = f(scale >= 1 ? interpSize * 0.5 * scale : interpSize * 0.5);
+  const invscale = scale >= 1 ? f(1 / scale) : 1;
+  // torch's filters (a = −0.5 for the cubic), evaluated in double and stored as float.
+  const filter =
+    interpSize === 2
+      ? (x: number) => (x < 1 ? 1 - x : 0)
+      : (x: number) => (x < 1 ? (1.5 * x - 2.5) * x * x + 1 : x < 2 ? (((x - 5) * x + 8) * x - 4) * -0.5 : 0);
+  let interior = 0;
+  let any = 0;
   for (let i = 0; i < Math.min(outSize, 4096); i++) {
-    const centre = scale * (i + 0.5);
-    span = Math.max(span, Math.trunc(centre + support + 0.5) - Math.trunc(centre - support + 0.5));
+    const centre = f(scale * (i + 0.5));
+    const xmin = Math.trunc(f(centre - support) + 0.5);
+    const xmax = Math.trunc(f(centre + support) + 0.5);
+    let first: number | null = null;
+    let last = 0;
+    for (let j = xmin; j < xmax; j++) {
+      if (f(filter(Math.abs(f((f(f(j) - centre) + 0.5) * invscale)))) !== 0) {
+        first ??= j;
+        last = j;
+      }
+    }
+    const span = first === null ? 0 : last - first + 1;
+    any = Math.max(any, span);
+    if (xmin >= 0 && xmax <= inSize) interior = Math.max(interior, span);
   }
-  return span;
+  return interior || any;
 }
 
 /** F.interpolate's shape function; shared by the modules and the functional forms. */
@@ -170,7 +193,7 @@ export function resizeForward(opName: string, c: ResizeConfig, input: Tensor): O
     const resized = resizeAxis(g, options);
     if (!c.antialias) return resized;
     const interpSize = c.mode === 'bicubic' ? 4 : 2;
-    return growAxis(g, antialiasSpan(interpSize, resizeCoordinateScale(options), outSpatial[i]!), resized.jump);
+    return growAxis(g, antialiasSpan(interpSize, resizeCoordinateScale(options), spatial[i]!, outSpatial[i]!), resized.jump);
   });
   return {
     value: makeTensor([...input.shape.slice(0, 2), ...outSpatial], geometry),

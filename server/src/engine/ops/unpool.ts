@@ -57,8 +57,9 @@ export function unpoolForward(opName: string, c: UnpoolConfig, input: Tensor, in
       }
     });
   }
-  if (sizes.some((s) => s <= 0)) {
-    throw new OpError('shape-mismatch', `${opName}: the output size (${sizes.join(' × ')}) is too small (input shape ${formatShape(input.shape)})`);
+  // An empty output is torch's answer too; a negative one fails there (numel overflows).
+  if (sizes.some((s) => s < 0)) {
+    throw new OpError('shape-mismatch', `${opName}: the output size (${sizes.join(' × ')}) is negative (input shape ${formatShape(input.shape)})`);
   }
   const outShape = [...input.shape.slice(0, spatialStart), ...sizes];
   // Each output position is written by the inputs whose pooling window covered it.
