@@ -28,7 +28,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { LspClient } from '../../test/protocol/lspClient';
-import { SERVER_NODE_FLAGS } from '../../client/src/serverFlags';
 import { median, ms } from '../measure';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -177,7 +176,7 @@ async function server() {
   for (let i = 0; i < RUNS; i++) runs.push(await serverOnce());
   const rssMb = Math.round(median(runs.map((r) => r.rssMb)) * 10) / 10;
   return {
-    command: `node ${SERVER_NODE_FLAGS.join(' ')} dist/server.js --stdio; initialize, initialized, didOpen examples/vae_decoder.py`,
+    command: 'node dist/server.js --stdio; initialize, initialized, didOpen examples/vae_decoder.py',
     spawnToFirstDiagnosticsMs: ms(median(runs.map((r) => r.firstDiagnosticsMs))),
     spawnToInitializeResultMs: ms(median(runs.map((r) => r.initializedMs))),
     serverCpuMsAtFirstDiagnostics: ms(median(runs.map((r) => r.cpuMs))),

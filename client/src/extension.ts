@@ -30,7 +30,6 @@ import { LibraryWatchers } from './libraryWatchers';
 import { PythonEnvironmentTracker } from './pythonEnvironment';
 import { OPEN_PREVIEW, registerPreview } from './preview/register';
 import { CHOOSE_MODEL, chooseModel } from './chooseModel';
-import { SERVER_NODE_FLAGS } from './serverFlags';
 
 const SET_INPUT_SHAPE = 'convlens.setInputShape';
 const SHOW_LAYER_TABLE = 'convlens.showLayerTable';
@@ -58,8 +57,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<ConvLe
   const since = () => Math.round(performance.now() - activationStarted);
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS, '--nolazy', '--inspect=6010'] } },
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6010'] } },
   };
   const output = vscode.window.createOutputChannel('ConvLens Python environment', { log: true });
   context.subscriptions.push(output);

@@ -34,7 +34,6 @@ import {
 } from 'vscode-languageserver/node';
 import type { LayerReport } from '../../server/src/engine/report';
 import { LAYER_AT_REQUEST, STATUS_NOTIFICATION, type InitializationOptions, type StatusParams } from '../../server/src/lsp/protocol';
-import { SERVER_NODE_FLAGS } from '../../client/src/serverFlags';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SERVER = resolve(ROOT, 'dist/server.js');
@@ -97,7 +96,7 @@ export class LspClient {
     } = {},
   ): Promise<LspClient> {
     // The syntax-tree cache of library files in a folder of the test run, not the user's home.
-    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CONVLENS_CACHE_DIR: join(tmpdir(), 'convlens-protocol-tests-cache') } });
+    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CONVLENS_CACHE_DIR: join(tmpdir(), 'convlens-protocol-tests-cache') } });
     child.stderr?.on('data', () => undefined);
     const connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     const client = new LspClient(child, connection);
