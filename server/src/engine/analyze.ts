@@ -93,8 +93,8 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
   // Errors raised while a model runs (before a guess turns them into warnings): none, and the
   // input runs, so a lazy size scan may wait.
   let errorsRaised = 0;
-  // A keystroke's run on a guessed input, kept until it is known to be the guess's run (see
-  // runOnInitialGuess): its diagnostics are held, and dropped with it.
+  // A keystroke's run at a first guess, until it is known to be the guess's own run (below): its
+  // diagnostics are held back, and dropped with it when it is not.
   let held: Parameters<AddDiagnostic>[] | null = null;
   const emit: AddDiagnostic = (...d) => {
     if (held) held.push(d);
@@ -214,7 +214,7 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
         // What forward itself raised decides, as in the probe (not the warnings the report adds after
         // it, such as a statement of __init__ that could not be analysed).
         let fromForward = 0;
-        const seen: RunSeen = { recorder: null, inputs: [], forwardEnded: () => (fromForward = held?.length ?? 0) };
+        const seen: RunSeen = { recorder: new Recorder(), inputs: inputChoice.shapes.map(inputTensor), forwardEnded: () => (fromForward = held?.length ?? 0) };
         held = [];
         let run: ModelReport;
         let kept: Parameters<AddDiagnostic>[];
@@ -224,12 +224,12 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
           kept = held;
           held = null;
         }
-        const needs = seen.recorder ? firstLayersApplied(seen.recorder, seen.inputs, imageSize) : null;
-        const agreed = needs !== null && inputChoice.shapes.every((s, i) => sameShape(needs[i]?.shape ?? s, s));
+        const needs = firstLayersApplied(seen.recorder, seen.inputs, imageSize);
+        const agreed = inputChoice.shapes.every((s, i) => sameShape(needs[i]?.shape ?? s, s));
         const asAsked = inputChoice.shapes.every((s) => s.length !== inputChoice.shapes[0]!.length || s.slice(2).every((d) => d === imageSize));
         const ranClean = errorsRaised === errorsBefore && interp.problems.length === problemsBefore && interp.undecidedConditions === undecidedBefore &&
           !kept.slice(0, fromForward).some(([severity, code]) => severity === 'error' || severity === 'hint' || code === 'unknown');
-        if (needs && agreed && asAsked && ranClean) {
+        if (agreed && asAsked && ranClean) {
           for (const d of kept) addDiagnostic(...d);
           guess = { shapes: inputChoice.shapes, reason: needsReason(candidate, needs), square: null };
           model = run;
@@ -684,7 +684,8 @@ function solveGuessedInput(interp: Interpreter, torch: TorchEnvironment, c: Cand
   sizeOptions: SizeScanOptions, options: { stepBudget: number; timeLimitMs: number }, lazy: boolean): GuessedInput {
   const limits = { steps: options.stepBudget, ms: options.timeLimitMs };
   const { shapes: guessed, needs, probe } = guessInputs(interp, torch, c.instance, initial, imageSize, limits);
-  const parts: string[] = needsReason(c, needs) ? [needsReason(c, needs)] : [];
+  const fromLayers = needsReason(c, needs);
+  const parts: string[] = fromLayers ? [fromLayers] : [];
   let shapes = guessed;
   let square: SizeSet | null = null;
   const rank = shapes[0]?.length ?? 0;
@@ -782,9 +783,9 @@ function emptyModel(c: Candidate): ModelReport {
   };
 }
 
-/** What a run saw, for the guess (inputGuess.firstLayersApplied): its rows and input tensors. */
+/** A run the guess reads (inputGuess.firstLayersApplied): the recorder and input tensors it uses. */
 interface RunSeen {
-  recorder: Recorder | null;
+  recorder: Recorder;
   inputs: TensorValue[];
   /** Called when forward has returned or failed, before what the report adds after it. */
   forwardEnded?: () => void;
@@ -792,12 +793,8 @@ interface RunSeen {
 
 function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, shapes: number[][], source: ModelReport['inputSource'], addDiagnostic: AddDiagnostic,
   seen?: RunSeen): ModelReport {
-  const recorder = new Recorder();
-  const inputs = shapes.map(inputTensor);
-  if (seen) {
-    seen.recorder = recorder;
-    seen.inputs = inputs;
-  }
+  const recorder = seen?.recorder ?? new Recorder();
+  const inputs = seen?.inputs ?? shapes.map(inputTensor);
   const problemsBefore = interp.toleratedErrors;
   const paths = modulePaths(c.instance);
   let incomplete = false;

@@ -15,15 +15,14 @@ import { spanOf, spanContains } from './reportIndex';
 import { shapeListToDirective } from './settings';
 import { calleeName } from './syntaxIndex';
 import { axisConfigs, kernelFixAxis, outputPadding, resizeConvAxis } from './transposedConvFix';
-import { layersMadeBy, tfjsKernelCandidate, type FixCandidate } from './tfjsFixes';
+import { layersMadeBy, type FixCandidate } from './fixCandidate';
+import { tfjsKernelCandidate } from './tfjsFixes';
 import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
 import { samePath } from './uris';
 
 /** Runs the engine on another text of the same document (`validSizes`: steps and time, in
  *  analysis time limits, for the valid input sizes instead of the editor's few); null when it failed. */
 export type Reanalyse = (text: string, options?: { validSizes?: { steps: number; timeLimits: number } }) => FileReport | null;
-
-type Candidate = FixCandidate;
 
 interface FixTarget {
   layer: LayerReport;
@@ -60,7 +59,7 @@ function fixTarget(view: AnalysisView, layer: LayerReport, model: ModelReport): 
   return { layer, model, bound, callee, siblings: layersMadeBy(view.report, made) };
 }
 
-function kernelCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
+function kernelCandidate(view: AnalysisView, t: FixTarget): FixCandidate | null {
   const axes = axisConfigs(t.layer);
   if (!axes) return null;
   const fixes = axes.map(kernelFixAxis);
@@ -92,7 +91,7 @@ function kernelCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
   };
 }
 
-function resizeCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
+function resizeCandidate(view: AnalysisView, t: FixTarget): FixCandidate | null {
   const axes = axisConfigs(t.layer);
   if (!axes) return null;
   const plans = axes.map(resizeConvAxis);
@@ -135,7 +134,7 @@ function resizeCandidate(view: AnalysisView, t: FixTarget): Candidate | null {
 }
 
 /** Every model's outputs, every module's output shapes and every functional call's, in order. */
-function outputsUnchanged(before: FileReport, after: FileReport, c: Candidate): boolean {
+function outputsUnchanged(before: FileReport, after: FileReport, c: FixCandidate): boolean {
   for (const old of before.models) {
     const now = after.models.find((m) => m.name === old.name);
     if (!now || JSON.stringify(now.outputs) !== JSON.stringify(old.outputs) || JSON.stringify(now.inputs) !== JSON.stringify(old.inputs)) return false;
@@ -160,7 +159,7 @@ function outputsUnchanged(before: FileReport, after: FileReport, c: Candidate): 
 /** The touched layers overlap evenly now (their own warnings are gone). outputsUnchanged has
  *  found each of them in the new report already; a resize-convolution's Upsample (`up.0`) has no
  *  overlap to check. */
-function touchedEven(after: FileReport, c: Candidate): boolean {
+function touchedEven(after: FileReport, c: FixCandidate): boolean {
   for (const m of after.models) {
     const touched = c.replaced.get(m.name);
     if (!touched) continue;
@@ -189,7 +188,7 @@ function originalsOf(view: AnalysisView, d: LspDiagnostic, data: DiagnosticData)
 
 /** The requested diagnostics this edit cures: every layer they stand for rebuilt by the edit, and
  *  no diagnostic of the same code, layer and own-versus-stacked kind left in the new report. */
-function curedDiagnostics(view: AnalysisView, after: FileReport, c: Candidate, requested: LspDiagnostic[]): LspDiagnostic[] {
+function curedDiagnostics(view: AnalysisView, after: FileReport, c: FixCandidate, requested: LspDiagnostic[]): LspDiagnostic[] {
   return requested.filter((d) => {
     const data = d.data as DiagnosticData | undefined;
     if (!data?.path) return false;
@@ -207,7 +206,7 @@ function curedDiagnostics(view: AnalysisView, after: FileReport, c: Candidate, r
 
 /** The diagnostics the candidate cures, after checking the edited text with the engine; [] when
  *  it must not be offered. */
-function verify(view: AnalysisView, c: Candidate, reanalyse: Reanalyse, requested: LspDiagnostic[]): { cured: LspDiagnostic[]; after: FileReport | null } {
+function verify(view: AnalysisView, c: FixCandidate, reanalyse: Reanalyse, requested: LspDiagnostic[]): { cured: LspDiagnostic[]; after: FileReport | null } {
   const cache = (view.result.derived.verified ??= new Map<string, FileReport | null>()) as Map<string, FileReport | null>;
   const newText = TextDocument.applyEdits(view.snapshot(), c.edits);
   let after = cache.get(newText);
@@ -229,7 +228,7 @@ function signedCount(delta: number): string {
 
 /** What the edit changes beyond the overlap, from the engine's reports before and after: params
  *  and MACs of the model, and what happens to its state_dict (pretrained checkpoints). */
-function effectText(before: FileReport, after: FileReport, model: string, c: Candidate, tfjs: boolean): string {
+function effectText(before: FileReport, after: FileReport, model: string, c: FixCandidate, tfjs: boolean): string {
   const was = before.models.find((m) => m.name === model);
   const now = after.models.find((m) => m.name === model);
   const parts: string[] = [];

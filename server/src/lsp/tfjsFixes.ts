@@ -6,36 +6,11 @@
 
 import type * as TS from 'typescript';
 import type { TextEdit } from 'vscode-languageserver';
-import type { FileReport, LayerReport, SourceLocation } from '../engine/report';
+import type { LayerReport } from '../engine/report';
 import type { AnalysisView } from './analysisView';
+import { layersMadeBy, type FixCandidate } from './fixCandidate';
 import { spanOf } from './reportIndex';
 import { samePath } from './uris';
-
-/** The shape of codeActions.ts's candidates. */
-export interface FixCandidate {
-  title: string;
-  edits: TextEdit[];
-  /** The layers the edit rebuilds: their paths per model name (a path names a layer only within
-   *  its model: two classes may both have a `self.up`). */
-  replaced: Map<string, Set<string>>;
-  /** How a rebuilt layer is named afterwards. */
-  renamed: (path: string) => string;
-}
-
-/** Every layer, in every model, that the call at `made` builds (a helper or a loop builds several). */
-export function layersMadeBy(report: FileReport, made: SourceLocation): Map<string, Set<string>> {
-  const byModel = new Map<string, Set<string>>();
-  for (const m of report.models) {
-    for (const l of m.layers) {
-      const d0 = l.defined[0];
-      if (!d0 || d0.line !== made.line || d0.column !== made.column || !samePath(d0.file, made.file)) continue;
-      let paths = byModel.get(m.name);
-      if (!paths) byModel.set(m.name, (paths = new Set()));
-      paths.add(l.path);
-    }
-  }
-  return byModel;
-}
 
 /** Loaded when a TS/JS file asks for a fix (Python users never load the compiler). */
 function typescript(): typeof TS {
