@@ -10,10 +10,13 @@ export default {
   packageManager: 'npm',
   testRunner: 'tap',
   plugins: ['@stryker-mutator/tap-runner'],
+  // Each test file is bundled once, after instrumentation, with the instrumented sources inside
+  // (scripts/mutationBundle.mjs): plain node then runs it, without tsx's loader hooks.
+  buildCommand: 'node scripts/mutationBundle.mjs',
   tap: {
-    testFiles: tests,
-    // node:test prints TAP when told to; tsx runs the TypeScript sources Stryker instrumented.
-    nodeArgs: ['-r', '{{hookFile}}', '--import', 'tsx', '--test-reporter=tap', '{{testFile}}'],
+    testFiles: tests.map((t) => t.replace(/\.ts$/, '.mut.cjs')),
+    // node:test prints TAP when told to.
+    nodeArgs: ['-r', '{{hookFile}}', '--test-reporter=tap', '{{testFile}}'],
   },
   // The tap runner treats each test file as one test: each mutant runs only the files that reach it.
   coverageAnalysis: 'perTest',
