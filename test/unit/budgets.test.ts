@@ -5,15 +5,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after } from 'node:test';
+import { spawnCpuBounded } from '../support/cpuBoundedSpawn';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
 const PEAK_RSS_LIMIT_KIB = 600 * 1024;
+/** CPU time a CLI run may use (test/support/cpuBoundedSpawn.ts): bounded work, not a race with the machine's load. */
+const CPU_LIMIT_S = 30;
 const work = mkdtempSync(join(tmpdir(), 'convlens-budgets-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -43,12 +45,11 @@ for (const c of CASES) {
   test(`${c.name}: stops on its line with a warning, the layer before it reported, bounded memory`, () => {
     const file = join(work, `${c.name.replace(/\W+/g, '_')}.py`);
     writeFileSync(file, model(c.body));
-    const r = spawnSync(process.execPath, ['-r', join(ROOT, 'test/support/reportMaxRss.cjs'), CLI, 'analyze', file, '--format', 'json', '--input', '1,3,16,16'], {
+    const r = spawnCpuBounded(process.execPath, ['-r', join(ROOT, 'test/support/reportMaxRss.cjs'), CLI, 'analyze', file, '--format', 'json', '--input', '1,3,16,16'], CPU_LIMIT_S, {
       encoding: 'utf8',
-      timeout: 30_000,
       env: { ...process.env, CONVLENS_CACHE_DIR: join(work, 'cache') },
     });
-    assert.equal(r.signal, null, `killed: it did not end within 30 s`);
+    assert.equal(r.signal, null, `killed: ${r.stoppedBy ?? r.signal}`);
     assert.ok(r.status === 0 || r.status === 1, `exit ${r.status}: ${r.stderr}`);
     const report = JSON.parse(r.stdout) as { models: { incomplete?: boolean; layers: { path: string; out: number[][] }[] }[]; diagnostics: { line: number; severity: string; message: string }[] };
     const stop = report.diagnostics.find((d) => c.message.test(d.message));
@@ -63,8 +64,8 @@ for (const c of CASES) {
 function analyseTs(name: string, text: string) {
   const file = join(work, name);
   writeFileSync(file, text);
-  const r = spawnSync(process.execPath, ['-r', join(ROOT, 'test/support/reportMaxRss.cjs'), CLI, 'analyze', file, '--format', 'json'], { encoding: 'utf8', timeout: 30_000 });
-  assert.equal(r.signal, null, 'it did not end within 30 s');
+  const r = spawnCpuBounded(process.execPath, ['-r', join(ROOT, 'test/support/reportMaxRss.cjs'), CLI, 'analyze', file, '--format', 'json'], CPU_LIMIT_S);
+  assert.equal(r.signal, null, `killed: ${r.stoppedBy ?? r.signal}`);
   const peak = Number(/convlens-test-maxrss (\d+)/.exec(r.stderr)?.[1]);
   assert.ok(peak > 0 && peak < PEAK_RSS_LIMIT_KIB, `peak RSS ${Math.round(peak / 1024)} MB`);
   return JSON.parse(r.stdout) as { models: { incomplete?: boolean }[]; diagnostics: { line: number; message: string }[] };

@@ -7,9 +7,9 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { spawnCpuBounded } from '../support/cpuBoundedSpawn';
 import { mutate } from '../support/mutations';
 import { prng } from '../support/prng';
 import type { WorkerResult } from '../support/robustnessWorker';
@@ -23,20 +23,25 @@ const SEED = 0x5eed_c0de;
 
 const FILES = readdirSync(MODELS_DIR).filter((f) => f.endsWith('.py')).sort();
 const CASES_PER_FILE = Math.ceil(TOTAL_CASES / FILES.length);
+/** Every case at its CPU limit, plus the start: never reached by a worker that works. */
+const FILE_CPU_SECONDS = Math.ceil((CASES_PER_FILE * TIME_LIMIT_MS) / 1000) + 30;
 
 /** Runs one file's cases in a child process; a crash becomes a failure naming the last case. */
 function runCases(name: string, seed: number): WorkerResult {
-  const child = spawnSync(
+  const child = spawnCpuBounded(
     process.execPath,
     // A memory cap turns a runaway allocation into a prompt crash instead of a thrashing machine.
     ['--max-old-space-size=1024', '--import', 'tsx', WORKER, join(MODELS_DIR, name), String(seed), String(CASES_PER_FILE), String(TIME_LIMIT_MS)],
-    { cwd: ROOT, encoding: 'utf8', timeout: 50_000, maxBuffer: 64 * 1024 * 1024 },
+    // Each case is bounded by TIME_LIMIT_MS of CPU in the worker; this bounds the whole file's
+    // cases on CPU too (a wall-clock bound failed under load: 50 s passed on a busy machine).
+    FILE_CPU_SECONDS,
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const out = child.stdout.split('\n');
   const resultLine = out.find((l) => l.startsWith('result '));
   if (resultLine && child.status === 0) return JSON.parse(resultLine.slice('result '.length));
   const lastCase = out.filter((l) => l.startsWith('case ')).at(-1)?.slice('case '.length) ?? '(before the first case)';
-  const how = child.error ? child.error.message : child.signal ? `signal ${child.signal}` : `exit status ${child.status}`;
+  const how = child.stoppedBy ?? (child.error ? child.error.message : child.signal ? `signal ${child.signal}` : `exit status ${child.status}`);
   const why = child.stderr.split('\n').filter((l) => /error|Error/.test(l)).slice(0, 2).join(' | ');
   return { cases: 0, failures: [`${lastCase}: the process died (${how}) ${why}`], slowestMs: NaN };
 }

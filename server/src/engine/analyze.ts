@@ -184,7 +184,7 @@ function analyzeInto(options: AnalyzeOptions, report: FileReport, addDiagnostic:
       continue;
     }
     const sizeOptions = {
-      max: MAX_CHECKED_SIZE, timeMs: options.validSizesTimeMs ?? DEFAULT_SIZES_TIME_MS, steps: options.validSizesSteps ?? DEFAULT_SIZES_STEPS,
+      max: MAX_CHECKED_SIZE, timeMs: options.validSizesTimeMs ?? sizeScanTimeMs(options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS), steps: options.validSizesSteps ?? DEFAULT_SIZES_STEPS,
     };
     const lazySizes = options.validSizes === 'whenInputFails';
     const imageSize = options.defaultImageSize ?? 224;
@@ -667,9 +667,19 @@ function forwardArity(root: InstanceValue): number {
 // ---------- guessed inputs and valid sizes ----------
 
 /** Steps for the valid sizes of one model in the editor (about 20 ms of a U-Net: a few sizes
- *  around the input's; the CLI allows every size), and a time bound as a safety net. */
+ *  around the input's; the CLI allows every size). */
 const DEFAULT_SIZES_STEPS = 10_000;
-const DEFAULT_SIZES_TIME_MS = 1000;
+/** The scan's time bound, a safety net for runs whose steps are slow, in analysis time limits: the
+ *  same count of forward runs fits the same multiple of the limit, whether the limit is the default
+ *  (1 s at 200 ms) or one raised for a slow or busy machine. Without this a caller that raised the
+ *  limit so that its results do not depend on the machine's load still had a fixed 1 s scan. */
+export const SIZE_SCAN_TIME_LIMITS = 5;
+/** However high the limit is set, a scan holds its caller at most as long as the CLI's --valid-sizes may run. */
+export const SIZE_SCAN_MAX_MS = 20_000;
+
+export function sizeScanTimeMs(timeLimitMs: number, timeLimits = SIZE_SCAN_TIME_LIMITS): number {
+  return Math.min(SIZE_SCAN_MAX_MS, timeLimits * timeLimitMs);
+}
 
 interface GuessedInput {
   shapes: number[][];

@@ -303,7 +303,7 @@ export interface AnalyzeOptions {
    *  of a U-Net, for the editor; the CLI allows every size): sizes are checked outward from the
    *  input's, up to 512. 0: none. */
   validSizesSteps?: number;
-  /** A time bound on the same, in milliseconds (default 1,000), a safety net for runs whose steps are slow. */
+  /** A time bound on the same, in milliseconds (default: five analysis time limits, at most 20 s), a safety net for runs whose steps are slow. */
   validSizesTimeMs?: number;
   /** `whenInputFails` (the editor's keystrokes): the sizes are found only where the input does not
    *  run (its diagnostic names the nearest valid ones, and a guessed input needs a size that runs);

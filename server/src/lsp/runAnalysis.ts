@@ -5,7 +5,7 @@
 // and the user's own packages are.
 
 import { dirname, resolve } from 'node:path';
-import { analyzeFile } from '../engine/analyze';
+import { analyzeFile, sizeScanTimeMs } from '../engine/analyze';
 import type { PyModule } from '../engine/python/ast';
 import { parsedFile } from '../engine/python/interpreter';
 import { TYPESCRIPT_FILE } from '../engine/typescript/fileKinds';
@@ -81,11 +81,6 @@ function tooLargeReport(input: AnalysisInput): FileReport {
   };
 }
 
-/** The editor's valid-size scan (a few sizes around the input's, step-bounded) may take five
- *  analysis time limits: 1 s at the default 200 ms. */
-const SIZE_SCAN_TIME_LIMITS = 5;
-/** However high the limit is set, a scan holds the server at most as long as the CLI's --valid-sizes may run. */
-const SIZE_SCAN_MAX_MS = 20_000;
 
 export function runAnalysis(input: AnalysisInput): AnalysisOutput {
   const started = performance.now();
@@ -107,9 +102,8 @@ export function runAnalysis(input: AnalysisInput): AnalysisOutput {
     defaultInputs: (input.settings.defaultInputShape && parseShapeList(input.settings.defaultInputShape)) || undefined,
     searchPaths: input.searchPaths,
     ...(input.validSizes ? { validSizesSteps: input.validSizes.steps } : {}),
-    // The size scan's time bound follows the analysis's: the same count of forward runs fits the
-    // same multiple of the limit, whether the limit is the default or one raised for a slow machine.
-    validSizesTimeMs: Math.min(SIZE_SCAN_MAX_MS, (input.validSizes?.timeLimits ?? SIZE_SCAN_TIME_LIMITS) * input.settings.analysis.timeLimitMs),
+    // The size scan's time bound follows the analysis's (engine/analyze.ts sizeScanTimeMs).
+    validSizesTimeMs: sizeScanTimeMs(input.settings.analysis.timeLimitMs, input.validSizes?.timeLimits),
     // The editor's bound (`convlens.analysis.timeLimitMs`, 200 ms by default) for both front ends
     // (the TypeScript one alone would allow 2 s): a runaway model cannot hold the server while the
     // user types. Library loading is excluded (engine/analyze.ts).
