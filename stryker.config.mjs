@@ -24,7 +24,9 @@ export default {
   // Only what the engine and these tests need goes into the sandbox.
   ignorePatterns: ['/*', '!/server', '!/test', '!/webview', '!/scripts', '!/package.json', '!/tsconfig.json', '/test/e2e', '/test/electron'],
   concurrency: 1,
-  timeoutMS: 30000,
+  // A timeout is netTime × factor + this: the tests a mutant runs take 0.1–2 s, and a mutant that
+  // loops forever (a loop bound flipped) would otherwise hold the run 30 s each.
+  timeoutMS: 10000,
   timeoutFactor: 2,
   incremental: true,
   incrementalFile: `reports/mutation/${slug}.incremental.json`,
