@@ -531,27 +531,34 @@ function constructibleWithoutArguments(interp: Interpreter, cls: ClassValue): bo
 
 function submodules(root: InstanceValue): InstanceValue[] {
   const out: InstanceValue[] = [];
-  const seen = new Set<number>();
-  const visit = (m: InstanceValue): void => {
-    if (seen.has(m.id)) return;
-    seen.add(m.id);
-    out.push(m);
-    for (const c of m.module?.modules.values() ?? []) if (c.kind === 'instance') visit(c);
-  };
-  visit(root);
+  visitSubmodules(root, new Set<number>(), out);
   return out;
+}
+
+// The walks are functions of their own, not closures: each model's report runs them.
+function visitSubmodules(m: InstanceValue, seen: Set<number>, out: InstanceValue[]): void {
+  if (seen.has(m.id)) return;
+  seen.add(m.id);
+  out.push(m);
+  if (m.module) for (const c of m.module.modules.values()) if (c.kind === 'instance') visitSubmodules(c, seen, out);
 }
 
 /** `named_modules()` paths, first occurrence wins. */
 function modulePaths(root: InstanceValue): Map<number, string> {
   const paths = new Map<number, string>();
-  const visit = (m: InstanceValue, prefix: string): void => {
-    if (paths.has(m.id)) return;
-    paths.set(m.id, prefix);
-    for (const [name, c] of m.module?.modules ?? []) if (c.kind === 'instance') visit(c, prefix ? `${prefix}.${name}` : name);
-  };
-  visit(root, '');
+  visitPaths(root, '', paths);
   return paths;
+}
+
+function visitPaths(m: InstanceValue, prefix: string, paths: Map<number, string>): void {
+  if (paths.has(m.id)) return;
+  paths.set(m.id, prefix);
+  if (!m.module) return;
+  const modules = m.module.modules;
+  for (const name of modules.keys()) {
+    const c = modules.get(name)!;
+    if (c.kind === 'instance') visitPaths(c, prefix ? `${prefix}.${name}` : name, paths);
+  }
 }
 
 // ---------- which input ----------

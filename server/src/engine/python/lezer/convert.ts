@@ -1582,15 +1582,19 @@ class TreeConverter {
       }
     }
     segments.push([start, its.length]);
-    const seg = (k: number, at: number): A.Expr => this.exprOrMissing(its, segments[k][0], segments[k][1], at, 'missing value');
     if (annotation !== null) {
-      const value = opEnds.length > 0 ? seg(1, opEnds[0]) : null;
-      return { kind: 'AnnAssign', target: seg(0, from), annotation: annotation.expr, value, from, to };
+      const value = opEnds.length > 0 ? this.segment(its, segments, 1, opEnds[0]) : null;
+      return { kind: 'AnnAssign', target: this.segment(its, segments, 0, from), annotation: annotation.expr, value, from, to };
     }
-    if (opEnds.length === 0) return { kind: 'Expr', expr: seg(0, from), from, to };
+    if (opEnds.length === 0) return { kind: 'Expr', expr: this.segment(its, segments, 0, from), from, to };
     const targets: A.Expr[] = [];
-    for (let k = 0; k < opEnds.length; k++) targets.push(seg(k, k === 0 ? from : opEnds[k - 1]));
-    return { kind: 'Assign', targets, value: seg(opEnds.length, opEnds[opEnds.length - 1]), from, to };
+    for (let k = 0; k < opEnds.length; k++) targets.push(this.segment(its, segments, k, k === 0 ? from : opEnds[k - 1]));
+    return { kind: 'Assign', targets, value: this.segment(its, segments, opEnds.length, opEnds[opEnds.length - 1]), from, to };
+  }
+
+  /** The expression of segment `k` (a method, not a closure per statement: bundles name closures). */
+  private segment(its: Item[], segments: [number, number][], k: number, at: number): A.Expr {
+    return this.exprOrMissing(its, segments[k][0], segments[k][1], at, 'missing value');
   }
 
   private augAssign(its: Item[], from: number, to: number): A.Stmt {
