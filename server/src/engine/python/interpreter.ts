@@ -1362,7 +1362,7 @@ export class Interpreter {
         return built;
       }
       case 'method':
-        return this.call(fn.func, { positional: [fn.self, ...args.positional], keywords: args.keywords }, site);
+        return this.callWithSelf(fn.func, fn.self, args, site);
       case 'class': {
         // A native metaclass `__call__` (EnumMeta: `Color(1)` is a lookup, not a new object).
         const metaCall = this.metaclassOf(fn) ? this.metaclassAttr(fn, '__call__', site) : undefined;
@@ -1372,7 +1372,7 @@ export class Interpreter {
       case 'instance': {
         const callMethod = this.lookupClassAttr(fn.cls, '__call__');
         if (!callMethod) this.raise('TypeError', `'${fn.cls.name}' object is not callable`, site);
-        return this.call(this.bindIfMethod(callMethod, fn), args, site);
+        return this.callMethodOf(callMethod, fn, args, site);
       }
       case 'staticmethod':
         return this.call(fn.func, args, site);
@@ -1383,6 +1383,33 @@ export class Interpreter {
       default:
         this.raise('TypeError', `'${typeName(fn)}' object is not callable`, site);
     }
+  }
+
+  /** Calls `func` with `self` before `args` (a bound method's function), charged as `call` charges
+   *  it; a native that takes `self` apart gets it so, without a new argument array. */
+  private callWithSelf(func: Value, self: Value, args: CallArgs, site: Site | null): Value {
+    if (func.kind === 'native' && func.callWithSelf) {
+      this.steps += 4;
+      this.tick(null, null, site);
+      const built = func.callWithSelf(self, args, site);
+      this.noteBuilt(built, site);
+      return built;
+    }
+    return this.call(func, { positional: [self, ...args.positional], keywords: args.keywords }, site);
+  }
+
+  /** `self.name(*args)` where `method` is what the class holds for `name`: as `call` of the bound
+   *  method, without making one. */
+  callMethodOf(method: Value, self: Value, args: CallArgs, site: Site | null): Value {
+    if (method.kind === 'function' || (method.kind === 'native' && method.bindsSelf)) return this.callAsMethod(method, self, args, site);
+    return this.call(method, args, site);
+  }
+
+  /** `call({ kind: 'method', self, func }, args, site)`, without making the method. */
+  callAsMethod(func: Value, self: Value, args: CallArgs, site: Site | null): Value {
+    this.steps += 4;
+    this.tick(null, null, site);
+    return this.callWithSelf(func, self, args, site);
   }
 
   instantiate(cls: ClassValue, args: CallArgs, site: Site | null): Value {
@@ -1417,7 +1444,7 @@ export class Interpreter {
     const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
     const init = this.lookupClassAttr(cls, '__init__');
     const before = this.problems.length;
-    if (init) this.call(this.bindIfMethod(init, instance), args, site);
+    if (init) this.callMethodOf(init, instance, args, site);
     if (this.problems.length > before) instance.problemsWhileBuilt = [before, this.problems.length];
     return instance;
   }

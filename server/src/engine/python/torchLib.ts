@@ -19,7 +19,7 @@ import { installPrivateBases, normInputRanks } from './torchPrivateBases';
 import { astype, makeNumpy } from './numpyLib';
 import { initialRequiresGrad, markDtypeUnknown, requiresGradValue, setRequiresGrad } from './paramFlags';
 import {
-  bool, dict, FALSE, float, int, iterator, list, native, newId, NONE, str, TRUE, tuple, unknown, unknownNumber,
+  bool, dict, FALSE, float, int, iterator, list, native, nativeMethod, newId, NONE, str, TRUE, tuple, unknown, unknownNumber,
   WriteCountingMap, type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
   type Site, type TensorValue, type Value,
 } from './values';
@@ -222,12 +222,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const isModule = (v: Value): v is InstanceValue => v.kind === 'instance' && !!v.module;
 
   const m = (name: string, call: (self: InstanceValue, args: CallArgs, site: Site | null) => Value) =>
-    fn(`Module.${name}`, (args, site) => {
-      const self = args.positional[0];
+    nativeMethod(`Module.${name}`, (self, args, site) => {
       if (!self || self.kind !== 'instance') return unknown(`${name} on a non-module`, site);
       ensureModule(self);
-      return call(self, { positional: args.positional.slice(1), keywords: args.keywords }, site);
-    }, true);
+      return call(self, args, site);
+    });
 
   moduleClass.attrs.set('__init__', m('__init__', () => NONE));
   moduleClass.attrs.set('training', bool(false));
@@ -575,7 +574,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (pushSite) interp.callSites.push(site);
     let result: Value | undefined;
     try {
-      result = interp.call({ kind: 'method', self, func: forward }, args, site);
+      result = interp.callAsMethod(forward, self, args, site);
       return result;
     } finally {
       if (pushSite) interp.callSites.pop();
@@ -618,18 +617,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
         return NONE;
       }, true));
     }
-    cls.attrs.set('__init__', fn(`${name}.__init__`, (args, site) => {
-      const self = args.positional[0];
+    cls.attrs.set('__init__', nativeMethod(`${name}.__init__`, (self, args, site) => {
       if (!self || self.kind !== 'instance') return NONE;
       ensureModule(self);
-      initLeaf(self, spec as ModuleSpec, { positional: args.positional.slice(1), keywords: args.keywords }, site);
+      initLeaf(self, spec as ModuleSpec, args, site);
       return NONE;
-    }, true));
-    cls.attrs.set('forward', fn(`${name}.forward`, (args, site) => {
-      const self = args.positional[0];
+    }));
+    cls.attrs.set('forward', nativeMethod(`${name}.forward`, (self, args, site) => {
       if (!self || self.kind !== 'instance') return unknown('forward on a non-module', site);
-      return forwardLeaf(self, spec as ModuleSpec, { positional: args.positional.slice(1), keywords: args.keywords }, site);
-    }, true));
+      return forwardLeaf(self, spec as ModuleSpec, args, site);
+    }));
     leafClasses.set(name, cls);
     return cls;
   };
