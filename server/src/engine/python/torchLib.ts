@@ -474,7 +474,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     for (const mod of allModules(root, new Set(), [])) {
       if (mod.attrs.get('training') === flag) continue;
       interp.noteWrite(mod); // a module a library made at its top level is no longer as its files left it
-      mod.attrs.set('training', flag);
+      // A leaf layer's config is not built from `training`: a check of its attributes done before
+      // this write still holds (forward need not compare them all again).
+      const native = mod.module?.native;
+      const attrs = mod.attrs;
+      const stillChecked = native && attrs instanceof WriteCountingMap && native.checkedAttrs === attrs && native.checkedAtWrites === attrs.writes
+        && !native.builtFrom?.names.includes('training');
+      attrs.set('training', flag);
+      if (stillChecked) noteChecked(native, attrs);
     }
   };
 
@@ -1303,7 +1310,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       // Where the module was made: this call, then the calls that led to it.
       ensureModule(instance, site && site.file.path !== '<model>' ? site : null);
       const initFn = interp.lookupClassAttr(cls, '__init__');
-      if (initFn) interp.call(initFn.kind === 'function' || (initFn.kind === 'native' && initFn.bindsSelf) ? { kind: 'method', self: instance, func: initFn } : initFn, args, site);
+      if (initFn) interp.callMethodOf(initFn, instance, args, site);
       return instance;
     }
     return originalInstantiate(cls, args, site);
