@@ -9,7 +9,7 @@ import type { Tree, TreeCursor } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type * as A from '../ast';
 import { decodeStringBody, parseNumberText, stringDelimiters } from './literals';
-import { hasShape, shapeOf, shifted, type StatementTable } from './statementReuse';
+import { nodeOf, sameShape, shapeOf, shifted, type StatementTable } from './statementReuse';
 
 // ---------------------------------------------------------------- node codes
 // @lezer/python node types as small numeric codes the converter switches on. The grammar
@@ -1408,11 +1408,12 @@ class TreeConverter {
     const c = this.cur;
     const { from: reuseFrom, into } = this.reuse!;
     const from = c.from;
+    const node = nodeOf(c);
     const text = this.src.slice(from, c.to);
     for (const entry of reuseFrom?.candidates(text, from) ?? []) {
-      if (!hasShape(c, entry.shape)) continue;
+      if (!sameShape(c, node, entry)) continue;
       const stmt = shifted(entry.stmt, from - entry.from);
-      into?.record(text, from, entry.shape, stmt);
+      into?.record(text, from, entry.shape, stmt, node);
       out.push(stmt);
       return;
     }
@@ -1423,7 +1424,7 @@ class TreeConverter {
     // (problems are state shared with the statements around it). A Python 2 print statement
     // looks past its end for an `=`.
     const clean = problems === this.errors.length + this.unclosed.length + this.missingColons.length + this.floatDots.length;
-    if (into && shape && clean && code !== C.PrintStatement) into.record(text, from, shape, out[out.length - 1]!);
+    if (into && shape && clean && code !== C.PrintStatement) into.record(text, from, shape, out[out.length - 1]!, node);
   }
 
   private errorStmt(parent: C, first: boolean, out: A.Stmt[]): void {
