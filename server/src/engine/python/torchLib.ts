@@ -653,7 +653,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       const opArgs: Record<string, ReturnType<typeof toOpValue>> = {};
       for (const k of names) opArgs[k] = toOpValue(sig.get(k)!, k);
       const config = spec.build(opArgs);
-      const values = names.map((k) => self.attrs.get(k));
+      // A loop: a callback reading `self` would allocate a context on every call of initLeaf.
+      const values = new Array<Value | undefined>(names.length);
+      for (let i = 0; i < names.length; i++) values[i] = self.attrs.get(names[i]!);
       state.native = { spec, config, description: spec.describe(config), builtFrom: { names, values }, opArgs, checkedAttrs: null, checkedAtWrites: 0 };
       // `values` were just read from the attributes: forward compares again only after a write.
       noteChecked(state.native, self.attrs instanceof WriteCountingMap ? self.attrs : null);
@@ -753,7 +755,13 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
     const fromWeights = family.kind === 'conv' || family.kind === 'linear';
     if (changed && (state.parameters.size > 0 || state.buffers.size > 0)) {
-      const structural = changed.find((k) => followedByWrite(family, k) === false);
+      let structural: string | undefined;
+      for (const k of changed) {
+        if (followedByWrite(family, k) === false) {
+          structural = k;
+          break;
+        }
+      }
       if (structural) throw new UnknownArgument(structural, `${self.cls.name}.${structural} was assigned after the layer was built (its parameters keep their shapes; ConvLens does not follow that)`);
     }
     if (paramsReplaced && !fromWeights && !sameShapes(state.parameters, native.builtParams!)) {
