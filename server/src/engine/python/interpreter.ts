@@ -2458,9 +2458,12 @@ export class Interpreter {
   /** `statement`: the call is a statement of its own, run for its effects. */
   evalCall(e: ast.CallExpr, scope: Scope, statement = false): Value {
     const fn = this.eval(e.func, scope);
-    const positional: Value[] = [];
+    const simple = onlyPositional(e.args);
+    // Most calls pass a few plain positional arguments: an array of exactly their number (an
+    // empty array grown by push gets room for 16), packed as the other argument arrays are.
+    const positional: Value[] = simple ? this.positionalArguments(e.args, scope) : [];
     const keywords = hasKeywordArguments(e.args) ? new Map<string, Value>() : (NO_KEYWORDS as Map<string, Value>);
-    for (const a of e.args) {
+    if (!simple) for (const a of e.args) {
       switch (a.kind) {
         case 'pos':
           positional.push(this.eval(a.value, scope));
@@ -2495,6 +2498,30 @@ export class Interpreter {
       this.noteProblem(site, `this call was not followed (${result.reason}), and it is given a module it could change`);
     }
     return result;
+  }
+
+  /** The values of a call's arguments, all plain positional ones, in order. */
+  private positionalArguments(args: ast.CallExpr['args'], scope: Scope): Value[] {
+    switch (args.length) {
+      case 0:
+        return [];
+      case 1:
+        return [this.eval(args[0]!.value, scope)];
+      case 2: {
+        const a = this.eval(args[0]!.value, scope);
+        return [a, this.eval(args[1]!.value, scope)];
+      }
+      case 3: {
+        const a = this.eval(args[0]!.value, scope);
+        const b = this.eval(args[1]!.value, scope);
+        return [a, b, this.eval(args[2]!.value, scope)];
+      }
+      default: {
+        const out: Value[] = [];
+        for (const a of args) out.push(this.eval(a.value, scope));
+        return out;
+      }
+    }
   }
 
   /** Whether a call hands a module to the callee (its `self`, or an argument). */
@@ -2637,6 +2664,11 @@ export function computeMro(cls: ClassValue): ClassValue[] {
     out.push(head);
     for (const s of nonEmpty) if (s[0] === head) s.shift();
   }
+}
+
+function onlyPositional(args: ast.CallExpr['args']): boolean {
+  for (let i = 0; i < args.length; i++) if (args[i]!.kind !== 'pos') return false;
+  return true;
 }
 
 function hasKeywordArguments(args: ast.CallExpr['args']): boolean {
