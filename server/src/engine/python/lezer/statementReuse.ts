@@ -7,7 +7,8 @@
 // statement converted without any problem (errors, unclosed brackets, missing colons and misread
 // floats are the only state shared between statements). So a statement whose text is identical
 // and whose subtree has identical node types at identical relative positions converts to the same
-// AST, moved by the difference of the two start offsets. Both are checked here, on every reuse.
+// AST, moved by the difference of the two start offsets. Both are checked here, on every reuse
+// (the subtree at once when lezer reused the very node: see nodeOf).
 
 import { TreeBuffer, type Tree, type TreeCursor } from '@lezer/common';
 import type * as A from '../ast';
