@@ -531,27 +531,34 @@ function constructibleWithoutArguments(interp: Interpreter, cls: ClassValue): bo
 
 function submodules(root: InstanceValue): InstanceValue[] {
   const out: InstanceValue[] = [];
-  const seen = new Set<number>();
-  const visit = (m: InstanceValue): void => {
-    if (seen.has(m.id)) return;
-    seen.add(m.id);
-    out.push(m);
-    for (const c of m.module?.modules.values() ?? []) if (c.kind === 'instance') visit(c);
-  };
-  visit(root);
+  visitSubmodules(root, new Set<number>(), out);
   return out;
+}
+
+// The walks are functions of their own, not closures: each model's report runs them.
+function visitSubmodules(m: InstanceValue, seen: Set<number>, out: InstanceValue[]): void {
+  if (seen.has(m.id)) return;
+  seen.add(m.id);
+  out.push(m);
+  if (m.module) for (const c of m.module.modules.values()) if (c.kind === 'instance') visitSubmodules(c, seen, out);
 }
 
 /** `named_modules()` paths, first occurrence wins. */
 function modulePaths(root: InstanceValue): Map<number, string> {
   const paths = new Map<number, string>();
-  const visit = (m: InstanceValue, prefix: string): void => {
-    if (paths.has(m.id)) return;
-    paths.set(m.id, prefix);
-    for (const [name, c] of m.module?.modules ?? []) if (c.kind === 'instance') visit(c, prefix ? `${prefix}.${name}` : name);
-  };
-  visit(root, '');
+  visitPaths(root, '', paths);
   return paths;
+}
+
+function visitPaths(m: InstanceValue, prefix: string, paths: Map<number, string>): void {
+  if (paths.has(m.id)) return;
+  paths.set(m.id, prefix);
+  if (!m.module) return;
+  const modules = m.module.modules;
+  for (const name of modules.keys()) {
+    const c = modules.get(name)!;
+    if (c.kind === 'instance') visitPaths(c, prefix ? `${prefix}.${name}` : name, paths);
+  }
 }
 
 // ---------- which input ----------
@@ -789,7 +796,7 @@ export function inputTensor(shape: number[]): TensorValue {
 function emptyModel(c: Candidate): ModelReport {
   return {
     name: c.name, className: c.instance.cls.name, classLocation: c.instance.cls.site ? locationOf(c.instance.cls.site) : null,
-    inputs: [], inputSource: 'inferred', outputs: [], params: countParams(c.instance), macs: 0, layers: [], values: [], incomplete: true,
+    inputs: [], inputSource: 'inferred', outputs: [], params: countParams(submodules(c.instance)), macs: 0, layers: [], values: [], incomplete: true,
   };
 }
 
@@ -846,7 +853,10 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   const defined = new Map<number, SourceLocation[]>();
   const layers = recorder.layers.map((r, i) => layerReport(r, paths, firstCalls.has(i), defined));
   recorder.layers.forEach((r, i) => fillLayerMemory(layers[i]!, r, firstCalls.has(i)));
-  const uncalled = notCalledLayers(c.instance, paths, calledBefore, defined);
+  // The model's modules once (named_modules() order): the counts, the uncalled rows and the
+  // memory figures all walk them.
+  const modules = submodules(c.instance);
+  const uncalled = notCalledLayers(c.instance, modules, paths, calledBefore, defined);
   // A statement of forward that failed and was skipped (a loop over something unknown, say).
   const forwardProblems = interp.toleratedErrors - problemsBefore;
   if (forwardProblems > 0) {
@@ -871,12 +881,11 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   overlapDiagnostics(recorder.layers, layers, addDiagnostic);
   griddingDiagnostics(recorder.layers, layers, outputs, addDiagnostic);
   const values: ValueReport[] = [...recorder.values.values()].map((v) => ({ name: v.name, location: locationOf(v.site), shapes: v.shapes }));
-  const totals = { params: countParams(c.instance), macs: layers.reduce((s, l) => s + l.macs, 0) };
+  const totals = { params: countParams(modules), macs: layers.reduce((s, l) => s + l.macs, 0) };
   const firstProblem = interp.problems[problemsBefore] ?? (c.constructionProblems > 0 ? c.firstProblem : null);
   const notFollowed = c.constructionProblems > 0 || forwardProblems > 0
     ? `statements of the model were not followed${firstProblem ? ` (the first at line ${locationOf(firstProblem).line})` : ''}`
     : null;
-  const modules = submodules(c.instance);
   const memory = modelMemory(modules, recorder.layers, notFollowed);
   const containers = containerReports(modules, paths);
   const warnAt = (message: string, layer: number | null) => addDiagnostic('warning', 'unknown', message, (layer === null ? null : recorder.layers[layer]?.called[0]) ?? c.instance.cls.site ?? null);
@@ -920,10 +929,11 @@ function unknownIn(v: Value, depth: number): UnknownValue | null {
   return null;
 }
 
-function countParams(root: InstanceValue): number {
+/** `modules`: the model's submodules (see submodules). */
+function countParams(modules: readonly InstanceValue[]): number {
   const seen = new Set<unknown>();
   let total = 0;
-  for (const m of submodules(root)) {
+  for (const m of modules) {
     for (const p of m.module?.parameters.values() ?? []) {
       if (p.kind !== 'tensor' || seen.has(p)) continue;
       seen.add(p);
@@ -936,9 +946,9 @@ function countParams(root: InstanceValue): number {
 /** Rows for the leaf modules registered in the model (named_modules() order, each once) that
  *  forward never called, as torch lists them in `named_modules()` and counts them in
  *  `parameters()`. */
-function notCalledLayers(root: InstanceValue, paths: Map<number, string>, called: Set<number>, defined: Map<number, SourceLocation[]>): LayerReport[] {
+function notCalledLayers(root: InstanceValue, modules: readonly InstanceValue[], paths: Map<number, string>, called: Set<number>, defined: Map<number, SourceLocation[]>): LayerReport[] {
   const out: LayerReport[] = [];
-  for (const m of submodules(root)) {
+  for (const m of modules) {
     if (m === root || called.has(m.id) || !m.module) continue;
     let leaf = true;
     for (const child of m.module.modules.values()) if (child.kind === 'instance') leaf = false;

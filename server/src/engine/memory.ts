@@ -113,6 +113,18 @@ export function modelMemory(modules: readonly InstanceValue[], records: readonly
   };
 }
 
+/** Adds the parameters of `x` and everything under it, each once (a function of its own, not a
+ *  closure per container: the report builds this for every container). */
+function addContainerParameters(x: InstanceValue, depth: number, seen: Set<FlaggedTensor>, totals: ParameterTotals): void {
+  for (const p of x.module!.parameters.values()) {
+    if (p.kind !== 'tensor' || seen.has(p)) continue;
+    seen.add(p);
+    addParameter(totals, p, numel(p.shape));
+  }
+  // A module registered under itself would loop; torch's named_modules() skips repeats too.
+  if (depth < 64) for (const c of x.module!.modules.values()) if (c.kind === 'instance') addContainerParameters(c, depth + 1, seen, totals);
+}
+
 /** Every module with submodules under the root, with its parameters (each once). */
 export function containerReports(modules: readonly InstanceValue[], paths: ReadonlyMap<number, string>): ContainerReport[] {
   const out: ContainerReport[] = [];
@@ -123,17 +135,7 @@ export function containerReports(modules: readonly InstanceValue[], paths: Reado
     for (const c of m.module.modules.values()) if (c.kind === 'instance') hasChildren = true;
     if (!hasChildren) continue;
     const totals = emptyTotals();
-    const seen = new Set<FlaggedTensor>();
-    const visit = (x: InstanceValue, depth: number): void => {
-      for (const p of x.module!.parameters.values()) {
-        if (p.kind !== 'tensor' || seen.has(p)) continue;
-        seen.add(p);
-        addParameter(totals, p, numel(p.shape));
-      }
-      // A module registered under itself would loop; torch's named_modules() skips repeats too.
-      if (depth < 64) for (const c of x.module!.modules.values()) if (c.kind === 'instance') visit(c, depth + 1);
-    };
-    visit(m, 0);
+    addContainerParameters(m, 0, new Set<FlaggedTensor>(), totals);
     out.push({
       path, className: m.cls.name, params: totals.params,
       trainableParams: totals.trainableUnknown ? null : totals.trainable,

@@ -1102,7 +1102,8 @@ export class Interpreter {
       const name = target.kind === 'Name' ? target.id : ((target as AssignNameCarrier).$name ??= `${exprText(target.obj)}.${target.attr}`);
       this.lib.onAssign!(this.site(scope.file, target), name, value);
     } else if (target.kind === 'Tuple' && value.kind === 'tuple' && value.items.length === target.elts.length) {
-      target.elts.forEach((t, i) => this.noteAssign(t, value.items[i]!, scope));
+      // A loop: a callback here would make every call allocate a context (it reads the parameters).
+      for (let i = 0; i < target.elts.length; i++) this.noteAssign(target.elts[i]!, value.items[i]!, scope);
     }
   }
 
@@ -1153,7 +1154,15 @@ export class Interpreter {
         return;
       case 'Tuple':
       case 'List': {
-        const starIndex = target.elts.findIndex((e) => e.kind === 'Starred');
+        // Loops, not callbacks: a closure that reads `scope` would make every call of assign
+        // allocate a context for it (V8 allocates it on entry), whatever the target.
+        let starIndex = -1;
+        for (let i = 0; i < target.elts.length; i++) {
+          if (target.elts[i]!.kind === 'Starred') {
+            starIndex = i;
+            break;
+          }
+        }
         if (value.kind === 'unknown' || value.kind === 'tensor' && value.shape.length === 0) {
           for (const e of target.elts) this.assign(e.kind === 'Starred' ? e.value : e, value.kind === 'unknown' ? value : unknown('unpacking a scalar tensor'), scope);
           return;
@@ -1163,14 +1172,14 @@ export class Interpreter {
           if (items.length !== target.elts.length) {
             this.raise('ValueError', `expected ${target.elts.length} values to unpack, got ${items.length}`, this.site(scope.file, target));
           }
-          target.elts.forEach((e, i) => this.assign(e, items[i]!, scope));
+          for (let i = 0; i < target.elts.length; i++) this.assign(target.elts[i]!, items[i]!, scope);
           return;
         }
         const after = target.elts.length - starIndex - 1;
         if (items.length < target.elts.length - 1) this.raise('ValueError', `not enough values to unpack`, this.site(scope.file, target));
-        target.elts.slice(0, starIndex).forEach((e, i) => this.assign(e, items[i]!, scope));
+        for (let i = 0; i < starIndex; i++) this.assign(target.elts[i]!, items[i]!, scope);
         this.assign((target.elts[starIndex] as ast.StarredExpr).value, list(items.slice(starIndex, items.length - after)), scope);
-        target.elts.slice(starIndex + 1).forEach((e, i) => this.assign(e, items[items.length - after + i]!, scope));
+        for (let i = 0; i < after; i++) this.assign(target.elts[starIndex + 1 + i]!, items[items.length - after + i]!, scope);
         return;
       }
       case 'Attribute':
@@ -1362,7 +1371,7 @@ export class Interpreter {
         return built;
       }
       case 'method':
-        return this.call(fn.func, { positional: [fn.self, ...args.positional], keywords: args.keywords }, site);
+        return this.callWithSelf(fn.func, fn.self, args, site);
       case 'class': {
         // A native metaclass `__call__` (EnumMeta: `Color(1)` is a lookup, not a new object).
         const metaCall = this.metaclassOf(fn) ? this.metaclassAttr(fn, '__call__', site) : undefined;
@@ -1372,7 +1381,7 @@ export class Interpreter {
       case 'instance': {
         const callMethod = this.lookupClassAttr(fn.cls, '__call__');
         if (!callMethod) this.raise('TypeError', `'${fn.cls.name}' object is not callable`, site);
-        return this.call(this.bindIfMethod(callMethod, fn), args, site);
+        return this.callMethodOf(callMethod, fn, args, site);
       }
       case 'staticmethod':
         return this.call(fn.func, args, site);
@@ -1383,6 +1392,33 @@ export class Interpreter {
       default:
         this.raise('TypeError', `'${typeName(fn)}' object is not callable`, site);
     }
+  }
+
+  /** Calls `func` with `self` before `args` (a bound method's function), charged as `call` charges
+   *  it; a native that takes `self` apart gets it so, without a new argument array. */
+  private callWithSelf(func: Value, self: Value, args: CallArgs, site: Site | null): Value {
+    if (func.kind === 'native' && func.callWithSelf) {
+      this.steps += 4;
+      this.tick(null, null, site);
+      const built = func.callWithSelf(self, args, site);
+      this.noteBuilt(built, site);
+      return built;
+    }
+    return this.call(func, { positional: [self, ...args.positional], keywords: args.keywords }, site);
+  }
+
+  /** `self.name(*args)` where `method` is what the class holds for `name`: as `call` of the bound
+   *  method, without making one. */
+  callMethodOf(method: Value, self: Value, args: CallArgs, site: Site | null): Value {
+    if (method.kind === 'function' || (method.kind === 'native' && method.bindsSelf)) return this.callAsMethod(method, self, args, site);
+    return this.call(method, args, site);
+  }
+
+  /** `call({ kind: 'method', self, func }, args, site)`, without making the method. */
+  callAsMethod(func: Value, self: Value, args: CallArgs, site: Site | null): Value {
+    this.steps += 4;
+    this.tick(null, null, site);
+    return this.callWithSelf(func, self, args, site);
   }
 
   instantiate(cls: ClassValue, args: CallArgs, site: Site | null): Value {
@@ -1417,7 +1453,7 @@ export class Interpreter {
     const instance: InstanceValue = { kind: 'instance', id: newId(), cls, attrs: new Map() };
     const init = this.lookupClassAttr(cls, '__init__');
     const before = this.problems.length;
-    if (init) this.call(this.bindIfMethod(init, instance), args, site);
+    if (init) this.callMethodOf(init, instance, args, site);
     if (this.problems.length > before) instance.problemsWhileBuilt = [before, this.problems.length];
     return instance;
   }
@@ -1838,7 +1874,7 @@ export class Interpreter {
         return;
       case 'tensor':
         if (name === 'requires_grad') {
-          setRequiresGrad(obj, value, site, (v) => this.truthy(v));
+          setRequiresGrad(obj, value, site, this.truthyOf);
           return;
         }
         // `p.data = t` of another shape changes the parameter's shape, which a shape (a value
@@ -1881,7 +1917,7 @@ export class Interpreter {
           const picked: number[] = [];
           if (step > 0) for (let i = start; i < stop; i += step) picked.push(i);
           else for (let i = start; i > stop; i += step) picked.push(i);
-          const sliced = obj.kind === 'str' ? str(picked.map((i) => obj.value[i]).join('')) : obj.kind === 'list' ? list(picked.map((i) => obj.items[i]!)) : tuple(picked.map((i) => obj.items[i]!));
+          const sliced = pickItems(obj, picked);
           this.noteBuilt(sliced, site);
           return sliced;
         }
@@ -2065,6 +2101,10 @@ export class Interpreter {
 
   // ---------- truth and comparison ----------
 
+  /** `truthy` as a function value, made once: an arrow written inside a method that reads `this`
+   *  makes every call of that method allocate a context (V8 allocates it on entry). */
+  private readonly truthyOf = (v: Value): boolean => this.truthy(v);
+
   truthy(v: Value): boolean {
     switch (v.kind) {
       case 'none': return false;
@@ -2155,7 +2195,10 @@ export class Interpreter {
         for (const x of container.items) if (valuesEqual(x, item) === true) return true;
         return false;
       case 'range':
-        return isNumber(item) && [...this.iterate(container, site)].some((x) => valuesEqual(x, item));
+        if (!isNumber(item)) return false;
+        // A loop, not a callback reading `item` (that would allocate a context on every call).
+        for (const x of this.iterate(container, site)) if (valuesEqual(x, item)) return true;
+        return false;
       case 'instance': {
         const m = this.lookupClassAttr(container.cls, '__contains__');
         if (m) return this.truthy(this.call(this.bindIfMethod(m, container), { positional: [item], keywords: NO_KEYWORDS }, site));
@@ -2299,12 +2342,10 @@ export class Interpreter {
         return this.makeFunction(e, scope);
       case 'Comprehension':
         return this.comprehension(e, scope);
-      case 'DictComp': {
-        const d = dict();
-        const inner: Scope = { vars: new Map(), parent: scope, globals: scope.globals, file: scope.file };
-        const stopped = this.runGenerators(e.generators, 0, inner, () => dictSet(d, this.eval(e.key, inner), this.eval(e.value, inner)));
-        return stopped ?? d;
-      }
+      case 'DictComp':
+        // A method of its own: its callback reads `e`, and a closure over a parameter of eval
+        // would make every evaluation of every expression allocate a context.
+        return this.dictComprehension(e, scope);
       case 'Starred':
         return this.eval(e.value, scope);
       case 'Named': {
@@ -2319,6 +2360,13 @@ export class Interpreter {
       case 'ErrorExpr':
         return unknown(e.message || 'incomplete code', this.site(scope.file, e));
     }
+  }
+
+  private dictComprehension(e: ast.DictCompExpr, scope: Scope): Value {
+    const d = dict();
+    const inner: Scope = { vars: new Map(), parent: scope, globals: scope.globals, file: scope.file };
+    const stopped = this.runGenerators(e.generators, 0, inner, () => dictSet(d, this.eval(e.key, inner), this.eval(e.value, inner)));
+    return stopped ?? d;
   }
 
   private evalElements(elts: ast.Expr[], scope: Scope): Value[] {
@@ -2410,9 +2458,12 @@ export class Interpreter {
   /** `statement`: the call is a statement of its own, run for its effects. */
   evalCall(e: ast.CallExpr, scope: Scope, statement = false): Value {
     const fn = this.eval(e.func, scope);
-    const positional: Value[] = [];
+    const simple = onlyPositional(e.args);
+    // Most calls pass a few plain positional arguments: an array of exactly their number (an
+    // empty array grown by push gets room for 16), packed as the other argument arrays are.
+    const positional: Value[] = simple ? this.positionalArguments(e.args, scope) : [];
     const keywords = hasKeywordArguments(e.args) ? new Map<string, Value>() : (NO_KEYWORDS as Map<string, Value>);
-    for (const a of e.args) {
+    if (!simple) for (const a of e.args) {
       switch (a.kind) {
         case 'pos':
           positional.push(this.eval(a.value, scope));
@@ -2449,6 +2500,30 @@ export class Interpreter {
     return result;
   }
 
+  /** The values of a call's arguments, all plain positional ones, in order. */
+  private positionalArguments(args: ast.CallExpr['args'], scope: Scope): Value[] {
+    switch (args.length) {
+      case 0:
+        return [];
+      case 1:
+        return [this.eval(args[0]!.value, scope)];
+      case 2: {
+        const a = this.eval(args[0]!.value, scope);
+        return [a, this.eval(args[1]!.value, scope)];
+      }
+      case 3: {
+        const a = this.eval(args[0]!.value, scope);
+        const b = this.eval(args[1]!.value, scope);
+        return [a, b, this.eval(args[2]!.value, scope)];
+      }
+      default: {
+        const out: Value[] = [];
+        for (const a of args) out.push(this.eval(a.value, scope));
+        return out;
+      }
+    }
+  }
+
   /** Whether a call hands a module to the callee (its `self`, or an argument). */
   private givesModule(fn: Value, positional: Value[], keywords: ReadonlyMap<string, Value>): boolean {
     if (fn.kind === 'method' && fn.self.kind === 'instance' && fn.self.module) return true;
@@ -2473,6 +2548,18 @@ export const NO_KEYWORDS: ReadonlyMap<string, Value> = new Map();
 
 type SiteCarrier = ast.Span & { $site?: Site };
 type AssignNameCarrier = ast.AttributeExpr & { $name?: string };
+
+/** The items of a str, list or tuple at these indices, as the same kind of value. */
+function pickItems(obj: Value & { kind: 'str' | 'list' | 'tuple' }, picked: number[]): Value {
+  if (obj.kind === 'str') {
+    let s = '';
+    for (const i of picked) s += obj.value[i];
+    return str(s);
+  }
+  const items = new Array<Value>(picked.length);
+  for (let k = 0; k < picked.length; k++) items[k] = obj.items[picked[k]!]!;
+  return obj.kind === 'list' ? list(items) : tuple(items);
+}
 
 /** A number or string literal's value, made once per AST node: these values are never mutated (only
  *  int and str values that carry an enum class take attributes, and literals carry none), and
@@ -2577,6 +2664,11 @@ export function computeMro(cls: ClassValue): ClassValue[] {
     out.push(head);
     for (const s of nonEmpty) if (s[0] === head) s.shift();
   }
+}
+
+function onlyPositional(args: ast.CallExpr['args']): boolean {
+  for (let i = 0; i < args.length; i++) if (args[i]!.kind !== 'pos') return false;
+  return true;
 }
 
 function hasKeywordArguments(args: ast.CallExpr['args']): boolean {

@@ -90,10 +90,15 @@ function repeat(items: Value[], times: number): Value[] {
   return out;
 }
 
+/** A sequence's length, -1 for anything else (a function of its own: a closure made on every
+ *  binary operation would cost a `__name` definition each in the bundles). */
+function length(v: Value): number {
+  return v.kind === 'list' || v.kind === 'tuple' ? v.items.length : v.kind === 'str' ? v.value.length : -1;
+}
+
 /** How many elements `a op b` will build (sequence repetition and concatenation), known before
  *  building them, so the budgets are charged first; 0 for anything else. */
 export function builtSize(op: BinaryOperator, a: Value, b: Value): number {
-  const length = (v: Value): number => (v.kind === 'list' || v.kind === 'tuple' ? v.items.length : v.kind === 'str' ? v.value.length : -1);
   if (op === '+') {
     const x = length(a);
     const y = length(b);

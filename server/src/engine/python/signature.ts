@@ -55,9 +55,9 @@ export function bindToOpArgs(interp: Interpreter, name: string, signature: strin
   const sig = parseSignature(interp, signature);
   const bound = interp.bindArguments(name, sig.params, sig.defaults, args, site);
   const out: OpArgs = {};
-  bound.forEach((v, k) => {
-    out[k] = toOpValue(v, k);
-  });
+  // A loop over the keys: a callback writing `out` would make every call allocate a context, the
+  // common `layer(x)` above included (V8 allocates it on entry).
+  for (const k of bound.keys()) out[k] = toOpValue(bound.get(k)!, k);
   return out;
 }
 
@@ -86,7 +86,12 @@ export function toOpValue(v: Value, param: string): OpValue {
       return v.value;
     case 'tuple':
     case 'list':
-      return v.items.map((x) => toOpValue(x, param));
+    {
+      // A loop: a callback reading `param` would allocate a context on every call, numbers too.
+      const out = new Array<OpValue>(v.items.length);
+      for (let i = 0; i < v.items.length; i++) out[i] = toOpValue(v.items[i]!, param);
+      return out;
+    }
     case 'tensor':
       return v as Tensor;
     case 'slice':

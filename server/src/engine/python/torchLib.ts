@@ -19,7 +19,7 @@ import { installPrivateBases, normInputRanks } from './torchPrivateBases';
 import { astype, makeNumpy } from './numpyLib';
 import { initialRequiresGrad, markDtypeUnknown, requiresGradValue, setRequiresGrad } from './paramFlags';
 import {
-  bool, dict, FALSE, float, int, iterator, list, native, newId, NONE, str, TRUE, tuple, unknown, unknownNumber,
+  bool, dict, FALSE, float, int, iterator, list, native, nativeMethod, newId, NONE, str, TRUE, tuple, unknown, unknownNumber,
   WriteCountingMap, type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
   type Site, type TensorValue, type Value,
 } from './values';
@@ -222,12 +222,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   const isModule = (v: Value): v is InstanceValue => v.kind === 'instance' && !!v.module;
 
   const m = (name: string, call: (self: InstanceValue, args: CallArgs, site: Site | null) => Value) =>
-    fn(`Module.${name}`, (args, site) => {
-      const self = args.positional[0];
+    nativeMethod(`Module.${name}`, (self, args, site) => {
       if (!self || self.kind !== 'instance') return unknown(`${name} on a non-module`, site);
       ensureModule(self);
-      return call(self, { positional: args.positional.slice(1), keywords: args.keywords }, site);
-    }, true);
+      return call(self, args, site);
+    });
 
   moduleClass.attrs.set('__init__', m('__init__', () => NONE));
   moduleClass.attrs.set('training', bool(false));
@@ -475,7 +474,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     for (const mod of allModules(root, new Set(), [])) {
       if (mod.attrs.get('training') === flag) continue;
       interp.noteWrite(mod); // a module a library made at its top level is no longer as its files left it
-      mod.attrs.set('training', flag);
+      // A leaf layer's config is not built from `training`: a check of its attributes done before
+      // this write still holds (forward need not compare them all again).
+      const native = mod.module?.native;
+      const attrs = mod.attrs;
+      const stillChecked = native && attrs instanceof WriteCountingMap && native.checkedAttrs === attrs && native.checkedAtWrites === attrs.writes
+        && !native.builtFrom?.names.includes('training');
+      attrs.set('training', flag);
+      if (stillChecked) noteChecked(native, attrs);
     }
   };
 
@@ -575,7 +581,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     if (pushSite) interp.callSites.push(site);
     let result: Value | undefined;
     try {
-      result = interp.call({ kind: 'method', self, func: forward }, args, site);
+      result = interp.callAsMethod(forward, self, args, site);
       return result;
     } finally {
       if (pushSite) interp.callSites.pop();
@@ -618,18 +624,16 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
         return NONE;
       }, true));
     }
-    cls.attrs.set('__init__', fn(`${name}.__init__`, (args, site) => {
-      const self = args.positional[0];
+    cls.attrs.set('__init__', nativeMethod(`${name}.__init__`, (self, args, site) => {
       if (!self || self.kind !== 'instance') return NONE;
       ensureModule(self);
-      initLeaf(self, spec as ModuleSpec, { positional: args.positional.slice(1), keywords: args.keywords }, site);
+      initLeaf(self, spec as ModuleSpec, args, site);
       return NONE;
-    }, true));
-    cls.attrs.set('forward', fn(`${name}.forward`, (args, site) => {
-      const self = args.positional[0];
+    }));
+    cls.attrs.set('forward', nativeMethod(`${name}.forward`, (self, args, site) => {
       if (!self || self.kind !== 'instance') return unknown('forward on a non-module', site);
-      return forwardLeaf(self, spec as ModuleSpec, { positional: args.positional.slice(1), keywords: args.keywords }, site);
-    }, true));
+      return forwardLeaf(self, spec as ModuleSpec, args, site);
+    }));
     leafClasses.set(name, cls);
     return cls;
   };
@@ -649,7 +653,9 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       const opArgs: Record<string, ReturnType<typeof toOpValue>> = {};
       for (const k of names) opArgs[k] = toOpValue(sig.get(k)!, k);
       const config = spec.build(opArgs);
-      const values = names.map((k) => self.attrs.get(k));
+      // A loop: a callback reading `self` would allocate a context on every call of initLeaf.
+      const values = new Array<Value | undefined>(names.length);
+      for (let i = 0; i < names.length; i++) values[i] = self.attrs.get(names[i]!);
       state.native = { spec, config, description: spec.describe(config), builtFrom: { names, values }, opArgs, checkedAttrs: null, checkedAtWrites: 0 };
       // `values` were just read from the attributes: forward compares again only after a write.
       noteChecked(state.native, self.attrs instanceof WriteCountingMap ? self.attrs : null);
@@ -749,7 +755,13 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
     }
     const fromWeights = family.kind === 'conv' || family.kind === 'linear';
     if (changed && (state.parameters.size > 0 || state.buffers.size > 0)) {
-      const structural = changed.find((k) => followedByWrite(family, k) === false);
+      let structural: string | undefined;
+      for (const k of changed) {
+        if (followedByWrite(family, k) === false) {
+          structural = k;
+          break;
+        }
+      }
       if (structural) throw new UnknownArgument(structural, `${self.cls.name}.${structural} was assigned after the layer was built (its parameters keep their shapes; ConvLens does not follow that)`);
     }
     if (paramsReplaced && !fromWeights && !sameShapes(state.parameters, native.builtParams!)) {
@@ -1306,7 +1318,7 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       // Where the module was made: this call, then the calls that led to it.
       ensureModule(instance, site && site.file.path !== '<model>' ? site : null);
       const initFn = interp.lookupClassAttr(cls, '__init__');
-      if (initFn) interp.call(initFn.kind === 'function' || (initFn.kind === 'native' && initFn.bindsSelf) ? { kind: 'method', self: instance, func: initFn } : initFn, args, site);
+      if (initFn) interp.callMethodOf(initFn, instance, args, site);
       return instance;
     }
     return originalInstantiate(cls, args, site);

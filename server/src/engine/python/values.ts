@@ -100,6 +100,8 @@ export interface CallArgs {
 }
 
 export type NativeCall = (args: CallArgs, site: Site | null) => Value;
+/** `self` is undefined only when Python code calls the unbound method with no arguments at all. */
+export type NativeCallWithSelf = (self: Value | undefined, args: CallArgs, site: Site | null) => Value;
 
 export interface NativeFunctionValue {
   kind: 'native';
@@ -109,6 +111,10 @@ export interface NativeFunctionValue {
   /** Unbound natives stored on classes take `self` as their first positional argument and get
    *  bound on attribute access, like Python functions. */
   bindsSelf?: boolean;
+  /** For a native that binds self: the same call with `self` apart from the other arguments, so
+   *  a method call (every layer call goes through two: `Module.__call__`, then `forward`) builds
+   *  no argument array with `self` prepended for `call` to slice off again. */
+  callWithSelf?: NativeCallWithSelf;
   /** Builtins that read the caller's namespace (`exec`, `eval`, `globals`, `locals`, `vars()`,
    *  `dir()`): a direct call `f(...)` is given the scope it is made in. */
   withScope?: (args: CallArgs, scope: Scope, site: Site) => Value;
@@ -295,8 +301,16 @@ export const unknown = (reason: string, site: Site | null = null): UnknownValue 
 export const unknownNumber = (reason: string, site: Site | null = null): UnknownValue => ({ kind: 'unknown', reason, site, numeric: true });
 export const iterator = (items: Value[]): IteratorValue => ({ kind: 'iterator', id: newId(), items, index: 0 });
 
-export function native(name: string, call: NativeCall, bindsSelf = false): NativeFunctionValue {
-  return { kind: 'native', id: newId(), name, call, bindsSelf };
+export function native(name: string, call: NativeCall, bindsSelf = false, callWithSelf?: NativeCallWithSelf): NativeFunctionValue {
+  // Every native has the same fields in the same order (one object shape for V8).
+  return { kind: 'native', id: newId(), name, call, bindsSelf, callWithSelf };
+}
+
+/** A native method whose implementation takes `self` apart: `call` (with `self` first among the
+ *  positional arguments) is derived from it. */
+export function nativeMethod(name: string, callWithSelf: NativeCallWithSelf): NativeFunctionValue {
+  const call: NativeCall = (args, site) => callWithSelf(args.positional[0], { positional: args.positional.slice(1), keywords: args.keywords }, site);
+  return native(name, call, true, callWithSelf);
 }
 
 export function dict(entries: [Value, Value][] = [], cls?: ClassValue): DictValue {

@@ -9,7 +9,7 @@ import type { Tree, TreeCursor } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type * as A from '../ast';
 import { decodeStringBody, parseNumberText, stringDelimiters } from './literals';
-import { hasShape, shapeOf, shifted, type StatementTable } from './statementReuse';
+import { nodeOf, sameShape, shapeOf, shifted, type StatementTable } from './statementReuse';
 
 // ---------------------------------------------------------------- node codes
 // @lezer/python node types as small numeric codes the converter switches on. The grammar
@@ -1408,11 +1408,12 @@ class TreeConverter {
     const c = this.cur;
     const { from: reuseFrom, into } = this.reuse!;
     const from = c.from;
+    const node = nodeOf(c);
     const text = this.src.slice(from, c.to);
     for (const entry of reuseFrom?.candidates(text, from) ?? []) {
-      if (!hasShape(c, entry.shape)) continue;
+      if (!sameShape(c, node, entry)) continue;
       const stmt = shifted(entry.stmt, from - entry.from);
-      into?.record(text, from, entry.shape, stmt);
+      into?.record(text, from, entry.shape, stmt, node);
       out.push(stmt);
       return;
     }
@@ -1423,7 +1424,7 @@ class TreeConverter {
     // (problems are state shared with the statements around it). A Python 2 print statement
     // looks past its end for an `=`.
     const clean = problems === this.errors.length + this.unclosed.length + this.missingColons.length + this.floatDots.length;
-    if (into && shape && clean && code !== C.PrintStatement) into.record(text, from, shape, out[out.length - 1]!);
+    if (into && shape && clean && code !== C.PrintStatement) into.record(text, from, shape, out[out.length - 1]!, node);
   }
 
   private errorStmt(parent: C, first: boolean, out: A.Stmt[]): void {
@@ -1582,15 +1583,19 @@ class TreeConverter {
       }
     }
     segments.push([start, its.length]);
-    const seg = (k: number, at: number): A.Expr => this.exprOrMissing(its, segments[k][0], segments[k][1], at, 'missing value');
     if (annotation !== null) {
-      const value = opEnds.length > 0 ? seg(1, opEnds[0]) : null;
-      return { kind: 'AnnAssign', target: seg(0, from), annotation: annotation.expr, value, from, to };
+      const value = opEnds.length > 0 ? this.segment(its, segments, 1, opEnds[0]) : null;
+      return { kind: 'AnnAssign', target: this.segment(its, segments, 0, from), annotation: annotation.expr, value, from, to };
     }
-    if (opEnds.length === 0) return { kind: 'Expr', expr: seg(0, from), from, to };
+    if (opEnds.length === 0) return { kind: 'Expr', expr: this.segment(its, segments, 0, from), from, to };
     const targets: A.Expr[] = [];
-    for (let k = 0; k < opEnds.length; k++) targets.push(seg(k, k === 0 ? from : opEnds[k - 1]));
-    return { kind: 'Assign', targets, value: seg(opEnds.length, opEnds[opEnds.length - 1]), from, to };
+    for (let k = 0; k < opEnds.length; k++) targets.push(this.segment(its, segments, k, k === 0 ? from : opEnds[k - 1]));
+    return { kind: 'Assign', targets, value: this.segment(its, segments, opEnds.length, opEnds[opEnds.length - 1]), from, to };
+  }
+
+  /** The expression of segment `k` (a method, not a closure per statement: bundles name closures). */
+  private segment(its: Item[], segments: [number, number][], k: number, at: number): A.Expr {
+    return this.exprOrMissing(its, segments[k][0], segments[k][1], at, 'missing value');
   }
 
   private augAssign(its: Item[], from: number, to: number): A.Stmt {

@@ -7,16 +7,48 @@
 // statement converted without any problem (errors, unclosed brackets, missing colons and misread
 // floats are the only state shared between statements). So a statement whose text is identical
 // and whose subtree has identical node types at identical relative positions converts to the same
-// AST, moved by the difference of the two start offsets. Both are checked here, on every reuse.
+// AST, moved by the difference of the two start offsets. Both are checked here, on every reuse
+// (the subtree at once when lezer reused the very node: see nodeOf).
 
-import type { TreeCursor } from '@lezer/common';
+import { TreeBuffer, type Tree, type TreeCursor } from '@lezer/common';
 import type * as A from '../ast';
 
-interface Converted {
+export interface Converted {
   from: number;
   /** Pre-order node type ids and positions relative to `from`: (type, from, to) per node. */
   shape: Int32Array;
   stmt: A.Stmt;
+  /** Where lezer keeps the statement's node (see nodeOf): the same place in a later reading is
+   *  the same shape, found without walking it. */
+  node: NodeIdentity;
+}
+
+/**
+ * lezer's storage of a node: its Tree object, or the TreeBuffer holding it and its index there.
+ * An incremental parse reuses unchanged subtrees and buffers by reference; both are immutable, and
+ * positions inside them are relative to them, so one identity is one shape. A buffer node's place
+ * is not public API: it is read from the cursor's own fields, and only believed when it is a
+ * TreeBuffer and a number (another lezer version may name them otherwise: then the walk decides).
+ */
+export interface NodeIdentity {
+  tree: Tree | null;
+  buffer: TreeBuffer | null;
+  index: number;
+}
+
+export function nodeOf(cursor: TreeCursor): NodeIdentity {
+  const tree = cursor.tree;
+  if (tree) return { tree, buffer: null, index: -1 };
+  // Fields of TreeCursor that its type declarations leave out (@internal).
+  const internal = cursor as unknown as { buffer?: { buffer?: unknown } | null; index?: unknown };
+  const buffer = internal.buffer?.buffer;
+  const index = internal.index;
+  return buffer instanceof TreeBuffer && typeof index === 'number' ? { tree: null, buffer, index } : { tree: null, buffer: null, index: -1 };
+}
+
+function sameNode(a: NodeIdentity, b: NodeIdentity): boolean {
+  if (a.tree !== null) return a.tree === b.tree;
+  return a.buffer !== null && a.buffer === b.buffer && a.index === b.index;
 }
 
 /**
@@ -30,9 +62,9 @@ export class StatementTable {
     return this.byText.size;
   }
 
-  record(text: string, from: number, shape: Int32Array, stmt: A.Stmt): void {
+  record(text: string, from: number, shape: Int32Array, stmt: A.Stmt, node: NodeIdentity): void {
     const list = this.byText.get(text);
-    const entry = { from, shape, stmt };
+    const entry = { from, shape, stmt, node };
     if (list) list.push(entry);
     else this.byText.set(text, [entry]);
   }
@@ -55,6 +87,12 @@ export function shapeOf(cursor: TreeCursor): Int32Array {
     return true;
   });
   return Int32Array.from(out);
+}
+
+/** Whether the subtree under the cursor's node (stored as `node`) has the shape recorded (see
+ *  shapeOf): at once when lezer reused the very node recorded. */
+export function sameShape(cursor: TreeCursor, node: NodeIdentity, entry: Converted): boolean {
+  return sameNode(node, entry.node) || hasShape(cursor, entry.shape);
 }
 
 /** Whether the subtree under the cursor's node has exactly this shape (see shapeOf). */
