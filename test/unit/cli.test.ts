@@ -135,6 +135,9 @@ describe('convlens command', () => {
     assertOneLineError(cli('analyze', RESNET, '--model', 'resnet9000()'), /resnet9000\(\).*not defined/);
     assertOneLineError(cli('analyze', RESNET, '--model', 'resnet50(('), /resnet50\(\(/);
     assertOneLineError(cli('analyze', RESNET, '--model', 'ResNet(BasicBlock)'), /ResNet\(BasicBlock\)/);
+    // A module class named instead of called: the message says how to call it; another class does not get that hint.
+    assertOneLineError(cli('analyze', RESNET, '--model', 'ResNet'), /`ResNet` did not give an nn\.Module \(got a class\): it names the class; write a call that builds the model, e\.g\. `ResNet\(\)`$/m);
+    assertOneLineError(cli('analyze', RESNET, '--model', 'int'), /`int` did not give an nn\.Module \(got a class\)$/m);
   });
 
   test('JSON: the contract of DESIGN.md, with the reference numbers of resnet18', () => {

@@ -447,7 +447,9 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
   }
   if (value.kind !== 'instance' || !value.module || !value.cls.mro.includes(torch.moduleClass)) {
     const what = value.kind === 'unknown' ? value.reason : `a ${value.kind === 'instance' ? value.cls.name : value.kind}`;
-    return fail(`model expression \`${expr}\` did not give an nn.Module (got ${what})`);
+    // `--model Net` names the class; the expression is a call that builds one.
+    const callIt = value.kind === 'class' && value.mro.includes(torch.moduleClass) ? `: it names the class; write a call that builds the model, e.g. \`${expr}()\`` : '';
+    return fail(`model expression \`${expr}\` did not give an nn.Module (got ${what})${callIt}`);
   }
   return { name: expr, instance: value, mainInputs: null, ...problemsSince(interp, before) };
 }
