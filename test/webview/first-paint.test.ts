@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { inlinable } from '../../client/src/preview/html';
 import { resendOnReady } from '../../client/src/preview/resend';
 import { chainModel } from '../../webview/src/onnx/chainGraph';
 import { chainFeeds } from '../../webview/src/preview/compute';
@@ -271,6 +272,11 @@ describe('what the first script holds', () => {
     assert.ok(!first.includes('onnxruntime-web/webgpu'), 'the first script imports ORT');
     assert.ok(!/InferenceSession/.test(first), 'the first script holds ORT sessions');
     assert.ok(!first.includes('customElements.define'), 'the first script defines the controls');
+  });
+
+  it('fits in the page as it is (else the panel would link it and wait for its fetch), as does the stylesheet', () => {
+    assert.ok(inlinable(readFileSync(join(DIST_WEBVIEW, 'preview.js'), 'utf8')));
+    assert.ok(inlinable(readFileSync(join(DIST_WEBVIEW, 'preview.css'), 'utf8')));
   });
 });
 

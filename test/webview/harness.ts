@@ -69,6 +69,7 @@ interface ServeOptions {
   /** Files of dist/webview the server never answers (a runtime that does not arrive). */
   hold?: RegExp;
   requested: string[];
+  linked?: boolean;
 }
 
 function serve(options: ServeOptions): Promise<Server> {
@@ -84,6 +85,8 @@ function serve(options: ServeOptions): Promise<Server> {
         later: { runtime: `${base}/preview-runtime.js`, controls: `${base}/preview-controls.js` },
         initial: options.initial,
         styleUri: `${base}/preview.css`,
+        // As the extension does (client/src/preview/host.ts): the first script and the stylesheet in the page.
+        inline: options.linked ? undefined : { script: readFileSync(join(DIST_WEBVIEW, 'preview.js'), 'utf8'), style: readFileSync(join(DIST_WEBVIEW, 'preview.css'), 'utf8') },
         ort: {
           module: `${base}/ort.webgpu.min.mjs`,
           wasmGlue: `${base}/ort-wasm-simd-threaded.asyncify.mjs`,
@@ -126,10 +129,12 @@ export async function openHarness(options: {
   hold?: RegExp;
   /** The state the webview saved before (getState()'s answer). */
   savedState?: unknown;
+  /** The page links the first script and the stylesheet instead of carrying them (html.ts). */
+  linked?: boolean;
 }): Promise<Harness> {
   if (!existsSync(join(DIST_WEBVIEW, 'preview-runtime.js'))) throw new Error('dist/webview/preview-runtime.js is missing: npm run build first');
   const requested: string[] = [];
-  const server = await serve({ initial: options.initial, hold: options.hold, requested });
+  const server = await serve({ initial: options.initial, hold: options.hold, requested, linked: options.linked });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({
     executablePath: chromiumPath(),

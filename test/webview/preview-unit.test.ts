@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { contentSecurityPolicy, folderSources, makeNonce, previewHtml } from '../../client/src/preview/html';
+import { contentSecurityPolicy, folderSources, inlinable, makeNonce, previewHtml } from '../../client/src/preview/html';
 import { checkerboardScore, interiorOf } from '../../webview/src/analysis/checkerboard';
 import { fft, powerSpectrum2d } from '../../webview/src/analysis/fft';
 import { UnsupportedLayer, stepForLayer, stepsForLayers } from '../../webview/src/preview/fromLayer';
@@ -322,7 +322,7 @@ describe('message schemas', () => {
 });
 
 describe('the page', () => {
-  it("CSP: nothing by default, scripts with the nonce or from dist/webview, WebAssembly compilation, everything else from dist/webview", () => {
+  it("CSP: nothing by default, scripts and styles with the nonce or from dist/webview, WebAssembly compilation, everything else from dist/webview", () => {
     const csp = contentSecurityPolicy({
       cspSource: 'https://*.vscode-cdn.net',
       baseUri: 'https://file%2B.vscode-resource.vscode-cdn.net/home/u/ext/dist/webview',
@@ -332,7 +332,7 @@ describe('the page', () => {
     const dir = 'https://*.vscode-cdn.net/home/u/ext/dist/webview/';
     assert.equal(
       csp,
-      `default-src 'none'; script-src 'nonce-abc' ${dir} 'wasm-unsafe-eval'; style-src ${dir}; connect-src ${dir}; font-src ${dir}; img-src ${dir}; base-uri 'none'; form-action 'none'`,
+      `default-src 'none'; script-src 'nonce-abc' ${dir} 'wasm-unsafe-eval'; style-src 'nonce-abc' ${dir}; connect-src ${dir}; font-src ${dir}; img-src ${dir}; base-uri 'none'; form-action 'none'`,
     );
     assert.doesNotMatch(csp, /'unsafe-inline'|'unsafe-eval'|\s\*(;|\s|$)/);
   });
@@ -370,6 +370,40 @@ describe('the page', () => {
     const a = makeNonce();
     assert.match(a, /^[A-Za-z0-9_-]{22}$/);
     assert.notEqual(a, makeNonce());
+  });
+
+  it('the first script and the stylesheet written into the page, nonced; texts that could leave their element are linked instead', () => {
+    const base = {
+      cspSource: 'https://a.b',
+      baseUri: 'https://a.b/d',
+      scriptUri: 'https://a.b/d/preview.js',
+      styleUri: 'https://a.b/d/preview.css',
+      nonce: 'n1',
+      ort: { module: 'https://a.b/d/o.mjs', wasmGlue: 'https://a.b/d/g.mjs', wasm: 'https://a.b/d/w.wasm' },
+      later: { runtime: 'https://a.b/d/r.js', controls: 'https://a.b/d/c.js' },
+    };
+    const script = 'const a = "<\\/script>"; boot();';
+    const style = 'body { margin: 0 }';
+    const html = previewHtml({ ...base, inline: { script, style } });
+    // The import map and the app, both nonced; the app carries its text and fetches nothing.
+    assert.equal(html.match(/<script/g)?.length, 2);
+    assert.ok(html.includes(`<script type="module" async nonce="n1">${script}</script>\n</body>`), html);
+    assert.ok(html.includes(`<style nonce="n1">${style}</style>`));
+    assert.doesNotMatch(html, /modulepreload|rel="stylesheet"|src="https:\/\/a\.b\/d\/preview\.js"/);
+    // The style element comes after the CSP, which allows it by the same nonce only.
+    assert.ok(html.indexOf('Content-Security-Policy') < html.indexOf('<style'));
+    assert.match(html, /style-src 'nonce-n1' https:\/\/a\.b\/d\//);
+    // Each of these in either text would end or re-open an element early: the page links both files.
+    for (const bad of ['</script>', '</SCRIPT ', '<!--', '<script>', '</style>', '<Style']) {
+      for (const inline of [{ script: `x("${bad}")`, style }, { script, style: `/* ${bad} */` }]) {
+        const linked = previewHtml({ ...base, inline });
+        assert.ok(!linked.includes('x("') && !linked.includes('/* '), bad);
+        assert.match(linked, /<script type="module" async nonce="n1" src="https:\/\/a\.b\/d\/preview\.js"><\/script>/);
+        assert.match(linked, /<link rel="stylesheet" href="https:\/\/a\.b\/d\/preview\.css">/);
+      }
+    }
+    assert.equal(inlinable(script), true);
+    assert.equal(inlinable('a < b && c <!d'), true);
   });
 
   it("the first messages ride in the page as an inert JSON block that cannot close its element", () => {

@@ -2,6 +2,7 @@
 // and resources only from dist/webview), validates every message it sends back, and holds the
 // latest preview until the page says it is ready (again, after a hidden webview was rebuilt).
 
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { parseWebviewMessage, type BackendSetting, type HostMessage, type PreviewTarget } from '../../../webview/src/protocol/messages';
 import { makeNonce, previewHtml } from './html';
@@ -21,6 +22,21 @@ export function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
 /** Options every preview webview gets: scripts on, local files from dist/webview only. */
 export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
   return { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot(extensionUri)] };
+}
+
+/** The first script and the stylesheet, written into every page (html.ts says why); read once. A
+ *  folder that cannot be read leaves the page linking the files (which then fail visibly there). */
+let firstTexts: { script: string; style: string } | null | undefined;
+function inlineTexts(root: vscode.Uri): { script: string; style: string } | undefined {
+  if (firstTexts === undefined) {
+    try {
+      const read = (name: string) => readFileSync(vscode.Uri.joinPath(root, name).fsPath, 'utf8');
+      firstTexts = { script: read('preview.js'), style: read('preview.css') };
+    } catch {
+      firstTexts = null;
+    }
+  }
+  return firstTexts ?? undefined;
 }
 
 /** Request ids grow across hosts too: a page compares them with the one it saved in its state. */
@@ -57,6 +73,7 @@ export class PreviewHost implements vscode.Disposable {
       later: { runtime: file('preview-runtime.js'), controls: file('preview-controls.js') },
       initial: this.latest ? [{ type: 'options', backend: backendSetting() }, this.latest] : undefined,
       styleUri: file('preview.css'),
+      inline: inlineTexts(root),
       ort: { module: file('ort.webgpu.min.mjs'), wasmGlue: file('ort-wasm-simd-threaded.asyncify.mjs'), wasm: file('ort-wasm-simd-threaded.asyncify.wasm') },
       nonce: makeNonce(),
     });

@@ -1,7 +1,7 @@
 // The preview webview's page: a strict Content-Security-Policy (nothing by default; scripts only
-// with this page's nonce or from dist/webview; WebAssembly compilation allowed; styles, fetches
-// and fonts only from dist/webview). Pure (no `vscode` import) so the browser tests serve the very
-// same page.
+// with this page's nonce or from dist/webview; WebAssembly compilation allowed; styles with the
+// nonce or from dist/webview; fetches and fonts only from dist/webview). Pure (no `vscode` import)
+// so the browser tests serve the very same page.
 
 import { INITIAL_MESSAGES_ID, MAX_INITIAL_MESSAGES, type HostMessage } from '../../../webview/src/protocol/messages';
 
@@ -17,6 +17,11 @@ export interface PreviewHtmlOptions {
   later: { runtime: string; controls: string };
   /** The webview URI of dist/webview/preview.css. */
   styleUri: string;
+  /** The texts of dist/webview/preview.js and preview.css, written into the page (nonced) so that
+   *  the first picture waits for no fetch: a webview's resources come through the extension host,
+   *  and the stylesheet's parse then overlaps the wait for nothing instead of following the
+   *  script. Without them (or with a text that could leave its element) the page links the files. */
+  inline?: { script: string; style: string };
   /** The webview URIs of onnxruntime-web's files in dist/webview: the module the app imports by
    *  its bare name (through an import map), and the WebAssembly glue and binary it loads. */
   ort: { module: string; wasmGlue: string; wasm: string };
@@ -61,7 +66,7 @@ export function contentSecurityPolicy(o: Pick<PreviewHtmlOptions, 'cspSource' | 
   return [
     "default-src 'none'",
     `script-src 'nonce-${o.nonce}' ${files} 'wasm-unsafe-eval'`,
-    `style-src ${files}`,
+    `style-src 'nonce-${o.nonce}' ${files}`,
     `connect-src ${files}`,
     `font-src ${files}`,
     `img-src ${files}`,
@@ -77,6 +82,13 @@ export function makeNonce(): string {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** Text that can sit inside a <script> (or <style>) element as it is: no end tag, no HTML
+ *  comment opener and no start tag (the two together put the parser in a state where the end
+ *  tag no longer closes the element). esbuild escapes `</script` in string literals, not the rest. */
+export function inlinable(text: string): boolean {
+  return !/<\/?(script|style)|<!--/i.test(text);
+}
+
 /** JSON that can sit inside a <script> element: no `</script>`, no HTML comment openers. */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
@@ -85,18 +97,26 @@ function scriptJson(value: unknown): string {
 export function previewHtml(o: PreviewHtmlOptions): string {
   const nonce = escapeAttr(o.nonce);
   // URIs are passed exactly as the host made them: servers that put the file in the query string
-  // (code-server) break relative URLs. The first script is fetched alongside the stylesheet
-  // (modulepreload, after the import map as import maps require): a module script at the end of
-  // the body was fetched only once the stylesheet had arrived. Same URL, same CSP source. It is
-  // `async`: a deferred module waits for the stylesheet before it runs, whereas this one builds
-  // the panel and paints the first overlap map while the stylesheet is still on its way (the first
-  // frame still waits for it: a stylesheet in the head blocks rendering, so nothing is shown
-  // unstyled). It comes after #app and the first messages, so both exist when it runs.
+  // (code-server) break relative URLs. The first script and the stylesheet are written into the
+  // page: the whole first picture then arrives with the HTML (the stylesheet is parsed while the
+  // body is, before the script runs; the script has nothing to fetch). The script is `async`: an
+  // inline module runs as soon as it is parsed instead of after the whole document. It comes after
+  // #app and the first messages, so both exist when it runs. Where the texts are not given (or
+  // could leave their element), the files are linked instead: the script fetched alongside the
+  // stylesheet (modulepreload, after the import map as import maps require), and run without
+  // waiting for the stylesheet (the first frame still does: a stylesheet in the head blocks rendering).
   const importMap = scriptJson({
     imports: { 'onnxruntime-web/webgpu': o.ort.module, 'convlens-preview/runtime': o.later.runtime, 'convlens-preview/controls': o.later.controls },
   });
   if (o.initial && o.initial.length > MAX_INITIAL_MESSAGES) throw new Error(`at most ${MAX_INITIAL_MESSAGES} first messages`);
   const initial = o.initial?.length ? `<script type="application/json" id="${INITIAL_MESSAGES_ID}">${scriptJson(o.initial)}</script>\n` : '';
+  const inline = o.inline && inlinable(o.inline.script) && inlinable(o.inline.style) ? o.inline : null;
+  const head = inline
+    ? `<style nonce="${nonce}">${inline.style}</style>\n`
+    : `<link rel="modulepreload" href="${escapeAttr(o.scriptUri)}" nonce="${nonce}">\n<link rel="stylesheet" href="${escapeAttr(o.styleUri)}">\n`;
+  const script = inline
+    ? `<script type="module" async nonce="${nonce}">${inline.script}</script>`
+    : `<script type="module" async nonce="${nonce}" src="${escapeAttr(o.scriptUri)}"></script>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -104,13 +124,11 @@ export function previewHtml(o: PreviewHtmlOptions): string {
 <meta http-equiv="Content-Security-Policy" content="${escapeAttr(contentSecurityPolicy(o))}">
 ${o.prelude ? `<script nonce="${nonce}">${o.prelude}</script>\n` : ''}<meta name="viewport" content="width=device-width, initial-scale=1">
 <script type="importmap" nonce="${nonce}">${importMap}</script>
-<link rel="modulepreload" href="${escapeAttr(o.scriptUri)}" nonce="${nonce}">
-<link rel="stylesheet" href="${escapeAttr(o.styleUri)}">
-<title>ConvLens preview</title>
+${head}<title>ConvLens preview</title>
 </head>
 <body>
 <div id="app" data-ort-wasm-glue="${escapeAttr(o.ort.wasmGlue)}" data-ort-wasm="${escapeAttr(o.ort.wasm)}"></div>
-${initial}<script type="module" async nonce="${nonce}" src="${escapeAttr(o.scriptUri)}"></script>
+${initial}${script}
 </body>
 </html>
 `;
