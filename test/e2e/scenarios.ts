@@ -128,6 +128,11 @@ async function previewScenario(ctx: ScenarioContext, backend: 'wasm' | 'webgpu')
   await wb.closePanel();
   const frame = await wb.openPreviewView();
   await frame.locator('#convlens-preview').waitFor({ timeout: 30_000 });
+  // The first script and the stylesheet ride in the page, nonced (client/src/preview/html.ts): the
+  // first picture waits for no fetch through the workbench. The webview ran that script: the CSP
+  // VS Code's page keeps lets it.
+  assert.equal(await frame.locator('script[type="module"][nonce]:not([src])').count(), 1, 'the first script is not in the page');
+  assert.equal(await frame.locator('link[rel="stylesheet"], link[rel="modulepreload"]').count(), 0, 'the page links its first files');
 
   // k3 s2 p1 op1: per axis, interior outputs alternate 2 and 1 taps, so the interior holds 1, 2
   // and 4 taps: three colours.

@@ -8,7 +8,7 @@
 // drive directly on the built bundle.
 
 import { PreviewApp, type HostApi, type PreviewRunner } from './ui/app';
-import { INITIAL_MESSAGES_ID, MAX_INITIAL_MESSAGES, parseHostMessage, type HostMessage } from './protocol/messages';
+import { BOOT_MARK, INITIAL_MESSAGES_ID, MAX_INITIAL_MESSAGES, parseHostMessage, type HostMessage } from './protocol/messages';
 
 export { planPreview, MAX_SIDE } from './preview/plan';
 export { layerOverlapMap } from './preview/overlapMap';
@@ -23,8 +23,16 @@ declare global {
   }
 }
 
-/** Where the bundle is (dist/webview/); the other scripts and ORT's files lie beside it. */
-export const BASE_URL = new URL('./', import.meta.url).href;
+/** Where the bundle is (dist/webview/) when it is loaded from its file (tests); the other scripts
+ *  and ORT's files lie beside it. Written into the page (html.ts), the script's URL is the page's
+ *  own, which may not even be hierarchical: the page names ORT's files instead. */
+export const BASE_URL = ((): string => {
+  try {
+    return new URL('./', import.meta.url).href;
+  } catch {
+    return '';
+  }
+})();
 
 /** Bare names of the later scripts (the page's import map; external to this bundle). Held in
  *  variables so that neither esbuild nor TypeScript looks for them here. */
@@ -67,6 +75,7 @@ function shownBefore(state: unknown): number {
 }
 
 function boot(): void {
+  performance.mark(BOOT_MARK);
   const container = document.getElementById('app');
   if (!container || window.convlensPreview) return;
   // Outside a webview (a test page without the stub) messages go nowhere.

@@ -11,6 +11,9 @@ export const BACKENDS = ['auto', 'webgpu', 'wasm'] as const;
 export const INITIAL_MESSAGES_ID = 'convlens-initial';
 /** At most this many first messages (the backend setting and a layer). */
 export const MAX_INITIAL_MESSAGES = 4;
+/** The performance mark the first script sets when it starts (the bench's breakdown of the first
+ *  picture's time reads it). */
+export const BOOT_MARK = 'convlens-preview:boot';
 export type BackendSetting = (typeof BACKENDS)[number];
 
 const MAX_DIM = 2 ** 31;
