@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import { inlinable } from '../../client/src/preview/html';
+import { VIRIDIS } from '../../webview/src/render/colormap';
 import { resendOnReady } from '../../client/src/preview/resend';
 import { chainModel } from '../../webview/src/onnx/chainGraph';
 import { chainFeeds } from '../../webview/src/preview/compute';
@@ -110,6 +111,20 @@ describe('the first picture, with the runtime held back', () => {
       // The runtime was asked for (after the picture) and never came; ORT never was.
       assert.ok(h.requested.includes('preview-runtime.js'), h.requested.join(', '));
       assert.ok(!h.requested.some((f) => f.startsWith('ort')), h.requested.join(', '));
+    });
+
+    it('shows the colour bar beside it (a CSS gradient set through the CSSOM, which the CSP allows): the map\'s lowest colour at the bottom, its highest on top', async () => {
+      const bar = await h.page.evaluate(() => {
+        const legend = document.getElementById('legend-layer')!;
+        const box = legend.getBoundingClientRect();
+        return { image: getComputedStyle(legend).backgroundImage, visibility: getComputedStyle(legend).visibility, height: box.height };
+      });
+      assert.equal(bar.visibility, 'visible');
+      assert.ok(bar.height >= 40, String(bar.height));
+      const stops = [...bar.image.matchAll(/rgb\((\d+), (\d+), (\d+)\)/g)].map((m) => [Number(m[1]), Number(m[2]), Number(m[3])]);
+      assert.match(bar.image, /^linear-gradient\(to top, /);
+      assert.deepEqual(stops[0], [...VIRIDIS.subarray(0, 3)]);
+      assert.deepEqual(stops.at(-1), [...VIRIDIS.subarray(765, 768)]);
     });
 
     it('says ready with the request it rendered, so the host does not send it again', async () => {

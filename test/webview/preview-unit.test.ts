@@ -13,6 +13,8 @@ import { MAX_SIDE, planPreview, withInputSize } from '../../webview/src/preview/
 import { chainOutSize, chainPeriod, type Chain, type ConvTransposeStep } from '../../webview/src/preview/steps';
 import { chainWeights } from '../../webview/src/preview/weights';
 import { parseHostMessage, parseWebviewMessage, type PreviewLayer, type PreviewTarget } from '../../webview/src/protocol/messages';
+import { VIRIDIS } from '../../webview/src/render/colormap';
+import { legendGradient } from '../../webview/src/render/plots';
 import { CONFIGS, prepare } from './configs';
 
 const convT = (over: Partial<PreviewLayer> = {}): PreviewLayer => ({
@@ -431,6 +433,28 @@ describe('the page', () => {
     for (const m of back) assert.ok(parseHostMessage(m).ok);
     assert.equal(previewHtml(base).includes('convlens-initial'), false);
     assert.throws(() => previewHtml({ ...base, initial: Array.from({ length: 5 }, () => initial[0]) }), /at most 4/);
+  });
+});
+
+describe('the colour bar', () => {
+  it('passes through every 17th entry of the colour map, bottom to top, and stays within 5 levels of the table between them', () => {
+    const css = legendGradient();
+    const stops = [...css.matchAll(/rgb\((\d+), (\d+), (\d+)\) ([\d.]+)%/g)].map((m) => ({ rgb: [Number(m[1]), Number(m[2]), Number(m[3])], at: Number(m[4]) }));
+    assert.match(css, /^linear-gradient\(to top, /);
+    assert.equal(stops.length, 256 / 16);
+    stops.forEach((stop, k) => {
+      assert.deepEqual(stop.rgb, [...VIRIDIS.subarray(k * 17 * 3, k * 17 * 3 + 3)], `stop ${k}`);
+      assert.ok(Math.abs(stop.at - (k * 17 * 100) / 255) < 0.01, `stop ${k} at ${stop.at}%`);
+    });
+    // The bar between two stops, as CSS interpolates it (linearly), against the table entry there.
+    for (let i = 0; i < 256; i++) {
+      const k = Math.min(Math.floor(i / 17), stops.length - 2);
+      const f = (i - k * 17) / 17;
+      for (let c = 0; c < 3; c++) {
+        const shown = stops[k]!.rgb[c]! + f * (stops[k + 1]!.rgb[c]! - stops[k]!.rgb[c]!);
+        assert.ok(Math.abs(shown - VIRIDIS[i * 3 + c]!) <= 5, `entry ${i} channel ${c}: ${shown} vs ${VIRIDIS[i * 3 + c]}`);
+      }
+    }
   });
 });
 

@@ -15,7 +15,7 @@ import { planPreview, type VariantPlan } from '../preview/plan';
 import type { Pair } from '../preview/steps';
 import { parseHostMessage, type BackendSetting, type PreviewTarget, type WebviewMessage } from '../protocol/messages';
 import { classifyRange, flatTolerance, uniformLabel, type MapRange } from '../render/flat';
-import { drawHeatmap, drawLegend, drawProfile, drawSpectrum, range } from '../render/plots';
+import { drawHeatmap, drawProfile, drawSpectrum, range } from '../render/plots';
 import type { Backend } from '../runtime/ortRuntime';
 import { DEFAULT_CONTROLS, PreviewView, type Controls, type VariantView } from './view';
 
@@ -281,7 +281,7 @@ export class PreviewApp {
   private paintHeat(v: VariantView, data: Float32Array, size: Pair, period: Pair, r: MapRange, sameRowAs?: Int32Array): void {
     drawHeatmap(v.heatmap, data, size, r.flat ? [r.lo, r.lo] : [r.lo, r.hi], sameRowAs);
     this.view.showHeat(v, size, period);
-    drawLegend(v.legend);
+    delete v.legend.dataset.stale;
     v.heatmap.dataset.flat = String(r.flat);
     v.legend.classList.toggle('flat', r.flat);
     if (r.flat) {

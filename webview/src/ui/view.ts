@@ -13,6 +13,7 @@
 import { INPUT_KINDS, type InputKind } from '../preview/inputs';
 import type { Pair } from '../preview/steps';
 import type { WeightMode } from '../preview/weights';
+import { legendGradient } from '../render/plots';
 import { VIEWPORT_CSS_PX, defaultZoom, heatView } from '../render/zoom';
 
 export interface Controls {
@@ -85,7 +86,8 @@ export interface VariantView {
   zoomIn: HTMLButtonElement;
   zoomOut: HTMLButtonElement;
   zoom: ZoomState | null;
-  legend: HTMLCanvasElement;
+  /** The colour bar (a CSS gradient). */
+  legend: HTMLElement;
   legendMax: HTMLElement;
   legendMin: HTMLElement;
   profile: HTMLCanvasElement;
@@ -264,7 +266,7 @@ export class PreviewView {
         v.score.textContent = '';
         v.detail.textContent = '';
         v.article.dataset.score = '';
-        for (const canvas of [v.heatmap, v.legend, v.profile, v.spectrum]) canvas.dataset.stale = 'true';
+        for (const picture of [v.heatmap, v.legend, v.profile, v.spectrum]) picture.dataset.stale = 'true';
         for (const key of ['source', 'paintedAt', 'enginePaintedAt', 'engineFrameAt']) delete v.heatmap.dataset[key];
         delete v.spectrum.dataset.painted;
       } else {
@@ -297,7 +299,9 @@ export class PreviewView {
     viewport.append(heatmap);
     const legendBox = el('div', { class: 'legend' });
     const legendMax = el('span', { class: 'legend-max', id: `legend-max-${id}` });
-    const legend = el('canvas', { id: `legend-${id}`, class: 'legend-bar' });
+    const legend = el('div', { id: `legend-${id}`, class: 'legend-bar' });
+    // Through the CSSOM, which the page's style-src does not govern (a style attribute it would refuse).
+    legend.style.backgroundImage = legendGradient();
     const legendMin = el('span', { class: 'legend-min', id: `legend-min-${id}` });
     legendBox.append(legendMax, legend, legendMin);
     const heatWrap = el('div', { class: 'heat-wrap' });
