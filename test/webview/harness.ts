@@ -43,6 +43,37 @@ window.acquireVsCodeApi = () => ({
   setState: (s) => { state = s; },
 });`;
 
+/**
+ * The least a page costs in this harness (the bench's reference for the cold opening): the same
+ * prelude and CSP, one heading and a line of text, and a 256×256 canvas painted by an inline
+ * script, stamped like the overlap map (data-engine-frame-at, in a task after the next frame's rAF).
+ */
+const FLOOR_PAGE = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-floor0123456789'; style-src 'nonce-floor0123456789'">
+<script nonce="floor0123456789">${PRELUDE}</script>
+<style nonce="floor0123456789">body { font-family: sans-serif; }</style>
+</head>
+<body>
+<h2>Up-sampling preview</h2>
+<p>Overlap map from the engine (kernel taps per output pixel, exact)</p>
+<canvas id="heatmap-layer" width="256" height="256"></canvas>
+<script nonce="floor0123456789">
+const canvas = document.getElementById('heatmap-layer');
+const ctx = canvas.getContext('2d');
+const image = ctx.createImageData(256, 256);
+const px = new Uint32Array(image.data.buffer);
+for (let i = 0; i < px.length; i++) px[i] = 0xff000000 | ((i >> 8) & 1 ? 0x545401 : 0x8c2128);
+ctx.putImageData(image, 0, 0);
+canvas.dataset.enginePaintedAt = String(performance.now());
+requestAnimationFrame(() => setTimeout(() => { canvas.dataset.engineFrameAt = String(performance.now()); }, 0));
+</script>
+</body>
+</html>
+`;
+
 export function chromiumPath(): string {
   for (const p of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[]) {
     if (existsSync(p)) return p;
@@ -75,6 +106,11 @@ interface ServeOptions {
 function serve(options: ServeOptions): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/floor') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(FLOOR_PAGE);
+      return;
+    }
     if (url.pathname === '/' || url.pathname === '/index.html') {
       const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const base = `${origin}/dist/webview`;
@@ -131,6 +167,8 @@ export async function openHarness(options: {
   savedState?: unknown;
   /** The page links the first script and the stylesheet instead of carrying them (html.ts). */
   linked?: boolean;
+  /** The reference page instead of the preview (FLOOR_PAGE): no preview to wait for. */
+  floor?: boolean;
 }): Promise<Harness> {
   if (!existsSync(join(DIST_WEBVIEW, 'preview-runtime.js'))) throw new Error('dist/webview/preview-runtime.js is missing: npm run build first');
   const requested: string[] = [];
@@ -162,8 +200,8 @@ export async function openHarness(options: {
       (window as unknown as { __showOnReady: unknown }).__showOnReady = message;
     }, options.showOnReady);
   }
-  await page.goto(`${origin}/`);
-  await page.waitForFunction(() => (window as unknown as { convlensPreview?: unknown }).convlensPreview !== undefined, null, { timeout: 120_000 });
+  await page.goto(`${origin}/${options.floor ? 'floor' : ''}`);
+  if (!options.floor) await page.waitForFunction(() => (window as unknown as { convlensPreview?: unknown }).convlensPreview !== undefined, null, { timeout: 120_000 });
   return {
     page,
     browser,
