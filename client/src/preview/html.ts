@@ -18,9 +18,9 @@ export interface PreviewHtmlOptions {
   /** The webview URI of dist/webview/preview.css. */
   styleUri: string;
   /** The texts of dist/webview/preview.js and preview.css, written into the page (nonced) so that
-   *  the first picture waits for no fetch: a webview's resources come through the extension host,
-   *  and the stylesheet's parse then overlaps the wait for nothing instead of following the
-   *  script. Without them (or with a text that could leave its element) the page links the files. */
+   *  the first picture waits for no fetch (a webview's files come through the workbench and the
+   *  extension host) and the stylesheet is parsed with the body, not after the script. Without
+   *  them (or with a text that could leave its element) the page links the files. */
   inline?: { script: string; style: string };
   /** The webview URIs of onnxruntime-web's files in dist/webview: the module the app imports by
    *  its bare name (through an import map), and the WebAssembly glue and binary it loads. */
@@ -99,9 +99,8 @@ export function previewHtml(o: PreviewHtmlOptions): string {
   // URIs are passed exactly as the host made them: servers that put the file in the query string
   // (code-server) break relative URLs. The first script and the stylesheet are written into the
   // page: the whole first picture then arrives with the HTML (the stylesheet is parsed while the
-  // body is, before the script runs; the script has nothing to fetch). The script is `async`: an
-  // inline module runs as soon as it is parsed instead of after the whole document. It comes after
-  // #app and the first messages, so both exist when it runs. Where the texts are not given (or
+  // body is, before the script runs; the script has nothing to fetch: it runs in a task right
+  // after the body is parsed). It comes after #app and the first messages, so both exist then. Where the texts are not given (or
   // could leave their element), the files are linked instead: the script fetched alongside the
   // stylesheet (modulepreload, after the import map as import maps require), and run without
   // waiting for the stylesheet (the first frame still does: a stylesheet in the head blocks rendering).

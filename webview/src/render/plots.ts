@@ -96,8 +96,8 @@ export function drawHeatmap(canvas: HTMLCanvasElement, data: ArrayLike<number>, 
   ctx.putImageData(image, 0, 0);
 }
 
-/** Entries of the colour map the legend's gradient passes through: every 17th (16 steps; the
- *  map's polynomial is smooth, so the bar between them is within a few levels of the table). */
+/** Entries of the colour map the legend's gradient passes through: every 17th (16 stops, 0 to
+ *  255; the map's polynomial is smooth, so the bar between them is within 5 levels of the table). */
 export const LEGEND_STEP = 17;
 
 /**
