@@ -37,7 +37,7 @@ const GEOMETRY_TESTS = [
   // sandbox does not copy).
   'test/oracle/gridding-footprint.test.ts',
 ];
-const CODE_ACTION_TESTS = ['test/unit/codeActionsRefusals.test.ts', 'test/unit/codeActionsInput.test.ts', 'test/unit/codeActionsExact.test.ts', 'test/unit/codeActionsTargets.test.ts', 'test/unit/codeActions.test.ts', 'test/unit/codeActionsVariants.test.ts'];
+const CODE_ACTION_TESTS = ['test/unit/codeActionsMore.test.ts', 'test/unit/codeActionsRefusals.test.ts', 'test/unit/codeActionsInput.test.ts', 'test/unit/codeActionsExact.test.ts', 'test/unit/codeActionsTargets.test.ts', 'test/unit/codeActions.test.ts', 'test/unit/codeActionsVariants.test.ts'];
 
 function targets() {
   const ops = readdirSync(join(ROOT, 'server/src/engine/ops'))
