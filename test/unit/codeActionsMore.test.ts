@@ -157,4 +157,18 @@ describe('requests that get no quick fix', () => {
     assert.deepEqual(request(viewOf([]), [], ['']), [inputTitle]);
     assert.deepEqual(request(viewOf([]), [], ['refactor']), []);
   });
+
+  test('a ConvTranspose2d imported by its bare name gets the kernel fix; not resize, whose Sequential/Upsample/Conv2d the file never imports', () => {
+    const bare = up.replace('import torch.nn as nn\n', 'import torch.nn as nn\nfrom torch.nn import ConvTranspose2d\n').replace('nn.ConvTranspose2d(', 'ConvTranspose2d(');
+    const view = new AnalysisView({ uri: URI, path: FILE, version: 1, text: bare, report: analyseUp(bare), dependencies: new Set(), durationMs: 0, syntaxTree: null, derived: {} }, []);
+    const diagnostics = computeDiagnostics(view, DEFAULT_SETTINGS).filter((d) => d.code === 'uneven-overlap');
+    assert.equal(diagnostics.length, 1);
+    const got = computeCodeActions(view, { textDocument: { uri: URI }, range: diagnostics[0]!.range, context: { diagnostics } }, analyseUp).filter((a) => !a.title.startsWith('Set input'));
+    // The resize edit would write a bare `Sequential(Upsample(…), Conv2d(…))`: names this file never
+    // binds (Python raises NameError), so only the kernel fix is offered.
+    assert.deepEqual(got.map((a) => a.title.split(' · ')[0]), [overlapTitles[0]]);
+    const edited = TextDocument.applyEdits(TextDocument.create(URI, 'python', 0, bare), got[0]!.edit!.changes![URI]!);
+    assert.ok(edited.includes('self.up = ConvTranspose2d(8, 4, kernel_size=4, stride=2, padding=1)\n'), edited);
+  });
 });
+
