@@ -14,6 +14,7 @@ import { AnalysisView } from '../../server/src/lsp/analysisView';
 import { computeCodeActions } from '../../server/src/lsp/codeActions';
 import { computeDiagnostics } from '../../server/src/lsp/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
+import { torchResize, torchTransposed } from '../support/quickFixGolden';
 
 const FILE = '/proj/guess3.py';
 const URI = 'file:///proj/guess3.py';
@@ -169,6 +170,38 @@ describe('requests that get no quick fix', () => {
     assert.deepEqual(got.map((a) => a.title.split(' · ')[0]), [overlapTitles[0]]);
     const edited = TextDocument.applyEdits(TextDocument.create(URI, 'python', 0, bare), got[0]!.edit!.changes![URI]!);
     assert.ok(edited.includes('self.up = ConvTranspose2d(8, 4, kernel_size=4, stride=2, padding=1)\n'), edited);
+    // Weights in·out·k²: 8·4·(16 − 9) = 224 more; MACs one per weight per input position (8·8):
+    // 224·64 = 14336, written 14.3K.
+    assert.equal(got[0]!.title, `${overlapTitles[0]} · +${8 * 4 * (16 - 9)} params, +14.3K MACs · same state_dict keys, new weight shapes`);
+    assert.equal(8 * 4 * (16 - 9) * 64, 14336);
+  });
+
+  test('per-axis kernels (3, 4): padding written where one axis needs it, kept where it is already right (real PyTorch lengths)', () => {
+    const fixesOf = (layer: string) => {
+      const text = up.replace('nn.ConvTranspose2d(8, 4, kernel_size=3, stride=2, padding=1, output_padding=1)', layer);
+      const view = new AnalysisView({ uri: URI, path: FILE, version: 1, text, report: analyseUp(text), dependencies: new Set(), durationMs: 0, syntaxTree: null, derived: {} }, []);
+      const diagnostics = computeDiagnostics(view, DEFAULT_SETTINGS).filter((d) => d.code === 'uneven-overlap');
+      assert.equal(diagnostics.length, 1);
+      const got = computeCodeActions(view, { textDocument: { uri: URI }, range: diagnostics[0]!.range, context: { diagnostics } }, analyseUp).filter((a) => !a.title.startsWith('Set input'));
+      return got.map((a) => ({ title: a.title, line: TextDocument.applyEdits(TextDocument.create(URI, 'python', 0, text), a.edit!.changes![URI]!).split('\n')[lineOf(text, 'self.up =')]!.trim() }));
+    };
+    // torch: the kernel-3 axis keeps its lengths with kernel 4 at (p, op) = (1, 1) from (0, 0) and
+    // (2, 1) from (1, 0); the kernel-4 axis is even already and keeps (0, 0) and (1, 0).
+    for (const [p, P] of [[0, 1], [1, 2]] as const) {
+      assert.deepEqual(torchTransposed(4, 2, P, 1).lengths, torchTransposed(3, 2, p, 0).lengths);
+      assert.equal(torchTransposed(4, 2, P, 1).even, true);
+      assert.equal(torchTransposed(3, 2, p, 0).even, false);
+    }
+    // Weights 8·4·(4·4 − 3·4) = 128 more; MACs 128·8·8 = 8192, written 8.19K.
+    const tail = ': same output shape, even overlap) · +128 params, +8.19K MACs · same state_dict keys, new weight shapes';
+    assert.equal(8 * 4 * (16 - 12) * 64, 8192);
+    const absent = fixesOf('nn.ConvTranspose2d(8, 4, kernel_size=(3, 4), stride=2)');
+    assert.deepEqual(absent[0], { title: `Use kernel_size=4 (padding=(1, 0), output_padding=(1, 0)${tail}`, line: 'self.up = nn.ConvTranspose2d(8, 4, kernel_size=4, stride=2, padding=(1, 0), output_padding=(1, 0))' });
+    const given = fixesOf('nn.ConvTranspose2d(8, 4, kernel_size=(3, 4), stride=2, padding=(1, 1))');
+    assert.deepEqual(given[0], { title: `Use kernel_size=4 (padding=(2, 1), output_padding=(1, 0)${tail}`, line: 'self.up = nn.ConvTranspose2d(8, 4, kernel_size=4, stride=2, padding=(2, 1), output_padding=(1, 0))' });
+    // Resize: torch's nearest ×2 then Conv1d(4, padding 2) and Conv1d(3, padding 2) keep the (3, 0, 0) and (4, 0, 0) lengths.
+    assert.deepEqual(torchResize(2, 4, 2).lengths, torchTransposed(3, 2, 0, 0).lengths);
+    assert.deepEqual(torchResize(2, 3, 2).lengths, torchTransposed(4, 2, 0, 0).lengths);
+    assert.equal(absent[1]!.line, "self.up = nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(8, 4, kernel_size=(4, 3), padding=2))");
   });
 });
-

@@ -223,6 +223,7 @@ function verify(view: AnalysisView, c: FixCandidate, reanalyse: Reanalyse, reque
 
 /** `+0.3M`, `−12.3K`: a change in a count, signed. */
 function signedCount(delta: number): string {
+  // Stryker disable next-line EqualityOperator: equivalent — effectText calls it only with a nonzero delta, where < and <= agree
   return `${delta < 0 ? '−' : '+'}${humanCount(Math.abs(delta))}`;
 }
 
