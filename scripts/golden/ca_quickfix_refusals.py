@@ -10,6 +10,8 @@
   builds and runs it (output_padding must be smaller than the stride).
 - conv: Conv1d(kernel_size=k) output length on an input of length 16 (a later layer built with
   another layer's kernel_size).
+- transposedPaddingModes: which padding_mode values ConvTranspose2d accepts (so every transposed
+  convolution a fix sees pads with zeros, as the resize fix's Conv2d does by default).
 
     /usr/bin/python3 scripts/golden/ca_quickfix_refusals.py   # writes test/golden/torch/ca_quickfix_refusals.json
 """
@@ -51,6 +53,14 @@ def output_padding_ok(s, op):
         return False
 
 
+def transposed_padding_mode_ok(mode):
+    try:
+        torch.nn.ConvTranspose2d(1, 1, 3, stride=2, padding_mode=mode)
+        return True
+    except ValueError:
+        return False
+
+
 def main():
     data = {
         'generator': 'scripts/golden/ca_quickfix_refusals.py',
@@ -59,6 +69,7 @@ def main():
         'sequentialOutputSize': sequential_accepts_output_size(),
         'sequentialKernelSize': hasattr(torch.nn.Sequential(torch.nn.Upsample(scale_factor=2), torch.nn.Conv1d(1, 1, 3)), 'kernel_size'),
         'outputPadding': [{'s': s, 'op': op, 'ok': output_padding_ok(s, op)} for s in range(1, 5) for op in range(0, 5)],
+        'transposedPaddingModes': {m: transposed_padding_mode_ok(m) for m in ('zeros', 'reflect', 'replicate', 'circular')},
         'conv': [{'k': k, 'n': 16, 'length': int(torch.nn.Conv1d(1, 1, k)(torch.ones(1, 1, 16)).shape[-1])} for k in range(1, 9)],
     }
     with open(OUT, 'w') as f:

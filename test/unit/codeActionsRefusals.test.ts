@@ -27,6 +27,7 @@ const refusals = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden
   sequentialKernelSize: boolean;
   outputPadding: { s: number; op: number; ok: boolean }[];
   conv: { k: number; n: number; length: number }[];
+  transposedPaddingModes: Record<string, boolean>;
 };
 
 const FILE = '/proj/refuse.py';
@@ -171,6 +172,18 @@ describe('quick fixes: exact edits and titles, checked against real PyTorch', ()
       const titles = fixes(view, diagnostics).map((a) => a.title.split(' · ')[0]);
       assert.deepEqual(titles, ['Use kernel_size=4 (padding=1, output_padding=0: same output shape, even overlap)', 'Replace with resize-convolution (nearest ×2 + nn.Conv2d)']);
     }
+  });
+
+  test('padding_mode passed through a helper’s variable (bound to \'zeros\', the only mode torch builds a transposed convolution with): both fixes', () => {
+    assert.deepEqual(refusals.transposedPaddingModes, { zeros: true, reflect: false, replicate: false, circular: false });
+    const text = ['import torch.nn as nn', '', '', "def up(cin, cout, mode='zeros'):", '    return nn.ConvTranspose2d(cin, cout, 3, stride=2, padding=1, output_padding=1, padding_mode=mode)', '', '', model('A', 'up(8, 4)')].join('\n');
+    const { view, diagnostics } = setup(text);
+    assert.equal(diagnostics.length, 1);
+    const [kernel, resize] = fixes(view, diagnostics) as [CodeAction, CodeAction];
+    assert.equal(kernel.title.split(' · ')[0], 'Use kernel_size=4 (padding=1, output_padding=0: same output shape, even overlap)');
+    // torch: (3, 2, 1, 1) → nearest ×2 + 3×3 conv with 2P = 3 + 1 − 2 − 2 + 2 = 2, P = 1 (Conv2d pads with zeros by default).
+    assert.deepEqual(torchResize(2, 3, 1).lengths, torchTransposed(3, 2, 1, 1).lengths);
+    assert.deepEqual(edits(resize), [{ range: rangeOf(text, 'nn.ConvTranspose2d(cin, cout, 3, stride=2, padding=1, output_padding=1, padding_mode=mode)'), newText: "nn.Sequential(nn.Upsample(scale_factor=2, mode='nearest'), nn.Conv2d(cin, cout, kernel_size=3, padding=1))" }]);
   });
 
   test('dilation 2 on one axis: neither fix (kernel divisibility and resize assume dilation 1)', () => {

@@ -102,8 +102,8 @@ function resizeCandidate(view: AnalysisView, t: FixTarget): FixCandidate | null 
   const cout = argumentText(t.bound, 'out_channels', text);
   // Stryker disable next-line ConditionalExpression,LogicalOperator: equivalent — bindArguments refuses * and ** arguments, and torch (so the engine) builds no transposed convolution without both, so both are always bound here
   if (!cin || !cout) return null;
-  const mode = argumentText(t.bound, 'padding_mode', text);
-  if (mode && !/^['"]zeros['"]$/.test(mode)) return null;
+  // (No padding_mode check: torch builds a transposed convolution only with 'zeros', Conv2d's
+  // default. Reading its text refused the fix for `padding_mode=mode` bound to 'zeros'.)
   const prefix = t.callee.slice(0, t.callee.lastIndexOf('.') + 1);
   // One kernel size per spatial axis: ConvTranspose1d, 2d or 3d.
   const dims = plan.length;
