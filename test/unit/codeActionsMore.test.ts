@@ -69,16 +69,6 @@ describe('input-shape quick fixes: more cases', () => {
     'import torch.nn as nn',
     '',
     '',
-    'class Bad(nn.Module):',
-    '    def __init__(self):',
-    '        super().__init__()',
-    '        self.conv = nn.Conv2d(3, 4, 5)',
-    '        self.fc = nn.Linear(4 * 28 * 28, 10)',
-    '',
-    '    def forward(self, x):',
-    '        return self.fc(self.conv(x).flatten(1))',
-    '',
-    '',
     'class Good(nn.Module):',
     '    scale = 2',
     '',
@@ -89,7 +79,18 @@ describe('input-shape quick fixes: more cases', () => {
     '    def forward(self, x):',
     '        return self.conv(x)',
     '',
+    '',
+    'class Bad(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.conv = nn.Conv2d(3, 4, 5)',
+    '        self.fc = nn.Linear(4 * 28 * 28, 10)',
+    '',
+    '    def forward(self, x):',
+    '        return self.fc(self.conv(x).flatten(1))',
+    '',
   ].join('\n');
+  // Good first: each model's own solved size and warnings must be looked up by its name.
   // Bad: Conv2d(k=5) gives n − 4, Linear takes 4·28·28: n = 32 only. Good: Conv2d(k=3, padding=1) keeps n, runs on any size.
   const badValid: number[] = [];
   for (let n = 1; n <= 512; n++) if (4 * (n - 4) ** 2 === 4 * 28 * 28) badValid.push(n);
@@ -106,11 +107,11 @@ describe('input-shape quick fixes: more cases', () => {
     assert.deepEqual(classLevel.map((a) => a.title), [pinned]);
     assert.equal(classLevel[0]!.isPreferred, false);
     assert.equal(apply(two, classLevel[0]!).split('\n')[lineOf(two, 'class Good(')], `# convlens: input=(${good.inputs[0]!.join(', ')})`);
-    // In Good's forward with Bad's warnings requested: Bad's fix (caused) and Good's (here).
+    // In Good's forward with Bad's warnings requested: Good's (here) and Bad's fix (caused), in the file's order.
     const both = actions(lineOf(two, 'return self.conv(x)'), guessed);
-    assert.deepEqual(both.map((a) => a.title), [badFix, pinned]);
-    assert.deepEqual(both.map((a) => a.isPreferred), [true, false]);
-    assert.equal(apply(two, both[0]!).split('\n')[lineOf(two, 'class Bad(')], '# convlens: input=(1, 3, 32, 32)');
+    assert.deepEqual(both.map((a) => a.title), [pinned, badFix]);
+    assert.deepEqual(both.map((a) => a.isPreferred), [false, true]);
+    assert.equal(apply(two, both[1]!).split('\n')[lineOf(two, 'class Bad(')], '# convlens: input=(1, 3, 32, 32)');
     // Bad's warnings from another tool (same text, another source): not Bad's cause, so Good's only.
     const foreign = guessed.map((d) => ({ ...d, source: 'pylint' }));
     assert.deepEqual(actions(lineOf(two, 'return self.conv(x)'), foreign).map((a) => a.title), [pinned]);
