@@ -94,7 +94,11 @@ function strykerBin() {
 function table() {
   if (!existsSync(REPORTS)) return console.log('no reports yet');
   const rows = [];
-  for (const f of readdirSync(REPORTS).filter((n) => n.endsWith('.json') && !n.endsWith('.incremental.json')).sort()) {
+  const names = readdirSync(REPORTS).filter((n) => n.endsWith('.json') && !n.endsWith('.incremental.json')).sort();
+  // A line range's report (`slug@A-B.json`) repeats mutants of its file's whole-file report: where
+  // the file was run whole, only that report counts.
+  const whole = new Set(names.filter((n) => !n.includes('@')));
+  for (const f of names.filter((n) => !n.includes('@') || !whole.has(n.replace(/@\d+-\d+\.json$/, '.json')))) {
     const report = JSON.parse(readFileSync(join(REPORTS, f), 'utf8'));
     for (const [file, { mutants }] of Object.entries(report.files)) {
       const c = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
