@@ -136,7 +136,8 @@ describe('convlens command', () => {
     assertOneLineError(cli('analyze', RESNET, '--model', 'resnet50(('), /resnet50\(\(/);
     assertOneLineError(cli('analyze', RESNET, '--model', 'ResNet(BasicBlock)'), /ResNet\(BasicBlock\)/);
     // A module class named instead of called: the message says how to call it; another class does not get that hint.
-    assertOneLineError(cli('analyze', RESNET, '--model', 'ResNet'), /`ResNet` did not give an nn\.Module \(got a class\): it names the class; write a call that builds the model, e\.g\. `ResNet\(\)`$/m);
+    // The fixture's `class ResNet` has `def __init__(self, block, layers, num_classes=1000, ...)`: the two without a default.
+    assertOneLineError(cli('analyze', RESNET, '--model', 'ResNet'), /`ResNet` did not give an nn\.Module \(got a class\): it names the class; write a call that builds the model, e\.g\. `ResNet\(block, layers\)`$/m);
     assertOneLineError(cli('analyze', RESNET, '--model', 'int'), /`int` did not give an nn\.Module \(got a class\)$/m);
   });
 

@@ -448,7 +448,8 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
   if (value.kind !== 'instance' || !value.module || !value.cls.mro.includes(torch.moduleClass)) {
     const what = value.kind === 'unknown' ? value.reason : `a ${value.kind === 'instance' ? value.cls.name : value.kind}`;
     // `--model Net` names the class; the expression is a call that builds one.
-    const callIt = value.kind === 'class' && value.mro.includes(torch.moduleClass) ? `: it names the class; write a call that builds the model, e.g. \`${expr}()\`` : '';
+    const callIt = value.kind === 'class' && value.mro.includes(torch.moduleClass)
+      ? `: it names the class; write a call that builds the model, e.g. \`${expr}(${requiredInitParams(value).join(', ')})\`` : '';
     return fail(`model expression \`${expr}\` did not give an nn.Module (got ${what})${callIt}`);
   }
   return { name: expr, instance: value, mainInputs: null, ...problemsSince(interp, before) };
@@ -660,6 +661,15 @@ function inferInput(root: InstanceValue, size: number): number[][] | null {
     }
   }
   return null;
+}
+
+/** The parameters a class's `__init__` needs (no default), for a call to suggest. */
+function requiredInitParams(cls: ClassValue): string[] {
+  for (const c of cls.mro) {
+    const f = c.attrs.get('__init__');
+    if (f && f.kind === 'function') return f.params.slice(1).filter((p) => (p.kind === 'normal' || p.kind === 'posonly') && !f.defaults.has(p.name)).map((p) => p.name);
+  }
+  return [];
 }
 
 function forwardArity(root: InstanceValue): number {
