@@ -15,6 +15,7 @@ import { AnalysisView } from '../../server/src/lsp/analysisView';
 import { computeCodeActions } from '../../server/src/lsp/codeActions';
 import { computeDiagnostics } from '../../server/src/lsp/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
+import { lenetWithTest, sizesWhere } from '../support/lenetModel';
 
 const FILE = '/proj/guess.py';
 const URI = 'file:///proj/guess.py';
@@ -38,36 +39,9 @@ function setup(text: string) {
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
 const apply = (text: string, a: CodeAction) => TextDocument.applyEdits(TextDocument.create(URI, 'python', 0, text), a.edit!.changes![URI]!);
 
-/** Every n in 1–512 for which `f` gives `want`; its runs of consecutive sizes. */
-function sizesWhere(f: (n: number) => number, want: number): number[] {
-  const out: number[] = [];
-  for (let n = 1; n <= 512; n++) if (f(n) === want) out.push(n);
-  return out;
-}
 const twos = (n: number): number => (n % 2 ? 0 : 1 + twos(n / 2));
 
-const lenet = [
-  'import torch',
-  'import torch.nn as nn',
-  '',
-  '',
-  'class Net(nn.Module):',
-  '    def __init__(self):',
-  '        super().__init__()',
-  '        self.conv = nn.Conv2d(3, 4, 5)',
-  '        self.pool = nn.MaxPool2d(2)',
-  '        self.fc = nn.Linear(4 * 14 * 14, 10)',
-  '',
-  '    def forward(self, x):',
-  '        x = self.pool(self.conv(x))',
-  '        return self.fc(x.flatten(1))',
-  '',
-  '',
-  'def test():',
-  '    net = Net()',
-  '    y = net(torch.randn(2, 3, 32, 32))',
-  '',
-].join('\n');
+const lenet = lenetWithTest(32);
 
 describe('input-shape quick fixes for a guessed input', () => {
   // Net runs where ⌊(n − 4)/2⌋ = 14 on both axes (Linear takes 4·14·14).

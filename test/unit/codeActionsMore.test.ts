@@ -14,6 +14,7 @@ import { AnalysisView } from '../../server/src/lsp/analysisView';
 import { computeCodeActions } from '../../server/src/lsp/codeActions';
 import { computeDiagnostics } from '../../server/src/lsp/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
+import { lenetWithTest, sizesWhere } from '../support/lenetModel';
 import { torchResize, torchTransposed } from '../support/quickFixGolden';
 
 const FILE = '/proj/guess3.py';
@@ -120,38 +121,16 @@ describe('input-shape quick fixes: more cases', () => {
 
 describe('an input the file\'s own test() passes but the model does not run on', () => {
   test('is not offered (the edited text fails); the solved size is, preferred', () => {
-    const text = [
-      'import torch',
-      'import torch.nn as nn',
-      '',
-      '',
-      'class Net(nn.Module):',
-      '    def __init__(self):',
-      '        super().__init__()',
-      '        self.conv = nn.Conv2d(3, 4, 5)',
-      '        self.pool = nn.MaxPool2d(2)',
-      '        self.fc = nn.Linear(4 * 14 * 14, 10)',
-      '',
-      '    def forward(self, x):',
-      '        x = self.pool(self.conv(x))',
-      '        return self.fc(x.flatten(1))',
-      '',
-      '',
-      'def test():',
-      '    net = Net()',
-      '    y = net(torch.randn(2, 3, 64, 64))',
-      '',
-    ].join('\n');
-    // torch: Conv2d(k=5) then MaxPool2d(2) give ⌊(n − 4)/2⌋: 30 for 64 (Linear wants 14, so test() itself
-    // would fail), 14 for 32 and 33.
-    assert.equal(Math.floor((64 - 4) / 2), 30);
-    const valid: number[] = [];
-    for (let n = 1; n <= 512; n++) if (Math.floor((n - 4) / 2) === 14) valid.push(n);
-    assert.deepEqual(valid, [32, 33]);
+    const text = lenetWithTest(64);
+    // torch: Conv2d(k=5) then MaxPool2d(2) give ⌊(n − 4)/2⌋; Linear wants 14, which 64 misses (30),
+    // so test() itself would fail; the sizes that give 14, by brute force, are what is offered.
+    const pooled = (n: number): number => Math.floor((n - 4) / 2);
+    assert.notEqual(pooled(64), 14);
+    const valid = sizesWhere(pooled, 14);
     const { view, guessed, actions } = setup(text);
     assert.deepEqual(view.report.models[0]!.callerInput?.shapes, [[2, 3, 64, 64]]);
     const got = actions(lineOf(text, 'return self.fc('), guessed);
-    assert.deepEqual(got.map((a) => a.title), ['Set input 1×3×32×32 (Net() runs on H, W: 32 or 33; the guessed 224×224 fails at fc (Linear 784→10))']);
+    assert.deepEqual(got.map((a) => a.title), [`Set input 1×3×${valid[0]}×${valid[0]} (Net() runs on H, W: ${valid.join(' or ')}; the guessed 224×224 fails at fc (Linear 784→10))`]);
     assert.equal(got[0]!.isPreferred, true);
   });
 });
