@@ -449,7 +449,7 @@ function evaluateModelExpression(interp: Interpreter, torch: TorchEnvironment, e
     const what = value.kind === 'unknown' ? value.reason : `a ${value.kind === 'instance' ? value.cls.name : value.kind}`;
     // `--model Net` names the class; the expression is a call that builds one.
     const callIt = value.kind === 'class' && value.mro.includes(torch.moduleClass)
-      ? `: it names the class; write a call that builds the model, e.g. \`${expr}(${requiredInitParams(value).join(', ')})\`` : '';
+      ? `: it names the class; write a call that builds the model, e.g. \`${expr}(${(requiredParams(value, '__init__') ?? []).join(', ')})\`` : '';
     return fail(`model expression \`${expr}\` did not give an nn.Module (got ${what})${callIt}`);
   }
   return { name: expr, instance: value, mainInputs: null, ...problemsSince(interp, before) };
@@ -663,24 +663,17 @@ function inferInput(root: InstanceValue, size: number): number[][] | null {
   return null;
 }
 
-/** The parameters a class's `__init__` needs (no default), for a call to suggest. */
-function requiredInitParams(cls: ClassValue): string[] {
+/** The parameters a class's `method` needs (positional, no default, `self` left out); null where no class of its MRO defines it in Python. */
+function requiredParams(cls: ClassValue, method: string): string[] | null {
   for (const c of cls.mro) {
-    const f = c.attrs.get('__init__');
+    const f = c.attrs.get(method);
     if (f && f.kind === 'function') return f.params.slice(1).filter((p) => (p.kind === 'normal' || p.kind === 'posonly') && !f.defaults.has(p.name)).map((p) => p.name);
   }
-  return [];
+  return null;
 }
 
 function forwardArity(root: InstanceValue): number {
-  for (const c of root.cls.mro) {
-    const f = c.attrs.get('forward');
-    if (f && f.kind === 'function') {
-      const required = f.params.slice(1).filter((p) => (p.kind === 'normal' || p.kind === 'posonly') && !f.defaults.has(p.name));
-      return Math.max(1, required.length);
-    }
-  }
-  return 1;
+  return Math.max(1, requiredParams(root.cls, 'forward')?.length ?? 1);
 }
 
 // ---------- guessed inputs and valid sizes ----------
