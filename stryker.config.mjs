@@ -23,7 +23,8 @@ export default {
   mutate: ['server/src/engine/ops/*.ts', 'server/src/engine/geometry.ts', 'server/src/lsp/codeActions.ts'],
   // Only what the engine and these tests need goes into the sandbox.
   ignorePatterns: ['/*', '!/server', '!/test', '!/webview', '!/scripts', '!/package.json', '!/tsconfig.json', '/test/e2e', '/test/electron'],
-  concurrency: 1,
+  // One at a time by default, leaving a core to the editor; MUTATION_CONCURRENCY on an idle machine.
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
   // A timeout is netTime × factor + this: the tests a mutant runs take 0.1–2 s, and a mutant that
   // loops forever (a loop bound flipped) would otherwise hold the run 30 s each.
   timeoutMS: 10000,

@@ -5,7 +5,7 @@
 // code or tests changed. Prints the mutation score per file and overall, from every target's
 // latest JSON report. Not part of `npm test` (hours for everything on a small machine).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -50,12 +50,15 @@ function targets() {
   return [
     { file: 'server/src/engine/geometry.ts', tests: GEOMETRY_TESTS },
     { file: 'server/src/lsp/codeActions.ts', tests: CODE_ACTION_TESTS },
+    // All operator files in one Stryker run: one sandbox, one build and one dry run instead of 31.
+    { file: OPS_DIR, tests: OPS_TESTS },
     ...ops,
   ];
 }
+const OPS_DIR = 'server/src/engine/ops';
 
 // `FILE:10-80` mutates those lines only (a long file in chunks, each with its own report).
-const slugOf = (target) => target.replace(/^server\/src\//, '').replace(/\.ts(?=$|:)/, '').replaceAll('/', '_').replace(':', '@');
+const slugOf = (target) => target === OPS_DIR ? 'engine_ops' : target.replace(/^server\/src\//, '').replace(/\.ts(?=$|:)/, '').replaceAll('/', '_').replace(':', '@');
 const fileOf = (target) => target.replace(/:\d+-\d+$/, '');
 
 function run(target, mutate) {
@@ -66,7 +69,8 @@ function run(target, mutate) {
   const tmp = join(ROOT, '.stryker-tmp');
   mkdirSync(tmp, { recursive: true });
   if (existsSync(join(ROOT, '..', 'shared')) && !existsSync(join(tmp, 'shared'))) symlinkSync(join('..', '..', 'shared'), join(tmp, 'shared'));
-  const r = spawnSync(process.execPath, [strykerBin(), 'run', 'stryker.config.mjs', '--mutate', mutate], {
+  const glob = mutate === OPS_DIR ? `${OPS_DIR}/*.ts` : mutate;
+  const r = spawnSync(process.execPath, [strykerBin(), 'run', 'stryker.config.mjs', '--mutate', glob], {
     cwd: ROOT,
     stdio: 'inherit',
     env: { ...process.env, MUTATION_TESTS: tests.join(','), MUTATION_SLUG: slugOf(mutate) },
@@ -95,18 +99,25 @@ function table() {
   if (!existsSync(REPORTS)) return console.log('no reports yet');
   const rows = [];
   const names = readdirSync(REPORTS).filter((n) => n.endsWith('.json') && !n.endsWith('.incremental.json')).sort();
-  // A line range's report (`slug@A-B.json`) repeats mutants of its file's whole-file report: where
-  // the file was run whole, only that report counts.
-  const whole = new Set(names.filter((n) => !n.includes('@')));
-  for (const f of names.filter((n) => !n.includes('@') || !whole.has(n.replace(/@\d+-\d+\.json$/, '.json')))) {
+  // Reports overlap: the ops folder's report holds every operator file, a file's own report one of
+  // them, a line range's report part of one. Per source file the newest whole-file result counts;
+  // a file never run whole is summed from its range reports.
+  const whole = new Map(); // source file -> { mtime, mutants }
+  const ranges = new Map(); // source file -> mutants[]
+  for (const f of names) {
     const report = JSON.parse(readFileSync(join(REPORTS, f), 'utf8'));
+    const mtime = statSync(join(REPORTS, f)).mtimeMs;
     for (const [file, { mutants }] of Object.entries(report.files)) {
-      const c = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
-      for (const m of mutants) if (m.status in c) c[m.status]++;
-      const row = rows.find((r) => r.file === file);
-      if (row) for (const k of Object.keys(c)) row[k] += c[k];
-      else rows.push({ file, ...c });
+      if (f.includes('@')) ranges.set(file, [...(ranges.get(file) ?? []), ...mutants]);
+      else if (!whole.has(file) || whole.get(file).mtime < mtime) whole.set(file, { mtime, mutants });
     }
+  }
+  const files = [...new Set([...whole.keys(), ...ranges.keys()])].sort();
+  for (const file of files) {
+    const mutants = whole.get(file)?.mutants ?? ranges.get(file);
+    const c = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
+    for (const m of mutants) if (m.status in c) c[m.status]++;
+    rows.push({ file, ...c });
   }
   const score = (r) => {
     const valid = r.Killed + r.Timeout + r.Survived + r.NoCoverage;
@@ -125,13 +136,13 @@ const reportOnly = args.includes('--report');
 const chosen = args.filter((a) => !a.startsWith('--'));
 if (!reportOnly) {
   const all = targets();
-  const unknown = chosen.filter((c) => !all.some((t) => t.file === fileOf(c)));
+  const unknown = chosen.filter((c) => !all.some((t) => t.file === fileOf(c.replace(/\/$/, ''))));
   if (unknown.length) {
     console.error(`not a mutation target: ${unknown.join(', ')}\ntargets: ${all.map((t) => t.file).join(' ')}`);
     process.exit(2);
   }
   if (!chosen.length) for (const t of all) run(t, t.file);
-  for (const c of chosen) run(all.find((t) => t.file === fileOf(c)), c);
+  for (const c of chosen.map((a) => a.replace(/\/$/, ''))) run(all.find((t) => t.file === fileOf(c)), c);
 }
 table();
 
