@@ -22,7 +22,6 @@ const OPS_TESTS = [
   'test/unit/geometry.test.ts',
   'test/unit/ops-losses-golden.test.ts',
   'test/unit/smallValues-golden.test.ts',
-  'test/unit/opsMutation.test.ts',
   'test/oracle/ops-layers-torch.test.ts',
   'test/oracle/geometry-bruteforce.test.ts',
   'test/oracle/ops-functions-ort.test.ts',
