@@ -5,7 +5,9 @@
 //   model's construction or forward was not followed (it may have frozen parameters).
 // - parameter bytes: numel × 4 (float32, torch's default dtype) of each parameter once; buffers
 //   are not counted (torchinfo's "Params size" does not count them either); unknown where code
-//   changed a module's dtype (`.half()`, `.to(torch.float16)`).
+//   changed a module's dtype (`.half()`, `.to(torch.float16)`) or built a layer with `dtype=`.
+// - a tensor of another float dtype (python/paramFlags.ts `dtypeUnknownOf`) flows on: a layer fed
+//   one, or holding such parameters, returns tensors whose bytes are unknown; `.float()` ends it.
 // - output bytes of a module call: numel × 4 of every tensor it returns; the forward pass size
 //   is their sum over every module call (a module called twice counts twice). torchinfo's
 //   "Forward/backward pass size" is reported beside it, by its rule: twice the first output
@@ -41,7 +43,8 @@ export function ownParameterTotals(module: InstanceValue): ParameterTotals {
 /** Why a call's outputs are not float32 tensors of the model's dtype, or null. */
 function outputDtypeUnknown(r: LayerRecord): string | null {
   for (const t of r.outputs) {
-    const flags = t as { integral?: boolean; bool?: boolean; double?: boolean };
+    const flags = t as { integral?: boolean; bool?: boolean; double?: boolean; dtypeUnknown?: string };
+    if (flags.dtypeUnknown) return flags.dtypeUnknown;
     if (flags.integral || flags.bool || flags.double) return `${r.op} returns a tensor that is not float32`;
   }
   // A pool asked for its indices returns them as int64 beside the values.

@@ -3,6 +3,7 @@
 // in a loop over `backbone.parameters()`, `module.requires_grad_(False)`), so the flags live on the
 // parameter object, which every module holding it shares, as torch's Parameter is shared.
 
+import type { Tensor } from '../ops/types';
 import { bool, unknown, type Site, type TensorValue, type Value } from './values';
 
 /** A parameter's flags. `frozen`: true when `requires_grad` is False, a reason when the analysis
@@ -47,6 +48,31 @@ export function requiresGradValue(t: TensorValue, site: Site | null): Value {
  *  bytes are no longer float32's. */
 export function markDtypeUnknown(t: TensorValue, why: string): void {
   if (t.parameter) (t as FlaggedTensor).dtypeUnknown = why;
+}
+
+/** Why a layer's output is not known to be float32: an input tensor of another float dtype (a
+ *  flagged one, or float64 known values), or a parameter of the layer (`state`) whose dtype
+ *  changed. Integer inputs do not count (an Embedding's indices give float32 rows). Undefined
+ *  when all is float32. A loop, no closure: this runs for every layer call. */
+export function dtypeUnknownOf(inputs: readonly Tensor[], state: { parameters: ReadonlyMap<string, Value> } | null): string | undefined {
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i] as Tensor & { dtypeUnknown?: string; double?: boolean; integral?: boolean };
+    if (t.dtypeUnknown) return t.dtypeUnknown;
+    if (t.double && !t.integral) return 'a float64 tensor';
+  }
+  if (state) for (const p of state.parameters.values()) if (p.kind === 'tensor' && (p as FlaggedTensor).dtypeUnknown) return (p as FlaggedTensor).dtypeUnknown;
+  return undefined;
+}
+
+/** `value` with its tensors (a tensor, or the tensors of a tuple or list it returns) flagged as
+ *  not float32. */
+export function withDtypeUnknown(value: Value, why: string): Value {
+  if (value.kind === 'tensor') return { ...value, dtypeUnknown: why } as TensorValue;
+  if (value.kind === 'tuple' || value.kind === 'list') {
+    const items = value.items.map((v) => (v.kind === 'tensor' ? ({ ...v, dtypeUnknown: why } as TensorValue) : v));
+    return { ...value, items };
+  }
+  return value;
 }
 
 /** One parameter's count, trainable part and bytes, added into `into`. */

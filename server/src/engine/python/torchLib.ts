@@ -17,7 +17,7 @@ import { bindToOpArgs, fromOpValue, parseSignature, toOpValue, UnknownArgument }
 import { makeStdlib, nativeModuleObject } from './stdlib';
 import { installPrivateBases, normInputRanks } from './torchPrivateBases';
 import { astype, makeNumpy } from './numpyLib';
-import { initialRequiresGrad, markDtypeUnknown, requiresGradValue, setRequiresGrad } from './paramFlags';
+import { dtypeUnknownOf, initialRequiresGrad, markDtypeUnknown, requiresGradValue, setRequiresGrad, withDtypeUnknown } from './paramFlags';
 import {
   bool, dict, FALSE, float, int, iterator, list, native, nativeMethod, newId, NONE, str, TRUE, tuple, unknown, unknownNumber,
   WriteCountingMap, type CallArgs, type ClassValue, type InstanceValue, type ModuleObjectValue, type ModuleState, type NativeCall,
@@ -103,13 +103,36 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
   };
 
   /** Apply a FunctionSpec to call arguments, recording a functional layer when it is one. */
+  /** The dtype a value names (`torch.float16` → 'float16'), null for a value that is not a dtype. */
+  const dtypeNameOf = (v: Value | undefined): string | null => {
+    if (!v || v.kind !== 'instance' || v.cls !== dtypeClass) return null;
+    const opname = v.attrs.get('__opname__');
+    return opname?.kind === 'str' ? opname.value : null;
+  };
+  /** The dtype a conversion or factory call asks for: `dtype=`, or for `Tensor.to`/`.type` the
+   *  positional dtype wherever it stands (`x.to(torch.half)`, `x.to('cuda', torch.half)`). */
+  const requestedDtype = (name: string, args: CallArgs): string | null => {
+    const kw = dtypeNameOf(args.keywords.get('dtype'));
+    if (kw || !/^Tensor\.(to|type)$/.test(name)) return kw;
+    for (const a of args.positional) {
+      const d = dtypeNameOf(a);
+      if (d) return d;
+    }
+    return null;
+  };
   /** Whether a call makes a float tensor of another dtype than float32 (half, bfloat16, double). */
   const otherFloatDtype = (name: string, args: CallArgs): boolean => {
     if (/^Tensor\.(double|half|bfloat16)$/.test(name)) return true;
-    const dtype = args.keywords.get('dtype') ?? (/^Tensor\.(to|type)$/.test(name) ? args.positional[0] : undefined);
-    if (!dtype || dtype.kind !== 'instance' || dtype.cls !== dtypeClass) return false;
-    const opname = dtype.attrs.get('__opname__');
-    return opname?.kind === 'str' && /^(float64|double|float16|half|bfloat16)$/.test(opname.value);
+    const dtype = requestedDtype(name, args);
+    return dtype !== null && /^(float64|double|float16|half|bfloat16)$/.test(dtype);
+  };
+  /** Whether a call converts to float32 (`x.float()`, `x.to(torch.float32)`): its result is
+   *  float32 whatever its input was. */
+  const toFloat32 = (name: string, args: CallArgs): boolean => {
+    if (name === 'Tensor.float') return true;
+    if (!/^Tensor\.(to|type)$/.test(name)) return false;
+    const dtype = requestedDtype(name, args);
+    return dtype === 'float32' || dtype === 'float';
   };
   const applyFunction = (spec: FunctionSpec, args: CallArgs, site: Site | null, record: boolean): Value => {
     let result: OpResult;
@@ -151,7 +174,14 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       let why = otherFloatDtype(spec.name, args)
         ? `a tensor of another dtype than float32 made by ${spec.name}${site ? ` at line ${site.file.lines.position(site.from).line + 1}` : ''}`
         : undefined;
-      for (let i = 0; i < inputs.length && !why; i++) why = (inputs[i] as { dtypeUnknown?: string }).dtypeUnknown;
+      if (toFloat32(spec.name, args)) {
+        // A conversion may hand back its input's object, flag and all.
+        if ((value as { dtypeUnknown?: string }).dtypeUnknown) {
+          const copy: TensorValue & { dtypeUnknown?: string } = { ...value };
+          delete copy.dtypeUnknown;
+          value = copy;
+        }
+      } else why ??= dtypeUnknownOf(inputs, null);
       if (why) value = { ...value, dtypeUnknown: why } as TensorValue;
     }
     // torch.max(x, dim) and friends return a named (values, indices) pair.
@@ -666,6 +696,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       if (!state.parameters.size && total > 0) {
         state.parameters.set('weight', { kind: 'tensor', shape: [total], geometry: null, parameter: true });
       }
+      const dtype = sig.get('dtype');
+      if (dtype && dtype.kind !== 'none' && !isFloat32(dtype)) {
+        const why = `${spec.name}(dtype=${dtypeNameOf(dtype) ? `torch.${dtypeNameOf(dtype)}` : '…'})${site ? ` at line ${site.file.lines.position(site.from).line + 1}` : ''} builds parameters of another dtype than float32`;
+        for (const p of state.parameters.values()) if (p.kind === 'tensor') markDtypeUnknown(p, why);
+      }
       state.native.builtParams = [...state.parameters.values()];
       // Norm layers' running statistics are buffers (code that re-implements their forward reads them).
       for (const [name, shape] of bufferShapes(spec.name, opArgs)) {
@@ -686,6 +721,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       }
       throw e;
     }
+  };
+
+  const isFloat32 = (v: Value): boolean => {
+    const d = dtypeNameOf(v);
+    return d === 'float32' || d === 'float';
   };
 
   /** One row for a call of a leaf layer (no closure per call: this runs for every layer call). */
@@ -720,7 +760,11 @@ export function installTorch(interp: Interpreter): TorchEnvironment {
       recordLeaf(self, spec, inputs, [], 0, undefined, v.kind === 'unknown' ? v.reason : 'unknown');
       return v;
     }
-    const value = fromOpValue(result.value);
+    let value = fromOpValue(result.value);
+    // A layer computes in its parameters' and input's float dtype (or torch refuses the mix):
+    // where either is not float32, neither is its output.
+    const why = dtypeUnknownOf(inputs, state);
+    if (why) value = withDtypeUnknown(value, why);
     recordLeaf(self, spec, inputs, tensorsIn(value), result.macs, result.geometry, undefined);
     return value;
   };
