@@ -25,6 +25,7 @@ const OPS_TESTS = [
   'test/oracle/ops-layers-torch.test.ts',
   'test/oracle/geometry-bruteforce.test.ts',
   'test/oracle/ops-functions-ort.test.ts',
+  'test/unit/mob-ops-golden.test.ts',
 ];
 const GEOMETRY_TESTS = [
   'test/unit/geometryMutation.test.ts',

@@ -291,7 +291,7 @@ export const activationFunctions: readonly FunctionSpec[] = [
   fn('F.dropout1d', 'input, p=0.5, training=True, inplace=False', (r, input) => {
     checkProbability(r);
     if (input.shape.length !== 2 && input.shape.length !== 3) {
-      throw new OpError('shape-mismatch', `F.dropout1d expects a 2D or 3D input, but got a ${input.shape.length}D input of shape ${formatShape(input.shape)}`);
+      throw new OpError('shape-mismatch', `F.dropout1d: Expected 2D or 3D input, but received a ${input.shape.length}D input (shape ${formatShape(input.shape)})`);
     }
     return sameGeometry(input);
   }),

@@ -36,7 +36,7 @@ export function concatenate(fn: string, tensors: readonly Tensor[], dim: number)
     if (t.shape.length !== rank) {
       throw new OpError(
         'shape-mismatch',
-        `${fn}: tensors must have the same number of dimensions: tensor ${first.i} has shape ${formatShape(first.t.shape)} ` +
+        `${fn}: Tensors must have same number of dimensions: tensor ${first.i} has shape ${formatShape(first.t.shape)} ` +
           `(${rank} dims) but tensor ${i} has shape ${formatShape(t.shape)} (${t.shape.length} dims)`,
       );
     }

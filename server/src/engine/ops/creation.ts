@@ -47,6 +47,12 @@ function number(fn: string, name: string, v: OpValue | undefined): number {
   throw new OpError('invalid-argument', `${fn}: argument '${name}' must be a number, not ${describe(v)}`);
 }
 
+/** A fill value: a number, or a 0-d tensor (torch's argument parser takes one as a Number). */
+function fillValue(fn: string, v: OpValue | undefined): void {
+  if (isTensor(v) && v.shape.length === 0) return;
+  number(fn, 'fill_value', v);
+}
+
 /** torch.arange's length: ceil((end − start) / step), computed in double precision as torch does. */
 export function arangeLength(fn: string, start: number, end: number, step: number): number {
   if (step === 0) throw new OpError('invalid-argument', `${fn}: step must be nonzero`);
@@ -129,7 +135,7 @@ export const creationSpecs: readonly FunctionSpec[] = [
   ...specs(['torch.zeros', 'torch.ones', 'torch.empty'], `*size, ${factoryKeywords}`, fromVarargs),
   ...specs(['torch.randn', 'torch.rand'], `*size, generator=None, ${factoryKeywords}, pin_memory=False`, fromVarargs),
   ...specs(['torch.full'], `size, fill_value, *, ${factoryKeywords}`, (fn, args) => {
-    number(fn, 'fill_value', args.fill_value);
+    fillValue(fn, args.fill_value);
     return ok(newTensor(fn, toIntList(fn, 'size', args.size, false)));
   }),
   ...specs(['torch.randint'], `low=0, high=None, size=None, *, generator=None, ${factoryKeywords}`, randint),
@@ -142,7 +148,8 @@ export const creationSpecs: readonly FunctionSpec[] = [
   ...specs(['torch.eye'], `n, m=None, *, ${factoryKeywords}`, (fn, args) => {
     const n = argInt(fn, args, 'n');
     const m = args.m === undefined || args.m === null ? n : argInt(fn, args, 'm');
-    if (n < 0 || m < 0) throw new OpError('invalid-argument', `${fn}: n and m must be non-negative, got n=${n}, m=${m}`);
+    if (n < 0) throw new OpError('invalid-argument', `${fn}: n must be greater or equal to 0, got ${n}`);
+    if (m < 0) throw new OpError('invalid-argument', `${fn}: m must be greater or equal to 0, got ${m}`);
     return ok(newTensor(fn, [n, m]));
   }),
   ...specs(['torch.tensor'], 'data, *, dtype=None, device=None, requires_grad=False, pin_memory=False', tensorFromData),
@@ -153,7 +160,7 @@ export const creationSpecs: readonly FunctionSpec[] = [
     likeInput,
   ),
   ...specs(['torch.full_like'], `input, fill_value, ${likeKeywords}`, (fn, args) => {
-    number(fn, 'fill_value', args.fill_value);
+    fillValue(fn, args.fill_value);
     return likeInput(fn, args);
   }),
   ...specs(['Tensor.new_zeros', 'Tensor.new_ones', 'Tensor.new_empty'], `self, *size, ${newKeywords}`, (fn, args) => {
@@ -162,7 +169,7 @@ export const creationSpecs: readonly FunctionSpec[] = [
   }),
   ...specs(['Tensor.new_full'], `self, size, fill_value, *, ${newKeywords}`, (fn, args) => {
     argTensor(fn, args, 'self');
-    number(fn, 'fill_value', args.fill_value);
+    fillValue(fn, args.fill_value);
     return ok(newTensor(fn, toIntList(fn, 'size', args.size, false)));
   }),
   ...specs(['Tensor.new_tensor'], `self, data, *, ${newKeywords}`, (fn, args) => {

@@ -28,7 +28,7 @@ export const embeddingModule: ModuleSpec<EmbeddingConfig> = {
     }
     const weight = r.optionalTensor('_weight');
     if (weight && (weight.shape.length !== 2 || weight.shape[0] !== numEmbeddings || weight.shape[1] !== embeddingDim)) {
-      throw new OpError('shape-mismatch', `Embedding: shape of _weight ${formatShape(weight.shape)} does not match num_embeddings and embedding_dim`);
+      throw new OpError('shape-mismatch', `Embedding: Shape of weight does not match num_embeddings and embedding_dim (_weight of shape ${formatShape(weight.shape)}, ${numEmbeddings}×${embeddingDim} expected)`);
     }
     return { numEmbeddings, embeddingDim, paddingIdx };
   },

@@ -24,7 +24,7 @@ export function flattenForward(opName: string, input: Tensor, startDim: number, 
   const end = normalizeDim(endDim, rank, opName);
   if (rank === 0) return { value: makeTensor([1], null), macs: 0 };
   if (start > end) {
-    throw invalid(`${opName}: start_dim (${startDim}) cannot come after end_dim (${endDim}) for an input of shape ${formatShape(input.shape)}`);
+    throw invalid(`${opName}: start_dim cannot come after end_dim (start_dim=${startDim}, end_dim=${endDim}, input of shape ${formatShape(input.shape)})`);
   }
   if (start === end) return { value: makeTensor(input.shape, input.geometry), macs: 0 };
   const shape = [...input.shape.slice(0, start), product(input.shape.slice(start, end + 1)), ...input.shape.slice(end + 1)];

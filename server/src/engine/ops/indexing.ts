@@ -106,10 +106,9 @@ function listIndex(fn: string, v: OpValue[]): ListIndex {
   };
   walk(v, 0);
   const bools = values.filter((x) => typeof x === 'boolean').length;
-  if (bools > 0 && bools < values.length) {
-    throw new OpError('invalid-argument', `${fn}: an index list cannot mix bools and ints`);
-  }
-  return { shape, values, isMask: values.length > 0 && bools === values.length };
+  // A list of bools only is a mask; torch makes a mixed list an integer tensor (True is 1, False 0).
+  const isMask = values.length > 0 && bools === values.length;
+  return { shape, values: isMask ? values : values.map(Number), isMask };
 }
 
 interface Axis {
@@ -315,11 +314,13 @@ function scatter(fn: string, args: OpArgs): OpResult {
   const rank = input.shape.length;
   const dim = wrapDim(fn, argInt(fn, args, 'dim'), rank, input.shape);
   const src = args.src ?? args.value;
-  if (index.shape.length !== rank && !(rank === 0 && index.shape.length <= 1)) {
+  // torch compares ranks with a 0-d tensor counted as 1-d (ensure_nonempty_dim).
+  const nonEmptyRank = (t: Tensor) => Math.max(t.shape.length, 1);
+  if (nonEmptyRank(index) !== nonEmptyRank(input)) {
     throw new OpError('shape-mismatch', `${fn}: Index tensor must have the same number of dimensions as self tensor`);
   }
   if (isTensor(src)) {
-    if (src.shape.length !== index.shape.length && !(src.shape.length === 0 && index.shape.length === 0)) {
+    if (nonEmptyRank(src) !== nonEmptyRank(index)) {
       throw new OpError('shape-mismatch', `${fn}: Index tensor must have the same number of dimensions as src tensor`);
     }
     index.shape.forEach((s, d) => {
@@ -349,7 +350,7 @@ function indexSelect(fn: string, args: OpArgs): OpResult {
   const rank = input.shape.length;
   const dim = wrapDim(fn, argInt(fn, args, 'dim'), rank, input.shape);
   if (index.shape.length > 1) {
-    throw new OpError('invalid-argument', `${fn}: index_select(): index must be a vector (1-D), got shape ${formatShape(index.shape)}`);
+    throw new OpError('invalid-argument', `${fn}: index_select(): Index is supposed to be a vector (1-D), got shape ${formatShape(index.shape)}`);
   }
   const count = index.shape[0] ?? 1;
   if (rank === 0) return ok(makeTensor(fn, [], null));

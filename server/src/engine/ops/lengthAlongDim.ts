@@ -5,7 +5,7 @@
 
 import type { FunctionSpec, OpArgs, OpResult, OpValue, Tensor } from './types';
 import { OpError } from './types';
-import { argInt, argTensor, axisGeometries, formatShape, geometryFromAxes, isTensor, makeTensor, ok, specs, wrapDim } from './tensorOpsCommon';
+import { argInt, argTensor, axisGeometries, describe, formatShape, geometryFromAxes, isTensor, makeTensor, ok, specs, wrapDim } from './tensorOpsCommon';
 
 function diff(fn: string, args: OpArgs): OpResult {
   const input = argTensor(fn, args, 'self' in args ? 'self' : 'input');
@@ -16,11 +16,8 @@ function diff(fn: string, args: OpArgs): OpResult {
   for (const name of ['prepend', 'append']) {
     const extra = args[name];
     if (extra === undefined || extra === null) continue;
-    if (!isTensor(extra)) {
-      // A number is a 0-d tensor, broadcast to one slice.
-      length += 1;
-      continue;
-    }
+    // torch 1.13's binding takes a Tensor only (a number is a TypeError there).
+    if (!isTensor(extra)) throw new OpError('invalid-argument', `${fn}: diff(): argument '${name}' must be Tensor, not ${describe(extra)}`);
     if (extra.shape.length !== input.shape.length) {
       throw new OpError('shape-mismatch', `${fn}: diff expects prepend or append to be the same dimension as input (got ${name} of shape ${formatShape(extra.shape)} for input ${formatShape(input.shape)})`);
     }
@@ -54,7 +51,7 @@ function repeatInterleave(fn: string, args: OpArgs): OpResult {
   // repeat_interleave(repeats): a 1-d tensor of counts gives the indices, each repeated.
   if ((repeats === undefined || repeats === null) && isTensor(first)) {
     const counts = knownCounts(first);
-    if (first.shape.length > 1) throw new OpError('invalid-argument', `${fn}: repeats must be 0-dim or 1-dim tensor`);
+    if (first.shape.length !== 1) throw new OpError('invalid-argument', `${fn}: repeat_interleave only accept 1D vector as repeat (got shape ${formatShape(first.shape)})`);
     if (!counts) throw new OpError('unsupported', `${fn}: the result's length is the sum of the repeats tensor's values, which the analysis does not know`);
     if (counts.some((c) => c < 0)) throw new OpError('invalid-argument', `${fn}: repeats can not be negative`);
     return ok(makeTensor(fn, [counts.reduce((a, b) => a + b, 0)], null));

@@ -136,7 +136,7 @@ function tensordot(fn: string, a: Tensor, b: Tensor, dims: OpValue | undefined):
     throw new OpError('invalid-argument', `${fn}: dims must be an int or a pair of lists of dims, got ${describe(dims)}`);
   }
   if (dimsA.length !== dimsB.length) {
-    throw new OpError('invalid-argument', `${fn}: both dimension lists should have the same length, got ${dimsA.length} and ${dimsB.length}`);
+    throw new OpError('invalid-argument', `${fn}: both dimension lists should have same length, got ${dimsA.length} and ${dimsB.length}`);
   }
   // torch broadcasts a contracted dim of size 1 against the other operand's size.
   const contractedSizes = dimsA.map((da, i) => {

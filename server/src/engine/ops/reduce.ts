@@ -63,10 +63,33 @@ function dimList(fn: string, v: OpValue | undefined): number[] | null {
   return list.length === 0 ? null : list;
 }
 
+/**
+ * max/min/amax/amin/argmax/argmin (and median along a dim) have no value for an empty set: torch
+ * refuses to reduce an empty tensor whole, or along a dim of size 0, with these messages.
+ */
+function requireNonEmpty(fn: string, input: Tensor, dims: readonly number[] | null): void {
+  if (dims === null) {
+    if (input.shape.includes(0)) {
+      throw new OpError('shape-mismatch', `${fn}: Expected reduction dim to be specified for input.numel() == 0 (input of shape ${formatShape(input.shape)})`);
+    }
+    return;
+  }
+  if (input.shape.length === 0) return;
+  for (const d of wrapDims(fn, dims, input.shape.length, input.shape)) {
+    if (input.shape[d] === 0) throw new OpError('shape-mismatch', `${fn}: Expected reduction dim ${d} to have non-zero size (input of shape ${formatShape(input.shape)})`);
+  }
+}
+
 /** sum/mean/amax/...: dim = None | int | tuple. */
 function multiDimReduction(fn: string, args: OpArgs): OpResult {
   const input = argTensor(fn, args, selfName(args));
   return ok(reduceDims(fn, input, dimList(fn, args.dim), argBool(fn, args, 'keepdim', false)));
+}
+
+/** amax/amin: a multi-dim reduction of a non-empty set. */
+function extremumReduction(fn: string, args: OpArgs): OpResult {
+  requireNonEmpty(fn, argTensor(fn, args, selfName(args)), dimList(fn, args.dim));
+  return multiDimReduction(fn, args);
 }
 
 /** prod/all/any in 1.13: dim = None | int (a single dim). */
@@ -95,7 +118,12 @@ function valuesAndIndices(elementwise: string | null) {
       if (!elementwise) throw new OpError('invalid-argument', `${fn}: argument 'dim' must be an int, not ${describe(dim)}`);
       return ok(broadcastOperands(`${fn} (${elementwise})`, [[name, input], ['other', dim]]));
     }
-    if (dim === undefined || dim === null) return ok(reduceDims(fn, input, null, false));
+    if (dim === undefined || dim === null) {
+      // median of an empty tensor is nan; max and min have none.
+      if (elementwise) requireNonEmpty(fn, input, null);
+      return ok(reduceDims(fn, input, null, false));
+    }
+    if (elementwise || fn.endsWith('median')) requireNonEmpty(fn, input, [argInt(fn, args, 'dim')]);
     const reduced = reduceDims(fn, input, [argInt(fn, args, 'dim')], argBool(fn, args, 'keepdim', false));
     return ok([reduced, reduced]);
   };
@@ -106,11 +134,10 @@ function argReduction(fn: string, args: OpArgs): OpResult {
   const input = argTensor(fn, args, selfName(args));
   const dim = args.dim;
   if (dim === undefined || dim === null) {
-    if (input.shape.some((s) => s === 0)) {
-      throw new OpError('invalid-argument', `${fn}: expected a non-empty tensor, got shape ${formatShape(input.shape)}`);
-    }
+    requireNonEmpty(fn, input, null);
     return ok(reduceDims(fn, input, null, false));
   }
+  requireNonEmpty(fn, input, [argInt(fn, args, 'dim')]);
   return ok(reduceDims(fn, input, [argInt(fn, args, 'dim')], argBool(fn, args, 'keepdim', false)));
 }
 
@@ -165,8 +192,8 @@ export const reduceSpecs: readonly FunctionSpec[] = [
   ...specs(['Tensor.sum', 'Tensor.nansum'], 'self, dim=None, keepdim=False, dtype=None', multiDimReduction),
   ...specs(['torch.mean', 'torch.nanmean'], 'input, dim=None, keepdim=False, *, dtype=None, out=None', multiDimReduction),
   ...specs(['Tensor.mean', 'Tensor.nanmean'], 'self, dim=None, keepdim=False, *, dtype=None', multiDimReduction),
-  ...specs(['torch.amax', 'torch.amin'], 'input, dim=(), keepdim=False, *, out=None', multiDimReduction),
-  ...specs(['Tensor.amax', 'Tensor.amin'], 'self, dim=(), keepdim=False', multiDimReduction),
+  ...specs(['torch.amax', 'torch.amin'], 'input, dim=(), keepdim=False, *, out=None', extremumReduction),
+  ...specs(['Tensor.amax', 'Tensor.amin'], 'self, dim=(), keepdim=False', extremumReduction),
   ...specs(['torch.logsumexp'], 'input, dim, keepdim=False, *, out=None', multiDimReduction),
   ...specs(['Tensor.logsumexp'], 'self, dim, keepdim=False', multiDimReduction),
   ...specs(['torch.norm'], "input, p='fro', dim=None, keepdim=False, out=None, dtype=None", multiDimReduction),

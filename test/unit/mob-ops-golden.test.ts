@@ -1,0 +1,222 @@
+// More operator calls at the edges of their checks, against real PyTorch 1.13: every case of
+// test/golden/torch/mob_ops.json (scripts/golden/mob_ops_cases.py, written to reach the branches
+// and refusals of server/src/engine/ops that mutation testing found untested) gives torch's output
+// shapes, parameter count, or error. A refusal must be an OpError whose message names the op and
+// contains the parts of torch's message the case lists. The evaluator is mo-ops-golden.test.ts's
+// (each expression bound to the specs' own Python signatures, test/support/pyExpr.ts).
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+import { tensorFunctionSpecs } from '../../server/src/engine/ops/functionRegistry';
+import { layerFunctionSpecs } from '../../server/src/engine/ops/layerFunctions';
+import { moduleSpecs } from '../../server/src/engine/ops/moduleRegistry';
+import { OpError, type ModuleSpec, type OpArgs, type OpResult, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
+import { bindArgs as bindAll, literal, parseExpr, parseSignature, type PyArg, type PyNode } from '../support/pyExpr';
+
+type InputSpec = number[] | { shape: number[]; dtype: 'long'; values?: number | number[] };
+
+interface GoldenCase {
+  expr: string;
+  inputs: InputSpec[];
+  out?: number[][];
+  params?: number;
+  error?: string;
+  message?: string;
+  match?: string[];
+  /** Whether torch's kernel provably maps coordinates with the user's scale_factor (its output
+   *  differs from the same resize given the output size). */
+  kernel_scale?: boolean;
+  /** DESIGN.md's MACs of the call, worked out from torch's output shape and the layer's sizes. */
+  macs?: number;
+}
+
+interface Built {
+  kind: 'module';
+  spec: ModuleSpec;
+  config: unknown;
+}
+
+const golden = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', 'mob_ops.json'), 'utf8')) as {
+  cases: GoldenCase[];
+};
+
+function makeInput(spec: InputSpec): Tensor {
+  if (Array.isArray(spec)) return { kind: 'tensor', shape: spec, geometry: null };
+  // An integer tensor whose values the op reads (repeat_interleave's counts), as ops/smallValues.ts carries them.
+  const values = spec.values === undefined ? undefined : Array.isArray(spec.values) ? spec.values : [spec.values];
+  return { kind: 'tensor', shape: spec.shape, geometry: null, ...(values ? { values } : {}) } as Tensor;
+}
+
+function isBuilt(v: unknown): v is Built {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === 'module';
+}
+
+/** When set, calls are bound without the signature's defaults: an op must fall back to the same
+ *  defaults itself (a missing key falls back to the signature's default, layerArgs.ts). */
+let givenOnly = false;
+
+function bindArgs(signature: string, positional: readonly OpValue[], keywords: Readonly<Record<string, OpValue>>): OpArgs {
+  const bound = bindAll(signature, positional, keywords);
+  if (!givenOnly) return bound;
+  let i = 0;
+  for (const p of parseSignature(signature)) {
+    const byPosition = p.kind === 'normal' && i < positional.length;
+    if (byPosition) i++;
+    if (p.default !== undefined && !byPosition && !(p.name in keywords)) delete bound[p.name];
+  }
+  return bound;
+}
+
+/** The result of the outermost call evaluate() made last (the case's own op). */
+let lastResult: OpResult | null = null;
+
+/** Evaluates a case's expression the way the interpreter feeds the ops: each call bound to its spec's signature. */
+function evaluate(node: PyNode, tensors: Tensor[]): OpValue | Built {
+  const values = (args: PyArg[]): { positional: OpValue[]; keywords: Record<string, OpValue> } => {
+    const positional: OpValue[] = [];
+    const keywords: Record<string, OpValue> = {};
+    for (const a of args) {
+      const v = evaluate(a.value, tensors);
+      if (isBuilt(v)) throw new Error('a module as an argument');
+      if (a.name) keywords[a.name] = v;
+      else positional.push(v);
+    }
+    return { positional, keywords };
+  };
+  switch (node.kind) {
+    case 'name':
+      if (node.value === 'T') {
+        const t = tensors.shift();
+        if (!t) throw new Error('more T placeholders than inputs');
+        return t;
+      }
+      return literal(node);
+    case 'tuple':
+    case 'list':
+      return node.items.map((n) => evaluate(n, tensors) as OpValue);
+    case 'call':
+      break;
+    default:
+      return literal(node);
+  }
+  if (node.callee.kind === 'name') {
+    const name = node.callee.value;
+    if (name === 'float') return Number(literal(node.args[0]!.value) === 'inf' ? Infinity : literal(node.args[0]!.value));
+    if (name.startsWith('nn.')) {
+      const spec = moduleSpecs.get(name.slice(3));
+      if (!spec) throw new Error(`no module ${name}`);
+      const { positional, keywords } = values(node.args);
+      return { kind: 'module', spec, config: spec.build(bindArgs(spec.signature, positional, keywords)) };
+    }
+    if (name.startsWith('T.')) {
+      // A method call: the next input is `self`.
+      const self = tensors.shift()!;
+      const spec = tensorFunctionSpecs.get(`Tensor.${name.slice(2)}`);
+      if (!spec) throw new Error(`no method ${name}`);
+      const { positional, keywords } = values(node.args);
+      lastResult = spec.apply(bindArgs(spec.signature, [self, ...positional], keywords));
+      return lastResult.value;
+    }
+    const spec = tensorFunctionSpecs.get(name) ?? layerFunctionSpecs.get(name);
+    if (!spec) throw new Error(`no function ${name}`);
+    const { positional, keywords } = values(node.args);
+    lastResult = spec.apply(bindArgs(spec.signature, positional, keywords));
+    return lastResult.value;
+  }
+  const callee = evaluate(node.callee, tensors);
+  if (!isBuilt(callee)) throw new Error('a call of a non-module');
+  const { positional, keywords } = values(node.args);
+  lastResult = callee.spec.forward(callee.config, bindArgs(callee.spec.forwardSignature, positional, keywords));
+  return lastResult.value;
+}
+
+function shapesOf(v: OpValue): number[][] {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && v.kind === 'tensor') return [[...(v as Tensor).shape]];
+  if (Array.isArray(v)) return v.flatMap(shapesOf);
+  return [];
+}
+
+/** The op a message must name: `nn.X(...)` → X, `F.f(...)`/`torch.f(...)` → itself, `T.m(...)` → Tensor.m. */
+function opName(expr: string): string {
+  const m = /^(nn\.|T\.)?([\w.]+)\(/.exec(expr)!;
+  return m[1] === 'T.' ? `Tensor.${m[2]}` : m[2]!;
+}
+
+function check(c: GoldenCase): string | null {
+  const tensors = c.inputs.map(makeInput);
+  let value: OpValue | Built;
+  try {
+    value = evaluate(parseExpr(c.expr), tensors);
+    if (isBuilt(value)) {
+      if (c.error) return `built the module; torch raises ${c.error}: ${c.message}`;
+      if (value.spec.params(value.config) !== c.params) return `params ${value.spec.params(value.config)}; torch has ${c.params}`;
+      return null;
+    }
+  } catch (e) {
+    if (!(e instanceof OpError)) return `crashed or refused to bind: ${(e as Error).stack}`;
+    if (!c.error) return `threw ${e.message}; torch gives ${JSON.stringify(c.out)}`;
+    // A refusal torch makes is the user's error, never a limitation of the analysis (torch's own
+    // NotImplementedError aside: interpolate raises it for an input of the wrong rank too).
+    // A TypeError is an argument of the wrong kind whatever the shapes.
+    const codes =
+      c.error === 'TypeError' ? ['invalid-argument'] : ['shape-mismatch', 'channel-mismatch', 'invalid-argument', ...(c.error === 'NotImplementedError' ? ['unsupported'] : [])];
+    if (!codes.includes(e.code)) return `error code ${e.code} for torch's ${c.error}`;
+    const name = opName(c.expr);
+    if (!e.message.startsWith(name)) return `the message does not start with ${name}: ${e.message}`;
+    const missing = (c.match ?? []).filter((m) => !e.message.toLowerCase().includes(m.toLowerCase()));
+    if (missing.length) return `the message ${JSON.stringify(e.message)} lacks torch's ${JSON.stringify(missing)} (torch: ${c.message})`;
+    return null;
+  }
+  if (c.error) return `gave ${JSON.stringify(shapesOf(value))}; torch raises ${c.error}: ${c.message}`;
+  if (JSON.stringify(shapesOf(value)) !== JSON.stringify(c.out)) return `gave ${JSON.stringify(shapesOf(value))}; torch gives ${JSON.stringify(c.out)}`;
+  const result = lastResult!;
+  if (c.macs !== undefined && result.macs !== c.macs) return `MACs ${result.macs}; from torch's shapes ${c.macs}`;
+  // A layer's scale is out/in along the axes it reports, from torch's shapes.
+  const scale = result.geometry?.scale;
+  if (scale && c.out!.length === 1) {
+    const inShape = makeInput(c.inputs[0]!).shape;
+    const outShape = c.out![0]!;
+    const expected = scale.map((_, i) => outShape[outShape.length - scale.length + i]! / inShape[inShape.length - scale.length + i]!);
+    if (JSON.stringify(scale) !== JSON.stringify(expected)) return `scale ${JSON.stringify(scale)}; torch's shapes give ${JSON.stringify(expected)}`;
+  }
+  givenOnly = true;
+  try {
+    const again = evaluate(parseExpr(c.expr), c.inputs.map(makeInput)) as OpValue;
+    if (JSON.stringify(shapesOf(again)) !== JSON.stringify(c.out)) return `without the defaults bound, gave ${JSON.stringify(shapesOf(again))}`;
+  } catch (e) {
+    return `without the defaults bound, threw ${(e as Error).message}`;
+  } finally {
+    givenOnly = false;
+  }
+  if (c.params !== undefined) {
+    // The module again, for its parameter count (the expression's outer call is its forward).
+    const built = evaluate((parseExpr(c.expr) as Extract<PyNode, { kind: 'call' }>).callee, c.inputs.map(makeInput));
+    if (!isBuilt(built) || built.spec.params(built.config) !== c.params) return `params differ from torch's ${c.params}`;
+  }
+  return null;
+}
+
+const families = new Map<string, GoldenCase[]>();
+for (const c of golden.cases) {
+  const family = opName(c.expr).replace(/^(F|torch|Tensor)\./, '').replace(/\d+d$/, '');
+  families.set(family, [...(families.get(family) ?? []), c]);
+}
+
+test('the golden file has results and refusals', () => {
+  assert.ok(golden.cases.length > 200, `only ${golden.cases.length} cases`);
+  assert.ok(golden.cases.filter((c) => c.error).length > 80);
+});
+
+for (const [family, cases] of families) {
+  test(`torch 1.13: ${family} (${cases.length} cases)`, () => {
+    const failures: string[] = [];
+    for (const c of cases) {
+      const problem = check(c);
+      if (problem) failures.push(`${c.expr} on ${JSON.stringify(c.inputs)}\n    ${problem}`);
+    }
+    assert.equal(failures.length, 0, `${failures.length} of ${cases.length} differ from torch:\n${failures.join('\n')}`);
+  });
+}
