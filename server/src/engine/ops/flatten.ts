@@ -43,7 +43,7 @@ export function unflattenForward(opName: string, input: Tensor, dim: number, siz
     if (size % known !== 0) {
       throw new OpError(
         'shape-mismatch',
-        `${opName}: unflattened_size ${formatShape(sizes)} cannot be inferred for dim ${d} of size ${size} (input shape ${formatShape(input.shape)})`,
+        `${opName}: Provided sizes ${formatShape(sizes)} don't multiply up to the size of dim ${d} (${size}) in the input tensor: no size for -1 (input shape ${formatShape(input.shape)})`,
       );
     }
     resolved = sizes.map((s) => (s === -1 ? size / known : s));
@@ -51,7 +51,7 @@ export function unflattenForward(opName: string, input: Tensor, dim: number, siz
   if (product(resolved) !== size) {
     throw new OpError(
       'shape-mismatch',
-      `${opName}: provided sizes ${formatShape(sizes)} don't multiply up to the size of dim ${d} (${size}) of the input of shape ${formatShape(input.shape)}`,
+      `${opName}: Provided sizes ${formatShape(sizes)} don't multiply up to the size of dim ${d} (${size}) in the input tensor (input shape ${formatShape(input.shape)})`,
     );
   }
   const shape = [...input.shape.slice(0, d), ...resolved, ...input.shape.slice(d + 1)];
@@ -79,7 +79,7 @@ export const unflattenModule: ModuleSpec<{ dim: number; sizes: number[] }> = {
     const dim = r.int('dim');
     const raw = r.raw('unflattened_size');
     if (!Array.isArray(raw) || !raw.every((x) => typeof x === 'number' && Number.isInteger(x))) {
-      throw invalid(`Unflatten: unflattened_size must be a tuple of ints, got ${describeValue(raw)}`);
+      throw invalid(`Unflatten: unflattened_size must be tuple of ints, got ${describeValue(raw)}`);
     }
     return { dim, sizes: raw as number[] };
   },
