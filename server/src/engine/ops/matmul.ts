@@ -71,10 +71,11 @@ function mm(fn: string, a: Tensor, b: Tensor): Product {
 function bmm(fn: string, a: Tensor, b: Tensor): Product {
   requireRank(fn, a, 3, 'batch1');
   requireRank(fn, b, 3, 'batch2');
-  if (a.shape[0] !== b.shape[0]) {
+  // torch checks batch2's batch and rows against batch1's at once.
+  if (b.shape[0] !== a.shape[0] || b.shape[1] !== a.shape[2]) {
     throw new OpError(
       'shape-mismatch',
-      `${fn}: batch1 and batch2 must have the same number of batches, got ${a.shape[0]} and ${b.shape[0]} (shapes ${formatShape(a.shape)} and ${formatShape(b.shape)})`,
+      `${fn}: Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}] (batch1 ${formatShape(a.shape)}, batch2 ${formatShape(b.shape)})`,
     );
   }
   return matmul(fn, a, b);
@@ -109,7 +110,8 @@ function outer(fn: string, a: Tensor, b: Tensor): Product {
 /** addmm-style ops: product + input, where input must broadcast to the product's shape. */
 function withAddend(fn: string, input: OpValue | undefined, product: Product): OpResult {
   const sum = broadcastOperands(fn, [['product', product.tensor], ['input', input]]);
-  if (sum.shape.length !== product.tensor.shape.length || sum.shape.some((s, i) => s !== product.tensor.shape[i])) {
+  // A longer broadcast shows as an index past the product's rank (undefined there).
+  if (sum.shape.some((s, i) => s !== product.tensor.shape[i])) {
     throw new OpError(
       'shape-mismatch',
       `${fn}: input of ${describe(input)} cannot be broadcast to the product's shape ${formatShape(product.tensor.shape)}`,
@@ -176,7 +178,7 @@ function parseTerm(fn: string, text: string): Term {
     } else if (/[A-Za-z]/.test(text[i]!)) {
       labels.push(text[i]!);
     } else {
-      throw new OpError('invalid-argument', `${fn}: einsum(): invalid subscript '${text[i]}' in '${text}': subscripts must be letters`);
+      throw new OpError('invalid-argument', `${fn}: einsum(): invalid subscript '${text[i]}' in '${text}', subscripts must be in [a-zA-Z]`);
     }
   }
   return { labels, ellipsisAt };
@@ -194,7 +196,7 @@ export function einsum(fn: string, equation: string, operands: readonly Tensor[]
   const [lhs, rhs] = eq.includes('->') ? (eq.split('->') as [string, string]) : [eq, null];
   const terms = lhs.split(',').map((t) => parseTerm(fn, t));
   if (terms.length !== operands.length) {
-    throw new OpError('invalid-argument', `${fn}: einsum(): '${equation}' has ${terms.length} operand terms but ${operands.length} operands were given`);
+    throw new OpError('invalid-argument', `${fn}: einsum(): ${terms.length > operands.length ? 'fewer' : 'more'} operands were provided than specified in the equation ('${equation}' has ${terms.length} operand terms, ${operands.length} operands given)`);
   }
   const sizes = new Map<string, number>();
   const ellipsisShapes: number[][] = [];
@@ -204,7 +206,7 @@ export function einsum(fn: string, equation: string, operands: readonly Tensor[]
     if (term.ellipsisAt < 0 ? covered !== 0 : covered < 0) {
       throw new OpError(
         'shape-mismatch',
-        `${fn}: einsum(): the number of subscripts in '${lhs.split(',')[i]}' does not match the number of dimensions (${shape.length}) of operand ${i} (shape ${formatShape(shape)})`,
+        `${fn}: einsum(): the number of subscripts in the equation (${term.labels.length}) ${term.ellipsisAt < 0 ? 'does not match' : 'is more than'} the number of dimensions (${shape.length}) for operand ${i} ('${lhs.split(',')[i]}', shape ${formatShape(shape)})`,
       );
     }
     const at = Math.max(term.ellipsisAt, 0);

@@ -74,7 +74,7 @@ function requireNonEmpty(fn: string, input: Tensor, dims: readonly number[] | nu
     }
     return;
   }
-  if (input.shape.length === 0) return;
+  // (A 0-d tensor takes dim 0 or -1 and has no size there: nothing to refuse.)
   for (const d of wrapDims(fn, dims, input.shape.length, input.shape)) {
     if (input.shape[d] === 0) throw new OpError('shape-mismatch', `${fn}: Expected reduction dim ${d} to have non-zero size (input of shape ${formatShape(input.shape)})`);
   }
