@@ -71,7 +71,7 @@ export function inferSize(fn: string, requested: readonly number[], count: numbe
   }
   throw new OpError(
     'shape-mismatch',
-    `${fn}: shape ${formatShape(requested)} is invalid for input of size ${count} (a tensor of shape ${formatShape(inputShape)})`,
+    `${fn}: shape '${formatShape(requested)}' is invalid for input of size ${count} (a tensor of shape ${formatShape(inputShape)})`,
   );
 }
 
@@ -107,7 +107,7 @@ export function flatten(fn: string, input: Tensor, startDim: number, endDim: num
   const end = wrapDim(fn, endDim, rank, input.shape);
   if (rank === 0) return makeTensor(fn, [1], null);
   if (start > end) {
-    throw new OpError('invalid-argument', `${fn}: flatten() has invalid args: start_dim (${startDim}) cannot come after end_dim (${endDim})`);
+    throw new OpError('invalid-argument', `${fn}: flatten() has invalid args: start_dim cannot come after end_dim (start_dim=${startDim}, end_dim=${endDim})`);
   }
   if (start === end) return input;
   const merged = numel(input.shape.slice(start, end + 1));
@@ -153,7 +153,7 @@ export function permute(fn: string, input: Tensor, dims: readonly number[]): Ten
     order = wrapDims(fn, dims, rank, input.shape);
   } catch (e) {
     if (e instanceof OpError && e.message.includes('multiple times')) {
-      throw new OpError('invalid-argument', `${fn}: repeated dim in permute ${formatShape(dims)}`);
+      throw new OpError('invalid-argument', `${fn}: permute(): duplicate dims are not allowed (dims ${formatShape(dims)})`);
     }
     throw e;
   }
