@@ -459,6 +459,36 @@ case("torch.t(T)", [2, 3, 4], match=["t() expects a tensor with <= 2 dimensions"
 case("torch.squeeze(T, 0)", [2, 3])
 
 
+# ---- tensorOpsCommon.ts: argument kinds (torch's C++ bindings are strict) --------------------------------
+case("T.requires_grad_(1)", [2, 3], match=["argument 'requires_grad'", 'must be bool'])
+case("T.requires_grad_(True)", [2, 3])
+case("torch.sum(T, 0, keepdim=1)", [2, 3], match=[])
+case("torch.sum(T, 0, keepdim='a')", [2, 3], match=[])
+case("torch.sum(T, 0, True)", [2, 3])
+case("T.sort(descending=1)", [2, 3], match=[])
+case("T.sort(0, True)", [2, 3])
+case("torch.max(T, 0, 1)", [2, 3], match=[])
+case("torch.cat(T)", [2, 3], match=['must be tuple of Tensors'])
+case("torch.cat(5)", match=['must be tuple of Tensors'])
+case("torch.cat([T, 3])", [2], match=['expected Tensor as element 1 in argument'])
+case("torch.stack(5)", match=['must be tuple of Tensors'])
+case("torch.stack([T, None])", [2], match=['expected Tensor as element 1 in argument'])
+case("T.unsqueeze(1.5)", [2, 3], match=["argument 'dim'", 'must be int'])
+case("T.unsqueeze('a')", [2, 3], match=["argument 'dim'", 'must be int'])
+case("T.transpose(0, 1.5)", [2, 3], match=[])
+case("torch.sum(T, (0, 1.5))", [2, 3], match=["argument 'dim'"])
+case("torch.sum(T, 'a')", [2, 3], match=[])
+case("torch.flip(T, (0,))", [2, 3])
+case("torch.zeros(2, True)")
+case("T.view(2, 3)", [6])
+case("T.view((2, 3))", [6])
+case("T.view(2, 'a')", [6], match=[])
+case("torch.add(T, 'a')", [2], match=[])
+case("torch.add(T, None)", [2], match=[])
+case("torch.mul(T, 2.5)", [2])
+case("torch.add(T, True)", [2])
+
+
 # MACs: mo_ops_cases.py works them out for Linear/Bilinear only (0 for a pure data move); the
 # products here count theirs, which this golden does not check.
 PRODUCTS = ('torch.dot', 'T.dot', 'torch.bmm', 'T.bmm', 'torch.addmm', 'T.addmm', 'torch.addmv', 'torch.baddbmm', 'T.baddbmm', 'torch.tensordot', 'torch.einsum')

@@ -141,6 +141,12 @@ function argReduction(fn: string, args: OpArgs): OpResult {
   return ok(reduceDims(fn, input, [argInt(fn, args, 'dim')], argBool(fn, args, 'keepdim', false)));
 }
 
+/** sort/argsort: (values, indices) along dim; `descending` must be a bool as torch's binding wants. */
+function sorted(fn: string, args: OpArgs, self: string): Tensor[] {
+  argBool(fn, args, 'descending', false);
+  return alongDimPair(fn, argTensor(fn, args, self), argInt(fn, args, 'dim', -1));
+}
+
 /** Keeps the shape, but values along `dim` depend on the whole axis (sort, cummax...). */
 function alongDimPair(fn: string, input: Tensor, dimArg: number, size?: number): Tensor[] {
   const rank = input.shape.length;
@@ -227,16 +233,16 @@ export const reduceSpecs: readonly FunctionSpec[] = [
   ...specs(['torch.topk'], 'input, k, dim=-1, largest=True, sorted=True, *, out=None', topk),
   ...specs(['Tensor.topk'], 'self, k, dim=-1, largest=True, sorted=True', topk),
   ...specs(['torch.sort'], 'input, dim=-1, descending=False, stable=False, *, out=None', (fn, args) =>
-    ok(alongDimPair(fn, argTensor(fn, args, 'input'), argInt(fn, args, 'dim', -1))),
+    ok(sorted(fn, args, 'input')),
   ),
   ...specs(['Tensor.sort'], 'self, dim=-1, descending=False, *, stable=False', (fn, args) =>
-    ok(alongDimPair(fn, argTensor(fn, args, 'self'), argInt(fn, args, 'dim', -1))),
+    ok(sorted(fn, args, 'self')),
   ),
   ...specs(['torch.argsort'], 'input, dim=-1, descending=False, stable=False', (fn, args) =>
-    ok(alongDimPair(fn, argTensor(fn, args, 'input'), argInt(fn, args, 'dim', -1))[0]!),
+    ok(sorted(fn, args, 'input')[0]!),
   ),
   ...specs(['Tensor.argsort'], 'self, dim=-1, descending=False', (fn, args) =>
-    ok(alongDimPair(fn, argTensor(fn, args, 'self'), argInt(fn, args, 'dim', -1))[0]!),
+    ok(sorted(fn, args, 'self')[0]!),
   ),
   ...specs(['torch.cummax', 'torch.cummin'], 'input, dim, *, out=None', cumulativeExtreme),
   ...specs(['Tensor.cummax', 'Tensor.cummin'], 'self, dim', cumulativeExtreme),

@@ -144,7 +144,7 @@ export function isInt(v: OpValue | undefined): v is number {
 /** An int; Python bools are ints too, and torch accepts them where it wants one. */
 export function toInt(fn: string, name: string, v: OpValue | undefined): number {
   if (typeof v === 'boolean') return v ? 1 : 0;
-  if (!isInt(v)) throw new OpError('invalid-argument', `${fn}: argument '${name}' must be an int, not ${describe(v)}`);
+  if (!isInt(v)) throw new OpError('invalid-argument', `${fn}: argument '${name}' must be int, not ${describe(v)}`);
   return v;
 }
 
@@ -162,9 +162,9 @@ export function argOptionalInt(fn: string, args: OpArgs, name: string): number |
 export function argBool(fn: string, args: OpArgs, name: string, fallback: boolean): boolean {
   const v = args[name];
   if (v === undefined || v === null) return fallback;
+  // torch's C++ bindings take a Python bool only (keepdim=1 is a TypeError).
   if (typeof v === 'boolean') return v;
-  if (v === 0 || v === 1) return v === 1;
-  throw new OpError('invalid-argument', `${fn}: argument '${name}' must be a bool, not ${describe(v)}`);
+  throw new OpError('invalid-argument', `${fn}: argument '${name}' must be bool, not ${describe(v)}`);
 }
 
 export function argNumber(fn: string, args: OpArgs, name: string): number {
@@ -178,7 +178,7 @@ export function argNumber(fn: string, args: OpArgs, name: string): number {
 export function toIntList(fn: string, name: string, v: OpValue | undefined, allowInt = true): number[] {
   if (allowInt && (isInt(v) || typeof v === 'boolean')) return [toInt(fn, name, v)];
   if (!Array.isArray(v)) {
-    throw new OpError('invalid-argument', `${fn}: argument '${name}' must be a tuple of ints, not ${describe(v)}`);
+    throw new OpError('invalid-argument', `${fn}: argument '${name}' must be tuple of ints, not ${describe(v)}`);
   }
   return v.map((x) => toInt(fn, name, x));
 }
@@ -202,11 +202,11 @@ export function sizeVarargs(fn: string, args: OpArgs, name: string): number[] {
 /** A Python sequence of tensors (the `tensors` argument of torch.cat and friends). */
 export function tensorList(fn: string, name: string, v: OpValue | undefined): Tensor[] {
   if (!Array.isArray(v)) {
-    throw new OpError('invalid-argument', `${fn}: argument '${name}' must be a tuple or list of tensors, not ${describe(v)}`);
+    throw new OpError('invalid-argument', `${fn}: argument '${name}' must be tuple of Tensors, not ${describe(v)}`);
   }
   return v.map((t, i) => {
     if (!isTensor(t)) {
-      throw new OpError('invalid-argument', `${fn}: expected a tensor at position ${i} of '${name}', got ${describe(t)}`);
+      throw new OpError('invalid-argument', `${fn}: expected Tensor as element ${i} in argument '${name}', but got ${describe(t)}`);
     }
     return t;
   });
