@@ -489,9 +489,45 @@ case("torch.mul(T, 2.5)", [2])
 case("torch.add(T, True)", [2])
 
 
+# ---- layerArgs.ts: Python truthiness of flags, int tuples ------------------------------------------------
+case("nn.Linear(4, 3, bias='')")
+case("nn.Linear(4, 3, bias='a')")
+case("nn.Linear(4, 3, bias=[])")
+case("nn.Linear(4, 3, bias=[0])")
+case("nn.Linear(4, 3, bias=None)")
+case("nn.Linear(4, 3, bias=0)")
+case("nn.Linear(4, 3, bias=2)")
+case("nn.Linear(4, 3, bias=0.0)")
+case("nn.Linear(4, 3, bias=())")
+case("nn.Conv2d(3, 4, 3, bias=False)")
+case("nn.Conv2d(3, 4, 3, bias='')")
+case("nn.Conv2d(3, 4, 3, bias=(1,))")
+case("nn.BatchNorm2d(4, affine='')")
+case("nn.BatchNorm2d(4, affine=[1])")
+case("nn.LayerNorm(5, elementwise_affine=0)")
+case("nn.LayerNorm(5, elementwise_affine=None)")
+case("nn.Conv2d(3, 4, 3, stride=[2])(T)", [1, 3, 9, 9])
+case("nn.Conv2d(3, 4, 3, padding=[1])(T)", [1, 3, 9, 9])
+case("nn.Conv2d(3, 4, 3, dilation=[2])(T)", [1, 3, 9, 9])
+case("nn.Conv2d(3, 4, (3, 2), stride=(2, 1))(T)", [1, 3, 9, 9])
+case("nn.Conv2d(3, 4, 3, stride=(2, 1, 1))(T)", [1, 3, 9, 9], match=[])
+case("nn.MaxPool2d(3, stride=[2])(T)", [1, 3, 9, 9])
+case("nn.MaxPool2d([3])(T)", [1, 3, 9, 9])
+case("nn.MaxPool2d((3, 3, 3))(T)", [1, 3, 9, 9], match=[])
+case("nn.MaxPool2d(2.5)(T)", [1, 3, 9, 9], match=[])
+case("nn.AvgPool2d(3, stride=None)(T)", [1, 3, 8, 8])
+case("nn.AvgPool2d(3, stride=[])(T)", [1, 3, 8, 8], match=[])
+case("F.max_pool2d(T, 3, stride=[])", [1, 3, 8, 8])
+case("F.max_pool2d(T, 3, stride=None)", [1, 3, 8, 8])
+case("nn.Dropout(p='a')", match=[])
+case("nn.Dropout(p=True)")
+case("nn.LeakyReLU(negative_slope=None)(T)", [2, 3], match=[])
+case("nn.Upsample(scale_factor=2, mode=3)(T)", [1, 2, 3, 3], match=[])
+
+
 # MACs: mo_ops_cases.py works them out for Linear/Bilinear only (0 for a pure data move); the
 # products here count theirs, which this golden does not check.
-PRODUCTS = ('torch.dot', 'T.dot', 'torch.bmm', 'T.bmm', 'torch.addmm', 'T.addmm', 'torch.addmv', 'torch.baddbmm', 'T.baddbmm', 'torch.tensordot', 'torch.einsum')
+PRODUCTS = ('nn.Conv2d', 'torch.dot', 'T.dot', 'torch.bmm', 'T.bmm', 'torch.addmm', 'T.addmm', 'torch.addmv', 'torch.baddbmm', 'T.baddbmm', 'torch.tensordot', 'torch.einsum')
 
 
 def run(c):
