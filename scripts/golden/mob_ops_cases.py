@@ -525,6 +525,18 @@ case("nn.LeakyReLU(negative_slope=None)(T)", [2, 3], match=[])
 case("nn.Upsample(scale_factor=2, mode=3)(T)", [1, 2, 3, 3], match=[])
 
 
+# ---- elementwise.ts: which operands of a binary function may be Python numbers ----------------------------
+for name in ['add', 'sub', 'mul', 'div', 'true_divide', 'floor_divide', 'rsub', 'fmod', 'remainder', 'pow', 'eq', 'lt', 'copysign', 'maximum', 'atan2', 'hypot', 'logical_and', 'xlogy']:
+    case(f"torch.{name}(2, T)", [2, 3], match=[])
+    case(f"torch.{name}(T, 2)", [2, 3], match=[])
+    case(f"torch.{name}(2, 3)", match=[])
+    case(f"torch.{name}(T, T)", [2, 1], [3])
+case("torch.maximum(T, 2)", [2], match=["argument 'other' (position 2) must be Tensor"])
+case("torch.eq(2, T)", [2], match=[])
+case("torch.add(2, 'a')", match=[])
+case("torch.add(T, 2, alpha=3)", [2, 3])
+
+
 # MACs: mo_ops_cases.py works them out for Linear/Bilinear only (0 for a pure data move); the
 # products here count theirs, which this golden does not check.
 PRODUCTS = ('nn.Conv2d', 'torch.dot', 'T.dot', 'torch.bmm', 'T.bmm', 'torch.addmm', 'T.addmm', 'torch.addmv', 'torch.baddbmm', 'T.baddbmm', 'torch.tensordot', 'torch.einsum')

@@ -251,12 +251,43 @@ function joinParams(...parts: string[]): string {
   return parts.filter((p) => p.length > 0).join(', ');
 }
 
+/**
+ * Which operands of a torch.* binary function may be Python numbers, by torch 1.13's overloads
+ * (measured on torch itself): 'any' (add(2, 3) is a 0-d tensor), 'other' (eq(x, 2) but not
+ * eq(2, x)), 'tensors' (maximum(x, 2) is a TypeError). Unlisted: one of the two, either one
+ * (torch.pow(2, x) takes the `Scalar self` overload, pow(2, 3) none).
+ */
+const NUMBER_OPERANDS = new Map<string, 'any' | 'other' | 'tensors'>([
+  ...['add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide', 'floor_divide'].map((n) => [`torch.${n}`, 'any'] as const),
+  ...['rsub', 'fmod', 'copysign', 'eq', 'ne', 'not_equal', 'lt', 'less', 'le', 'less_equal', 'gt', 'greater', 'ge', 'greater_equal'].map(
+    (n) => [`torch.${n}`, 'other'] as const,
+  ),
+  ...['maximum', 'minimum', 'fmax', 'fmin', 'atan2', 'arctan2', 'hypot', 'logaddexp', 'logaddexp2', 'nextafter', 'heaviside', 'ldexp', 'logical_and', 'logical_or', 'logical_xor'].map(
+    (n) => [`torch.${n}`, 'tensors'] as const,
+  ),
+]);
+
+function binaryFunction(fn: string, args: OpArgs, other: string): OpResult {
+  const kinds = NUMBER_OPERANDS.get(fn);
+  const input = args.input;
+  const second = args[other];
+  if ((kinds === 'other' || kinds === 'tensors') && !isTensor(input)) {
+    throw new OpError('invalid-argument', `${fn}: argument 'input' (position 1) must be Tensor, not ${describe(input)}`);
+  }
+  if (kinds === 'tensors' && !isTensor(second)) {
+    throw new OpError('invalid-argument', `${fn}: argument '${other}' (position 2) must be Tensor, not ${describe(second)}`);
+  }
+  if (kinds === 'any' && !isTensor(input) && !isTensor(second)) {
+    toOperand(fn, 'input', input);
+    toOperand(fn, other, second);
+    return ok(makeTensor(fn, [], null));
+  }
+  return ok(broadcastOperands(fn, [['input', input], [other, second]]));
+}
+
 function binarySpecs(family: BinaryFamily): FunctionSpec[] {
   const other = family.other ?? 'other';
-  // torch.pow(2, x): a Python number base with a tensor exponent is accepted (the `Scalar self` overload).
-  const fnSpecs = specs(family.functions, joinParams('input', other, family.keywords), (fn, args) =>
-    ok(broadcastOperands(fn, [['input', args.input], [other, args[other]]])),
-  );
+  const fnSpecs = specs(family.functions, joinParams('input', other, family.keywords), (fn, args) => binaryFunction(fn, args, other));
   const methodSpecs = specs(family.methods, joinParams('self', other, family.methodKeywords), (fn, args) => {
     argTensor(fn, args, 'self');
     return ok(broadcastOperands(fn, [['self', args.self], [other, args[other]]]));
