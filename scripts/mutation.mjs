@@ -26,6 +26,7 @@ const OPS_TESTS = [
   'test/oracle/geometry-bruteforce.test.ts',
   'test/oracle/ops-functions-ort.test.ts',
   'test/unit/mob-ops-golden.test.ts',
+  'test/unit/mob-opsCommon.test.ts',
 ];
 const GEOMETRY_TESTS = [
   'test/unit/geometryMutation.test.ts',

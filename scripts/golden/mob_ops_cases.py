@@ -534,6 +534,8 @@ for name in ['add', 'sub', 'mul', 'div', 'true_divide', 'floor_divide', 'rsub', 
 case("torch.maximum(T, 2)", [2], match=["argument 'other' (position 2) must be Tensor"])
 case("torch.eq(2, T)", [2], match=[])
 case("torch.add(2, 'a')", match=[])
+case("torch.add('a', 2)", match=[])
+case("torch.mul(None, 2)", match=[])
 case("torch.add(T, 2, alpha=3)", [2, 3])
 
 

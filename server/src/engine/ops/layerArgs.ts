@@ -2,26 +2,11 @@
 // messages users see. Shared by the layer families; the interpreter has already bound the call
 // to the Python signature, but a missing key still falls back to the signature's default.
 
+import { describe as describeValue, formatShape, isTensor } from './tensorOpsCommon';
 import { OpError, type AxisGeometry, type OpArgs, type OpValue, type Tensor } from './types';
 
-export function isTensor(v: OpValue | undefined): v is Tensor {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === 'tensor';
-}
-
-export function formatShape(shape: readonly number[]): string {
-  return `[${shape.join(', ')}]`;
-}
-
-export function describeValue(v: OpValue | undefined): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'None';
-  if (isTensor(v)) return `a tensor of shape ${formatShape(v.shape)}`;
-  if (Array.isArray(v)) return `(${v.map(describeValue).join(', ')})`;
-  if (typeof v === 'string') return `'${v}'`;
-  if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'object') return 'a dict';
-  return String(v);
-}
+// One implementation of these for both catalogues (the tensor functions' helpers).
+export { describeValue, formatShape, isTensor };
 
 export function invalid(message: string): OpError {
   return new OpError('invalid-argument', message);

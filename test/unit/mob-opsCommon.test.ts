@@ -1,0 +1,56 @@
+// The message helpers shared by every operator (ops/tensorOpsCommon.ts, re-exported by
+// ops/layerArgs.ts): values read as Python prints them, shapes as torch prints list(x.shape). The
+// expected strings are CPython's repr() of the same values (printed by /usr/bin/python3:
+// repr(None), repr(True), repr(3), repr(-2.5), repr('a'), repr((1, 2)), repr(((1, 'x'), None, True)),
+// repr(()), str(list(torch.Size([2, 0, 3]))), str(list(torch.Size([])))).
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { describeValue, formatShape as layerFormatShape } from '../../server/src/engine/ops/layerArgs';
+import { checkShape, describe, formatShape, MAX_ELEMENTS } from '../../server/src/engine/ops/tensorOpsCommon';
+import { OpError, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
+
+test('values read as Python repr() prints them; tensors by their shape', () => {
+  const cases: [OpValue, string][] = [
+    [null, 'None'],
+    [true, 'True'],
+    [false, 'False'],
+    [3, '3'],
+    [-2.5, '-2.5'],
+    ['a', "'a'"],
+    [[1, 2], '(1, 2)'],
+    [[[1, 'x'], null, true], "((1, 'x'), None, True)"],
+    [[], '()'],
+  ];
+  for (const [value, python] of cases) {
+    assert.equal(describe(value), python);
+    assert.equal(describeValue(value), python);
+  }
+  const t: Tensor = { kind: 'tensor', shape: [2, 3], geometry: null };
+  // Not Python's repr (the values are unknown): the shape, as torch prints it.
+  assert.equal(describe(t), 'a tensor of shape [2, 3]');
+  assert.equal(describe([t, 1]), '(a tensor of shape [2, 3], 1)');
+  assert.equal(describe(undefined), 'nothing');
+  assert.equal(describe({ a: 1 } as unknown as OpValue), 'a dict');
+});
+
+test('shapes read as torch prints list(x.shape)', () => {
+  assert.equal(formatShape([2, 0, 3]), '[2, 0, 3]');
+  assert.equal(formatShape([]), '[]');
+  assert.equal(layerFormatShape([2, 0, 3]), '[2, 0, 3]');
+});
+
+test('a shape must hold whole non-negative sizes and at most 2^53 elements', () => {
+  const refused = (shape: number[], part: RegExp) =>
+    assert.throws(() => checkShape('torch.zeros', shape), (e: unknown) => e instanceof OpError && e.code === 'invalid-argument' && part.test(e.message));
+  refused([2, -1], /^torch\.zeros: invalid size -1 in shape \[2, -1\]$/);
+  refused([2.5], /invalid size 2\.5/);
+  refused([Number.NaN], /invalid size NaN/);
+  refused([2 ** 27, 2 ** 27], /more than 2\^53/);
+  checkShape('torch.zeros', [0, 5]);
+  checkShape('torch.zeros', []);
+  // Exactly 2^53 elements is still countable (the limit is exclusive above).
+  checkShape('torch.zeros', [2 ** 26, 2 ** 27]);
+  assert.equal(MAX_ELEMENTS, 2 ** 53);
+});
