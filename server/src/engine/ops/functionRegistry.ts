@@ -11,6 +11,7 @@
 // layout=torch.strided) are written `None`: the interpreter evaluates defaults as literals, and
 // no op reads them.
 
+import { byName } from './tensorOpsCommon';
 import type { FunctionSpec } from './types';
 import { concatSpecs } from './concat';
 import { creationSpecs } from './creation';
@@ -34,14 +35,6 @@ const all: readonly FunctionSpec[] = [
   ...lengthAlongDimSpecs,
 ];
 
-function byName(list: readonly FunctionSpec[]): Map<string, FunctionSpec> {
-  const map = new Map<string, FunctionSpec>();
-  for (const spec of list) {
-    if (map.has(spec.name)) throw new Error(`tensor function ${spec.name} is defined twice`);
-    map.set(spec.name, spec);
-  }
-  return map;
-}
 
 export const tensorFunctionSpecs: ReadonlyMap<string, FunctionSpec> = byName(all);
 

@@ -22,6 +22,7 @@ import {
 import { pixelShuffleFunctions } from './pixelShuffle';
 import { poolFunctions } from './pool';
 import { resizeFunctions } from './resize';
+import { byName } from './tensorOpsCommon';
 import type { FunctionSpec } from './types';
 import { unpoolFunctions } from './unpool';
 
@@ -59,14 +60,6 @@ const otherFunctions: FunctionSpec[] = [
   },
 ];
 
-function byName(specs: readonly FunctionSpec[]): Map<string, FunctionSpec> {
-  const map = new Map<string, FunctionSpec>();
-  for (const spec of specs) {
-    if (map.has(spec.name)) throw new Error(`duplicate function spec ${spec.name}`);
-    map.set(spec.name, spec);
-  }
-  return map;
-}
 
 export const layerFunctionSpecs: ReadonlyMap<string, FunctionSpec> = byName([
   ...convFunctions,

@@ -14,6 +14,7 @@ import { paddingModules } from './padding';
 import { pixelShuffleModules } from './pixelShuffle';
 import { poolModules } from './pool';
 import { resizeModules } from './resize';
+import { byName } from './tensorOpsCommon';
 import type { ModuleSpec } from './types';
 import { unpoolModules } from './unpool';
 
@@ -38,13 +39,5 @@ const all: readonly ModuleSpec[] = [
   ...lossModules,
 ];
 
-function byName(specs: readonly ModuleSpec[]): Map<string, ModuleSpec> {
-  const map = new Map<string, ModuleSpec>();
-  for (const spec of specs) {
-    if (map.has(spec.name)) throw new Error(`duplicate module spec ${spec.name}`);
-    map.set(spec.name, spec);
-  }
-  return map;
-}
 
 export const moduleSpecs: ReadonlyMap<string, ModuleSpec> = byName(all);

@@ -212,6 +212,16 @@ export function tensorList(fn: string, name: string, v: OpValue | undefined): Te
   });
 }
 
+/** A catalogue by name; a name defined twice is a bug in the catalogue itself, refused at load. */
+export function byName<Spec extends { readonly name: string }>(list: readonly Spec[]): Map<string, Spec> {
+  const map = new Map<string, Spec>();
+  for (const spec of list) {
+    if (map.has(spec.name)) throw new Error(`${spec.name} is defined twice`);
+    map.set(spec.name, spec);
+  }
+  return map;
+}
+
 /** Defines several specs that share one implementation under different names. */
 export function specs(names: readonly string[], signature: string, apply: (fn: string, args: OpArgs) => OpResult): FunctionSpec[] {
   return names.map((name) => ({ name, signature, apply: (args: OpArgs) => apply(name, args) }));
