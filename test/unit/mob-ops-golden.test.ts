@@ -199,6 +199,31 @@ function check(c: GoldenCase): string | null {
   return null;
 }
 
+/** The numbers given positionally to a module's constructor, tuples flattened. */
+function positionalNumbers(node: PyNode): number[] {
+  if (node.kind === 'num') return [node.value];
+  if (node.kind === 'tuple' || node.kind === 'list') return node.items.flatMap(positionalNumbers);
+  return [];
+}
+
+test('a module\'s description names every number its constructor was given positionally', () => {
+  // The oracle is the call itself: `nn.Embedding(10, 3)` must read as something with 10 and 3 in it.
+  const failures: string[] = [];
+  for (const c of golden.cases) {
+    if (c.error || !c.expr.startsWith('nn.') || c.expr.startsWith('nn.Identity')) continue;
+    const whole = parseExpr(c.expr) as Extract<PyNode, { kind: 'call' }>;
+    const ctor = (whole.callee.kind === 'call' ? whole.callee : whole) as Extract<PyNode, { kind: 'call' }>;
+    const built = evaluate(ctor, c.inputs.map(makeInput));
+    if (!isBuilt(built)) continue;
+    const text = built.spec.describe(built.config);
+    if (typeof text !== 'string') failures.push(`${c.expr}: no description`);
+    const numbers = ctor.args.filter((a) => !a.name).flatMap((a) => positionalNumbers(a.value));
+    const missing = numbers.filter((n) => !new RegExp(`(?<!\\d)${String(n).replace('.', '\\.')}(?![\\d])`).test(text));
+    if (missing.length) failures.push(`${c.expr}: ${JSON.stringify(text)} does not name ${missing.join(', ')}`);
+  }
+  assert.deepEqual(failures, []);
+});
+
 const families = new Map<string, GoldenCase[]>();
 for (const c of golden.cases) {
   const family = opName(c.expr).replace(/^(F|torch|Tensor)\./, '').replace(/\d+d$/, '');

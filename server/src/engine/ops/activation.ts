@@ -82,13 +82,24 @@ const ACTIVATIONS: readonly Activation[] = [
     signature: 'num_parameters=1, init=0.25, device=None, dtype=None',
     validate: (r) => {
       const n = r.int('num_parameters', 1);
-      if (n < 1) throw invalid(`PReLU: num_parameters must be at least 1, got ${n}`);
+      // torch.empty(n) for the weight: 0 parameters build (and refuse every input), a negative count does not.
+      if (n < 0) throw invalid(`PReLU: Trying to create tensor with negative dimension ${n}: [${n}]`);
       return { num_parameters: n };
     },
     forward: (input, c, opName) => prelu(input, c['num_parameters'] as number, opName),
     params: (c) => c['num_parameters'] as number,
   },
-  { name: 'RReLU', signature: 'lower=0.125, upper=0.3333333333333333, inplace=False' },
+  {
+    name: 'RReLU',
+    signature: 'lower=0.125, upper=0.3333333333333333, inplace=False',
+    validate: (r) => {
+      const lower = r.number('lower', 0.125);
+      const upper = r.number('upper', 1 / 3);
+      const c: ActivationConfig = {};
+      if (lower !== 0.125 || upper !== 1 / 3) Object.assign(c, { lower, upper });
+      return c;
+    },
+  },
   { name: 'ELU', signature: 'alpha=1.0, inplace=False', validate: (r) => ({ alpha: r.number('alpha', 1) }) },
   { name: 'SELU', signature: 'inplace=False' },
   { name: 'CELU', signature: 'alpha=1.0, inplace=False', validate: (r) => ({ alpha: r.number('alpha', 1) }) },
@@ -112,8 +123,26 @@ const ACTIVATIONS: readonly Activation[] = [
   { name: 'LogSigmoid', signature: '' },
   { name: 'Softsign', signature: '' },
   { name: 'Tanhshrink', signature: '' },
-  { name: 'Hardshrink', signature: 'lambd=0.5' },
-  { name: 'Softshrink', signature: 'lambd=0.5' },
+  {
+    name: 'Hardshrink',
+    signature: 'lambd=0.5',
+    validate: (r) => {
+      const lambd = r.number('lambd', 0.5);
+      const c: ActivationConfig = {};
+      if (lambd !== 0.5) c['lambd'] = lambd;
+      return c;
+    },
+  },
+  {
+    name: 'Softshrink',
+    signature: 'lambd=0.5',
+    validate: (r) => {
+      const lambd = r.number('lambd', 0.5);
+      const c: ActivationConfig = {};
+      if (lambd !== 0.5) c['lambd'] = lambd;
+      return c;
+    },
+  },
   { name: 'Hardswish', signature: 'inplace=False' },
   { name: 'Hardsigmoid', signature: 'inplace=False' },
   {
@@ -134,8 +163,10 @@ const ACTIVATIONS: readonly Activation[] = [
     signature: 'beta=1, threshold=20',
     validate: (r) => {
       const beta = r.number('beta', 1);
+      const threshold = r.number('threshold', 20);
       const c: ActivationConfig = {};
       if (beta !== 1) c['beta'] = beta;
+      if (threshold !== 20) c['threshold'] = threshold;
       return c;
     },
   },
