@@ -27,6 +27,7 @@ const OPS_TESTS = [
   'test/oracle/ops-functions-ort.test.ts',
   'test/unit/mob-ops-golden.test.ts',
   'test/unit/mob-opsCommon.test.ts',
+  'test/unit/mob-smallValues-golden.test.ts',
 ];
 const GEOMETRY_TESTS = [
   'test/unit/geometryMutation.test.ts',
