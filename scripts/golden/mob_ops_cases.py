@@ -532,6 +532,10 @@ for name in ['add', 'sub', 'mul', 'div', 'true_divide', 'floor_divide', 'rsub', 
     case(f"torch.{name}(2, 3)", match=[])
     case(f"torch.{name}(T, T)", [2, 1], [3])
 case("torch.maximum(T, 2)", [2], match=["argument 'other' (position 2) must be Tensor"])
+for name in ['maximum', 'minimum', 'atan2', 'hypot', 'logical_or', 'ldexp', 'xlogy', 'copysign', 'eq', 'add', 'pow', 'remainder']:
+    case(f"T.{name}(2)", [2, 3], match=[])
+    case(f"T.{name}(T)", [2, 3], [3])
+case("T.maximum(2)", [2], match=["argument 'other' (position 1) must be Tensor"])
 case("torch.eq(2, T)", [2], match=[])
 case("torch.add(2, 'a')", match=[])
 case("torch.add('a', 2)", match=[])

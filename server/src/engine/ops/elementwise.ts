@@ -290,6 +290,10 @@ function binarySpecs(family: BinaryFamily): FunctionSpec[] {
   const fnSpecs = specs(family.functions, joinParams('input', other, family.keywords), (fn, args) => binaryFunction(fn, args, other));
   const methodSpecs = specs(family.methods, joinParams('self', other, family.methodKeywords), (fn, args) => {
     argTensor(fn, args, 'self');
+    // x.maximum(2) is a TypeError as torch.maximum(x, 2) is.
+    if (NUMBER_OPERANDS.get(fn.replace(/^Tensor\./, 'torch.')) === 'tensors' && !isTensor(args[other])) {
+      throw new OpError('invalid-argument', `${fn}: argument '${other}' (position 1) must be Tensor, not ${describe(args[other])}`);
+    }
     return ok(broadcastOperands(fn, [['self', args.self], [other, args[other]]]));
   });
   const inPlaceSpecs = specs(family.inPlaceMethods, joinParams('self', other, family.methodKeywords), (fn, args) => {
