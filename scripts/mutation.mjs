@@ -28,6 +28,7 @@ const OPS_TESTS = [
   'test/unit/mob-ops-golden.test.ts',
   'test/unit/mob-opsCommon.test.ts',
   'test/unit/mob-smallValues-golden.test.ts',
+  'test/unit/moa-ops-golden.test.ts',
 ];
 const GEOMETRY_TESTS = [
   'test/unit/geometryMutation.test.ts',

@@ -36,8 +36,11 @@ function checkHyper(opName: string, c: Omit<ConvTransposeConfig, 'nd' | 'inChann
   if (c.groups <= 0) throw invalid(`${opName}: groups must be a positive integer, got ${c.groups}`);
 }
 
+/** What running a transposed convolution reads of its configuration (the bias only counts parameters). */
+type ConvTransposeRun = Omit<ConvTransposeConfig, 'bias'>;
+
 /** ATen: each output_padding must be smaller than the stride or the dilation of its axis. */
-function checkOutputPadding(opName: string, c: ConvTransposeConfig, outputPadding: readonly number[]): void {
+function checkOutputPadding(opName: string, c: ConvTransposeRun, outputPadding: readonly number[]): void {
   outputPadding.forEach((op, i) => {
     if (op >= c.stride[i]! && op >= c.dilation[i]!) {
       throw invalid(
@@ -95,7 +98,7 @@ function readOutputSize(opName: string, v: OpValue | undefined): number[] | null
  */
 export function outputPaddingFor(
   opName: string,
-  c: ConvTransposeConfig,
+  c: ConvTransposeRun,
   input: Tensor,
   outputSize: readonly number[] | null,
 ): number[] {
@@ -127,7 +130,7 @@ export function outputPaddingFor(
 /** Shared by the modules and F.conv_transposeNd. MACs: in_elements · (C_out/groups) · prod(k). */
 export function convTransposeForward(
   opName: string,
-  c: ConvTransposeConfig,
+  c: ConvTransposeRun,
   input: Tensor,
   outputSize: readonly number[] | null = null,
 ): OpResult {
@@ -230,7 +233,7 @@ export function functionalConvTranspose(nd: SpatialDims, args: OpArgs): OpResult
   }
   const [inChannels, outPerGroup, ...kernel] = weight.shape as number[];
   const groups = r.int('groups', 1);
-  const config: ConvTransposeConfig = {
+  const config: ConvTransposeRun = {
     nd,
     inChannels: inChannels!,
     outChannels: outPerGroup! * Math.max(groups, 1),
@@ -239,7 +242,6 @@ export function functionalConvTranspose(nd: SpatialDims, args: OpArgs): OpResult
     padding: r.ints('padding', nd, 0),
     outputPadding: r.ints('output_padding', nd, 0),
     groups,
-    bias: bias !== null,
     dilation: r.ints('dilation', nd, 1),
   };
   checkHyper(opName, config);

@@ -1,0 +1,96 @@
+"""More calls of the layer operators at the edges of their checks (transposed convolution,
+pooling, padding, resize, pixel shuffle, unpool, fold/unfold, grid_sample, linear, norms), and
+what real PyTorch 1.13 answers: output shapes, parameter counts, or the exception. Written to kill
+mutants that StrykerJS found surviving in server/src/engine/ops; read by
+test/unit/moa-ops-golden.test.ts through test/support/moaOpsGolden.ts.
+
+Same case format and runner as mo_ops_cases.py (imported from it). A case may also carry
+`code`: the OpError code ConvLens must give for the refusal. That is ConvLens's contract, not
+torch's (the meaning of each code: server/src/format/sarif.ts), and is passed through unchanged.
+
+    /usr/bin/python3 scripts/golden/moa_ops_cases.py   # writes test/golden/torch/moa_ops.json
+"""
+import json
+import os
+import re
+
+import torch
+
+import mo_ops_cases as mo
+
+OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'test', 'golden', 'torch', 'moa_ops.json')
+
+CASES = []
+
+
+def case(expr, *inputs, match=(), code=None):
+    CASES.append({'expr': expr, 'inputs': list(inputs), 'match': list(match), **({'code': code} if code else {})})
+
+
+# ---- convTranspose.ts ---------------------------------------------------------------------------
+# Zero channels: torch builds the layer (an empty weight), refuses to run it.
+case("nn.ConvTranspose2d(0, 4, 3)")
+case("nn.ConvTranspose2d(4, 0, 3)")
+case("nn.ConvTranspose2d(0, 4, 3)(T)", [1, 0, 5, 5], code='shape-mismatch')
+# A one-element kernel tuple is not expanded: the weight is 3-D and the 2-D call fails (torch
+# builds the layer; ConvLens refuses it already there).
+case("nn.ConvTranspose2d(2, 2, (3,))(T)", [1, 2, 5, 5])
+# output_size that is not a list of integers.
+case("nn.ConvTranspose2d(2, 2, 3, stride=2)(T, output_size=11)", [1, 2, 5, 5])
+case("nn.ConvTranspose2d(2, 2, 3, stride=2)(T, output_size=(12, 11.5))", [1, 2, 5, 5])
+# One axis too small, the other fine.
+case("nn.ConvTranspose2d(1, 1, 1, padding=(1, 0))(T)", [1, 1, 1, 1], code='shape-mismatch')
+case("nn.ConvTranspose2d(1, 1, 1, padding=(0, 1))(T)", [1, 1, 1, 1], code='shape-mismatch')
+# output_size outside the valid range: the shapes do not fit.
+case("nn.ConvTranspose2d(2, 2, 3, stride=2)(T, output_size=(13, 11))", [1, 2, 5, 5], code='shape-mismatch')
+case("nn.ConvTranspose2d(2, 2, 3, stride=2)(T, output_size=(12, 11))", [1, 2, 5, 5])
+# F.conv_transpose2d: a weight of the wrong rank, groups not dividing the weight's first dim, a bias of the wrong size.
+case("F.conv_transpose2d(T, T)", [1, 4, 5, 5], [4, 2, 3], code='shape-mismatch')
+case("F.conv_transpose2d(T, T, groups=3)", [1, 4, 5, 5], [4, 2, 3, 3], code='channel-mismatch')
+case("F.conv_transpose2d(T, T, T)", [1, 4, 5, 5], [4, 2, 3, 3], [3], code='shape-mismatch')
+case("F.conv_transpose2d(T, T, T)", [1, 4, 5, 5], [4, 2, 3, 3], [2, 1], code='shape-mismatch')
+case("F.conv_transpose2d(T, T, T, groups=2)", [1, 4, 5, 5], [4, 2, 3, 3], [4])
+case("F.conv_transpose2d(T, T, T)", [1, 4, 5, 5], [4, 2, 3, 3], [2])
+case("F.conv_transpose2d(T, T)", [1, 3, 5, 5], [4, 2, 3, 3], code='channel-mismatch')
+
+
+def transposed_macs(c):
+    """DESIGN.md's MACs of a transposed convolution: input elements · (C_out/groups) · prod(kernel),
+    from the weight torch builds (the module's, or the call's second tensor)."""
+    gen = torch.Generator().manual_seed(0)
+    tensors = [mo.make_input(s, gen) for s in c['inputs']]
+    if c['expr'].startswith('nn.'):
+        it = iter(range(len(tensors)))
+        src = re.sub(r'\bT\b', lambda _m: f'_t[{next(it)}]', c['expr'])
+        weight = eval(src.split(')(')[0] + ')', {'nn': mo.nn, '_t': tensors}).weight
+    else:
+        weight = tensors[1]
+    return tensors[0].numel() * weight.shape[1] * weight[0, 0].numel()
+
+
+def main():
+    results = []
+    for c in CASES:
+        r = mo.run(c)
+        # mo_ops_cases.py counts MACs of linear layers only (0 for every op of its own cases).
+        if 'macs' in r:
+            if re.match(r'(nn\.ConvTranspose|F\.conv_transpose)', c['expr']):
+                r['macs'] = transposed_macs(c)
+            elif not re.match(r'(nn\.(Linear|Bilinear)|F\.(linear|bilinear))', c['expr']):
+                del r['macs']
+        if 'code' in c:
+            if 'error' not in r:
+                mo.PROBLEMS.append(f"{c['expr']}: a code for a call torch accepts")
+            r['code'] = c['code']
+        results.append(r)
+    exprs = [(r['expr'], json.dumps(r['inputs'])) for r in results]
+    assert len(set(exprs)) == len(exprs), 'duplicate cases'
+    assert not mo.PROBLEMS, '\n'.join(mo.PROBLEMS)
+    with open(OUT, 'w') as f:
+        json.dump({'generator': f'scripts/golden/moa_ops_cases.py, torch {torch.__version__}', 'cases': results}, f, indent=0)
+        f.write('\n')
+    print(f'{len(results)} cases, {sum("error" in r for r in results)} errors -> {os.path.relpath(OUT)}')
+
+
+if __name__ == '__main__':
+    main()
