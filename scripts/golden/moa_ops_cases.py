@@ -53,6 +53,20 @@ case("F.conv_transpose2d(T, T, T, groups=2)", [1, 4, 5, 5], [4, 2, 3, 3], [4])
 case("F.conv_transpose2d(T, T, T)", [1, 4, 5, 5], [4, 2, 3, 3], [2])
 case("F.conv_transpose2d(T, T)", [1, 3, 5, 5], [4, 2, 3, 3], code='channel-mismatch')
 
+# ---- pool.ts --------------------------------------------------------------------------------------
+# An empty non-batch dimension: the input's shape does not fit.
+case("nn.MaxPool2d(2)(T)", [1, 0, 4, 4], code='shape-mismatch')
+case("nn.AvgPool2d(2)(T)", [2, 3, 0, 4], code='shape-mismatch')
+case("nn.MaxPool2d(2)(T)", [0, 3, 4, 4])
+# torch.avg_pool1d, the ATen op (stride=() means the kernel).
+case("torch.avg_pool1d(T, 3)", [1, 2, 10])
+case("torch.avg_pool1d(T, 3, 2, 1, True, False)", [1, 2, 10])
+case("torch.avg_pool1d(T, 3, stride=(), padding=1, ceil_mode=True)", [1, 2, 10])
+case("torch.avg_pool1d(T, 3, padding=2)", [1, 2, 10])
+# LP pools take no padding, dilation or indices; max pools no divisor.
+case("nn.LPPool2d(2, 3, stride=2, ceil_mode=True)(T)", [1, 2, 8, 8])
+case("nn.LPPool1d(2, 3)(T)", [1, 2, 8])
+
 
 def transposed_macs(c):
     """DESIGN.md's MACs of a transposed convolution: input elements · (C_out/groups) · prod(kernel),

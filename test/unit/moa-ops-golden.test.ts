@@ -43,3 +43,15 @@ test('ConvTranspose: the description names each hyperparameter that differs from
   assert.equal(describe('nn.ConvTranspose2d(3, 8, 4, stride=2, output_padding=(1, 0))'), '3→8, k=4, s=2, op=1×0');
   assert.equal(describe('nn.ConvTranspose2d(4, 8, 4, dilation=(1, 2), groups=2, bias=False)'), '4→8, k=4, d=1×2, g=2, no bias');
 });
+
+test('pools: the description names each hyperparameter that differs from its default on some axis', () => {
+  // The stride defaults to the kernel; an LP pool's p is its norm.
+  assert.equal(describe('nn.MaxPool2d(3)'), 'k=3');
+  assert.equal(describe('nn.MaxPool2d(3, stride=(3, 2))'), 'k=3, s=3×2');
+  assert.equal(describe('nn.MaxPool2d((2, 3), stride=(2, 1))'), 'k=2×3, s=2×1');
+  assert.equal(describe('nn.MaxPool2d(3, padding=(0, 1), dilation=(1, 2))'), 'k=3, p=0×1, d=1×2');
+  assert.equal(describe('nn.MaxPool1d(2, return_indices=True, ceil_mode=True)'), 'k=2, ceil_mode, return_indices');
+  assert.equal(describe('nn.AvgPool2d(3, count_include_pad=False, divisor_override=2)'), 'k=3, count_include_pad=False, divisor=2');
+  assert.equal(describe('nn.LPPool2d(2, 3)'), 'p=2, k=3');
+  assert.equal(describe('nn.LPPool2d(1.5, 3, stride=2)'), 'p=1.5, k=3, s=2');
+});

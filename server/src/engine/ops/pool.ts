@@ -60,17 +60,20 @@ function checkPoolArgs(opName: string, c: PoolConfig): void {
 export function readPoolConfig(kind: PoolKind, nd: SpatialDims, opName: string, args: OpArgs): PoolConfig {
   const r = new ArgReader(opName, args);
   const kernel = r.ints('kernel_size', nd);
+  // Each kind's signature (SIGNATURES, and the functions') lists only its own parameters, so one
+  // another kind lacks is never bound and reads as its default: LP pools have no padding, only
+  // max pools a dilation and indices, only average pools count_include_pad and a divisor.
   const c: PoolConfig = {
     kind,
     nd,
     kernel,
     stride: r.optionalInts('stride', nd) ?? [...kernel],
-    padding: kind === 'lp' ? kernel.map(() => 0) : r.ints('padding', nd, 0),
-    dilation: kind === 'max' ? r.ints('dilation', nd, 1) : kernel.map(() => 1),
+    padding: r.ints('padding', nd, 0),
+    dilation: r.ints('dilation', nd, 1),
     ceilMode: r.bool('ceil_mode', false),
-    returnIndices: kind === 'max' && r.bool('return_indices', false),
-    countIncludePad: kind === 'avg' && r.bool('count_include_pad', true),
-    divisorOverride: kind === 'avg' ? r.optionalInt('divisor_override') : null,
+    returnIndices: r.bool('return_indices', false),
+    countIncludePad: r.bool('count_include_pad', true),
+    divisorOverride: r.optionalInt('divisor_override'),
     normType: kind === 'lp' ? r.number('norm_type') : null,
   };
   checkPoolArgs(opName, c);
@@ -109,10 +112,10 @@ export function poolForward(opName: string, c: PoolConfig, input: Tensor, forceI
 export function describePool(c: PoolConfig): string {
   const parts = c.kind === 'lp' ? [`p=${c.normType}`, `k=${compactTuple(c.kernel)}`] : [`k=${compactTuple(c.kernel)}`];
   if (c.stride.some((s, i) => s !== c.kernel[i])) parts.push(`s=${compactTuple(c.stride)}`);
-  if (c.kind !== 'lp' && c.padding.some((p) => p !== 0)) parts.push(`p=${compactTuple(c.padding)}`);
+  if (c.padding.some((p) => p !== 0)) parts.push(`p=${compactTuple(c.padding)}`);
   if (c.dilation.some((d) => d !== 1)) parts.push(`d=${compactTuple(c.dilation)}`);
   if (c.ceilMode) parts.push('ceil_mode');
-  if (c.kind === 'avg' && !c.countIncludePad) parts.push('count_include_pad=False');
+  if (!c.countIncludePad) parts.push('count_include_pad=False');
   if (c.divisorOverride !== null) parts.push(`divisor=${c.divisorOverride}`);
   if (c.returnIndices) parts.push('return_indices');
   return parts.join(', ');
