@@ -37,15 +37,19 @@ export function readAdaptiveConfig(kind: 'avg' | 'max', nd: SpatialDims, opName:
     kind,
     nd,
     outputSize: readOutputSize(opName, nd, r.raw('output_size')),
-    returnIndices: kind === 'max' && r.bool('return_indices', false),
+    // Only the max pools' signatures have return_indices: an average pool's reads as False.
+    returnIndices: r.bool('return_indices', false),
   };
 }
 
 export function adaptivePoolForward(opName: string, c: AdaptivePoolConfig, input: Tensor, forceIndices = false): OpResult {
   expectRank(opName, input, [c.nd + 1, c.nd + 2]);
   const spatialStart = input.shape.length - c.nd;
-  const emptyDim = input.shape.findIndex((s, i) => i > 0 && s === 0);
-  if (emptyDim > 0) {
+  // ATen's adaptive_avg_pool2d (behind the 1d and 2d average pools) checks only the last two dims
+  // (an empty channel dim passes); adaptive_avg_pool3d and the max pools every dim after the first.
+  const firstChecked = c.kind === 'avg' && c.nd < 3 ? spatialStart : 1;
+  const emptyDim = input.shape.findIndex((s, i) => i >= firstChecked && s === 0);
+  if (emptyDim !== -1) {
     throw new OpError(
       'shape-mismatch',
       `${opName} expects input to have non-zero size for non-batch dimensions, but input has shape ${formatShape(input.shape)} with dimension ${emptyDim} being empty`,
@@ -57,7 +61,8 @@ export function adaptivePoolForward(opName: string, c: AdaptivePoolConfig, input
   const geometry = spatialGeometry(input, c.nd).map((g, i) => adaptivePoolAxis(g, spatial[i]!, outSpatial[i]!));
   const out = makeTensor(outShape, geometry);
   const kernel = spatial.map((s, i) => (outSpatial[i]! > 0 ? adaptivePoolSpan(s, outSpatial[i]!) : 0));
-  const layer = spatial.every((s, i) => outSpatial[i]! > 0 && s % outSpatial[i]! === 0)
+  // A stride when every window steps evenly (s % 0 is NaN: an empty output axis has none).
+  const layer = spatial.every((s, i) => s % outSpatial[i]! === 0)
     ? { kernel, stride: spatial.map((s, i) => s / outSpatial[i]!) }
     : { kernel };
   const value = c.returnIndices || forceIndices ? [out, makeTensor(outShape, geometry)] : out;

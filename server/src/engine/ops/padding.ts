@@ -34,6 +34,21 @@ export function paddedShape(opName: string, input: Tensor, pads: readonly number
   return shape;
 }
 
+/** ATen's reflection/replication pads refuse only an output with no axis of size ≥ 1 (their check
+ *  is `W ≥ 1 || H ≥ 1 …`) or a negative size: one axis cropped to 0 is fine. */
+function reflectOrReplicateShape(opName: string, c: PadConfig, input: Tensor): number[] {
+  const shape = [...input.shape];
+  for (let pair = 0; pair < c.nd; pair++) {
+    const dim = shape.length - 1 - pair;
+    shape[dim] = input.shape[dim]! + c.pads[2 * pair]! + c.pads[2 * pair + 1]!;
+  }
+  const spatial = shape.slice(shape.length - c.nd);
+  if (spatial.some((s) => s < 0) || spatial.every((s) => s === 0)) {
+    throw new OpError('shape-mismatch', `${opName}: input ${formatShape(input.shape)} is too small for padding ${formatShape(c.pads)}: output ${formatShape(shape)}`);
+  }
+  return shape;
+}
+
 export function padForward(opName: string, c: PadConfig, input: Tensor): OpResult {
   const rank = input.shape.length;
   if (c.mode === 'constant') {
@@ -62,10 +77,7 @@ export function padForward(opName: string, c: PadConfig, input: Tensor): OpResul
       }
     }
   }
-  const shape = paddedShape(opName, input, c.pads);
-  if (c.mode !== 'constant' && shape.slice(rank - c.nd).some((s) => s < 1)) {
-    throw new OpError('shape-mismatch', `${opName}: input ${formatShape(input.shape)} is too small for padding ${formatShape(c.pads)}: output ${formatShape(shape)}`);
-  }
+  const shape = c.mode === 'constant' ? paddedShape(opName, input, c.pads) : reflectOrReplicateShape(opName, c, input);
   // Left padding per spatial axis, first axis first (the reverse of the pads order).
   const left = Array.from({ length: c.pads.length / 2 }, (_, pair) => c.pads[2 * pair]!).reverse();
   return { value: makeTensor(shape, input.geometry), macs: 0, geometry: { padding: left } };
@@ -86,7 +98,6 @@ function padModule(mode: PadMode, nd: 1 | 2 | 3, name = `${CLASS_PREFIX[mode]}${
       const r = new ArgReader(name, args);
       const pads = readPads(r, nd);
       const value = mode === 'constant' && !zero ? r.number('value') : 0;
-      if (mode === 'reflect' && pads.some((p) => p < 0)) throw invalid(`${name}: padding must be non-negative, got ${formatShape(pads)}`);
       return { mode, nd, pads, value };
     },
     params: () => 0,
