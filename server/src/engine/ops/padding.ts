@@ -40,7 +40,15 @@ function reflectOrReplicateShape(opName: string, c: PadConfig, input: Tensor): n
   const shape = [...input.shape];
   for (let pair = 0; pair < c.nd; pair++) {
     const dim = shape.length - 1 - pair;
-    shape[dim] = input.shape[dim]! + c.pads[2 * pair]! + c.pads[2 * pair + 1]!;
+    const size = input.shape[dim]!;
+    const [l, r] = [c.pads[2 * pair]!, c.pads[2 * pair + 1]!];
+    if (c.mode === 'reflect' && (l >= size || r >= size)) {
+      throw new OpError(
+        'shape-mismatch',
+        `${opName}: padding size should be less than the corresponding input dimension, but got padding (${l}, ${r}) at dimension ${dim} of input ${formatShape(input.shape)}`,
+      );
+    }
+    shape[dim] = size + l + r;
   }
   const spatial = shape.slice(shape.length - c.nd);
   if (spatial.some((s) => s < 0) || spatial.every((s) => s === 0)) {
@@ -58,24 +66,11 @@ export function padForward(opName: string, c: PadConfig, input: Tensor): OpResul
         `${opName}: padding of length ${c.pads.length} needs an input with at least ${c.pads.length / 2} dimensions, but got shape ${formatShape(input.shape)}`,
       );
     }
-  } else {
-    if (rank !== c.nd + 1 && rank !== c.nd + 2) {
-      throw new OpError(
-        'shape-mismatch',
-        `${opName} expects a ${c.nd + 1}D (unbatched) or ${c.nd + 2}D (batched) input, but got a ${rank}D input of shape ${formatShape(input.shape)}`,
-      );
-    }
-    for (let pair = 0; pair < c.nd; pair++) {
-      const dim = rank - 1 - pair;
-      const size = input.shape[dim]!;
-      const [l, r] = [c.pads[2 * pair]!, c.pads[2 * pair + 1]!];
-      if (c.mode === 'reflect' && (l >= size || r >= size)) {
-        throw new OpError(
-          'shape-mismatch',
-          `${opName}: padding size should be less than the corresponding input dimension, but got padding (${l}, ${r}) at dimension ${dim} of input ${formatShape(input.shape)}`,
-        );
-      }
-    }
+  } else if (rank !== c.nd + 1 && rank !== c.nd + 2) {
+    throw new OpError(
+      'shape-mismatch',
+      `${opName} expects a ${c.nd + 1}D (unbatched) or ${c.nd + 2}D (batched) input, but got a ${rank}D input of shape ${formatShape(input.shape)}`,
+    );
   }
   const shape = c.mode === 'constant' ? paddedShape(opName, input, c.pads) : reflectOrReplicateShape(opName, c, input);
   // Left padding per spatial axis, first axis first (the reverse of the pads order).
@@ -103,7 +98,8 @@ function padModule(mode: PadMode, nd: 1 | 2 | 3, name = `${CLASS_PREFIX[mode]}${
     params: () => 0,
     forwardSignature: 'input',
     forward: (c, args) => padForward(name, c, new ArgReader(name, args).tensor('input')),
-    describe: (c) => `${compactTuple(c.pads)}${c.mode === 'constant' && c.value !== 0 ? `, value=${c.value}` : ''}`,
+    // (Only a ConstantPad has a value other than 0.)
+    describe: (c) => `${compactTuple(c.pads)}${c.value !== 0 ? `, value=${c.value}` : ''}`,
   };
 }
 
