@@ -17,6 +17,7 @@ import re
 import torch
 
 import mo_ops_cases as mo
+from mo_ops_cases import ints
 
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'test', 'golden', 'torch', 'moa_ops.json')
 
@@ -117,6 +118,54 @@ case("nn.AdaptiveAvgPool3d(2)(T)", [2, 0, 4, 4, 4], code='shape-mismatch')
 case("nn.AdaptiveMaxPool2d(2)(T)", [2, 0, 4, 4], code='shape-mismatch')
 case("nn.AdaptiveMaxPool1d(2)(T)", [2, 0, 4], code='shape-mismatch')
 case("nn.AdaptiveAvgPool2d((0, 2))(T)", [1, 2, 5, 4])
+
+# ---- pixelShuffle.ts ------------------------------------------------------------------------------
+# Channels not divisible: the channel count does not fit; too few dims: the shape does not fit.
+case("F.pixel_shuffle(T, 2)", [4, 4], code='shape-mismatch')
+case("F.pixel_shuffle(T, 2)", [1, 6, 3, 3], code='channel-mismatch')
+case("F.pixel_shuffle(T, 2)", [8, 3, 3])
+case("F.pixel_shuffle(T, 2)", [2, 1, 8, 3, 3])
+case("torch.pixel_shuffle(T, 3)", [1, 18, 2, 3])
+case("nn.PixelShuffle(2)(T)", [1, 8, 2, 3])
+case("F.pixel_unshuffle(T, 2)", [4, 4], code='shape-mismatch', match=['at least 3 dimensions'])
+case("F.pixel_unshuffle(T, 2)", [1, 2, 3, 4], code='shape-mismatch')
+case("F.pixel_unshuffle(T, 2)", [1, 2, 4, 3], code='shape-mismatch')
+case("torch.pixel_unshuffle(T, 2)", [1, 2, 4, 6])
+case("nn.PixelUnshuffle(3)(T)", [2, 6, 9])
+case("F.channel_shuffle(T, 2)", [4, 4], code='shape-mismatch')
+case("F.channel_shuffle(T, 2)", [1, 3, 4, 4], code='channel-mismatch')
+case("torch.channel_shuffle(T, 3)", [2, 6, 4, 4])
+case("nn.ChannelShuffle(2)(T)", [2, 4, 5])
+case("F.pixel_shuffle(T, 0)", [1, 4, 3, 3], match=['positive upscale_factor'])
+case("F.pixel_shuffle(T, -1)", [1, 4, 3, 3])
+case("F.pixel_unshuffle(T, 0)", [1, 4, 4, 4], match=['positive downscale_factor'])
+case("F.pixel_unshuffle(T, -2)", [1, 4, 4, 4])
+case("F.channel_shuffle(T, 0)", [1, 4, 3, 3], match=['groups to divide channels in must be positive'])
+case("F.channel_shuffle(T, -2)", [1, 4, 3, 3])
+case("F.pixel_shuffle(T, 1)", [1, 5, 3, 3])
+case("F.pixel_unshuffle(T, 1)", [1, 5, 3, 3])
+case("F.channel_shuffle(T, 1)", [1, 5, 3, 3])
+
+# ---- unpool.ts ------------------------------------------------------------------------------------
+case("nn.MaxUnpool2d(2)(T, T)", [1, 2, 3, 3], ints([1, 2, 3, 4]), code='shape-mismatch')
+case("nn.MaxUnpool2d(2)(T, T)", [1, 2, 3, 3], ints([2, 3, 3]), code='shape-mismatch')
+case("nn.MaxUnpool2d(2)(T, T)", [1, 2, 3, 3], ints([1, 2, 3, 3]))
+case("nn.MaxUnpool2d(2)(T, T, output_size=(8, 6))", [1, 2, 3, 3], ints([1, 2, 3, 3]), code='shape-mismatch')
+case("nn.MaxUnpool2d(2)(T, T, output_size=(6, 4))", [1, 2, 3, 3], ints([1, 2, 3, 3]), code='shape-mismatch')
+case("nn.MaxUnpool2d(2)(T, T, output_size=(7, 5))", [1, 2, 3, 3], ints([1, 2, 3, 3]))
+case("nn.MaxUnpool2d(2)(T, T, output_size=(1, 2, 5, 7))", [1, 2, 3, 3], ints([1, 2, 3, 3]))
+case("nn.MaxUnpool2d(2)(T, T, output_size=(2, 5, 7))", [1, 2, 3, 3], ints([1, 2, 3, 3]), match=['output_size should be a sequence containing 2 or 4 elements'])
+case("nn.MaxUnpool2d(2)(T, T, output_size=(6, 6.5))", [1, 2, 3, 3], ints([1, 2, 3, 3]))
+case("nn.MaxUnpool2d(2)(T, T, output_size=6)", [1, 2, 3, 3], ints([1, 2, 3, 3]))
+case("nn.MaxUnpool2d(2, padding=1)(T, T)", [1, 2, 1, 1], ints([1, 2, 1, 1]))
+case("nn.MaxUnpool2d(1, padding=1)(T, T)", [1, 2, 1, 1], ints([1, 2, 1, 1]), code='shape-mismatch')
+case("nn.MaxUnpool1d(3, stride=2, padding=1)(T, T)", [1, 2, 4], ints([1, 2, 4]))
+case("nn.MaxUnpool2d(2)(T, T)", [1, 2, 3, 3], ints([1, 2, 3]), code='shape-mismatch')
+case("nn.MaxUnpool2d((1, 2), padding=(1, 0))(T, T)", [1, 2, 1, 1], ints([1, 2, 1, 1]), code='shape-mismatch')
+# (torch 1.13 also runs kernel_size=0 and stride<=0 by the same formula; ConvLens refuses those
+# degenerate layers, so they are not cases here.)
+case("nn.MaxUnpool2d(-1)(T, T)", [1, 2, 3, 3], ints([1, 2, 3, 3]))
+case("F.max_unpool3d(T, T, 2, stride=(1, 2, 2))", [1, 2, 3, 3, 3], ints([1, 2, 3, 3, 3]))
 
 
 # ---- signatures: torch's own parameter lists (inspect), for the modules and functions of the

@@ -144,3 +144,13 @@ test('adaptive pools and pads: the description', () => {
   assert.equal(describe('nn.ReflectionPad2d(1)'), '1');
   assert.equal(describe('nn.ZeroPad2d((1, 0, 2, 0))'), '1×0×2×0');
 });
+
+test('shuffles and unpools: the description', () => {
+  assert.equal(describe('nn.PixelShuffle(2)'), '×2');
+  assert.equal(describe('nn.PixelUnshuffle(3)'), '÷3');
+  assert.equal(describe('nn.ChannelShuffle(4)'), 'groups=4');
+  // MaxUnpool: the stride defaults to the kernel.
+  assert.equal(describe('nn.MaxUnpool2d(2)'), 'k=2');
+  assert.equal(describe('nn.MaxUnpool2d(2, stride=(2, 1))'), 'k=2, s=2×1');
+  assert.equal(describe('nn.MaxUnpool2d((2, 3), stride=(2, 3), padding=(0, 1))'), 'k=2×3, p=0×1');
+});
