@@ -167,6 +167,42 @@ case("nn.MaxUnpool2d((1, 2), padding=(1, 0))(T, T)", [1, 2, 1, 1], ints([1, 2, 1
 case("nn.MaxUnpool2d(-1)(T, T)", [1, 2, 3, 3], ints([1, 2, 3, 3]))
 case("F.max_unpool3d(T, T, 2, stride=(1, 2, 2))", [1, 2, 3, 3, 3], ints([1, 2, 3, 3, 3]))
 
+# ---- im2col.ts ------------------------------------------------------------------------------------
+case("F.unfold(T, 2)", [2, 3], code='shape-mismatch')
+case("F.unfold(T, 2)", [1, 0, 4, 4], code='shape-mismatch')
+case("F.unfold(T, 2)", [1, 2, 4, 0], code='shape-mismatch')
+case("F.unfold(T, 2)", [0, 2, 4, 4])
+case("F.unfold(T, 2)", [2, 4, 4])
+case("F.unfold(T, 5)", [1, 2, 4, 4], code='shape-mismatch')
+case("F.unfold(T, (5, 1))", [1, 2, 4, 4], code='shape-mismatch')
+case("F.unfold(T, (1, 5))", [1, 2, 4, 4], code='shape-mismatch')
+case("F.unfold(T, (1, 4), dilation=(1, 1), padding=(0, 0), stride=(1, 2))", [1, 2, 4, 4])
+for bad in ["(0, 2)", "(2, 0)"]:
+    case(f"F.unfold(T, {bad})", [1, 2, 4, 4], code='invalid-argument')
+    case(f"F.fold(T, (4, 4), {bad})", [1, 4, 9], code='invalid-argument')
+for arg in ['dilation', 'stride']:
+    for bad in ["(0, 1)", "(1, 0)"]:
+        case(f"F.unfold(T, 2, {arg}={bad})", [1, 2, 4, 4], code='invalid-argument')
+for bad in ["(-1, 0)", "(0, -1)"]:
+    case(f"F.unfold(T, 2, padding={bad})", [1, 2, 4, 4], code='invalid-argument')
+case("F.fold(T, (4, 4), 2)", [4, 9])
+case("F.fold(T, (4, 4), 2)", [1, 4, 0], code='shape-mismatch')
+case("F.fold(T, (4, 4), 2)", [1, 0, 9], code='shape-mismatch')
+case("F.fold(T, (4, 4), 2)", [4], code='shape-mismatch')
+case("F.fold(T, (4, 4), 2)", [1, 5, 9], code='shape-mismatch')
+case("F.fold(T, (4, 4), 2)", [1, 4, 8], code='shape-mismatch')
+case("F.fold(T, (1, 4), 2)", [1, 4, 0], code='shape-mismatch')
+case("F.fold(T, (1, 4), 2)", [1, 4, 3], code='shape-mismatch')
+case("F.fold(T, (4, 1), 2)", [1, 4, 3], code='shape-mismatch')
+case("F.fold(T, (4, 5), (2, 3), stride=(2, 1))", [2, 12, 6])
+case("F.fold(T, (2, 4), 2)", [1, 4, 3])
+case("F.fold(T, (4, 2), 2)", [1, 4, 3])
+case("F.fold(T, (1, 1), 4)", [1, 16, 4], code='shape-mismatch')
+case("F.unfold(T, (4, 1))", [1, 2, 4, 4])
+case("F.unfold(T, (1, 4))", [1, 2, 4, 4])
+case("nn.Fold((4, 5), 2, padding=(1, 0))(T)", [1, 8, 20])
+case("nn.Unfold(2, padding=(1, 0))(T)", [1, 2, 4, 4])
+
 
 # ---- signatures: torch's own parameter lists (inspect), for the modules and functions of the
 # operator files above. Name, and the default's Python value where it is plain data.

@@ -154,3 +154,8 @@ test('shuffles and unpools: the description', () => {
   assert.equal(describe('nn.MaxUnpool2d(2, stride=(2, 1))'), 'k=2, s=2×1');
   assert.equal(describe('nn.MaxUnpool2d((2, 3), stride=(2, 3), padding=(0, 1))'), 'k=2×3, p=0×1');
 });
+
+test('Unfold / Fold: the description spells out every window argument, torch\'s way', () => {
+  assert.equal(describe('nn.Unfold(2)'), 'kernel_size=(2, 2), dilation=(1, 1), padding=(0, 0), stride=(1, 1)');
+  assert.equal(describe('nn.Fold((4, 5), (2, 3), dilation=(1, 2), padding=(1, 0), stride=(1, 2))'), 'output_size=(4, 5), kernel_size=(2, 3), dilation=(1, 2), padding=(1, 0), stride=(1, 2)');
+});

@@ -83,7 +83,8 @@ export function foldForward(opName: string, input: Tensor, outputSize: number[],
     );
   }
   const [bh, bw] = blocks([oh, ow], w);
-  if (bh < 1 || bw < 1 || bh * bw !== l) {
+  // (With bh ≥ 1, a bw < 1 makes the product ≤ 0, never the positive l.)
+  if (bh < 1 || bh * bw !== l) {
     throw new OpError(
       'shape-mismatch',
       `${opName}: Given output_size=${pair(outputSize)}, kernel_size=${pair(w.kernel)}, dilation=${pair(w.dilation)}, padding=${pair(w.padding)}, stride=${pair(w.stride)}, ` +
