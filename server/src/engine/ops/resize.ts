@@ -87,11 +87,12 @@ function antialiasSpan(interpSize: number, coordScale: Rational, inSize: number,
   const scale = f(coordScale.num / coordScale.den);
   const support = f(scale >= 1 ? interpSize * 0.5 * scale : interpSize * 0.5);
   const invscale = scale >= 1 ? f(1 / scale) : 1;
-  // torch's filters (a = −0.5 for the cubic), evaluated in double and stored as float.
-  const filter =
-    interpSize === 2
-      ? (x: number) => (x < 1 ? 1 - x : 0)
-      : (x: number) => (x < 1 ? (1.5 * x - 2.5) * x * x + 1 : x < 2 ? (((x - 5) * x + 8) * x - 4) * -0.5 : 0);
+  // Only where torch's filters vanish matters (x ≥ 0 here). The triangle 1 − x (x < 1) is 0 from
+  // x = 1 on. The cubic (a = −0.5) is (x − 1)(3x² − 2x − 2)/2 below 1 and −(x − 1)(x − 2)²/2 below 2:
+  // 0 at x = 1 and from 2 on, and nowhere else (3x² − 2x − 2 < 0 on [0, 1)). Evaluated in double and
+  // stored as float32 a value near a root stays nonzero (at worst ~1e-14, far above float32's
+  // smallest subnormal), so the zero set is exact.
+  const weighted = interpSize === 2 ? (x: number) => x < 1 : (x: number) => x < 2 && x !== 1;
   let interior = 0;
   let any = 0;
   for (let i = 0; i < Math.min(outSize, 4096); i++) {
@@ -101,7 +102,7 @@ function antialiasSpan(interpSize: number, coordScale: Rational, inSize: number,
     let first: number | null = null;
     let last = 0;
     for (let j = xmin; j < xmax; j++) {
-      if (f(filter(Math.abs(f((f(f(j) - centre) + 0.5) * invscale)))) !== 0) {
+      if (weighted(Math.abs(f((f(f(j) - centre) + 0.5) * invscale)))) {
         first ??= j;
         last = j;
       }
