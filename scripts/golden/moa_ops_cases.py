@@ -203,6 +203,23 @@ case("F.unfold(T, (1, 4))", [1, 2, 4, 4])
 case("nn.Fold((4, 5), 2, padding=(1, 0))(T)", [1, 8, 20])
 case("nn.Unfold(2, padding=(1, 0))(T)", [1, 2, 4, 4])
 
+# ---- resize.ts ------------------------------------------------------------------------------------
+case("F.interpolate(T, scale_factor=float('nan'))", [1, 2, 3, 4])
+case("F.interpolate(T, scale_factor=1e10)", [1, 2, 3, 4])
+case("F.interpolate(T, scale_factor=(2, float('nan')))", [1, 2, 3, 4])
+case("F.interpolate(T, scale_factor=2, mode='bilinear')", [1, 2, 3], match=['bilinear mode needs 4D input'], code='shape-mismatch')
+case("F.interpolate(T, scale_factor=2, mode='linear')", [1, 2, 3, 3], match=['linear mode needs 3D input'], code='shape-mismatch')
+case("F.interpolate(T, scale_factor=2, mode='trilinear')", [1, 2, 3, 3], match=['trilinear mode needs 5D input'], code='shape-mismatch')
+case("F.interpolate(T, scale_factor=2)", [1, 2, 3, 3, 3, 3], match=['3D, 4D and 5D input'])
+case("F.interpolate(T, scale_factor=(1, 1e10))", [1, 2, 3, 4])
+case("F.interpolate(T, size=(4, 5, 6))", [1, 2, 9, 7], match=['and output size of'])
+case("F.interpolate(T, scale_factor=(2, 3, 4))", [1, 2, 9, 7], match=['and scale_factor of shape'])
+case("F.interpolate(T, size=(0, 4))", [1, 2, 3, 4], match=['sizes should be greater than 0, but got input'], code='shape-mismatch')
+case("F.interpolate(T, size=(4, None))", [1, 2, 3, 4])
+case("F.upsample_bilinear(T, scale_factor=2)", [1, 2, 3, 4])
+case("F.upsample_nearest(T, size=(5, 6))", [1, 2, 3, 4])
+case("nn.UpsamplingBilinear2d(size=(5, 7))(T)", [1, 2, 3, 4])
+
 
 # ---- signatures: torch's own parameter lists (inspect), for the modules and functions of the
 # operator files above. Name, and the default's Python value where it is plain data.

@@ -15,6 +15,7 @@ import { test } from 'node:test';
 import { tensorFunctionSpecs } from '../../server/src/engine/ops/functionRegistry';
 import { layerFunctionSpecs } from '../../server/src/engine/ops/layerFunctions';
 import { moduleSpecs } from '../../server/src/engine/ops/moduleRegistry';
+import { OpError, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
 import { buildModule, check, loadGolden, opName, type GoldenCase } from '../support/moaOpsGolden';
 import { parseSignature } from '../support/pyExpr';
 
@@ -158,4 +159,27 @@ test('shuffles and unpools: the description', () => {
 test('Unfold / Fold: the description spells out every window argument, torch\'s way', () => {
   assert.equal(describe('nn.Unfold(2)'), 'kernel_size=(2, 2), dilation=(1, 1), padding=(0, 0), stride=(1, 1)');
   assert.equal(describe('nn.Fold((4, 5), (2, 3), dilation=(1, 2), padding=(1, 0), stride=(1, 2))'), 'output_size=(4, 5), kernel_size=(2, 3), dilation=(1, 2), padding=(1, 0), stride=(1, 2)');
+});
+
+test('resizes: the description; F.upsample_bilinear and UpsamplingBilinear2d align corners', () => {
+  assert.equal(describe('nn.Upsample(scale_factor=2)'), '×2, nearest');
+  assert.equal(describe("nn.Upsample(scale_factor=(2, 3), mode='bilinear', align_corners=True)"), '×2×3, bilinear, align_corners');
+  assert.equal(describe("nn.Upsample(size=(4, 5), mode='bicubic')"), 'size=4×5, bicubic');
+  assert.equal(describe('nn.Upsample(size=7)'), 'size=7, nearest');
+  assert.equal(describe('nn.UpsamplingBilinear2d(scale_factor=2)'), '×2, bilinear, align_corners');
+  assert.equal(describe('nn.UpsamplingNearest2d(size=3)'), 'size=3, nearest');
+  // torch 1.13's docs: upsample_bilinear(input, size, scale_factor) is interpolate(..., mode='bilinear', align_corners=True).
+  const x: Tensor = { kind: 'tensor', shape: [1, 2, 3, 4], geometry: null };
+  const fn = layerFunctionSpecs.get('F.upsample_bilinear') ?? tensorFunctionSpecs.get('F.upsample_bilinear');
+  assert.deepEqual(fn!.apply({ input: x, scale_factor: 2 }).geometry?.resize, { mode: 'bilinear', alignCorners: true, scaleFactor: [2, 2] });
+  const plain = layerFunctionSpecs.get('F.interpolate') ?? tensorFunctionSpecs.get('F.interpolate');
+  assert.deepEqual(plain!.apply({ input: x, scale_factor: 2, mode: 'bilinear' }).geometry?.resize, { mode: 'bilinear', alignCorners: false, scaleFactor: [2, 2] });
+});
+
+test('resizes: a scale_factor that is not a number is refused as such (torch 1.13: TypeError)', () => {
+  const x: Tensor = { kind: 'tensor', shape: [1, 2, 3, 4], geometry: null };
+  const fn = layerFunctionSpecs.get('F.interpolate') ?? tensorFunctionSpecs.get('F.interpolate');
+  for (const sf of ['2', [2, '3']] as OpValue[]) {
+    assert.throws(() => fn!.apply({ input: x, scale_factor: sf }), (e: unknown) => e instanceof OpError && e.code === 'invalid-argument' && /scale_factor must be a number or a tuple of numbers/.test(e.message));
+  }
 });

@@ -502,7 +502,7 @@ describe('resize', () => {
 
   test('errors mirror F.interpolate', () => {
     throwsOp(() => run('Upsample', { scale_factor: 2, mode: 'nearest', align_corners: true }, t([1, 1, 4, 4])), 'invalid-argument', /align_corners can only be set/);
-    throwsOp(() => run('Upsample', { scale_factor: 2, mode: 'bilinear' }, t([1, 1, 4])), 'shape-mismatch', /mode 'bilinear' needs a 4D input/);
+    throwsOp(() => run('Upsample', { scale_factor: 2, mode: 'bilinear' }, t([1, 1, 4])), 'shape-mismatch', /got 3D input, but bilinear mode needs 4D input/);
     throwsOp(() => run('Upsample', {}, t([1, 1, 4, 4])), 'invalid-argument', /either size or scale_factor should be defined/);
     throwsOp(() => fn('F.interpolate', { input: t([1, 1, 4, 4]), size: 8, scale_factor: 2 }), 'invalid-argument', /only one of size or scale_factor/);
     throwsOp(() => fn('F.interpolate', { input: t([1, 1, 4, 4]), size: [8, 8, 8] }), 'invalid-argument', /same number of spatial dimensions/);

@@ -54,6 +54,7 @@ function readScale(opName: string, v: OpValue | undefined): ResizeConfig['scaleF
 
 function readOptionalBool(r: ArgReader, name: string): boolean | null {
   const v = r.raw(name);
+  // Stryker disable next-line BooleanLiteral: v is given here (neither undefined nor None), so the fallback is never read
   return v === undefined || v === null ? null : r.bool(name, false);
 }
 
@@ -116,13 +117,11 @@ function antialiasSpan(interpSize: number, coordScale: Rational, inSize: number,
 
 /** F.interpolate's shape function; shared by the modules and the functional forms. */
 export function resizeForward(opName: string, c: ResizeConfig, input: Tensor): OpResult {
-  let alignCorners = c.alignCorners;
+  const alignCorners = c.alignCorners;
   if (c.mode === 'nearest' || c.mode === 'area' || c.mode === 'nearest-exact') {
     if (alignCorners !== null) {
       throw invalid(`${opName}: align_corners can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear (mode is '${c.mode}')`);
     }
-  } else if (alignCorners === null) {
-    alignCorners = false;
   }
   const rank = input.shape.length;
   const needed = MODE_RANK[c.mode];
@@ -130,7 +129,7 @@ export function resizeForward(opName: string, c: ResizeConfig, input: Tensor): O
     throw new OpError(
       'shape-mismatch',
       needed !== undefined
-        ? `${opName}: mode '${c.mode}' needs a ${needed}D input (N, C, ${needed - 2} spatial dims), but got a ${rank}D input of shape ${formatShape(input.shape)}`
+        ? `${opName}: got ${rank}D input, but ${c.mode} mode needs ${needed}D input (input shape ${formatShape(input.shape)})`
         : `${opName}: only 3D, 4D and 5D inputs (N, C, spatial...) are supported, but got a ${rank}D input of shape ${formatShape(input.shape)}`,
     );
   }
@@ -155,7 +154,6 @@ export function resizeForward(opName: string, c: ResizeConfig, input: Tensor): O
             `${formatShape(spatial)} and output size of ${describeValue(c.size)}`,
         );
       }
-      if (c.size.some((s) => s === null)) throw invalid(`${opName}: size must not contain None`);
       outSpatial = c.size as number[];
     } else {
       outSpatial = spatial.map(() => c.size as number);
@@ -189,7 +187,8 @@ export function resizeForward(opName: string, c: ResizeConfig, input: Tensor): O
       inSize: spatial[i]!,
       outSize: outSpatial[i]!,
       alignCorners: alignCorners ?? false,
-      ...(kernelScales && kernelScales[i]! > 0 ? { scaleFactor: rationalFromNumber(kernelScales[i]!) } : {}),
+      // (A factor ≤ 0 gives an output size ≤ 0, refused above.)
+      ...(kernelScales ? { scaleFactor: rationalFromNumber(kernelScales[i]!) } : {}),
     };
     const resized = resizeAxis(g, options);
     if (!c.antialias) return resized;
@@ -206,13 +205,13 @@ export function resizeForward(opName: string, c: ResizeConfig, input: Tensor): O
   };
 }
 
+/** For the modules, whose signatures have no antialias (readSize refuses a None in size). */
 function describeResize(c: ResizeConfig): string {
   const parts: string[] = [];
   if (c.scaleFactor !== null) parts.push(`×${Array.isArray(c.scaleFactor) ? compactTuple(c.scaleFactor) : c.scaleFactor}`);
   if (c.size !== null) parts.push(`size=${Array.isArray(c.size) ? compactTuple(c.size as number[]) : c.size}`);
   parts.push(c.mode);
   if (c.alignCorners) parts.push('align_corners');
-  if (c.antialias) parts.push('antialias');
   return parts.join(', ');
 }
 
