@@ -220,6 +220,33 @@ case("F.upsample_bilinear(T, scale_factor=2)", [1, 2, 3, 4])
 case("F.upsample_nearest(T, size=(5, 6))", [1, 2, 3, 4])
 case("nn.UpsamplingBilinear2d(size=(5, 7))(T)", [1, 2, 3, 4])
 
+# ---- gridSample.ts --------------------------------------------------------------------------------
+case("F.grid_sample(T, T, align_corners=False)", [2, 3, 5, 5], [1, 4, 4, 2], code='shape-mismatch')
+case("F.grid_sample(T, T, align_corners=False)", [2, 3, 5, 5], [2, 4, 4, 4, 2], code='shape-mismatch')
+case("F.grid_sample(T, T, align_corners=False)", [2, 3, 5, 5], [2, 4, 4, 2, 2], code='shape-mismatch')
+case("F.affine_grid(T, (2, 3, 0, 6), align_corners=False)", [2, 2, 3], code='invalid-argument')
+case("F.grid_sample(T, T, align_corners=False)", [2, 3, 5], [2, 4, 2], code='shape-mismatch')
+case("F.grid_sample(T, T, align_corners=False)", [2, 3, 5, 5, 5, 5], [2, 4, 4, 4, 4, 4], code='shape-mismatch')
+case("F.grid_sample(T, T, align_corners=False)", [2, 3, 5, 5], [2, 4, 4, 3], code='shape-mismatch')
+case("F.grid_sample(T, T, align_corners=False)", [2, 3, 5, 5, 5], [2, 4, 4, 4, 2], code='shape-mismatch')
+case("F.grid_sample(T, T, align_corners=False)", [2, 3, 0, 5], [2, 4, 4, 2], code='shape-mismatch')
+case("F.grid_sample(T, T, align_corners=False)", [2, 3, 5, 0], [2, 4, 4, 2], code='shape-mismatch')
+case("F.grid_sample(T, T, align_corners=False)", [2, 0, 5, 5], [2, 4, 4, 2])
+case("F.grid_sample(T, T, mode='bicubic', align_corners=False)", [2, 3, 5, 5, 5], [2, 4, 4, 4, 3], code='invalid-argument')
+case("F.grid_sample(T, T, mode='bicubic', align_corners=False)", [2, 3, 5, 5], [2, 4, 6, 2])
+case("F.grid_sample(T, T, mode='nearest', padding_mode='border', align_corners=True)", [2, 3, 5, 5, 5], [2, 4, 6, 7, 3])
+case("F.grid_sample(T, T, mode='area', align_corners=False)", [2, 3, 5, 5], [2, 4, 6, 2], code='invalid-argument')
+case("F.grid_sample(T, T, padding_mode='wrap', align_corners=False)", [2, 3, 5, 5], [2, 4, 6, 2], code='invalid-argument')
+case("F.grid_sample(T, T, padding_mode='reflection', align_corners=False)", [2, 3, 5, 5], [2, 4, 6, 2])
+case("F.affine_grid(T, (2, 3, 5, 6), align_corners=False)", [2, 2, 3])
+case("F.affine_grid(T, (2, 3, 4, 5, 6), align_corners=False)", [2, 3, 4])
+case("F.affine_grid(T, (2, 3, 5), align_corners=False)", [2, 2, 3], code='unsupported')
+case("F.affine_grid(T, (2, 3, 5, 6), align_corners=False)", [2, 2, 3, 1], code='shape-mismatch')
+case("F.affine_grid(T, (2, 3, 5, 6), align_corners=False)", [2, 3, 3], code='shape-mismatch')
+case("F.affine_grid(T, (2, 3, 5, 6), align_corners=False)", [2, 2, 4], code='shape-mismatch')
+case("F.affine_grid(T, (2, 3, 5, -6), align_corners=False)", [2, 2, 3], code='invalid-argument')
+case("F.affine_grid(T, (3, 3, 5, 6), align_corners=False)", [2, 2, 3], code='shape-mismatch')
+
 
 # ---- signatures: torch's own parameter lists (inspect), for the modules and functions of the
 # operator files above. Name, and the default's Python value where it is plain data.

@@ -37,7 +37,7 @@ function gridSample(args: OpArgs): OpResult {
     throw new OpError('shape-mismatch', `F.grid_sample: grid_sampler(): expected grid to have size ${k} in last dimension, but got grid with sizes ${formatShape(gridShape)}`);
   }
   const empty = inShape.indexOf(0, 2);
-  if (empty >= 0) {
+  if (empty !== -1) {
     throw new OpError('shape-mismatch', `F.grid_sample: grid_sampler(): expected input to have non-empty spatial dimensions, but input has sizes ${formatShape(inShape)} with dimension ${empty} being empty`);
   }
   if (mode === 'bicubic' && rank !== 4) throw invalid('F.grid_sample: grid_sampler(): bicubic interpolation only supports 4D input');
