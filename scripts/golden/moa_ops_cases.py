@@ -247,6 +247,24 @@ case("F.affine_grid(T, (2, 3, 5, 6), align_corners=False)", [2, 2, 4], code='sha
 case("F.affine_grid(T, (2, 3, 5, -6), align_corners=False)", [2, 2, 3], code='invalid-argument')
 case("F.affine_grid(T, (3, 3, 5, 6), align_corners=False)", [2, 2, 3], code='shape-mismatch')
 
+# ---- linear.ts ------------------------------------------------------------------------------------
+case("nn.Linear(4, 3)(T)", [], code='shape-mismatch')
+case("nn.Linear(4, 3)(T)", [2, 5], code='channel-mismatch')
+case("nn.Linear(4, 3)(T)", [4])
+case("F.linear(T, T)", [2, 4], [3, 4, 1], code='shape-mismatch')
+case("F.linear(T, T)", [2, 4], [4])
+case("F.linear(T, T)", [2, 5], [3, 4], code='channel-mismatch')
+case("nn.Bilinear(3, 4, 5)(T, T)", [], [4], code='shape-mismatch')
+case("nn.Bilinear(3, 4, 5)(T, T)", [2, 2], [2, 4], code='channel-mismatch')
+case("nn.Bilinear(3, 4, 5)(T, T)", [2, 3], [2, 3], code='channel-mismatch')
+case("nn.Bilinear(3, 4, 5)(T, T)", [2, 3], [3, 4], code='shape-mismatch')
+case("nn.Bilinear(3, 4, 5)(T, T)", [2, 1, 3], [2, 4], code='shape-mismatch')
+case("nn.Bilinear(3, 4, 5)(T, T)", [2, 3], [2, 1, 4], code='shape-mismatch')
+case("nn.Bilinear(3, 4, 5)(T, T)", [2, 3], [], code='shape-mismatch')
+case("nn.Bilinear(3, 4, 5, bias=False)(T, T)", [2, 6, 3], [2, 6, 4])
+case("F.bilinear(T, T, T)", [2, 3], [2, 4], [5, 3], code='shape-mismatch')
+case("F.bilinear(T, T, T, T)", [2, 3], [2, 4], [5, 3, 4], [5])
+
 
 # ---- signatures: torch's own parameter lists (inspect), for the modules and functions of the
 # operator files above. Name, and the default's Python value where it is plain data.

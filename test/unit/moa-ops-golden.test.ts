@@ -183,3 +183,11 @@ test('resizes: a scale_factor that is not a number is refused as such (torch 1.1
     assert.throws(() => fn!.apply({ input: x, scale_factor: sf }), (e: unknown) => e instanceof OpError && e.code === 'invalid-argument' && /scale_factor must be a number or a tuple of numbers/.test(e.message));
   }
 });
+
+test('linear layers: the description', () => {
+  assert.equal(describe('nn.Linear(4, 3)'), '4→3');
+  assert.equal(describe('nn.Linear(4, 3, bias=False)'), '4→3, no bias');
+  assert.equal(describe('nn.Bilinear(3, 4, 5)'), '3×4→5');
+  assert.equal(describe('nn.Bilinear(3, 4, 5, bias=False)'), '3×4→5, no bias');
+  assert.equal(describe('nn.Identity()'), '');
+});

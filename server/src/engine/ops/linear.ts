@@ -11,7 +11,8 @@ export interface LinearConfig {
 }
 
 /** Shared by Linear and F.linear. MACs: out_elements · in_features. */
-export function linearForward(opName: string, c: LinearConfig, input: Tensor): OpResult {
+/** The bias only counts parameters: running the layer reads the feature counts. */
+export function linearForward(opName: string, c: Omit<LinearConfig, 'bias'>, input: Tensor): OpResult {
   if (input.shape.length === 0) {
     throw new OpError('shape-mismatch', `${opName} expects an input with at least 1 dimension, but got a 0-dimensional tensor`);
   }
@@ -54,7 +55,7 @@ export function functionalLinear(args: OpArgs): OpResult {
   const bias = r.optionalTensor('bias');
   if (weight.shape.length === 1) {
     // A 1-D weight is a dot product over the last dim: the output drops that dim.
-    const result = linearForward('F.linear', { inFeatures: weight.shape[0]!, outFeatures: 1, bias: false }, input);
+    const result = linearForward('F.linear', { inFeatures: weight.shape[0]!, outFeatures: 1 }, input);
     const out = makeTensor(input.shape.slice(0, -1), null);
     return { value: out, macs: result.macs };
   }
@@ -62,7 +63,7 @@ export function functionalLinear(args: OpArgs): OpResult {
     throw new OpError('shape-mismatch', `F.linear expects a 1D or 2D weight, got shape ${formatShape(weight.shape)}`);
   }
   const [outFeatures, inFeatures] = weight.shape as [number, number];
-  const result = linearForward('F.linear', { inFeatures, outFeatures, bias: bias !== null }, input);
+  const result = linearForward('F.linear', { inFeatures, outFeatures }, input);
   if (bias) {
     // torch 1.13 adds the bias with addmm on the input flattened to 2-D when it is 2-D or 3-D, and
     // in place on the output otherwise: the bias must expand to that target without growing it.
@@ -100,7 +101,7 @@ export interface BilinearConfig {
 }
 
 /** Bilinear: y_k = x1ᵀ A_k x2 + b_k. MACs: out_elements · in1 · in2. */
-export function bilinearForward(opName: string, c: BilinearConfig, x1: Tensor, x2: Tensor): OpResult {
+export function bilinearForward(opName: string, c: Omit<BilinearConfig, 'bias'>, x1: Tensor, x2: Tensor): OpResult {
   if (x1.shape.length === 0 || x2.shape.length === 0) {
     throw new OpError('shape-mismatch', `${opName} expects inputs with at least 1 dimension`);
   }
@@ -148,7 +149,7 @@ export function functionalBilinear(args: OpArgs): OpResult {
     throw new OpError('shape-mismatch', `F.bilinear expects a 3D weight [out, in1, in2], got shape ${formatShape(weight.shape)}`);
   }
   const [outFeatures, in1, in2] = weight.shape as [number, number, number];
-  return bilinearForward('F.bilinear', { in1, in2, outFeatures, bias: r.has('bias') }, r.tensor('input1'), r.tensor('input2'));
+  return bilinearForward('F.bilinear', { in1, in2, outFeatures }, r.tensor('input1'), r.tensor('input2'));
 }
 
 export const identityModule: ModuleSpec<null> = {
