@@ -191,3 +191,16 @@ test('linear layers: the description', () => {
   assert.equal(describe('nn.Bilinear(3, 4, 5, bias=False)'), '3×4→5, no bias');
   assert.equal(describe('nn.Identity()'), '');
 });
+
+test('norms: the description', () => {
+  assert.equal(describe('nn.BatchNorm2d(4)'), '4');
+  assert.equal(describe('nn.BatchNorm2d(4, affine=False)'), '4, affine=False');
+  assert.equal(describe('nn.BatchNorm2d(4, track_running_stats=False)'), '4, no running stats');
+  assert.equal(describe('nn.InstanceNorm2d(4)'), '4');
+  assert.equal(describe('nn.InstanceNorm2d(4, affine=True)'), '4, affine');
+  assert.equal(describe('nn.GroupNorm(2, 4)'), '2 groups, 4');
+  assert.equal(describe('nn.GroupNorm(2, 4, affine=False)'), '2 groups, 4, affine=False');
+  assert.equal(describe('nn.LayerNorm((4, 5))'), '[4, 5]');
+  assert.equal(describe('nn.LayerNorm(5, elementwise_affine=False)'), '[5], no affine');
+  assert.equal(describe('nn.LocalResponseNorm(3)'), 'size=3');
+});

@@ -250,7 +250,12 @@ export function functionalBatchNorm(args: OpArgs): OpResult {
     throw new OpError('shape-mismatch', `F.batch_norm expects an input with at least 2 dimensions, but got shape ${formatShape(input.shape)}`);
   }
   const c = input.shape[1]!;
-  for (const name of ['running_mean', 'running_var', 'weight', 'bias']) vectorOf('F.batch_norm', name, r.optionalTensor(name), c, input);
+  for (const name of ['running_mean', 'running_var']) vectorOf('F.batch_norm', name, r.optionalTensor(name), c, input);
+  // torch 1.13's CPU batch norm reads weight and bias by element: any shape of C elements runs.
+  for (const name of ['weight', 'bias']) {
+    const t = r.optionalTensor(name);
+    if (t && product(t.shape) !== c) vectorOf('F.batch_norm', name, t, c, input);
+  }
   return { value: sameGeometry(input), macs: 0 };
 }
 
