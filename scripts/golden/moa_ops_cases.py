@@ -202,6 +202,21 @@ case("F.unfold(T, (4, 1))", [1, 2, 4, 4])
 case("F.unfold(T, (1, 4))", [1, 2, 4, 4])
 case("nn.Fold((4, 5), 2, padding=(1, 0))(T)", [1, 8, 20])
 case("nn.Unfold(2, padding=(1, 0))(T)", [1, 2, 4, 4])
+# Refusals that come from reading the arguments: the message names the op.
+case("nn.Unfold((1, 2, 3))(T)", [1, 2, 4, 4])
+case("nn.Unfold(2)(2)")
+case("nn.Unfold(2)(T)", [2, 3], code='shape-mismatch')
+case("nn.Fold((4, 4), 2)(T)", [1, 5, 9], code='shape-mismatch')
+case("nn.Fold((4,), 2)(T)", [1, 4, 9])
+case("nn.Fold((4, 4), 2)(2)")
+case("F.unfold(T, (1, 2, 3))", [1, 2, 4, 4])
+case("F.fold(T, (4,), 2)", [1, 4, 9])
+# A one-element list is not expanded (ConvLens expanded them: a shape where torch refuses).
+for arg in ['dilation', 'padding', 'stride']:
+    case(f"F.unfold(T, 2, {arg}=(1,))", [1, 2, 4, 4])
+    case(f"F.fold(T, (4, 4), 2, {arg}=(1,))", [1, 4, 9])
+case("F.unfold(T, (2,))", [1, 2, 4, 4])
+case("F.fold(T, (4, 4), (2,))", [1, 4, 9])
 
 # ---- resize.ts ------------------------------------------------------------------------------------
 case("F.interpolate(T, scale_factor=float('nan'))", [1, 2, 3, 4])

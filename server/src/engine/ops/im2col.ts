@@ -13,12 +13,14 @@ interface WindowArgs {
   stride: number[];
 }
 
+// im2col/col2im take an int or exactly two values: unlike the pooling ops, ATen does not expand a
+// one-element list ("It is expected kernel_size equals to 2, but got size 1").
 function readWindow(r: ArgReader): WindowArgs {
   return {
-    kernel: r.ints('kernel_size', 2),
-    dilation: r.ints('dilation', 2, 1),
-    padding: r.ints('padding', 2, 0),
-    stride: r.ints('stride', 2, 1),
+    kernel: r.ints('kernel_size', 2, undefined, false),
+    dilation: r.ints('dilation', 2, 1, false),
+    padding: r.ints('padding', 2, 0, false),
+    stride: r.ints('stride', 2, 1, false),
   };
 }
 
@@ -118,7 +120,7 @@ export const im2colModules: readonly ModuleSpec<FoldConfig>[] = [
     signature: FOLD_ARGS,
     build: (args) => {
       const r = new ArgReader('Fold', args);
-      return { ...readWindow(r), outputSize: r.ints('output_size', 2) };
+      return { ...readWindow(r), outputSize: r.ints('output_size', 2, undefined, false) };
     },
     params: () => 0,
     forwardSignature: 'input',
@@ -141,7 +143,7 @@ export const im2colFunctions: readonly FunctionSpec[] = [
     signature: `input, ${FOLD_ARGS}`,
     apply: (args: OpArgs) => {
       const r = new ArgReader('F.fold', args);
-      return foldForward('F.fold', r.tensor('input'), r.ints('output_size', 2), readWindow(r));
+      return foldForward('F.fold', r.tensor('input'), r.ints('output_size', 2, undefined, false), readWindow(r));
     },
   },
 ];
