@@ -312,6 +312,19 @@ case("F.batch_norm(T, T, T, T)", [2, 4, 3], [4], [4], [2, 3], code='channel-mism
 case("F.instance_norm(T)", [4], code='shape-mismatch')
 case("F.instance_norm(T, weight=T)", [2, 4, 3], [3], code='channel-mismatch')
 
+# ---- padFunction.ts (F.pad) ------------------------------------------------------------------------
+for pads, shape in [((1,), [1, 2, 4]), ((1, 1, 1), [1, 2, 4]), ((1, 1, 1, 1, 1, 1, 1, 1), [1, 2, 4]), ((-3, -2), [1, 2, 4]),
+                    ((-4, 0), [1, 2, 4]), ((-4, 1), [1, 2, 4]), ((1, 1), [])]:
+    case(f"F.pad(T, {pads})", shape)
+for mode in ['reflect', 'replicate', 'circular']:
+    for pads, shape in [((1, 1), [1, 2, 4]), ((1, 1), [2, 4]), ((1, 1), [4]), ((1, 1, 1, 1), [1, 2, 4]), ((1, 1, 1, 1), [1, 2, 4, 4]),
+                        ((4, 0), [1, 2, 4]), ((0, 4), [1, 2, 4]), ((5, 0), [1, 2, 4]), ((-1, 2), [1, 2, 4]), ((-2, -2), [1, 2, 4]),
+                        ((1, 1, 1, 1, 1, 1), [1, 2, 4, 4, 4]), ((1, 1, 1, 1, 1, 1, 1, 1), [1, 2, 4, 4, 4])]:
+        case(f"F.pad(T, {pads}, mode='{mode}')", shape)
+case("F.pad(T, (1, 1), mode='reflect', value=2.0)", [1, 2, 4])
+case("F.pad(T, (1, 1), mode='constant', value=2.0)", [1, 2, 4])
+case("F.pad(T, (1, 1), mode='wrap')", [1, 2, 4])
+
 
 # ---- signatures: torch's own parameter lists (inspect), for the modules and functions of the
 # operator files above. Name, and the default's Python value where it is plain data.
