@@ -43,7 +43,7 @@ const GEOMETRY_TESTS = [
 // New files go at the end of a list: the tap runner gives each test file its position as id ("0",
 // "1", … in the incremental file); with one file put first, Stryker saw every test as changed
 // ("+7 -6") and reused 29 of 730 codeActions.ts results.
-const CODE_ACTION_TESTS = ['test/unit/codeActionsRefusals.test.ts', 'test/unit/codeActionsInput.test.ts', 'test/unit/codeActionsExact.test.ts', 'test/unit/codeActionsTargets.test.ts', 'test/unit/codeActions.test.ts', 'test/unit/codeActionsVariants.test.ts', 'test/unit/codeActionsMore.test.ts'];
+const CODE_ACTION_TESTS = ['test/unit/codeActionsRefusals.test.ts', 'test/unit/codeActionsInput.test.ts', 'test/unit/codeActionsExact.test.ts', 'test/unit/codeActionsTargets.test.ts', 'test/unit/codeActions.test.ts', 'test/unit/codeActionsVariants.test.ts', 'test/unit/codeActionsMore.test.ts', 'test/unit/codeActionsReanalysis.test.ts'];
 
 function targets() {
   const ops = readdirSync(join(ROOT, 'server/src/engine/ops'))

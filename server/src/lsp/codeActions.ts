@@ -204,9 +204,9 @@ function curedDiagnostics(view: AnalysisView, after: FileReport, c: FixCandidate
   });
 }
 
-/** The diagnostics the candidate cures, after checking the edited text with the engine; [] when
- *  it must not be offered. */
-function verify(view: AnalysisView, c: FixCandidate, reanalyse: Reanalyse, requested: LspDiagnostic[]): { cured: LspDiagnostic[]; after: FileReport | null } {
+/** The diagnostics the candidate cures and the edited text's report, after checking the edited
+ *  text with the engine; null when it must not be offered. */
+function verify(view: AnalysisView, c: FixCandidate, reanalyse: Reanalyse, requested: LspDiagnostic[]): { cured: LspDiagnostic[]; after: FileReport } | null {
   const cache = (view.result.derived.verified ??= new Map<string, FileReport | null>()) as Map<string, FileReport | null>;
   const newText = TextDocument.applyEdits(view.snapshot(), c.edits);
   let after = cache.get(newText);
@@ -214,10 +214,10 @@ function verify(view: AnalysisView, c: FixCandidate, reanalyse: Reanalyse, reque
     after = reanalyse(newText);
     cache.set(newText, after);
   }
-  if (!after) return { cured: [], after };
+  if (!after) return null;
   const errorsBefore = view.report.diagnostics.filter((d) => d.severity === 'error').length;
-  if (after.diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return { cured: [], after };
-  if (!outputsUnchanged(view.report, after, c) || !touchedEven(after, c)) return { cured: [], after };
+  if (after.diagnostics.filter((d) => d.severity === 'error').length > errorsBefore) return null;
+  if (!outputsUnchanged(view.report, after, c) || !touchedEven(after, c)) return null;
   return { cured: curedDiagnostics(view, after, c, requested), after };
 }
 
@@ -230,14 +230,14 @@ function signedCount(delta: number): string {
 /** What the edit changes beyond the overlap, from the engine's reports before and after: params
  *  and MACs of the model, and what happens to its state_dict (pretrained checkpoints). */
 function effectText(before: FileReport, after: FileReport, model: string, c: FixCandidate, tfjs: boolean): string {
-  const was = before.models.find((m) => m.name === model);
-  const now = after.models.find((m) => m.name === model);
+  // `model` is the fixed layer's model in `before`; verify's outputsUnchanged found every model of
+  // `before` in `after`.
+  const was = before.models.find((m) => m.name === model)!;
+  const now = after.models.find((m) => m.name === model)!;
   const parts: string[] = [];
-  if (was && now) {
-    const params = now.params - was.params;
-    const macs = now.macs - was.macs;
-    parts.push(params || macs ? `${params ? `${signedCount(params)} params` : 'params unchanged'}, ${macs ? `${signedCount(macs)} MACs` : 'MACs unchanged'}` : 'params and MACs unchanged');
-  }
+  const params = now.params - was.params;
+  const macs = now.macs - was.macs;
+  parts.push(params || macs ? `${params ? `${signedCount(params)} params` : 'params unchanged'}, ${macs ? `${signedCount(macs)} MACs` : 'MACs unchanged'}` : 'params and MACs unchanged');
   const first = [...(c.replaced.get(model) ?? [])][0];
   if (tfjs) parts.push('same layers, new kernel shape');
   else if (first !== undefined && c.renamed(first) !== first) parts.push(`state_dict keys move (${first}.weight → ${c.renamed(first)}.weight)`);
@@ -285,12 +285,15 @@ function runsWith(view: AnalysisView, reanalyse: Reanalyse, model: ModelReport, 
 }
 
 /** What the guess failed on, for the title: ` fails at linear (Linear 512→10)`, from the layer
- *  called where the first warning the guess caused is. */
+ *  called where the first warning the guess caused is. One call runs every child of an
+ *  nn.Sequential: of the layers called there, the one that failed is the first without a known
+ *  output. */
 function failedAt(report: FileReport, model: ModelReport): string {
   for (const d of report.diagnostics) {
     if (d.model !== model.name || !d.message.includes(GUESS_NOTE)) continue;
-    const layer = model.layers.find((l) => (d.path !== undefined && l.path === d.path) ||
+    const at = model.layers.filter((l) => (d.path !== undefined && l.path === d.path) ||
       l.called.some((c) => samePath(c.file, d.file) && c.line === d.line && c.column === d.column));
+    const layer = at.find((l) => l.unknown !== undefined) ?? at[0];
     if (layer) return ` fails at ${layer.path} (${layer.op}${layer.args ? ` ${layer.args}` : ''})`;
   }
   return ' fails';
@@ -407,12 +410,12 @@ export function computeCodeActions(view: AnalysisView, params: CodeActionParams,
       const key = JSON.stringify(candidate.edits);
       if (done.has(key)) continue;
       done.add(key);
-      const { cured, after } = verify(view, candidate, reanalyse, requested);
-      if (!cured.length || !after) continue;
+      const checked = verify(view, candidate, reanalyse, requested);
+      if (!checked?.cured.length) continue;
       actions.push({
-        title: `${candidate.title} · ${effectText(view.report, after, found.model.name, candidate, tfjs)}`,
+        title: `${candidate.title} · ${effectText(view.report, checked.after, found.model.name, candidate, tfjs)}`,
         kind: CodeActionKind.QuickFix,
-        diagnostics: cured,
+        diagnostics: checked.cured,
         isPreferred: candidate.renamed('x') === 'x',
         edit: { changes: { [view.result.uri]: candidate.edits } },
       });
