@@ -250,3 +250,32 @@ describe('an input directive for a failing guess: offered only when the edited t
     assert.deepEqual(got.map((a) => a.title), [`Set input 1×3×${valid[0]}×${valid[0]} (Seq() runs on H, W: exactly ${valid[0]}; the guessed 224×224 fails at net.3 (Linear 3136→10))`]);
   });
 });
+
+describe('two models of one class: one directive for the class line', () => {
+  // A class line takes one `# convlens: input=` comment, and it applies to every model of the class.
+  const netClass = ['import torch', 'import torch.nn as nn', '', '', 'class Net(nn.Module):', '    def __init__(self, c):', '        super().__init__()', '        self.conv = nn.Conv2d(c, 4, 3, padding=1)', '', '    def forward(self, x):', '        return self.conv(x)', '', '', 'if __name__ == "__main__":'];
+  const classLine = netClass.indexOf('class Net(nn.Module):');
+  const onClass = (main: string[]) => {
+    const text = [...netClass, ...main.map((l) => `    ${l}`), ''].join('\n');
+    const { view } = setup(text);
+    const line = text.split('\n').indexOf('        return self.conv(x)');
+    return computeCodeActions(view, { textDocument: { uri: URI }, range: { start: { line, character: 4 }, end: { line, character: 4 } }, context: { diagnostics: [] } }, analyse).map((a) => ({ title: a.title, edits: a.edit!.changes![URI] }));
+  };
+  const directive = (shape: string) => ({ title: `Set input shape here: (${shape})`, edits: [{ range: { start: { line: classLine, character: 0 }, end: { line: classLine, character: 0 } }, newText: `# convlens: input=(${shape})\n` }] });
+
+  test('both called by the main block with their own inputs: the first one’s input only', () => {
+    assert.deepEqual(onClass(['a = Net(3)', 'b = Net(5)', 'a(torch.randn(1, 3, 16, 16))', 'b(torch.randn(1, 5, 16, 16))']), [directive('1, 3, 16, 16')]);
+  });
+
+  test('the first one called on something unknown (its input a guess from Conv2d(5, …)), the second on a tensor: the guess only', () => {
+    assert.deepEqual(onClass(['b = Net(5)', 'b(torch.load("batch.pt"))', 'a = Net(3)', 'a(torch.randn(1, 3, 16, 16))']), [directive('1, 5, 224, 224')]);
+  });
+
+  test('neither called (both inputs guesses, from Conv2d(5, …) and Conv2d(3, …)): the first one’s guess only', () => {
+    assert.deepEqual(onClass(['b = Net(5)', 'a = Net(3)']), [directive('1, 5, 224, 224')]);
+  });
+
+  test('the same directive from both (the main block’s 1×3×224×224 and the other’s guess from Conv2d(3, …)): offered once', () => {
+    assert.deepEqual(onClass(['a = Net(3)', 'b = Net(3)', 'a(torch.randn(1, 3, 224, 224))']), [directive('1, 3, 224, 224')]);
+  });
+});
