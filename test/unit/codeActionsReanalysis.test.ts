@@ -219,6 +219,30 @@ describe('an input directive for a failing guess: offered only when the edited t
     assert.deepEqual(inputFixes(text, altered(withDiagnostic(injected({ severity: 'warning', code: 'unknown', model: 'Net()' })))).map((a) => a.title), [fixTitle]);
   });
 
+  test('the every-size run failed, found no size, lists none, gave the guess itself or no guess: no solved size offered', () => {
+    const solving = (alter: (m: FileReport['models'][number]) => FileReport['models'][number]): Reanalyse => (t, o) => {
+      const r = analyse(t, o);
+      return o?.validSizes && r ? mapModels(alter)(r) : r;
+    };
+    const noSizes = (m: FileReport['models'][number]) => {
+      const { validInputSizes, ...rest } = m;
+      assert.ok(validInputSizes);
+      return rest;
+    };
+    assert.deepEqual(inputFixes(text, solving(noSizes)), []);
+    assert.deepEqual(inputFixes(text, solving((m) => ({ ...m, validInputSizes: { ...m.validInputSizes!, square: { ...m.validInputSizes!.square, valid: [] } } }))), []);
+    assert.deepEqual(inputFixes(text, solving((m) => ({ ...m, validInputSizes: { ...m.validInputSizes!, square: { ...m.validInputSizes!.square, valid: undefined as unknown as number[] } } }))), []);
+    assert.deepEqual(inputFixes(text, solving((m) => ({ ...m, inputs: [[1, 3, 224, 224]] }))), []);
+    assert.deepEqual(inputFixes(text, solving((m) => ({ ...m, inputSource: 'directive' }))), []);
+    assert.deepEqual(inputFixes(text, (t, o) => (o?.validSizes ? null : analyse(t, o))), []);
+  });
+
+  test('a test() that calls the model with the solved size itself: offered once, as the test’s input', () => {
+    const withTest = [text, '', 'def test():', '    net = Net()', '    y = net(torch.randn(1, 3, 32, 32))', ''].join('\n').replace('import torch.nn as nn', 'import torch\nimport torch.nn as nn');
+    const defLine = withTest.split('\n').indexOf('def test():') + 1;
+    assert.deepEqual(inputFixes(withTest, analyse).map((a) => a.title), [`Set input 1×3×32×32 (as test() on line ${defLine} calls Net)`]);
+  });
+
   test('two failing classes: each title names the layer its own guess fails at', () => {
     // Net2: Linear(4·10·10) after the 5×5 conv fails at 224 (4·220·220 features) as Net does, at
     // its own fc; the first warning in the file is Net's.
@@ -277,5 +301,21 @@ describe('two models of one class: one directive for the class line', () => {
 
   test('the same directive from both (the main block’s 1×3×224×224 and the other’s guess from Conv2d(3, …)): offered once', () => {
     assert.deepEqual(onClass(['a = Net(3)', 'b = Net(3)', 'a(torch.randn(1, 3, 224, 224))']), [directive('1, 3, 224, 224')]);
+  });
+});
+
+describe('a model whose class is in another file', () => {
+  test('gets no directive in this one, even where the line numbers of its class meet the cursor', () => {
+    const other = 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv2d(3, 4, 3, padding=1)\n\n    def forward(self, x):\n        return self.conv(x)\n';
+    const readFile = (p: string) => (p === '/proj/other.py' ? other : null);
+    const text = 'import torch\nfrom other import Net\n\n\nclass Local(Net):\n    pass\n\n\nif __name__ == "__main__":\n    m = Net()\n    m(torch.randn(1, 3, 16, 16))\n    k = Local()\n    k(torch.randn(1, 3, 8, 8))\n';
+    const main = (t: string) => analyzeFile({ file: FILE, text: t, readFile });
+    const view = new AnalysisView({ uri: URI, path: FILE, version: 1, text, report: main(text), dependencies: new Set(), durationMs: 0, syntaxTree: null, derived: {} }, []);
+    const at = (line: number) => computeCodeActions(view, { textDocument: { uri: URI }, range: { start: { line, character: 0 }, end: { line, character: 0 } }, context: { diagnostics: [] } }, main).map((a) => ({ title: a.title, edits: a.edit!.changes![URI] }));
+    // other.py's `class Net` is on its line 3 (0-based), as this file's empty line 3.
+    assert.equal(other.split('\n').indexOf('class Net(nn.Module):'), 3);
+    assert.deepEqual(at(3), []);
+    const localLine = text.split('\n').indexOf('class Local(Net):');
+    assert.deepEqual(at(localLine), [{ title: 'Set input shape here: (1, 3, 8, 8)', edits: [{ range: { start: { line: localLine, character: 0 }, end: { line: localLine, character: 0 } }, newText: '# convlens: input=(1, 3, 8, 8)\n' }] }]);
   });
 });
