@@ -319,3 +319,63 @@ describe('a model whose class is in another file', () => {
     assert.deepEqual(at(localLine), [{ title: 'Set input shape here: (1, 3, 8, 8)', edits: [{ range: { start: { line: localLine, character: 0 }, end: { line: localLine, character: 0 } }, newText: '# convlens: input=(1, 3, 8, 8)\n' }] }]);
   });
 });
+
+describe('which models a requested diagnostic names as its cause', () => {
+  // Good: Conv2d(k=3, padding=1) keeps n, runs on its guess. Bad: Conv2d(k=5) gives n − 4, its Linear takes 4·28·28: n = 32 only.
+  const two = [
+    'import torch.nn as nn',
+    '',
+    '',
+    'class Good(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.conv = nn.Conv2d(3, 4, 3, padding=1)',
+    '',
+    '    def forward(self, x):',
+    '        return self.conv(x)',
+    '',
+    '',
+    'class Bad(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.conv = nn.Conv2d(3, 4, 5)',
+    '        self.fc = nn.Linear(4 * 28 * 28, 10)',
+    '',
+    '    def forward(self, x):',
+    '        return self.fc(self.conv(x).flatten(1))',
+    '',
+  ].join('\n');
+  const inGood = two.split('\n').indexOf('        return self.conv(x)');
+  const pinned = 'Set input shape here: (1, 3, 224, 224)';
+  const badFix = `Set input 1×3×${sizesWhere((n) => n - 4, 28).join('')}×32 (Bad() runs on H, W: exactly 32; the guessed 224×224 fails at fc (Linear 3136→10))`;
+  const request = (report: FileReport, requested: (all: Diagnostic[]) => Diagnostic[]) => {
+    const view = new AnalysisView({ uri: URI, path: FILE, version: 1, text: two, report, dependencies: new Set(), durationMs: 0, syntaxTree: null, derived: {} }, []);
+    const all = computeDiagnostics(view, DEFAULT_SETTINGS);
+    return computeCodeActions(view, { textDocument: { uri: URI }, range: { start: { line: inGood, character: 4 }, end: { line: inGood, character: 4 } }, context: { diagnostics: requested(all) } }, analyse);
+  };
+  const isGuess = (d: Diagnostic) => String(d.message).includes('was a guess');
+  const ofBad = (d: Diagnostic) => (d.data as { model?: string } | undefined)?.model === 'Bad()';
+
+  test('Bad’s guessed warnings: Bad’s fix, carrying exactly them; Good’s pinned guess carries none', () => {
+    let asked: Diagnostic[] = [];
+    const got = request(analyse(two), (all) => (asked = all.filter((d) => isGuess(d) && ofBad(d))));
+    assert.ok(asked.length >= 1);
+    assert.deepEqual(got.map((a) => [a.title, a.diagnostics]), [[pinned, undefined], [badFix, asked]]);
+  });
+
+  test('Bad’s diagnostics that do not say its input was a guess, or say it without data: no fix for Bad', () => {
+    // Bad's own warnings with the guess's note taken out of their text.
+    const notGuess = (all: Diagnostic[]) => all.filter((d) => isGuess(d) && ofBad(d)).map((d) => ({ ...d, message: String(d.message).split('was a guess').join('was given') }));
+    assert.ok(notGuess(computeDiagnostics(setup(two).view, DEFAULT_SETTINGS)).length >= 1);
+    assert.deepEqual(request(analyse(two), notGuess).map((a) => a.title), [pinned]);
+    assert.deepEqual(request(analyse(two), (all) => all.filter((d) => isGuess(d) && ofBad(d)).map((d) => ({ ...d, data: undefined }))).map((a) => a.title), [pinned]);
+  });
+
+  test('a note on Good that mentions the guess but is no warning (info, hint): Good still runs on it', () => {
+    const report = analyse(two);
+    for (const severity of ['info', 'hint'] as const) {
+      const noted = { ...report, diagnostics: [...report.diagnostics, injected({ severity, code: 'unknown', model: 'Good()', message: 'the input 1×3×224×224 was a guess' })] };
+      assert.deepEqual(request(noted, () => []).map((a) => a.title), [pinned], severity);
+    }
+  });
+});
