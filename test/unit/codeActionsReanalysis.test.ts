@@ -390,3 +390,15 @@ describe('which models a requested diagnostic names as its cause', () => {
     }
   });
 });
+
+describe('arguments the fix cannot rewrite', () => {
+  test('a transposed convolution built from *args or **kwargs: no overlap fix (which argument is which is not in the call’s text)', () => {
+    const text = ['import torch.nn as nn', '', 'CFG = (8, 4, 3, 2, 1, 1)', 'KW = dict(stride=2, padding=1, output_padding=1)', '', '', '# convlens: input=(1, 8, 8, 8)', 'class Up(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.a = nn.ConvTranspose2d(*CFG)', '        self.b = nn.ConvTranspose2d(4, 4, 3, **KW)', '', '    def forward(self, x):', '        return self.b(self.a(x))', ''].join('\n');
+    // Both k=3, s=2, p=1, op=1: uneven in torch.
+    assert.equal(torchTransposed(3, 2, 1, 1).even, false);
+    const { diagnostics } = setup(text);
+    const uneven = diagnostics.filter((d) => d.code === 'uneven-overlap');
+    assert.deepEqual(uneven.map((d) => (d.data as { path: string }).path), ['a', 'b', 'b']);
+    assert.deepEqual(overlapFixes(text, analyse), []);
+  });
+});

@@ -77,7 +77,8 @@ function kernelCandidate(view: AnalysisView, t: FixTarget): FixCandidate | null 
     const zero = values.every((v) => v === 0);
     if (!has && zero) return;
     if (has && values.every((v, i) => v === previous[i])) return;
-    push(setArgument(t.bound, name, zero && t.bound.byName.get(name)?.kind === 'kw' ? null : axesLiteral(values), doc));
+    // (`zero` here means the argument is written: `!has && zero` returned above.)
+    push(setArgument(t.bound, name, zero && t.bound.byName.get(name)!.kind === 'kw' ? null : axesLiteral(values), doc));
   };
   setOrDefault('padding', P, axes.map((a) => a.padding));
   setOrDefault('output_padding', OP, axes.map(outputPadding));
