@@ -315,10 +315,11 @@ function guessedInputActions(view: AnalysisView, model: ModelReport, classLine: 
   if (fails) {
     const solved = solvedReport(view, reanalyse, solve)?.models.find((m) => m.name === model.name && m.inputSource === 'inferred');
     const square = solved?.validInputSizes?.square;
-    const rank = model.inputs[0]?.length ?? 0;
     if (solved && square?.valid?.length && JSON.stringify(solved.inputs) !== JSON.stringify(model.inputs)) {
-      const names = rank === 3 ? 'L' : rank === 4 ? 'H, W' : rank === 5 ? 'D, H, W' : 'sizes';
-      const guess = model.inputs[0]!.slice(2).join('×');
+      // (A guess that fails was run: the model has its input.)
+      const guessed = model.inputs[0]!;
+      const names = guessed.length === 3 ? 'L' : guessed.length === 4 ? 'H, W' : guessed.length === 5 ? 'D, H, W' : 'sizes';
+      const guess = guessed.slice(2).join('×');
       offers.push({
         shapes: solved.inputs,
         title: `Set input ${shapesText(solved.inputs)} (${model.name} runs on ${names}: ${square.text}; the guessed ${guess}${failedAt(view.report, model)})`,
