@@ -2,7 +2,7 @@
 pooling, padding, resize, pixel shuffle, unpool, fold/unfold, grid_sample, linear, norms), and
 what real PyTorch 1.13 answers: output shapes, parameter counts, or the exception. Written to kill
 mutants that StrykerJS found surviving in server/src/engine/ops; read by
-test/unit/moa-ops-golden.test.ts through test/support/moaOpsGolden.ts.
+test/unit/moa-ops-golden.test.ts through test/support/opsGolden.ts.
 
 Same case format and runner as mo_ops_cases.py (imported from it). A case may also carry
 `code`: the OpError code ConvLens must give for the refusal. That is ConvLens's contract, not

@@ -16,7 +16,7 @@ import { tensorFunctionSpecs } from '../../server/src/engine/ops/functionRegistr
 import { layerFunctionSpecs } from '../../server/src/engine/ops/layerFunctions';
 import { moduleSpecs } from '../../server/src/engine/ops/moduleRegistry';
 import { OpError, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
-import { buildModule, check, loadGolden, opName, type GoldenCase } from '../support/moaOpsGolden';
+import { buildModule, check, loadGolden, opName, type GoldenCase } from '../support/opsGolden';
 import { parseSignature } from '../support/pyExpr';
 
 const cases = loadGolden('moa_ops.json');

@@ -1,9 +1,9 @@
-// Evaluates the cases of a torch golden made by scripts/golden/moa_ops_cases.py (the format of
-// mo_ops_cases.py): each expression over nn./F./torch. with `T` placeholders is bound to the
-// specs' own Python signatures and run through ConvLens's ops; the result is compared with what
-// torch 1.13 answered (output shapes, parameter count, or the exception). A copy of the evaluator
-// in test/unit/mo-ops-golden.test.ts, with one addition: a case may name the exact OpError code
-// ConvLens must give (the documented meaning of each code: server/src/format/sarif.ts's rules).
+// Evaluates the cases of a torch golden in the format of scripts/golden/mo_ops_cases.py (mo_ops,
+// mob_ops, moa_ops): each expression over nn./F./torch. with `T` placeholders is bound to the
+// specs' own Python signatures (test/support/pyExpr.ts, so the signature strings are tested too)
+// and run through ConvLens's ops; the result is compared with what torch 1.13 answered (output
+// shapes, parameter count, or the exception). A case may name the exact OpError code ConvLens
+// must give (the documented meaning of each code: server/src/format/sarif.ts's rules).
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,10 @@ export interface GoldenCase {
   error?: string;
   message?: string;
   match?: string[];
+  /** Whether torch's kernel provably maps coordinates with the user's scale_factor (its output
+   *  differs from the same resize given the output size). */
+  kernel_scale?: boolean;
+  /** DESIGN.md's MACs of the call, worked out from torch's output shape and the layer's sizes. */
   macs?: number;
   /** ConvLens's own contract, not torch's: the OpError code this refusal must carry. */
   code?: string;
@@ -35,12 +39,18 @@ export interface Built {
   config: unknown;
 }
 
+/** A golden file of test/golden/torch as a whole (some carry more than `cases`). */
+export function loadGoldenFile<T extends { cases: GoldenCase[] }>(name: string): T {
+  return JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', name), 'utf8')) as T;
+}
+
 export function loadGolden(name: string): GoldenCase[] {
-  return (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', name), 'utf8')) as { cases: GoldenCase[] }).cases;
+  return loadGoldenFile(name).cases;
 }
 
 export function makeInput(spec: InputSpec): Tensor {
   if (Array.isArray(spec)) return { kind: 'tensor', shape: spec, geometry: null };
+  // An integer tensor whose values the op reads (repeat_interleave's counts), as ops/smallValues.ts carries them.
   const values = spec.values === undefined ? undefined : Array.isArray(spec.values) ? spec.values : [spec.values];
   return { kind: 'tensor', shape: spec.shape, geometry: null, ...(values ? { values } : {}) } as Tensor;
 }
@@ -49,7 +59,8 @@ export function isBuilt(v: unknown): v is Built {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && (v as { kind?: unknown }).kind === 'module';
 }
 
-/** When set, calls are bound without the signature's defaults: an op must fall back to the same defaults itself. */
+/** When set, calls are bound without the signature's defaults: an op must fall back to the same
+ *  defaults itself (a missing key falls back to the signature's default, layerArgs.ts). */
 let givenOnly = false;
 
 function bindArgs(signature: string, positional: readonly OpValue[], keywords: Readonly<Record<string, OpValue>>): OpArgs {
@@ -67,6 +78,7 @@ function bindArgs(signature: string, positional: readonly OpValue[], keywords: R
 /** The result of the outermost call evaluate() made last (the case's own op). */
 export let lastResult: OpResult | null = null;
 
+/** Evaluates a case's expression the way the interpreter feeds the ops: each call bound to its spec's signature. */
 export function evaluate(node: PyNode, tensors: Tensor[]): OpValue | Built {
   const values = (args: PyArg[]): { positional: OpValue[]; keywords: Record<string, OpValue> } => {
     const positional: OpValue[] = [];
@@ -105,6 +117,7 @@ export function evaluate(node: PyNode, tensors: Tensor[]): OpValue | Built {
       return { kind: 'module', spec, config: spec.build(bindArgs(spec.signature, positional, keywords)) };
     }
     if (name.startsWith('T.')) {
+      // A method call: the next input is `self`.
       const self = tensors.shift()!;
       const spec = tensorFunctionSpecs.get(`Tensor.${name.slice(2)}`);
       if (!spec) throw new Error(`no method ${name}`);
@@ -151,6 +164,9 @@ export function check(c: GoldenCase): string | null {
   } catch (e) {
     if (!(e instanceof OpError)) return `crashed or refused to bind: ${(e as Error).stack}`;
     if (!c.error) return `threw ${e.message}; torch gives ${JSON.stringify(c.out ?? c.params)}`;
+    // A refusal torch makes is the user's error, never a limitation of the analysis (torch's own
+    // NotImplementedError aside: interpolate raises it for an input of the wrong rank too).
+    // A TypeError is an argument of the wrong kind whatever the shapes.
     const codes =
       c.error === 'TypeError' ? ['invalid-argument'] : ['shape-mismatch', 'channel-mismatch', 'invalid-argument', ...(c.error === 'NotImplementedError' ? ['unsupported'] : [])];
     if (!codes.includes(e.code)) return `error code ${e.code} for torch's ${c.error}`;
@@ -165,6 +181,14 @@ export function check(c: GoldenCase): string | null {
   if (JSON.stringify(shapesOf(value)) !== JSON.stringify(c.out)) return `gave ${JSON.stringify(shapesOf(value))}; torch gives ${JSON.stringify(c.out)}`;
   const result = lastResult!;
   if (c.macs !== undefined && result.macs !== c.macs) return `MACs ${result.macs}; from torch's shapes ${c.macs}`;
+  // A layer's scale is out/in along the axes it reports, from torch's shapes.
+  const scale = result.geometry?.scale;
+  if (scale && c.out!.length === 1) {
+    const inShape = makeInput(c.inputs[0]!).shape;
+    const outShape = c.out![0]!;
+    const expected = scale.map((_, i) => outShape[outShape.length - scale.length + i]! / inShape[inShape.length - scale.length + i]!);
+    if (JSON.stringify(scale) !== JSON.stringify(expected)) return `scale ${JSON.stringify(scale)}; torch's shapes give ${JSON.stringify(expected)}`;
+  }
   givenOnly = true;
   try {
     const again = evaluate(parseExpr(c.expr), c.inputs.map(makeInput)) as OpValue;
@@ -175,6 +199,7 @@ export function check(c: GoldenCase): string | null {
     givenOnly = false;
   }
   if (c.params !== undefined) {
+    // The module again, for its parameter count (the expression's outer call is its forward).
     const built = evaluate((parseExpr(c.expr) as Extract<PyNode, { kind: 'call' }>).callee, c.inputs.map(makeInput));
     if (!isBuilt(built) || built.spec.params(built.config) !== c.params) return `params differ from torch's ${c.params}`;
   }
@@ -188,4 +213,31 @@ export function buildModule(expr: string): Built {
   const built = evaluate(ctor, []);
   if (!isBuilt(built)) throw new Error(`${expr} builds no module`);
   return built;
+}
+
+/** The numbers given positionally to a module's constructor, tuples flattened. */
+function positionalNumbers(node: PyNode): number[] {
+  if (node.kind === 'num') return [node.value];
+  if (node.kind === 'tuple' || node.kind === 'list') return node.items.flatMap(positionalNumbers);
+  return [];
+}
+
+/** The cases whose module's description does not name every number its constructor was given
+ *  positionally. The oracle is the call itself: `nn.Embedding(10, 3)` must read as something with
+ *  10 and 3 in it. */
+export function undescribedPositionalNumbers(cases: readonly GoldenCase[]): string[] {
+  const failures: string[] = [];
+  for (const c of cases) {
+    if (c.error || !c.expr.startsWith('nn.') || c.expr.startsWith('nn.Identity')) continue;
+    const whole = parseExpr(c.expr) as Extract<PyNode, { kind: 'call' }>;
+    const ctor = (whole.callee.kind === 'call' ? whole.callee : whole) as Extract<PyNode, { kind: 'call' }>;
+    const built = evaluate(ctor, c.inputs.map(makeInput));
+    if (!isBuilt(built)) continue;
+    const text = built.spec.describe(built.config);
+    if (typeof text !== 'string') failures.push(`${c.expr}: no description`);
+    const numbers = ctor.args.filter((a) => !a.name).flatMap((a) => positionalNumbers(a.value));
+    const missing = numbers.filter((n) => !new RegExp(`(?<!\\d)${String(n).replace('.', '\\.')}(?![\\d])`).test(text));
+    if (missing.length) failures.push(`${c.expr}: ${JSON.stringify(text)} does not name ${missing.join(', ')}`);
+  }
+  return failures;
 }
