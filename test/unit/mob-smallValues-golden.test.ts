@@ -7,29 +7,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { evalPython } from './timmIdiomsSupport';
-
-interface Case { code: string; known: boolean; result: string }
-
-const golden = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', 'mob_small_values.json'), 'utf8')) as { cases: Case[] };
+import { compareSmallValues } from '../support/smallValuesGolden';
 
 test('small tensor and NumPy values: exactly torch\'s where given, Unknown only where torch\'s rounding is not certain', () => {
-  const wrong: string[] = [];
-  let unknownOptional = 0;
-  let optional = 0;
-  for (const c of golden.cases) {
-    const run = evalPython(`import math\nimport numpy as np\nimport torch\n${c.code}`);
-    const unknown = run.result.includes('<unknown');
-    if (!c.known) optional++;
-    if (unknown) {
-      if (c.known) wrong.push(`${c.code}→ Unknown (${run.result.slice(0, 300)}); torch gives ${c.result}`);
-      else unknownOptional++;
-      continue;
-    }
-    if (run.result !== c.result) wrong.push(`${c.code}→ ${run.result}; torch gives ${c.result}`);
-  }
+  const { wrong, optional, unknownOptional } = compareSmallValues('mob_small_values.json');
   assert.deepEqual(wrong, []);
   // (Uncertain here: log10 of float32 values that are not powers of ten.)
   assert.ok(optional > 0 && unknownOptional <= optional);

@@ -69,6 +69,14 @@ function prelu(input: Tensor, numParameters: number, opName: string): Tensor {
   return sameGeometry(input);
 }
 
+/** Hard/Softshrink's threshold, named in the description when it is not torch's default 0.5. */
+function shrinkLambd(r: ArgReader): ActivationConfig {
+  const lambd = r.number('lambd', 0.5);
+  const c: ActivationConfig = {};
+  if (lambd !== 0.5) c['lambd'] = lambd;
+  return c;
+}
+
 const ACTIVATIONS: readonly Activation[] = [
   { name: 'ReLU', signature: 'inplace=False' },
   { name: 'ReLU6', signature: 'inplace=False' },
@@ -126,22 +134,12 @@ const ACTIVATIONS: readonly Activation[] = [
   {
     name: 'Hardshrink',
     signature: 'lambd=0.5',
-    validate: (r) => {
-      const lambd = r.number('lambd', 0.5);
-      const c: ActivationConfig = {};
-      if (lambd !== 0.5) c['lambd'] = lambd;
-      return c;
-    },
+    validate: shrinkLambd,
   },
   {
     name: 'Softshrink',
     signature: 'lambd=0.5',
-    validate: (r) => {
-      const lambd = r.number('lambd', 0.5);
-      const c: ActivationConfig = {};
-      if (lambd !== 0.5) c['lambd'] = lambd;
-      return c;
-    },
+    validate: shrinkLambd,
   },
   { name: 'Hardswish', signature: 'inplace=False' },
   { name: 'Hardsigmoid', signature: 'inplace=False' },
