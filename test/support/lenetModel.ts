@@ -33,3 +33,33 @@ export function sizesWhere(f: (n: number) => number, want: number): number[] {
   for (let n = 1; n <= 512; n++) if (f(n) === want) out.push(n);
   return out;
 }
+
+/** Two models in one file: Good (Conv2d(3, 4, 3, padding=1) keeps n, runs on any size) and Bad
+ *  (Conv2d(k=5) gives n − 4 and its Linear takes 4·28·28: n = 32 only). `goodHead`: lines put at
+ *  the top of Good's class body. */
+export function goodAndBadModels(goodHead: string[] = []): string {
+  return [
+    'import torch.nn as nn',
+    '',
+    '',
+    'class Good(nn.Module):',
+    ...goodHead,
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.conv = nn.Conv2d(3, 4, 3, padding=1)',
+    '',
+    '    def forward(self, x):',
+    '        return self.conv(x)',
+    '',
+    '',
+    'class Bad(nn.Module):',
+    '    def __init__(self):',
+    '        super().__init__()',
+    '        self.conv = nn.Conv2d(3, 4, 5)',
+    '        self.fc = nn.Linear(4 * 28 * 28, 10)',
+    '',
+    '    def forward(self, x):',
+    '        return self.fc(self.conv(x).flatten(1))',
+    '',
+  ].join('\n');
+}

@@ -14,7 +14,7 @@ import { AnalysisView } from '../../server/src/lsp/analysisView';
 import { computeCodeActions } from '../../server/src/lsp/codeActions';
 import { computeDiagnostics } from '../../server/src/lsp/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
-import { lenetWithTest, sizesWhere } from '../support/lenetModel';
+import { goodAndBadModels, lenetWithTest, sizesWhere } from '../support/lenetModel';
 import { torchResize, torchTransposed } from '../support/quickFixGolden';
 
 const FILE = '/proj/guess3.py';
@@ -66,31 +66,7 @@ describe('input-shape quick fixes: more cases', () => {
     assert.equal(apply(text, got[0]!).split('\n')[lineOf(text, 'class N3(')], '# convlens: input=(1, 2, 8, 8, 8)');
   });
 
-  const two = [
-    'import torch.nn as nn',
-    '',
-    '',
-    'class Good(nn.Module):',
-    '    scale = 2',
-    '',
-    '    def __init__(self):',
-    '        super().__init__()',
-    '        self.conv = nn.Conv2d(3, 4, 3, padding=1)',
-    '',
-    '    def forward(self, x):',
-    '        return self.conv(x)',
-    '',
-    '',
-    'class Bad(nn.Module):',
-    '    def __init__(self):',
-    '        super().__init__()',
-    '        self.conv = nn.Conv2d(3, 4, 5)',
-    '        self.fc = nn.Linear(4 * 28 * 28, 10)',
-    '',
-    '    def forward(self, x):',
-    '        return self.fc(self.conv(x).flatten(1))',
-    '',
-  ].join('\n');
+  const two = goodAndBadModels(['    scale = 2', '']);
   // Good first: each model's own solved size and warnings must be looked up by its name.
   // Bad: Conv2d(k=5) gives n − 4, Linear takes 4·28·28: n = 32 only. Good: Conv2d(k=3, padding=1) keeps n, runs on any size.
   const badValid: number[] = [];

@@ -19,7 +19,7 @@ import { AnalysisView } from '../../server/src/lsp/analysisView';
 import { computeCodeActions, type Reanalyse } from '../../server/src/lsp/codeActions';
 import { computeDiagnostics } from '../../server/src/lsp/diagnostics';
 import { DEFAULT_SETTINGS } from '../../server/src/lsp/settings';
-import { sizesWhere } from '../support/lenetModel';
+import { goodAndBadModels, sizesWhere } from '../support/lenetModel';
 import { torchTransposed } from '../support/quickFixGolden';
 
 const FILE = '/proj/reanalysis.py';
@@ -333,29 +333,7 @@ describe('a model whose class is in another file', () => {
 
 describe('which models a requested diagnostic names as its cause', () => {
   // Good: Conv2d(k=3, padding=1) keeps n, runs on its guess. Bad: Conv2d(k=5) gives n − 4, its Linear takes 4·28·28: n = 32 only.
-  const two = [
-    'import torch.nn as nn',
-    '',
-    '',
-    'class Good(nn.Module):',
-    '    def __init__(self):',
-    '        super().__init__()',
-    '        self.conv = nn.Conv2d(3, 4, 3, padding=1)',
-    '',
-    '    def forward(self, x):',
-    '        return self.conv(x)',
-    '',
-    '',
-    'class Bad(nn.Module):',
-    '    def __init__(self):',
-    '        super().__init__()',
-    '        self.conv = nn.Conv2d(3, 4, 5)',
-    '        self.fc = nn.Linear(4 * 28 * 28, 10)',
-    '',
-    '    def forward(self, x):',
-    '        return self.fc(self.conv(x).flatten(1))',
-    '',
-  ].join('\n');
+  const two = goodAndBadModels();
   const inGood = two.split('\n').indexOf('        return self.conv(x)');
   const pinned = 'Set input shape here: (1, 3, 224, 224)';
   const badFix = `Set input 1×3×${sizesWhere((n) => n - 4, 28).join('')}×32 (Bad() runs on H, W: exactly 32; the guessed 224×224 fails at fc (Linear 3136→10))`;
