@@ -29,6 +29,7 @@ const OPS_TESTS = [
   'test/unit/mob-opsCommon.test.ts',
   'test/unit/mob-smallValues-golden.test.ts',
   'test/unit/moa-ops-golden.test.ts',
+  'test/unit/signatures-golden.test.ts',
 ];
 const GEOMETRY_TESTS = [
   'test/unit/geometryMutation.test.ts',

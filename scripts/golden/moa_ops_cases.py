@@ -326,68 +326,6 @@ case("F.pad(T, (1, 1), mode='constant', value=2.0)", [1, 2, 4])
 case("F.pad(T, (1, 1), mode='wrap')", [1, 2, 4])
 
 
-# ---- signatures: torch's own parameter lists (inspect), for the modules and functions of the
-# operator files above. Name, and the default's Python value where it is plain data.
-SIGNATURE_MODULES = [
-    'ConvTranspose1d', 'ConvTranspose2d', 'ConvTranspose3d',
-    'MaxPool1d', 'MaxPool2d', 'MaxPool3d', 'AvgPool1d', 'AvgPool2d', 'AvgPool3d', 'LPPool1d', 'LPPool2d',
-    'AdaptiveAvgPool1d', 'AdaptiveMaxPool1d', 'AdaptiveAvgPool2d', 'AdaptiveMaxPool2d', 'AdaptiveAvgPool3d', 'AdaptiveMaxPool3d',
-    'MaxUnpool1d', 'MaxUnpool2d', 'MaxUnpool3d', 'Upsample', 'UpsamplingNearest2d', 'UpsamplingBilinear2d',
-    'PixelShuffle', 'PixelUnshuffle', 'ChannelShuffle', 'Unfold', 'Fold',
-    'ZeroPad2d', 'ConstantPad1d', 'ConstantPad2d', 'ConstantPad3d', 'ReflectionPad1d', 'ReflectionPad2d', 'ReflectionPad3d',
-    'ReplicationPad1d', 'ReplicationPad2d', 'ReplicationPad3d',
-    'Linear', 'Bilinear', 'Identity',
-    'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'SyncBatchNorm', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d',
-    'GroupNorm', 'LayerNorm', 'LocalResponseNorm',
-]
-SIGNATURE_FUNCTIONS = [
-    'conv_transpose1d', 'conv_transpose2d', 'conv_transpose3d',
-    'max_pool1d', 'max_pool2d', 'max_pool3d', 'max_pool1d_with_indices', 'max_pool2d_with_indices', 'max_pool3d_with_indices',
-    'avg_pool1d', 'avg_pool2d', 'avg_pool3d', 'lp_pool1d', 'lp_pool2d',
-    'adaptive_avg_pool1d', 'adaptive_avg_pool2d', 'adaptive_avg_pool3d', 'adaptive_max_pool1d', 'adaptive_max_pool2d',
-    'adaptive_max_pool3d', 'adaptive_max_pool1d_with_indices', 'adaptive_max_pool2d_with_indices', 'adaptive_max_pool3d_with_indices',
-    'max_unpool1d', 'max_unpool2d', 'max_unpool3d', 'interpolate', 'upsample', 'upsample_nearest', 'upsample_bilinear',
-    'pixel_shuffle', 'pixel_unshuffle', 'channel_shuffle', 'unfold', 'fold', 'pad', 'grid_sample', 'affine_grid',
-    'linear', 'bilinear', 'batch_norm', 'instance_norm', 'layer_norm', 'group_norm', 'local_response_norm', 'normalize',
-]
-
-
-def parameters(fn, skip_self):
-    import inspect
-    try:
-        sig = inspect.signature(fn)
-    except ValueError:  # a builtin without a text signature
-        return None
-    out = []
-    for i, p in enumerate(sig.parameters.values()):
-        if skip_self and i == 0:
-            continue
-        entry = {'name': p.name, 'kind': p.kind.name}
-        if p.default is not inspect.Parameter.empty:
-            d = p.default
-            if d is None or isinstance(d, (bool, int, float, str)) or (isinstance(d, tuple) and all(isinstance(x, int) for x in d)):
-                entry['default'] = list(d) if isinstance(d, tuple) else d
-            else:
-                entry['default_repr'] = repr(d)
-        out.append(entry)
-    return out
-
-
-def signatures():
-    import torch.nn as nn
-    import torch.nn.functional as F
-    result = {}
-    for name in SIGNATURE_MODULES:
-        cls = getattr(nn, name)
-        result[name] = {'init': parameters(cls.__init__, True), 'forward': parameters(cls.forward, True)}
-    for name in SIGNATURE_FUNCTIONS:
-        params = parameters(getattr(F, name), False)
-        # boolean_dispatch wrappers (F.max_pool2d, F.adaptive_max_pool2d, ...) show only (*args, **kwargs)
-        if params is not None and [p['kind'] for p in params] != ['VAR_POSITIONAL', 'VAR_KEYWORD']:
-            result[f'F.{name}'] = {'call': params}
-    return result
-
-
 def transposed_macs(c):
     """DESIGN.md's MACs of a transposed convolution: input elements · (C_out/groups) · prod(kernel),
     from the weight torch builds (the module's, or the call's second tensor)."""
@@ -421,7 +359,7 @@ def main():
     assert len(set(exprs)) == len(exprs), 'duplicate cases'
     assert not mo.PROBLEMS, '\n'.join(mo.PROBLEMS)
     with open(OUT, 'w') as f:
-        json.dump({'generator': f'scripts/golden/moa_ops_cases.py, torch {torch.__version__}', 'cases': results, 'signatures': signatures()}, f, indent=0)
+        json.dump({'generator': f'scripts/golden/moa_ops_cases.py, torch {torch.__version__}', 'cases': results}, f, indent=0)
         f.write('\n')
     print(f'{len(results)} cases, {sum("error" in r for r in results)} errors -> {os.path.relpath(OUT)}')
 

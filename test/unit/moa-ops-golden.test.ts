@@ -8,16 +8,12 @@
 // differs from its default on some axis, as one number when all axes agree, else as a×b.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { tensorFunctionSpecs } from '../../server/src/engine/ops/functionRegistry';
 import { layerFunctionSpecs } from '../../server/src/engine/ops/layerFunctions';
-import { moduleSpecs } from '../../server/src/engine/ops/moduleRegistry';
 import { OpError, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
 import { buildModule, check, loadGolden, opName, type GoldenCase } from '../support/opsGolden';
-import { parseSignature } from '../support/pyExpr';
 
 const cases = loadGolden('moa_ops.json');
 
@@ -61,61 +57,6 @@ test('pools: the description names each hyperparameter that differs from its def
   assert.equal(describe('nn.AvgPool2d(3, count_include_pad=False, divisor_override=2)'), 'k=3, count_include_pad=False, divisor=2');
   assert.equal(describe('nn.LPPool2d(2, 3)'), 'p=2, k=3');
   assert.equal(describe('nn.LPPool2d(1.5, 3, stride=2)'), 'p=1.5, k=3, s=2');
-});
-
-interface TorchParam {
-  name: string;
-  kind: 'POSITIONAL_OR_KEYWORD' | 'POSITIONAL_ONLY' | 'KEYWORD_ONLY' | 'VAR_POSITIONAL' | 'VAR_KEYWORD';
-  default?: unknown;
-  default_repr?: string;
-}
-
-const torchSignatures = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', 'moa_ops.json'), 'utf8')) as {
-  signatures: Record<string, { init?: TorchParam[]; forward?: TorchParam[]; call?: TorchParam[] }>;
-}).signatures;
-
-/** Where ConvLens's signature string and torch's inspect.signature differ: names, kinds, defaults. */
-function signatureDiff(ours: string, theirs: TorchParam[]): string | null {
-  const kinds: Record<TorchParam['kind'], string> = {
-    POSITIONAL_OR_KEYWORD: 'normal',
-    POSITIONAL_ONLY: 'normal',
-    KEYWORD_ONLY: 'keywordOnly',
-    VAR_POSITIONAL: 'varargs',
-    VAR_KEYWORD: 'varkw',
-  };
-  const mine = parseSignature(ours).map((p) => `${p.name}:${p.kind}${p.default === undefined ? '' : `=${JSON.stringify(p.default)}`}`);
-  const torch = theirs.map(
-    (p) => `${p.name}:${kinds[p.kind]}${'default' in p ? `=${JSON.stringify(p.default)}` : p.default_repr !== undefined ? '=?' : ''}`,
-  );
-  // A default torch holds as an object (not plain data) is compared by presence only.
-  const same = mine.length === torch.length && mine.every((m, i) => (torch[i]!.endsWith('=?') ? m.startsWith(torch[i]!.slice(0, -1)) : m === torch[i]));
-  return same ? null : `ours ${mine.join(', ')}\n      torch ${torch.join(', ')}`;
-}
-
-test('signatures: each module\'s __init__ and forward and each function are torch 1.13\'s (inspect.signature)', () => {
-  const failures: string[] = [];
-  let compared = 0;
-  for (const [name, sig] of Object.entries(torchSignatures)) {
-    const pairs: [string, string | undefined, TorchParam[] | undefined][] = [];
-    if (name.startsWith('F.')) {
-      const spec = layerFunctionSpecs.get(name) ?? tensorFunctionSpecs.get(name);
-      pairs.push([name, spec?.signature, sig.call]);
-    } else {
-      const spec = moduleSpecs.get(name);
-      pairs.push([`${name}.__init__`, spec?.signature, sig.init], [`${name}.forward`, spec?.forwardSignature, sig.forward]);
-    }
-    for (const [what, ours, theirs] of pairs) {
-      if (ours === undefined || theirs === undefined) {
-        failures.push(`${what}: not registered`);
-        continue;
-      }
-      compared++;
-      const diff = signatureDiff(ours, theirs);
-      if (diff) failures.push(`${what}:\n      ${diff}`);
-    }
-  }
-  assert.ok(compared > 100, `only ${compared} signatures compared`);
-  assert.deepEqual(failures, []);
 });
 
 test('adaptive pools report the widest window and, when windows step evenly, the stride; an empty output axis has no window', () => {

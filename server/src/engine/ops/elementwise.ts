@@ -288,14 +288,20 @@ function binaryFunction(fn: string, args: OpArgs, other: string): OpResult {
 function binarySpecs(family: BinaryFamily): FunctionSpec[] {
   const other = family.other ?? 'other';
   const fnSpecs = specs(family.functions, joinParams('input', other, family.keywords), (fn, args) => binaryFunction(fn, args, other));
-  const methodSpecs = specs(family.methods, joinParams('self', other, family.methodKeywords), (fn, args) => {
+  const method = (fn: string, args: OpArgs): OpResult => {
     argTensor(fn, args, 'self');
     // x.maximum(2) is a TypeError as torch.maximum(x, 2) is.
     if (NUMBER_OPERANDS.get(fn.replace(/^Tensor\./, 'torch.')) === 'tensors' && !isTensor(args[other])) {
       throw new OpError('invalid-argument', `${fn}: argument '${other}' (position 1) must be Tensor, not ${describe(args[other])}`);
     }
     return ok(broadcastOperands(fn, [['self', args.self], [other, args[other]]]));
-  });
+  };
+  // torch defines x.__rsub__ in Python as (self, other): no alpha.
+  const reflected: string[] = family.methods.filter((m) => m === 'Tensor.__rsub__');
+  const methodSpecs = [
+    ...specs(family.methods.filter((m) => !reflected.includes(m)), joinParams('self', other, family.methodKeywords), method),
+    ...specs(reflected, 'self, other', method),
+  ];
   const inPlaceSpecs = specs(family.inPlaceMethods, joinParams('self', other, family.methodKeywords), (fn, args) => {
     const self = argTensor(fn, args, 'self');
     return ok(inPlace(fn, self, broadcastOperands(fn, [['self', self], [other, args[other]]])));

@@ -300,10 +300,12 @@ export const matmulSpecs: readonly FunctionSpec[] = [
     const p = tensordot(fn, argTensor(fn, args, 'a'), argTensor(fn, args, 'b'), args.dims);
     return ok(p.tensor, p.macs);
   }),
-  ...specs(['torch.einsum'], 'equation, *operands', (fn, args) => {
-    const equation = args.equation;
-    if (typeof equation !== 'string') throw new OpError('invalid-argument', `${fn}: the equation must be a string, not ${describe(equation)}`);
-    const given = Array.isArray(args.operands) ? args.operands : [];
+  // torch's einsum(*args): no keywords, the equation is the first positional argument.
+  ...specs(['torch.einsum'], '*args', (fn, args) => {
+    const [equation, ...given] = Array.isArray(args.args) ? args.args : [];
+    // einsum(op1, sublist1, ..., [sublist_out]) is torch's other form, not read here.
+    if (isTensor(equation ?? null)) throw new OpError('unsupported', `${fn}: the sublist form einsum(operand, [subscripts], ...) is not supported; write the equation string`);
+    if (typeof equation !== 'string') throw new OpError('invalid-argument', `${fn}: einsum(): must specify the equation string and at least one operand, or at least one operand and its subscripts list`);
     // einsum('ij,jk', [a, b]) passes the operands as one list.
     const list = given.length === 1 && Array.isArray(given[0]) && !isTensor(given[0]) ? given[0] : given;
     const p = einsum(fn, equation, tensorList(fn, 'operands', list));
