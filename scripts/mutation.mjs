@@ -30,6 +30,7 @@ const OPS_TESTS = [
   'test/unit/mob-smallValues-golden.test.ts',
   'test/unit/moa-ops-golden.test.ts',
   'test/unit/signatures-golden.test.ts',
+  'test/unit/activation-describe-golden.test.ts',
 ];
 const GEOMETRY_TESTS = [
   'test/unit/geometryMutation.test.ts',

@@ -69,12 +69,9 @@ function prelu(input: Tensor, numParameters: number, opName: string): Tensor {
   return sameGeometry(input);
 }
 
-/** Hard/Softshrink's threshold, named in the description when it is not torch's default 0.5. */
+/** Hard/Softshrink's threshold. */
 function shrinkLambd(r: ArgReader): ActivationConfig {
-  const lambd = r.number('lambd', 0.5);
-  const c: ActivationConfig = {};
-  if (lambd !== 0.5) c['lambd'] = lambd;
-  return c;
+  return { lambd: r.number('lambd', 0.5) };
 }
 
 const ACTIVATIONS: readonly Activation[] = [
@@ -100,13 +97,7 @@ const ACTIVATIONS: readonly Activation[] = [
   {
     name: 'RReLU',
     signature: 'lower=0.125, upper=0.3333333333333333, inplace=False',
-    validate: (r) => {
-      const lower = r.number('lower', 0.125);
-      const upper = r.number('upper', 1 / 3);
-      const c: ActivationConfig = {};
-      if (lower !== 0.125 || upper !== 1 / 3) Object.assign(c, { lower, upper });
-      return c;
-    },
+    validate: (r) => ({ lower: r.number('lower', 0.125), upper: r.number('upper', 1 / 3) }),
   },
   { name: 'ELU', signature: 'alpha=1.0, inplace=False', validate: (r) => ({ alpha: r.number('alpha', 1) }) },
   { name: 'SELU', signature: 'inplace=False' },
@@ -119,9 +110,7 @@ const ACTIVATIONS: readonly Activation[] = [
       if (approximate !== 'none' && approximate !== 'tanh') {
         throw invalid(`GELU: approximate argument must be either 'none' or 'tanh', got '${approximate}'`);
       }
-      const c: ActivationConfig = {};
-      if (approximate !== 'none') c['approximate'] = approximate;
-      return c;
+      return { approximate };
     },
   },
   { name: 'SiLU', signature: 'inplace=False' },
@@ -151,22 +140,13 @@ const ACTIVATIONS: readonly Activation[] = [
       const min = r.optionalNumber('min_value') ?? r.number('min_val', -1);
       const max = r.optionalNumber('max_value') ?? r.number('max_val', 1);
       if (!(max > min)) throw invalid(`Hardtanh: max_val (${max}) must be greater than min_val (${min})`);
-      const c: ActivationConfig = {};
-      if (min !== -1 || max !== 1) Object.assign(c, { min_val: min, max_val: max });
-      return c;
+      return { min_val: min, max_val: max };
     },
   },
   {
     name: 'Softplus',
     signature: 'beta=1, threshold=20',
-    validate: (r) => {
-      const beta = r.number('beta', 1);
-      const threshold = r.number('threshold', 20);
-      const c: ActivationConfig = {};
-      if (beta !== 1) c['beta'] = beta;
-      if (threshold !== 20) c['threshold'] = threshold;
-      return c;
-    },
+    validate: (r) => ({ beta: r.number('beta', 1), threshold: r.number('threshold', 20) }),
   },
   {
     name: 'Threshold',
@@ -216,11 +196,27 @@ const ACTIVATIONS: readonly Activation[] = [
   { name: 'FeatureAlphaDropout', signature: 'p=0.5, inplace=False', validate: checkProbability },
 ];
 
-function describeConfig(c: ActivationConfig): string {
-  return Object.entries(c)
-    .filter(([, v]) => v !== null && v !== undefined)
-    .map(([k, v]) => `${k}=${describeValue(v)}`)
-    .join(', ');
+/** The literal defaults of a signature string (`p=0.5, inplace=False` → p: 0.5, inplace: false). */
+function literalDefaults(signature: string): Map<string, OpValue> {
+  const defaults = new Map<string, OpValue>();
+  for (const part of signature.split(',')) {
+    const m = /^\s*(\w+)\s*=\s*(.+?)\s*$/.exec(part);
+    if (!m) continue;
+    const text = m[2]!;
+    const value: OpValue = text === 'None' ? null : text === 'True' ? true : text === 'False' ? false : /^'.*'$/.test(text) ? text.slice(1, -1) : Number(text);
+    defaults.set(m[1]!, value);
+  }
+  return defaults;
+}
+
+/** The rule every describe() keeps: a hyperparameter is named when it differs from torch's default. */
+function describer(signature: string): (c: ActivationConfig) => string {
+  const defaults = literalDefaults(signature);
+  return (c) =>
+    Object.entries(c)
+      .filter(([k, v]) => !defaults.has(k) || defaults.get(k) !== v)
+      .map(([k, v]) => `${k}=${describeValue(v)}`)
+      .join(', ');
 }
 
 function toModule(a: Activation): ModuleSpec<ActivationConfig> {
@@ -239,7 +235,7 @@ function toModule(a: Activation): ModuleSpec<ActivationConfig> {
       const input = new ArgReader(a.name, args).tensor('input');
       return { value: a.forward ? a.forward(input, c, a.name) : sameGeometry(input), macs: 0 };
     },
-    describe: describeConfig,
+    describe: describer(a.signature),
   };
 }
 
