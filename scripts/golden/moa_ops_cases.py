@@ -28,6 +28,54 @@ def case(expr, *inputs, match=(), code=None):
     CASES.append({'expr': expr, 'inputs': list(inputs), 'match': list(match), **({'code': code} if code else {})})
 
 
+# ---- activation.ts --------------------------------------------------------------------------------
+# Every activation, softmax and dropout function form ConvLens registers, on one input each.
+for f in ['F.relu', 'F.relu_', 'F.relu6', 'F.elu', 'F.elu_', 'F.selu', 'F.celu', 'F.leaky_relu', 'F.leaky_relu_',
+          'F.rrelu', 'F.gelu', 'F.logsigmoid', 'F.hardshrink', 'F.tanhshrink', 'F.softsign', 'F.softplus',
+          'F.softshrink', 'F.tanh', 'F.sigmoid', 'F.hardsigmoid', 'F.silu', 'F.mish', 'F.hardswish', 'F.hardtanh',
+          'F.hardtanh_', 'F.dropout', 'F.dropout2d', 'F.alpha_dropout', 'F.feature_alpha_dropout',
+          'torch.relu', 'torch.relu_', 'torch.sigmoid', 'torch.tanh', 'torch.selu', 'torch.celu', 'torch.sigmoid_',
+          'torch.tanh_']:
+    case(f"{f}(T)", [2, 3, 4])
+case("F.dropout3d(T)", [1, 2, 3, 4, 5])
+case("F.dropout1d(T)", [3, 4])
+case("F.dropout1d(T)", [2, 3, 4, 5])
+case("F.threshold(T, 0.1, 20.0)", [2, 3])
+case("F.threshold_(T, 0.1, 20.0)", [2, 3])
+case("torch.dropout(T, 0.2, False)", [2, 3])
+case("torch.softmax(T, 1)", [2, 3])
+case("torch.log_softmax(T, -1)", [2, 3])
+case("F.gumbel_softmax(T)", [2, 3])
+# Softmax without dim: torch picks one (a warning), every rank runs.
+case("F.softmax(T)", [2, 3, 4, 5])
+case("F.log_softmax(T, dim=None)", [3])
+case("F.softmin(T)", [2, 3, 4])
+case("nn.Softmax()(T)", [2, 3])
+case("nn.LogSoftmax()(T)", [2, 3, 4])
+case("nn.Softmin(dim=None)(T)", [4])
+case("nn.Softmax(2)(T)", [2, 3])
+case("F.softmax(T, 1.5)", [2, 3])
+# GLU halves dim -1 by default: an odd last dim fails, dim 1 would not.
+case("nn.GLU()(T)", [2, 4, 3], code='shape-mismatch')
+case("F.glu(T)", [2, 4, 3], code='shape-mismatch')
+case("F.glu(T)", [2, 3, 4])
+case("nn.GLU()(T)", [], code='shape-mismatch')
+case("F.glu(T, 0)", [])
+# PReLU with more than one parameter needs a channel dim.
+case("nn.PReLU(3)(T)", [], code='shape-mismatch')
+case("nn.PReLU(1)(T)", [])
+case("nn.PReLU(3)(T)", [3], code='channel-mismatch')
+case("nn.PReLU(3)(T)", [2, 3])
+case("F.prelu(T, T)", [], [3], code='shape-mismatch')
+case("torch.prelu(T, T)", [2, 3, 4], [3])
+# Dropout1d takes (C, L) or (N, C, L).
+case("nn.Dropout1d()(T)", [3, 4])
+case("nn.Dropout1d()(T)", [2, 3, 4])
+case("nn.Dropout1d()(T)", [2, 3, 4, 5], code='shape-mismatch')
+case("nn.Softmax2d()(T)", [2, 3], code='shape-mismatch')
+case("nn.Softmax2d()(T)", [2, 3, 4])
+
+
 # ---- convTranspose.ts ---------------------------------------------------------------------------
 # Zero channels: torch builds the layer (an empty weight), refuses to run it.
 case("nn.ConvTranspose2d(0, 4, 3)")
