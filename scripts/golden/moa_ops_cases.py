@@ -76,6 +76,16 @@ case("nn.Softmax2d()(T)", [2, 3], code='shape-mismatch')
 case("nn.Softmax2d()(T)", [2, 3, 4])
 
 
+# ---- layerFunctions.ts: torch.conv*d / torch.conv_transpose*d (the same ops as F.*) ----------------
+case("torch.conv1d(T, T)", [1, 2, 7], [3, 2, 3])
+case("torch.conv2d(T, T, None, 2, 1)", [1, 2, 7, 7], [3, 2, 3, 3])
+case("torch.conv3d(T, T)", [1, 2, 4, 4, 4], [3, 2, 3, 3, 3])
+case("torch.conv2d(T, T)", [1, 2, 7, 7], [3, 4, 3, 3])
+case("torch.conv_transpose1d(T, T)", [1, 2, 5], [2, 3, 3])
+case("torch.conv_transpose2d(T, T, None, 2)", [1, 2, 5, 5], [2, 3, 4, 4])
+case("torch.conv_transpose3d(T, T)", [1, 2, 3, 3, 3], [2, 3, 2, 2, 2])
+
+
 # ---- convTranspose.ts ---------------------------------------------------------------------------
 # Zero channels: torch builds the layer (an empty weight), refuses to run it.
 case("nn.ConvTranspose2d(0, 4, 3)")

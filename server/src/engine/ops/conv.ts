@@ -206,8 +206,7 @@ export const convModules: readonly ModuleSpec<ConvConfig>[] = [convModule(1), co
  * F.conv1d/2d/3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1): the
  * layer is described by the weight's shape [C_out, C_in/groups, *kernel].
  */
-export function functionalConv(nd: SpatialDims, args: OpArgs): OpResult {
-  const opName = `F.conv${nd}d`;
+export function functionalConv(nd: SpatialDims, args: OpArgs, opName = `F.conv${nd}d`): OpResult {
   const r = new ArgReader(opName, args);
   const input = r.tensor('input');
   const weight = r.tensor('weight');

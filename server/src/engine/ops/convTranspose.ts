@@ -219,8 +219,7 @@ export const convTransposeModules: readonly ModuleSpec<ConvTransposeConfig>[] = 
  * F.conv_transpose1d/2d/3d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
  * groups=1, dilation=1): weight [C_in, C_out/groups, *kernel].
  */
-export function functionalConvTranspose(nd: SpatialDims, args: OpArgs): OpResult {
-  const opName = `F.conv_transpose${nd}d`;
+export function functionalConvTranspose(nd: SpatialDims, args: OpArgs, opName = `F.conv_transpose${nd}d`): OpResult {
   const r = new ArgReader(opName, args);
   const input = r.tensor('input');
   const weight = r.tensor('weight');

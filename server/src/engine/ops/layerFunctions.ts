@@ -31,9 +31,9 @@ const CONV_T = 'input, weight, bias=None, stride=1, padding=0, output_padding=0,
 
 const convFunctions: FunctionSpec[] = ([1, 2, 3] as const).flatMap((nd) => [
   { name: `F.conv${nd}d`, signature: CONV, apply: (args) => functionalConv(nd, args) },
-  { name: `torch.conv${nd}d`, signature: CONV, apply: (args) => functionalConv(nd, args) },
+  { name: `torch.conv${nd}d`, signature: CONV, apply: (args) => functionalConv(nd, args, `torch.conv${nd}d`) },
   { name: `F.conv_transpose${nd}d`, signature: CONV_T, apply: (args) => functionalConvTranspose(nd, args) },
-  { name: `torch.conv_transpose${nd}d`, signature: CONV_T, apply: (args) => functionalConvTranspose(nd, args) },
+  { name: `torch.conv_transpose${nd}d`, signature: CONV_T, apply: (args) => functionalConvTranspose(nd, args, `torch.conv_transpose${nd}d`) },
 ]);
 
 const otherFunctions: FunctionSpec[] = [
