@@ -52,8 +52,11 @@ describe('gridding against real autograd (pychoice_gridding.py)', () => {
         const found = warnings[0]!.holes!;
         g.axes.forEach((ps, i) => {
           const axis = found.find((a) => a.axis === ['H', 'W'][i] || (g.axes.length === 1 && a.axis === 'L'));
+          const holes = ps.filter((p) => p.missing.length > 0);
+          // An axis without holes is not in the warning.
+          if (holes.length === 0) return assert.equal(axis, undefined, `axis ${i} has no holes: ${JSON.stringify(found)}`);
           assert.ok(axis, `axis ${i} of ${JSON.stringify(found)}`);
-          assert.equal(key(patternsOf(axis)), key(ps.filter((p) => p.missing.length > 0)));
+          assert.equal(key(patternsOf(axis)), key(holes));
         });
         assert.match(warnings[0]!.message, /never read/);
       }
