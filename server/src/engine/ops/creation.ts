@@ -98,6 +98,10 @@ function randint(fn: string, args: OpArgs): OpResult {
 
 /** Shape of nested Python data for torch.tensor; 0-d tensors count as scalars. */
 export function dataShape(fn: string, data: OpValue | undefined): number[] {
+  return nestedShape(fn, data, 0);
+}
+
+function nestedShape(fn: string, data: OpValue | undefined, depth: number): number[] {
   if (typeof data === 'number' || typeof data === 'boolean') return [];
   if (isTensor(data)) return [...data.shape];
   if (!Array.isArray(data)) throw new OpError('invalid-argument', `${fn}: could not infer a tensor's shape from ${describe(data)}`);
@@ -106,16 +110,16 @@ export function dataShape(fn: string, data: OpValue | undefined): number[] {
     if (isTensor(d) && d.shape.length > 0) {
       throw new OpError('invalid-argument', `${fn}: only one element tensors can be converted to Python scalars (got ${describe(d)} inside the data)`);
     }
-    return dataShape(fn, d);
+    return nestedShape(fn, d, depth + 1);
   });
   const first = inner[0]!;
   inner.forEach((s, i) => {
-    if (s.length !== first.length || s.some((x, k) => x !== first[k])) {
-      throw new OpError(
-        'shape-mismatch',
-        `${fn}: expected sequence of length ${first[0] ?? 'scalar'} at dim 1 (got ${s[0] ?? 'a scalar'} at position ${i})`,
-      );
+    // A number where a list was (or the reverse) is torch's TypeError; lists of other lengths its ValueError.
+    if (s.length !== first.length) {
+      throw new OpError('invalid-argument', `${fn}: ${s.length < first.length ? 'not a sequence' : "'list' object cannot be interpreted as an integer"} (element ${i} at dim ${depth + 1})`);
     }
+    const k = s.findIndex((x, j) => x !== first[j]);
+    if (k >= 0) throw new OpError('shape-mismatch', `${fn}: expected sequence of length ${first[k]} at dim ${depth + 1 + k} (got ${s[k]})`);
   });
   return [data.length, ...first];
 }
