@@ -86,6 +86,20 @@ case("torch.conv_transpose2d(T, T, None, 2)", [1, 2, 5, 5], [2, 3, 4, 4])
 case("torch.conv_transpose3d(T, T)", [1, 2, 3, 3, 3], [2, 3, 2, 2, 2])
 
 
+# ---- bools where torch wants ints, and ints where it wants bools (torch's argument parser) -------
+case("nn.Conv2d(3, 8, 3, stride=True)(T)", [1, 3, 8, 8])
+case("nn.Conv2d(3, 8, True)(T)", [1, 3, 8, 8])
+case("nn.MaxPool2d(2, ceil_mode=1)(T)", [1, 3, 8, 8])
+case("nn.MaxPool2d(2, ceil_mode=True)(T)", [1, 3, 7, 7])
+case("F.max_pool2d(T, 2, ceil_mode=1)", [1, 3, 8, 8])
+case("nn.AvgPool2d(2, count_include_pad=0)(T)", [1, 3, 8, 8])
+case("F.bilinear(T, T, T, T)", [2, 3], [2, 4], [5, 3, 4], [4])
+case("F.bilinear(T, T, T, T)", [2, 3], [2, 4], [5, 3, 4], [1, 5])
+case("F.bilinear(T, T, T, T)", [2, 3], [2, 4], [5, 3, 4], [5, 1])
+case("F.bilinear(T, T, T, T)", [2, 3], [2, 4], [5, 3, 4], [5, 2])
+case("F.bilinear(T, T, T, T)", [2, 6, 3], [2, 6, 4], [5, 3, 4], [5, 1, 5])
+
+
 # ---- convTranspose.ts ---------------------------------------------------------------------------
 # Zero channels: torch builds the layer (an empty weight), refuses to run it.
 case("nn.ConvTranspose2d(0, 4, 3)")

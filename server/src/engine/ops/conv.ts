@@ -78,7 +78,7 @@ export function buildConv(nd: SpatialDims, args: OpArgs): ConvConfig {
   const r = new ArgReader(`Conv${nd}d`, args);
   const inChannels = r.int('in_channels');
   const outChannels = r.int('out_channels');
-  const kernel = r.ints('kernel_size', nd, undefined, false);
+  const kernel = r.ints('kernel_size', nd, undefined, false, true);
   const stride = r.ints('stride', nd, 1);
   const padding = readPadding(r, nd);
   const dilation = r.ints('dilation', nd, 1);

@@ -55,7 +55,7 @@ export function buildConvTranspose(nd: SpatialDims, args: OpArgs): ConvTranspose
   const r = new ArgReader(`ConvTranspose${nd}d`, args);
   const inChannels = r.int('in_channels');
   const outChannels = r.int('out_channels');
-  const kernel = r.ints('kernel_size', nd, undefined, false);
+  const kernel = r.ints('kernel_size', nd, undefined, false, true);
   const stride = r.ints('stride', nd, 1);
   if (typeof r.raw('padding') === 'string') {
     throw invalid(`${r.opName}: padding must be an integer or a tuple of ${nd} integers ('same'/'valid' are for Conv${nd}d only)`);

@@ -128,6 +128,14 @@ export class ArgReader {
     return true;
   }
 
+  /** A flag torch's argument parser reads (`ceil_mode`, `count_include_pad`): a bool and nothing else. */
+  flag(name: string, fallback: boolean): boolean {
+    const v = this.args[name];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'boolean') throw invalid(`${this.opName}: argument '${name}' must be bool, not ${pythonTypeName(v)}`);
+    return v;
+  }
+
   string(name: string, fallback?: string): string {
     const v = this.args[name];
     if (v === undefined && fallback !== undefined) return fallback;
@@ -138,10 +146,16 @@ export class ArgReader {
   /**
    * An int or a tuple of `n` ints, as torch's `_single/_pair/_triple` accept (`3` → [3, 3]).
    */
-  ints(name: string, n: number, fallback?: number | readonly number[], expandSingle = true): number[] {
+  ints(name: string, n: number, fallback?: number | readonly number[], expandSingle = true, pythonOnly = false): number[] {
     let v = this.args[name];
     if (v === undefined && fallback !== undefined) v = typeof fallback === 'number' ? fallback : [...fallback];
+    // torch's argument parser takes a list as ints when its first item is an int (not a bool), and
+    // refuses a bare bool; a value only Python reads (a weight's shape: Conv2d's kernel_size) is any int.
+    if (!pythonOnly && (typeof v === 'boolean' || (Array.isArray(v) && typeof v[0] === 'boolean'))) {
+      throw invalid(`${this.opName}: argument '${name}' must be tuple of ints, not ${typeof v === 'boolean' ? 'bool' : 'a tuple starting with a bool'}`);
+    }
     if (typeof v === 'boolean') v = v ? 1 : 0;
+    if (Array.isArray(v)) v = v.map((x) => (typeof x === 'boolean' ? Number(x) : x));
     if (typeof v === 'number') {
       if (!Number.isInteger(v)) throw invalid(`${this.opName}: ${name} must be an integer or a tuple of ${n} integers, got ${v}`);
       return repeated(v, n);
@@ -195,4 +209,14 @@ export function compactTuple(values: readonly number[]): string {
 
 export function pythonBool(b: boolean): string {
   return b ? 'True' : 'False';
+}
+
+/** Python's type name of a value, for torch's "must be bool, not int" messages. */
+function pythonTypeName(v: OpValue | undefined): string {
+  if (v === null || v === undefined) return 'NoneType';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (typeof v === 'boolean') return 'bool';
+  if (isTensor(v)) return 'Tensor';
+  return Array.isArray(v) ? 'tuple' : 'dict';
 }

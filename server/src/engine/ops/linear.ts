@@ -2,6 +2,7 @@
 // the output has no spatial geometry any more (DESIGN: rf/jump are reported empty after it).
 
 import { ArgReader, formatShape, invalid, makeTensor, numel, product } from './layerArgs';
+import { broadcastShapes } from './elementwise';
 import { OpError, type ModuleSpec, type OpArgs, type OpResult, type Tensor } from './types';
 
 export interface LinearConfig {
@@ -149,7 +150,17 @@ export function functionalBilinear(args: OpArgs): OpResult {
     throw new OpError('shape-mismatch', `F.bilinear expects a 3D weight [out, in1, in2], got shape ${formatShape(weight.shape)}`);
   }
   const [outFeatures, in1, in2] = weight.shape as [number, number, number];
-  return bilinearForward('F.bilinear', { in1, in2, outFeatures }, r.tensor('input1'), r.tensor('input2'));
+  const result = bilinearForward('F.bilinear', { in1, in2, outFeatures }, r.tensor('input1'), r.tensor('input2'));
+  const bias = r.optionalTensor('bias');
+  if (!bias) return result;
+  // torch's bilinear: the bias's first dim must be out_features; it is then added (broadcast) to the output.
+  if (bias.shape.length === 0) throw new OpError('shape-mismatch', 'F.bilinear: dimension specified as 0 but the bias has no dimensions');
+  if (bias.shape[0] !== outFeatures) {
+    throw new OpError('shape-mismatch', `F.bilinear: bias size does not match weight size: got ${bias.shape[0]} but expected ${outFeatures}`);
+  }
+  const out = result.value as Tensor;
+  const shape = broadcastShapes('F.bilinear', [{ label: 'output', shape: out.shape }, { label: 'bias', shape: bias.shape }]);
+  return shape.length === out.shape.length && shape.every((s, i) => s === out.shape[i]) ? result : { ...result, value: makeTensor(shape, null) };
 }
 
 export const identityModule: ModuleSpec<null> = {
