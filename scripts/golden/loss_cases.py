@@ -86,7 +86,86 @@ def classes_case(rng):
     return make(z(a), target)
 
 
-FAMILIES = [("elementwise", elementwise_case, 50), ("same_size", same_size_case, 30), ("classes", classes_case, 60)]
+FAMILIES = [("elementwise", elementwise_case, 150), ("same_size", same_size_case, 90), ("classes", classes_case, 180)]
+
+L = "dtype=torch.long"
+# Hand-picked edges: each check of a loss's shape rules, reduction before or after the shapes.
+EDGES = [
+    "F.kl_div(torch.zeros(2, 3), torch.zeros(2, 3), reduction='batchmean')",
+    "nn.KLDivLoss(reduction='batchmean')(torch.zeros(2, 3), torch.zeros(2, 3))",
+    "F.mse_loss(torch.zeros(2, 3), torch.zeros(2, 3), reduction='batchmean')",
+    "F.kl_div(torch.zeros(2, 3), torch.zeros(4, 3), reduction='typo')",
+    "F.mse_loss(torch.zeros(2, 3), torch.zeros(4, 3), reduction='typo')",
+    "F.l1_loss(torch.zeros(2, 3), torch.zeros(4, 3), reduction='typo')",
+    "F.binary_cross_entropy(torch.zeros(2, 3), torch.zeros(4, 3), reduction='typo')",
+    "F.binary_cross_entropy_with_logits(torch.zeros(2, 3), torch.zeros(4, 3), reduction='typo')",
+    f"F.cross_entropy(torch.zeros(2, 3), torch.zeros(4, {L}), reduction='typo')",
+    f"F.nll_loss(torch.zeros(2, 3), torch.zeros(4, {L}), reduction='typo')",
+    "F.binary_cross_entropy(torch.zeros(2, 3), torch.zeros(2, 1))",
+    "F.binary_cross_entropy_with_logits(torch.zeros(2, 3), torch.zeros(2, 1))",
+    "F.binary_cross_entropy(torch.zeros(6), torch.zeros(2, 3))",
+    "F.binary_cross_entropy_with_logits(torch.zeros(6), torch.zeros(2, 3))",
+    f"F.cross_entropy(torch.zeros(()), torch.zeros((), {L}))",
+    f"F.nll_loss(torch.zeros(()), torch.zeros((), {L}))",
+    f"F.nll_loss(torch.zeros(2, 3), torch.zeros(3, {L}))",
+    f"nn.NLLLoss()(torch.zeros(3), torch.zeros((), {L}))",
+    f"F.nll_loss(torch.zeros(3), torch.zeros(1, {L}))",
+    f"F.nll_loss(torch.zeros(3), torch.zeros(3, {L}))",
+    f"F.nll_loss(torch.zeros(2, 3), torch.zeros(2, 1, {L}))",
+    f"F.nll_loss(torch.zeros(2, 3), torch.zeros((), {L}))",
+    f"F.nll_loss(torch.zeros(2, 3, 4, 5), torch.zeros(2, 4, 5, {L}))",
+    f"F.nll_loss(torch.zeros(2, 3, 4, 5), torch.zeros(2, 4, {L}))",
+    f"F.nll_loss(torch.zeros(2, 3, 4, 5), torch.zeros(2, 4, 5, 1, {L}))",
+    f"F.nll_loss(torch.zeros(2, 3, 4, 5), torch.zeros(2, 5, 4, {L}))",
+    f"F.nll_loss(torch.zeros(2, 3, 4, 5), torch.zeros(3, 4, 5, {L}))",
+    f"F.nll_loss(torch.zeros(2, 3, 4), torch.zeros(2, 4, {L}))",
+    f"F.nll_loss(torch.zeros(2, 3, 4), torch.zeros(2, 5, {L}))",
+    f"F.nll_loss(torch.zeros(2, 3, 4, 5, 6), torch.zeros(2, 4, 5, 6, {L}))",
+    f"F.nll_loss(torch.zeros(2, 3, 4, 5, 6), torch.zeros(2, 4, 5, {L}))",
+    f"F.cross_entropy(torch.zeros(2, 3, 4, 5), torch.zeros(2, 4, 5, {L}))",
+    f"F.cross_entropy(torch.zeros(2, 3, 4, 5), torch.zeros(2, 4, 6, {L}))",
+    f"F.cross_entropy(torch.zeros(2, 3, 4, 5), torch.zeros(2, 4, 5, {L}), reduction='none')",
+    "F.cross_entropy(torch.zeros(2, 3), torch.zeros(2, 3), reduction='none')",
+    "F.cross_entropy(torch.zeros(2, 3, 4), torch.zeros(2, 3, 4), reduction='none')",
+    "F.cross_entropy(torch.zeros(2, 3), torch.zeros(2, 3, 4))",
+    "F.cross_entropy(torch.zeros(3), torch.zeros(3), reduction='none')",
+    "F.cross_entropy(torch.zeros(2, 3), torch.zeros(2, 3), ignore_index=1)",
+    "F.cross_entropy(torch.zeros(2, 3), torch.zeros(2, 3), ignore_index=-1, reduction='none')",
+    f"F.cross_entropy(torch.zeros(2, 3), torch.zeros(2, {L}), ignore_index=1, reduction='none')",
+    f"nn.CrossEntropyLoss(ignore_index=1)(torch.zeros(2, 3), torch.zeros(2, 3))",
+    f"nn.CrossEntropyLoss(size_average=False, reduce=False)(torch.zeros(2, 3), torch.zeros(2, {L}))",
+    f"nn.NLLLoss(reduce=False)(torch.zeros(2, 3, 4), torch.zeros(2, 4, {L}))",
+    "nn.MSELoss(size_average=True, reduce=False)(torch.zeros(2, 3), torch.zeros(2, 3))",
+    "nn.L1Loss(size_average=False)(torch.zeros(2, 3), torch.zeros(2, 3))",
+    "F.smooth_l1_loss(torch.zeros(2, 3), torch.zeros(3), reduction='none')",
+    "F.huber_loss(torch.zeros(2, 3), torch.zeros(2, 1), reduction='none')",
+    "F.mse_loss(torch.zeros(2, 1, 3), torch.zeros(4, 1), reduction='none')",
+]
+
+# Constructed losses and what torch holds: `reduction` (legacy size_average/reduce folded in) and
+# each hyperparameter of __init__ (not weight/pos_weight, which are tensors).
+MODULES = [
+    "nn.L1Loss()", "nn.L1Loss(reduction='sum')", "nn.L1Loss(size_average=False)", "nn.L1Loss(reduce=False)",
+    "nn.L1Loss(size_average=True, reduce=True)", "nn.L1Loss(size_average=False, reduce=True)", "nn.L1Loss(size_average=None, reduce=None, reduction='none')",
+    "nn.MSELoss(size_average=True)", "nn.MSELoss(reduce=True)", "nn.MSELoss(reduction='mean')", "nn.MSELoss(size_average=False, reduction='none')",
+    "nn.SmoothL1Loss()", "nn.SmoothL1Loss(beta=0.5)", "nn.SmoothL1Loss(beta=1.0)", "nn.HuberLoss(delta=2.0)", "nn.HuberLoss(delta=1.0)",
+    "nn.HuberLoss(reduction='sum')", "nn.KLDivLoss(reduction='batchmean')", "nn.KLDivLoss(log_target=True)",
+    "nn.BCELoss()", "nn.BCELoss(reduction='none')", "nn.BCEWithLogitsLoss(size_average=False)",
+    "nn.CrossEntropyLoss()", "nn.CrossEntropyLoss(ignore_index=255)", "nn.CrossEntropyLoss(ignore_index=-100)",
+    "nn.CrossEntropyLoss(label_smoothing=0.1)", "nn.CrossEntropyLoss(label_smoothing=0.0, reduction='sum')",
+    "nn.CrossEntropyLoss(ignore_index=0, label_smoothing=0.2, reduction='none')",
+    "nn.NLLLoss()", "nn.NLLLoss(ignore_index=-1)", "nn.NLLLoss(reduce=False)",
+]
+
+
+def module_case(expr):
+    import inspect
+    module = eval(expr, {"torch": torch, "nn": nn, "F": F})
+    held = {"reduction": module.reduction}
+    for name in inspect.signature(type(module).__init__).parameters:
+        if name not in ("self", "weight", "pos_weight", "size_average", "reduce", "reduction") and hasattr(module, name):
+            held[name] = getattr(module, name)
+    return {"expr": expr, "held": held}
 
 
 def main():
@@ -110,8 +189,21 @@ def main():
                     case["message"] = str(e).splitlines()[0] if str(e) else ""
             cases.append(case)
             made += 1
+    for expr in EDGES:
+        assert expr not in seen, expr
+        seen.add(expr)
+        case = {"family": "edges", "expr": expr}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                case["out"] = [list(eval(expr, {"torch": torch, "nn": nn, "F": F}).shape)]
+            except Exception as e:  # noqa: BLE001 - the exception is the recorded answer
+                case["error"] = type(e).__name__
+                case["message"] = str(e).splitlines()[0] if str(e) else ""
+        cases.append(case)
     out = {"generator": f"scripts/golden/loss_cases.py with torch {torch.__version__}",
-           "seed": SEED, "namespace": "torch, nn = torch.nn, F = torch.nn.functional", "cases": cases}
+           "seed": SEED, "namespace": "torch, nn = torch.nn, F = torch.nn.functional", "cases": cases,
+           "modules": [module_case(e) for e in MODULES]}
     with open(OUT, "w") as f:
         json.dump(out, f, indent=0, sort_keys=True)
         f.write("\n")

@@ -1,7 +1,7 @@
 // Activations, softmax-like layers and dropout (torch 1.13): shape and geometry pass through,
 // except GLU (halves a dim). PReLU is the one with parameters.
 
-import { ArgReader, describeValue, formatShape, invalid, normalizeDim, sameGeometry } from './layerArgs';
+import { ArgReader, describeValue, formatShape, invalid, nonDefaultDescriber, normalizeDim, sameGeometry } from './layerArgs';
 import { OpError, type FunctionSpec, type ModuleSpec, type OpArgs, type OpResult, type OpValue, type Tensor } from './types';
 
 /** A module config: the constructor arguments as read, for `describe`. */
@@ -196,29 +196,6 @@ const ACTIVATIONS: readonly Activation[] = [
   { name: 'FeatureAlphaDropout', signature: 'p=0.5, inplace=False', validate: checkProbability },
 ];
 
-/** The literal defaults of a signature string (`p=0.5, inplace=False` → p: 0.5, inplace: false). */
-function literalDefaults(signature: string): Map<string, OpValue> {
-  const defaults = new Map<string, OpValue>();
-  for (const part of signature.split(',')) {
-    const m = /^\s*(\w+)\s*=\s*(.+?)\s*$/.exec(part);
-    if (!m) continue;
-    const text = m[2]!;
-    const value: OpValue = text === 'None' ? null : text === 'True' ? true : text === 'False' ? false : /^'.*'$/.test(text) ? text.slice(1, -1) : Number(text);
-    defaults.set(m[1]!, value);
-  }
-  return defaults;
-}
-
-/** The rule every describe() keeps: a hyperparameter is named when it differs from torch's default. */
-function describer(signature: string): (c: ActivationConfig) => string {
-  const defaults = literalDefaults(signature);
-  return (c) =>
-    Object.entries(c)
-      .filter(([k, v]) => !defaults.has(k) || defaults.get(k) !== v)
-      .map(([k, v]) => `${k}=${describeValue(v)}`)
-      .join(', ');
-}
-
 function toModule(a: Activation): ModuleSpec<ActivationConfig> {
   return {
     name: a.name,
@@ -235,7 +212,7 @@ function toModule(a: Activation): ModuleSpec<ActivationConfig> {
       const input = new ArgReader(a.name, args).tensor('input');
       return { value: a.forward ? a.forward(input, c, a.name) : sameGeometry(input), macs: 0 };
     },
-    describe: describer(a.signature),
+    describe: nonDefaultDescriber(a.signature),
   };
 }
 

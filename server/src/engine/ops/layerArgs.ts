@@ -220,3 +220,29 @@ function pythonTypeName(v: OpValue | undefined): string {
   if (isTensor(v)) return 'Tensor';
   return Array.isArray(v) ? 'tuple' : 'dict';
 }
+
+/** The literal defaults of a signature string (`p=0.5, inplace=False` → p: 0.5, inplace: false). */
+function literalDefaults(signature: string): Map<string, OpValue> {
+  const defaults = new Map<string, OpValue>();
+  for (const part of signature.split(',')) {
+    const m = /^\s*(\w+)\s*=\s*(.+?)\s*$/.exec(part);
+    if (!m) continue;
+    const text = m[2]!;
+    const value: OpValue = text === 'None' ? null : text === 'True' ? true : text === 'False' ? false : /^'.*'$/.test(text) ? text.slice(1, -1) : Number(text);
+    defaults.set(m[1]!, value);
+  }
+  return defaults;
+}
+
+/**
+ * A describe() for a config of constructor arguments under their Python names, by the rule every
+ * describe() keeps: an argument is named when it differs from its default in `signature`.
+ */
+export function nonDefaultDescriber(signature: string): (config: Record<string, OpValue>) => string {
+  const defaults = literalDefaults(signature);
+  return (config) =>
+    Object.entries(config)
+      .filter(([k, v]) => !defaults.has(k) || defaults.get(k) !== v)
+      .map(([k, v]) => `${k}=${describeValue(v)}`)
+      .join(', ');
+}

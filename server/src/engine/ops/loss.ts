@@ -3,7 +3,7 @@
 // default argument, and call it in forward when given a target. Output: a scalar for 'mean' and
 // 'sum', the per-element loss for 'none'.
 
-import { ArgReader, describeValue, formatShape, invalid, makeTensor } from './layerArgs';
+import { ArgReader, formatShape, invalid, makeTensor, nonDefaultDescriber } from './layerArgs';
 import { broadcastShapes } from './elementwise';
 import { OpError, type FunctionSpec, type ModuleSpec, type OpArgs, type OpResult, type OpValue, type Tensor } from './types';
 
@@ -23,7 +23,7 @@ interface Loss {
   kind: Kind;
   /** torch checks `reduction` before the shapes (the elementwise losses broadcast first). */
   reductionFirst: boolean;
-  /** Constructor arguments shown besides reduction (ignore_index, label_smoothing, ...). */
+  /** Constructor arguments besides reduction kept for describe() (ignore_index, label_smoothing, ...). */
   shown?: readonly string[];
 }
 
@@ -38,7 +38,7 @@ const LOSSES: readonly Loss[] = [
   { name: 'HuberLoss', functional: 'F.huber_loss', signature: "reduction='mean', delta=1.0", functionalSignature: "reduction='mean', delta=1.0", kind: 'elementwise', reductionFirst: false, shown: ['delta'] },
   {
     name: 'KLDivLoss', functional: 'F.kl_div', signature: `${LEGACY}, reduction='mean', log_target=False`,
-    functionalSignature: `${LEGACY}, reduction='mean', log_target=False`, kind: 'elementwise', reductionFirst: true,
+    functionalSignature: `${LEGACY}, reduction='mean', log_target=False`, kind: 'elementwise', reductionFirst: true, shown: ['log_target'],
   },
   {
     name: 'BCELoss', functional: 'F.binary_cross_entropy', signature: `weight=None, ${LEGACY}, reduction='mean'`,
@@ -158,10 +158,7 @@ function toModule(loss: Loss): ModuleSpec<LossConfig> {
       const r = new ArgReader(loss.name, c['ignore_index'] === undefined ? args : { ...args, ignore_index: c['ignore_index'] });
       return lossResult(loss, loss.name, r, c['reduction'] as string);
     },
-    describe: (c) => Object.entries(c)
-      .filter(([k, v]) => !(k === 'reduction' && v === 'mean'))
-      .map(([k, v]) => `${k}=${describeValue(v)}`)
-      .join(', '),
+    describe: nonDefaultDescriber(loss.signature),
   };
 }
 
