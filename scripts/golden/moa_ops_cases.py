@@ -385,6 +385,13 @@ case("F.instance_norm(T)", [4], code='shape-mismatch')
 case("F.instance_norm(T, weight=T)", [2, 4, 3], [3], code='channel-mismatch')
 
 # ---- padFunction.ts (F.pad) ------------------------------------------------------------------------
+# torch's own messages where ConvLens words its refusal the same way.
+case("F.pad(T, (1, 1), mode='circular')", [2, 5], match=['Invalid padding size, expected 0 but got 2'])
+case("F.pad(T, (1, 1, 1, 1), mode='circular')", [2, 5, 5], match=['Invalid padding size, expected 2 but got 4'])
+case("F.pad(T, (1, 1), mode='circular')", [5], match=['Only 2D, 3D, 4D, 5D padding with non-constant padding are supported'])
+case("F.pad(T, (1, 1), mode='reflect')", [5], match=['Only 2D, 3D, 4D, 5D padding with non-constant padding are supported'])
+case("F.pad(T, (1, 1, 1, 1, 1, 1, 1, 1), mode='replicate')", [1, 1, 2, 2, 2, 2], match=['Only 2D, 3D, 4D, 5D padding with non-constant padding are supported'])
+case("F.pad(T, (-1, -2, 1, 1))", [1, 1, 3, 3], match=['The input size 3, plus negative padding -1 and -2 resulted in a', 'Check dimension 3 of'])
 for pads, shape in [((1,), [1, 2, 4]), ((1, 1, 1), [1, 2, 4]), ((1, 1, 1, 1, 1, 1, 1, 1), [1, 2, 4]), ((-3, -2), [1, 2, 4]),
                     ((-4, 0), [1, 2, 4]), ((-4, 1), [1, 2, 4]), ((1, 1), [])]:
     case(f"F.pad(T, {pads})", shape)
