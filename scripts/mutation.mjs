@@ -31,6 +31,7 @@ const OPS_TESTS = [
   'test/unit/moa-ops-golden.test.ts',
   'test/unit/signatures-golden.test.ts',
   'test/unit/activation-describe-golden.test.ts',
+  'test/unit/softmaxGeometry.test.ts',
 ];
 const GEOMETRY_TESTS = [
   'test/unit/geometryMutation.test.ts',

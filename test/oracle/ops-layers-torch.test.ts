@@ -145,8 +145,8 @@ const FUNCTION_NAMES: Record<string, string> = {
   avg_pool2d: 'F.avg_pool2d',
   adaptive_avg_pool2d: 'F.adaptive_avg_pool2d',
   relu: 'F.relu',
-  sigmoid: 'torch.sigmoid',
-  tanh: 'torch.tanh',
+  sigmoid: 'F.sigmoid',
+  tanh: 'F.tanh',
 };
 
 /** Goldens whose modules' repr is not their state, so a layer rebuilt from `args` is another

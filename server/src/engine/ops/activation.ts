@@ -1,7 +1,8 @@
 // Activations, softmax-like layers and dropout (torch 1.13): shape and geometry pass through,
 // except GLU (halves a dim). PReLU is the one with parameters.
 
-import { ArgReader, describeValue, formatShape, invalid, nonDefaultDescriber, normalizeDim, sameGeometry } from './layerArgs';
+import { ArgReader, describeValue, formatShape, invalid, makeTensor, nonDefaultDescriber, normalizeDim, sameGeometry } from './layerArgs';
+import { axisGeometries, geometryFromAxes } from './tensorOpsCommon';
 import { OpError, type FunctionSpec, type ModuleSpec, type OpArgs, type OpResult, type OpValue, type Tensor } from './types';
 
 /** A module config: the constructor arguments as read, for `describe`. */
@@ -23,12 +24,22 @@ function checkProbability(r: ArgReader): ActivationConfig {
   return { p };
 }
 
-/** torch's _get_softmax_dim: without dim, 0-, 1- and 3-D inputs use dim 0, others dim 1. */
-function softmaxDim(opName: string, input: Tensor, dim: OpValue | undefined): void {
+/**
+ * Softmax-like output: each position is normalised over the whole `dim`, so a spatial `dim` is no
+ * longer a local window (its geometry is dropped). Without dim, torch's _get_softmax_dim: 0-, 1-
+ * and 3-D inputs use dim 0, others dim 1.
+ */
+function softmaxOutput(opName: string, input: Tensor, dim: OpValue | undefined): Tensor {
   const rank = input.shape.length;
-  if (dim === undefined || dim === null) return;
-  if (typeof dim !== 'number') throw invalid(`${opName}: dim must be an integer, got ${describeValue(dim)}`);
-  normalizeDim(dim, rank, opName);
+  if (dim !== undefined && dim !== null && typeof dim !== 'number') throw invalid(`${opName}: dim must be an integer, got ${describeValue(dim)}`);
+  if (rank === 0) {
+    if (typeof dim === 'number') normalizeDim(dim, rank, opName);
+    return sameGeometry(input);
+  }
+  const d = typeof dim === 'number' ? normalizeDim(dim, rank, opName) : rank === 1 || rank === 3 ? 0 : 1;
+  const axes = axisGeometries(input);
+  axes[d] = null;
+  return makeTensor(input.shape, geometryFromAxes(axes));
 }
 
 function softmaxLike(name: string): Activation {
@@ -36,10 +47,7 @@ function softmaxLike(name: string): Activation {
     name,
     signature: 'dim=None',
     validate: (r) => ({ dim: r.optionalInt('dim') }),
-    forward: (input, c, opName) => {
-      softmaxDim(opName, input, c['dim']);
-      return sameGeometry(input);
-    },
+    forward: (input, c, opName) => softmaxOutput(opName, input, c['dim']),
   };
 }
 
@@ -240,10 +248,7 @@ const dropoutCheck = (r: ArgReader, input: Tensor): Tensor => {
   return sameGeometry(input);
 };
 
-const softmaxCheck = (r: ArgReader, input: Tensor): Tensor => {
-  softmaxDim(r.opName, input, r.raw('dim'));
-  return sameGeometry(input);
-};
+const softmaxCheck = (r: ArgReader, input: Tensor): Tensor => softmaxOutput(r.opName, input, r.raw('dim'));
 
 export const activationFunctions: readonly FunctionSpec[] = [
   fn('F.relu', 'input, inplace=False', pass),
@@ -301,19 +306,10 @@ export const activationFunctions: readonly FunctionSpec[] = [
   fn('F.dropout3d', 'input, p=0.5, training=True, inplace=False', dropoutCheck),
   fn('F.alpha_dropout', 'input, p=0.5, training=False, inplace=False', dropoutCheck),
   fn('F.feature_alpha_dropout', 'input, p=0.5, training=False, inplace=False', dropoutCheck),
-  fn('torch.relu', 'input', pass),
-  fn('torch.relu_', 'input', pass),
-  fn('torch.sigmoid', 'input, *, out=None', pass),
-  fn('torch.tanh', 'input, *, out=None', pass),
-  fn('torch.selu', 'input', pass),
   fn('torch.celu', 'input, alpha=1.0', pass),
   fn('torch.prelu', 'input, weight', (r, input) => {
     const weight = r.tensor('weight');
     return prelu(input, weight.shape.reduce((a, b) => a * b, 1), r.opName);
   }),
-  fn('torch.softmax', 'input, dim, dtype=None', softmaxCheck),
-  fn('torch.log_softmax', 'input, dim, dtype=None', softmaxCheck),
   fn('torch.dropout', 'input, p, train', dropoutCheck),
-  fn('torch.sigmoid_', 'input', pass),
-  fn('torch.tanh_', 'input', pass),
 ];

@@ -407,7 +407,7 @@ function unarySpecs(): FunctionSpec[] {
     ...specs(['Tensor.clamp_max', 'Tensor.clamp_max_'], 'self, max', clampBound('max')),
     ...specs(['torch.nan_to_num'], 'input, nan=0.0, posinf=None, neginf=None, *, out=None', keep),
     ...specs(['Tensor.nan_to_num', 'Tensor.nan_to_num_'], 'self, nan=0.0, posinf=None, neginf=None', keep),
-    ...specs(['torch.dropout', 'torch.alpha_dropout', 'torch.feature_dropout'], 'input, p, train', keep),
+    ...specs(['torch.alpha_dropout', 'torch.feature_dropout'], 'input, p, train', keep),
     ...specs(['Tensor.fill_'], 'self, value', (fn, args) => {
       checkFill(fn, args.value);
       return keep(fn, args);
@@ -419,7 +419,7 @@ function unarySpecs(): FunctionSpec[] {
       keep,
     ),
     // Normalising along a spatial axis makes every position depend on the whole axis: that axis
-    // loses its geometry (rf is no longer a local window).
+    // loses its geometry (rf is no longer a local window). F.softmax and nn.Softmax: activation.ts.
     ...specs(['torch.softmax', 'torch.log_softmax'], 'input, dim, dtype=None', alongDim),
     ...specs(['Tensor.softmax', 'Tensor.log_softmax'], 'self, dim, dtype=None', alongDim),
     ...specs(['torch.cumsum', 'torch.cumprod'], 'input, dim, *, dtype=None, out=None', alongDim),
