@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parser as pythonParser } from '@lezer/python';
 import { tensorFunctionSpecs, tensorPropertyNames } from '../../server/src/engine/ops/functionRegistry';
+import { layerFunctionSpecs } from '../../server/src/engine/ops/layerFunctions';
 import { OpError, type AxisGeometry, type OpArgs, type OpResult, type OpValue, type Tensor } from '../../server/src/engine/ops/types';
 import { format, rational, type Rational } from '../../server/src/engine/rational';
 import { bind, parseSignature } from './support/torchExpr';
@@ -88,6 +89,9 @@ test('registry: names, self-first methods, parseable literal signatures, and the
     assert.ok(tensorFunctionSpecs.has(name), name);
   }
   for (const p of tensorPropertyNames) assert.ok(tensorFunctionSpecs.has(p), p);
+  // One spec per name: the interpreter merges the two registries, and a name in both leaves one
+  // of them dead (F.softmax's local rf hid behind a shadowed torch.softmax that was right).
+  assert.deepEqual([...layerFunctionSpecs.keys()].filter((k) => tensorFunctionSpecs.has(k)), []);
   // The functional forms of layers belong to the layer catalogue.
   assert.equal(tensorFunctionSpecs.has('F.relu'), false);
   assert.equal(tensorFunctionSpecs.has('F.softmax'), false);
