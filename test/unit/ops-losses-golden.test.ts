@@ -32,6 +32,11 @@ test('loss cases from torch 1.13: shapes and errors', () => {
     if (c.error) {
       if (!errors.length) failures.push(`${c.expr}: gave ${v?.kind === 'tensor' ? JSON.stringify(v.shape) : got.result}; torch raises ${c.error}: ${c.message}`);
       else if (!/(nn\.\w+Loss|F\.\w+|\w+Loss)\b/.test(errors[0]!) && !/not a valid value for reduction/.test(errors[0]!)) failures.push(`${c.expr}: the error does not name the loss: ${errors[0]}`);
+      // The code follows torch's exception: a TypeError is a bad argument, a ValueError or
+      // RuntimeError a bad argument or shapes that do not fit (sarif.ts's rules).
+      else if (!new RegExp(`^error (${c.error === 'TypeError' ? 'invalid-argument' : 'invalid-argument|shape-mismatch|channel-mismatch'}):`).test(errors[0]!)) {
+        failures.push(`${c.expr}: ${errors[0]}; torch raises ${c.error}: ${c.message}`);
+      }
       // Which check comes first (reduction or shapes) is torch's order.
       else if (/not a valid value for reduction/.test(c.message ?? '') !== /not a valid value for reduction/.test(errors[0]!)) {
         failures.push(`${c.expr}: ${errors[0]}; torch raises ${c.error}: ${c.message}`);
