@@ -136,6 +136,14 @@ case("nn.BatchNorm2d(4, affine='')")
 case("nn.BatchNorm2d(4, affine=[1])")
 case("nn.LayerNorm(4, elementwise_affine=0)")
 case("nn.ReLU(inplace='')(T)", [2, 3])
+case("nn.LayerNorm((3, 'a'))")
+case("nn.LayerNorm(2.5)")
+case("nn.LayerNorm([3, [4]])")
+case("nn.LayerNorm('ab')")
+case("nn.LayerNorm(4)(T)", [2, 3, 4])
+case("nn.LayerNorm([3, 4])(T)", [2, 3, 4])
+case("F.layer_norm(T, (3, 'a'))", [2, 3, 4])
+case("F.layer_norm(T, 4)", [2, 3, 4], match=["argument 'normalized_shape' (position 2) must be tuple of ints, not int"])
 
 
 # ---- convTranspose.ts ---------------------------------------------------------------------------

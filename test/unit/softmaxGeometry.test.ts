@@ -6,14 +6,18 @@
 // where torch reads the whole axis, ConvLens follows no geometry on it.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { freshGeometry } from '../../server/src/engine/geometry';
 import type { Tensor } from '../../server/src/engine/ops/types';
-import { evaluate, loadGoldenFile } from '../support/opsGolden';
+import { evaluate } from '../support/opsGolden';
 import { parseExpr } from '../support/pyExpr';
 
-const golden = loadGoldenFile<{ cases: { expr: string; input: number[]; extent: [number, number] }[] }>('softmax_rf.json');
+const golden = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'golden', 'torch', 'softmax_rf.json'), 'utf8')) as {
+  cases: { expr: string; input: number[]; extent: [number, number] }[];
+};
 
 test('softmax-like ops keep a spatial axis only where torch reads one position along it', () => {
   assert.ok(golden.cases.length >= 20 && golden.cases.some((c) => c.extent[0] > 1) && golden.cases.some((c) => c.extent[1] > 1));

@@ -274,6 +274,9 @@ export function functionalInstanceNorm(args: OpArgs): OpResult {
 /** F.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05) */
 export function functionalLayerNorm(args: OpArgs): OpResult {
   const r = new ArgReader('F.layer_norm', args);
+  // torch's parser takes normalized_shape as int[] with no size: a bare int is a TypeError (only
+  // nn.LayerNorm's Python code turns 4 into (4,)).
+  if (typeof r.raw('normalized_shape') === 'number') throw invalid(`F.layer_norm: argument 'normalized_shape' (position 2) must be tuple of ints, not int`);
   const shape = r.intList('normalized_shape');
   const result = layerNormForward('F.layer_norm', shape, r.tensor('input'));
   for (const name of ['weight', 'bias']) {
