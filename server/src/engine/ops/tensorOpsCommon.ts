@@ -167,13 +167,6 @@ export function argBool(fn: string, args: OpArgs, name: string, fallback: boolea
   throw new OpError('invalid-argument', `${fn}: argument '${name}' must be bool, not ${describe(v)}`);
 }
 
-export function argNumber(fn: string, args: OpArgs, name: string): number {
-  const v = args[name];
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v !== 'number') throw new OpError('invalid-argument', `${fn}: argument '${name}' must be a number, not ${describe(v)}`);
-  return v;
-}
-
 /** A list of ints (tuple, list or torch.Size); a bare int counts as a one-element list when `allowInt`. */
 export function toIntList(fn: string, name: string, v: OpValue | undefined, allowInt = true): number[] {
   if (allowInt && (isInt(v) || typeof v === 'boolean')) return [toInt(fn, name, v)];
