@@ -11,6 +11,7 @@ expression over `nn`, `F`, `torch` with `T` placeholders for its input tensors, 
     /usr/bin/python3 scripts/golden/mob_ops_cases.py   # writes test/golden/torch/mob_ops.json
 """
 import json
+import re
 import os
 import sys
 
@@ -71,6 +72,18 @@ case("torch.einsum('...ij,...jk->...ik', T, T)", [5, 2, 3], [5, 3, 4])
 case("torch.einsum('ii->i', T)", [3, 3])
 case("torch.einsum('i,i->', T, T)", [3], [3])
 case("torch.einsum('i,j->ij', T, T)", [3], [4])
+case("torch.outer(T, T)", [3], [4])
+case("T.outer(T)", [5], [2])
+case("torch.ger(T, T)", [3], [4])
+case("torch.mm(T, T)", [2, 3], [3, 4])
+case("T.mm(T)", [5, 1], [1, 7])
+case("torch.mv(T, T)", [4, 3], [3])
+case("torch.matmul(T, T)", [2, 5, 3], [3, 4])
+case("T.matmul(T)", [6, 2, 3], [6, 3, 2])
+case("torch.tensordot(T, T, ([0, 2], [2, 0]))", [3, 2, 4], [4, 5, 3])
+case("torch.tensordot(T, T, 2)", [2, 3, 4], [3, 4, 6])
+case("torch.einsum('bij,bjk->bik', T, T)", [2, 3, 4], [2, 4, 5])
+case("torch.einsum('ij,kj->ik', T, T)", [3, 6], [2, 6])
 case("torch.einsum('ij,jk->ik', T, T)", [2, 3], [4, 4], match=['subscript j has size 4 for operand 1', 'which does not broadcast with previously seen size 3'])
 case("torch.einsum('ijk->ij', T)", [2, 3], match=['einsum(): the number of subscripts in the equation (3) does not match the number of dimensions (2) for operand 0'])
 case("torch.einsum('...ijk->ij', T)", [2, 3], match=['einsum(): the number of subscripts in the equation (3) is more than the number of dimensions (2) for operand 0'])
@@ -658,15 +671,57 @@ case("torch.log_softmax(T, 1)", [2, 3])
 case("torch.sigmoid(T)", [2, 3])
 
 
-# MACs: mo_ops_cases.py works them out for Linear/Bilinear only (0 for a pure data move); the
-# products here count theirs, which this golden does not check.
-PRODUCTS = ('nn.Conv2d', 'torch.dot', 'T.dot', 'torch.bmm', 'T.bmm', 'torch.addmm', 'T.addmm', 'torch.addmv', 'torch.baddbmm', 'T.baddbmm', 'torch.tensordot', 'torch.einsum')
+# MACs of the products, by DESIGN.md's rule (out_elements x the contracted size; einsum: one MAC
+# per combination of all its labels), worked out here from torch's own output shape and the
+# operands' shapes. Conv2d's are checked by the layer goldens.
+PRODUCTS = ('nn.Conv2d', 'torch.dot', 'T.dot', 'torch.bmm', 'T.bmm', 'torch.addmm', 'T.addmm', 'torch.addmv', 'torch.baddbmm', 'T.baddbmm', 'torch.tensordot', 'torch.einsum',
+            'torch.outer', 'T.outer', 'torch.ger', 'torch.mm', 'T.mm', 'torch.mv', 'T.mv', 'torch.matmul', 'T.matmul', 'torch.inner')
+
+
+def numel(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
+def product_macs(c, r):
+    expr, shapes = c['expr'], c['inputs']
+    out = numel(r['out'][0])
+    if expr.startswith(('torch.dot', 'T.dot', 'torch.inner')) and all(len(s) == 1 for s in shapes):
+        return shapes[0][0]
+    if expr.startswith(('torch.outer', 'T.outer', 'torch.ger')):
+        return out
+    if expr.startswith(('torch.mm', 'T.mm', 'torch.bmm', 'T.bmm', 'torch.mv', 'T.mv')):
+        return out * shapes[0][-1]
+    if expr.startswith(('torch.addmm', 'T.addmm', 'torch.addmv', 'torch.baddbmm', 'T.baddbmm')):
+        return out * shapes[1][-1]
+    if expr.startswith(('torch.matmul', 'T.matmul')) and len(shapes[0]) >= 1:
+        return out * shapes[0][-1]
+    if expr.startswith('torch.tensordot'):
+        k2 = numel(shapes[0]) * numel(shapes[1]) // max(out, 1)
+        k = round(k2 ** 0.5)
+        return out * k if k * k == k2 and out > 0 else None
+    if expr.startswith('torch.einsum'):
+        lhs = re.match(r"torch\.einsum\('([^'-]*)", expr).group(1).replace(' ', '')
+        if '...' in lhs:
+            return None
+        sizes = {}
+        for term, shape in zip(lhs.split(','), shapes):
+            for label, size in zip(term, shape):
+                sizes[label] = size
+        return numel(sizes.values()) if len(shapes) >= 2 else None
+    return None
 
 
 def run(c):
     r = base.run(c)
     if c['expr'].startswith(PRODUCTS):
         r.pop('macs', None)
+        if 'out' in r and not c['expr'].startswith('nn.'):
+            m = product_macs(c, r)
+            if m is not None:
+                r['macs'] = m
     return r
 
 
