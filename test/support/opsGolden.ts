@@ -98,6 +98,7 @@ export function evaluate(node: PyNode, tensors: Tensor[]): OpValue | Built {
         if (!t) throw new Error('more T placeholders than inputs');
         return t;
       }
+      if (node.value === 'Ellipsis') return '...';
       return literal(node);
     case 'tuple':
     case 'list':
@@ -110,6 +111,12 @@ export function evaluate(node: PyNode, tensors: Tensor[]): OpValue | Built {
   if (node.callee.kind === 'name') {
     const name = node.callee.value;
     if (name === 'float') return Number(literal(node.args[0]!.value) === 'inf' ? Infinity : literal(node.args[0]!.value));
+    // Python's slice(stop) / slice(start, stop[, step]), as the interpreter hands a slice to an op.
+    if (name === 'slice') {
+      const parts = node.args.map((a) => evaluate(a.value, tensors) as OpValue);
+      const [start, stop, step] = parts.length === 1 ? [null, parts[0]!, null] : [parts[0]!, parts[1]!, parts[2] ?? null];
+      return { start, stop, step };
+    }
     if (name.startsWith('nn.')) {
       const spec = moduleSpecs.get(name.slice(3));
       if (!spec) throw new Error(`no module ${name}`);

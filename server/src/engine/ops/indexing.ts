@@ -101,6 +101,11 @@ function listIndex(fn: string, v: OpValue[]): ListIndex {
       values.push(x);
       return;
     }
+    // torch makes a list holding a float an integer index by truncation (x[[1.7, 0]] reads rows 1, 0).
+    if (typeof x === 'number' && Number.isFinite(x) && Number.isSafeInteger(Math.trunc(x))) {
+      values.push(Math.trunc(x));
+      return;
+    }
     if (isTensor(x)) throw new OpError('unsupported', `${fn}: a list of tensors as an index is not supported`);
     throw new OpError('invalid-argument', `${fn}: an index list may only hold ints or bools, got ${describe(x)}`);
   };
@@ -144,11 +149,9 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
 
   // How many existing dims the index addresses, to size the Ellipsis.
   let consumed = 0;
-  let ellipses = 0;
   const lists = new Map<number, ListIndex>();
   items.forEach((item, i) => {
-    if (item === '...') ellipses++;
-    else if (isNoneLike(item) || typeof item === 'boolean') return;
+    if (item === '...' || isNoneLike(item) || typeof item === 'boolean') return;
     else if (typeof item === 'number' || isSliceObject(item)) consumed++;
     else if (Array.isArray(item)) {
       const l = listIndex(fn, item);
@@ -162,9 +165,8 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
       throw new OpError('invalid-argument', `${fn}: only integers, slices, Ellipsis, None, lists and tensors are valid indices, got ${describe(item)}`);
     }
   });
-  if (ellipses > 1) throw new OpError('invalid-argument', `${fn}: an index can only have a single ellipsis ('...')`);
   if (consumed > rank) {
-    throw new OpError('invalid-argument', `${fn}: too many indices for a tensor of dimension ${rank} (shape ${formatShape(self.shape)}): ${consumed} given`);
+    throw new OpError('invalid-argument', `${fn}: too many indices for tensor of dimension ${rank} (shape ${formatShape(self.shape)}): ${consumed} given`);
   }
 
   const geo = axisGeometries(self);
@@ -173,9 +175,13 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
   // torch checks list indices while gathering, so an empty result never reports a bad index.
   let outOfBounds: string | null = null;
   let dim = 0;
+  // torch 1.13 accepts several Ellipses (x[..., 0, ...]): the first spans the dims the others
+  // leave, every later one spans none.
+  let ellipsisSeen = false;
   items.forEach((item, i) => {
     if (item === '...') {
-      dim += rank - consumed;
+      if (!ellipsisSeen) dim += rank - consumed;
+      ellipsisSeen = true;
     } else if (item === null) {
       axes.splice(dim, 0, { size: 1, geometry: null });
       dim++;
@@ -205,7 +211,7 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
       const starts = ellipsisBefore ? [dim, dim - (k - 1)] : [dim];
       const couldBeMask = starts.some((start) => start >= 0 && start + k <= axes.length && item.shape.every((sz, j) => axes[start + j]!.size === sz));
       if (couldBeMask) throw unsupportedTensorIndex(fn, item);
-      if (dim >= axes.length) throw new OpError('invalid-argument', `${fn}: too many indices for a tensor of dimension ${rank} (shape ${formatShape(self.shape)})`);
+      if (dim >= axes.length) throw new OpError('invalid-argument', `${fn}: too many indices for tensor of dimension ${rank} (shape ${formatShape(self.shape)})`);
       advanced.push({ position: dim, consumes: 1, shape: [...item.shape] });
       dim++;
     } else {
