@@ -123,8 +123,9 @@ function withAddend(fn: string, input: OpValue | undefined, product: Product): O
 function tensordot(fn: string, a: Tensor, b: Tensor, dims: OpValue | undefined): Product {
   let dimsA: number[];
   let dimsB: number[];
-  if (dims === undefined || dims === null || isInt(dims)) {
-    const count = dims === undefined || dims === null ? 2 : dims;
+  // torch's tensordot refuses dims=None (its default is 2, bound by the signature).
+  if (dims === undefined || isInt(dims)) {
+    const count = dims ?? 2;
     if (count < 0) throw new OpError('invalid-argument', `${fn}: tensordot expects dims >= 0, but got dims=${count}`);
     if (count > a.shape.length || count > b.shape.length) {
       throw new OpError('invalid-argument', `${fn}: tensordot expects dims < ndim_a or ndim_b, but got dims=${count} for shapes ${formatShape(a.shape)} and ${formatShape(b.shape)}`);
@@ -135,7 +136,7 @@ function tensordot(fn: string, a: Tensor, b: Tensor, dims: OpValue | undefined):
     dimsA = wrapDims(fn, toIntList(fn, 'dims', dims[0]), a.shape.length, a.shape);
     dimsB = wrapDims(fn, toIntList(fn, 'dims', dims[1]), b.shape.length, b.shape);
   } else {
-    throw new OpError('invalid-argument', `${fn}: dims must be an int or a pair of lists of dims, got ${describe(dims)}`);
+    throw new OpError('invalid-argument', `${fn}: tensordot expects dims to be int or Tuple[List[int], List[int]] or List[List[int]] containing two lists, but got dims=${describe(dims)}`);
   }
   if (dimsA.length !== dimsB.length) {
     throw new OpError('invalid-argument', `${fn}: both dimension lists should have same length, got ${dimsA.length} and ${dimsB.length}`);
