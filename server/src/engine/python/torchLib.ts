@@ -1575,6 +1575,9 @@ function tupleAttrRank(specName: string): number {
 }
 
 function normaliseAttr(rank: number, key: string, v: Value): Value {
+  // LayerNorm keeps `tuple(normalized_shape)`, an int made a 1-tuple first: torchvision's
+  // LayerNorm2d hands it to F.layer_norm, whose parser wants a tuple.
+  if (key === 'normalized_shape') return v.kind === 'int' ? tuple([v]) : v.kind === 'list' ? tuple(v.items) : v;
   if (rank === 0 || v.kind !== 'int' || !TUPLE_ATTRS.has(key)) return v;
   return tuple(repeated<Value>(v, rank));
 }
