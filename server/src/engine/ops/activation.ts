@@ -2,7 +2,7 @@
 // except GLU (halves a dim). PReLU is the one with parameters.
 
 import { ArgReader, describeValue, formatShape, invalid, makeTensor, nonDefaultDescriber, normalizeDim, sameGeometry } from './layerArgs';
-import { axisGeometries, geometryFromAxes } from './tensorOpsCommon';
+import { geometryWithoutAxis } from './tensorOpsCommon';
 import { OpError, type FunctionSpec, type ModuleSpec, type OpArgs, type OpResult, type OpValue, type Tensor } from './types';
 
 /** A module config: the constructor arguments as read, for `describe`. */
@@ -32,14 +32,8 @@ function checkProbability(r: ArgReader): ActivationConfig {
 function softmaxOutput(opName: string, input: Tensor, dim: OpValue | undefined): Tensor {
   const rank = input.shape.length;
   if (dim !== undefined && dim !== null && typeof dim !== 'number') throw invalid(`${opName}: dim must be an integer, got ${describeValue(dim)}`);
-  if (rank === 0) {
-    if (typeof dim === 'number') normalizeDim(dim, rank, opName);
-    return sameGeometry(input);
-  }
   const d = typeof dim === 'number' ? normalizeDim(dim, rank, opName) : rank === 1 || rank === 3 ? 0 : 1;
-  const axes = axisGeometries(input);
-  axes[d] = null;
-  return makeTensor(input.shape, geometryFromAxes(axes));
+  return makeTensor(input.shape, geometryWithoutAxis(input, d));
 }
 
 function softmaxLike(name: string): Activation {

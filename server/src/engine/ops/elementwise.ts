@@ -17,6 +17,7 @@ import {
   describe,
   formatShape,
   geometryFromAxes,
+  geometryWithoutAxis,
   isTensor,
   makeTensor,
   ok,
@@ -147,6 +148,8 @@ interface BinaryFamily {
   keywords: string;
   /** Methods' keyword-only parameters (no `out`). */
   methodKeywords: string;
+  /** Methods torch defines in Python as `(self, other)`, without the keywords (`__rsub__`). */
+  plainMethods?: string[];
   /** Name of the second parameter (`other`, or `exponent` for pow). */
   other?: string;
 }
@@ -161,10 +164,11 @@ const ARITHMETIC: BinaryFamily[] = [
   },
   {
     functions: ['torch.sub', 'torch.subtract', 'torch.rsub'],
-    methods: ['Tensor.sub', 'Tensor.subtract', 'Tensor.__sub__', 'Tensor.__rsub__'],
+    methods: ['Tensor.sub', 'Tensor.subtract', 'Tensor.__sub__'],
     inPlaceMethods: ['Tensor.sub_', 'Tensor.subtract_', 'Tensor.__isub__'],
     keywords: '*, alpha=1, out=None',
     methodKeywords: '*, alpha=1',
+    plainMethods: ['Tensor.__rsub__'],
   },
   {
     functions: ['torch.mul', 'torch.multiply'],
@@ -296,11 +300,9 @@ function binarySpecs(family: BinaryFamily): FunctionSpec[] {
     }
     return ok(broadcastOperands(fn, [['self', args.self], [other, args[other]]]));
   };
-  // torch defines x.__rsub__ in Python as (self, other): no alpha.
-  const reflected: string[] = family.methods.filter((m) => m === 'Tensor.__rsub__');
   const methodSpecs = [
-    ...specs(family.methods.filter((m) => !reflected.includes(m)), joinParams('self', other, family.methodKeywords), method),
-    ...specs(reflected, 'self, other', method),
+    ...specs(family.methods, joinParams('self', other, family.methodKeywords), method),
+    ...specs(family.plainMethods ?? [], joinParams('self', other, ''), method),
   ];
   const inPlaceSpecs = specs(family.inPlaceMethods, joinParams('self', other, family.methodKeywords), (fn, args) => {
     const self = argTensor(fn, args, 'self');
@@ -456,9 +458,7 @@ function clampBound(bound: 'min' | 'max') {
 function alongDim(fn: string, args: OpArgs): OpResult {
   const input = argTensor(fn, args, 'self' in args ? 'self' : 'input');
   const dim = wrapDim(fn, toInt(fn, 'dim', args.dim), input.shape.length, input.shape);
-  const axes = axisGeometries(input);
-  if (input.shape.length > 0) axes[dim] = null;
-  return ok(makeTensor(fn, input.shape, geometryFromAxes(axes)));
+  return ok(makeTensor(fn, input.shape, geometryWithoutAxis(input, dim)));
 }
 
 export const elementwiseSpecs: readonly FunctionSpec[] = [

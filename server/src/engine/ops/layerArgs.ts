@@ -155,7 +155,7 @@ export class ArgReader {
       throw invalid(`${this.opName}: argument '${name}' must be tuple of ints, not ${typeof v === 'boolean' ? 'bool' : 'a tuple starting with a bool'}`);
     }
     if (typeof v === 'boolean') v = v ? 1 : 0;
-    if (Array.isArray(v)) v = v.map((x) => (typeof x === 'boolean' ? Number(x) : x));
+    if (Array.isArray(v) && v.some((x) => typeof x === 'boolean')) v = v.map((x) => (typeof x === 'boolean' ? Number(x) : x));
     if (typeof v === 'number') {
       if (!Number.isInteger(v)) throw invalid(`${this.opName}: ${name} must be an integer or a tuple of ${n} integers, got ${v}`);
       return repeated(v, n);

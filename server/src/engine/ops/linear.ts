@@ -158,9 +158,8 @@ export function functionalBilinear(args: OpArgs): OpResult {
   if (bias.shape[0] !== outFeatures) {
     throw new OpError('shape-mismatch', `F.bilinear: bias size does not match weight size: got ${bias.shape[0]} but expected ${outFeatures}`);
   }
-  const out = result.value as Tensor;
-  const shape = broadcastShapes('F.bilinear', [{ label: 'output', shape: out.shape }, { label: 'bias', shape: bias.shape }]);
-  return shape.length === out.shape.length && shape.every((s, i) => s === out.shape[i]) ? result : { ...result, value: makeTensor(shape, null) };
+  const shape = broadcastShapes('F.bilinear', [{ label: 'output', shape: (result.value as Tensor).shape }, { label: 'bias', shape: bias.shape }]);
+  return { ...result, value: makeTensor(shape, null) };
 }
 
 export const identityModule: ModuleSpec<null> = {

@@ -81,6 +81,13 @@ export function axisGeometries(t: Tensor): (AxisGeometry | null)[] {
  * still carry geometry: an axis that lost its spatial meaning (merged, indexed with a list, a new
  * axis inserted after the spatial ones) hides the spatial axes before it.
  */
+/** `t`'s geometry once every position along `dim` depends on the whole axis (softmax, cumsum). */
+export function geometryWithoutAxis(t: Tensor, dim: number): AxisGeometry[] | null {
+  const axes = axisGeometries(t);
+  axes[dim] = null;
+  return geometryFromAxes(axes);
+}
+
 export function geometryFromAxes(axes: readonly (AxisGeometry | null)[]): AxisGeometry[] | null {
   const out: AxisGeometry[] = [];
   for (let i = axes.length - 1; i >= 0; i--) {
