@@ -21,6 +21,12 @@ import torch  # noqa: E402
 
 base.CASES.clear()
 case, ints = base.case, base.ints
+
+
+def unknown(expr, *inputs):
+    """A call torch answers, but only from what ConvLens cannot know (a dtype, the values): ConvLens
+    must refuse it as 'unsupported' rather than guess. torch's answer is recorded all the same."""
+    base.CASES.append({'expr': expr, 'inputs': list(inputs), 'match': [], 'unknown': True})
 OUT = os.path.join(os.path.dirname(__file__), '..', '..', 'test', 'golden', 'torch', 'mob_ops.json')
 
 # ---- matmul.ts -----------------------------------------------------------------------------------
@@ -359,6 +365,85 @@ case("T.__getitem__((slice(None), [0, 2]))", [3, 4])
 case("T.__getitem__(([0, 2], slice(None), [1, 0]))", [3, 4, 5])
 case("T.__getitem__((slice(None), [0, 2], [1, 0]))", [3, 4, 5])
 case("T.__getitem__((0, slice(1, 3), [1, 0]))", [3, 4, 5])
+# torch spans every Ellipsis over the dims the other indices leave: an index after a second one
+# can address a dim past the end.
+case("T.__getitem__((Ellipsis, 0, Ellipsis, 1))", [2, 5, 4], match=[])
+case("T.__getitem__((Ellipsis, Ellipsis, slice(None)))", [2, 5, 4], match=[])
+case("T.__getitem__((Ellipsis, Ellipsis, 0))", [2, 5, 4], match=[])
+case("T.__getitem__((Ellipsis, slice(None), Ellipsis, slice(None)))", [2, 5, 4], match=[])
+case("T.__getitem__((Ellipsis, None, Ellipsis, 0))", [2, 5, 4], match=[])
+case("T.__getitem__((Ellipsis, [0], Ellipsis, [0]))", [2, 5, 4], match=[])
+case("T.__getitem__((Ellipsis, [[True, False, True, True], [True, False, True, True], [True, False, True, True]], Ellipsis))", [2, 3, 4], match=[])
+case("T.__getitem__((Ellipsis, Ellipsis, 0))", [3])
+case("T.__getitem__((Ellipsis, 0, 0, Ellipsis))", [2, 5, 4])
+case("T.__getitem__((Ellipsis, [0], Ellipsis))", [2, 5, 4])
+case("T.__getitem__((1.5,))", [2, 3], match=[])
+# Integer tensors whose shape rules out a mask; a mask of two dims after a slice; the first bad index reported.
+case("T.__getitem__((T,))", [4, 3], ints([5]))
+case("T.__getitem__((T,))", [4, 3], ints([4, 5]))
+case("T.__getitem__((T,))", [2, 3], ints([2, 3, 1]))
+case("T.__getitem__((slice(None), T))", [4, 3], ints([5]))
+case("T.__getitem__((Ellipsis, T))", [4, 2, 3], ints([2, 5]))
+case("T.__getitem__((0, T))", [4], ints([5]), match=['too many indices for tensor of dimension 1'])
+case("T.__getitem__((slice(None), [[True, False, True, True], [False, False, False, True], [True, True, False, False]]))", [2, 3, 4])
+case("T.__getitem__((slice(None), [[True, False, True, True, True], [False, False, False, True, True], [True, True, False, False, True]]))", [2, 3, 4],
+     match=['The shape of the mask [3, 5] at index 1 does not match the shape of the indexed tensor [2, 3, 4] at index 2'])
+case("T.__getitem__(([[True, False, False], [False, False, True]], slice(None), [0, 1]))", [2, 3, 4, 5])
+case("T.__getitem__(([-4],))", [3, 4], match=['index -4 is out of bounds for dimension 0 with size 3'])
+case("T.__getitem__(([5], [9]))", [3, 4], match=['index 5 is out of bounds for dimension 0 with size 3'])
+case("T.__getitem__(([True, False],))", [2, 0, 3])
+# A list mask takes one slot while ints and slices apply; it covers its dims only afterwards.
+M23 = '[[True, False, False], [False, True, False]]'
+case(f"T.__getitem__(({M23}, 0))", [2, 3, 4], match=['The shape of the mask [2, 3] at index 1 does not match the shape of the indexed tensor [2, 4] at index 1'])
+case(f"T.__getitem__(({M23}, Ellipsis))", [2, 3, 4])
+case(f"T.__getitem__(({M23}, slice(None), 0))", [2, 3, 4, 5])
+case(f"T.__getitem__(({M23}, slice(1, 3)))", [2, 3, 4], match=[])
+case(f"T.__getitem__(({M23}, [0, 3]))", [2, 3, 4])
+case(f"T.__getitem__(({M23}, [0, 4]))", [2, 3, 4], match=['index 4 is out of bounds for dimension 2 with size 4'])
+case(f"T.__getitem__(({M23}, slice(None), [0, 4]))", [2, 3, 4, 5])
+case(f"T.__getitem__(({M23},))", [2], match=[])
+case("T.__getitem__((0, [[True, False, True, True], [False, False, False, True], [True, True, False, False]]))", [2, 3, 4])
+# x[i] = v: the value's leading size-1 dims are dropped before it broadcasts to the indexing result.
+case("T.__setitem__((0,), T)", [2, 3], [1, 3])
+case("T.__setitem__((0,), T)", [2, 3], [1, 1, 3])
+case("T.__setitem__((0,), T)", [2, 3], [1])
+case("T.__setitem__((0,), T)", [2, 3], [2, 3], match=[])
+case("T.__setitem__((slice(None),), T)", [2, 3], [1, 1, 2, 3])
+case("T.__setitem__((slice(None),), T)", [2, 3], [2, 1, 3], match=[])
+case("T.__setitem__(([0, 1],), T)", [2, 3], [1, 2, 3])
+case("T.__setitem__(([0, 1],), T)", [2, 3], [3, 2, 3], match=['shape mismatch: value tensor of shape [3, 2, 3] cannot be broadcast to indexing result of shape [2, 3]'])
+case("T.__setitem__((0,), 'a')", [2, 3], match=[])
+case("T.__setitem__((0,), None)", [2, 3], match=[])
+case("T.__setitem__((0,), True)", [2, 3])
+case("T.__setitem__((0,), 2.5)", [2, 3])
+# gather / scatter / index_select on 0-d tensors and their other spellings.
+case("torch.gather(T, 0, T)", [], ints([1]))
+case("torch.gather(T, 0, T)", [], ints([]))
+case("torch.gather(T, 0, T)", [], ints([1, 1]), match=['Index tensor must have the same number of dimensions as input tensor'])
+case("T.gather(1, T)", [2, 3], ints([2, 5]))
+case("torch.scatter(T, 1, T, True)", [2, 3], ints([2, 2]))
+case("torch.scatter_add(T, 1, T, T)", [2, 3], ints([2, 2]), [2, 4])
+case("torch.scatter_add(T, 1, T, T)", [2, 3], ints([3, 2]), [3, 4], match=[])
+case("torch.scatter_reduce(T, 1, T, T, 'sum')", [2, 3], ints([2, 2]), [2, 4])
+case("T.scatter_reduce(1, T, T, 'amax')", [2, 3], ints([2, 2]), [2, 4])
+case("T.scatter_reduce(1, T, T, 'amax', include_self=False)", [2, 3], ints([2, 2]), [2, 2, 1], match=[])
+case("torch.index_select(T, 0, T)", [], ints([1]))
+case("torch.index_select(T, 0, T)", [], ints([]))
+case("torch.index_select(T, 1, T)", [4, 3], ints([]))
+# What ConvLens cannot know statically: torch answers for this dtype (or these values); ConvLens must say "unsupported".
+unknown("T.__getitem__((T,))", [4, 3], ints([4]))
+unknown("T.__getitem__((T,))", [4, 3], ints([]))
+unknown("T.__getitem__((slice(None), T))", [4, 3], ints([3]))
+case("T.__getitem__((Ellipsis, T))", [4, 2, 3], ints([4, 2]))
+unknown("T.__getitem__((Ellipsis, T))", [4, 2, 3], ints([2, 3]))
+case("T.__getitem__((Ellipsis, Ellipsis, T))", [4, 2, 3], ints([4]), match=[])
+unknown("T.__getitem__(([T, T],))", [4, 3], ints([]), ints([]))
+unknown("torch.nonzero(T)", [3, 4])
+unknown("torch.argwhere(T)", [3, 4])
+unknown("T.nonzero()", [3, 4])
+unknown("T.argwhere()", [3, 4])
+unknown("torch.unique(T)", [3, 4])
+unknown("T.unique()", [3, 4])
 
 # ---- flatten.ts / concat.ts / lengthAlongDim.ts / embedding.ts ------------------------------------------------------
 case("nn.Flatten(2, 1)(T)", [2, 3, 4, 5], match=['start_dim cannot come after end_dim'])
@@ -755,6 +840,9 @@ def product_macs(c, r):
 
 def run(c):
     r = base.run(c)
+    if c.get('unknown'):
+        assert 'error' not in r, f"{c['expr']}: torch refuses it ({r.get('message')})"
+        r['unknown'] = True
     if c['expr'].startswith(PRODUCTS):
         r.pop('macs', None)
         if 'out' in r and not c['expr'].startswith('nn.'):

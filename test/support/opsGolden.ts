@@ -31,6 +31,9 @@ export interface GoldenCase {
   macs?: number;
   /** ConvLens's own contract, not torch's: the OpError code this refusal must carry. */
   code?: string;
+  /** torch answered from what a static analysis cannot know (a dtype, the values): ConvLens must
+   *  refuse the call as 'unsupported', never give a shape (torch's answer, in `out`, is for one dtype). */
+  unknown?: boolean;
 }
 
 export interface Built {
@@ -170,6 +173,7 @@ export function check(c: GoldenCase): string | null {
     }
   } catch (e) {
     if (!(e instanceof OpError)) return `crashed or refused to bind: ${(e as Error).stack}`;
+    if (c.unknown) return e.code === 'unsupported' ? null : `error code ${e.code} where the answer is unknown (torch gives ${JSON.stringify(c.out)} for its dtype)`;
     if (!c.error) return `threw ${e.message}; torch gives ${JSON.stringify(c.out ?? c.params)}`;
     // A refusal torch makes is the user's error, never a limitation of the analysis (torch's own
     // NotImplementedError aside: interpolate raises it for an input of the wrong rank too).
@@ -185,6 +189,7 @@ export function check(c: GoldenCase): string | null {
     return null;
   }
   if (c.error) return `gave ${JSON.stringify(shapesOf(value))}; torch raises ${c.error}: ${c.message}`;
+  if (c.unknown) return `gave ${JSON.stringify(shapesOf(value))} where the answer depends on what the analysis cannot know`;
   if (JSON.stringify(shapesOf(value)) !== JSON.stringify(c.out)) return `gave ${JSON.stringify(shapesOf(value))}; torch gives ${JSON.stringify(c.out)}`;
   const result = lastResult!;
   if (c.macs !== undefined && result.macs !== c.macs) return `MACs ${result.macs}; from torch's shapes ${c.macs}`;

@@ -43,7 +43,7 @@ export function readAdaptiveConfig(kind: 'avg' | 'max', nd: SpatialDims, opName:
 }
 
 export function adaptivePoolForward(opName: string, c: AdaptivePoolConfig, input: Tensor, forceIndices = false): OpResult {
-  expectRank(opName, input, [c.nd + 1, c.nd + 2]);
+  expectRank(opName, input, c.nd);
   const spatialStart = input.shape.length - c.nd;
   // ATen's adaptive_avg_pool2d (behind the 1d and 2d average pools) checks only the last two dims
   // (an empty channel dim passes); adaptive_avg_pool3d and the max pools every dim after the first.

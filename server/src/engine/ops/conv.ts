@@ -5,6 +5,7 @@ import { convAxis, spatialGeometry } from '../geometry';
 import {
   ArgReader,
   compactTuple,
+  describeValue,
   expectRank,
   formatShape,
   invalid,
@@ -29,6 +30,8 @@ export interface ConvConfig {
   padding: number[] | 'same' | 'valid';
   dilation: number[];
   groups: number;
+  /** Why torch's forward refuses a module it built (groups=True reaches F.conv*'s parser), if it does. */
+  forwardRefusal?: string;
   bias: boolean;
   paddingMode: PaddingMode;
 }
@@ -84,7 +87,8 @@ export function buildConv(nd: SpatialDims, args: OpArgs): ConvConfig {
   const dilation = r.ints('dilation', nd, 1);
   const groups = r.int('groups', 1);
   const bias = r.bool('bias', true);
-  const paddingMode = r.string('padding_mode', 'zeros');
+  const paddingModeArg = r.raw('padding_mode') ?? 'zeros';
+  const paddingMode = typeof paddingModeArg === 'string' ? paddingModeArg : describeValue(paddingModeArg);
   if (inChannels < 0 || outChannels < 0) {
     throw invalid(`${r.opName}: channel counts must not be negative (in_channels=${inChannels}, out_channels=${outChannels})`);
   }
@@ -100,7 +104,9 @@ export function buildConv(nd: SpatialDims, args: OpArgs): ConvConfig {
     throw invalid(`${r.opName}: padding_mode must be one of 'zeros', 'reflect', 'replicate', 'circular', got '${paddingMode}'`);
   }
   checkConvHyper(r.opName, stride, padding, dilation);
-  return { nd, inChannels, outChannels, kernel, stride, padding, dilation, groups, bias, paddingMode: paddingMode as PaddingMode };
+  const config: ConvConfig = { nd, inChannels, outChannels, kernel, stride, padding, dilation, groups, bias, paddingMode: paddingMode as PaddingMode };
+  if (typeof r.raw('groups') === 'boolean') config.forwardRefusal = `argument 'groups' must be int, not bool (forward passes groups to F.conv${nd}d)`;
+  return config;
 }
 
 export function convParams(c: ConvConfig): number {
@@ -112,7 +118,8 @@ export function convParams(c: ConvConfig): number {
  * (out_elements · C_in/groups · prod(k)) and geometry.
  */
 export function convForward(opName: string, c: ConvConfig, input: Tensor): OpResult {
-  expectRank(opName, input, [c.nd + 1, c.nd + 2]);
+  if (c.forwardRefusal) throw invalid(`${opName}: ${c.forwardRefusal}`);
+  expectRank(opName, input, c.nd);
   const batched = input.shape.length === c.nd + 2;
   const channelDim = batched ? 1 : 0;
   const channels = input.shape[channelDim]!;
@@ -211,7 +218,7 @@ export function functionalConv(nd: SpatialDims, args: OpArgs, opName = `F.conv${
   const input = r.tensor('input');
   const weight = r.tensor('weight');
   const bias = r.optionalTensor('bias');
-  const groups = r.int('groups', 1);
+  const groups = r.parserInt('groups', 1);
   if (weight.shape.length !== nd + 2) {
     throw new OpError(
       'shape-mismatch',

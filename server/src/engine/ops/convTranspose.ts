@@ -16,6 +16,8 @@ export interface ConvTransposeConfig {
   padding: number[];
   outputPadding: number[];
   groups: number;
+  /** Why torch's forward refuses a module it built (groups=True reaches F.conv*'s parser), if it does. */
+  forwardRefusal?: string;
   bias: boolean;
   dilation: number[];
 }
@@ -79,7 +81,9 @@ export function buildConvTranspose(nd: SpatialDims, args: OpArgs): ConvTranspose
   if (outChannels % groups !== 0) {
     throw invalid(`${r.opName}: out_channels must be divisible by groups (out_channels=${outChannels}, groups=${groups})`);
   }
-  return { nd, inChannels, outChannels, kernel, stride, padding, outputPadding, groups, bias, dilation };
+  const config: ConvTransposeConfig = { nd, inChannels, outChannels, kernel, stride, padding, outputPadding, groups, bias, dilation };
+  if (typeof r.raw('groups') === 'boolean') config.forwardRefusal = `argument 'groups' must be int, not bool (forward passes groups to F.conv_transpose${nd}d)`;
+  return config;
 }
 
 export function convTransposeParams(c: ConvTransposeConfig): number {
@@ -134,7 +138,8 @@ export function convTransposeForward(
   input: Tensor,
   outputSize: readonly number[] | null = null,
 ): OpResult {
-  expectRank(opName, input, [c.nd + 1, c.nd + 2]);
+  if (c.forwardRefusal) throw invalid(`${opName}: ${c.forwardRefusal}`);
+  expectRank(opName, input, c.nd);
   const batched = input.shape.length === c.nd + 2;
   const channelDim = batched ? 1 : 0;
   const channels = input.shape[channelDim]!;
@@ -231,7 +236,7 @@ export function functionalConvTranspose(nd: SpatialDims, args: OpArgs, opName = 
     );
   }
   const [inChannels, outPerGroup, ...kernel] = weight.shape as number[];
-  const groups = r.int('groups', 1);
+  const groups = r.parserInt('groups', 1);
   const config: ConvTransposeRun = {
     nd,
     inChannels: inChannels!,

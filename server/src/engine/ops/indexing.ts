@@ -122,12 +122,16 @@ interface Axis {
 }
 
 interface Advanced {
-  /** Position in the axes after basic indexing. */
+  /** Position in the axes after basic indexing (torch's slot in its list of tensor indices). */
   position: number;
   /** How many of those axes it consumes (a k-dim mask consumes k). */
   consumes: number;
   /** Shape of the index after conversion to integer indices. */
   shape: number[];
+  /** A list of bools: its shape, checked against the dims it covers once basic indexing is done. */
+  mask?: number[];
+  /** A list of ints: its values, checked against the size of the dim it indexes. */
+  values?: number[];
 }
 
 function isNoneLike(v: OpValue): boolean {
@@ -156,7 +160,8 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
     else if (Array.isArray(item)) {
       const l = listIndex(fn, item);
       lists.set(i, l);
-      consumed += l.isMask ? l.shape.length : 1;
+      // torch counts a list as one index, a mask of k dims too (count_specified_dimensions).
+      consumed++;
     } else if (isTensor(item)) {
       // Taken as an integer index (one dim); the second pass refuses it where it could be a mask.
       if (item.shape.length === 0) throw unsupportedTensorIndex(fn, item);
@@ -175,13 +180,21 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
   // torch checks list indices while gathering, so an empty result never reports a bad index.
   let outOfBounds: string | null = null;
   let dim = 0;
-  // torch 1.13 accepts several Ellipses (x[..., 0, ...]): the first spans the dims the others
-  // leave, every later one spans none.
-  let ellipsisSeen = false;
+  // torch 1.13 accepts several Ellipses (x[..., 0, ...]) and spans each over the dims the other
+  // indices leave, so an index after a second Ellipsis can address a dim past the end (its IndexError).
+  const axisAt = (position: number, item: OpValue): Axis => {
+    const axis = axes[position];
+    if (axis === undefined) {
+      throw new OpError(
+        'invalid-argument',
+        `${fn}: index ${describe(item)} addresses dimension ${position}, past the end of tensor of dimension ${rank} (shape ${formatShape(self.shape)}): torch spans every Ellipsis over the ${rank - consumed} dims the other indices leave`,
+      );
+    }
+    return axis;
+  };
   items.forEach((item, i) => {
     if (item === '...') {
-      if (!ellipsisSeen) dim += rank - consumed;
-      ellipsisSeen = true;
+      dim += rank - consumed;
     } else if (item === null) {
       axes.splice(dim, 0, { size: 1, geometry: null });
       dim++;
@@ -190,14 +203,14 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
       advanced.push({ position: dim, consumes: 1, shape: [item ? 1 : 0] });
       dim++;
     } else if (typeof item === 'number') {
-      const size = axes[dim]!.size;
+      const size = axisAt(dim, item).size;
       if (!Number.isSafeInteger(item)) throw new OpError('invalid-argument', `${fn}: index ${item} is not an integer`);
       if (item < -size || item >= size) {
         throw new OpError('invalid-argument', `${fn}: index ${item} is out of bounds for dimension ${dim} with size ${size} (shape ${formatShape(self.shape)})`);
       }
       axes.splice(dim, 1);
     } else if (isSliceObject(item)) {
-      const axis = axes[dim]!;
+      const axis = axisAt(dim, item);
       const { start, length, step } = sliceRange(fn, sliceValue(fn, item), axis.size);
       const g = axis.geometry;
       axes[dim] = { size: length, geometry: g ? shiftAxis(g, start, step) : g };
@@ -205,43 +218,57 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
     } else if (isTensor(item)) {
       // Without dtypes a tensor index is an integer index only where it cannot be a mask: a mask
       // must match the shape of the dims it indexes (torch raises IndexError otherwise). Under mask
-      // semantics an Ellipsis before it would cover k - 1 fewer dims.
+      // semantics each Ellipsis before it would cover k - 1 fewer dims.
       const k = item.shape.length;
-      const ellipsisBefore = items.slice(0, i).includes('...');
-      const starts = ellipsisBefore ? [dim, dim - (k - 1)] : [dim];
+      const ellipsesBefore = items.slice(0, i).filter((x) => x === '...').length;
+      const starts = ellipsesBefore > 0 ? [dim, dim - ellipsesBefore * (k - 1)] : [dim];
       const couldBeMask = starts.some((start) => start >= 0 && start + k <= axes.length && item.shape.every((sz, j) => axes[start + j]!.size === sz));
       if (couldBeMask) throw unsupportedTensorIndex(fn, item);
-      if (dim >= axes.length) throw new OpError('invalid-argument', `${fn}: too many indices for tensor of dimension ${rank} (shape ${formatShape(self.shape)})`);
+      axisAt(dim, item);
       advanced.push({ position: dim, consumes: 1, shape: [...item.shape] });
       dim++;
     } else {
+      // torch's applySlicing records a list at one slot and moves on by one dim, a k-dim mask
+      // too: the mask covers its k dims only when the recorded indices are expanded, after every
+      // int and slice has been applied (so x[mask2d, 0] selects from the mask's second dim).
       const l = lists.get(i)!;
       if (l.isMask) {
-        l.shape.forEach((s, k) => {
-          const target = axes[dim + k]!.size;
-          if (s !== target) {
-            throw new OpError(
-              'shape-mismatch',
-              `${fn}: the shape of the mask ${formatShape(l.shape)} at index ${k} does not match the shape of the indexed tensor ${formatShape(self.shape)} at index ${dim + k}`,
-            );
-          }
-        });
         const count = l.values.filter((v) => v === true).length;
-        advanced.push({ position: dim, consumes: l.shape.length, shape: [count] });
-        dim += l.shape.length;
+        advanced.push({ position: dim, consumes: l.shape.length, shape: [count], mask: l.shape });
       } else {
-        const size = axes[dim]!.size;
-        const bad = (l.values as number[]).find((v) => v < -size || v >= size);
-        if (bad !== undefined && outOfBounds === null) {
-          outOfBounds = `${fn}: index ${bad} is out of bounds for dimension ${dim} with size ${size} (shape ${formatShape(self.shape)})`;
-        }
-        advanced.push({ position: dim, consumes: 1, shape: l.shape });
-        dim++;
+        axisAt(dim, item);
+        advanced.push({ position: dim, consumes: 1, shape: l.shape, values: l.values as number[] });
       }
+      dim++;
     }
   });
 
   if (advanced.length === 0) return makeTensor(fn, axes.map((a) => a.size), geometryFromAxes(axes.map((a) => a.geometry)));
+
+  // Expanding a k-dim mask into k index tensors shifts the slots after it by k - 1.
+  let shift = 0;
+  for (const a of advanced) {
+    a.position += shift;
+    shift += a.consumes - 1;
+    if (a.mask) {
+      const mask = a.mask;
+      const indexed = axes.map((x) => x.size);
+      mask.forEach((size, k) => {
+        if (size !== axisAt(a.position + k, mask).size) {
+          throw new OpError(
+            'shape-mismatch',
+            `${fn}: the shape of the mask ${formatShape(mask)} at index ${k} does not match the shape of the indexed tensor ${formatShape(indexed)} at index ${a.position + k}`,
+          );
+        }
+      });
+    } else if (a.values) {
+      const size = axisAt(a.position, a.values).size;
+      const bad = a.values.find((v) => v < -size || v >= size);
+      if (bad !== undefined && outOfBounds === null) {
+        outOfBounds = `${fn}: index ${bad} is out of bounds for dimension ${a.position} with size ${size} (shape ${formatShape(self.shape)})`;
+      }
+    }
+  }
 
   const shape = broadcastShapes(
     fn,
@@ -270,10 +297,13 @@ function setItem(fn: string, args: OpArgs): OpResult {
   const target = indexTensor(fn, self, args.index ?? null);
   const value = args.value;
   if (isTensor(value)) {
+    // torch drops the value's leading size-1 dims first (slicePrefix1sSize): x[0] = v of shape (1, W).
+    const leadingOnes = value.shape.findIndex((s) => s !== 1);
+    const valueShape = value.shape.slice(leadingOnes === -1 ? value.shape.length : leadingOnes);
     try {
       const shape = broadcastShapes(fn, [
         { label: 'indexing result', shape: target.shape },
-        { label: 'value', shape: value.shape },
+        { label: 'value', shape: valueShape },
       ]);
       if (shape.length !== target.shape.length || shape.some((s, i) => s !== target.shape[i])) throw new Error('grows');
     } catch {

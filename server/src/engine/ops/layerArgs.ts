@@ -96,6 +96,12 @@ export class ArgReader {
     return v;
   }
 
+  /** An int torch's argument parser reads (F.conv2d's `groups`): a bool there is its TypeError. */
+  parserInt(name: string, fallback: number): number {
+    if (typeof this.args[name] === 'boolean') throw invalid(`${this.opName}: argument '${name}' must be int, not bool`);
+    return this.int(name, fallback);
+  }
+
   optionalInt(name: string): number | null {
     const v = this.args[name];
     if (v === undefined || v === null) return null;
@@ -189,16 +195,13 @@ export class ArgReader {
   }
 }
 
-/** Checks the rank of an input: the allowed ranks, e.g. [3, 4] for 2-D ops (unbatched/batched). */
-export function expectRank(opName: string, input: Tensor, ranks: readonly number[], what = 'input'): void {
-  if (ranks.includes(input.shape.length)) return;
-  const expected =
-    ranks.length === 2 && ranks[1] === ranks[0]! + 1
-      ? `${ranks[0]}D (unbatched) or ${ranks[1]}D (batched)`
-      : ranks.map((r) => `${r}D`).join(' or ');
+/** Checks the rank of an input to an N-d layer: N + 1 dims (unbatched) or N + 2 (batched). */
+export function expectRank(opName: string, input: Tensor, spatialDims: number, what = 'input'): void {
+  const rank = input.shape.length;
+  if (rank === spatialDims + 1 || rank === spatialDims + 2) return;
   throw new OpError(
     'shape-mismatch',
-    `${opName} expects a ${expected} ${what}, but got a ${input.shape.length}D ${what} of shape ${formatShape(input.shape)}`,
+    `${opName} expects a ${spatialDims + 1}D (unbatched) or ${spatialDims + 2}D (batched) ${what}, but got a ${rank}D ${what} of shape ${formatShape(input.shape)}`,
   );
 }
 
@@ -207,16 +210,11 @@ export function compactTuple(values: readonly number[]): string {
   return values.every((v) => v === values[0]) ? String(values[0]) : values.join('×');
 }
 
-export function pythonBool(b: boolean): string {
-  return b ? 'True' : 'False';
-}
-
-/** Python's type name of a value, for torch's "must be bool, not int" messages. */
+/** Python's type name of a value that is not a bool, for torch's "must be bool, not int" messages. */
 function pythonTypeName(v: OpValue | undefined): string {
   if (v === null || v === undefined) return 'NoneType';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
   if (typeof v === 'string') return 'str';
-  if (typeof v === 'boolean') return 'bool';
   if (isTensor(v)) return 'Tensor';
   return Array.isArray(v) ? 'tuple' : 'dict';
 }

@@ -75,7 +75,7 @@ export interface InstanceNormConfig {
 }
 
 function instanceNormForward(c: InstanceNormConfig, input: Tensor): OpResult {
-  expectRank(c.name, input, [c.nd + 1, c.nd + 2]);
+  expectRank(c.name, input, c.nd);
   const channelDim = input.shape.length - c.nd - 1;
   // Without affine weights torch only warns about a mismatch; with them (or running stats) it fails.
   if ((c.affine || c.trackRunningStats) && input.shape[channelDim] !== c.numFeatures) {

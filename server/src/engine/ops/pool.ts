@@ -82,7 +82,7 @@ export function readPoolConfig(kind: PoolKind, nd: SpatialDims, opName: string, 
 
 /** Shared by modules and functions. `value` is [output, indices] when return_indices is set. */
 export function poolForward(opName: string, c: PoolConfig, input: Tensor, forceIndices = false): OpResult {
-  expectRank(opName, input, [c.nd + 1, c.nd + 2]);
+  expectRank(opName, input, c.nd);
   const spatialStart = input.shape.length - c.nd;
   if (input.shape.slice(1).some((s) => s === 0)) {
     throw new OpError('shape-mismatch', `${opName} expects non-empty non-batch dimensions, but got input of shape ${formatShape(input.shape)}`);

@@ -30,7 +30,7 @@ function readOutputSize(opName: string, v: OpValue | undefined): number[] | null
 }
 
 export function unpoolForward(opName: string, c: UnpoolConfig, input: Tensor, indices: Tensor, outputSize: number[] | null): OpResult {
-  expectRank(opName, input, [c.nd + 1, c.nd + 2]);
+  expectRank(opName, input, c.nd);
   if (indices.shape.length !== input.shape.length || indices.shape.some((s, i) => s !== input.shape[i])) {
     throw new OpError(
       'shape-mismatch',
