@@ -32,6 +32,8 @@ const OPS_TESTS = [
   'test/unit/signatures-golden.test.ts',
   'test/unit/activation-describe-golden.test.ts',
   'test/unit/softmaxGeometry.test.ts',
+  // Real autograd on the footprints where branches merge (elementwise.ts's mergeGeometry).
+  'test/oracle/gridding-footprint.test.ts',
 ];
 const GEOMETRY_TESTS = [
   'test/unit/geometryMutation.test.ts',

@@ -838,6 +838,60 @@ def product_macs(c, r):
     return None
 
 
+# ---- elementwise.ts: every name torch 1.13 has for a broadcasting or shape-keeping op -------------
+# Each function, method and in-place form once with broadcasting operands, functions also with a
+# Python number on either side (which overloads take one), in-place forms also where the result
+# would outgrow self; the unary forms torch lacks (torch.sign_, x.selu()) are its AttributeError.
+# (x.float_power_(y) is left out: it refuses a float32 self, and ConvLens does not track dtypes.)
+BINARY_FUNCTIONS = """add sub subtract rsub mul multiply div divide true_divide floor_divide remainder fmod pow float_power
+maximum minimum fmax fmin atan2 arctan2 hypot copysign logaddexp logaddexp2 xlogy nextafter heaviside ldexp eq ne
+not_equal lt less le less_equal gt greater ge greater_equal logical_and logical_or logical_xor""".split()
+INTEGER_FUNCTIONS = "bitwise_and bitwise_or bitwise_xor bitwise_left_shift bitwise_right_shift".split()
+BINARY_METHODS = """add __add__ __radd__ sub subtract __sub__ __rsub__ mul multiply __mul__ __rmul__ div divide true_divide
+__truediv__ __rtruediv__ __div__ __rdiv__ floor_divide __floordiv__ __rfloordiv__ remainder fmod __mod__ __rmod__ pow
+float_power __pow__ __rpow__ maximum minimum fmax fmin atan2 arctan2 hypot copysign logaddexp logaddexp2 xlogy ldexp eq
+ne not_equal lt less le less_equal gt greater ge greater_equal logical_and logical_or logical_xor __eq__ __ne__ __lt__
+__le__ __gt__ __ge__""".split()
+INTEGER_METHODS = "bitwise_and bitwise_or bitwise_xor __and__ __or__ __xor__ __rand__ __ror__ __rxor__ __lshift__ __rshift__ __rlshift__ __rrshift__".split()
+BINARY_IN_PLACE = """add_ __iadd__ sub_ subtract_ __isub__ mul_ multiply_ __imul__ div_ divide_ true_divide_ __itruediv__
+__idiv__ floor_divide_ __ifloordiv__ remainder_ fmod_ __imod__ pow_ __ipow__ atan2_ arctan2_ hypot_
+copysign_ xlogy_ ldexp_ eq_ ne_ lt_ le_ gt_ ge_ logical_and_ logical_or_ logical_xor_""".split()
+INTEGER_IN_PLACE = "bitwise_and_ bitwise_or_ bitwise_xor_ __iand__ __ior__ __ixor__ __ilshift__ __irshift__".split()
+def each_case(expr, *inputs, match=()):
+    """A case of the loops below, unless a hand-written one above is the same call."""
+    if not any(c['expr'] == expr and c['inputs'] == list(inputs) for c in base.CASES):
+        case(expr, *inputs, match=match)
+
+
+for n in BINARY_FUNCTIONS:
+    each_case(f"torch.{n}(T, T)", [2, 3, 4], [3, 1])
+    each_case(f"torch.{n}(T, 2)", [2, 3])
+    each_case(f"torch.{n}(2, T)", [2, 3])
+for n in INTEGER_FUNCTIONS:
+    each_case(f"torch.{n}(T, T)", ints([2, 3, 4]), ints([3, 1]))
+for n in BINARY_METHODS:
+    each_case(f"T.{n}(T)", [2, 3, 4], [3, 1])
+for n in INTEGER_METHODS:
+    each_case(f"T.{n}(T)", ints([2, 3, 4]), ints([3, 1]))
+for n in BINARY_IN_PLACE:
+    each_case(f"T.{n}(T)", [2, 3, 4], [3, 1])
+    each_case(f"T.{n}(T)", [3, 1], [2, 3, 4], match=[])
+for n in INTEGER_IN_PLACE:
+    each_case(f"T.{n}(T)", ints([2, 3, 4]), ints([3, 1]))
+    each_case(f"T.{n}(T)", ints([3, 1]), ints([2, 3, 4]), match=[])
+UNARY = """abs absolute neg negative exp exp2 expm1 log log2 log10 log1p sqrt rsqrt square reciprocal sign sgn signbit
+floor ceil trunc fix frac sin cos tan asin acos atan arcsin arccos arctan sinh cosh tanh asinh acosh atanh arcsinh
+arccosh arctanh sigmoid erf erfc erfinv lgamma digamma i0 logit logical_not isnan isinf isfinite isposinf isneginf
+isreal conj angle deg2rad rad2deg positive sinc relu selu""".split()
+for n in UNARY:
+    each_case(f"torch.{n}(T)", [2, 3])
+    each_case(f"T.{n}()", [2, 3])
+    each_case(f"torch.{n}_(T)", [2, 3])
+    each_case(f"T.{n}_()", [2, 3])
+for form in ["torch.bitwise_not(T)", "T.bitwise_not()", "torch.bitwise_not_(T)", "T.bitwise_not_()"]:
+    each_case(form, ints([2, 3]))
+
+
 def run(c):
     r = base.run(c)
     if c.get('unknown'):

@@ -78,6 +78,9 @@ function bindArgs(signature: string, positional: readonly OpValue[], keywords: R
   return bound;
 }
 
+/** A name ConvLens's catalogues do not have: right where torch has no such attribute either. */
+class UnknownName extends Error {}
+
 /** The result of the outermost call evaluate() made last (the case's own op). */
 export let lastResult: OpResult | null = null;
 
@@ -122,7 +125,7 @@ export function evaluate(node: PyNode, tensors: Tensor[]): OpValue | Built {
     }
     if (name.startsWith('nn.')) {
       const spec = moduleSpecs.get(name.slice(3));
-      if (!spec) throw new Error(`no module ${name}`);
+      if (!spec) throw new UnknownName(`no module ${name}`);
       const { positional, keywords } = values(node.args);
       return { kind: 'module', spec, config: spec.build(bindArgs(spec.signature, positional, keywords)) };
     }
@@ -130,13 +133,13 @@ export function evaluate(node: PyNode, tensors: Tensor[]): OpValue | Built {
       // A method call: the next input is `self`.
       const self = tensors.shift()!;
       const spec = tensorFunctionSpecs.get(`Tensor.${name.slice(2)}`);
-      if (!spec) throw new Error(`no method ${name}`);
+      if (!spec) throw new UnknownName(`no method ${name}`);
       const { positional, keywords } = values(node.args);
       lastResult = spec.apply(bindArgs(spec.signature, [self, ...positional], keywords));
       return lastResult.value;
     }
     const spec = tensorFunctionSpecs.get(name) ?? layerFunctionSpecs.get(name);
-    if (!spec) throw new Error(`no function ${name}`);
+    if (!spec) throw new UnknownName(`no function ${name}`);
     const { positional, keywords } = values(node.args);
     lastResult = spec.apply(bindArgs(spec.signature, positional, keywords));
     return lastResult.value;
@@ -160,6 +163,11 @@ export function opName(expr: string): string {
   return m[1] === 'T.' ? `Tensor.${m[2]}` : m[2]!;
 }
 
+/** torch has no function or method of the case's name (not an AttributeError from a wrong argument). */
+function torchLacksName(c: GoldenCase): boolean {
+  return c.error === 'AttributeError' && /^(module '[\w.]+'|'Tensor' object) has no attribute/.test(c.message ?? '');
+}
+
 /** null when ConvLens agrees with torch on the case, else what differs. */
 export function check(c: GoldenCase): string | null {
   const tensors = c.inputs.map(makeInput);
@@ -172,6 +180,7 @@ export function check(c: GoldenCase): string | null {
       return null;
     }
   } catch (e) {
+    if (e instanceof UnknownName) return torchLacksName(c) ? null : `${e.message}; torch ${c.error ? `raises ${c.error}` : 'has it'}`;
     if (!(e instanceof OpError)) return `crashed or refused to bind: ${(e as Error).stack}`;
     if (c.unknown) return e.code === 'unsupported' ? null : `error code ${e.code} where the answer is unknown (torch gives ${JSON.stringify(c.out)} for its dtype)`;
     if (!c.error) return `threw ${e.message}; torch gives ${JSON.stringify(c.out ?? c.params)}`;
@@ -180,6 +189,7 @@ export function check(c: GoldenCase): string | null {
     // A TypeError is an argument of the wrong kind whatever the shapes.
     const codes =
       c.error === 'TypeError' ? ['invalid-argument'] : ['shape-mismatch', 'channel-mismatch', 'invalid-argument', ...(c.error === 'NotImplementedError' ? ['unsupported'] : [])];
+    if (torchLacksName(c)) return `knows the name, torch has no such attribute: ${c.message}`;
     if (!codes.includes(e.code)) return `error code ${e.code} for torch's ${c.error}`;
     if (c.code !== undefined && e.code !== c.code) return `error code ${e.code}; the contract says ${c.code}`;
     const name = opName(c.expr);

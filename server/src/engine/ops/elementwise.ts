@@ -384,17 +384,23 @@ const UNARY = [
 
 /** Unary functions whose torch.* form has no `out` keyword. */
 const UNARY_NO_OUT = new Set(['relu', 'selu', 'isnan', 'isinf', 'isfinite', 'isreal', 'conj', 'positive']);
+/** Forms torch 1.13 does not have (measured: scripts/golden/mob_ops_cases.py): no in-place form at
+ *  all, no torch.X_ (only the method x.X_()), no method (torch.selu only). */
+const UNARY_NO_IN_PLACE = new Set(['signbit', 'conj', 'angle', 'positive']);
+const UNARY_NO_TORCH_IN_PLACE = new Set(['absolute', 'sign', 'sgn', 'erfinv', 'lgamma', 'digamma', 'logical_not', 'bitwise_not']);
+const UNARY_NO_METHOD = new Set(['selu']);
 
 function unarySpecs(): FunctionSpec[] {
   const keep = (fn: string, args: OpArgs): OpResult => ok(argTensor(fn, args, 'self' in args ? 'self' : 'input'));
   const out: FunctionSpec[] = [];
   for (const name of [...UNARY, 'relu', 'selu']) {
     const sig = UNARY_NO_OUT.has(name) ? 'input' : 'input, *, out=None';
+    const method = !UNARY_NO_METHOD.has(name);
     out.push(...specs([`torch.${name}`], sig, keep));
-    out.push(...specs([`Tensor.${name}`], 'self', keep));
-    if (!name.startsWith('is')) {
-      out.push(...specs([`torch.${name}_`], 'input', keep));
-      out.push(...specs([`Tensor.${name}_`], 'self', keep));
+    if (method) out.push(...specs([`Tensor.${name}`], 'self', keep));
+    if (!name.startsWith('is') && !UNARY_NO_IN_PLACE.has(name)) {
+      if (!UNARY_NO_TORCH_IN_PLACE.has(name)) out.push(...specs([`torch.${name}_`], 'input', keep));
+      if (method) out.push(...specs([`Tensor.${name}_`], 'self', keep));
     }
   }
   out.push(
