@@ -57,6 +57,11 @@ case("nn.Softmax(2)(T)", [2, 3])
 case("F.softmax(T, 1.5)", [2, 3])
 # GLU halves dim -1 by default: an odd last dim fails, dim 1 would not.
 case("nn.GLU()(T)", [2, 4, 3], code='shape-mismatch')
+# Broadcasting: a conflict on dim 1 of two operands of rank 3 or more is a channel count (README's codes).
+case("torch.add(T, T)", [2, 3, 4], [2, 5, 4], code='channel-mismatch')
+case("torch.add(T, T)", [2, 3, 4], [5, 4], code='shape-mismatch')
+case("torch.add(T, T)", [5, 4], [2, 3, 4], code='shape-mismatch')
+case("torch.mul(T, T)", [2, 3], [2, 4], code='shape-mismatch')
 case("F.glu(T)", [2, 4, 3], code='shape-mismatch')
 case("F.glu(T)", [2, 3, 4])
 case("nn.GLU()(T)", [], code='shape-mismatch')

@@ -444,6 +444,7 @@ unknown("T.nonzero()", [3, 4])
 unknown("T.argwhere()", [3, 4])
 unknown("torch.unique(T)", [3, 4])
 unknown("T.unique()", [3, 4])
+unknown("torch.where(T)", [3, 4])
 
 # ---- flatten.ts / concat.ts / lengthAlongDim.ts / embedding.ts ------------------------------------------------------
 case("nn.Flatten(2, 1)(T)", [2, 3, 4, 5], match=['start_dim cannot come after end_dim'])
