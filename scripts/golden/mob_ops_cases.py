@@ -893,6 +893,36 @@ for form in ["torch.bitwise_not(T)", "T.bitwise_not()", "torch.bitwise_not_(T)",
     each_case(form, ints([2, 3]))
 
 
+# ---- shapeOps.ts: narrow / unfold / split / tensor_split / ravel / unflatten / broadcast edges ----
+for expr, inputs in [
+    ("torch.narrow(T, 0, -5, 2)", [[4, 3]]), ("torch.narrow(T, 0, -2, 2)", [[4, 3]]), ("torch.narrow(T, 0, 4, 0)", [[4, 3]]),
+    ("torch.narrow(T, 0, 5, 0)", [[4, 3]]), ("torch.narrow(T, 0, 1, -1)", [[4, 3]]), ("torch.narrow(T, 0, 0, 1)", [[]]),
+    ("torch.narrow(T, 1, -3, 3)", [[4, 3]]), ("torch.narrow(T, 0, -4, 5)", [[4, 3]]),
+    ("T.unfold(0, 2, 0)", [[5, 3]]), ("T.unfold(0, 2, -1)", [[5, 3]]), ("T.unfold(0, 2, 2)", [[5, 3]]), ("T.unfold(0, 1, 1)", [[]]),
+    ("T.unfold(0, 2, 3)", [[7]]), ("T.unfold(1, 3, 2)", [[2, 8, 3]]), ("T.unfold(0, 6, 1)", [[5]]),
+    ("torch.split(T, 0)", [[0, 3]]), ("torch.split(T, [2, -1])", [[1, 3]]), ("torch.split(T, 2)", [[]]), ("torch.split(T, [1, 2])", [[3, 2]]),
+    ("torch.split(T, [1, 1])", [[3]]), ("torch.split(T, [0, 3, 0])", [[3]]), ("torch.split(T, 2, 1)", [[2, 5]]),
+    ("torch.tensor_split(T, 2)", [[]]), ("torch.tensor_split(T, [1, 4])", [[5, 2]]), ("torch.tensor_split(T, 3)", [[7]]),
+    ("torch.tensor_split(T, (4, 1))", [[5]]), ("torch.tensor_split(T, 0)", [[5]]),
+    ("torch.ravel(T)", [[2, 3, 4]]), ("torch.ravel(T)", [[]]),
+    ("torch.unflatten(T, 1, (2, 3))", [[4, 6]]), ("T.unflatten(-1, (3, -1))", [[4, 6]]), ("T.unflatten(1, ())", [[4, 6]]),
+    ("torch.permute(T, (True, 0))", [[2, 3]]), ("torch.permute(T, (1, 1))", [[2, 3]]), ("torch.permute(T, (1, 0, 2))", [[2, 3]]),
+    ("torch.broadcast_to(T, (2, True))", [[2, 1]]), ("T.broadcast_to((4, 2, 3))", [[2, 3]]), ("torch.broadcast_to(T, (3,))", [[2, 3]]),
+    ("T.view(-2, 3)", [[2, 3]]), ("T.reshape(2, -1, -1)", [[2, 3]]), ("T.view(0, -1)", [[0, 3]]), ("T.reshape(-1, 0)", [[2, 0]]),
+    ("T.squeeze(0)", [[]]), ("T.squeeze(1)", [[2, 1, 3]]), ("T.squeeze(-1)", [[2, 3]]),
+    ("torch.broadcast_tensors(T, T)", [[2, 1], [3]]), ("torch.broadcast_tensors(T)", [[2, 3]]),
+]:
+    each_case(expr, *inputs, match=[] if False else ())
+
+
+# torch's parser: a bool is not an int argument, nor the first item of an int list (later items are ints).
+for expr in ["T.view(True, -1)", "T.view((True, -1))", "T.view(-1, True)", "T.reshape(True, 6)", "T.permute(True, 0)",
+             "T.expand(True, 2, 3)", "torch.broadcast_to(T, (True, 2, 3))", "T.sum(True)", "T.sum((True,))", "T.flip(True)",
+             "T.flip((True,))", "T.repeat(True, 1)", "T.unsqueeze(True)", "T.transpose(True, 0)", "T.squeeze(True)",
+             "T.mean((1, True))", "T.view(True)", "T.tile((True, 2))", "T.flatten(True)", "torch.cat([T, T], True)"]:
+    each_case(expr, *([[2, 3], [2, 3]] if 'cat' in expr else [[2, 3]]))
+
+
 def run(c):
     r = base.run(c)
     if c.get('unknown'):

@@ -149,8 +149,9 @@ export function isInt(v: OpValue | undefined): v is number {
 }
 
 /** An int; Python bools are ints too, and torch accepts them where it wants one. */
+/** An int argument as torch's argument parser reads it: a bool is its TypeError (x.unsqueeze(True)). */
 export function toInt(fn: string, name: string, v: OpValue | undefined): number {
-  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'boolean') throw new OpError('invalid-argument', `${fn}: argument '${name}' must be int, not bool`);
   if (!isInt(v)) throw new OpError('invalid-argument', `${fn}: argument '${name}' must be int, not ${describe(v)}`);
   return v;
 }
@@ -176,11 +177,13 @@ export function argBool(fn: string, args: OpArgs, name: string, fallback: boolea
 
 /** A list of ints (tuple, list or torch.Size); a bare int counts as a one-element list when `allowInt`. */
 export function toIntList(fn: string, name: string, v: OpValue | undefined, allowInt = true): number[] {
-  if (allowInt && (isInt(v) || typeof v === 'boolean')) return [toInt(fn, name, v)];
-  if (!Array.isArray(v)) {
-    throw new OpError('invalid-argument', `${fn}: argument '${name}' must be tuple of ints, not ${describe(v)}`);
+  if (allowInt && isInt(v)) return [v];
+  // torch's parser takes a sequence as ints when its first item is an int (a bool is not), and
+  // reads the bools after it as ints: x.view(-1, True) is (6, 1), x.view(True, -1) its TypeError.
+  if (!Array.isArray(v) || typeof v[0] === 'boolean') {
+    throw new OpError('invalid-argument', `${fn}: argument '${name}' must be tuple of ints, not ${typeof v === 'boolean' ? 'bool' : Array.isArray(v) ? 'a tuple starting with a bool' : describe(v)}`);
   }
-  return v.map((x) => toInt(fn, name, x));
+  return v.map((x) => (typeof x === 'boolean' ? Number(x) : toInt(fn, name, x)));
 }
 
 /**
