@@ -245,6 +245,27 @@ function dtypeKind(dtype: OpValue | undefined, fallback: { integral: boolean; do
   return null;
 }
 
+function isDtypeName(v: string): boolean {
+  return INT_DTYPES.has(v) || F32_DTYPES.has(v) || F64_DTYPES.has(v);
+}
+
+/** The values converted to a dtype as torch converts them (ints truncate, float32 rounds); null
+ *  for a dtype whose arithmetic is not modelled. */
+function cast(k: Known, dtype: string): Known | null {
+  const kind = dtypeKind(dtype, { integral: k.integral, double: k.double });
+  if (!kind) return null;
+  if (dtype === 'bool') return null;
+  if (kind.integral) return k.integral ? { ...k, scalar: false } : unary(k, { f: Math.trunc, collapses: true }, k.double, true);
+  const r = rounder(kind.double);
+  return result(k.lo.map(r), k.hi.map(r), false, kind.double, k.numpy, !k.exact);
+}
+
+/** An op's `dtype=` applied to its input's values first; the values as they are without one. */
+function withDtype(k: Known | null, dtype: OpValue | undefined): Known | null {
+  if (!k || dtype === undefined || dtype === null) return k;
+  return typeof dtype === 'string' ? cast(k, dtype) : null;
+}
+
 /** The float width of a binary op's result: torch's promotion (a dimensioned tensor's float type
  *  wins over a scalar's), NumPy's (floats are float64 unless both are float32 arrays). */
 function floatDouble(a: Known, b: Known): boolean {
@@ -511,7 +532,17 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
   }
   if (SAME_VALUES.has(fn)) {
     const k = known(first(args));
-    if (!k || (fn === 'Tensor.to' && args.dtype !== undefined && args.dtype !== null)) return null;
+    if (!k) return null;
+    if (fn === 'Tensor.to') {
+      // x.to(torch.int64), x.to(dtype=...), x.to('cpu', torch.float64): a dtype casts the values;
+      // x.to(other) takes another tensor's dtype, which is not known here.
+      const given = [args.dtype, ...(Array.isArray(args.args) ? args.args : [])];
+      const kwargs = args.kwargs;
+      if (kwargs && typeof kwargs === 'object' && !Array.isArray(kwargs) && !isTensor(kwargs)) given.push((kwargs as Record<string, OpValue>).dtype);
+      if (given.some(isTensor)) return null;
+      const dtype = given.find((v): v is string => typeof v === 'string' && isDtypeName(v));
+      if (dtype !== undefined) return cast(k, dtype);
+    }
     return { ...k, scalar: false };
   }
   // dtype conversions
@@ -604,7 +635,8 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     return result([pick(...k.lo)], [pick(...k.hi)], k.integral, k.double, k.numpy);
   }
   if ((name === 'sum' || name === 'prod') && (args.dim === undefined || args.dim === null) && shape.length === 0) {
-    const k = known(first(args));
+    // dtype= casts the input first (torch.sum(x, dtype=torch.float64) of ints is a float).
+    const k = withDtype(known(first(args)), args.dtype);
     if (!k || !k.exact) return null;
     const v = name === 'sum' ? k.lo.reduce((s, x) => s + x, 0) : k.lo.reduce((s, x) => s * x, 1);
     if (k.integral) return result([v], [v], true, false, k.numpy);
@@ -613,7 +645,7 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     return exactFloatFold(k, name === 'sum' ? (s, x) => s + x : (s, x) => s * x, name === 'sum' ? 0 : 1);
   }
   if (name === 'cumsum' || name === 'cumprod') {
-    const k = known(first(args));
+    const k = withDtype(known(first(args)), args.dtype);
     if (!k || !k.exact) return null;
     let acc = name === 'cumsum' ? 0 : 1;
     // torch accumulates in double (its CPU accumulate type) and rounds each output.
