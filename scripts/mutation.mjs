@@ -5,7 +5,8 @@
 // code or tests changed. Prints the mutation score per file and overall, from every target's
 // latest JSON report. Not part of `npm test` (hours for everything on a small machine).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -77,6 +78,7 @@ function run(target, mutate) {
   const tmp = join(ROOT, '.stryker-tmp');
   mkdirSync(tmp, { recursive: true });
   if (existsSync(join(ROOT, '..', 'shared')) && !existsSync(join(tmp, 'shared'))) symlinkSync(join('..', '..', 'shared'), join(tmp, 'shared'));
+  forgetStaleResults(slugOf(mutate));
   const glob = mutate === OPS_DIR ? `${OPS_DIR}/*.ts` : mutate;
   const r = spawnSync(process.execPath, [strykerBin(), 'run', 'stryker.config.mjs', '--mutate', glob], {
     cwd: ROOT,
@@ -84,6 +86,34 @@ function run(target, mutate) {
     env: { ...process.env, MUTATION_TESTS: tests.join(','), MUTATION_SLUG: slugOf(mutate) },
   });
   if (r.status !== 0) console.error(`stryker exited with ${r.status} for ${mutate}`);
+}
+
+// Stryker's incremental mode reuses a mutant's result while its code and its test files are
+// unchanged, but the tests read their expected values from test/golden/ at run time: a golden
+// case added since would go unseen (a mutant it kills still reported as surviving). The goldens'
+// hash is kept beside each incremental file; when they change, the target is measured afresh.
+function goldensHash() {
+  const hash = createHash('sha256');
+  const walk = (dir) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else hash.update(path).update(readFileSync(path));
+    }
+  };
+  walk(join(ROOT, 'test', 'golden'));
+  return hash.digest('hex');
+}
+
+function forgetStaleResults(slug) {
+  mkdirSync(REPORTS, { recursive: true });
+  const stamp = join(REPORTS, `${slug}.goldens`);
+  const now = goldensHash();
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') !== now) {
+    console.log(`the goldens changed since ${slug}'s last run: measuring it afresh`);
+    rmSync(join(REPORTS, `${slug}.incremental.json`), { force: true });
+  }
+  writeFileSync(stamp, now);
 }
 
 // StrykerJS is installed on first use into .stryker-tools/ (git-ignored), pinned, not as a
