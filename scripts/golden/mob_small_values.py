@@ -111,7 +111,7 @@ CASES = [
     ("RESULT = torch.negative(torch.tensor([3])).tolist()", True),
     ("RESULT = torch.tensor([1.5, 2.5]).to(torch.int64).tolist()", True),
     ("RESULT = torch.tensor([1, 2]).to(torch.float64).tolist()", True),
-    ("RESULT = torch.tensor([0.1]).to(dtype=torch.float64).tolist()", True),
+    ("RESULT = torch.tensor([1.5, 2.5]).to(dtype=torch.int64).tolist()", True),
     ("RESULT = torch.tensor([1, 2]).new_tensor([5, 6]).tolist()", True),
     ("RESULT = torch.pow(torch.tensor([4.0, 9.0]), 0.5).tolist()", False),
     ("RESULT = torch.pow(torch.tensor([2.0, 3.0]), 2).tolist()", True),

@@ -365,7 +365,7 @@ test('indexing: Python slice clamping, negative indices, None, Ellipsis', () => 
   throwsOp(() => call('Tensor.__getitem__', [y, [ALL, 3]]), 'invalid-argument', /index 3 is out of bounds for dimension 1 with size 3/);
   throwsOp(() => call('Tensor.__getitem__', [y, slice(null, null, -1)]), 'invalid-argument', /step must be greater than zero/);
   throwsOp(() => call('Tensor.__getitem__', [y, slice(null, null, 0)]), 'invalid-argument', /slice step cannot be zero/);
-  // torch 1.13 takes several Ellipses: the first spans the free dims, later ones none (y[..., 0, ...]: [2, 3, 4]).
+  // torch 1.13 takes several Ellipses, each spanning the dims the other indices leave (y[..., 0, ...]: [2, 3, 4]).
   assert.deepEqual(out('Tensor.__getitem__', [y, ['...', '...']]).shape, [2, 3, 4, 5]);
   assert.deepEqual(out('Tensor.__getitem__', [y, ['...', 0, '...']]).shape, [2, 3, 4]);
   throwsOp(() => call('Tensor.__getitem__', [y, t([2])]), 'unsupported', /tensor/);

@@ -236,7 +236,6 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
         const count = l.values.filter((v) => v === true).length;
         advanced.push({ position: dim, consumes: l.shape.length, shape: [count], mask: l.shape });
       } else {
-        axisAt(dim, item);
         advanced.push({ position: dim, consumes: 1, shape: l.shape, values: l.values as number[] });
       }
       dim++;
@@ -252,12 +251,11 @@ export function indexTensor(fn: string, self: Tensor, index: OpValue): Tensor {
     shift += a.consumes - 1;
     if (a.mask) {
       const mask = a.mask;
-      const indexed = axes.map((x) => x.size);
       mask.forEach((size, k) => {
         if (size !== axisAt(a.position + k, mask).size) {
           throw new OpError(
             'shape-mismatch',
-            `${fn}: the shape of the mask ${formatShape(mask)} at index ${k} does not match the shape of the indexed tensor ${formatShape(indexed)} at index ${a.position + k}`,
+            `${fn}: the shape of the mask ${formatShape(mask)} at index ${k} does not match the shape of the indexed tensor ${formatShape(axes.map((x) => x.size))} at index ${a.position + k}`,
           );
         }
       });

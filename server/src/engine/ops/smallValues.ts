@@ -245,6 +245,9 @@ function dtypeKind(dtype: OpValue | undefined, fallback: { integral: boolean; do
   return null;
 }
 
+/** The Tensor methods named after the dtype they convert to. */
+const CONVERSIONS = new Set(['int', 'long', 'short', 'float', 'double']);
+
 function isDtypeName(v: string): boolean {
   return INT_DTYPES.has(v) || F32_DTYPES.has(v) || F64_DTYPES.has(v);
 }
@@ -252,10 +255,9 @@ function isDtypeName(v: string): boolean {
 /** The values converted to a dtype as torch converts them (ints truncate, float32 rounds); null
  *  for a dtype whose arithmetic is not modelled. */
 function cast(k: Known, dtype: string): Known | null {
-  const kind = dtypeKind(dtype, { integral: k.integral, double: k.double });
+  const kind = dtype === 'bool' ? null : dtypeKind(dtype, { integral: k.integral, double: k.double });
   if (!kind) return null;
-  if (dtype === 'bool') return null;
-  if (kind.integral) return k.integral ? { ...k, scalar: false } : unary(k, { f: Math.trunc, collapses: true }, k.double, true);
+  if (kind.integral) return unary(k, { f: Math.trunc, collapses: true }, k.double, true);
   const r = rounder(kind.double);
   return result(k.lo.map(r), k.hi.map(r), false, kind.double, k.numpy, !k.exact);
 }
@@ -534,9 +536,10 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     const k = known(first(args));
     if (!k) return null;
     if (fn === 'Tensor.to') {
-      // x.to(torch.int64), x.to(dtype=...), x.to('cpu', torch.float64): a dtype casts the values;
-      // x.to(other) takes another tensor's dtype, which is not known here.
-      const given = [args.dtype, ...(Array.isArray(args.args) ? args.args : [])];
+      // x.to(torch.int64), x.to('cpu', torch.float64), x.to(dtype=...) (its signature is
+      // `self, *args, **kwargs`): a dtype casts the values; x.to(other) takes another tensor's
+      // dtype, which is not known here.
+      const given = Array.isArray(args.args) ? [...args.args] : [];
       const kwargs = args.kwargs;
       if (kwargs && typeof kwargs === 'object' && !Array.isArray(kwargs) && !isTensor(kwargs)) given.push((kwargs as Record<string, OpValue>).dtype);
       if (given.some(isTensor)) return null;
@@ -545,11 +548,6 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     }
     return { ...k, scalar: false };
   }
-  // dtype conversions
-  const conversion: Record<string, { integral: boolean; double: boolean }> = {
-    int: { integral: true, double: false }, long: { integral: true, double: false }, short: { integral: true, double: false },
-    float: { integral: false, double: false }, double: { integral: false, double: true },
-  };
   if (fn === 'Tensor.bool') {
     const k = known(args.self);
     if (!k) return null;
@@ -568,13 +566,10 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     const r = result(values, values, kind.integral, kind.double, false);
     return r && { ...r, bool: isBool };
   }
-  if (fn.startsWith('Tensor.') && name in conversion) {
+  // dtype conversions: x.int(), x.long(), x.short(), x.float(), x.double()
+  if (fn.startsWith('Tensor.') && CONVERSIONS.has(name)) {
     const k = known(args.self);
-    if (!k) return null;
-    const to = conversion[name]!;
-    if (to.integral) return unary(k, { f: Math.trunc, collapses: true }, k.double, true);
-    const r = rounder(to.double);
-    return result(k.lo.map(r), k.hi.map(r), false, to.double, k.numpy, !k.exact);
+    return k && cast(k, name);
   }
   // comparisons
   const cmp = COMPARE_ALIASES[name] ?? (name in COMPARE ? name : undefined);

@@ -81,13 +81,6 @@ export function axisGeometries(t: Tensor): (AxisGeometry | null)[] {
  * still carry geometry: an axis that lost its spatial meaning (merged, indexed with a list, a new
  * axis inserted after the spatial ones) hides the spatial axes before it.
  */
-/** `t`'s geometry once every position along `dim` depends on the whole axis (softmax, cumsum). */
-export function geometryWithoutAxis(t: Tensor, dim: number): AxisGeometry[] | null {
-  const axes = axisGeometries(t);
-  axes[dim] = null;
-  return geometryFromAxes(axes);
-}
-
 export function geometryFromAxes(axes: readonly (AxisGeometry | null)[]): AxisGeometry[] | null {
   const out: AxisGeometry[] = [];
   for (let i = axes.length - 1; i >= 0; i--) {
@@ -96,6 +89,13 @@ export function geometryFromAxes(axes: readonly (AxisGeometry | null)[]): AxisGe
     out.unshift(g);
   }
   return out.length > 0 ? out : null;
+}
+
+/** `t`'s geometry once every position along `dim` depends on the whole axis (softmax, cumsum). */
+export function geometryWithoutAxis(t: Tensor, dim: number): AxisGeometry[] | null {
+  const axes = axisGeometries(t);
+  axes[dim] = null;
+  return geometryFromAxes(axes);
 }
 
 /**
@@ -148,7 +148,6 @@ export function isInt(v: OpValue | undefined): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v);
 }
 
-/** An int; Python bools are ints too, and torch accepts them where it wants one. */
 /** An int argument as torch's argument parser reads it: a bool is its TypeError (x.unsqueeze(True)). */
 export function toInt(fn: string, name: string, v: OpValue | undefined): number {
   if (typeof v === 'boolean') throw new OpError('invalid-argument', `${fn}: argument '${name}' must be int, not bool`);
