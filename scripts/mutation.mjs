@@ -35,6 +35,8 @@ const OPS_TESTS = [
   'test/unit/softmaxGeometry.test.ts',
   // Real autograd on the footprints where branches merge (elementwise.ts's mergeGeometry).
   'test/oracle/gridding-footprint.test.ts',
+  // smallValues.ts's rounding helpers against exact rational arithmetic.
+  'test/unit/smallValues-rounding.test.ts',
 ];
 const GEOMETRY_TESTS = [
   'test/unit/geometryMutation.test.ts',

@@ -35,7 +35,13 @@ export interface ValuedTensor extends Tensor {
   numpy?: boolean;
   /** A bool tensor (comparisons, dtype=torch.bool): indexing with it is a mask. */
   bool?: boolean;
+  /** An int dtype narrower than int64 (int32, int16, int8, uint8): the range its values must stay
+   *  in. torch wraps around outside it; the analysis gives Unknown there instead. */
+  intRange?: IntRange;
 }
+
+/** The inclusive range of a narrow int dtype. */
+export type IntRange = readonly [number, number];
 
 export const MAX_VALUES = 4096;
 
@@ -48,6 +54,7 @@ export interface Known {
   double: boolean;
   numpy: boolean;
   bool?: boolean;
+  intRange?: IntRange;
   /** A Python scalar (or a 0-d tensor): it does not decide a tensor operand's float width. */
   scalar: boolean;
 }
@@ -58,10 +65,10 @@ const isTensor = (v: unknown): v is ValuedTensor => typeof v === 'object' && v !
  *  `floatScalars`: the call passed a Python float, so its numbers are floats even when whole. */
 export function known(v: OpValue | undefined, floatScalars = false): Known | null {
   if (typeof v === 'number') return exactKnown([v], Number.isInteger(v) && !floatScalars, false, false, true);
-  if (typeof v === 'boolean') return exactKnown([v ? 1 : 0], true, false, false, true);
+  if (typeof v === 'boolean') return { ...exactKnown([v ? 1 : 0], true, false, false, true), bool: true };
   if (!isTensor(v)) return null;
   const scalar = v.shape.length === 0;
-  if (v.values) return { ...exactKnown(v.values, !!v.integral, !!v.double, !!v.numpy, scalar), bool: !!v.bool };
+  if (v.values) return { ...exactKnown(v.values, !!v.integral, !!v.double, !!v.numpy, scalar), bool: !!v.bool, ...(v.intRange ? { intRange: v.intRange } : {}) };
   if (v.lo && v.hi) return { lo: v.lo, hi: v.hi, exact: false, integral: false, double: !!v.double, numpy: !!v.numpy, scalar };
   return null;
 }
@@ -72,8 +79,8 @@ function exactKnown(values: number[], integral: boolean, double: boolean, numpy:
 
 /** A result tensor carrying `k`'s numbers (and no stale ones from an input). */
 export function withKnown<T extends Tensor>(t: T, k: Known | null): ValuedTensor {
-  const { values: _v, lo: _l, hi: _h, integral: _i, double: _d, bool: _b, numpy, ...rest } = t as ValuedTensor;
-  void _v; void _l; void _h; void _i; void _d; void _b;
+  const { values: _v, lo: _l, hi: _h, integral: _i, double: _d, bool: _b, intRange: _r, numpy, ...rest } = t as ValuedTensor;
+  void _v; void _l; void _h; void _i; void _d; void _b; void _r;
   const out: ValuedTensor = numpy ? { ...rest, numpy } : rest;
   if (!k) return out;
   if (k.exact) out.values = k.lo;
@@ -82,6 +89,7 @@ export function withKnown<T extends Tensor>(t: T, k: Known | null): ValuedTensor
   if (k.double) out.double = true;
   if (k.numpy) out.numpy = true;
   if (k.bool) out.bool = true;
+  if (k.intRange) out.intRange = k.intRange;
   return out;
 }
 
@@ -94,6 +102,10 @@ export function writeElement(t: Tensor, index: number | null, value: number | nu
   delete v.hi;
   if (values && index !== null && value !== null && t.shape.length === 1 && index >= -values.length && index < values.length) {
     const x = v.bool ? (value !== 0 ? 1 : 0) : v.integral ? Math.trunc(value) : v.double ? value : Math.fround(value);
+    if (!inRange(x, v.intRange)) {
+      delete v.values;
+      return;
+    }
     const copy = values.slice();
     copy[index < 0 ? index + values.length : index] = x;
     v.values = copy;
@@ -131,7 +143,8 @@ export function unreadableReason(v: unknown): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Rounding
+// Rounding (exported for test/unit/smallValues-rounding.test.ts, which checks them against exact
+// rational arithmetic)
 
 const F32 = new Float32Array(1);
 const I32 = new Int32Array(F32.buffer);
@@ -139,7 +152,7 @@ const F64 = new Float64Array(1);
 const I64 = new BigInt64Array(F64.buffer);
 
 /** The next representable number toward +∞ (dir 1) or −∞ (dir −1), in float32 or float64. */
-function nextAfter(x: number, dir: 1 | -1, double: boolean): number {
+export function nextAfter(x: number, dir: 1 | -1, double: boolean): number {
   if (!Number.isFinite(x)) return x;
   if (x === 0) return dir * (double ? Number.MIN_VALUE : 1.401298464324817e-45);
   if (double) {
@@ -158,7 +171,7 @@ const rounder = (double: boolean): ((x: number) => number) => (double ? (x) => x
 /** Where torch's result of an op accurate to within one unit in the last place can lie, given the
  *  double-precision value `d` of the exact result: the two floats around it (a float32 strictly
  *  within one unit of the exact value is one of them), or, in float64, two units either side. */
-function bracket(d: number, double: boolean): [number, number] {
+export function bracket(d: number, double: boolean): [number, number] {
   if (double) return [nextAfter(nextAfter(d, -1, true), -1, true), nextAfter(nextAfter(d, 1, true), 1, true)];
   // d is itself within a double-precision unit of the exact value: allow for that too.
   const dl = d - Math.abs(d) * 2 ** -50;
@@ -171,9 +184,12 @@ function bracket(d: number, double: boolean): [number, number] {
 }
 
 /** Dekker's product: whether x·y is exact in double precision (its rounding error is zero). */
-function productIsExact(x: number, y: number): boolean {
+export function productIsExact(x: number, y: number): boolean {
   const p = x * y;
   if (!Number.isFinite(p)) return false;
+  if (x === 0 || y === 0) return true;
+  // Near the subnormals the error terms themselves underflow (1e-300 · 1e-300 gives 0 and err 0).
+  if (Math.abs(p) < 2 ** -969) return false;
   const split = (a: number): [number, number] => {
     const c = 134217729 * a; // 2^27 + 1
     const hi = c - (c - a);
@@ -188,7 +204,7 @@ function productIsExact(x: number, y: number): boolean {
 /** The exact result of a transcendental op where it is a number of the dtype (log(1) = 0,
  *  log2(8) = 3, exp(0) = 1, 2.25 ** 1 = 2.25): an op accurate to within less than one unit in the
  *  last place returns exactly that. Null where the exact result is not known to be representable. */
-function exactTranscendental(name: string, x: number, y: number, double: boolean): number | null {
+export function exactTranscendental(name: string, x: number, y: number, double: boolean): number | null {
   const fits = (v: number) => Number.isFinite(v) && (double || Math.fround(v) === v);
   switch (name) {
     case 'log': return x === 1 ? 0 : null;
@@ -214,11 +230,22 @@ function exactTranscendental(name: string, x: number, y: number, double: boolean
   }
 }
 
-function result(lo: number[], hi: number[], integral: boolean, double: boolean, numpy: boolean, forceInexact = false): Known | null {
+function result(lo: number[], hi: number[], integral: boolean, double: boolean, numpy: boolean, forceInexact = false, intRange?: IntRange): Known | null {
   for (let i = 0; i < lo.length; i++) if (!Number.isFinite(lo[i]!) || !Number.isFinite(hi[i]!)) return null;
-  if (integral) for (const x of hi) if (!Number.isSafeInteger(x)) return null;
-  const exact = !forceInexact && lo.every((x, i) => x === hi[i]);
-  return { lo, hi: exact ? lo : hi, exact, integral, double, numpy, scalar: false };
+  if (integral) for (const x of hi) if (!Number.isSafeInteger(x) || !inRange(x, intRange)) return null;
+  if (integral && intRange) for (const x of lo) if (!inRange(x, intRange)) return null;
+  // Ints have no −0 (Math.trunc(-0.5) is −0).
+  if (integral && lo.some((x) => Object.is(x, -0))) lo = lo.map((x) => x + 0);
+  if (integral && hi.some((x) => Object.is(x, -0))) hi = hi.map((x) => x + 0);
+  // Bounds −0 … 0 are not one float: the sign of torch's zero is not known (round of −1e-17 is −0.0).
+  const exact = !forceInexact && lo.every((x, i) => Object.is(x, hi[i]));
+  const out: Known = { lo, hi: exact ? lo : hi, exact, integral, double, numpy, scalar: false };
+  if (integral && intRange) out.intRange = intRange;
+  return out;
+}
+
+function inRange(x: number, range: IntRange | undefined): boolean {
+  return !range || (x >= range[0] && x <= range[1]);
 }
 
 /** Python-style round half to even, as torch.round and numpy.round do. */
@@ -234,14 +261,22 @@ const INT_DTYPES = new Set(['int64', 'long', 'int32', 'int', 'int16', 'int8', 'u
 const F32_DTYPES = new Set(['float32', 'float', 'float16', 'half', 'bfloat16']);
 const F64_DTYPES = new Set(['float64', 'double']);
 
-/** `dtype=` as (integral, double); null for a dtype whose arithmetic is not modelled (half, bfloat16). */
-function dtypeKind(dtype: OpValue | undefined, fallback: { integral: boolean; double: boolean }): { integral: boolean; double: boolean } | null {
+/** The ranges of the int dtypes narrower than int64. */
+const INT_RANGES: Record<string, IntRange> = {
+  int32: [-(2 ** 31), 2 ** 31 - 1], int: [-(2 ** 31), 2 ** 31 - 1], int16: [-32768, 32767], short: [-32768, 32767],
+  int8: [-128, 127], uint8: [0, 255],
+};
+
+interface DtypeKind { integral: boolean; double: boolean; intRange?: IntRange }
+
+/** `dtype=` as (integral, double, range); null for a dtype whose arithmetic is not modelled (half, bfloat16). */
+function dtypeKind(dtype: OpValue | undefined, fallback: DtypeKind): DtypeKind | null {
   if (dtype === undefined || dtype === null) return fallback;
   if (typeof dtype !== 'string') return null;
-  if (INT_DTYPES.has(dtype)) return { integral: true, double: false };
+  if (INT_DTYPES.has(dtype)) return INT_RANGES[dtype] ? { integral: true, double: false, intRange: INT_RANGES[dtype] } : { integral: true, double: false };
   if (dtype === 'float32' || dtype === 'float') return { integral: false, double: false };
   if (F64_DTYPES.has(dtype)) return { integral: false, double: true };
-  if (F32_DTYPES.has(dtype)) return null;
+  // float16, bfloat16: their arithmetic is not modelled.
   return null;
 }
 
@@ -257,7 +292,11 @@ function isDtypeName(v: string): boolean {
 function cast(k: Known, dtype: string): Known | null {
   const kind = dtype === 'bool' ? null : dtypeKind(dtype, { integral: k.integral, double: k.double });
   if (!kind) return null;
-  if (kind.integral) return unary(k, { f: Math.trunc, collapses: true }, k.double, true);
+  if (kind.integral) {
+    const t = unary(k, { f: Math.trunc, collapses: true }, k.double, true);
+    // Out of range torch wraps around (or, from a float, the result is undefined): Unknown.
+    return t && result(t.lo, t.hi, true, false, k.numpy, !t.exact, kind.intRange);
+  }
   const r = rounder(kind.double);
   return result(k.lo.map(r), k.hi.map(r), false, kind.double, k.numpy, !k.exact);
 }
@@ -269,13 +308,44 @@ function withDtype(k: Known | null, dtype: OpValue | undefined): Known | null {
 }
 
 /** The float width of a binary op's result: torch's promotion (a dimensioned tensor's float type
- *  wins over a scalar's), NumPy's (floats are float64 unless both are float32 arrays). */
+ *  wins over a scalar's), NumPy 1.x's (value-based: a Python float or 0-d array does not widen a
+ *  float32 array, though it makes an int array float64; between scalars alone, float64 unless both
+ *  are float32 arrays). */
 function floatDouble(a: Known, b: Known): boolean {
-  if (a.numpy || b.numpy) return !(!a.integral && !a.double && !b.integral && !b.double && !a.scalar && !b.scalar);
+  if (a.numpy || b.numpy) {
+    const float32Array = (k: Known) => k.numpy && !k.integral && !k.double;
+    const arrays = [a, b].filter((k) => !k.scalar);
+    if (!arrays.length) return !(float32Array(a) && float32Array(b));
+    const scalarFloat = [a, b].some((k) => k.scalar && !k.integral);
+    if (scalarFloat && arrays.every((k) => k.integral)) return true;
+    return !arrays.every(float32Array);
+  }
   const aFloat = !a.integral && !a.scalar;
   const bFloat = !b.integral && !b.scalar;
   if (aFloat || bFloat) return (aFloat && a.double) || (bFloat && b.double);
   return (!a.integral && a.double) || (!b.integral && b.double);
+}
+
+/** The range of an int result narrower than int64, as torch and NumPy promote: the dimensioned
+ *  operands decide (a Python int or 0-d tensor does not widen an int8 tensor) unless a scalar's
+ *  category is higher; a bool counts as [0, 1]; undefined when an int64 operand decides (its values
+ *  are checked as safe integers). */
+function intResultRange(a: Known, b: Known): IntRange | undefined {
+  let deciding = a.scalar === b.scalar ? [a, b] : [a.scalar ? b : a];
+  // A scalar of a higher category decides instead (a bool tensor plus a Python int is int64).
+  const other = a.scalar === b.scalar ? null : a.scalar ? a : b;
+  if (other && !other.bool && deciding.every((k) => k.bool)) deciding = [other];
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const k of deciding) {
+    const range: IntRange | undefined = k.bool ? [0, 1] : k.intRange;
+    if (!range) return undefined;
+    lo = Math.min(lo, range[0]);
+    hi = Math.max(hi, range[1]);
+  }
+  // Mixed signed and unsigned (int8 with uint8: int16 in torch) is not one of the ranges: Unknown
+  // past the union only errs toward Unknown.
+  return [lo, hi];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -408,7 +478,7 @@ const UNARY: Record<string, UnarySpec> = {
   exp: { f: Math.exp, approximate: 'exp' }, sqrt: { f: Math.sqrt },
   floor: { f: Math.floor, keepsInt: true, collapses: true }, ceil: { f: Math.ceil, keepsInt: true, collapses: true },
   round: { f: roundHalfEven, keepsInt: true, collapses: true }, trunc: { f: Math.trunc, keepsInt: true, collapses: true },
-  fix: { f: Math.trunc, keepsInt: true, collapses: true }, rint: { f: roundHalfEven, keepsInt: true, collapses: true },
+  fix: { f: Math.trunc, keepsInt: true, collapses: true },
   neg: { f: (x) => -x, keepsInt: true, increasing: false }, negative: { f: (x) => -x, keepsInt: true, increasing: false },
   __neg__: { f: (x) => -x, keepsInt: true, increasing: false },
   sign: { f: Math.sign, keepsInt: true, collapses: true },
@@ -442,13 +512,14 @@ function unary(k: Known, spec: UnarySpec, double: boolean, integralOut: boolean)
     lo[i] = a;
     hi[i] = b;
   }
-  return result(lo, hi, integralOut, double, k.numpy, spec.collapses ? false : !k.exact);
+  return result(lo, hi, integralOut, double, k.numpy, spec.collapses ? false : !k.exact, integralOut ? k.intRange : undefined);
 }
 
-/** Ops that return their input's values unchanged (conversions of device or memory). */
+/** Ops that return their input's values unchanged (conversions of device or memory). Not
+ *  Tensor.type_as: it converts to the other tensor's dtype, which is not known here. */
 const SAME_VALUES = new Set(['Tensor.to', 'Tensor.contiguous', 'Tensor.detach', 'torch.detach', 'Tensor.clone', 'torch.clone', 'Tensor.cpu',
   'Tensor.cuda', 'Tensor.view', 'Tensor.reshape', 'torch.reshape', 'Tensor.flatten', 'torch.flatten', 'Tensor.squeeze', 'Tensor.unsqueeze',
-  'Tensor.type_as', 'Tensor.numpy', 'Tensor.ravel', 'torch.ravel']);
+  'Tensor.ravel', 'torch.ravel']);
 
 function first(args: Record<string, OpValue>): OpValue | undefined {
   return args.self ?? args.input;
@@ -479,7 +550,11 @@ function linspaceValues(start: number, end: number, count: number, double: boole
     // than the value's own last place).
     const m = Math.max(Math.abs(s), Math.abs(e));
     const unit = nextAfter(m, 1, double) - m;
-    return result(lo.map((x) => x - 4 * unit), hi.map((x) => x + 4 * unit), false, double, false, true);
+    const wideLo = lo.map((x) => x - 4 * unit);
+    const wideHi = hi.map((x) => x + 4 * unit);
+    // The first value is start in every path (start + step · 0, fused or not).
+    wideLo[0] = wideHi[0] = s;
+    return result(wideLo, wideHi, false, double, false, true);
   }
   return result(lo, hi, false, double, false);
 }
@@ -505,7 +580,7 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     // torch computes start + i * step in double (its accumulate type), then casts.
     const r = kind.integral ? Math.trunc : rounder(kind.double);
     const values = Array.from({ length: count }, (_, i) => r((start as number) + i * (step as number)));
-    return result(values, values, kind.integral, kind.double, false);
+    return result(values, values, kind.integral, kind.double, false, false, kind.intRange);
   }
   if (fn === 'torch.linspace') {
     const { start, end } = args;
@@ -529,7 +604,9 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     const r = kind.integral ? Math.trunc : rounder(kind.double);
     const values = nums.map(r);
     const isBool = args.dtype === 'bool' || ((args.dtype === undefined || args.dtype === null) && flat.length > 0 && flat.every((x) => typeof x === 'boolean'));
-    const out = result(isBool ? values.map((x) => (x !== 0 ? 1 : 0)) : values, isBool ? values.map((x) => (x !== 0 ? 1 : 0)) : values, kind.integral, kind.double, false);
+    const out = isBool
+      ? result(values.map((x) => (x !== 0 ? 1 : 0)), values.map((x) => (x !== 0 ? 1 : 0)), true, false, false)
+      : result(values, values, kind.integral, kind.double, false, false, kind.intRange);
     return out && { ...out, bool: isBool };
   }
   if (SAME_VALUES.has(fn)) {
@@ -558,12 +635,13 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     const fill = fn === 'torch.ones' ? 1 : fn === 'torch.zeros' ? 0 : args.fill_value;
     if (typeof fill !== 'number' && typeof fill !== 'boolean') return null;
     const x = typeof fill === 'boolean' ? (fill ? 1 : 0) : fill;
-    const isBool = args.dtype === 'bool';
+    // torch.full of a bool fill without a dtype is a bool tensor.
+    const isBool = args.dtype === 'bool' || ((args.dtype === undefined || args.dtype === null) && typeof fill === 'boolean');
     const kind = isBool ? { integral: true, double: false } : dtypeKind(args.dtype, { integral: fn === 'torch.full' && !floatScalars && Number.isInteger(x), double: false });
     if (!kind) return null;
     const v = isBool ? (x !== 0 ? 1 : 0) : kind.integral ? Math.trunc(x) : rounder(kind.double)(x);
     const values = new Array<number>(count).fill(v);
-    const r = result(values, values, kind.integral, kind.double, false);
+    const r = result(values, values, kind.integral, kind.double, false, false, isBool ? undefined : kind.intRange);
     return r && { ...r, bool: isBool };
   }
   // dtype conversions: x.int(), x.long(), x.short(), x.float(), x.double()
@@ -606,24 +684,35 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
       // Dividing by bounds that hold zero: no bound on the result.
       for (let i = 0; i < kb.lo.length; i++) if (kb.lo[i]! <= 0 && kb.hi[i]! >= 0) return null;
     }
+    if (ka.bool && kb.bool) {
+      // Between bools torch (and NumPy) give a bool: + is or, * is and; − is an error.
+      if (op !== 'add' && op !== 'mul' && op !== 'maximum' && op !== 'minimum') return null;
+      const t = binary(ka, kb, spec.f, true, false);
+      return t && { ...exactKnown(t.lo.map((x) => (x !== 0 ? 1 : 0)), true, false, t.numpy, false), bool: true };
+    }
     if (op === 'pow' && !integral) {
       // x ** y is monotone in each argument only for positive bases.
       if (ka.lo.some((x) => x <= 0)) return null;
       return floatPow(ka, kb, floatDouble(ka, kb));
     }
-    return binary(ka, kb, spec.f, integral, floatDouble(ka, kb));
+    const out = binary(ka, kb, spec.f, integral, floatDouble(ka, kb));
+    const range = integral ? intResultRange(ka, kb) : undefined;
+    return out && range ? result(out.lo, out.hi, true, false, out.numpy, !out.exact, range) : out;
   }
   const uspec = UNARY[name];
   if (uspec) {
     const k = known(first(args));
-    if (!k || (args.decimals !== undefined && args.decimals !== null && args.decimals !== 0)) return null;
+    // Of bools torch gives an error (neg) or a bool (floor, sign): not modelled.
+    if (!k || k.bool || (args.decimals !== undefined && args.decimals !== null && args.decimals !== 0)) return null;
     const integralOut = k.integral && !!uspec.keepsInt;
     // A float op of an integer tensor computes in the default float dtype (NumPy's: float64).
     const double = k.integral ? k.numpy : k.double;
     return unary(k, uspec, double, integralOut);
   }
   // reductions to a 0-d tensor
-  if ((name === 'max' || name === 'min' || name === 'amax' || name === 'amin') && (args.dim === undefined || args.dim === null) && shape.length === 0) {
+  // amax / amin take dim=() for all dims.
+  const allDims = args.dim === undefined || args.dim === null || (Array.isArray(args.dim) && args.dim.length === 0);
+  if ((name === 'max' || name === 'min' || name === 'amax' || name === 'amin') && allDims && shape.length === 0) {
     const k = known(first(args));
     if (!k || !k.lo.length) return null;
     const pick = name.endsWith('max') ? Math.max : Math.min;
