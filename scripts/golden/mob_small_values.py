@@ -299,6 +299,19 @@ CASES = [
     ("RESULT = [torch.sign(torch.log(torch.tensor([3.0, 0.5]))).tolist(), torch.trunc(torch.log(torch.tensor([3.0, 0.5]))).tolist()]", True),
     ("RESULT = [torch.fix(torch.log(torch.tensor([3.0]))).tolist(), torch.round(torch.log(torch.tensor([3.0]))).tolist(), torch.ceil(torch.log(torch.tensor([3.0]))).tolist()]", True),
     ("RESULT = [(torch.tensor([-0.5]).int() * 1.5).tolist(), (torch.tensor([-0.5, 0.5]).long().float()).tolist()]", True),
+    # A torch tensor made from a NumPy array follows torch's promotion, not NumPy's.
+    ("RESULT = (torch.as_tensor(np.array([1, 2])) * 0.1).tolist()", True),
+    ("RESULT = (torch.tensor(np.array([1, 2])) / 3).tolist()", True),
+    ("RESULT = (torch.tensor(np.array([0.1], dtype=np.float32)) * torch.tensor([3.0], dtype=torch.float64)).tolist()", True),
+    # The size limit on known values, options that change the values, scans in double.
+    ("RESULT = [torch.arange(4096)[-1].item(), torch.arange(4096).max().item()]", True),
+    ("RESULT = torch.arange(4097)[-1].item()", False),
+    ("RESULT = torch.log(torch.tensor([1.0, 3.0])).bool().tolist()", True),
+    ("RESULT = torch.round(torch.tensor([1.25]), decimals=1).tolist()", False),
+    ("RESULT = torch.tensor([16777216.0, 1.0, 1.0]).cumsum(0).tolist()", True),
+    ("RESULT = torch.diff(torch.tensor([1, 4, 9]), n=1).tolist()", True),
+    ("RESULT = torch.unique(torch.log(torch.tensor([3.0, 3.0]))).tolist()", False),
+    ("RESULT = [(np.array([1, 2]) > 1).tolist(), (np.array([1.5, 2.5]) <= 2).tolist()]", True),
     ("RESULT = [(torch.tensor([0.1], dtype=torch.float64) + torch.tensor(0.2)).tolist(), (torch.tensor(2) * torch.tensor([0.1])).tolist(), (torch.tensor(0.1, dtype=torch.float64) * torch.tensor([3])).tolist()]", True),
     ("RESULT = [(torch.tensor([0.1]) + torch.tensor([0.2], dtype=torch.float64)).tolist(), (torch.tensor(0.1) + torch.tensor(0.2, dtype=torch.float64)).tolist(), (torch.tensor(0.1, dtype=torch.float64) + 0.2).tolist()]", True),
 ]

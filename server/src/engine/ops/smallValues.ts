@@ -81,7 +81,8 @@ function exactKnown(values: number[], integral: boolean, double: boolean, numpy:
 export function withKnown<T extends Tensor>(t: T, k: Known | null): ValuedTensor {
   const { values: _v, lo: _l, hi: _h, integral: _i, double: _d, bool: _b, intRange: _r, numpy, ...rest } = t as ValuedTensor;
   void _v; void _l; void _h; void _i; void _d; void _b; void _r;
-  const out: ValuedTensor = numpy ? { ...rest, numpy } : rest;
+  // Known numbers say whether the result is a NumPy array (torch.as_tensor(ndarray) is not).
+  const out: ValuedTensor = (k ? k.numpy : numpy) ? { ...rest, numpy: true } : rest;
   if (!k) return out;
   if (k.exact) out.values = k.lo;
   else { out.lo = k.lo; out.hi = k.hi; }
