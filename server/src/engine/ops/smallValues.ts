@@ -233,8 +233,7 @@ export function exactTranscendental(name: string, x: number, y: number, double: 
 
 function result(lo: number[], hi: number[], integral: boolean, double: boolean, numpy: boolean, forceInexact = false, intRange?: IntRange): Known | null {
   for (let i = 0; i < lo.length; i++) if (!Number.isFinite(lo[i]!) || !Number.isFinite(hi[i]!)) return null;
-  if (integral) for (const x of hi) if (!Number.isSafeInteger(x) || !inRange(x, intRange)) return null;
-  if (integral && intRange) for (const x of lo) if (!inRange(x, intRange)) return null;
+  if (integral) for (let i = 0; i < lo.length; i++) if (!Number.isSafeInteger(hi[i]!) || !inRange(lo[i]!, intRange) || !inRange(hi[i]!, intRange)) return null;
   // Ints have no −0 (Math.trunc(-0.5) is −0).
   if (integral && lo.some((x) => Object.is(x, -0))) lo = lo.map((x) => x + 0);
   if (integral && hi.some((x) => Object.is(x, -0))) hi = hi.map((x) => x + 0);
@@ -293,11 +292,8 @@ function isDtypeName(v: string): boolean {
 function cast(k: Known, dtype: string): Known | null {
   const kind = dtype === 'bool' ? null : dtypeKind(dtype, { integral: k.integral, double: k.double });
   if (!kind) return null;
-  if (kind.integral) {
-    const t = unary(k, { f: Math.trunc, collapses: true }, k.double, true);
-    // Out of range torch wraps around (or, from a float, the result is undefined): Unknown.
-    return t && result(t.lo, t.hi, true, false, k.numpy, !t.exact, kind.intRange);
-  }
+  // Out of the new dtype's range torch wraps around (or, from a float, the result is undefined): Unknown.
+  if (kind.integral) return unary(k, { f: Math.trunc, collapses: true }, k.double, true, kind.intRange);
   const r = rounder(kind.double);
   return result(k.lo.map(r), k.hi.map(r), false, kind.double, k.numpy, !k.exact);
 }
@@ -353,7 +349,7 @@ function intResultRange(a: Known, b: Known): IntRange | undefined {
 // Elementwise
 
 /** Applies f over the corners of the operands' bounds (f monotone in each argument on them). */
-function binary(a: Known, b: Known, f: (x: number, y: number) => number, integral: boolean, double: boolean): Known | null {
+function binary(a: Known, b: Known, f: (x: number, y: number) => number, integral: boolean, double: boolean, intRange?: IntRange): Known | null {
   const n = Math.max(a.lo.length, b.lo.length);
   if ((a.lo.length !== n && a.lo.length !== 1) || (b.lo.length !== n && b.lo.length !== 1)) return null;
   const r = integral ? (x: number) => x : rounder(double);
@@ -379,7 +375,7 @@ function binary(a: Known, b: Known, f: (x: number, y: number) => number, integra
     lo[i] = min;
     hi[i] = max;
   }
-  return result(lo, hi, integral, double, a.numpy || b.numpy, !(a.exact && b.exact));
+  return result(lo, hi, integral, double, a.numpy || b.numpy, !(a.exact && b.exact), intRange);
 }
 
 /** x ** y in floating point: exact where the exact power is a number of the dtype, otherwise the
@@ -485,7 +481,7 @@ const UNARY: Record<string, UnarySpec> = {
   sign: { f: Math.sign, keepsInt: true, collapses: true },
 };
 
-function unary(k: Known, spec: UnarySpec, double: boolean, integralOut: boolean): Known | null {
+function unary(k: Known, spec: UnarySpec, double: boolean, integralOut: boolean, intRange: IntRange | undefined): Known | null {
   const r = integralOut ? (x: number) => x : rounder(double);
   const cv = k.integral ? (x: number) => x : rounder(double);
   const n = k.lo.length;
@@ -513,7 +509,7 @@ function unary(k: Known, spec: UnarySpec, double: boolean, integralOut: boolean)
     lo[i] = a;
     hi[i] = b;
   }
-  return result(lo, hi, integralOut, double, k.numpy, spec.collapses ? false : !k.exact, integralOut ? k.intRange : undefined);
+  return result(lo, hi, integralOut, double, k.numpy, spec.collapses ? false : !k.exact, integralOut ? intRange : undefined);
 }
 
 /** Ops that return their input's values unchanged (conversions of device or memory). Not
@@ -605,9 +601,8 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     const r = kind.integral ? Math.trunc : rounder(kind.double);
     const values = nums.map(r);
     const isBool = args.dtype === 'bool' || ((args.dtype === undefined || args.dtype === null) && flat.length > 0 && flat.every((x) => typeof x === 'boolean'));
-    const out = isBool
-      ? result(values.map((x) => (x !== 0 ? 1 : 0)), values.map((x) => (x !== 0 ? 1 : 0)), true, false, false)
-      : result(values, values, kind.integral, kind.double, false, false, kind.intRange);
+    const bools = isBool ? values.map((x) => (x !== 0 ? 1 : 0)) : null;
+    const out = bools ? result(bools, bools, true, false, false) : result(values, values, kind.integral, kind.double, false, false, kind.intRange);
     return out && { ...out, bool: isBool };
   }
   if (SAME_VALUES.has(fn)) {
@@ -696,9 +691,7 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
       if (ka.lo.some((x) => x <= 0)) return null;
       return floatPow(ka, kb, floatDouble(ka, kb));
     }
-    const out = binary(ka, kb, spec.f, integral, floatDouble(ka, kb));
-    const range = integral ? intResultRange(ka, kb) : undefined;
-    return out && range ? result(out.lo, out.hi, true, false, out.numpy, !out.exact, range) : out;
+    return binary(ka, kb, spec.f, integral, floatDouble(ka, kb), integral ? intResultRange(ka, kb) : undefined);
   }
   const uspec = UNARY[name];
   if (uspec) {
@@ -708,7 +701,7 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     const integralOut = k.integral && !!uspec.keepsInt;
     // A float op of an integer tensor computes in the default float dtype (NumPy's: float64).
     const double = k.integral ? k.numpy : k.double;
-    return unary(k, uspec, double, integralOut);
+    return unary(k, uspec, double, integralOut, k.intRange);
   }
   // reductions to a 0-d tensor
   // amax / amin take dim=() for all dims.
