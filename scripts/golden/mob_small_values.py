@@ -314,6 +314,99 @@ CASES = [
     ("RESULT = [(np.array([1, 2]) > 1).tolist(), (np.array([1.5, 2.5]) <= 2).tolist()]", True),
     ("RESULT = [(torch.tensor([0.1], dtype=torch.float64) + torch.tensor(0.2)).tolist(), (torch.tensor(2) * torch.tensor([0.1])).tolist(), (torch.tensor(0.1, dtype=torch.float64) * torch.tensor([3])).tolist()]", True),
     ("RESULT = [(torch.tensor([0.1]) + torch.tensor([0.2], dtype=torch.float64)).tolist(), (torch.tensor(0.1) + torch.tensor(0.2, dtype=torch.float64)).tolist(), (torch.tensor(0.1, dtype=torch.float64) + 0.2).tolist()]", True),
+    # Branches of computeValues the mutation run found untested (linspace's vectorised path, defaults,
+    # float widths, guards on unknown inputs).
+    # linspace: torch's vectorised path (16+ steps, and float64 with FMA) differs from the scalar formula.
+    ("RESULT = torch.linspace(13.42, 12.4, 16).tolist()", False),
+    ("RESULT = torch.linspace(-19, 6, 31).tolist()", False),
+    ("RESULT = torch.linspace(14.41, 17.976, 10, dtype=torch.float64).tolist()", False),
+    ("RESULT = (torch.linspace(0, 4.92, 16) > 3.28).tolist()", False),
+    ("RESULT = torch.linspace(0, 15, 16).ceil().tolist()", False),
+    ("RESULT = (torch.linspace(1, 4, 1).int() / 3).tolist()", True),
+    ("RESULT = (torch.linspace(1.5, 16.5, 16).int() / 3).tolist()", True),
+    ("RESULT = [torch.linspace(-1, 1, 41).bool().tolist(), torch.linspace(-1, 1, 41).clamp(min=0).bool().tolist()]", False),
+    ("RESULT = (1 / torch.linspace(-15, 15.000001, 31) < 1e6).tolist()", False),
+    ("RESULT = (100 // torch.linspace(-15, 15.000001, 31) < 1e8).tolist()", False),
+    ("RESULT = torch.linspace(0, 15, 16).int().sum().item()", False),
+    ("RESULT = torch.linspace(0, 15, 16).int().cumsum(0).tolist()", False),
+    ("RESULT = torch.linspace(0, 15, 16).int().diff().tolist()", False),
+    ("RESULT = torch.unique(torch.linspace(0, 15, 16).int()).tolist()", False),
+    # arange / tensor / full defaults and dtypes
+    ("RESULT = torch.arange(0, 1, 0.1).tolist()", True),
+    ("RESULT = torch.arange(0.5, 3).tolist()", True),
+    ("RESULT = [list(torch.arange(3, dtype=torch.float16).shape), list(torch.linspace(0, 1, 3, dtype=torch.float16).shape), list(torch.full((2,), 1.5, dtype=torch.float16).shape)]", True),
+    ("RESULT = list(torch.tensor([1, 2], dtype=torch.complex64).shape)", True),
+    ("RESULT = torch.tensor([1, 2.5]).tolist()", True),
+    ("RESULT = torch.full((2,), False).tolist()", True),
+    ("RESULT = torch.full((2,), True, dtype=torch.float32).tolist()", True),
+    ("RESULT = (torch.full((2,), True) + 1).tolist()", True),
+    ("RESULT = (torch.full((2,), True) * 0.1).tolist()", True),
+    ("RESULT = torch.full((2,), 0.1).tolist()", True),
+    ("RESULT = (torch.full((2,), 1) / 3).tolist()", True),
+    # Tensor.to with a device first, or no dtype
+    ("RESULT = torch.tensor([1.7]).to('cpu', torch.int64).tolist()", True),
+    ("RESULT = torch.tensor([1.5]).to('cpu').tolist()", True),
+    ("RESULT = torch.tensor([1.7, 2.2]).to(dtype=torch.int32).tolist()", True),
+    # a result's float width: dimensioned, not a scalar
+    ("RESULT = (torch.tensor([0.1], dtype=torch.float64).clone() + torch.tensor([1.5])).tolist()", True),
+    ("RESULT = (torch.flip(torch.tensor([0.1], dtype=torch.float64), [0]) + torch.tensor([1.5])).tolist()", True),
+    ("RESULT = (torch.unique(torch.tensor([0.1], dtype=torch.float64)) + torch.tensor([1.5])).tolist()", True),
+    ("RESULT = (torch.tensor([0.5, 0.0]).bool() + torch.tensor(0.1, dtype=torch.float64)).tolist()", True),
+    # .bool() results are ints for arithmetic, float32 with floats
+    ("RESULT = (torch.tensor([0.5, 0.0]).bool() + 1).tolist()", True),
+    ("RESULT = (torch.tensor([0.5, 0.0]).bool() * 0.1).tolist()", True),
+    # flip: the input is unchanged, and the flipped values compute on
+    ("x = torch.tensor([1, 2, 3])\ny = torch.flip(x, [0])\nRESULT = [x.tolist(), y.tolist()]", True),
+    ("RESULT = (torch.flip(torch.tensor([1, 2, 3]), [0]) * 2).tolist()", True),
+    # clamp of an int tensor: a float bound makes it float
+    ("RESULT = torch.tensor([1, 5, 7]).clamp(0.5, 6).tolist()", True),
+    ("RESULT = torch.tensor([1, 5, 7]).clamp(0, 6.5).tolist()", True),
+    # float32 pow is not correctly rounded in torch
+    ("RESULT = (torch.tensor([8.3]) ** 3.0).tolist()", False),
+    ("RESULT = torch.sign(torch.tensor([True, False])).tolist()", False),
+    ("RESULT = torch.diff(torch.tensor([1, 4, 9, 16]), append=torch.tensor([20])).tolist()", False),
+    ("RESULT = torch.diff(torch.tensor([1, 4, 9, 16]), prepend=torch.tensor([0])).tolist()", False),
+    ("RESULT = torch.diff(torch.tensor([1, 4, 9, 16]), n=2).tolist()", False),
+    ("RESULT = torch.max(torch.tensor([1, 5]), torch.tensor([4, 2])).tolist()", False),
+    ("RESULT = torch.tensor([3, 1, 2]).max(dim=0).values.item()", False),
+    ("RESULT = torch.mean(torch.tensor([1.0, 2.0, 4.0])).item()", False),
+    ("RESULT = (torch.tensor([1, 2, 4]).sum() / 3).item()", True),
+    ("RESULT = torch.tensor([1, 2, 4]).sum(dtype=torch.float64).item()", True),
+    ("try:\n    RESULT = (torch.tensor([1]) ** -1).tolist()\nexcept RuntimeError as e:\n    RESULT = str(e)", False),
+    ("try:\n    RESULT = (-torch.tensor([True])).tolist()\nexcept RuntimeError as e:\n    RESULT = str(e)", False),
+    # unknown inputs: the shape is known, the values are not
+    ("x = torch.randn(3)\nRESULT = [list(x.clamp(0, 1).shape), list(x.bool().shape), list(x.floor().shape), list(x.max().shape), list(x.sum().shape), list(x.cumsum(0).shape), list(x.diff().shape), list((x > 0).shape), list((x + 1).shape), list(torch.flip(x, [0]).shape), list(x.to(torch.int64).shape), list(x.int().shape)]", True),
+    ("x = torch.randn(3)\nRESULT = [list((x ** 2).shape), list((x / 2).shape), list(x.amax().shape), list(x.prod().shape), list(x.cumprod(0).shape), list(torch.tensor(x.shape).shape)]", True),
+    # bools: − is an error in torch, minimum is *and*, a bool result adds to an int as an int
+    ("try:\n    RESULT = (torch.tensor([True]) - torch.tensor([True])).tolist()\nexcept RuntimeError as e:\n    RESULT = str(e)", False),
+    ("RESULT = torch.minimum(torch.tensor([True, False]), torch.tensor([True, True])).tolist()", True),
+    ("RESULT = ((torch.tensor([True]) + torch.tensor([False])) + 1).tolist()", True),
+    # int powers: a zero or negative operand elsewhere than pow's exponent is fine
+    ("RESULT = [(torch.tensor([5, 6]) * torch.tensor([-1, 2])).tolist(), (torch.tensor([2, 3]) ** 0).tolist(), (torch.tensor([3]) ** torch.tensor([0])).tolist()]", True),
+    # ints through the rounding ops stay ints
+    ("RESULT = [torch.round(torch.tensor([1, 2])).tolist(), torch.trunc(torch.tensor([-3, 4])).tolist(), torch.fix(torch.tensor([5])).tolist(), torch.sign(torch.tensor([-3, 0, 2])).tolist()]", True),
+    ("RESULT = torch.true_divide(torch.tensor([1, 2]), 2).tolist()", True),
+    # torch's float32 log2 / log10 / exp are not correctly rounded
+    ("RESULT = torch.log2(torch.tensor([0.9])).tolist()", False),
+    ("RESULT = torch.log10(torch.tensor([0.692])).tolist()", False),
+    ("RESULT = torch.exp(torch.tensor([12.846])).tolist()", False),
+    # half-precision casts and .to(torch.bool) are not modelled
+    ("RESULT = torch.tensor([0.1]).to(torch.float16).tolist()", False),
+    ("RESULT = torch.tensor([0.1]).to(torch.half).tolist()", False),
+    ("RESULT = torch.tensor([0.1]).to(torch.bfloat16).tolist()", False),
+    ("RESULT = torch.tensor([0, 1, 2]).to(torch.bool).tolist()", False),
+    # int32 wraps past 2**31 - 1
+    ("RESULT = (torch.tensor([2**31 - 1], dtype=torch.int32) + 1).tolist()", False),
+    ("RESULT = (torch.tensor([2**31 - 1]).int() + 1).tolist()", False),
+    # between 0-d tensors and Python numbers, a float32 0-d tensor stays float32
+    ("RESULT = [(torch.tensor(0.1) * 3).item(), (torch.tensor(0.1) * torch.tensor(3.0)).item()]", True),
+    # __setitem__ with an index or value the analysis does not know, and past an int8's range
+    ("n = len(torch.nonzero(torch.ones(3)))\nx = torch.tensor([1, 2, 3])\nx[n - 1] = 7\nRESULT = x.tolist()", False),
+    ("n = len(torch.nonzero(torch.ones(3)))\nx = torch.tensor([1, 2, 3])\nx[1] = n\nRESULT = x.tolist()", False),
+    ("x = torch.tensor([1, 2], dtype=torch.int8)\ntry:\n    x[0] = 300\n    RESULT = x.tolist()\nexcept RuntimeError as e:\n    RESULT = str(e)", False),
+    ("RESULT = (torch.tensor([-128, 127], dtype=torch.int8) * 1).tolist()", True),
+    # an inexact float cast to int: known when the bounds truncate alike
+    ("RESULT = torch.log(torch.tensor([3.0, 20.0])).int().tolist()", True),
 ]
 
 

@@ -743,7 +743,7 @@ export function computeValues(fn: string, args: Record<string, OpValue>, shape: 
     const k = known(first(args));
     return k ? { ...k, lo: k.lo.slice().reverse(), hi: k.hi.slice().reverse(), scalar: false } : null;
   }
-  if ((name === 'clamp' || name === 'clip') && fn !== 'torch.clamp_') {
+  if (name === 'clamp' || name === 'clip') {
     const k = known(first(args));
     if (!k) return null;
     const lo = args.min === undefined || args.min === null ? -Infinity : args.min;
