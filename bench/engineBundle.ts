@@ -6,23 +6,14 @@
 // benchmark therefore times this bundle, built by esbuild.mjs itself so that its options are the
 // shipped ones, and reports the sources' figure beside it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 
 export type EngineApi = typeof import('./engineEntry');
 
 const ROOT = resolve(import.meta.dirname, '..');
 
-export function loadBundledEngine(): EngineApi {
-  const dir = mkdtempSync(join(tmpdir(), 'convlens-bench-engine-'));
-  const out = join(dir, 'engine.cjs');
-  try {
-    const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CONVLENS_BENCH_ENGINE_OUT: out } });
-    if (built.status !== 0) throw new Error(`could not bundle the engine for the benchmark: ${built.stderr || built.stdout}`);
-    return createRequire(import.meta.url)(out) as EngineApi;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+/** Bundles the engine with the shipped options into `out` (a .cjs file). */
+export function buildEngineBundle(out: string): void {
+  const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CONVLENS_BENCH_ENGINE_OUT: out } });
+  if (built.status !== 0) throw new Error(`could not bundle the engine for the benchmark: ${built.stderr || built.stdout}`);
 }
