@@ -765,7 +765,9 @@ function validSizesOf(interp: Interpreter, torch: TorchEnvironment, c: Candidate
   // The square set found for the guess is true over the sizes it checked (around the size asked
   // for): not checked again.
   const square = guess?.square ?? undefined;
-  const sizes = validInputSizes(interp, torch, c.instance, model.inputs, { ...sizeOptions, square, steps: guess ? sizeOptions.steps / 2 : sizeOptions.steps });
+  const sizes = validInputSizes(interp, torch, c.instance, model.inputs, {
+    ...sizeOptions, square, steps: guess ? sizeOptions.steps / 2 : sizeOptions.steps, oneRunSteps: forwardStepsOf.get(model),
+  });
   if (!sizes) return;
   const { invalidInput, ...reported } = sizes;
   model.validInputSizes = reported;
@@ -823,12 +825,28 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   // One warning says why the run is incomplete, on the line of the first cause found.
   let warned = false;
   let outputs: Tensor[] = [];
+  /** The steps forward took, when it returned with nothing a probe would stop at (probeForward). */
+  let forwardSteps: number | undefined;
+  const sink = interp.options;
+  let probeWouldStop = false;
+  interp.options = {
+    ...sink,
+    diagnostics: (severity, code, message, site) => {
+      if (severity === 'error' || severity === 'hint' || code === 'unknown') probeWouldStop = true;
+      sink.diagnostics(severity, code, message, site);
+    },
+  };
   torch.setRecorder(recorder);
   try {
     // Shapes are those of inference: forward runs in eval mode (`self.training` False), as the
     // golden traces run it; a model is built in training mode, as torch builds it.
     torch.setTraining(c.instance, false);
+    const stepsBefore = interp.steps;
+    const undecidedBefore = interp.undecidedConditions;
     const result = torch.callModule(c.instance, { positional: inputs, keywords: new Map() }, null);
+    if (!probeWouldStop && result.kind !== 'unknown' && interp.toleratedErrors === problemsBefore && interp.undecidedConditions === undecidedBefore) {
+      forwardSteps = interp.steps - stepsBefore;
+    }
     outputs = tensorsIn(result);
     const lost = unknownIn(result, 4);
     if (lost) {
@@ -843,6 +861,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     if (e instanceof PyError && !e.explicit) addDiagnostic('warning', 'unknown', `${c.name}: forward could not be followed: ${e.excType}: ${e.pyMessage}`, at);
     else reportAbort(e, addDiagnostic, at);
   } finally {
+    interp.options = sink;
     torch.setRecorder(null);
     seen?.forwardEnded?.();
   }
@@ -899,7 +918,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   // analysis stopped before it.
   if (!incomplete) for (const l of uncalled) layers.push(l);
   const footprint = outputFootprint(outputs[0]);
-  return {
+  const report: ModelReport = {
     name: c.name,
     className: c.instance.cls.name,
     classLocation: c.instance.cls.site ? locationOf(c.instance.cls.site) : null,
@@ -914,7 +933,12 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
     incomplete,
     ...(footprint ? { outputFootprint: footprint } : {}),
   };
+  if (forwardSteps !== undefined) forwardStepsOf.set(report, forwardSteps);
+  return report;
 }
+
+/** The steps each model's forward took in its run (runModel), for the size scan that follows it. */
+const forwardStepsOf = new WeakMap<ModelReport, number>();
 
 /** The first Unknown in what forward returned (through tuples, lists and dict values). */
 function unknownIn(v: Value, depth: number): UnknownValue | null {

@@ -138,6 +138,13 @@ export interface SizeScanOptions {
   square?: SizeSet;
   /** Only the square set (choosing a size). */
   onlySquare?: boolean;
+  /** The steps forward took at `shapes` in the analysis's own run, when that run is one a probe
+   *  would call valid (no error, hint or unknown on the way). A scan whose share of the steps is
+   *  smaller does not run forward at those shapes again only to see it cut off: it stops as that
+   *  run would have, and is charged what it would have taken. (A forward that did one-time work in
+   *  its first run might fit the share the second time: then "one run takes more than the steps
+   *  allowed" is still true of the first, and the scan says only that.) */
+  oneRunSteps?: number;
 }
 
 /**
@@ -154,6 +161,8 @@ export function validInputSizes(interp: Interpreter, torch: TorchEnvironment, in
   const end = started + options.timeMs;
   const varied = shapes.map((s) => s.length === rank);
   const at = (axes: number[], n: number): number[][] => shapes.map((s, i) => (varied[i] ? s.map((d, k) => (axes.includes(k) ? n : d)) : s));
+  /** Whether at(axes, n) are the shapes the analysis ran forward at. */
+  const asAnalysed = (axes: number[], n: number): boolean => shapes.every((s, i) => !varied[i] || axes.every((k) => s[k] === n));
   const all = Array.from({ length: spatial }, (_, a) => a + 2);
   let stepsLeft = options.steps;
   const scan = (axes: number[], center: number, share: number) => {
@@ -162,6 +171,12 @@ export function validInputSizes(interp: Interpreter, torch: TorchEnvironment, in
     // Each run may take what is left of the share: one past it is cut off and not counted.
     return scanSizes(center, Math.max(options.max, center), deadline, (n) => {
       if (steps <= 0) return { kind: 'unknown', reason: 'out of steps', outOfTime: true };
+      if (options.oneRunSteps !== undefined && options.oneRunSteps > steps && asAnalysed(axes, n)) {
+        // A run is cut off once it has taken one step more than its budget.
+        stepsLeft -= steps + 1;
+        steps = 0;
+        return { kind: 'unknown', reason: 'out of steps', outOfTime: true };
+      }
       const p = probeForward(interp, torch, instance, at(axes, n), { steps, ms: Math.max(1, deadline - performance.now()) });
       steps -= interp.lastSideRunSteps;
       stepsLeft -= interp.lastSideRunSteps;
