@@ -3,9 +3,9 @@
 //
 // Why a process each: V8 learns from what a process has run, and what it learns from one
 // workload changes the next one's time. Its allocation-site pretenuring is the measured case: after
-// 300 ms of bare parses (the parse figure), resnet.py's eight cases took 25 ms instead of 14.7
-// (three runs each; with `--no-allocation-site-pretenuring`, 15.3 after the parses) — the parse
-// loop's survivors teach V8 to allocate in the old generation what the analysis drops at once. No
+// 300 ms of bare parses (the parse figure), resnet.py's eight cases took 22.6–42.3 ms instead of
+// 14.0–15.7 (four paired runs; with `--no-allocation-site-pretenuring`, 15.3 after the parses) —
+// the parse loop's survivors teach V8 to allocate in the old generation what the analysis drops at once. No
 // editor or CLI process parses without analysing, so each figure comes from a process that runs
 // only the workload it names, as the server and the CLI run only analyses.
 
