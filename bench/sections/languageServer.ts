@@ -21,8 +21,8 @@ const RSS_OPEN_TARGET_MB = 100;
 const RSS_AFTER_TYPING_TARGET_MB = 150;
 const HOVER_WARMUP = 200;
 /** Measured rounds of typing the line (55 keystrokes each), after one that warms up. With one
- *  round, the p95 of 55 samples was the third-slowest keystroke: 21–33 ms in four runs of the same
- *  build on a quiet machine, while 275 samples gave 22.8 and 22.9. */
+ *  round, the p95 of 55 samples was the third-slowest keystroke: 27.6–30.2 ms in four runs of one
+ *  build on a quiet machine (21.1–33.1 with V8's flags varied), while 275 samples gave 22.8 and 22.9. */
 const KEYSTROKE_ROUNDS = 5;
 const HOVER_SAMPLES = 2000;
 

@@ -18,7 +18,7 @@ import { splitLines } from './python/lineIndex';
 import { Recorder, tensorsIn, type LayerRecord } from './python/recorder';
 import { installTorch, type TorchEnvironment } from './python/torchLib';
 import { TYPESCRIPT_FILE } from './typescript/fileKinds';
-import { axisNames, MAX_CHECKED_SIZE, validInputSizes, type SizeScanOptions } from './inputSizes';
+import { axisNames, MAX_CHECKED_SIZE, stopsProbe, validInputSizes, type SizeScanOptions } from './inputSizes';
 import { firstLayersApplied, guessInputs, type InputNeed } from './inputGuess';
 import { callerInputs } from './callerInputs';
 import { chooseSize, nearestSizes } from './sizeSets';
@@ -832,7 +832,7 @@ function runModel(interp: Interpreter, torch: TorchEnvironment, c: Candidate, sh
   interp.options = {
     ...sink,
     diagnostics: (severity, code, message, site) => {
-      if (severity === 'error' || severity === 'hint' || code === 'unknown') probeWouldStop = true;
+      if (stopsProbe(severity, code)) probeWouldStop = true;
       sink.diagnostics(severity, code, message, site);
     },
   };

@@ -19,6 +19,12 @@ export type Probe =
   | { kind: 'invalid'; message: string; site: Site | null }
   | { kind: 'unknown'; reason: string; outOfTime: boolean };
 
+/** Whether a diagnostic ends a probe: an error (invalid, or unknown where the code may catch it
+ *  or a branch was not decided), a hint or anything unknown (the size is unknown). */
+export function stopsProbe(severity: string, code: string): boolean {
+  return severity === 'error' || severity === 'hint' || code === 'unknown';
+}
+
 /** Stops a side run at its first finding (thrown from the diagnostics sink; an abort passes every handler). */
 class ProbeStop extends AnalysisAborted {}
 
@@ -36,7 +42,7 @@ export function probeForward(interp: Interpreter, torch: TorchEnvironment, insta
     } else if (severity === 'error') {
       // An error the code's own `try` may catch in PyTorch is not followed as such here.
       found = interp.insideTry ? { kind: 'unknown', reason: `an error inside a try block: ${message}`, outOfTime: false } : { kind: 'invalid', message, site };
-    } else if (severity === 'hint' || code === 'unknown') {
+    } else if (stopsProbe(severity, code)) {
       found = { kind: 'unknown', reason: message, outOfTime: false };
     } else return;
     if (stopAtError) throw new ProbeStop(message, site);
@@ -170,13 +176,12 @@ export function validInputSizes(interp: Interpreter, torch: TorchEnvironment, in
     let steps = Math.floor(share * stepsLeft);
     // Each run may take what is left of the share: one past it is cut off and not counted.
     return scanSizes(center, Math.max(options.max, center), deadline, (n) => {
-      if (steps <= 0) return { kind: 'unknown', reason: 'out of steps', outOfTime: true };
-      if (options.oneRunSteps !== undefined && options.oneRunSteps > steps && asAnalysed(axes, n)) {
+      if (steps > 0 && options.oneRunSteps !== undefined && options.oneRunSteps > steps && asAnalysed(axes, n)) {
         // A run is cut off once it has taken one step more than its budget.
         stepsLeft -= steps + 1;
         steps = 0;
-        return { kind: 'unknown', reason: 'out of steps', outOfTime: true };
       }
+      if (steps <= 0) return { kind: 'unknown', reason: 'out of steps', outOfTime: true };
       const p = probeForward(interp, torch, instance, at(axes, n), { steps, ms: Math.max(1, deadline - performance.now()) });
       steps -= interp.lastSideRunSteps;
       stepsLeft -= interp.lastSideRunSteps;
