@@ -15,7 +15,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { startCodeServer, toolsReady, type CodeServer } from './codeServer';
+import { languageServerPids, startCodeServer, toolsReady, type CodeServer } from './codeServer';
 import { scenarios, screenshotName, type Scenario, type ScenarioContext, type SessionKind } from './scenarios';
 import { vsixEntries } from './vsix';
 import { Workbench } from './workbench';
@@ -109,6 +109,31 @@ async function launchBrowser(stateDir: string, args: string[]): Promise<Browser>
 }
 
 /** One workbench: a fresh code-server and browser, the session's scenarios in order. */
+/** Files named `name` under `dir`, at any depth. */
+function filesNamed(dir: string, name: string): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name === name) found.push(join(entry.parentPath, entry.name));
+  }
+  return found;
+}
+
+/** What a failed scenario leaves to read in CI's output: the language servers running and the
+ *  tail of the ConvLens output channel (the client's restarts, the server's errors). */
+function failureContext(root: string, server: CodeServer): string {
+  const lines = [`language server processes: ${languageServerPids(server).join(', ') || 'none'}`];
+  try {
+    const logs = join(root, 'user-data', 'logs');
+    for (const log of [...filesNamed(logs, 'ConvLens.log'), ...filesNamed(logs, 'ConvLens Python environment.log')]) {
+      const tail = readFileSync(log, 'utf8').trimEnd().split('\n').slice(-25);
+      lines.push(`${log.slice(root.length)} (last ${tail.length} lines):`, ...tail.map((l) => `  ${l.slice(0, 400)}`));
+    }
+  } catch (error) {
+    lines.push(`no ConvLens log: ${String(error)}`);
+  }
+  return lines.join('\n');
+}
+
 async function runSession(run: number, kind: SessionKind, list: Scenario[], vsix: string, shots: string, keep: boolean): Promise<Result[]> {
   const results: Result[] = [];
   const root = mkdtempSync(join(tmpdir(), `convlens-e2e-${kind}-`));
@@ -165,6 +190,9 @@ async function runSession(run: number, kind: SessionKind, list: Scenario[], vsix
         const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
         results.push({ run, scenario: s, ok: false, ms, error: message });
         console.log(`  ✘ ${s.id} ${s.name} (${seconds(ms)})\n${message.replace(/^/gm, '      ')}`);
+        // CI keeps only what is printed: the extension's own log says what the client and the
+        // server did (restarts, errors) when the page showed nothing.
+        console.log(failureContext(root, server).replace(/^/gm, '      '));
       }
     }
   } catch (error) {

@@ -356,7 +356,12 @@ export const scenarios: Scenario[] = [
       const [fresh] = await waitFor('a new language server', async () => languageServerPids(server), (p) => p.length === 1 && p[0] !== old, 20_000);
       const restarted = Date.now() - killed;
       // The new server loads its bundle and analyses the three open files before it can answer.
-      const hover = await fcnUpscore2Hover(ctx, 30_000);
+      const hover = await fcnUpscore2Hover(ctx, 30_000).catch(async (error: unknown) => {
+        // Whether the new server answers at all, through another request: tells a server that
+        // never came back from a hover the page did not show.
+        const lens = await fcnUpscore2Lens(ctx).catch((e: unknown) => `none (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+        throw new Error(`${error instanceof Error ? error.message : String(error)}\nthe upscore2 lens after it: ${lens}`);
+      });
       const hoverBack = Date.now() - killed;
       await wb.hideHover();
       const lens = await fcnUpscore2Lens(ctx);

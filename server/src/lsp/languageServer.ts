@@ -155,6 +155,8 @@ export function startLanguageServer(connection: Connection): void {
 
   connection.onInitialized(
     safeNotification(log, 'initialized', () => {
+      // A line in the output channel per server start: restarts after a crash show there.
+      connection.console.info(`server ${process.pid} started (Node ${process.version})`);
       if (!canPullConfiguration) return;
       void connection.client.register(DidChangeConfigurationNotification.type, { section: 'convlens' }).catch(() => undefined);
       pullSettings().then(settingsChanged, (e) => log(`[configuration] ${String(e)}`));
