@@ -795,6 +795,21 @@ describe('LineIndex', () => {
     assert.deepEqual([[0, 1], [1, 0], [1, 2], [2, 1], [3, 0]].map(([l, c]) => idx.offset(l, c)), [1, 3, 5, 8, 10]);
   });
 
+  test('files with \\n alone (indexed by a native scan) give the lines a split gives', () => {
+    for (const text of ['', '\n', '\n\n', 'a', 'a\n', '\na', 'ab\n\ncd\n', fixture('unet.py')]) {
+      const idx = new LineIndex(text);
+      const lines = text.split('\n');
+      assert.equal(idx.lineCount, lines.length, JSON.stringify(text.slice(0, 20)));
+      let start = 0;
+      lines.forEach((line, n) => {
+        assert.equal(idx.offset(n, 0), start);
+        assert.equal(idx.offset(n, 1e9), start + line.length);
+        assert.deepEqual(idx.position(start + line.length), { line: n, character: line.length });
+        start += line.length + 1;
+      });
+    }
+  });
+
   test('characters are UTF-16 code units (an emoji counts two)', () => {
     const text = 'x = "😀"\ny';
     const idx = new LineIndex(text);

@@ -116,6 +116,9 @@ function calledNames(text: string): Set<string> {
 interface CallSite {
   call: ast.CallExpr;
   insideClass: string | null;
+  /** What it calls: `Name` of `Name(...)` and of `x.Name(...)`; null for other callees. Read
+   *  from the node once, so that a keystroke's lookup of every call reads no AST node. */
+  name: string | null;
 }
 
 /** Every call of a parsed file by the name it calls (`Name(...)`, `x.Name(...)`), in source
@@ -141,13 +144,15 @@ function callsOfNames(module: ast.PyModule, names: ReadonlySet<string> | null): 
     let calls = statementCalls.get(stmt);
     if (!calls) {
       const found: CallSite[] = [];
-      walk(stmt, null, (call, insideClass) => found.push({ call, insideClass }));
+      walk(stmt, null, (call, insideClass) => {
+        const f = call.func;
+        found.push({ call, insideClass, name: f.kind === 'Name' ? f.id : f.kind === 'Attribute' ? f.attr : null });
+      });
       statementCalls.set(stmt, found);
       calls = found;
     }
     for (const site of calls) {
-      const f = site.call.func;
-      const name = f.kind === 'Name' ? f.id : f.kind === 'Attribute' ? f.attr : null;
+      const name = site.name;
       if (name === null || (names !== null && !names.has(name))) continue;
       const list = index.get(name);
       if (list) list.push(site);
