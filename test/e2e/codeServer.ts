@@ -66,6 +66,9 @@ function userSettings(trusted: boolean): Record<string, unknown> {
     'convlens.analysis.timeLimitMs': 10000,
     'editor.codeLens': true,
     'editor.minimap.enabled': false,
+    // The enclosing class and def lines pinned over the top of the editor would cover a line
+    // scrolled under them, and a hover aimed at it would land on them instead.
+    'editor.stickyScroll.enabled': false,
     'window.commandCenter': false,
     'files.autoSave': 'off',
     // Typed text lands as typed: no auto-closed brackets, no suggestion accepted by Enter.

@@ -150,7 +150,9 @@ export class Workbench {
   }
 
   /** Screen coordinates of the middle of `word` on the first line on screen that contains `lineText`. */
-  async wordPosition(lineText: string, word: string): Promise<{ x: number; y: number } | null> {
+  /** The middle of `word` on the line that contains `lineText`; `covered` names what lies over it
+   *  there (null: the word itself). */
+  async wordPosition(lineText: string, word: string): Promise<{ x: number; y: number; covered: string | null } | null> {
     return this.editor.evaluate(
       (root, [needle, w]) => {
         const line = Array.from(root.querySelectorAll('.view-line')).find((l) => (l.textContent ?? '').replace(/\u00a0/g, ' ').includes(needle));
@@ -176,7 +178,13 @@ export class Workbench {
           seen += len;
         }
         const r = range.getBoundingClientRect();
-        return r.width > 0 ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+        if (!(r.width > 0)) return null;
+        const x = r.left + r.width / 2;
+        const y = r.top + r.height / 2;
+        // What the mouse would touch there: the line, or something drawn over it.
+        const top = document.elementFromPoint(x, y);
+        const covered = top && !line.contains(top) ? `${top.tagName.toLowerCase()}.${Array.from(top.classList).join('.')}` : null;
+        return { x, y, covered };
       },
       [lineText, word] as const,
     );
@@ -190,6 +198,12 @@ export class Workbench {
     while (Date.now() - started < timeoutMs) {
       const at = await this.wordPosition(lineText, word);
       if (!at) throw new Error(`"${word}" in a line with "${lineText}" is not on screen`);
+      if (at.covered) {
+        // Covered where the mouse would go: hovering there shows the cover's hover, not ours.
+        seen = `"${word}" is covered by ${at.covered}`;
+        await sleep(500);
+        continue;
+      }
       await this.page.mouse.move(2, 2);
       await sleep(50);
       await this.page.mouse.move(at.x, at.y, { steps: 2 });
