@@ -199,9 +199,13 @@ export class Workbench {
       const at = await this.wordPosition(lineText, word);
       if (!at) throw new Error(`"${word}" in a line with "${lineText}" is not on screen`);
       if (at.covered) {
-        // Covered where the mouse would go: hovering there shows the cover's hover, not ours.
+        // Covered where the mouse would go (hovering there shows the cover's hover, not ours):
+        // the text is scrolled a few lines towards the middle of the editor, the cursor kept.
         seen = `"${word}" is covered by ${at.covered}`;
-        await sleep(500);
+        const box = await this.editor.boundingBox();
+        await this.focusEditor();
+        for (let i = 0; i < 3; i++) await this.page.keyboard.press(box && at.y < box.y + box.height / 2 ? 'Control+ArrowUp' : 'Control+ArrowDown');
+        await sleep(200);
         continue;
       }
       await this.page.mouse.move(2, 2);
