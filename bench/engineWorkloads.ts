@@ -25,7 +25,7 @@ const noImports = (): string | null => null;
 /** The benchmark measures complete analyses, as the CLI runs them (not the editor's 200 ms cut-off). */
 const COMPLETE = 60_000;
 
-export interface Case {
+interface Case {
   model: string;
   inputs: number[][];
 }
@@ -43,7 +43,7 @@ function casesFor(file: string): Case[] {
 export const resnetText = (): string => readFileSync(RESNET, 'utf8');
 
 /** What the parent process gets back from each workload. */
-export interface ResnetCaseResult extends Case {
+interface ResnetCaseResult extends Case {
   analysisMs: number;
   models: number;
   layers: number;

@@ -108,7 +108,6 @@ async function launchBrowser(stateDir: string, args: string[]): Promise<Browser>
   });
 }
 
-/** One workbench: a fresh code-server and browser, the session's scenarios in order. */
 /** Files named `name` under `dir`, at any depth. */
 function filesNamed(dir: string, name: string): string[] {
   const found: string[] = [];
@@ -134,6 +133,7 @@ function failureContext(root: string, server: CodeServer): string {
   return lines.join('\n');
 }
 
+/** One workbench: a fresh code-server and browser, the session's scenarios in order. */
 async function runSession(run: number, kind: SessionKind, list: Scenario[], vsix: string, shots: string, keep: boolean): Promise<Result[]> {
   const results: Result[] = [];
   const root = mkdtempSync(join(tmpdir(), `convlens-e2e-${kind}-`));

@@ -149,9 +149,8 @@ export class Workbench {
     return lens ?? '';
   }
 
-  /** Screen coordinates of the middle of `word` on the first line on screen that contains `lineText`. */
-  /** The middle of `word` on the line that contains `lineText`; `covered` names what lies over it
-   *  there (null: the word itself). */
+  /** Screen coordinates of the middle of `word` on the first line on screen that contains
+   *  `lineText`; `covered` names what lies over it there (null: the word itself). */
   async wordPosition(lineText: string, word: string): Promise<{ x: number; y: number; covered: string | null } | null> {
     return this.editor.evaluate(
       (root, [needle, w]) => {

@@ -29,16 +29,14 @@ export class LineIndex {
         this.ends.push(i);
         this.starts.push(i + 1);
       }
-      this.ends.push(text.length);
-      this.length = text.length;
-      return;
-    }
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === 10 || ch === 13) {
-        this.ends.push(i);
-        if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
-        this.starts.push(i + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === 10 || ch === 13) {
+          this.ends.push(i);
+          if (ch === 13 && text.charCodeAt(i + 1) === 10) i++;
+          this.starts.push(i + 1);
+        }
       }
     }
     this.ends.push(text.length);
